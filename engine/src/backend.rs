@@ -1,0 +1,40 @@
+//! The one place that names concrete burn backends.
+
+#![allow(deprecated)] // burn 0.22 marks ndarray deprecated; it is our fixed CPU backend.
+
+use burn::tensor::Device;
+
+/// The CPU device (ndarray) with autodiff, for training.
+pub fn cpu() -> Device {
+    Device::ndarray().autodiff()
+}
+
+/// What a WebGPU initialisation found: the device, and a description of its adapter.
+#[cfg(target_arch = "wasm32")]
+pub struct WebGpu {
+    pub device: Device,
+    pub adapter: String,
+}
+
+/// Initialises burn's WebGPU runtime. Must be awaited before any tensor is made on it: the sync
+/// path panics in a browser.
+#[cfg(target_arch = "wasm32")]
+pub async fn init_webgpu() -> Result<WebGpu, String> {
+    use burn::tensor::wgpu::WgpuBackend;
+    let (device, setup) = Device::wgpu_options()
+        .graphics_api(WgpuBackend::WebGpu)
+        .init_with_setup_async()
+        .await
+        .map_err(|e| e.to_string())?;
+    let info = setup.adapter.get_info();
+    let adapter = [info.name.as_str(), info.driver.as_str(), info.driver_info.as_str()]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Ok(WebGpu {
+        device: device.autodiff(),
+        adapter: if adapter.is_empty() { format!("{:?}", info.backend) } else { adapter },
+    })
+}

@@ -1,0 +1,11 @@
+//! Kindling's engine: models, data sets and hand-written training loops on burn.
+//!
+//! Nothing here knows about the web: the worker binary wraps this crate, and native tests run it
+//! on the CPU backend.
+
+pub mod backend;
+pub mod playground;
+pub mod protocol;
+pub mod rng;
+
+pub use burn;

@@ -1,0 +1,244 @@
+//! The playground's training loop: mini-batch steps, evaluation and the decision boundary.
+
+use burn::module::Module;
+use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig, momentum::MomentumConfig};
+use burn::tensor::{Device, Int, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+use web_time::Instant;
+
+use super::config::{ConfigError, OptimizerKind, PlaygroundConfig};
+use super::data::{Point, Split, generate};
+use super::model::{Mlp, MlpConfig};
+use crate::rng::Rng;
+
+/// Side of the square grid on which the decision boundary is sampled.
+pub const BOUNDARY_RESOLUTION: usize = 50;
+/// Half-width of the plotted square: the plot spans [-EXTENT, EXTENT]².
+pub const EXTENT: f32 = 1.2;
+
+/// Loss and accuracy on both splits.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq)]
+pub struct Evaluation {
+    pub train_loss: f32,
+    pub test_loss: f32,
+    pub train_accuracy: f32,
+    pub test_accuracy: f32,
+}
+
+/// What a training run reports as it goes.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Progress {
+    pub step: u64,
+    /// Loss of the last mini-batch.
+    pub batch_loss: f32,
+    pub evaluation: Evaluation,
+    /// Time spent training (not paused), in milliseconds.
+    pub elapsed_ms: f64,
+    pub steps_per_second: f64,
+}
+
+pub struct Trainer {
+    config: PlaygroundConfig,
+    device: Device,
+    model: Mlp,
+    optimizer: ModuleOptimizer,
+    loss: CrossEntropyLoss,
+    split: Split,
+    train: (Tensor<2>, Tensor<1, Int>),
+    test: (Tensor<2>, Tensor<1, Int>),
+    grid: Tensor<2>,
+    order: Vec<usize>,
+    cursor: usize,
+    rng: Rng,
+    step: u64,
+    elapsed_ms: f64,
+    last_batch_loss: Option<Tensor<1>>,
+}
+
+fn to_tensors(points: &[Point], device: &Device) -> (Tensor<2>, Tensor<1, Int>) {
+    let coords: Vec<f32> = points.iter().flat_map(|p| [p.x, p.y]).collect();
+    let labels: Vec<i64> = points.iter().map(|p| p.label as i64).collect();
+    (
+        Tensor::from_data(TensorData::new(coords, [points.len(), 2]), device),
+        Tensor::from_data(TensorData::new(labels, [points.len()]), device),
+    )
+}
+
+/// Centres of the boundary grid's cells, row by row from the top (y = +EXTENT).
+pub fn grid_points() -> Vec<f32> {
+    let n = BOUNDARY_RESOLUTION;
+    let cell = 2.0 * EXTENT / n as f32;
+    (0..n)
+        .flat_map(|row| {
+            (0..n).flat_map(move |col| {
+                [-EXTENT + cell * (col as f32 + 0.5), EXTENT - cell * (row as f32 + 0.5)]
+            })
+        })
+        .collect()
+}
+
+impl Trainer {
+    /// Builds the data and a freshly initialised model. `device` must have autodiff enabled.
+    pub fn new(config: PlaygroundConfig, device: Device) -> Result<Self, Vec<ConfigError>> {
+        let errors = config.validate();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        device.seed(config.seed);
+        let model = MlpConfig::new(config.hidden.clone(), config.activation).init(&device);
+        let optimizer = match config.optimizer {
+            OptimizerKind::Sgd => SgdConfig::new().init(),
+            OptimizerKind::Momentum => SgdConfig::new()
+                .with_momentum(Some(MomentumConfig::new().with_momentum(0.9).with_dampening(0.0)))
+                .init(),
+            OptimizerKind::Adam => AdamConfig::new().init(),
+        };
+        let split = generate(&config);
+        let train = to_tensors(&split.train, &device);
+        let test = to_tensors(&split.test, &device);
+        let n = BOUNDARY_RESOLUTION;
+        // [n*n*2] flat coordinates → [n*n, 2] points.
+        let grid = Tensor::from_data(TensorData::new(grid_points(), [n * n, 2]), &device);
+        let order = (0..split.train.len()).collect();
+        Ok(Self {
+            loss: CrossEntropyLossConfig::new().init(&device),
+            rng: Rng::new(config.seed.wrapping_add(1)),
+            config,
+            device,
+            model,
+            optimizer,
+            split,
+            train,
+            test,
+            grid,
+            order,
+            cursor: usize::MAX,
+            step: 0,
+            elapsed_ms: 0.0,
+            last_batch_loss: None,
+        })
+    }
+
+    pub fn config(&self) -> &PlaygroundConfig {
+        &self.config
+    }
+
+    pub fn split(&self) -> &Split {
+        &self.split
+    }
+
+    pub fn step_count(&self) -> u64 {
+        self.step
+    }
+
+    /// The next mini-batch's indices; reshuffles at every epoch.
+    fn next_batch(&mut self) -> Vec<i64> {
+        let batch = self.config.batch_size.min(self.order.len());
+        if self.cursor.saturating_add(batch) > self.order.len() {
+            self.rng.shuffle(&mut self.order);
+            self.cursor = 0;
+        }
+        let indices = self.order[self.cursor..self.cursor + batch].iter().map(|&i| i as i64).collect();
+        self.cursor += batch;
+        indices
+    }
+
+    /// One optimiser step on one mini-batch. Nothing is read back from the device.
+    pub fn train_step(&mut self) {
+        let started = Instant::now();
+        let indices = self.next_batch();
+        let count = indices.len();
+        let indices = Tensor::<1, Int>::from_data(TensorData::new(indices, [count]), &self.device);
+        let x = self.train.0.clone().select(0, indices.clone());
+        let y = self.train.1.clone().select(0, indices);
+        let loss = self.loss.forward(self.model.forward(x), y);
+        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        let model = self.model.clone();
+        self.model = self.optimizer.step(self.config.learning_rate, model, grads);
+        self.last_batch_loss = Some(loss.without_autodiff());
+        self.step += 1;
+        self.elapsed_ms += started.elapsed().as_secs_f64() * 1000.0;
+    }
+
+    async fn loss_and_accuracy(&self, model: &Mlp, (x, y): &(Tensor<2>, Tensor<1, Int>)) -> (f32, f32) {
+        let count = y.dims()[0] as f32;
+        let x = x.clone().without_autodiff();
+        let y = y.clone().without_autodiff();
+        let logits = model.forward(x);
+        // [count, 2] logits → [count, 1] → [count] predicted classes.
+        let predicted = logits.clone().argmax(1).squeeze_dim::<1>(1);
+        let correct = predicted.equal(y.clone()).int().sum();
+        let loss = self.loss.forward(logits, y);
+        let loss = read_scalar(loss).await;
+        let correct = read_int_scalar(correct).await;
+        (loss, correct / count)
+    }
+
+    /// Loss and accuracy on the whole train and test sets.
+    pub async fn evaluate(&self) -> Evaluation {
+        let model = self.model.valid();
+        let (train_loss, train_accuracy) = self.loss_and_accuracy(&model, &self.train).await;
+        let (test_loss, test_accuracy) = self.loss_and_accuracy(&model, &self.test).await;
+        Evaluation { train_loss, test_loss, train_accuracy, test_accuracy }
+    }
+
+    /// A progress report; reads the last batch loss and evaluates both splits.
+    pub async fn progress(&self) -> Progress {
+        let batch_loss = match &self.last_batch_loss {
+            Some(loss) => read_scalar(loss.clone()).await,
+            None => f32::NAN,
+        };
+        let evaluation = self.evaluate().await;
+        Progress {
+            step: self.step,
+            batch_loss,
+            evaluation,
+            elapsed_ms: self.elapsed_ms,
+            steps_per_second: if self.elapsed_ms > 0.0 {
+                self.step as f64 * 1000.0 / self.elapsed_ms
+            } else {
+                0.0
+            },
+        }
+    }
+
+    /// Probability of class 1 at each cell of the boundary grid (row-major, top row first).
+    pub async fn boundary(&self) -> Vec<f32> {
+        let model = self.model.valid();
+        let logits = model.forward(self.grid.clone().without_autodiff());
+        // [cells, 2] → softmax over classes → [cells, 1] → [cells].
+        let probs = burn::tensor::activation::softmax(logits, 1)
+            .narrow(1, 1, 1)
+            .squeeze_dim::<1>(1);
+        read_floats(probs).await
+    }
+
+    /// Runs `steps` steps, reporting every `report_every` steps (and after the last).
+    pub async fn run(&mut self, steps: u64, report_every: u64, mut report: impl FnMut(Progress)) {
+        for i in 1..=steps {
+            self.train_step();
+            if i % report_every.max(1) == 0 || i == steps {
+                report(self.progress().await);
+            }
+        }
+    }
+}
+
+async fn read_floats(tensor: Tensor<1>) -> Vec<f32> {
+    match tensor.into_data_async().await {
+        Ok(data) => data.convert::<f32>().try_into_vec::<f32>().unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
+}
+
+async fn read_scalar(tensor: Tensor<1>) -> f32 {
+    read_floats(tensor).await.first().copied().unwrap_or(f32::NAN)
+}
+
+async fn read_int_scalar(tensor: Tensor<1, Int>) -> f32 {
+    match tensor.into_data_async().await {
+        Ok(data) => data.convert::<i64>().try_into_vec::<i64>().ok().and_then(|v| v.first().copied()).map_or(f32::NAN, |v| v as f32),
+        Err(_) => f32::NAN,
+    }
+}
