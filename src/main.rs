@@ -1,1 +1,12 @@
-fn main() {}
+//! Kindling's page: a yew app that talks to the training worker.
+
+mod app;
+mod components;
+mod i18n;
+mod route;
+mod services;
+mod state;
+
+fn main() {
+    yew::Renderer::<app::App>::new().render();
+}

@@ -72,6 +72,8 @@ pub enum ToWorker {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FromWorker {
+    /// The worker's code is running and listening; messages sent before this are lost.
+    Started,
     Ready { backend: ActiveBackend },
     /// The data set of the loaded configuration.
     Loaded { config: PlaygroundConfig, split: Split },
@@ -113,6 +115,7 @@ mod tests {
         }
         let point = Point { x: 0.5, y: -0.25, label: 1 };
         for msg in [
+            FromWorker::Started,
             FromWorker::Ready { backend: ActiveBackend::WebGpu { adapter: "x".into() } },
             FromWorker::Ready {
                 backend: ActiveBackend::Cpu { reason: CpuReason::SoftwareAdapter { adapter: "SwiftShader".into() } },

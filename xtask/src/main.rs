@@ -1,1 +1,300 @@
-fn main() {}
+//! `cargo xtask serve | test | dist | bench | setup`: everything from a fresh Debian machine to a
+//! served site or a green test run. Each step says what it does; installs are idempotent.
+
+use std::env;
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+const TRUNK_VERSION: &str = "0.21.14";
+const BINARYEN_VERSION: &str = "132";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+struct Ctx {
+    root: PathBuf,
+    cache: PathBuf,
+}
+
+impl Ctx {
+    fn new() -> Self {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf();
+        let home = env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| root.join(".cache-home"));
+        let cache = home.join(".cache/kindling");
+        Self { root, cache }
+    }
+
+    fn npm_bin(&self) -> PathBuf {
+        self.cache.join("npm/node_modules/.bin")
+    }
+
+    fn target_dir(&self) -> PathBuf {
+        env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| self.cache.join("target"))
+    }
+
+    /// A command with the tools' PATH and the shared, persistent target directory.
+    fn cmd(&self, program: &str) -> Command {
+        let mut path = OsString::from(self.npm_bin());
+        if let Some(home) = env::var_os("HOME") {
+            path.push(":");
+            path.push(PathBuf::from(home).join(".cargo/bin"));
+        }
+        if let Some(old) = env::var_os("PATH") {
+            path.push(":");
+            path.push(old);
+        }
+        let mut c = Command::new(program);
+        c.current_dir(&self.root).env("PATH", path).env("CARGO_TARGET_DIR", self.target_dir());
+        c
+    }
+}
+
+fn say(message: &str) {
+    println!("\x1b[1mxtask:\x1b[0m {message}");
+    let _ = std::io::stdout().flush();
+}
+
+fn run(command: &mut Command) -> Result {
+    say(&format!("running {:?}", command));
+    let status = command.status().map_err(|e| format!("cannot start {:?}: {e}", command.get_program()))?;
+    if status.success() { Ok(()) } else { Err(format!("{:?} failed with {status}", command.get_program())) }
+}
+
+fn output(command: &mut Command) -> Option<String> {
+    let out = command.output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The wasm-bindgen version pinned in Cargo.lock.
+fn locked_wasm_bindgen(ctx: &Ctx) -> Result<String> {
+    let lock = std::fs::read_to_string(ctx.root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    Err("wasm-bindgen is not in Cargo.lock".into())
+}
+
+fn ensure_wasm_target(ctx: &Ctx) -> Result {
+    let installed = output(ctx.cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    say("adding the wasm32-unknown-unknown target");
+    run(ctx.cmd("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+fn ensure_trunk(ctx: &Ctx) -> Result {
+    let version = output(ctx.cmd("trunk").arg("--version")).unwrap_or_default();
+    if version.trim() == format!("trunk {TRUNK_VERSION}") {
+        return Ok(());
+    }
+    say(&format!("installing trunk {TRUNK_VERSION} from crates.io"));
+    run(ctx.cmd("cargo").args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]).env_remove("CARGO_TARGET_DIR"))
+}
+
+fn ensure_wasm_bindgen(ctx: &Ctx) -> Result {
+    let wanted = locked_wasm_bindgen(ctx)?;
+    let trunk_toml = std::fs::read_to_string(ctx.root.join("Trunk.toml")).map_err(|e| format!("Trunk.toml: {e}"))?;
+    if !trunk_toml.contains(&format!("wasm_bindgen = \"{wanted}\"")) {
+        return Err(format!("Trunk.toml must name wasm_bindgen = \"{wanted}\", the version in Cargo.lock"));
+    }
+    let version = output(ctx.cmd("wasm-bindgen").arg("--version")).unwrap_or_default();
+    if version.trim() == format!("wasm-bindgen {wanted}") {
+        return Ok(());
+    }
+    say(&format!("installing wasm-bindgen-cli {wanted} (the Cargo.lock version) from crates.io"));
+    // Not --locked: the CLI's own lock file pins a crate that is no longer published.
+    run(ctx.cmd("cargo").args(["install", "--force", "wasm-bindgen-cli", "--version", &wanted]).env_remove("CARGO_TARGET_DIR"))
+}
+
+fn ensure_wasm_opt(ctx: &Ctx) -> Result {
+    let version = output(ctx.cmd(&ctx.npm_bin().join("wasm-opt").to_string_lossy()).arg("--version")).unwrap_or_default();
+    if version.contains(&format!("version {BINARYEN_VERSION}")) {
+        return Ok(());
+    }
+    say(&format!("installing wasm-opt (npm binaryen@{BINARYEN_VERSION}) under {}", ctx.cache.display()));
+    let dir = ctx.cache.join("npm");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    run(ctx.cmd("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&dir).arg(format!("binaryen@{BINARYEN_VERSION}")))
+}
+
+fn ensure_chromium(ctx: &Ctx) -> Result {
+    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+        return Ok(());
+    }
+    let root = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0");
+    if !root {
+        return Err("Chromium is missing: run `sudo apt-get install chromium chromium-driver`, then again".into());
+    }
+    say("installing Debian's chromium and chromium-driver");
+    run(ctx.cmd("apt-get").arg("update"))?;
+    run(ctx.cmd("apt-get").args(["install", "-y", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+fn setup(ctx: &Ctx, browser: bool) -> Result {
+    ensure_wasm_target(ctx)?;
+    ensure_trunk(ctx)?;
+    ensure_wasm_bindgen(ctx)?;
+    ensure_wasm_opt(ctx)?;
+    if browser {
+        ensure_chromium(ctx)?;
+    }
+    Ok(())
+}
+
+/// Builds the site into dist/. With `optimise`, the worker's wasm goes through wasm-opt -Oz
+/// (minutes on a cold cache; the result is cached by content).
+fn build_site(ctx: &Ctx, optimise: bool) -> Result {
+    run(ctx.cmd("trunk").args(["build", "--release"]))?;
+    if optimise {
+        optimise_worker(ctx)?;
+    }
+    Ok(())
+}
+
+fn optimise_worker(ctx: &Ctx) -> Result {
+    use std::hash::{Hash, Hasher};
+    let wasm = ctx.root.join("dist/worker_bg.wasm");
+    let bytes = std::fs::read(&wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    BINARYEN_VERSION.hash(&mut hasher);
+    let cached = ctx.cache.join(format!("wasm-opt/{:016x}.wasm", hasher.finish()));
+    if !cached.exists() {
+        say("optimising the worker's wasm with wasm-opt -Oz (several minutes the first time)");
+        std::fs::create_dir_all(cached.parent().unwrap()).map_err(|e| e.to_string())?;
+        let tmp = cached.with_extension("tmp");
+        run(ctx
+            .cmd(&ctx.npm_bin().join("wasm-opt").to_string_lossy())
+            .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue"])
+            .arg(&wasm)
+            .arg("-o")
+            .arg(&tmp)
+            )?;
+        std::fs::rename(&tmp, &cached).map_err(|e| e.to_string())?;
+    }
+    std::fs::copy(&cached, &wasm).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+fn gzip_len(bytes: &[u8]) -> usize {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let _ = enc.write_all(bytes);
+    enc.finish().map(|v| v.len()).unwrap_or(0)
+}
+
+fn print_sizes(ctx: &Ctx) -> Result {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() { walk(&path, out) } else { out.push(path) }
+        }
+    }
+    let dist = ctx.root.join("dist");
+    let mut files = Vec::new();
+    walk(&dist, &mut files);
+    files.sort();
+    let (mut raw_total, mut gz_total) = (0, 0);
+    println!("{:<48} {:>12} {:>12}", "file", "raw bytes", "gzip bytes");
+    for file in files {
+        let bytes = std::fs::read(&file).map_err(|e| e.to_string())?;
+        let gz = gzip_len(&bytes);
+        raw_total += bytes.len();
+        gz_total += gz;
+        println!("{:<48} {:>12} {:>12}", file.strip_prefix(&dist).unwrap_or(&file).display(), bytes.len(), gz);
+    }
+    println!("{:<48} {:>12} {:>12}", "total", raw_total, gz_total);
+    Ok(())
+}
+
+fn webdriver_json(ctx: &Ctx) -> Result<PathBuf> {
+    let args: Vec<String> = xtask::CHROME_ARGS.iter().map(|a| format!("\"{a}\"")).collect();
+    let json = format!(
+        "{{\"goog:chromeOptions\": {{\"binary\": \"/usr/bin/chromium\", \"args\": [{}]}}}}",
+        args.join(", ")
+    );
+    let path = ctx.cache.join("webdriver.json");
+    std::fs::create_dir_all(&ctx.cache).map_err(|e| e.to_string())?;
+    std::fs::write(&path, json).map_err(|e| e.to_string())?;
+    Ok(path)
+}
+
+fn test(ctx: &Ctx) -> Result {
+    setup(ctx, true)?;
+    say("native tests (engine on ndarray, xtask)");
+    run(ctx.cmd("cargo").args(["test", "--release", "-p", "kindling-engine", "-p", "xtask"]))?;
+    say("building the site");
+    build_site(ctx, false)?;
+    say("browser tests (wasm-bindgen-test in headless Chromium, WebGPU and CPU)");
+    run(ctx
+        .cmd("cargo")
+        .args(["test", "--release", "--target", WASM_TARGET, "-p", "kindling", "--test", "browser"])
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "600")
+        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", webdriver_json(ctx)?)
+        )?;
+    say("end-to-end tests against dist/ in headless Chromium");
+    run(ctx
+        .cmd("cargo")
+        .args(["test", "--release", "-p", "kindling-e2e"])
+        .env("KINDLING_DIST", ctx.root.join("dist"))
+        )?;
+    say("all tests passed");
+    Ok(())
+}
+
+fn serve(ctx: &Ctx, port: u16) -> Result {
+    setup(ctx, false)?;
+    build_site(ctx, false)?;
+    let port = xtask::serve::spawn(ctx.root.join("dist"), port)
+        .or_else(|_| xtask::serve::spawn(ctx.root.join("dist"), 0))
+        .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
+    say(&format!("Kindling is served at http://127.0.0.1:{port}/ (Ctrl-C to stop)"));
+    loop {
+        std::thread::park();
+    }
+}
+
+fn bench(ctx: &Ctx) -> Result {
+    setup(ctx, true)?;
+    build_site(ctx, false)?;
+    run(ctx
+        .cmd("cargo")
+        .args(["run", "--release", "-p", "kindling-e2e", "--bin", "bench"])
+        .env("KINDLING_DIST", ctx.root.join("dist"))
+        )
+}
+
+fn main() -> ExitCode {
+    let ctx = Ctx::new();
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => {
+            let port = args.get(1).and_then(|p| p.parse().ok()).unwrap_or(8080);
+            serve(&ctx, port)
+        }
+        Some("test") => test(&ctx),
+        Some("dist") => setup(&ctx, false).and_then(|_| build_site(&ctx, true)).and_then(|_| print_sizes(&ctx)),
+        Some("bench") => bench(&ctx),
+        Some("setup") => setup(&ctx, true),
+        _ => {
+            eprintln!("usage: cargo xtask <serve [port] | test | dist | bench | setup>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -53,7 +53,7 @@ pub struct Trainer {
     rng: Rng,
     step: u64,
     elapsed_ms: f64,
-    last_batch_loss: Option<Tensor<1>>,
+    last_batch_loss: f32,
 }
 
 fn to_tensors(points: &[Point], device: &Device) -> (Tensor<2>, Tensor<1, Int>) {
@@ -116,7 +116,7 @@ impl Trainer {
             cursor: usize::MAX,
             step: 0,
             elapsed_ms: 0.0,
-            last_batch_loss: None,
+            last_batch_loss: f32::NAN,
         })
     }
 
@@ -144,9 +144,8 @@ impl Trainer {
         indices
     }
 
-    /// One optimiser step on one mini-batch. Nothing is read back from the device.
-    pub fn train_step(&mut self) {
-        let started = Instant::now();
+    /// One optimiser step on one mini-batch; returns the batch loss without reading it back.
+    fn train_step(&mut self) -> Tensor<1> {
         let indices = self.next_batch();
         let count = indices.len();
         let indices = Tensor::<1, Int>::from_data(TensorData::new(indices, [count]), &self.device);
@@ -156,9 +155,29 @@ impl Trainer {
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         let model = self.model.clone();
         self.model = self.optimizer.step(self.config.learning_rate, model, grads);
-        self.last_batch_loss = Some(loss.without_autodiff());
         self.step += 1;
+        loss.without_autodiff()
+    }
+
+    /// Runs up to `max_steps` steps, stopping early once `budget_ms` has passed, then waits for
+    /// the device by reading the last batch loss. The time, waiting included, counts as training
+    /// time. Returns the number of steps run.
+    pub async fn train_chunk(&mut self, max_steps: u64, budget_ms: f64) -> u64 {
+        let started = Instant::now();
+        let mut last = None;
+        let mut done = 0;
+        while done < max_steps {
+            last = Some(self.train_step());
+            done += 1;
+            if started.elapsed().as_secs_f64() * 1000.0 >= budget_ms {
+                break;
+            }
+        }
+        if let Some(loss) = last {
+            self.last_batch_loss = read_scalar(loss).await;
+        }
         self.elapsed_ms += started.elapsed().as_secs_f64() * 1000.0;
+        done
     }
 
     async fn loss_and_accuracy(&self, model: &Mlp, (x, y): &(Tensor<2>, Tensor<1, Int>)) -> (f32, f32) {
@@ -185,10 +204,7 @@ impl Trainer {
 
     /// A progress report; reads the last batch loss and evaluates both splits.
     pub async fn progress(&self) -> Progress {
-        let batch_loss = match &self.last_batch_loss {
-            Some(loss) => read_scalar(loss.clone()).await,
-            None => f32::NAN,
-        };
+        let batch_loss = self.last_batch_loss;
         let evaluation = self.evaluate().await;
         Progress {
             step: self.step,
@@ -216,11 +232,10 @@ impl Trainer {
 
     /// Runs `steps` steps, reporting every `report_every` steps (and after the last).
     pub async fn run(&mut self, steps: u64, report_every: u64, mut report: impl FnMut(Progress)) {
-        for i in 1..=steps {
-            self.train_step();
-            if i % report_every.max(1) == 0 || i == steps {
-                report(self.progress().await);
-            }
+        let mut done = 0;
+        while done < steps {
+            done += self.train_chunk(report_every.max(1).min(steps - done), f64::INFINITY).await;
+            report(self.progress().await);
         }
     }
 }

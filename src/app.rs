@@ -1,0 +1,218 @@
+//! The page: header (navigation, language, backend), error banner and the current route.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use kindling_engine::playground::PlaygroundConfig;
+use kindling_engine::playground::config::ConfigError;
+use kindling_engine::protocol::{BackendPreference, ToWorker};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use yew::prelude::*;
+
+use crate::components::about::About;
+use crate::components::backend_badge::BackendBadge;
+use crate::components::error_banner::ErrorBanner;
+use crate::components::home::Home;
+use crate::components::language_switch::LanguageSwitch;
+use crate::components::nav::Nav;
+use crate::components::playground::Playground;
+use crate::i18n::{Lang, t};
+use crate::route::{self, Route};
+use crate::services::storage;
+use crate::services::worker::WorkerService;
+use crate::state::{Action, AppState};
+
+type SharedService = Rc<RefCell<Option<WorkerService>>>;
+
+fn send(service: &SharedService, message: ToWorker) {
+    if let Some(service) = service.borrow().as_ref() {
+        service.send(message);
+    }
+}
+
+/// Adopts a configuration (from the controls, or from the link when `url_errors` is given) and
+/// loads it in the worker, keeping it running if it was.
+fn apply_config(
+    state: &UseReducerHandle<AppState>,
+    service: &SharedService,
+    config: PlaygroundConfig,
+    url_errors: Option<Vec<ConfigError>>,
+) {
+    let changed = config != state.settings.config;
+    let running = state.running;
+    match url_errors {
+        Some(errors) => state.dispatch(Action::LoadFromUrl { config: config.clone(), errors }),
+        None if changed => state.dispatch(Action::SetConfig(config.clone())),
+        None => return,
+    }
+    if changed {
+        send(service, ToWorker::Load { config });
+        if running {
+            send(service, ToWorker::Play);
+        }
+    }
+}
+
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(AppState::from_browser);
+    let service: SharedService = use_mut_ref(|| None);
+
+    // The worker: started once, with the preference and settings the page opened with.
+    {
+        let service = service.clone();
+        let dispatcher = state.dispatcher();
+        let preference = state.settings.backend;
+        let config = state.settings.config.clone();
+        use_effect_with((), move |_| {
+            let on_event = Callback::from(move |event| dispatcher.dispatch(Action::Worker(event)));
+            let started = WorkerService::start(preference, Some(config), on_event);
+            *service.borrow_mut() = Some(started);
+            move || {
+                let stopped = service.borrow_mut().take();
+                if let Some(stopped) = stopped {
+                    stopped.shutdown();
+                }
+            }
+        });
+    }
+
+    // Follow the hash: route changes, and settings pasted into the link.
+    {
+        let state = state.clone();
+        let service = service.clone();
+        use_effect_with((), move |_| {
+            let on_hash = Closure::<dyn Fn()>::new(move || {
+                let (route, query) = route::parse_hash(&route::current_hash());
+                state.dispatch(Action::Navigate(route));
+                if let Some(lang) = route::query_param(&query, "lang").and_then(|v| Lang::from_code(&v)) {
+                    state.dispatch(Action::SetLang(lang));
+                }
+                if route == Route::Playground && route::has_config_keys(&query) {
+                    let (config, errors) = PlaygroundConfig::from_query(&route::decoded_query(&query));
+                    apply_config(&state, &service, config, Some(errors));
+                }
+                if let Some(window) = web_sys::window() {
+                    window.scroll_to_with_x_and_y(0.0, 0.0);
+                }
+            });
+            let window = web_sys::window();
+            if let Some(window) = &window {
+                let _ = window.add_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(window) = &window {
+                    let _ = window
+                        .remove_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());
+                }
+                drop(on_hash);
+            }
+        });
+    }
+
+    // Keep the playground's settings in the link.
+    use_effect_with((state.route, state.settings.config.clone()), |(route, config)| {
+        if *route == Route::Playground {
+            let (_, query) = route::parse_hash(&route::current_hash());
+            let same = route::has_config_keys(&query)
+                && PlaygroundConfig::from_query(&route::decoded_query(&query)).0 == *config;
+            if !same {
+                route::replace_hash(&route::format_hash(Route::Playground, &config.to_query()));
+            }
+        }
+    });
+
+    // `<html lang>` and the title follow the language.
+    use_effect_with((state.lang(), state.route), |(lang, route)| {
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            if let Some(root) = document.document_element() {
+                let _ = root.set_attribute("lang", lang.html_lang());
+            }
+            let page = match route {
+                Route::Home => None,
+                Route::Playground => Some(t(*lang, "nav.playground")),
+                Route::About => Some(t(*lang, "nav.about")),
+            };
+            let site = t(*lang, "site.name");
+            document.set_title(&match page {
+                Some(page) => format!("{page} · {site}"),
+                None => format!("{site} · {}", t(*lang, "site.tagline")),
+            });
+        }
+    });
+
+    let lang = state.lang();
+
+    let on_lang = {
+        let state = state.clone();
+        Callback::from(move |lang: Lang| {
+            storage::save_lang(lang);
+            state.dispatch(Action::SetLang(lang));
+        })
+    };
+
+    let on_backend = {
+        let state = state.clone();
+        let service = service.clone();
+        Callback::from(move |preference: BackendPreference| {
+            storage::save_backend(preference);
+            state.dispatch(Action::SetBackendPreference(preference));
+            if let Some(service) = service.borrow().as_ref() {
+                service.restart(preference);
+            }
+        })
+    };
+
+    let on_dismiss = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::DismissBanner))
+    };
+
+    let on_send = {
+        let service = service.clone();
+        Callback::from(move |message: ToWorker| send(&service, message))
+    };
+
+    let on_config = {
+        let state = state.clone();
+        let service = service.clone();
+        Callback::from(move |config: PlaygroundConfig| apply_config(&state, &service, config, None))
+    };
+
+    let page = match state.route {
+        Route::Home => html! { <Home {lang} /> },
+        Route::About => html! { <About {lang} /> },
+        Route::Playground => html! {
+            <Playground state={(*state).clone()} {on_send} {on_config} />
+        },
+    };
+
+    html! {
+        <div class="app">
+            <header class="site-header">
+                <div class="header-inner">
+                    <a class="brand" href={Route::Home.href()}>
+                        <span class="brand-mark" aria-hidden="true">{"🔥"}</span>
+                        <span class="brand-name">{t(lang, "site.name")}</span>
+                    </a>
+                    <Nav {lang} route={state.route} />
+                    <div class="header-tools">
+                        <LanguageSwitch {lang} on_change={on_lang} />
+                        <BackendBadge
+                            {lang}
+                            backend={state.backend.clone()}
+                            preference={state.settings.backend}
+                            on_change={on_backend}
+                        />
+                    </div>
+                </div>
+            </header>
+            <ErrorBanner {lang} banner={state.banner.clone()} {on_dismiss} />
+            <main id="main" class="page">{page}</main>
+            <footer class="site-footer">
+                <p>{t(lang, "footer.text")}</p>
+            </footer>
+        </div>
+    }
+}

@@ -1,0 +1,15 @@
+//! The page's components, one per file.
+
+pub mod about;
+pub mod backend_badge;
+pub mod boundary_plot;
+pub mod error_banner;
+pub mod home;
+pub mod idea_map;
+pub mod language_switch;
+pub mod loss_chart;
+pub mod nav;
+pub mod number_field;
+pub mod playground;
+pub mod playground_controls;
+pub mod stats;

@@ -1,0 +1,43 @@
+//! The site navigation.
+
+use yew::prelude::*;
+
+use crate::i18n::{Lang, t};
+use crate::route::Route;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    pub route: Route,
+}
+
+#[component]
+pub fn Nav(props: &Props) -> Html {
+    let lang = props.lang;
+    let links = [
+        (Route::Home, "nav.home", "nav-home"),
+        (Route::Playground, "nav.playground", "nav-playground"),
+        (Route::About, "nav.about", "nav-about"),
+    ];
+    html! {
+        <nav class="site-nav" aria-label={t(lang, "nav.label")}>
+            <ul>
+                { for links.into_iter().map(|(route, key, id)| {
+                    let current = route == props.route;
+                    html! {
+                        <li>
+                            <a
+                                {id}
+                                href={route.href()}
+                                class={classes!("nav-link", current.then_some("current"))}
+                                aria-current={current.then_some("page")}
+                            >
+                                {t(lang, key)}
+                            </a>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </nav>
+    }
+}

@@ -1,0 +1,126 @@
+//! A text input for one playground setting that validates as the learner types.
+//!
+//! A valid value is reported with `on_change` (the whole new configuration); an invalid one
+//! is shown with its problem and goes nowhere.
+
+use kindling_engine::playground::PlaygroundConfig;
+use kindling_engine::playground::config::{Field, Problem};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::i18n::{Lang, problem_text};
+
+/// The setting as text, as it appears in the field and the link.
+pub fn field_text(config: &PlaygroundConfig, field: Field) -> String {
+    match field {
+        Field::Dataset => config.dataset.name().to_string(),
+        Field::Noise => config.noise.to_string(),
+        Field::TrainPercent => config.train_percent.to_string(),
+        Field::Points => config.points.to_string(),
+        Field::Layers | Field::Width => {
+            config.hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(",")
+        }
+        Field::Activation => config.activation.name().to_string(),
+        Field::Optimizer => config.optimizer.name().to_string(),
+        Field::LearningRate => config.learning_rate.to_string(),
+        Field::BatchSize => config.batch_size.to_string(),
+        Field::Seed => config.seed.to_string(),
+    }
+}
+
+/// `config` with `field` set from `text`, if the result is a configuration that can be trained
+/// as far as this field is concerned. Width problems belong to the layers field.
+pub fn try_set(config: &PlaygroundConfig, field: Field, text: &str) -> Result<PlaygroundConfig, Problem> {
+    let mut next = config.clone();
+    next.set(field, text)?;
+    let concerns = |f: Field| f == field || (field == Field::Layers && f == Field::Width);
+    match next.validate().into_iter().find(|e| concerns(e.field)) {
+        Some(error) => Err(error.problem),
+        None => Ok(next),
+    }
+}
+
+/// The key of the element that shows a field's problems (`error-<key>`).
+pub fn error_key(field: Field) -> &'static str {
+    match field {
+        Field::Width => Field::Layers.key(),
+        other => other.key(),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    pub field: Field,
+    pub label: AttrValue,
+    /// A short note under the label, such as the allowed range.
+    #[prop_or_default]
+    pub hint: AttrValue,
+    /// `decimal`, `numeric` or `text`: the on-screen keyboard to offer.
+    #[prop_or(AttrValue::Static("decimal"))]
+    pub inputmode: AttrValue,
+    pub config: PlaygroundConfig,
+    pub on_change: Callback<PlaygroundConfig>,
+}
+
+#[component]
+pub fn NumberField(props: &Props) -> Html {
+    let field = props.field;
+    // The learner's text and the configuration it was typed against.
+    let edit = use_state(|| None::<(String, PlaygroundConfig)>);
+
+    let canonical = field_text(&props.config, field);
+    let (text, problem) = match &*edit {
+        Some((text, base)) => match try_set(base, field, text) {
+            // Still the same setting underneath: keep showing what was typed.
+            Err(problem) if field_text(base, field) == canonical => (text.clone(), Some(problem)),
+            Ok(next) if field_text(&next, field) == canonical => (text.clone(), None),
+            // The setting changed elsewhere (a link, a reset): show the new value.
+            _ => (canonical, None),
+        },
+        None => (canonical, None),
+    };
+
+    let oninput = {
+        let edit = edit.clone();
+        let config = props.config.clone();
+        let on_change = props.on_change.clone();
+        Callback::from(move |event: InputEvent| {
+            let Some(input) = event.target_dyn_into::<HtmlInputElement>() else { return };
+            let text = input.value();
+            if let Ok(next) = try_set(&config, field, &text) {
+                if next != config {
+                    on_change.emit(next);
+                }
+            }
+            edit.set(Some((text, config.clone())));
+        })
+    };
+
+    let key = field.key();
+    let input_id = format!("field-{key}");
+    let error_id = format!("error-{}", error_key(field));
+    let hint_id = format!("hint-{key}");
+    let invalid = problem.is_some();
+    let message = problem.map(|p| problem_text(props.lang, &p)).unwrap_or_default();
+    html! {
+        <div class={classes!("field", invalid.then_some("invalid"))}>
+            <label for={input_id.clone()}>{props.label.clone()}</label>
+            if !props.hint.is_empty() {
+                <span class="field-hint" id={hint_id.clone()}>{props.hint.clone()}</span>
+            }
+            <input
+                id={input_id}
+                type="text"
+                inputmode={props.inputmode.clone()}
+                autocomplete="off"
+                spellcheck="false"
+                value={text}
+                aria-invalid={if invalid { "true" } else { "false" }}
+                aria-describedby={format!("{hint_id} {error_id}")}
+                {oninput}
+            />
+            <p class="field-error" id={error_id} aria-live="polite">{message}</p>
+        </div>
+    }
+}

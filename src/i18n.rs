@@ -1,0 +1,140 @@
+//! Page text in English and Chinese, read from `www/i18n/*.json` (flat key → string maps).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use kindling_engine::playground::config::{ConfigError, Field, Problem};
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// The short code used in URLs and storage.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+
+    /// The value for `<html lang>`.
+    pub fn html_lang(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+
+    /// Parses `en` / `zh` exactly (URL and storage values).
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "en" => Some(Lang::En),
+            "zh" => Some(Lang::Zh),
+            _ => None,
+        }
+    }
+
+    /// Picks a language from a browser language tag such as `zh-CN` or `en-GB`.
+    pub fn from_browser(tag: &str) -> Lang {
+        if tag.trim().to_ascii_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En }
+    }
+}
+
+type Table = HashMap<String, String>;
+
+fn parse(text: &str) -> Table {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+fn table(lang: Lang) -> &'static Table {
+    static EN: OnceLock<Table> = OnceLock::new();
+    static ZH: OnceLock<Table> = OnceLock::new();
+    match lang {
+        Lang::En => EN.get_or_init(|| parse(include_str!("../www/i18n/en.json"))),
+        Lang::Zh => ZH.get_or_init(|| parse(include_str!("../www/i18n/zh.json"))),
+    }
+}
+
+/// The text for `key`; the key itself when it is missing.
+pub fn t(lang: Lang, key: &str) -> String {
+    table(lang).get(key).cloned().unwrap_or_else(|| key.to_string())
+}
+
+/// The text for `key` with `{name}` placeholders filled in.
+pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    fill(&t(lang, key), args)
+}
+
+/// Replaces each `{name}` in `template` by its value; unknown placeholders stay as they are.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// A number as it should appear in a message (no trailing `.0`).
+fn number(value: f64) -> String {
+    format!("{value}")
+}
+
+/// Why a value was refused, in words.
+pub fn problem_text(lang: Lang, problem: &Problem) -> String {
+    match problem {
+        Problem::Empty => t(lang, "problem.empty"),
+        Problem::NotANumber => t(lang, "problem.not_a_number"),
+        Problem::NotAWholeNumber => t(lang, "problem.not_a_whole_number"),
+        Problem::NotFinite => t(lang, "problem.not_finite"),
+        Problem::OutOfRange { min, max } => {
+            tf(lang, "problem.out_of_range", &[("min", &number(*min)), ("max", &number(*max))])
+        }
+        Problem::Unknown => t(lang, "problem.unknown"),
+    }
+}
+
+/// The name of a setting.
+pub fn field_name(lang: Lang, field: Field) -> String {
+    t(lang, &format!("field.{}", field.key()))
+}
+
+/// A problem with a setting, named: "Noise: must be between 0 and 0.5".
+pub fn config_error_text(lang: Lang, error: &ConfigError) -> String {
+    tf(
+        lang,
+        "problem.with_field",
+        &[("field", &field_name(lang, error.field)), ("problem", &problem_text(lang, &error.problem))],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_the_same_keys() {
+        let en = table(Lang::En);
+        let zh = table(Lang::Zh);
+        assert!(!en.is_empty());
+        let mut missing: Vec<&String> = en.keys().filter(|k| !zh.contains_key(*k)).collect();
+        missing.extend(zh.keys().filter(|k| !en.contains_key(*k)));
+        assert!(missing.is_empty(), "{missing:?}");
+    }
+
+    #[test]
+    fn placeholders_and_missing_keys() {
+        assert_eq!(fill("a {x} b {y}", &[("x", "1"), ("y", "2")]), "a 1 b 2");
+        assert_eq!(t(Lang::En, "no.such.key"), "no.such.key");
+        assert_eq!(Lang::from_browser("zh-TW"), Lang::Zh);
+        assert_eq!(Lang::from_browser("de"), Lang::En);
+        assert_eq!(Lang::from_code("ZH"), Some(Lang::Zh));
+    }
+}

@@ -1,0 +1,173 @@
+//! Hash routes (`#/`, `#/playground?…`, `#/about`), so the site works from any sub-path.
+
+use kindling_engine::playground::config::Field;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Route {
+    #[default]
+    Home,
+    Playground,
+    About,
+}
+
+impl Route {
+    pub const ALL: [Route; 3] = [Route::Home, Route::Playground, Route::About];
+
+    /// The path part of the hash, without `#`.
+    pub fn path(self) -> &'static str {
+        match self {
+            Route::Home => "/",
+            Route::Playground => "/playground",
+            Route::About => "/about",
+        }
+    }
+
+    /// The link target, e.g. `#/about`.
+    pub fn href(self) -> String {
+        format!("#{}", self.path())
+    }
+}
+
+/// Splits a location hash (`#/playground?data=xor`) into its route and its raw query.
+/// Unknown paths are the home page.
+pub fn parse_hash(hash: &str) -> (Route, String) {
+    let hash = hash.strip_prefix('#').unwrap_or(hash);
+    let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
+    let path = path.trim_end_matches('/');
+    let route = match path {
+        "/playground" | "playground" => Route::Playground,
+        "/about" | "about" => Route::About,
+        _ => Route::Home,
+    };
+    (route, query.to_string())
+}
+
+/// The hash for a route and query (`#/playground?data=xor`); no `?` when the query is empty.
+pub fn format_hash(route: Route, query: &str) -> String {
+    if query.is_empty() { route.href() } else { format!("{}?{}", route.href(), query) }
+}
+
+/// Decodes `%XX` escapes and `+`; malformed escapes are kept as they are.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 3;
+                    }
+                    None => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The query's `key=value` pairs, decoded, in order.
+pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
+}
+
+/// The first value of `key` in the query.
+pub fn query_param(query: &str, key: &str) -> Option<String> {
+    query_pairs(query).into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+/// The query decoded and re-joined, ready for `PlaygroundConfig::from_query` (which does not
+/// decode). Pairs whose value would break the `&`/`=` syntax are dropped.
+pub fn decoded_query(query: &str) -> String {
+    query_pairs(query)
+        .into_iter()
+        .filter(|(k, v)| !k.contains(['&', '=']) && !v.contains('&'))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Whether the query sets any playground setting (and so should replace the current ones).
+pub fn has_config_keys(query: &str) -> bool {
+    query_pairs(query).iter().any(|(k, _)| Field::ALL.iter().any(|f| f.key() == k))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_parse_and_format() {
+        assert_eq!(parse_hash(""), (Route::Home, String::new()));
+        assert_eq!(parse_hash("#/"), (Route::Home, String::new()));
+        assert_eq!(parse_hash("#/nowhere?x=1").0, Route::Home);
+        assert_eq!(parse_hash("#/about"), (Route::About, String::new()));
+        assert_eq!(parse_hash("#/playground?data=xor&seed=7"), (Route::Playground, "data=xor&seed=7".into()));
+        assert_eq!(parse_hash("#/playground/").0, Route::Playground);
+        for route in Route::ALL {
+            assert_eq!(parse_hash(&format_hash(route, "")).0, route);
+            assert_eq!(parse_hash(&format_hash(route, "a=1")), (route, "a=1".into()));
+        }
+    }
+
+    #[test]
+    fn queries_decode() {
+        assert_eq!(percent_decode("8%2C8"), "8,8");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+        assert_eq!(query_param("data=xor&lang=zh", "lang").as_deref(), Some("zh"));
+        assert_eq!(query_param("?lang=en", "lang").as_deref(), Some("en"));
+        assert_eq!(query_param("data=xor", "lang"), None);
+        assert_eq!(decoded_query("layers=8%2C8&seed=7"), "layers=8,8&seed=7");
+        assert!(has_config_keys("data=xor"));
+        assert!(!has_config_keys("lang=zh&backend=cpu"));
+    }
+}
+
+/// The page's current hash (`#/…`), or empty.
+pub fn current_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// The page's current search string (`?lang=zh`), or empty.
+pub fn current_search() -> String {
+    web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()
+}
+
+/// A parameter from the search string or, failing that, from the hash's query.
+pub fn url_param(key: &str) -> Option<String> {
+    query_param(&current_search(), key).or_else(|| query_param(&parse_hash(&current_hash()).1, key))
+}
+
+/// Replaces the hash without adding a history entry or firing `hashchange`.
+pub fn replace_hash(hash: &str) {
+    let Some(window) = web_sys::window() else { return };
+    if window.location().hash().ok().as_deref() == Some(hash) {
+        return;
+    }
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
+    }
+}

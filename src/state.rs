@@ -1,0 +1,249 @@
+//! The whole page's state: one reducer, driven by learner actions and worker messages.
+
+use std::rc::Rc;
+
+use kindling_engine::playground::PlaygroundConfig;
+use kindling_engine::playground::config::ConfigError;
+use kindling_engine::playground::data::Split;
+use kindling_engine::playground::training::Progress;
+use kindling_engine::protocol::{ActiveBackend, BackendPreference, FromWorker};
+use serde::{Deserialize, Serialize};
+use yew::Reducible;
+
+use crate::i18n::Lang;
+use crate::route::{self, Route};
+use crate::services::storage;
+use crate::services::worker::WorkerEvent;
+
+/// Everything the learner chose; serialisable so it can be saved or shared.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Settings {
+    pub lang: Lang,
+    pub backend: BackendPreference,
+    pub config: PlaygroundConfig,
+}
+
+/// Most points kept for the loss chart.
+pub const MAX_HISTORY: usize = 500;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LossPoint {
+    pub step: u64,
+    pub train: f32,
+    pub test: f32,
+}
+
+/// Loss over time, thinned out as it grows: a point is kept every `stride` steps, and the
+/// stride doubles whenever the history would exceed [`MAX_HISTORY`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct History {
+    pub points: Vec<LossPoint>,
+    pub stride: u64,
+}
+
+impl Default for History {
+    fn default() -> Self {
+        Self { points: Vec::new(), stride: 1 }
+    }
+}
+
+impl History {
+    pub fn push(&mut self, point: LossPoint) {
+        if let Some(last) = self.points.last() {
+            if point.step < last.step {
+                *self = History::default();
+            } else if point.step < last.step.saturating_add(self.stride) {
+                return;
+            }
+        }
+        self.points.push(point);
+        if self.points.len() > MAX_HISTORY {
+            let mut index = 0;
+            self.points.retain(|_| {
+                index += 1;
+                index % 2 == 1
+            });
+            self.stride = self.stride.saturating_mul(2);
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Boundary {
+    pub resolution: u32,
+    pub probabilities: Vec<f32>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Banner {
+    Crashed { message: String, restarted: bool },
+    Failed { message: String },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppState {
+    pub settings: Settings,
+    pub route: Route,
+    /// Settings in the link that could not be used (defaults were used instead).
+    pub url_errors: Vec<ConfigError>,
+    /// Problems the worker found with the last configuration sent.
+    pub rejected: Vec<ConfigError>,
+    /// `None` until the worker says which backend it runs on.
+    pub backend: Option<ActiveBackend>,
+    pub running: bool,
+    pub progress: Option<Progress>,
+    pub history: Rc<History>,
+    pub split: Option<Rc<Split>>,
+    pub boundary: Option<Rc<Boundary>>,
+    pub banner: Option<Banner>,
+}
+
+pub enum Action {
+    Navigate(Route),
+    SetLang(Lang),
+    SetBackendPreference(BackendPreference),
+    /// A valid configuration chosen by the learner.
+    SetConfig(PlaygroundConfig),
+    /// A configuration read from the link, with the settings that had to fall back to defaults.
+    LoadFromUrl { config: PlaygroundConfig, errors: Vec<ConfigError> },
+    Worker(WorkerEvent),
+    DismissBanner,
+}
+
+impl AppState {
+    pub fn new(settings: Settings, route: Route, url_errors: Vec<ConfigError>) -> Self {
+        Self {
+            settings,
+            route,
+            url_errors,
+            rejected: Vec::new(),
+            backend: None,
+            running: false,
+            progress: None,
+            history: Rc::new(History::default()),
+            split: None,
+            boundary: None,
+            banner: None,
+        }
+    }
+
+    /// The starting state, from the URL, local storage and the browser's language.
+    pub fn from_browser() -> Self {
+        let lang = route::url_param("lang")
+            .and_then(|v| Lang::from_code(&v))
+            .or_else(storage::load_lang)
+            .unwrap_or_else(|| {
+                let tag = web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_default();
+                Lang::from_browser(&tag)
+            });
+        let backend = route::url_param("backend")
+            .and_then(|v| BackendPreference::from_name(v.trim()))
+            .or_else(storage::load_backend)
+            .unwrap_or_default();
+        let (route, query) = route::parse_hash(&route::current_hash());
+        let (config, url_errors) = if route == Route::Playground && route::has_config_keys(&query) {
+            PlaygroundConfig::from_query(&route::decoded_query(&query))
+        } else {
+            (PlaygroundConfig::default(), Vec::new())
+        };
+        Self::new(Settings { lang, backend, config }, route, url_errors)
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.settings.lang
+    }
+
+    fn clear_run(&mut self) {
+        self.running = false;
+        self.progress = None;
+        self.history = Rc::new(History::default());
+        self.boundary = None;
+    }
+
+    fn on_message(&mut self, message: FromWorker) {
+        match message {
+            FromWorker::Ready { backend } => self.backend = Some(backend),
+            FromWorker::Loaded { config: _, split } => {
+                self.clear_run();
+                self.rejected.clear();
+                self.split = Some(Rc::new(split));
+            }
+            FromWorker::Rejected { errors } => self.rejected = errors,
+            FromWorker::Progress { progress } => {
+                let mut history = (*self.history).clone();
+                history.push(LossPoint {
+                    step: progress.step,
+                    train: progress.evaluation.train_loss,
+                    test: progress.evaluation.test_loss,
+                });
+                self.history = Rc::new(history);
+                self.progress = Some(progress);
+            }
+            FromWorker::Boundary { resolution, probabilities } => {
+                self.boundary = Some(Rc::new(Boundary { resolution, probabilities }));
+            }
+            FromWorker::Running { running } => self.running = running,
+            FromWorker::Panicked { message } => {
+                self.running = false;
+                self.banner = Some(Banner::Crashed { message, restarted: false });
+            }
+            FromWorker::Failed { message } => {
+                self.running = false;
+                self.banner = Some(Banner::Failed { message });
+            }
+        }
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::Navigate(route) => next.route = route,
+            Action::SetLang(lang) => next.settings.lang = lang,
+            Action::SetBackendPreference(preference) => {
+                next.settings.backend = preference;
+                next.backend = None;
+                next.running = false;
+            }
+            Action::SetConfig(config) => {
+                next.settings.config = config;
+                next.url_errors.clear();
+                next.rejected.clear();
+            }
+            Action::LoadFromUrl { config, errors } => {
+                next.settings.config = config;
+                next.url_errors = errors;
+                next.rejected.clear();
+            }
+            Action::Worker(WorkerEvent::Message(message)) => next.on_message(message),
+            Action::Worker(WorkerEvent::Crashed { message, restarted }) => {
+                next.running = false;
+                next.backend = None;
+                next.banner = Some(Banner::Crashed { message, restarted });
+            }
+            Action::DismissBanner => next.banner = None,
+        }
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_stays_bounded_and_ordered() {
+        let mut history = History::default();
+        for step in 0..10_000 {
+            history.push(LossPoint { step, train: 1.0, test: 1.0 });
+        }
+        assert!(history.points.len() <= MAX_HISTORY);
+        assert!(history.points.len() > MAX_HISTORY / 4);
+        assert!(history.points.windows(2).all(|w| w[0].step < w[1].step));
+        history.push(LossPoint { step: 0, train: 1.0, test: 1.0 });
+        assert_eq!(history.points.len(), 1);
+    }
+}

@@ -1,0 +1,114 @@
+//! The built site in headless Chromium: languages, training, clicks while training, URL state,
+//! bad input, console errors and requests that would leave the origin.
+
+use kindling_e2e::{Browser, number, serve_site};
+
+/// Every page visit ends with these checks.
+fn assert_clean(browser: &Browser, origin: &str) {
+    let errors: Vec<_> = browser.console().into_iter().filter(|(level, _)| level == "SEVERE").collect();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    let foreign: Vec<_> = browser.requested_urls().into_iter().filter(|u| !u.starts_with(origin)).collect();
+    assert!(foreign.is_empty(), "requests outside {origin}: {foreign:?}");
+}
+
+fn badge_ready(b: &Browser) -> Option<String> {
+    b.text("#backend-badge").filter(|t| t.starts_with("CPU ·") || t.starts_with("WebGPU ·"))
+}
+
+#[test]
+fn home_loads_in_both_languages_with_a_backend_badge() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!("{site}/?lang=en#/"));
+    let title = browser.wait_for("English home", 60, |b| b.text("h1").filter(|t| !t.is_empty()));
+    assert_eq!(browser.eval("return document.documentElement.lang;"), "en");
+    assert!(title.is_ascii(), "{title}");
+    assert!(browser.eval("return document.querySelectorAll('#idea-map a').length;").as_u64().unwrap_or(0) >= 1);
+    let badge = browser.wait_for("backend badge", 120, badge_ready);
+    // Headless Chromium offers only SwiftShader, a software adapter: the CPU is chosen and says why.
+    assert!(badge.starts_with("CPU ·"), "{badge}");
+    browser.screenshot("home-en").ok();
+
+    browser.goto(&format!("{site}/?lang=zh#/"));
+    let title = browser.wait_for("Chinese home", 60, |b| {
+        b.text("h1").filter(|t| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+    });
+    assert_eq!(browser.eval("return document.documentElement.lang;"), "zh", "{title}");
+    browser.screenshot("home-zh").ok();
+    assert_clean(&browser, &site);
+}
+
+fn readout(b: &Browser, selector: &str) -> Option<f64> {
+    b.text(selector).as_deref().and_then(number)
+}
+
+#[test]
+fn playground_trains_answers_clicks_and_keeps_its_run_through_bad_input() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!("{site}/?lang=en&backend=cpu#/playground"));
+    let initial = browser.wait_for("first loss readout", 120, |b| readout(b, "#train-loss"));
+    assert_eq!(readout(&browser, "#step-count"), Some(0.0));
+
+    browser.click("#play");
+    let steps = browser.wait_for("300 steps", 120, |b| readout(b, "#step-count").filter(|&s| s >= 300.0));
+    // A click while training runs is answered: the run pauses and its step count stops.
+    browser.click("#play");
+    browser.wait_for("paused status", 30, |b| {
+        b.text("#status").filter(|s| s.to_lowercase().contains("paused"))
+    });
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let paused_at = readout(&browser, "#step-count").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    assert_eq!(readout(&browser, "#step-count").unwrap(), paused_at);
+    assert!(paused_at >= steps);
+    let trained = readout(&browser, "#train-loss").unwrap();
+    assert!(trained < initial * 0.8, "train loss {initial} → {trained}");
+    assert!(readout(&browser, "#steps-per-second").unwrap_or(0.0) > 0.0);
+    browser.screenshot("playground-trained").ok();
+
+    // A bad edit shows a message and leaves the run as it was.
+    for bad in ["abc", "-1", "", "1e999"] {
+        browser.type_into("#field-lr", bad);
+        let message = browser.wait_for("learning-rate message", 10, |b| b.text("#error-lr").filter(|t| !t.is_empty()));
+        assert!(!message.contains("lr"), "message should be words, not a key: {message}");
+        assert_eq!(readout(&browser, "#step-count").unwrap(), paused_at, "bad input {bad:?} reset the run");
+    }
+    assert_eq!(browser.eval("return document.querySelector('#field-lr').getAttribute('aria-invalid');"), "true");
+    browser.screenshot("playground-bad-input").ok();
+    assert_clean(&browser, &site);
+}
+
+#[test]
+fn the_url_restores_a_configuration() {
+    let site = serve_site();
+    let browser = Browser::start();
+    let query = "data=xor&noise=0.1&train=60&points=300&layers=8,4&act=tanh&opt=momentum&lr=0.05&batch=16&seed=7";
+    browser.goto(&format!("{site}/?lang=en&backend=cpu#/playground?{query}"));
+    browser.wait_for("first loss readout", 120, |b| readout(b, "#train-loss"));
+    for (field, expected) in [
+        ("data", "xor"),
+        ("noise", "0.1"),
+        ("train", "60"),
+        ("points", "300"),
+        ("layers", "8,4"),
+        ("act", "tanh"),
+        ("opt", "momentum"),
+        ("lr", "0.05"),
+        ("batch", "16"),
+        ("seed", "7"),
+    ] {
+        assert_eq!(browser.value(&format!("#field-{field}")).as_deref(), Some(expected), "field {field}");
+    }
+    let hash = browser.eval("return location.hash;");
+    let hash = hash.as_str().unwrap_or("");
+    for part in query.split('&') {
+        assert!(hash.contains(part), "{part} missing from {hash}");
+    }
+    // A malformed link keeps defaults for what it cannot read and says so.
+    browser.goto(&format!("{site}/?lang=en&backend=cpu#/playground?lr=banana&seed=3"));
+    let notice = browser.wait_for("URL notice", 60, |b| b.text("#url-notice").filter(|t| !t.is_empty()));
+    assert!(!notice.is_empty());
+    browser.wait_for("seed 3", 30, |b| b.value("#field-seed").filter(|v| v == "3"));
+    assert_clean(&browser, &site);
+}
