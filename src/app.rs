@@ -42,7 +42,10 @@ fn apply_config(
     let changed = config != state.settings.config;
     let running = state.running;
     match url_errors {
-        Some(errors) => state.dispatch(Action::LoadFromUrl { config: config.clone(), errors }),
+        Some(errors) => state.dispatch(Action::LoadFromUrl {
+            config: config.clone(),
+            errors,
+        }),
         None if changed => state.dispatch(Action::SetConfig(config.clone())),
         None => return,
     }
@@ -86,11 +89,14 @@ pub fn App() -> Html {
             let on_hash = Closure::<dyn Fn()>::new(move || {
                 let (route, query) = route::parse_hash(&route::current_hash());
                 state.dispatch(Action::Navigate(route));
-                if let Some(lang) = route::query_param(&query, "lang").and_then(|v| Lang::from_code(&v)) {
+                if let Some(lang) =
+                    route::query_param(&query, "lang").and_then(|v| Lang::from_code(&v))
+                {
                     state.dispatch(Action::SetLang(lang));
                 }
                 if route == Route::Playground && route::has_config_keys(&query) {
-                    let (config, errors) = PlaygroundConfig::from_query(&route::decoded_query(&query));
+                    let (config, errors) =
+                        PlaygroundConfig::from_query(&route::decoded_query(&query));
                     apply_config(&state, &service, config, Some(errors));
                 }
                 if let Some(window) = web_sys::window() {
@@ -99,12 +105,17 @@ pub fn App() -> Html {
             });
             let window = web_sys::window();
             if let Some(window) = &window {
-                let _ = window.add_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());
+                let _ = window.add_event_listener_with_callback(
+                    "hashchange",
+                    on_hash.as_ref().unchecked_ref(),
+                );
             }
             move || {
                 if let Some(window) = &window {
-                    let _ = window
-                        .remove_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());
+                    let _ = window.remove_event_listener_with_callback(
+                        "hashchange",
+                        on_hash.as_ref().unchecked_ref(),
+                    );
                 }
                 drop(on_hash);
             }
@@ -112,16 +123,19 @@ pub fn App() -> Html {
     }
 
     // Keep the playground's settings in the link.
-    use_effect_with((state.route, state.settings.config.clone()), |(route, config)| {
-        if *route == Route::Playground {
-            let (_, query) = route::parse_hash(&route::current_hash());
-            let same = route::has_config_keys(&query)
-                && PlaygroundConfig::from_query(&route::decoded_query(&query)).0 == *config;
-            if !same {
-                route::replace_hash(&route::format_hash(Route::Playground, &config.to_query()));
+    use_effect_with(
+        (state.route, state.settings.config.clone()),
+        |(route, config)| {
+            if *route == Route::Playground {
+                let (_, query) = route::parse_hash(&route::current_hash());
+                let same = route::has_config_keys(&query)
+                    && PlaygroundConfig::from_query(&route::decoded_query(&query)).0 == *config;
+                if !same {
+                    route::replace_hash(&route::format_hash(Route::Playground, &config.to_query()));
+                }
             }
-        }
-    });
+        },
+    );
 
     // `<html lang>` and the title follow the language.
     use_effect_with((state.lang(), state.route), |(lang, route)| {

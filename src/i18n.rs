@@ -27,10 +27,7 @@ impl Lang {
 
     /// The value for `<html lang>`.
     pub fn html_lang(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Zh => "zh-CN",
-        }
+        self.code()
     }
 
     /// Parses `en` / `zh` exactly (URL and storage values).
@@ -44,7 +41,11 @@ impl Lang {
 
     /// Picks a language from a browser language tag such as `zh-CN` or `en-GB`.
     pub fn from_browser(tag: &str) -> Lang {
-        if tag.trim().to_ascii_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En }
+        if tag.trim().to_ascii_lowercase().starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
     }
 }
 
@@ -65,7 +66,10 @@ fn table(lang: Lang) -> &'static Table {
 
 /// The text for `key`; the key itself when it is missing.
 pub fn t(lang: Lang, key: &str) -> String {
-    table(lang).get(key).cloned().unwrap_or_else(|| key.to_string())
+    table(lang)
+        .get(key)
+        .cloned()
+        .unwrap_or_else(|| key.to_string())
 }
 
 /// The text for `key` with `{name}` placeholders filled in.
@@ -94,9 +98,11 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
         Problem::NotANumber => t(lang, "problem.not_a_number"),
         Problem::NotAWholeNumber => t(lang, "problem.not_a_whole_number"),
         Problem::NotFinite => t(lang, "problem.not_finite"),
-        Problem::OutOfRange { min, max } => {
-            tf(lang, "problem.out_of_range", &[("min", &number(*min)), ("max", &number(*max))])
-        }
+        Problem::OutOfRange { min, max } => tf(
+            lang,
+            "problem.out_of_range",
+            &[("min", &number(*min)), ("max", &number(*max))],
+        ),
         Problem::Unknown => t(lang, "problem.unknown"),
     }
 }
@@ -111,7 +117,10 @@ pub fn config_error_text(lang: Lang, error: &ConfigError) -> String {
     tf(
         lang,
         "problem.with_field",
-        &[("field", &field_name(lang, error.field)), ("problem", &problem_text(lang, &error.problem))],
+        &[
+            ("field", &field_name(lang, error.field)),
+            ("problem", &problem_text(lang, &error.problem)),
+        ],
     )
 }
 

@@ -44,7 +44,11 @@ pub fn parse_hash(hash: &str) -> (Route, String) {
 
 /// The hash for a route and query (`#/playground?data=xor`); no `?` when the query is empty.
 pub fn format_hash(route: Route, query: &str) -> String {
-    if query.is_empty() { route.href() } else { format!("{}?{}", route.href(), query) }
+    if query.is_empty() {
+        route.href()
+    } else {
+        format!("{}?{}", route.href(), query)
+    }
 }
 
 /// Decodes `%XX` escapes and `+`; malformed escapes are kept as they are.
@@ -95,7 +99,10 @@ pub fn query_pairs(query: &str) -> Vec<(String, String)> {
 
 /// The first value of `key` in the query.
 pub fn query_param(query: &str, key: &str) -> Option<String> {
-    query_pairs(query).into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    query_pairs(query)
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
 }
 
 /// The query decoded and re-joined, ready for `PlaygroundConfig::from_query` (which does not
@@ -111,7 +118,9 @@ pub fn decoded_query(query: &str) -> String {
 
 /// Whether the query sets any playground setting (and so should replace the current ones).
 pub fn has_config_keys(query: &str) -> bool {
-    query_pairs(query).iter().any(|(k, _)| Field::ALL.iter().any(|f| f.key() == k))
+    query_pairs(query)
+        .iter()
+        .any(|(k, _)| Field::ALL.iter().any(|f| f.key() == k))
 }
 
 #[cfg(test)]
@@ -124,11 +133,17 @@ mod tests {
         assert_eq!(parse_hash("#/"), (Route::Home, String::new()));
         assert_eq!(parse_hash("#/nowhere?x=1").0, Route::Home);
         assert_eq!(parse_hash("#/about"), (Route::About, String::new()));
-        assert_eq!(parse_hash("#/playground?data=xor&seed=7"), (Route::Playground, "data=xor&seed=7".into()));
+        assert_eq!(
+            parse_hash("#/playground?data=xor&seed=7"),
+            (Route::Playground, "data=xor&seed=7".into())
+        );
         assert_eq!(parse_hash("#/playground/").0, Route::Playground);
         for route in Route::ALL {
             assert_eq!(parse_hash(&format_hash(route, "")).0, route);
-            assert_eq!(parse_hash(&format_hash(route, "a=1")), (route, "a=1".into()));
+            assert_eq!(
+                parse_hash(&format_hash(route, "a=1")),
+                (route, "a=1".into())
+            );
         }
     }
 
@@ -137,7 +152,10 @@ mod tests {
         assert_eq!(percent_decode("8%2C8"), "8,8");
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz"), "%zz");
-        assert_eq!(query_param("data=xor&lang=zh", "lang").as_deref(), Some("zh"));
+        assert_eq!(
+            query_param("data=xor&lang=zh", "lang").as_deref(),
+            Some("zh")
+        );
         assert_eq!(query_param("?lang=en", "lang").as_deref(), Some("en"));
         assert_eq!(query_param("data=xor", "lang"), None);
         assert_eq!(decoded_query("layers=8%2C8&seed=7"), "layers=8,8&seed=7");
@@ -148,12 +166,16 @@ mod tests {
 
 /// The page's current hash (`#/…`), or empty.
 pub fn current_hash() -> String {
-    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
 }
 
 /// The page's current search string (`?lang=zh`), or empty.
 pub fn current_search() -> String {
-    web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
 }
 
 /// A parameter from the search string or, failing that, from the hash's query.
@@ -163,7 +185,9 @@ pub fn url_param(key: &str) -> Option<String> {
 
 /// Replaces the hash without adding a history entry or firing `hashchange`.
 pub fn replace_hash(hash: &str) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     if window.location().hash().ok().as_deref() == Some(hash) {
         return;
     }

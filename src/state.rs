@@ -43,7 +43,10 @@ pub struct History {
 
 impl Default for History {
     fn default() -> Self {
-        Self { points: Vec::new(), stride: 1 }
+        Self {
+            points: Vec::new(),
+            stride: 1,
+        }
     }
 }
 
@@ -105,7 +108,10 @@ pub enum Action {
     /// A valid configuration chosen by the learner.
     SetConfig(PlaygroundConfig),
     /// A configuration read from the link, with the settings that had to fall back to defaults.
-    LoadFromUrl { config: PlaygroundConfig, errors: Vec<ConfigError> },
+    LoadFromUrl {
+        config: PlaygroundConfig,
+        errors: Vec<ConfigError>,
+    },
     Worker(WorkerEvent),
     DismissBanner,
 }
@@ -133,7 +139,9 @@ impl AppState {
             .and_then(|v| Lang::from_code(&v))
             .or_else(storage::load_lang)
             .unwrap_or_else(|| {
-                let tag = web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_default();
+                let tag = web_sys::window()
+                    .and_then(|w| w.navigator().language())
+                    .unwrap_or_default();
                 Lang::from_browser(&tag)
             });
         let backend = route::url_param("backend")
@@ -146,31 +154,42 @@ impl AppState {
         } else {
             (PlaygroundConfig::default(), Vec::new())
         };
-        Self::new(Settings { lang, backend, config }, route, url_errors)
+        Self::new(
+            Settings {
+                lang,
+                backend,
+                config,
+            },
+            route,
+            url_errors,
+        )
     }
 
     pub fn lang(&self) -> Lang {
         self.settings.lang
     }
 
-    fn clear_run(&mut self) {
-        self.running = false;
-        self.progress = None;
-        self.history = Rc::new(History::default());
-        self.boundary = None;
-    }
-
     fn on_message(&mut self, message: FromWorker) {
         match message {
+            FromWorker::Started => {}
             FromWorker::Ready { backend } => self.backend = Some(backend),
             FromWorker::Loaded { config: _, split } => {
-                self.clear_run();
+                // A new run. Its first report may already be here (step 0): keep that one.
+                self.running = false;
+                if self.progress.as_ref().is_some_and(|p| p.step != 0) {
+                    self.progress = None;
+                }
+                self.history = Rc::new(History::default());
                 self.rejected.clear();
                 self.split = Some(Rc::new(split));
             }
             FromWorker::Rejected { errors } => self.rejected = errors,
             FromWorker::Progress { progress } => {
-                let mut history = (*self.history).clone();
+                let mut history = if progress.step == 0 {
+                    History::default()
+                } else {
+                    (*self.history).clone()
+                };
                 history.push(LossPoint {
                     step: progress.step,
                     train: progress.evaluation.train_loss,
@@ -179,13 +198,22 @@ impl AppState {
                 self.history = Rc::new(history);
                 self.progress = Some(progress);
             }
-            FromWorker::Boundary { resolution, probabilities } => {
-                self.boundary = Some(Rc::new(Boundary { resolution, probabilities }));
+            FromWorker::Boundary {
+                resolution,
+                probabilities,
+            } => {
+                self.boundary = Some(Rc::new(Boundary {
+                    resolution,
+                    probabilities,
+                }));
             }
             FromWorker::Running { running } => self.running = running,
             FromWorker::Panicked { message } => {
                 self.running = false;
-                self.banner = Some(Banner::Crashed { message, restarted: false });
+                self.banner = Some(Banner::Crashed {
+                    message,
+                    restarted: false,
+                });
             }
             FromWorker::Failed { message } => {
                 self.running = false;
@@ -238,12 +266,20 @@ mod tests {
     fn history_stays_bounded_and_ordered() {
         let mut history = History::default();
         for step in 0..10_000 {
-            history.push(LossPoint { step, train: 1.0, test: 1.0 });
+            history.push(LossPoint {
+                step,
+                train: 1.0,
+                test: 1.0,
+            });
         }
         assert!(history.points.len() <= MAX_HISTORY);
         assert!(history.points.len() > MAX_HISTORY / 4);
         assert!(history.points.windows(2).all(|w| w[0].step < w[1].step));
-        history.push(LossPoint { step: 0, train: 1.0, test: 1.0 });
+        history.push(LossPoint {
+            step: 0,
+            train: 1.0,
+            test: 1.0,
+        });
         assert_eq!(history.points.len(), 1);
     }
 }

@@ -21,10 +21,14 @@ pub fn cpu_reason(lang: Lang, reason: &CpuReason) -> String {
         CpuReason::Requested => t(lang, "backend.reason.requested"),
         CpuReason::NoWebGpu => t(lang, "backend.reason.no_webgpu"),
         CpuReason::NoAdapter => t(lang, "backend.reason.no_adapter"),
-        CpuReason::SoftwareAdapter { adapter } => {
-            tf(lang, "backend.reason.software_adapter", &[("adapter", adapter)])
+        CpuReason::SoftwareAdapter { adapter } => tf(
+            lang,
+            "backend.reason.software_adapter",
+            &[("adapter", adapter)],
+        ),
+        CpuReason::InitFailed { error } => {
+            tf(lang, "backend.reason.init_failed", &[("error", error)])
         }
-        CpuReason::InitFailed { error } => tf(lang, "backend.reason.init_failed", &[("error", error)]),
     }
 }
 
@@ -33,7 +37,11 @@ pub fn badge_text(lang: Lang, backend: Option<&ActiveBackend>) -> String {
     match backend {
         None => "…".to_string(),
         Some(ActiveBackend::WebGpu { adapter }) => {
-            let adapter = if adapter.trim().is_empty() { t(lang, "backend.unnamed_adapter") } else { adapter.clone() };
+            let adapter = if adapter.trim().is_empty() {
+                t(lang, "backend.unnamed_adapter")
+            } else {
+                adapter.clone()
+            };
             format!("WebGPU · {adapter}")
         }
         Some(ActiveBackend::Cpu { reason }) => format!("CPU · {}", cpu_reason(lang, reason)),
@@ -53,11 +61,13 @@ pub fn BackendBadge(props: &Props) -> Html {
         let on_change = props.on_change.clone();
         let current = props.preference;
         Callback::from(move |event: Event| {
-            let Some(select) = event.target_dyn_into::<HtmlSelectElement>() else { return };
-            if let Some(preference) = BackendPreference::from_name(&select.value()) {
-                if preference != current {
-                    on_change.emit(preference);
-                }
+            let Some(select) = event.target_dyn_into::<HtmlSelectElement>() else {
+                return;
+            };
+            if let Some(preference) = BackendPreference::from_name(&select.value())
+                && preference != current
+            {
+                on_change.emit(preference);
             }
         })
     };

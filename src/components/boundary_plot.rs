@@ -56,15 +56,27 @@ fn sample(boundary: &Boundary, px: f64, py: f64) -> f32 {
 fn to_canvas(x: f32, y: f32) -> (f64, f64) {
     let e = EXTENT as f64;
     let s = SIZE as f64;
-    ((x as f64 + e) / (2.0 * e) * s, (e - y as f64) / (2.0 * e) * s)
+    (
+        (x as f64 + e) / (2.0 * e) * s,
+        (e - y as f64) / (2.0 * e) * s,
+    )
 }
 
 fn css(rgb: [f64; 3]) -> String {
     format!("rgb({},{},{})", rgb[0], rgb[1], rgb[2])
 }
 
-fn draw(canvas: &HtmlCanvasElement, boundary: Option<&Boundary>, split: Option<&Split>) -> Option<()> {
-    let ctx = canvas.get_context("2d").ok().flatten()?.dyn_into::<CanvasRenderingContext2d>().ok()?;
+fn draw(
+    canvas: &HtmlCanvasElement,
+    boundary: Option<&Boundary>,
+    split: Option<&Split>,
+) -> Option<()> {
+    let ctx = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()?
+        .dyn_into::<CanvasRenderingContext2d>()
+        .ok()?;
     let size = SIZE as usize;
     let mut pixels = vec![255u8; size * size * 4];
     let usable = boundary.filter(|b| {
@@ -131,11 +143,14 @@ pub fn BoundaryPlot(props: &Props) -> Html {
     let canvas = use_node_ref();
     {
         let canvas = canvas.clone();
-        use_effect_with((props.boundary.clone(), props.split.clone()), move |(boundary, split)| {
-            if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
-                draw(&canvas, boundary.as_deref(), split.as_deref());
-            }
-        });
+        use_effect_with(
+            (props.boundary.clone(), props.split.clone()),
+            move |(boundary, split)| {
+                if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
+                    draw(&canvas, boundary.as_deref(), split.as_deref());
+                }
+            },
+        );
     }
     let e = EXTENT;
     html! {

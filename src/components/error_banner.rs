@@ -15,14 +15,18 @@ pub struct Props {
 #[component]
 pub fn ErrorBanner(props: &Props) -> Html {
     let lang = props.lang;
-    let Some(banner) = &props.banner else { return html! {} };
+    let Some(banner) = &props.banner else {
+        return html! {};
+    };
     let text = match banner {
-        Banner::Crashed { message, restarted: true } => {
-            tf(lang, "banner.crashed_restarted", &[("message", message)])
-        }
-        Banner::Crashed { message, restarted: false } => {
-            tf(lang, "banner.crashed_stopped", &[("message", message)])
-        }
+        Banner::Crashed {
+            message,
+            restarted: true,
+        } => tf(lang, "banner.crashed_restarted", &[("message", message)]),
+        Banner::Crashed {
+            message,
+            restarted: false,
+        } => tf(lang, "banner.crashed_stopped", &[("message", message)]),
         Banner::Failed { message } => tf(lang, "banner.failed", &[("message", message)]),
     };
     let on_dismiss = props.on_dismiss.clone();

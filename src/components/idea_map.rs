@@ -24,17 +24,83 @@ const WIDTH: f64 = 176.0;
 const HEIGHT: f64 = 46.0;
 
 const NODES: &[Node] = &[
-    Node { key: "deep_learning", x: 380.0, y: 48.0, lesson: Some(Route::Playground), ingredient: false },
-    Node { key: "supervised", x: 220.0, y: 148.0, lesson: Some(Route::Playground), ingredient: false },
-    Node { key: "unsupervised", x: 540.0, y: 148.0, lesson: None, ingredient: false },
-    Node { key: "open_models", x: 380.0, y: 258.0, lesson: None, ingredient: false },
-    Node { key: "algorithms", x: 100.0, y: 218.0, lesson: None, ingredient: true },
-    Node { key: "compute", x: 100.0, y: 300.0, lesson: None, ingredient: true },
-    Node { key: "datasets", x: 660.0, y: 218.0, lesson: None, ingredient: true },
-    Node { key: "community", x: 660.0, y: 300.0, lesson: None, ingredient: true },
-    Node { key: "customised", x: 380.0, y: 368.0, lesson: None, ingredient: false },
-    Node { key: "vision", x: 220.0, y: 468.0, lesson: None, ingredient: false },
-    Node { key: "language", x: 540.0, y: 468.0, lesson: None, ingredient: false },
+    Node {
+        key: "deep_learning",
+        x: 380.0,
+        y: 48.0,
+        lesson: Some(Route::Playground),
+        ingredient: false,
+    },
+    Node {
+        key: "supervised",
+        x: 220.0,
+        y: 148.0,
+        lesson: Some(Route::Playground),
+        ingredient: false,
+    },
+    Node {
+        key: "unsupervised",
+        x: 540.0,
+        y: 148.0,
+        lesson: None,
+        ingredient: false,
+    },
+    Node {
+        key: "open_models",
+        x: 380.0,
+        y: 258.0,
+        lesson: None,
+        ingredient: false,
+    },
+    Node {
+        key: "algorithms",
+        x: 100.0,
+        y: 218.0,
+        lesson: None,
+        ingredient: true,
+    },
+    Node {
+        key: "compute",
+        x: 100.0,
+        y: 300.0,
+        lesson: None,
+        ingredient: true,
+    },
+    Node {
+        key: "datasets",
+        x: 660.0,
+        y: 218.0,
+        lesson: None,
+        ingredient: true,
+    },
+    Node {
+        key: "community",
+        x: 660.0,
+        y: 300.0,
+        lesson: None,
+        ingredient: true,
+    },
+    Node {
+        key: "customised",
+        x: 380.0,
+        y: 368.0,
+        lesson: None,
+        ingredient: false,
+    },
+    Node {
+        key: "vision",
+        x: 220.0,
+        y: 468.0,
+        lesson: None,
+        ingredient: false,
+    },
+    Node {
+        key: "language",
+        x: 540.0,
+        y: 468.0,
+        lesson: None,
+        ingredient: false,
+    },
 ];
 
 const EDGES: &[(&str, &str)] = &[
@@ -58,8 +124,16 @@ fn node(key: &str) -> Option<&'static Node> {
 /// Where the segment from the centre of `from` towards `to` leaves `from`'s box.
 fn exit_point(from: &Node, to: &Node) -> (f64, f64) {
     let (dx, dy) = (to.x - from.x, to.y - from.y);
-    let sx = if dx == 0.0 { f64::INFINITY } else { (WIDTH / 2.0) / dx.abs() };
-    let sy = if dy == 0.0 { f64::INFINITY } else { (HEIGHT / 2.0) / dy.abs() };
+    let sx = if dx == 0.0 {
+        f64::INFINITY
+    } else {
+        (WIDTH / 2.0) / dx.abs()
+    };
+    let sy = if dy == 0.0 {
+        f64::INFINITY
+    } else {
+        (HEIGHT / 2.0) / dy.abs()
+    };
     let s = sx.min(sy).min(1.0);
     (from.x + dx * s, from.y + dy * s)
 }

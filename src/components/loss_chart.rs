@@ -46,7 +46,12 @@ fn label(value: f64) -> String {
     }
 }
 
-fn polyline(points: &[LossPoint], pick: fn(&LossPoint) -> f32, x: &dyn Fn(u64) -> f64, y: &dyn Fn(f64) -> f64) -> String {
+fn polyline(
+    points: &[LossPoint],
+    pick: fn(&LossPoint) -> f32,
+    x: &dyn Fn(u64) -> f64,
+    y: &dyn Fn(f64) -> f64,
+) -> String {
     points
         .iter()
         .filter(|p| pick(p).is_finite())
@@ -71,7 +76,9 @@ pub fn LossChart(props: &Props) -> Html {
         .fold(0.0f32, f32::max) as f64;
     let top = nice_ceiling(max_loss.max(0.05));
 
-    let x = move |step: u64| LEFT + (step.saturating_sub(first)) as f64 / (last - first) as f64 * plot_w;
+    let x = move |step: u64| {
+        LEFT + (step.saturating_sub(first)) as f64 / (last - first) as f64 * plot_w
+    };
     let y = move |loss: f64| TOP + plot_h - (loss / top).clamp(0.0, 1.0) * plot_h;
 
     let train = polyline(points, |p| p.train, &x, &y);

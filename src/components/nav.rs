@@ -14,11 +14,11 @@ pub struct Props {
 #[component]
 pub fn Nav(props: &Props) -> Html {
     let lang = props.lang;
-    let links = [
-        (Route::Home, "nav.home", "nav-home"),
-        (Route::Playground, "nav.playground", "nav-playground"),
-        (Route::About, "nav.about", "nav-about"),
-    ];
+    let links = Route::ALL.map(|route| match route {
+        Route::Home => (route, "nav.home", "nav-home"),
+        Route::Playground => (route, "nav.playground", "nav-playground"),
+        Route::About => (route, "nav.about", "nav-about"),
+    });
     html! {
         <nav class="site-nav" aria-label={t(lang, "nav.label")}>
             <ul>

@@ -1,12 +1,55 @@
 //! A text input for one playground setting that validates as the learner types.
 //!
-//! A valid value is reported with `on_change` (the whole new configuration); an invalid one
-//! is shown with its problem and goes nowhere.
+//! Problems show at once. A valid value is reported with `on_change` (the whole new
+//! configuration) once typing pauses, or when the field loses focus, so that the valid prefix
+//! of a longer, invalid entry ("1" of "1e999") does not restart the run. An invalid value is
+//! shown with its problem and goes nowhere.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use kindling_engine::playground::PlaygroundConfig;
 use kindling_engine::playground::config::{Field, Problem};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
+
+/// How long typing must pause before a valid value is applied.
+const SETTLE_MS: i32 = 450;
+
+/// A scheduled change; dropping it cancels it.
+struct Pending {
+    handle: i32,
+    _closure: Closure<dyn FnMut()>,
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            window.clear_timeout_with_handle(self.handle);
+        }
+    }
+}
+
+fn schedule(run: impl FnOnce() + 'static, delay_ms: i32) -> Option<Pending> {
+    let mut run = Some(run);
+    let closure = Closure::<dyn FnMut()>::new(move || {
+        if let Some(run) = run.take() {
+            run();
+        }
+    });
+    let handle = web_sys::window()?
+        .set_timeout_with_callback_and_timeout_and_arguments_0(
+            closure.as_ref().unchecked_ref(),
+            delay_ms,
+        )
+        .ok()?;
+    Some(Pending {
+        handle,
+        _closure: closure,
+    })
+}
 
 use crate::i18n::{Lang, problem_text};
 
@@ -17,9 +60,12 @@ pub fn field_text(config: &PlaygroundConfig, field: Field) -> String {
         Field::Noise => config.noise.to_string(),
         Field::TrainPercent => config.train_percent.to_string(),
         Field::Points => config.points.to_string(),
-        Field::Layers | Field::Width => {
-            config.hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(",")
-        }
+        Field::Layers | Field::Width => config
+            .hidden
+            .iter()
+            .map(|w| w.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
         Field::Activation => config.activation.name().to_string(),
         Field::Optimizer => config.optimizer.name().to_string(),
         Field::LearningRate => config.learning_rate.to_string(),
@@ -30,7 +76,11 @@ pub fn field_text(config: &PlaygroundConfig, field: Field) -> String {
 
 /// `config` with `field` set from `text`, if the result is a configuration that can be trained
 /// as far as this field is concerned. Width problems belong to the layers field.
-pub fn try_set(config: &PlaygroundConfig, field: Field, text: &str) -> Result<PlaygroundConfig, Problem> {
+pub fn try_set(
+    config: &PlaygroundConfig,
+    field: Field,
+    text: &str,
+) -> Result<PlaygroundConfig, Problem> {
     let mut next = config.clone();
     next.set(field, text)?;
     let concerns = |f: Field| f == field || (field == Field::Layers && f == Field::Width);
@@ -68,32 +118,64 @@ pub fn NumberField(props: &Props) -> Html {
     let field = props.field;
     // The learner's text and the configuration it was typed against.
     let edit = use_state(|| None::<(String, PlaygroundConfig)>);
+    let pending: Rc<RefCell<Option<Pending>>> = use_mut_ref(|| None);
 
     let canonical = field_text(&props.config, field);
     let (text, problem) = match &*edit {
-        Some((text, base)) => match try_set(base, field, text) {
-            // Still the same setting underneath: keep showing what was typed.
-            Err(problem) if field_text(base, field) == canonical => (text.clone(), Some(problem)),
-            Ok(next) if field_text(&next, field) == canonical => (text.clone(), None),
-            // The setting changed elsewhere (a link, a reset): show the new value.
-            _ => (canonical, None),
-        },
+        Some((text, base)) => {
+            // Whether this setting is still what it was when the text was typed.
+            let same = field_text(base, field) == canonical;
+            match try_set(base, field, text) {
+                Err(problem) if same => (text.clone(), Some(problem)),
+                Ok(next) if same || field_text(&next, field) == canonical => (text.clone(), None),
+                // The setting changed elsewhere (a link, for instance): show the new value.
+                _ => (canonical, None),
+            }
+        }
         None => (canonical, None),
     };
 
     let oninput = {
         let edit = edit.clone();
+        let pending = pending.clone();
         let config = props.config.clone();
         let on_change = props.on_change.clone();
         Callback::from(move |event: InputEvent| {
-            let Some(input) = event.target_dyn_into::<HtmlInputElement>() else { return };
+            let Some(input) = event.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
             let text = input.value();
-            if let Ok(next) = try_set(&config, field, &text) {
-                if next != config {
-                    on_change.emit(next);
-                }
+            // Whatever was waiting is superseded by this text.
+            let _ = pending.borrow_mut().take();
+            if let Ok(next) = try_set(&config, field, &text)
+                && next != config
+            {
+                let on_change = on_change.clone();
+                *pending.borrow_mut() = schedule(move || on_change.emit(next), SETTLE_MS);
             }
             edit.set(Some((text, config.clone())));
+        })
+    };
+
+    // Leaving the field applies a valid value at once.
+    let onchange = {
+        let pending = pending.clone();
+        let config = props.config.clone();
+        let on_change = props.on_change.clone();
+        Callback::from(move |event: Event| {
+            let Some(input) = event.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
+            let waiting = pending.borrow_mut().take();
+            if waiting.is_none() {
+                return;
+            }
+            drop(waiting);
+            if let Ok(next) = try_set(&config, field, &input.value())
+                && next != config
+            {
+                on_change.emit(next);
+            }
         })
     };
 
@@ -102,7 +184,9 @@ pub fn NumberField(props: &Props) -> Html {
     let error_id = format!("error-{}", error_key(field));
     let hint_id = format!("hint-{key}");
     let invalid = problem.is_some();
-    let message = problem.map(|p| problem_text(props.lang, &p)).unwrap_or_default();
+    let message = problem
+        .map(|p| problem_text(props.lang, &p))
+        .unwrap_or_default();
     html! {
         <div class={classes!("field", invalid.then_some("invalid"))}>
             <label for={input_id.clone()}>{props.label.clone()}</label>
@@ -119,6 +203,7 @@ pub fn NumberField(props: &Props) -> Html {
                 aria-invalid={if invalid { "true" } else { "false" }}
                 aria-describedby={format!("{hint_id} {error_id}")}
                 {oninput}
+                {onchange}
             />
             <p class="field-error" id={error_id} aria-live="polite">{message}</p>
         </div>

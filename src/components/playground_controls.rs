@@ -18,7 +18,12 @@ pub struct Props {
 }
 
 fn range_hint(lang: Lang, (min, max): (f64, f64)) -> AttrValue {
-    tf(lang, "controls.range", &[("min", &min.to_string()), ("max", &max.to_string())]).into()
+    tf(
+        lang,
+        "controls.range",
+        &[("min", &min.to_string()), ("max", &max.to_string())],
+    )
+    .into()
 }
 
 #[component]
@@ -28,13 +33,42 @@ pub fn PlaygroundControls(props: &Props) -> Html {
     // A choice the menus could not accept (should not happen, but is shown if it does).
     let select_problem = use_state(|| None::<(Field, Problem)>);
 
+    // Menus follow the configuration even after the learner has used them (an option's
+    // `selected` attribute no longer moves a menu the learner has changed).
+    let refs = [
+        (Field::Dataset, use_node_ref()),
+        (Field::Activation, use_node_ref()),
+        (Field::Optimizer, use_node_ref()),
+    ];
+    {
+        let refs = refs.clone();
+        use_effect_with(config.clone(), move |config| {
+            for (field, node) in &refs {
+                if let Some(select) = node.cast::<HtmlSelectElement>() {
+                    let wanted = field_text(config, *field);
+                    if select.value() != wanted {
+                        select.set_value(&wanted);
+                    }
+                }
+            }
+        });
+    }
+    let node_for = |field: Field| {
+        refs.iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, node)| node.clone())
+            .unwrap_or_default()
+    };
+
     let select = |field: Field, options: Vec<(&'static str, String)>| -> Html {
         let onchange = {
             let config = config.clone();
             let on_change = props.on_change.clone();
             let select_problem = select_problem.clone();
             Callback::from(move |event: Event| {
-                let Some(select) = event.target_dyn_into::<HtmlSelectElement>() else { return };
+                let Some(select) = event.target_dyn_into::<HtmlSelectElement>() else {
+                    return;
+                };
                 match try_set(&config, field, &select.value()) {
                     Ok(next) => {
                         select_problem.set(None);
@@ -47,13 +81,17 @@ pub fn PlaygroundControls(props: &Props) -> Html {
             })
         };
         let current = field_text(config, field);
-        let problem = select_problem.as_ref().filter(|(f, _)| *f == field).map(|(_, p)| problem_text(lang, p));
+        let problem = select_problem
+            .as_ref()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, p)| problem_text(lang, p));
         let key = field.key();
         html! {
             <div class={classes!("field", problem.is_some().then_some("invalid"))}>
                 <label for={format!("field-{key}")}>{field_name(lang, field)}</label>
                 <select
                     id={format!("field-{key}")}
+                    ref={node_for(field)}
                     {onchange}
                     aria-invalid={if problem.is_some() { "true" } else { "false" }}
                     aria-describedby={format!("error-{}", error_key(field))}

@@ -2,7 +2,8 @@
 //!
 //! The service remembers the backend preference and the last configuration it sent, so that a
 //! fresh worker (after a panic, an `error` event or a change of backend) gets `Init` and the same
-//! `Load` again.
+//! `Load` again. Nothing is posted before the worker says `Started` (earlier messages would be
+//! lost): until then `Init` and `Load` are remembered and other messages wait in a queue.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -26,7 +27,10 @@ const CRASH_WINDOW_MS: f64 = 20_000.0;
 pub enum WorkerEvent {
     Message(FromWorker),
     /// The worker crashed. `restarted` says whether a new one is already running.
-    Crashed { message: String, restarted: bool },
+    Crashed {
+        message: String,
+        restarted: bool,
+    },
 }
 
 type MessageClosure = Closure<dyn FnMut(MessageEvent)>;
@@ -39,6 +43,10 @@ struct Inner {
     generation: u64,
     preference: BackendPreference,
     config: Option<PlaygroundConfig>,
+    /// Whether the current worker has said `Started`.
+    started: bool,
+    /// Messages waiting for `Started`, other than `Init` and `Load`.
+    queue: Vec<ToWorker>,
     crashes: Vec<f64>,
     on_event: Callback<WorkerEvent>,
 }
@@ -66,11 +74,15 @@ fn post(worker: &Worker, message: &ToWorker) {
     match message.serialize(&serializer) {
         Ok(value) => {
             if let Err(error) = worker.post_message(&value) {
-                web_sys::console::error_1(&format!("kindling: postMessage failed: {}", js_text(&error)).into());
+                web_sys::console::error_1(
+                    &format!("kindling: postMessage failed: {}", js_text(&error)).into(),
+                );
             }
         }
         Err(error) => {
-            web_sys::console::error_1(&format!("kindling: cannot encode a message: {error}").into());
+            web_sys::console::error_1(
+                &format!("kindling: cannot encode a message: {error}").into(),
+            );
         }
     }
 }
@@ -88,13 +100,18 @@ impl WorkerService {
             generation: 0,
             preference,
             config,
+            started: false,
+            queue: Vec::new(),
             crashes: Vec::new(),
             on_event,
         }));
         let service = WorkerService { inner };
         if let Err(message) = spawn(&service.inner) {
             let on_event = service.inner.borrow().on_event.clone();
-            on_event.emit(WorkerEvent::Crashed { message, restarted: false });
+            on_event.emit(WorkerEvent::Crashed {
+                message,
+                restarted: false,
+            });
         }
         service
     }
@@ -104,9 +121,19 @@ impl WorkerService {
     pub fn send(&self, message: ToWorker) {
         let mut inner = self.inner.borrow_mut();
         match &message {
-            ToWorker::Load { config } => inner.config = Some(config.clone()),
+            ToWorker::Load { config } => {
+                inner.config = Some(config.clone());
+                // A new run makes earlier waiting commands moot.
+                inner.queue.clear();
+            }
             ToWorker::Init { preference } => inner.preference = *preference,
             _ => {}
+        }
+        if !inner.started {
+            if !matches!(message, ToWorker::Load { .. } | ToWorker::Init { .. }) {
+                inner.queue.push(message);
+            }
+            return;
         }
         if let Some(worker) = &inner.worker {
             post(worker, &message);
@@ -124,7 +151,10 @@ impl WorkerService {
         stop(&self.inner);
         if let Err(message) = spawn(&self.inner) {
             let on_event = self.inner.borrow().on_event.clone();
-            on_event.emit(WorkerEvent::Crashed { message, restarted: false });
+            on_event.emit(WorkerEvent::Crashed {
+                message,
+                restarted: false,
+            });
         }
     }
 
@@ -139,6 +169,8 @@ fn stop(this: &Rc<RefCell<Inner>>) {
     let (worker, closures) = {
         let mut inner = this.borrow_mut();
         inner.generation += 1;
+        inner.started = false;
+        inner.queue.clear();
         (inner.worker.take(), inner.closures.take())
     };
     if let Some(worker) = worker {
@@ -179,10 +211,8 @@ fn spawn(this: &Rc<RefCell<Inner>>) -> Result<(), String> {
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
 
     let mut inner = this.borrow_mut();
-    post(&worker, &ToWorker::Init { preference: inner.preference });
-    if let Some(config) = inner.config.clone() {
-        post(&worker, &ToWorker::Load { config });
-    }
+    inner.started = false;
+    inner.queue.clear();
     inner.worker = Some(worker);
     inner.closures = Some((on_message, on_error));
     Ok(())
@@ -198,11 +228,39 @@ fn received(weak: &Weak<RefCell<Inner>>, generation: u64, data: JsValue) {
         inner.on_event.clone()
     };
     match serde_wasm_bindgen::from_value::<FromWorker>(data) {
+        Ok(FromWorker::Started) => {
+            started(&this);
+            on_event.emit(WorkerEvent::Message(FromWorker::Started));
+        }
         Ok(FromWorker::Panicked { message }) => crashed(weak, generation, message),
         Ok(message) => on_event.emit(WorkerEvent::Message(message)),
         Err(error) => {
-            web_sys::console::warn_1(&format!("kindling: unreadable worker message: {error}").into());
+            web_sys::console::warn_1(
+                &format!("kindling: unreadable worker message: {error}").into(),
+            );
         }
+    }
+}
+
+/// The worker listens now: send it `Init`, the current `Load` and whatever waited.
+fn started(this: &Rc<RefCell<Inner>>) {
+    let mut inner = this.borrow_mut();
+    inner.started = true;
+    let queue = std::mem::take(&mut inner.queue);
+    let Some(worker) = inner.worker.clone() else {
+        return;
+    };
+    post(
+        &worker,
+        &ToWorker::Init {
+            preference: inner.preference,
+        },
+    );
+    if let Some(config) = inner.config.clone() {
+        post(&worker, &ToWorker::Load { config });
+    }
+    for message in queue {
+        post(&worker, &message);
     }
 }
 
