@@ -71,6 +71,10 @@ pub fn App() -> Html {
         use_effect_with((), move |_| {
             let on_event = Callback::from(move |event| dispatcher.dispatch(Action::Worker(event)));
             let started = WorkerService::start(preference, Some(config), on_event);
+            // `?debug=crash-worker` makes the first worker panic once, to show the recovery.
+            if route::url_param("debug").as_deref() == Some("crash-worker") {
+                started.send(ToWorker::Crash);
+            }
             *service.borrow_mut() = Some(started);
             move || {
                 let stopped = service.borrow_mut().take();

@@ -4,6 +4,7 @@
 //! on the CPU backend.
 
 pub mod backend;
+pub mod lessons;
 pub mod playground;
 pub mod protocol;
 pub mod rng;

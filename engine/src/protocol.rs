@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::lessons::InputError;
+use crate::lessons::activations::{ActivationRequest, ActivationResult};
+use crate::lessons::losses::{LossRequest, LossResult};
 use crate::playground::PlaygroundConfig;
 use crate::playground::config::ConfigError;
 use crate::playground::data::Split;
@@ -65,8 +68,24 @@ pub enum ToWorker {
     Pause,
     /// One step, then paused.
     Step,
+    /// Compute a lesson's worked example; answered by `Computed` with the same `id`.
+    Compute { id: u64, request: LessonRequest },
     /// Deliberately panic, to exercise recovery from a crash.
     Crash,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "lesson", rename_all = "snake_case")]
+pub enum LessonRequest {
+    Activation(ActivationRequest),
+    Loss(LossRequest),
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "lesson", rename_all = "snake_case")]
+pub enum LessonResult {
+    Activation(ActivationResult),
+    Loss(LossResult),
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -83,6 +102,8 @@ pub enum FromWorker {
     /// Probability of class 1 on the boundary grid, row-major from the top.
     Boundary { resolution: u32, probabilities: Vec<f32> },
     Running { running: bool },
+    /// The answer to `Compute { id, .. }`.
+    Computed { id: u64, result: Result<LessonResult, InputError> },
     /// The worker hit a Rust panic and is about to stop.
     Panicked { message: String },
     Failed { message: String },

@@ -7,7 +7,10 @@ use js_sys::{Promise, Reflect};
 use kindling_engine::backend;
 use kindling_engine::burn::tensor::Device;
 use kindling_engine::playground::training::{BOUNDARY_RESOLUTION, Trainer};
-use kindling_engine::protocol::{ActiveBackend, BackendPreference, CpuReason, FromWorker, ToWorker};
+use kindling_engine::lessons::{activations, losses};
+use kindling_engine::protocol::{
+    ActiveBackend, BackendPreference, CpuReason, FromWorker, LessonRequest, LessonResult, ToWorker,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -143,6 +146,15 @@ impl Worker {
                     trainer.train_chunk(1, f64::INFINITY).await;
                 }
                 self.report().await;
+            }
+            ToWorker::Compute { id, request } => {
+                let result = match request {
+                    LessonRequest::Activation(r) => {
+                        activations::compute(&r, &self.device).await.map(LessonResult::Activation)
+                    }
+                    LessonRequest::Loss(r) => losses::compute(&r, &self.device).await.map(LessonResult::Loss),
+                };
+                post(&FromWorker::Computed { id, result });
             }
             ToWorker::Crash => panic!("crash requested by the page"),
         }

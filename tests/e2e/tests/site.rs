@@ -112,3 +112,21 @@ fn the_url_restores_a_configuration() {
     browser.wait_for("seed 3", 30, |b| b.value("#field-seed").filter(|v| v == "3"));
     assert_clean(&browser, &site);
 }
+
+#[test]
+fn a_worker_panic_shows_a_banner_and_the_worker_restarts() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!("{site}/?lang=en&backend=cpu&debug=crash-worker#/playground"));
+    let banner = browser.wait_for("error banner", 120, |b| b.text("#error-banner").filter(|t| !t.is_empty()));
+    assert!(banner.contains("crash requested by the page"), "{banner}");
+    // The new worker gets the same settings and trains.
+    browser.wait_for("loss readout after restart", 120, |b| readout(b, "#train-loss"));
+    browser.click("#play");
+    browser.wait_for("steps after restart", 120, |b| readout(b, "#step-count").filter(|&s| s >= 50.0));
+    browser.click("#play");
+    browser.screenshot("playground-after-crash").ok();
+    // The panic itself is logged to the console; nothing may leave the origin all the same.
+    let foreign: Vec<_> = browser.requested_urls().into_iter().filter(|u| !u.starts_with(&site)).collect();
+    assert!(foreign.is_empty(), "{foreign:?}");
+}
