@@ -3,10 +3,12 @@
 //! Nothing here knows about the web: the worker binary wraps this crate, and native tests run it
 //! on the CPU backend.
 
+#[cfg(feature = "compute")]
 pub mod backend;
 pub mod lessons;
 pub mod playground;
 pub mod protocol;
 pub mod rng;
 
+#[cfg(feature = "compute")]
 pub use burn;

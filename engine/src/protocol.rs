@@ -8,7 +8,7 @@ use crate::lessons::losses::{LossRequest, LossResult};
 use crate::playground::PlaygroundConfig;
 use crate::playground::config::ConfigError;
 use crate::playground::data::Split;
-use crate::playground::training::Progress;
+use crate::playground::report::Progress;
 
 /// What the learner (or the URL) asked for.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -114,7 +114,7 @@ mod tests {
     use super::*;
     use crate::playground::config::{Field, Problem};
     use crate::playground::data::Point;
-    use crate::playground::training::Evaluation;
+    use crate::playground::report::Evaluation;
 
     fn round_trip<T: Serialize + for<'de> Deserialize<'de> + PartialEq + std::fmt::Debug>(value: T) {
         let json = serde_json::to_string(&value).unwrap();

@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use kindling_engine::playground::data::{Point, Split};
-use kindling_engine::playground::training::EXTENT;
+use kindling_engine::playground::report::EXTENT;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use yew::prelude::*;

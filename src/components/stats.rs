@@ -1,6 +1,6 @@
 //! The run's numbers. Each value sits alone in its element, its label beside it.
 
-use kindling_engine::playground::training::Progress;
+use kindling_engine::playground::report::Progress;
 use yew::prelude::*;
 
 use crate::i18n::{Lang, t};

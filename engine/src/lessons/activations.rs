@@ -1,10 +1,13 @@
 //! Activation functions: values, intermediate steps, derivatives by autodiff and by formula.
 
+#[cfg(feature = "compute")]
 use burn::tensor::{Device, Tensor, activation as act};
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "compute")]
 use super::input::{InputError, check_vector};
 use super::{Plot, PlotRange, Step};
+#[cfg(feature = "compute")]
 use crate::lessons::read::{read, tensor};
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -72,6 +75,7 @@ pub struct ActivationResult {
 
 pub const MAX_SLOPE: f64 = 10.0;
 
+#[cfg(feature = "compute")]
 /// f applied by burn (for softmax, along the last dimension).
 fn apply<const D: usize>(function: ActivationFn, slope: f64, x: Tensor<D>) -> Tensor<D> {
     match function {
@@ -89,6 +93,7 @@ fn apply<const D: usize>(function: ActivationFn, slope: f64, x: Tensor<D>) -> Te
     }
 }
 
+#[cfg(feature = "compute")]
 /// Values and per-element derivatives of f at `xs` on `device` (which has autodiff).
 async fn values_and_slopes(function: ActivationFn, slope: f64, xs: &[f64], device: &Device) -> (Vec<f64>, Vec<f64>) {
     let x = tensor(xs, device).require_grad();
@@ -117,6 +122,7 @@ async fn values_and_slopes(function: ActivationFn, slope: f64, xs: &[f64], devic
     (read(y.without_autodiff()).await, dx)
 }
 
+#[cfg(feature = "compute")]
 /// The intermediate rows of the worked example, computed by burn without autodiff.
 async fn steps(function: ActivationFn, slope: f64, xs: &[f64], device: &Device) -> Vec<Step> {
     let device = device.clone().without_autodiff();
@@ -205,6 +211,7 @@ pub fn erf(x: f64) -> f64 {
     sum * 2.0 / std::f64::consts::PI.sqrt()
 }
 
+#[cfg(feature = "compute")]
 pub async fn compute(request: &ActivationRequest, device: &Device) -> Result<ActivationResult, InputError> {
     check_vector(&request.inputs)?;
     request.plot.check()?;
@@ -229,6 +236,7 @@ pub async fn compute(request: &ActivationRequest, device: &Device) -> Result<Act
     })
 }
 
+#[cfg(feature = "compute")]
 /// s₀ and ∂s₀/∂x₀ as x₀ sweeps `xs`, the other inputs fixed.
 async fn softmax_sweep(inputs: &[f64], xs: &[f64], device: &Device) -> Plot {
     let (rows, cols) = (xs.len(), inputs.len());

@@ -1,10 +1,12 @@
 //! Loss functions: the loss step by step, its gradient by autodiff and by formula, and the
 //! loss as one prediction sweeps a range.
 
+#[cfg(feature = "compute")]
 use burn::tensor::{Device, Tensor, activation as act};
 use serde::{Deserialize, Serialize};
 
 use super::input::{InputError, check_vector};
+#[cfg(feature = "compute")]
 use super::read::{read, tensor};
 use super::{Plot, PlotRange, Step};
 
@@ -133,6 +135,7 @@ pub fn check(request: &LossRequest) -> Result<(), InputError> {
     Ok(())
 }
 
+#[cfg(feature = "compute")]
 /// The loss of predictions `p` (and targets / fakes `t`) as a burn graph. With `clamp`,
 /// probabilities are first clamped to [ε, 1 − ε].
 fn loss_graph(kind: LossKind, p: Tensor<1>, t: Tensor<1>, clamp: bool) -> Tensor<1> {
@@ -197,6 +200,7 @@ pub fn analytic_gradients(kind: LossKind, p: &[f64], t: &[f64]) -> (Vec<f64>, Ve
     }
 }
 
+#[cfg(feature = "compute")]
 async fn steps(kind: LossKind, p: &[f64], t: &[f64], device: &Device) -> Vec<Step> {
     let device = device.clone().without_autodiff();
     let p = || tensor(p, &device);
@@ -232,10 +236,12 @@ async fn steps(kind: LossKind, p: &[f64], t: &[f64], device: &Device) -> Vec<Ste
     rows
 }
 
+#[cfg(feature = "compute")]
 async fn scalar(t: Tensor<1>) -> f64 {
     read(t).await.first().copied().unwrap_or(f64::NAN)
 }
 
+#[cfg(feature = "compute")]
 /// Loss and its gradients on `device` (which has autodiff).
 async fn loss_and_grads(kind: LossKind, p: &[f64], t: &[f64], clamp: bool, device: &Device) -> (f64, Vec<f64>, Vec<f64>) {
     let pt = tensor(p, device).require_grad();
@@ -254,6 +260,7 @@ async fn loss_and_grads(kind: LossKind, p: &[f64], t: &[f64], clamp: bool, devic
     (scalar(loss.without_autodiff()).await, gp, gt)
 }
 
+#[cfg(feature = "compute")]
 pub async fn compute(request: &LossRequest, device: &Device) -> Result<LossResult, InputError> {
     check(request)?;
     let (kind, p, t) = (request.loss, &request.predictions, &request.targets);

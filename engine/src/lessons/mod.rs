@@ -5,6 +5,7 @@ pub mod activations;
 pub mod examples;
 pub mod input;
 pub mod losses;
+#[cfg(feature = "compute")]
 mod read;
 
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,10 @@
 
 pub mod config;
 pub mod data;
+#[cfg(feature = "compute")]
 pub mod model;
+pub mod report;
+#[cfg(feature = "compute")]
 pub mod training;
 
 pub use config::{Activation, DatasetKind, OptimizerKind, PlaygroundConfig};

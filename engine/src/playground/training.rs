@@ -4,39 +4,13 @@ use burn::module::Module;
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig, momentum::MomentumConfig};
 use burn::tensor::{Device, Int, Tensor, TensorData};
-use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
 use super::config::{ConfigError, OptimizerKind, PlaygroundConfig};
 use super::data::{Point, Split, generate};
 use super::model::{Mlp, MlpConfig};
+pub use super::report::{BOUNDARY_RESOLUTION, EXTENT, Evaluation, Progress, grid_points};
 use crate::rng::Rng;
-
-/// Side of the square grid on which the decision boundary is sampled.
-pub const BOUNDARY_RESOLUTION: usize = 50;
-/// Half-width of the plotted square: the plot spans [-EXTENT, EXTENT]².
-pub const EXTENT: f32 = 1.2;
-
-/// Loss and accuracy on both splits.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq)]
-pub struct Evaluation {
-    pub train_loss: f32,
-    pub test_loss: f32,
-    pub train_accuracy: f32,
-    pub test_accuracy: f32,
-}
-
-/// What a training run reports as it goes.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct Progress {
-    pub step: u64,
-    /// Loss of the last mini-batch.
-    pub batch_loss: f32,
-    pub evaluation: Evaluation,
-    /// Time spent training (not paused), in milliseconds.
-    pub elapsed_ms: f64,
-    pub steps_per_second: f64,
-}
 
 pub struct Trainer {
     config: PlaygroundConfig,
@@ -63,19 +37,6 @@ fn to_tensors(points: &[Point], device: &Device) -> (Tensor<2>, Tensor<1, Int>) 
         Tensor::from_data(TensorData::new(coords, [points.len(), 2]), device),
         Tensor::from_data(TensorData::new(labels, [points.len()]), device),
     )
-}
-
-/// Centres of the boundary grid's cells, row by row from the top (y = +EXTENT).
-pub fn grid_points() -> Vec<f32> {
-    let n = BOUNDARY_RESOLUTION;
-    let cell = 2.0 * EXTENT / n as f32;
-    (0..n)
-        .flat_map(|row| {
-            (0..n).flat_map(move |col| {
-                [-EXTENT + cell * (col as f32 + 0.5), EXTENT - cell * (row as f32 + 0.5)]
-            })
-        })
-        .collect()
 }
 
 impl Trainer {
