@@ -5,19 +5,22 @@ use std::rc::Rc;
 
 use kindling_engine::playground::PlaygroundConfig;
 use kindling_engine::playground::config::ConfigError;
-use kindling_engine::protocol::{BackendPreference, ToWorker};
+use kindling_engine::protocol::{BackendPreference, LessonRequest, ToWorker};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 use crate::components::about::About;
+use crate::components::activations_page::ActivationsPage;
 use crate::components::backend_badge::BackendBadge;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::home::Home;
 use crate::components::language_switch::LanguageSwitch;
+use crate::components::losses_page::LossesPage;
 use crate::components::nav::Nav;
 use crate::components::playground::Playground;
 use crate::i18n::{Lang, t};
+use crate::lesson_state::{ActivationsState, LossesState};
 use crate::route::{self, Route};
 use crate::services::storage;
 use crate::services::worker::WorkerService;
@@ -103,6 +106,12 @@ pub fn App() -> Html {
                         PlaygroundConfig::from_query(&route::decoded_query(&query));
                     apply_config(&state, &service, config, Some(errors));
                 }
+                if route == Route::Activations && ActivationsState::has_keys(&query) {
+                    state.dispatch(Action::SetActivations(ActivationsState::from_query(&query)));
+                }
+                if route == Route::Losses && LossesState::has_keys(&query) {
+                    state.dispatch(Action::SetLosses(LossesState::from_query(&query)));
+                }
                 if let Some(window) = web_sys::window() {
                     window.scroll_to_with_x_and_y(0.0, 0.0);
                 }
@@ -141,6 +150,60 @@ pub fn App() -> Html {
         },
     );
 
+    // Keep the lesson pages' inputs in the link.
+    use_effect_with(
+        (
+            state.route,
+            state.settings.activations.clone(),
+            state.settings.losses.clone(),
+        ),
+        |(route, activations, losses)| {
+            let query = match route {
+                Route::Activations => Some(activations.to_query()),
+                Route::Losses => Some(losses.to_query()),
+                _ => None,
+            };
+            if let Some(query) = query {
+                route::replace_hash(&route::format_hash(*route, &query));
+            }
+        },
+    );
+
+    // Ask the worker for the lesson's worked example whenever its inputs are valid (and again
+    // when a fresh worker reports its backend, since a restart forgets queued requests).
+    {
+        let service = service.clone();
+        let dispatcher = state.dispatcher();
+        let next_id = use_mut_ref(|| 0u64);
+        use_effect_with(
+            (
+                state.route,
+                state.settings.activations.clone(),
+                state.settings.losses.clone(),
+                state.backend.clone(),
+            ),
+            move |(route, activations, losses, _backend)| {
+                let request = match route {
+                    Route::Activations => activations.request().ok().map(LessonRequest::Activation),
+                    Route::Losses => losses.request().ok().map(LessonRequest::Loss),
+                    _ => None,
+                };
+                if let Some(request) = request {
+                    let id = {
+                        let mut next = next_id.borrow_mut();
+                        *next += 1;
+                        *next
+                    };
+                    dispatcher.dispatch(Action::LessonRequested {
+                        id,
+                        request: request.clone(),
+                    });
+                    send(&service, ToWorker::Compute { id, request });
+                }
+            },
+        );
+    }
+
     // `<html lang>` and the title follow the language.
     use_effect_with((state.lang(), state.route), |(lang, route)| {
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
@@ -150,6 +213,8 @@ pub fn App() -> Html {
             let page = match route {
                 Route::Home => None,
                 Route::Playground => Some(t(*lang, "nav.playground")),
+                Route::Activations => Some(t(*lang, "nav.activations")),
+                Route::Losses => Some(t(*lang, "nav.losses")),
                 Route::About => Some(t(*lang, "nav.about")),
             };
             let site = t(*lang, "site.name");
@@ -198,9 +263,35 @@ pub fn App() -> Html {
         Callback::from(move |config: PlaygroundConfig| apply_config(&state, &service, config, None))
     };
 
+    let on_activations = {
+        let state = state.clone();
+        Callback::from(move |page: ActivationsState| state.dispatch(Action::SetActivations(page)))
+    };
+
+    let on_losses = {
+        let state = state.clone();
+        Callback::from(move |page: LossesState| state.dispatch(Action::SetLosses(page)))
+    };
+
     let page = match state.route {
         Route::Home => html! { <Home {lang} /> },
         Route::About => html! { <About {lang} /> },
+        Route::Activations => html! {
+            <ActivationsPage
+                {lang}
+                page={state.settings.activations.clone()}
+                answer={state.activation_answer.clone()}
+                on_change={on_activations}
+            />
+        },
+        Route::Losses => html! {
+            <LossesPage
+                {lang}
+                page={state.settings.losses.clone()}
+                answer={state.loss_answer.clone()}
+                on_change={on_losses}
+            />
+        },
         Route::Playground => html! {
             <Playground state={(*state).clone()} {on_send} {on_config} />
         },

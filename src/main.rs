@@ -3,6 +3,7 @@
 mod app;
 mod components;
 mod i18n;
+mod lesson_state;
 mod route;
 mod services;
 mod state;

@@ -7,17 +7,27 @@ pub enum Route {
     #[default]
     Home,
     Playground,
+    Activations,
+    Losses,
     About,
 }
 
 impl Route {
-    pub const ALL: [Route; 3] = [Route::Home, Route::Playground, Route::About];
+    pub const ALL: [Route; 5] = [
+        Route::Home,
+        Route::Playground,
+        Route::Activations,
+        Route::Losses,
+        Route::About,
+    ];
 
     /// The path part of the hash, without `#`.
     pub fn path(self) -> &'static str {
         match self {
             Route::Home => "/",
             Route::Playground => "/playground",
+            Route::Activations => "/activations",
+            Route::Losses => "/losses",
             Route::About => "/about",
         }
     }
@@ -36,6 +46,8 @@ pub fn parse_hash(hash: &str) -> (Route, String) {
     let path = path.trim_end_matches('/');
     let route = match path {
         "/playground" | "playground" => Route::Playground,
+        "/activations" | "activations" => Route::Activations,
+        "/losses" | "losses" => Route::Losses,
         "/about" | "about" => Route::About,
         _ => Route::Home,
     };
@@ -138,6 +150,11 @@ mod tests {
             (Route::Playground, "data=xor&seed=7".into())
         );
         assert_eq!(parse_hash("#/playground/").0, Route::Playground);
+        assert_eq!(
+            parse_hash("#/activations?fn=sigmoid&x=-4,-2,0,2,4"),
+            (Route::Activations, "fn=sigmoid&x=-4,-2,0,2,4".into())
+        );
+        assert_eq!(parse_hash("#/losses").0, Route::Losses);
         for route in Route::ALL {
             assert_eq!(parse_hash(&format_hash(route, "")).0, route);
             assert_eq!(

@@ -5,12 +5,13 @@ use std::rc::Rc;
 use kindling_engine::playground::PlaygroundConfig;
 use kindling_engine::playground::config::ConfigError;
 use kindling_engine::playground::data::Split;
-use kindling_engine::playground::training::Progress;
-use kindling_engine::protocol::{ActiveBackend, BackendPreference, FromWorker};
+use kindling_engine::playground::report::Progress;
+use kindling_engine::protocol::{ActiveBackend, BackendPreference, FromWorker, LessonRequest};
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
 use crate::i18n::Lang;
+use crate::lesson_state::{ActivationsState, LessonAnswer, LossesState};
 use crate::route::{self, Route};
 use crate::services::storage;
 use crate::services::worker::WorkerEvent;
@@ -21,6 +22,12 @@ pub struct Settings {
     pub lang: Lang,
     pub backend: BackendPreference,
     pub config: PlaygroundConfig,
+    /// The activation lesson's inputs.
+    #[serde(default)]
+    pub activations: ActivationsState,
+    /// The loss lesson's inputs.
+    #[serde(default)]
+    pub losses: LossesState,
 }
 
 /// Most points kept for the loss chart.
@@ -99,6 +106,11 @@ pub struct AppState {
     pub split: Option<Rc<Split>>,
     pub boundary: Option<Rc<Boundary>>,
     pub banner: Option<Banner>,
+    /// The latest lesson request sent to the worker, waiting for its answer.
+    pub lesson_pending: Option<(u64, Rc<LessonRequest>)>,
+    /// The latest answers for each lesson page.
+    pub activation_answer: Option<Rc<LessonAnswer>>,
+    pub loss_answer: Option<Rc<LessonAnswer>>,
 }
 
 pub enum Action {
@@ -114,6 +126,13 @@ pub enum Action {
     },
     Worker(WorkerEvent),
     DismissBanner,
+    SetActivations(ActivationsState),
+    SetLosses(LossesState),
+    /// A lesson request was sent with this id; only its answer is kept.
+    LessonRequested {
+        id: u64,
+        request: LessonRequest,
+    },
 }
 
 impl AppState {
@@ -130,6 +149,9 @@ impl AppState {
             split: None,
             boundary: None,
             banner: None,
+            lesson_pending: None,
+            activation_answer: None,
+            loss_answer: None,
         }
     }
 
@@ -154,11 +176,23 @@ impl AppState {
         } else {
             (PlaygroundConfig::default(), Vec::new())
         };
+        let activations = if route == Route::Activations && ActivationsState::has_keys(&query) {
+            ActivationsState::from_query(&query)
+        } else {
+            ActivationsState::default()
+        };
+        let losses = if route == Route::Losses && LossesState::has_keys(&query) {
+            LossesState::from_query(&query)
+        } else {
+            LossesState::default()
+        };
         Self::new(
             Settings {
                 lang,
                 backend,
                 config,
+                activations,
+                losses,
             },
             route,
             url_errors,
@@ -208,6 +242,7 @@ impl AppState {
                 }));
             }
             FromWorker::Running { running } => self.running = running,
+            FromWorker::Computed { id, result } => self.on_computed(id, result),
             FromWorker::Panicked { message } => {
                 self.running = false;
                 self.banner = Some(Banner::Crashed {
@@ -219,6 +254,35 @@ impl AppState {
                 self.running = false;
                 self.banner = Some(Banner::Failed { message });
             }
+        }
+    }
+}
+
+impl AppState {
+    /// Keeps the answer to the latest request; answers to older ones are dropped.
+    fn on_computed(
+        &mut self,
+        id: u64,
+        result: Result<
+            kindling_engine::protocol::LessonResult,
+            kindling_engine::lessons::InputError,
+        >,
+    ) {
+        let Some((pending, request)) = self.lesson_pending.take() else {
+            return;
+        };
+        if pending != id {
+            self.lesson_pending = Some((pending, request));
+            return;
+        }
+        let answer = Some(Rc::new(LessonAnswer {
+            id,
+            request: (*request).clone(),
+            result,
+        }));
+        match *request {
+            LessonRequest::Activation(_) => self.activation_answer = answer,
+            LessonRequest::Loss(_) => self.loss_answer = answer,
         }
     }
 }
@@ -253,6 +317,11 @@ impl Reducible for AppState {
                 next.banner = Some(Banner::Crashed { message, restarted });
             }
             Action::DismissBanner => next.banner = None,
+            Action::SetActivations(page) => next.settings.activations = page,
+            Action::SetLosses(page) => next.settings.losses = page,
+            Action::LessonRequested { id, request } => {
+                next.lesson_pending = Some((id, Rc::new(request)));
+            }
         }
         Rc::new(next)
     }
@@ -261,6 +330,47 @@ impl Reducible for AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_latest_lesson_answer_is_kept() {
+        use kindling_engine::lessons::InputError;
+        let state = Rc::new(AppState::new(
+            Settings::default(),
+            Route::Losses,
+            Vec::new(),
+        ));
+        let request = |pred: &str| {
+            LessonRequest::Loss(
+                LossesState::from_query(&format!("loss=mse&pred={pred}&target=1"))
+                    .request()
+                    .unwrap(),
+            )
+        };
+        let state = state.reduce(Action::LessonRequested {
+            id: 1,
+            request: request("1"),
+        });
+        let state = state.reduce(Action::LessonRequested {
+            id: 2,
+            request: request("2"),
+        });
+        let answer = |id| {
+            Action::Worker(WorkerEvent::Message(FromWorker::Computed {
+                id,
+                result: Err(InputError::Empty),
+            }))
+        };
+        let state = state.reduce(answer(1));
+        assert!(state.loss_answer.is_none());
+        let state = state.reduce(answer(2));
+        let kept = state.loss_answer.clone().unwrap();
+        assert_eq!((kept.id, &kept.request), (2, &request("2")));
+        assert!(state.lesson_pending.is_none());
+        assert!(state.activation_answer.is_none());
+        let settings = serde_json::to_string(&state.settings).unwrap();
+        let back: Settings = serde_json::from_str(&settings).unwrap();
+        assert_eq!(back, state.settings);
+    }
 
     #[test]
     fn history_stays_bounded_and_ordered() {

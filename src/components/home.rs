@@ -25,6 +25,12 @@ pub fn Home(props: &Props) -> Html {
                         {t(lang, "home.cta")}
                     </a>
                 </p>
+                <p id="home-lessons">
+                    {t(lang, "home.lessons_intro")}{" "}
+                    <a id="home-activations" href={Route::Activations.href()}>{t(lang, "nav.activations")}</a>
+                    {" · "}
+                    <a id="home-losses" href={Route::Losses.href()}>{t(lang, "nav.losses")}</a>
+                </p>
             </section>
             <section class="card map-card" aria-labelledby="map-title">
                 <h2 id="map-title">{t(lang, "home.map_title")}</h2>

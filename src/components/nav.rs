@@ -17,6 +17,8 @@ pub fn Nav(props: &Props) -> Html {
     let links = Route::ALL.map(|route| match route {
         Route::Home => (route, "nav.home", "nav-home"),
         Route::Playground => (route, "nav.playground", "nav-playground"),
+        Route::Activations => (route, "nav.activations", "nav-activations"),
+        Route::Losses => (route, "nav.losses", "nav-losses"),
         Route::About => (route, "nav.about", "nav-about"),
     });
     html! {
