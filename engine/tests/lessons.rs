@@ -237,6 +237,13 @@ fn log_of_zero_is_infinite_unclamped_and_finite_clamped() {
     assert!(result.clamped.is_finite());
     let expected = -((1e-7f64).ln() + 0.5f64.ln()) / 2.0;
     assert!(close(result.clamped, expected, 1e-3), "{} vs {expected}", result.clamped);
+    // A certain, correct prediction costs nothing: 0 · ln 0 counts as 0, not NaN.
+    let certain = loss(LossKind::Bce, &[1.0, 0.0], &[1.0, 0.0]).unwrap();
+    assert_eq!(certain.loss, 0.0);
+    let certain = loss(LossKind::Cce, &[1.0, 0.0], &[1.0, 0.0]).unwrap();
+    assert_eq!(certain.loss, 0.0);
+    let confidently_wrong = loss(LossKind::Bce, &[1.0], &[0.0]).unwrap();
+    assert!(confidently_wrong.loss.is_infinite());
     // The logits form needs no clamping: a huge logit stays finite.
     let logits = loss(LossKind::CceLogits, &[80.0, -80.0], &[0.0, 1.0]).unwrap();
     assert!(logits.loss.is_finite() && close(logits.loss, 160.0, 1e-4), "{}", logits.loss);

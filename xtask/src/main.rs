@@ -228,8 +228,10 @@ fn webdriver_json(ctx: &Ctx) -> Result<PathBuf> {
 
 fn test(ctx: &Ctx) -> Result {
     setup(ctx, true)?;
-    say("native tests (engine on ndarray, xtask)");
+    say("native tests (engine on ndarray, xtask, i18n files)");
     run(ctx.cmd("cargo").args(["test", "--release", "-p", "kindling-engine", "-p", "xtask"]))?;
+    say("native tests of the page's pure logic (URL state, lesson inputs, reducer)");
+    run(ctx.cmd("cargo").args(["test", "--release", "-p", "kindling", "--bin", "app"]))?;
     say("building the site");
     build_site(ctx, false)?;
     say("browser tests (wasm-bindgen-test in headless Chromium, WebGPU and CPU)");

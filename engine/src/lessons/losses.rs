@@ -135,6 +135,12 @@ pub fn check(request: &LossRequest) -> Result<(), InputError> {
     Ok(())
 }
 
+/// `weight · ln(x)`, taken as 0 where the weight is 0 (so that 0 · ln 0 is 0, not NaN).
+#[cfg(feature = "compute")]
+fn weighted_log(weight: Tensor<1>, x: Tensor<1>) -> Tensor<1> {
+    (weight.clone() * x.log()).mask_fill(weight.equal_elem(0.0), 0.0)
+}
+
 #[cfg(feature = "compute")]
 /// The loss of predictions `p` (and targets / fakes `t`) as a burn graph. With `clamp`,
 /// probabilities are first clamped to [ε, 1 − ε].
@@ -147,9 +153,9 @@ fn loss_graph(kind: LossKind, p: Tensor<1>, t: Tensor<1>, clamp: bool) -> Tensor
             let p = c(p);
             let one_minus_p = p.clone().neg().add_scalar(1.0);
             let one_minus_t = t.clone().neg().add_scalar(1.0);
-            (t * p.log() + one_minus_t * one_minus_p.log()).sum().div_scalar(-n)
+            (weighted_log(t, p) + weighted_log(one_minus_t, one_minus_p)).sum().div_scalar(-n)
         }
-        LossKind::Cce => (t * c(p).log()).sum().neg(),
+        LossKind::Cce => weighted_log(t, c(p)).sum().neg(),
         LossKind::CceLogits => (t * act::log_softmax(p, 0)).sum().neg(),
         LossKind::GanD => {
             let real = c(p).log().mean();
@@ -165,10 +171,11 @@ fn loss_graph(kind: LossKind, p: Tensor<1>, t: Tensor<1>, clamp: bool) -> Tensor
 pub fn reference_loss(kind: LossKind, p: &[f64], t: &[f64]) -> f64 {
     let n = p.len() as f64;
     let mean = |v: &[f64], f: &dyn Fn(f64) -> f64| v.iter().map(|&x| f(x)).sum::<f64>() / v.len() as f64;
+    let weighted_log = |w: f64, x: f64| if w == 0.0 { 0.0 } else { w * x.ln() };
     match kind {
         LossKind::Mse => p.iter().zip(t).map(|(a, b)| (a - b).powi(2)).sum::<f64>() / n,
-        LossKind::Bce => -p.iter().zip(t).map(|(p, y)| y * p.ln() + (1.0 - y) * (1.0 - p).ln()).sum::<f64>() / n,
-        LossKind::Cce => -p.iter().zip(t).map(|(p, y)| y * p.ln()).sum::<f64>(),
+        LossKind::Bce => -p.iter().zip(t).map(|(&p, &y)| weighted_log(y, p) + weighted_log(1.0 - y, 1.0 - p)).sum::<f64>() / n,
+        LossKind::Cce => -p.iter().zip(t).map(|(&p, &y)| weighted_log(y, p)).sum::<f64>(),
         LossKind::CceLogits => {
             let max = p.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
             let log_sum = p.iter().map(|z| (z - max).exp()).sum::<f64>().ln() + max;
@@ -214,12 +221,12 @@ async fn steps(kind: LossKind, p: &[f64], t: &[f64], device: &Device) -> Vec<Ste
         LossKind::Bce => {
             rows.push(Step::new("ln_p", read(p().log()).await));
             rows.push(Step::new("ln_one_minus_p", read(p().neg().add_scalar(1.0).log()).await));
-            let term = t() * p().log() + t().neg().add_scalar(1.0) * p().neg().add_scalar(1.0).log();
+            let term = weighted_log(t(), p()) + weighted_log(t().neg().add_scalar(1.0), p().neg().add_scalar(1.0));
             rows.push(Step::new("bce_term", read(term).await));
         }
         LossKind::Cce => {
             rows.push(Step::new("ln_p", read(p().log()).await));
-            rows.push(Step::new("y_ln_p", read(t() * p().log()).await));
+            rows.push(Step::new("y_ln_p", read(weighted_log(t(), p())).await));
         }
         LossKind::CceLogits => {
             rows.push(Step::new("softmax", read(act::softmax(p(), 0)).await));
