@@ -52,8 +52,8 @@ fn text(value: JsValue) -> String {
     value.as_string().unwrap_or_default()
 }
 
-/// What the browser offers: `Err(reason)` when WebGPU should not be used.
-async fn probe_adapter(preference: BackendPreference) -> Result<(), CpuReason> {
+/// What the browser offers: the adapter's name, or `Err(reason)` when WebGPU should not be used.
+async fn probe_adapter(preference: BackendPreference) -> Result<String, CpuReason> {
     let navigator = get(&scope().into(), "navigator").await;
     let gpu = get(&navigator, "gpu").await;
     if gpu.is_undefined() || gpu.is_null() {
@@ -83,7 +83,7 @@ async fn probe_adapter(preference: BackendPreference) -> Result<(), CpuReason> {
     if software && preference == BackendPreference::Auto {
         return Err(CpuReason::SoftwareAdapter { adapter: if name.is_empty() { "?".into() } else { name } });
     }
-    Ok(())
+    Ok(name)
 }
 
 async fn choose_backend(preference: BackendPreference) -> (Device, ActiveBackend) {
@@ -91,11 +91,16 @@ async fn choose_backend(preference: BackendPreference) -> (Device, ActiveBackend
     if preference == BackendPreference::Cpu {
         return cpu(CpuReason::Requested);
     }
-    if let Err(reason) = probe_adapter(preference).await {
-        return cpu(reason);
-    }
+    let name = match probe_adapter(preference).await {
+        Ok(name) => name,
+        Err(reason) => return cpu(reason),
+    };
     match backend::init_webgpu().await {
-        Ok(gpu) => (gpu.device, ActiveBackend::WebGpu { adapter: gpu.adapter }),
+        // wgpu's own description of a browser adapter is generic; the browser's is not.
+        Ok(gpu) => {
+            let adapter = if name.is_empty() { gpu.adapter } else { name };
+            (gpu.device, ActiveBackend::WebGpu { adapter })
+        }
         Err(error) => cpu(CpuReason::InitFailed { error }),
     }
 }

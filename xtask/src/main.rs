@@ -267,7 +267,8 @@ fn serve(ctx: &Ctx, port: u16) -> Result {
 
 fn bench(ctx: &Ctx) -> Result {
     setup(ctx, true)?;
-    build_site(ctx, false)?;
+    // The release site as published: the worker's wasm optimised (cached after `dist`).
+    build_site(ctx, true)?;
     run(ctx
         .cmd("cargo")
         .args(["run", "--release", "-p", "kindling-e2e", "--bin", "bench"])
