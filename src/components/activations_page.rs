@@ -9,6 +9,7 @@ use kindling_engine::protocol::{LessonRequest, LessonResult};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::components::synced_select::use_synced_select;
 use crate::i18n::{Lang, t, tf};
 use crate::lesson_state::{
     ActivationsState, LessonAnswer, bad_input_text, examples, fmt_digits, fmt3, input_error_text,
@@ -555,17 +556,7 @@ pub fn ActivationsPage(props: &Props) -> Html {
     let stale = result.is_some_and(|(r, _)| current.as_ref().ok() != Some(r));
     let name = page.function.name();
 
-    // The select shows the page's choice even after a link changed it (the `selected`
-    // attribute alone does not move a select the learner has already used).
-    let select_ref = use_node_ref();
-    {
-        let select_ref = select_ref.clone();
-        use_effect_with(page.function.name(), move |name| {
-            if let Some(select) = select_ref.cast::<HtmlSelectElement>() {
-                select.set_value(name);
-            }
-        });
-    }
+    let select_ref = use_synced_select(page.function.name().to_string());
 
     let controls = html! {
         <section class="card lesson-controls" aria-labelledby="act-controls-title">

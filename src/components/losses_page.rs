@@ -14,6 +14,7 @@ use yew::prelude::*;
 use crate::components::activations_page::{
     LessonPlot, frac, math, mi, mn, mo, paren, row, sub, sum_over, sup,
 };
+use crate::components::synced_select::use_synced_select;
 use crate::i18n::{Lang, t, tf};
 use crate::lesson_state::{
     InputField, LessonAnswer, LossesState, bad_input_text, encode_value, examples, fmt_digits,
@@ -269,17 +270,7 @@ pub fn LossesPage(props: &Props) -> Html {
     let pred_label = t(lang, &format!("loss.pred_label.{name}"));
     let target_label = t(lang, &format!("loss.target_label.{name}"));
 
-    // The select shows the page's choice even after a link changed it (the `selected`
-    // attribute alone does not move a select the learner has already used).
-    let select_ref = use_node_ref();
-    {
-        let select_ref = select_ref.clone();
-        use_effect_with(kind.name(), move |name| {
-            if let Some(select) = select_ref.cast::<HtmlSelectElement>() {
-                select.set_value(name);
-            }
-        });
-    }
+    let select_ref = use_synced_select(kind.name().to_string());
 
     let controls = html! {
         <section class="card lesson-controls" aria-labelledby="loss-controls-title">

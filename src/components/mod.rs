@@ -15,3 +15,4 @@ pub mod number_field;
 pub mod playground;
 pub mod playground_controls;
 pub mod stats;
+pub mod synced_select;

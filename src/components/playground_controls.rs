@@ -7,6 +7,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::components::number_field::{NumberField, error_key, field_text, try_set};
+use crate::components::synced_select::use_synced_select;
 use crate::i18n::{Lang, field_name, problem_text, t, tf};
 
 #[derive(Properties, PartialEq)]
@@ -33,26 +34,21 @@ pub fn PlaygroundControls(props: &Props) -> Html {
     // A choice the menus could not accept (should not happen, but is shown if it does).
     let select_problem = use_state(|| None::<(Field, Problem)>);
 
-    // Menus follow the configuration even after the learner has used them (an option's
-    // `selected` attribute no longer moves a menu the learner has changed).
+    // Menus follow the configuration even when a link or a reset changes it.
     let refs = [
-        (Field::Dataset, use_node_ref()),
-        (Field::Activation, use_node_ref()),
-        (Field::Optimizer, use_node_ref()),
+        (
+            Field::Dataset,
+            use_synced_select(field_text(config, Field::Dataset)),
+        ),
+        (
+            Field::Activation,
+            use_synced_select(field_text(config, Field::Activation)),
+        ),
+        (
+            Field::Optimizer,
+            use_synced_select(field_text(config, Field::Optimizer)),
+        ),
     ];
-    {
-        let refs = refs.clone();
-        use_effect_with(config.clone(), move |config| {
-            for (field, node) in &refs {
-                if let Some(select) = node.cast::<HtmlSelectElement>() {
-                    let wanted = field_text(config, *field);
-                    if select.value() != wanted {
-                        select.set_value(&wanted);
-                    }
-                }
-            }
-        });
-    }
     let node_for = |field: Field| {
         refs.iter()
             .find(|(f, _)| *f == field)
