@@ -1,3 +1,11 @@
-//! The convolutional network lesson: MNIST data, the model and its training.
+//! "Seeing digits": a small convolutional network trained on MNIST.
 
+pub mod config;
 pub mod data;
+#[cfg(feature = "compute")]
+pub mod model;
+#[cfg(feature = "compute")]
+pub mod training;
+
+pub use config::{CnnEvaluation, CnnProblem, CnnProgress, CnnSettings, ConvBlock, LayerShape, Pool};
+pub use data::Images;

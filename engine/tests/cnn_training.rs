@@ -1,0 +1,158 @@
+//! The CNN's training loop on the CPU backend, on a small synthetic image set.
+
+use std::sync::Mutex;
+
+use kindling_engine::backend;
+use kindling_engine::cnn::config::{CnnField, CnnProblem, CnnSettings, Pool};
+use kindling_engine::cnn::data::Images;
+use kindling_engine::cnn::training::CnnTrainer;
+use kindling_engine::rng::Rng;
+
+/// burn's CPU backend keeps one global random generator: tests that seed it run one at a time.
+static SEEDED: Mutex<()> = Mutex::new(());
+
+const SIDE: usize = 28;
+
+/// 28 × 28 images of a horizontal bar (0), a vertical bar (1) or a cross (2), at random
+/// positions and lengths, with noise.
+fn bars(count: usize, seed: u64) -> Images {
+    let mut rng = Rng::new(seed);
+    let mut pixels = Vec::with_capacity(count * SIDE * SIDE);
+    let mut labels = Vec::with_capacity(count);
+    for i in 0..count {
+        let label = (i % 3) as u8;
+        let mut image = [0f32; SIDE * SIDE];
+        let (row, col) = (4 + rng.below(20), 4 + rng.below(20));
+        let (from, to) = (rng.below(6), SIDE - rng.below(6));
+        for t in from..to {
+            for w in 0..2 {
+                if label != 1 {
+                    image[(row + w - 1) * SIDE + t] = 1.0;
+                }
+                if label != 0 {
+                    image[t * SIDE + col + w - 1] = 1.0;
+                }
+            }
+        }
+        pixels.extend(image.iter().map(|&v| ((v * 0.8 + 0.3 * rng.uniform() as f32).min(1.0) * 255.0) as u8));
+        labels.push(label);
+    }
+    Images { rows: SIDE, cols: SIDE, pixels, labels }
+}
+
+fn trainer(settings: CnnSettings) -> CnnTrainer {
+    CnnTrainer::new(settings, bars(600, 1), bars(200, 2), backend::cpu()).expect("valid settings")
+}
+
+fn losses(settings: &CnnSettings, chunks: usize) -> Vec<f32> {
+    let mut t = trainer(settings.clone());
+    (0..chunks)
+        .map(|_| {
+            pollster::block_on(t.train_chunk(5, f64::INFINITY));
+            t.progress().batch_loss
+        })
+        .collect()
+}
+
+#[test]
+fn default_network_learns_bars_and_reports_what_the_page_shows() {
+    let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
+    // The default network. burn's CPU convolutions are slow (≈ 4 ms an image for a step), so
+    // batches of 16 keep the test short: 600 images are 37 steps an epoch; 3 epochs, 111 steps.
+    let settings = CnnSettings { batch_size: 16, epochs: 3, ..CnnSettings::default() };
+    let mut t = trainer(settings);
+    assert_eq!((t.steps_per_epoch(), t.total_steps()), (37, 111));
+    let before = pollster::block_on(t.evaluate(None));
+    let ran = pollster::block_on(t.train_chunk(1000, f64::INFINITY));
+    assert_eq!(ran, 111);
+    assert!(t.is_finished());
+    assert_eq!(pollster::block_on(t.train_chunk(10, f64::INFINITY)), 0, "stops after the last epoch");
+    assert_eq!((t.epoch(), t.epoch_progress()), (3, 0.0));
+    let after = pollster::block_on(t.evaluate(None));
+    assert!(after.accuracy > 0.9, "{before:?} → {after:?}");
+    assert!(after.loss < before.loss * 0.5, "{} → {}", before.loss, after.loss);
+
+    assert_eq!(after.count, 200);
+    assert_eq!(after.confusion.len(), 100);
+    assert_eq!(after.confusion.iter().sum::<u32>(), 200);
+    let diagonal: u32 = (0..10).map(|i| after.confusion[i * 10 + i]).sum();
+    assert_eq!(diagonal as f32 / 200.0, after.accuracy);
+    assert_eq!(after.misclassified.len(), 200 - diagonal as usize);
+    assert!(after.misclassified.iter().all(|&(i, p, l)| i < 200 && p != l && l < 3));
+    let limited = pollster::block_on(t.evaluate(Some(30)));
+    assert_eq!((limited.count, limited.confusion.iter().sum::<u32>()), (30, 30));
+
+    // A clean vertical bar in the middle is a 1.
+    let mut drawn = vec![0f32; SIDE * SIDE];
+    for r in 3..25 {
+        drawn[r * SIDE + 13] = 1.0;
+        drawn[r * SIDE + 14] = 1.0;
+    }
+    let probs = pollster::block_on(t.predict(&drawn));
+    assert_eq!(probs.len(), 10);
+    assert!((probs.iter().sum::<f32>() - 1.0).abs() < 1e-4, "{probs:?}");
+    assert!(probs.iter().all(|p| (0.0..=1.0).contains(p)));
+    assert!(probs[1] > 0.5, "{probs:?}");
+    assert!(pollster::block_on(t.predict(&[0.0; 10])).is_empty());
+
+    let filters = pollster::block_on(t.first_layer_filters());
+    assert_eq!(filters.len(), 8);
+    assert!(filters.iter().all(|f| f.len() == 25 && f.iter().all(|v| v.is_finite())));
+    let maps = pollster::block_on(t.feature_maps(&drawn));
+    let shapes: Vec<_> = maps.iter().map(|m| (m.channels, m.rows, m.cols, m.values.len())).collect();
+    assert_eq!(shapes, vec![(8, 14, 14, 8 * 196), (16, 5, 5, 16 * 25)]);
+    let progress = t.progress();
+    assert_eq!((progress.step, progress.epoch, progress.finished), (111, 3, true));
+    assert!(progress.batch_loss.is_finite());
+}
+
+#[test]
+fn same_seed_same_losses_other_seed_other_losses() {
+    let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
+    // Dropout draws from the seeded generator too.
+    let settings = CnnSettings { dropout: 0.3, batch_size: 16, ..CnnSettings::default() };
+    let a = losses(&settings, 3);
+    let b = losses(&settings, 3);
+    let c = losses(&CnnSettings { seed: 99, ..settings }, 3);
+    assert!(a.iter().all(|l| l.is_finite()), "{a:?}");
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+}
+
+#[test]
+fn other_architectures_train() {
+    let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
+    let mut settings = CnnSettings::default();
+    settings.blocks[0].pool = Pool::Average;
+    settings.blocks[1].pool = Pool::None;
+    settings.blocks[1].stride = 2;
+    settings.dense = 0;
+    let mut t = trainer(settings);
+    // conv1 [8,28,28] → avg-pool [8,14,14] → conv2 stride 2 [16,5,5] → output.
+    let shapes: Vec<_> = t.layers().iter().map(|l| l.shape.clone()).collect();
+    assert_eq!(shapes, vec![vec![8, 28, 28], vec![8, 14, 14], vec![16, 5, 5], vec![10]]);
+    assert_eq!(pollster::block_on(t.train_chunk(3, f64::INFINITY)), 3);
+    assert!(t.progress().batch_loss.is_finite());
+    assert!((t.epoch_progress() - 3.0 / 9.0).abs() < 1e-12, "600 / 64: 9 steps an epoch");
+    let empty = trainer(CnnSettings { blocks: vec![], ..CnnSettings::default() });
+    assert!(pollster::block_on(empty.first_layer_filters()).is_empty());
+}
+
+#[test]
+fn invalid_settings_are_refused_before_training() {
+    let mut settings = CnnSettings { learning_rate: -1.0, ..CnnSettings::default() };
+    settings.blocks[1].kernel = 20;
+    let problems = CnnTrainer::new(settings, bars(30, 1), bars(30, 2), backend::cpu()).err().expect("refused");
+    assert_eq!(
+        problems,
+        vec![
+            CnnProblem::KernelTooLarge { block: 1, kernel: 20, input: [14, 14] },
+            CnnProblem::OutOfRange { field: CnnField::LearningRate, min: 0.0, max: 10.0, min_exclusive: true },
+        ]
+    );
+    let mut small = bars(30, 3);
+    small.rows = 14;
+    small.cols = 56;
+    let refused = CnnTrainer::new(CnnSettings::default(), bars(30, 1), small, backend::cpu()).err();
+    assert_eq!(refused, Some(vec![CnnProblem::BadImages]));
+}
