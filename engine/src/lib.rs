@@ -7,6 +7,8 @@
 pub mod backend;
 pub mod cnn;
 pub mod lessons;
+#[cfg(feature = "compute")]
+pub mod optimizer;
 pub mod playground;
 pub mod protocol;
 pub mod rng;

@@ -7,7 +7,7 @@
 
 use burn::module::Module;
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig, momentum::MomentumConfig};
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Int, Tensor, TensorData, activation};
 use web_time::Instant;
 
@@ -17,7 +17,6 @@ use super::config::{
 };
 use super::data::Images;
 use super::model::{Cnn, CnnConfig};
-use crate::playground::OptimizerKind;
 use crate::rng::Rng;
 
 /// Images per evaluation batch.
@@ -62,13 +61,7 @@ impl CnnTrainer {
         let layers = settings.layer_shapes(rows, cols)?;
         device.seed(settings.seed);
         let model = CnnConfig::from_settings(&settings, rows, cols).init(&device);
-        let optimizer = match settings.optimizer {
-            OptimizerKind::Sgd => SgdConfig::new().init(),
-            OptimizerKind::Momentum => SgdConfig::new()
-                .with_momentum(Some(MomentumConfig::new().with_momentum(0.9).with_dampening(0.0)))
-                .init(),
-            OptimizerKind::Adam => AdamConfig::new().init(),
-        };
+        let optimizer = crate::optimizer::init(settings.optimizer);
         let batch = settings.batch_size.min(train.len());
         Ok(Self {
             loss: CrossEntropyLossConfig::new().init(&device),

@@ -2,11 +2,11 @@
 
 use burn::module::Module;
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig, momentum::MomentumConfig};
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use web_time::Instant;
 
-use super::config::{ConfigError, OptimizerKind, PlaygroundConfig};
+use super::config::{ConfigError, PlaygroundConfig};
 use super::data::{Point, Split, generate};
 use super::model::{Mlp, MlpConfig};
 pub use super::report::{BOUNDARY_RESOLUTION, EXTENT, Evaluation, Progress, grid_points};
@@ -48,13 +48,7 @@ impl Trainer {
         }
         device.seed(config.seed);
         let model = MlpConfig::new(config.hidden.clone(), config.activation).init(&device);
-        let optimizer = match config.optimizer {
-            OptimizerKind::Sgd => SgdConfig::new().init(),
-            OptimizerKind::Momentum => SgdConfig::new()
-                .with_momentum(Some(MomentumConfig::new().with_momentum(0.9).with_dampening(0.0)))
-                .init(),
-            OptimizerKind::Adam => AdamConfig::new().init(),
-        };
+        let optimizer = crate::optimizer::init(config.optimizer);
         let split = generate(&config);
         let train = to_tensors(&split.train, &device);
         let test = to_tensors(&split.test, &device);
