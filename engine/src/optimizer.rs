@@ -1,6 +1,8 @@
 //! The optimisers a learner can choose, as burn optimisers.
 
-use burn::optim::{AdamConfig, ModuleOptimizer, SgdConfig, momentum::MomentumConfig};
+use burn::module::Module;
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig, momentum::MomentumConfig};
+use burn::tensor::Tensor;
 
 use crate::playground::OptimizerKind;
 
@@ -13,4 +15,10 @@ pub fn init(kind: OptimizerKind) -> ModuleOptimizer {
             .init(),
         OptimizerKind::Adam => AdamConfig::new().init(),
     }
+}
+
+/// Back-propagates `loss` through `model` and returns the model after one optimiser step.
+pub fn step<M: Module>(optimizer: &mut ModuleOptimizer, learning_rate: f64, model: M, loss: &Tensor<1>) -> M {
+    let grads = GradientsParams::from_grads(loss.backward(), &model);
+    optimizer.step(learning_rate, model, grads)
 }

@@ -7,7 +7,7 @@
 
 use burn::module::Module;
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
-use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::optim::ModuleOptimizer;
 use burn::tensor::{Device, Int, Tensor, TensorData, activation};
 use web_time::Instant;
 
@@ -159,9 +159,7 @@ impl CnnTrainer {
         let indices = self.order[start..start + self.batch].to_vec();
         let (x, y) = self.batch_tensors(&self.train, indices.into_iter());
         let loss = self.loss.forward(self.model.forward(x), y);
-        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        let model = self.model.clone();
-        self.model = self.optimizer.step(self.settings.learning_rate, model, grads);
+        self.model = crate::optimizer::step(&mut self.optimizer, self.settings.learning_rate, self.model.clone(), &loss);
         self.step += 1;
         loss.without_autodiff()
     }

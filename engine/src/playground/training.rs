@@ -2,7 +2,7 @@
 
 use burn::module::Module;
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
-use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::optim::ModuleOptimizer;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use web_time::Instant;
 
@@ -107,9 +107,7 @@ impl Trainer {
         let x = self.train.0.clone().select(0, indices.clone());
         let y = self.train.1.clone().select(0, indices);
         let loss = self.loss.forward(self.model.forward(x), y);
-        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        let model = self.model.clone();
-        self.model = self.optimizer.step(self.config.learning_rate, model, grads);
+        self.model = crate::optimizer::step(&mut self.optimizer, self.config.learning_rate, self.model.clone(), &loss);
         self.step += 1;
         loss.without_autodiff()
     }
