@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::cnn::messages::{CnnCommand, CnnEvent};
 use crate::lessons::InputError;
 use crate::lessons::activations::{ActivationRequest, ActivationResult};
 use crate::lessons::losses::{LossRequest, LossResult};
@@ -70,6 +71,8 @@ pub enum ToWorker {
     Step,
     /// Compute a lesson's worked example; answered by `Computed` with the same `id`.
     Compute { id: u64, request: LessonRequest },
+    /// The CNN lesson.
+    Cnn { command: CnnCommand },
     /// Deliberately panic, to exercise recovery from a crash.
     Crash,
 }
@@ -104,6 +107,8 @@ pub enum FromWorker {
     Running { running: bool },
     /// The answer to `Compute { id, .. }`.
     Computed { id: u64, result: Result<LessonResult, InputError> },
+    /// The CNN lesson.
+    Cnn { event: CnnEvent },
     /// The worker hit a Rust panic and is about to stop.
     Panicked { message: String },
     Failed { message: String },

@@ -1,7 +1,9 @@
 //! "Seeing digits": a small convolutional network trained on MNIST.
 
+pub mod card;
 pub mod config;
 pub mod data;
+pub mod messages;
 #[cfg(feature = "compute")]
 pub mod model;
 #[cfg(feature = "compute")]
