@@ -11,11 +11,14 @@ use burn::optim::ModuleOptimizer;
 use burn::tensor::{Device, Int, Tensor, TensorData, activation};
 use web_time::Instant;
 
+use super::card::{CheckpointError, ModelCard};
+use super::checkpoint::{self, TrainingRecord};
 use super::config::{
     CLASSES, CnnEvaluation, CnnProblem, CnnProgress, CnnSettings, FeatureMaps, LayerShape, MAX_MISCLASSIFIED,
     PIXEL_MEAN, PIXEL_STD,
 };
 use super::data::Images;
+use std::sync::Arc;
 use super::model::{Cnn, CnnConfig};
 use crate::rng::Rng;
 
@@ -28,16 +31,20 @@ pub struct CnnTrainer {
     model: Cnn,
     optimizer: ModuleOptimizer,
     loss: CrossEntropyLoss,
-    train: Images,
-    test: Images,
+    train: Arc<Images>,
+    test: Arc<Images>,
     layers: Vec<LayerShape>,
     batch: usize,
     steps_per_epoch: u64,
     order: Vec<usize>,
     rng: Rng,
     step: u64,
+    /// Steps the model had when it was loaded from a file (0 for a fresh one).
+    resumed_at: u64,
     elapsed_ms: f64,
     last_batch_loss: f32,
+    /// What the training images are, for a saved model's card.
+    data: String,
 }
 
 /// A byte pixel scaled to [0, 1] and normalised with MNIST's mean and deviation.
@@ -48,7 +55,13 @@ fn normalise(pixel: f32) -> f32 {
 impl CnnTrainer {
     /// Validates the settings for these images, then builds a freshly initialised model.
     /// `device` must have autodiff enabled. Both sets must have images of the same size.
-    pub fn new(settings: CnnSettings, train: Images, test: Images, device: Device) -> Result<Self, Vec<CnnProblem>> {
+    pub fn new(
+        settings: CnnSettings,
+        train: impl Into<Arc<Images>>,
+        test: impl Into<Arc<Images>>,
+        device: Device,
+    ) -> Result<Self, Vec<CnnProblem>> {
+        let (train, test) = (train.into(), test.into());
         let (rows, cols) = (train.rows, train.cols);
         let mut problems = settings.validate_for(rows, cols);
         let bad_label = train.labels.iter().chain(&test.labels).any(|&l| l as usize >= CLASSES);
@@ -66,6 +79,7 @@ impl CnnTrainer {
         Ok(Self {
             loss: CrossEntropyLossConfig::new().init(&device),
             rng: Rng::new(settings.seed.wrapping_add(1)),
+            data: mnist_description(train.len(), test.len()),
             steps_per_epoch: (train.len() / batch) as u64,
             order: (0..train.len()).collect(),
             settings,
@@ -77,9 +91,59 @@ impl CnnTrainer {
             layers,
             batch,
             step: 0,
+            resumed_at: 0,
             elapsed_ms: 0.0,
             last_batch_loss: f32::NAN,
         })
+    }
+
+    /// A trainer that continues from a saved model (see [`checkpoint`]): the model's settings
+    /// and weights, its step count, a fresh optimiser. Returns the file's card too.
+    pub fn from_checkpoint(
+        bytes: &[u8],
+        train: impl Into<Arc<Images>>,
+        test: impl Into<Arc<Images>>,
+        device: Device,
+    ) -> Result<(Self, ModelCard), CheckpointError> {
+        let (train, test) = (train.into(), test.into());
+        let (card, weights) = checkpoint::decode(bytes)?;
+        if card.image != [train.rows, train.cols] {
+            return Err(CheckpointError::WrongImageSize { rows: card.image[0], cols: card.image[1] });
+        }
+        let mut trainer = Self::new(card.settings.clone(), train, test, device)
+            .map_err(|problems| CheckpointError::BadSettings { problems })?;
+        trainer.model = checkpoint::load_weights(trainer.model, &card, weights)?;
+        (trainer.step, trainer.resumed_at) = (card.steps, card.steps);
+        // Mid-epoch, the next batches come from a shuffled order, as they would have.
+        if trainer.step % trainer.steps_per_epoch != 0 {
+            trainer.rng.shuffle(&mut trainer.order);
+        }
+        Ok((trainer, card))
+    }
+
+    /// The model as a file (see [`checkpoint`]), with the test accuracy to record. Empty when the
+    /// device could not be read.
+    pub async fn export(&self, test_accuracy: Option<f32>) -> Vec<u8> {
+        let record = TrainingRecord {
+            settings: self.settings.clone(),
+            image: [self.train.rows, self.train.cols],
+            data: self.data.clone(),
+            steps: self.step,
+            steps_per_epoch: self.steps_per_epoch,
+            test_accuracy,
+        };
+        checkpoint::save(&self.model, record).await
+    }
+
+    /// Replaces the description of the training data a saved model's card records (by default
+    /// MNIST with these image counts).
+    pub fn set_data_description(&mut self, data: impl Into<String>) {
+        self.data = data.into();
+    }
+
+    /// The test images (the page shows some of them).
+    pub fn test_set(&self) -> &Images {
+        &self.test
     }
 
     pub fn settings(&self) -> &CnnSettings {
@@ -127,7 +191,11 @@ impl CnnTrainer {
             epoch_progress: self.epoch_progress(),
             batch_loss: self.last_batch_loss,
             elapsed_ms: self.elapsed_ms,
-            steps_per_second: if self.elapsed_ms > 0.0 { self.step as f64 * 1000.0 / self.elapsed_ms } else { 0.0 },
+            steps_per_second: if self.elapsed_ms > 0.0 {
+                (self.step - self.resumed_at) as f64 * 1000.0 / self.elapsed_ms
+            } else {
+                0.0
+            },
             finished: self.is_finished(),
         }
     }
@@ -276,6 +344,24 @@ impl CnnTrainer {
     }
 }
 
+/// MNIST's origin and licence, with the numbers of images used.
+fn mnist_description(train: usize, test: usize) -> String {
+    format!("MNIST ({} train / {} test), CC BY-SA 3.0, LeCun & Cortes", grouped(train), grouped(test))
+}
+
+/// 60000 → "60 000".
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// Cross-entropy of one row of logits for `label`, and the predicted class.
 fn cross_entropy_and_argmax(logits: &[f32], label: usize) -> (f64, usize) {
     let (predicted, &max) = logits
@@ -297,4 +383,16 @@ async fn read_floats(tensor: Tensor<1>) -> Vec<f32> {
 async fn read_floats_2d(tensor: Tensor<2>) -> Vec<f32> {
     // [count, 10] → [count·10].
     read_floats(tensor.flatten(0, 1)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_counts_are_grouped_by_thousands() {
+        assert_eq!(mnist_description(60_000, 10_000), "MNIST (60 000 train / 10 000 test), CC BY-SA 3.0, LeCun & Cortes");
+        let groups: Vec<_> = [0, 999, 1000, 1_234_567].into_iter().map(grouped).collect();
+        assert_eq!(groups, ["0", "999", "1 000", "1 234 567"]);
+    }
 }
