@@ -3,16 +3,21 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use kindling_engine::cnn::messages::CnnEvent;
 use kindling_engine::playground::PlaygroundConfig;
 use kindling_engine::playground::config::ConfigError;
-use kindling_engine::protocol::{BackendPreference, LessonRequest, ToWorker};
+use kindling_engine::protocol::{BackendPreference, FromWorker, LessonRequest, ToWorker};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
+use crate::cnn_effects::{use_cnn_requests, use_mnist_manifest};
+use crate::cnn_settings;
+use crate::cnn_state::{CnnAction, ModelMessage, model_file_name};
 use crate::components::about::About;
 use crate::components::activations_page::ActivationsPage;
 use crate::components::backend_badge::BackendBadge;
+use crate::components::cnn_page::CnnPage;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::home::Home;
 use crate::components::language_switch::LanguageSwitch;
@@ -22,13 +27,13 @@ use crate::components::playground::Playground;
 use crate::i18n::{Lang, t};
 use crate::lesson_state::{ActivationsState, LossesState};
 use crate::route::{self, Route};
-use crate::services::storage;
-use crate::services::worker::WorkerService;
+use crate::services::worker::{WorkerEvent, WorkerService};
+use crate::services::{download, storage};
 use crate::state::{Action, AppState};
 
-type SharedService = Rc<RefCell<Option<WorkerService>>>;
+pub(crate) type SharedService = Rc<RefCell<Option<WorkerService>>>;
 
-fn send(service: &SharedService, message: ToWorker) {
+pub(crate) fn send(service: &SharedService, message: ToWorker) {
     if let Some(service) = service.borrow().as_ref() {
         service.send(message);
     }
@@ -72,7 +77,20 @@ pub fn App() -> Html {
         let preference = state.settings.backend;
         let config = state.settings.config.clone();
         use_effect_with((), move |_| {
-            let on_event = Callback::from(move |event| dispatcher.dispatch(Action::Worker(event)));
+            let on_event = Callback::from(move |event: WorkerEvent| {
+                // A saved model is handed to the browser at once; the state keeps only its card.
+                let saved = match &event {
+                    WorkerEvent::Message(FromWorker::Cnn {
+                        event: CnnEvent::Exported { bytes, card },
+                    }) => Some(download::save(&model_file_name(card), bytes)),
+                    _ => None,
+                };
+                dispatcher.dispatch(Action::Worker(event));
+                if let Some(Err(message)) = saved {
+                    let message = ModelMessage::DownloadFailed { message };
+                    dispatcher.dispatch(Action::Cnn(CnnAction::ModelMessage(message)));
+                }
+            });
             let started = WorkerService::start(preference, Some(config), on_event);
             // `?debug=crash-worker` makes the first worker panic once, to show the recovery.
             if route::url_param("debug").as_deref() == Some("crash-worker") {
@@ -112,6 +130,10 @@ pub fn App() -> Html {
                 if route == Route::Losses && LossesState::has_keys(&query) {
                     state.dispatch(Action::SetLosses(LossesState::from_query(&query)));
                 }
+                if route == Route::Cnn && cnn_settings::has_keys(&query) {
+                    let (settings, errors) = cnn_settings::from_query(&query);
+                    state.dispatch(Action::Cnn(CnnAction::FromUrl { settings, errors }));
+                }
                 if let Some(window) = web_sys::window() {
                     window.scroll_to_with_x_and_y(0.0, 0.0);
                 }
@@ -149,6 +171,27 @@ pub fn App() -> Html {
             }
         },
     );
+
+    // Keep the CNN's settings in the link.
+    use_effect_with(
+        (state.route, state.settings.cnn.clone()),
+        |(route, settings)| {
+            if *route == Route::Cnn {
+                let (_, query) = route::parse_hash(&route::current_hash());
+                let same = cnn_settings::has_keys(&query)
+                    && cnn_settings::from_query(&query).0 == *settings;
+                if !same {
+                    route::replace_hash(&route::format_hash(
+                        Route::Cnn,
+                        &cnn_settings::to_query(settings),
+                    ));
+                }
+            }
+        },
+    );
+
+    use_cnn_requests(&state, &service);
+    use_mnist_manifest(&state);
 
     // Keep the lesson pages' inputs in the link.
     use_effect_with(
@@ -215,6 +258,7 @@ pub fn App() -> Html {
                 Route::Playground => Some(t(*lang, "nav.playground")),
                 Route::Activations => Some(t(*lang, "nav.activations")),
                 Route::Losses => Some(t(*lang, "nav.losses")),
+                Route::Cnn => Some(t(*lang, "nav.cnn")),
                 Route::About => Some(t(*lang, "nav.about")),
             };
             let site = t(*lang, "site.name");
@@ -275,7 +319,7 @@ pub fn App() -> Html {
 
     let page = match state.route {
         Route::Home => html! { <Home {lang} /> },
-        Route::About => html! { <About {lang} /> },
+        Route::About => html! { <About {lang} manifest={state.mnist.clone()} /> },
         Route::Activations => html! {
             <ActivationsPage
                 {lang}
@@ -295,6 +339,13 @@ pub fn App() -> Html {
         Route::Playground => html! {
             <Playground state={(*state).clone()} {on_send} {on_config} />
         },
+        Route::Cnn => {
+            let on_cnn = {
+                let state = state.clone();
+                Callback::from(move |action: CnnAction| state.dispatch(Action::Cnn(action)))
+            };
+            html! { <CnnPage state={(*state).clone()} on_send={on_send.clone()} {on_cnn} /> }
+        }
     };
 
     html! {

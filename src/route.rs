@@ -1,4 +1,4 @@
-//! Hash routes (`#/`, `#/playground?…`, `#/about`), so the site works from any sub-path.
+//! Hash routes (`#/`, `#/playground?…`, `#/cnn?…`, `#/about`), so the site works from any sub-path.
 
 use kindling_engine::playground::config::Field;
 
@@ -9,15 +9,17 @@ pub enum Route {
     Playground,
     Activations,
     Losses,
+    Cnn,
     About,
 }
 
 impl Route {
-    pub const ALL: [Route; 5] = [
+    pub const ALL: [Route; 6] = [
         Route::Home,
         Route::Playground,
         Route::Activations,
         Route::Losses,
+        Route::Cnn,
         Route::About,
     ];
 
@@ -28,6 +30,7 @@ impl Route {
             Route::Playground => "/playground",
             Route::Activations => "/activations",
             Route::Losses => "/losses",
+            Route::Cnn => "/cnn",
             Route::About => "/about",
         }
     }
@@ -48,6 +51,7 @@ pub fn parse_hash(hash: &str) -> (Route, String) {
         "/playground" | "playground" => Route::Playground,
         "/activations" | "activations" => Route::Activations,
         "/losses" | "losses" => Route::Losses,
+        "/cnn" | "cnn" => Route::Cnn,
         "/about" | "about" => Route::About,
         _ => Route::Home,
     };
@@ -155,6 +159,10 @@ mod tests {
             (Route::Activations, "fn=sigmoid&x=-4,-2,0,2,4".into())
         );
         assert_eq!(parse_hash("#/losses").0, Route::Losses);
+        assert_eq!(
+            parse_hash("#/cnn?epochs=1"),
+            (Route::Cnn, "epochs=1".into())
+        );
         for route in Route::ALL {
             assert_eq!(parse_hash(&format_hash(route, "")).0, route);
             assert_eq!(

@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use kindling_engine::cnn::CnnSettings;
 use kindling_engine::playground::PlaygroundConfig;
 use kindling_engine::playground::config::ConfigError;
 use kindling_engine::playground::data::Split;
@@ -10,9 +11,12 @@ use kindling_engine::protocol::{ActiveBackend, BackendPreference, FromWorker, Le
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
+use crate::cnn_settings;
+use crate::cnn_state::{CnnAction, CnnState};
 use crate::i18n::Lang;
 use crate::lesson_state::{ActivationsState, LessonAnswer, LossesState};
 use crate::route::{self, Route};
+use crate::services::manifest::MnistManifest;
 use crate::services::storage;
 use crate::services::worker::WorkerEvent;
 
@@ -28,6 +32,9 @@ pub struct Settings {
     /// The loss lesson's inputs.
     #[serde(default)]
     pub losses: LossesState,
+    /// The CNN lesson's applied settings.
+    #[serde(default)]
+    pub cnn: CnnSettings,
 }
 
 /// Most points kept for the loss chart.
@@ -111,6 +118,9 @@ pub struct AppState {
     /// The latest answers for each lesson page.
     pub activation_answer: Option<Rc<LessonAnswer>>,
     pub loss_answer: Option<Rc<LessonAnswer>>,
+    pub cnn: CnnState,
+    /// The MNIST files' description, once asked for (the About page), or why it is missing.
+    pub mnist: Option<Result<Rc<MnistManifest>, String>>,
 }
 
 pub enum Action {
@@ -133,11 +143,14 @@ pub enum Action {
         id: u64,
         request: LessonRequest,
     },
+    Cnn(CnnAction),
+    Mnist(Result<MnistManifest, String>),
 }
 
 impl AppState {
     pub fn new(settings: Settings, route: Route, url_errors: Vec<ConfigError>) -> Self {
-        Self {
+        let cnn = CnnState::new(&settings.cnn, Vec::new());
+        let mut state = Self {
             settings,
             route,
             url_errors,
@@ -152,7 +165,13 @@ impl AppState {
             lesson_pending: None,
             activation_answer: None,
             loss_answer: None,
+            cnn,
+            mnist: None,
+        };
+        if route == Route::Cnn {
+            state.cnn.reduce(&mut state.settings.cnn, CnnAction::Open);
         }
+        state
     }
 
     /// The starting state, from the URL, local storage and the browser's language.
@@ -186,17 +205,25 @@ impl AppState {
         } else {
             LossesState::default()
         };
-        Self::new(
+        let (cnn, cnn_errors) = if route == Route::Cnn && cnn_settings::has_keys(&query) {
+            cnn_settings::from_query(&query)
+        } else {
+            (CnnSettings::default(), Vec::new())
+        };
+        let mut state = Self::new(
             Settings {
                 lang,
                 backend,
                 config,
                 activations,
                 losses,
+                cnn,
             },
             route,
             url_errors,
-        )
+        );
+        state.cnn.url_errors = cnn_errors;
+        state
     }
 
     pub fn lang(&self) -> Lang {
@@ -252,8 +279,10 @@ impl AppState {
             }
             FromWorker::Failed { message } => {
                 self.running = false;
+                self.cnn.running = false;
                 self.banner = Some(Banner::Failed { message });
             }
+            FromWorker::Cnn { event } => self.cnn.on_event(&mut self.settings.cnn, event),
         }
     }
 }
@@ -293,12 +322,18 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            Action::Navigate(route) => next.route = route,
+            Action::Navigate(route) => {
+                next.route = route;
+                if route == Route::Cnn {
+                    next.cnn.reduce(&mut next.settings.cnn, CnnAction::Open);
+                }
+            }
             Action::SetLang(lang) => next.settings.lang = lang,
             Action::SetBackendPreference(preference) => {
                 next.settings.backend = preference;
                 next.backend = None;
                 next.running = false;
+                next.cnn.running = false;
             }
             Action::SetConfig(config) => {
                 next.settings.config = config;
@@ -313,6 +348,8 @@ impl Reducible for AppState {
             Action::Worker(WorkerEvent::Message(message)) => next.on_message(message),
             Action::Worker(WorkerEvent::Crashed { message, restarted }) => {
                 next.running = false;
+                next.cnn
+                    .reduce(&mut next.settings.cnn, CnnAction::WorkerCrashed);
                 next.backend = None;
                 next.banner = Some(Banner::Crashed { message, restarted });
             }
@@ -322,6 +359,8 @@ impl Reducible for AppState {
             Action::LessonRequested { id, request } => {
                 next.lesson_pending = Some((id, Rc::new(request)));
             }
+            Action::Cnn(action) => next.cnn.reduce(&mut next.settings.cnn, action),
+            Action::Mnist(result) => next.mnist = Some(result.map(Rc::new)),
         }
         Rc::new(next)
     }

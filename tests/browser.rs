@@ -1,5 +1,6 @@
 //! In headless Chromium, inside a dedicated worker as in production: a WebGPU adapter is found
-//! and a tiny model trains on WebGPU and on the CPU backend with falling loss.
+//! and a tiny model trains on WebGPU and on the CPU backend with falling loss; the CNN gives the
+//! same losses on both backends from the same weights.
 #![cfg(target_arch = "wasm32")]
 
 use kindling_engine::backend;
@@ -10,6 +11,9 @@ use kindling_engine::lessons::losses::{self, LossRequest};
 use kindling_engine::burn::tensor::Device;
 use kindling_engine::playground::training::Trainer;
 use kindling_engine::playground::{DatasetKind, OptimizerKind, PlaygroundConfig};
+use kindling_engine::cnn::config::CnnSettings;
+use kindling_engine::cnn::data::Images;
+use kindling_engine::cnn::training::CnnTrainer;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
@@ -63,6 +67,53 @@ async fn worked_examples_agree(device: &Device, backend: &str) {
     }
 }
 
+/// 28 × 28 images of a horizontal bar (label 0), a vertical bar (1) or both (2).
+fn bars(count: usize) -> Images {
+    let mut pixels = Vec::new();
+    let mut labels = Vec::new();
+    for i in 0..count {
+        let label = (i % 3) as u8;
+        let at = 6 + (i * 7) % 16;
+        pixels.extend((0..28 * 28).map(|p| {
+            let (r, c) = (p / 28, p % 28);
+            let on = (label != 1 && r == at) || (label != 0 && c == at);
+            if on { 255 } else { ((p * 31 + i) % 40) as u8 }
+        }));
+        labels.push(label);
+    }
+    Images { rows: 28, cols: 28, pixels, labels }
+}
+
+/// The default CNN's batch losses for a few steps from the same saved weights.
+async fn cnn_losses(start: &[u8], device: Device) -> (Vec<f32>, Vec<f32>) {
+    let (mut trainer, _) = CnnTrainer::from_checkpoint(start, bars(48), bars(12), device).expect("the saved model loads");
+    let mut losses = Vec::new();
+    for _ in 0..4 {
+        trainer.train_chunk(1, f64::INFINITY).await;
+        losses.push(trainer.progress().batch_loss);
+    }
+    let drawn: Vec<f32> = bars(3).image(1).iter().map(|&p| p as f32 / 255.0).collect();
+    (losses, trainer.predict(&drawn).await)
+}
+
+/// A few CNN steps on WebGPU and on the CPU, from the same weights and seed, give the same
+/// losses and predictions (to float tolerance).
+async fn cnn_backends_agree(gpu: Device) {
+    let settings = CnnSettings { batch_size: 8, ..CnnSettings::default() };
+    let fresh = CnnTrainer::new(settings, bars(48), bars(12), backend::cpu()).expect("valid settings");
+    let start = fresh.export(None).await;
+    let (cpu_losses, cpu_probs) = cnn_losses(&start, backend::cpu()).await;
+    let (gpu_losses, gpu_probs) = cnn_losses(&start, gpu).await;
+    assert!(cpu_losses.iter().all(|l| l.is_finite()), "{cpu_losses:?}");
+    for (c, g) in cpu_losses.iter().zip(&gpu_losses) {
+        assert!((c - g).abs() <= 2e-3 * (1.0 + c.abs()), "CPU {cpu_losses:?} vs WebGPU {gpu_losses:?}");
+    }
+    for (c, g) in cpu_probs.iter().zip(&gpu_probs) {
+        assert!((c - g).abs() <= 2e-3, "CPU {cpu_probs:?} vs WebGPU {gpu_probs:?}");
+    }
+    assert_eq!(cpu_probs.len(), 10);
+}
+
 #[wasm_bindgen_test]
 async fn webgpu_adapter_found_tiny_model_trains_and_worked_examples_agree() {
     let gpu = backend::init_webgpu().await.expect("WebGPU initialises in headless Chromium");
@@ -71,6 +122,7 @@ async fn webgpu_adapter_found_tiny_model_trains_and_worked_examples_agree() {
     assert!(before.is_finite() && after.is_finite());
     assert!(after < before, "WebGPU loss {before} → {after}");
     worked_examples_agree(&gpu.device, "WebGPU").await;
+    cnn_backends_agree(gpu.device.clone()).await;
 }
 
 #[wasm_bindgen_test]

@@ -6,6 +6,7 @@ use futures::channel::mpsc::{UnboundedReceiver, unbounded};
 use js_sys::{Promise, Reflect};
 use kindling_engine::backend;
 use kindling_engine::burn::tensor::Device;
+use kindling_engine::cnn::messages::CnnCommand;
 use kindling_engine::playground::training::{BOUNDARY_RESOLUTION, Trainer};
 use kindling_engine::lessons::{activations, losses};
 use kindling_engine::protocol::{
@@ -15,6 +16,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
+#[path = "worker/cnn.rs"]
+mod cnn;
+#[path = "worker/mnist.rs"]
+mod mnist;
+
 /// Steps run between two looks at the message queue, at most.
 const CHUNK_STEPS: u64 = 50;
 /// Milliseconds of training between two looks at the message queue.
@@ -22,11 +28,11 @@ const CHUNK_MS: f64 = 40.0;
 /// Milliseconds between two progress reports (with the decision boundary) while running.
 const REPORT_MS: f64 = 150.0;
 
-fn scope() -> DedicatedWorkerGlobalScope {
+pub(crate) fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-fn post(message: &FromWorker) {
+pub(crate) fn post(message: &FromWorker) {
     let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
     match serde::Serialize::serialize(message, &serializer) {
         Ok(value) => {
@@ -109,6 +115,7 @@ struct Worker {
     device: Device,
     trainer: Option<Trainer>,
     running: bool,
+    cnn: cnn::CnnLesson,
 }
 
 impl Worker {
@@ -143,7 +150,10 @@ impl Worker {
                 }
                 Err(errors) => post(&FromWorker::Rejected { errors }),
             },
-            ToWorker::Play => self.set_running(true),
+            ToWorker::Play => {
+                self.cnn.set_running(false);
+                self.set_running(true);
+            }
             ToWorker::Pause => self.set_running(false),
             ToWorker::Step => {
                 self.set_running(false);
@@ -161,6 +171,13 @@ impl Worker {
                 };
                 post(&FromWorker::Computed { id, result });
             }
+            ToWorker::Cnn { command } => {
+                // One lesson trains at a time.
+                if matches!(command, CnnCommand::Play) {
+                    self.set_running(false);
+                }
+                self.cnn.handle(command, &self.device).await;
+            }
             ToWorker::Crash => panic!("crash requested by the page"),
         }
     }
@@ -177,10 +194,10 @@ async fn serve(mut inbox: UnboundedReceiver<ToWorker>) {
     };
     let (device, active) = choose_backend(preference).await;
     post(&FromWorker::Ready { backend: active });
-    let mut worker = Worker { device, trainer: None, running: false };
+    let mut worker = Worker { device, trainer: None, running: false, cnn: cnn::CnnLesson::new() };
     let mut since_report = 0.0;
     loop {
-        if !worker.running {
+        if !worker.running && !worker.cnn.running() {
             match inbox.next().await {
                 Some(message) => worker.handle(message).await,
                 None => return,
@@ -190,17 +207,18 @@ async fn serve(mut inbox: UnboundedReceiver<ToWorker>) {
         while let Ok(message) = inbox.try_recv() {
             worker.handle(message).await;
         }
-        if !worker.running {
-            continue;
-        }
-        let started = web_time::Instant::now();
-        if let Some(trainer) = &mut worker.trainer {
-            trainer.train_chunk(CHUNK_STEPS, CHUNK_MS).await;
-        }
-        since_report += started.elapsed().as_secs_f64() * 1000.0;
-        if since_report >= REPORT_MS {
-            since_report = 0.0;
-            worker.report().await;
+        if worker.cnn.running() {
+            worker.cnn.tick().await;
+        } else if worker.running {
+            let started = web_time::Instant::now();
+            if let Some(trainer) = &mut worker.trainer {
+                trainer.train_chunk(CHUNK_STEPS, CHUNK_MS).await;
+            }
+            since_report += started.elapsed().as_secs_f64() * 1000.0;
+            if since_report >= REPORT_MS {
+                since_report = 0.0;
+                worker.report().await;
+            }
         }
         yield_now().await;
     }

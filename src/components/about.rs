@@ -1,12 +1,17 @@
 //! About Kindling: what it is, where things come from, and the build.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
+use crate::components::mnist_data::MnistData;
 use crate::i18n::{Lang, t};
+use crate::services::manifest::MnistManifest;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lang: Lang,
+    pub manifest: Option<Result<Rc<MnistManifest>, String>>,
 }
 
 #[component]
@@ -34,6 +39,8 @@ pub fn About(props: &Props) -> Html {
                 <li>{t(lang, "about.data")}</li>
                 <li>{t(lang, "about.text")}</li>
             </ul>
+
+            <MnistData {lang} manifest={props.manifest.clone()} />
 
             <h2>{t(lang, "about.credits_title")}</h2>
             <ul class="credits">

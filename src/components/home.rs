@@ -32,6 +32,13 @@ pub fn Home(props: &Props) -> Html {
                     <a id="home-losses" href={Route::Losses.href()}>{t(lang, "nav.losses")}</a>
                 </p>
             </section>
+            <section class="card lesson-card" aria-labelledby="home-cnn-title">
+                <div class="lesson-card-text">
+                    <h2 id="home-cnn-title">{t(lang, "home.cnn_title")}</h2>
+                    <p>{t(lang, "home.cnn_text")}</p>
+                </div>
+                <a class="button" id="home-cnn" href={Route::Cnn.href()}>{t(lang, "home.cnn_cta")}</a>
+            </section>
             <section class="card map-card" aria-labelledby="map-title">
                 <h2 id="map-title">{t(lang, "home.map_title")}</h2>
                 <p class="muted">{t(lang, "home.map_intro")}</p>

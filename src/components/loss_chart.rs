@@ -21,7 +21,7 @@ const TOP: f64 = 14.0;
 const BOTTOM: f64 = 44.0;
 
 /// A round number at or above `value`, for the top of the loss axis.
-fn nice_ceiling(value: f64) -> f64 {
+pub(crate) fn nice_ceiling(value: f64) -> f64 {
     if !(value.is_finite() && value > 0.0) {
         return 1.0;
     }

@@ -19,6 +19,7 @@ pub fn Nav(props: &Props) -> Html {
         Route::Playground => (route, "nav.playground", "nav-playground"),
         Route::Activations => (route, "nav.activations", "nav-activations"),
         Route::Losses => (route, "nav.losses", "nav-losses"),
+        Route::Cnn => (route, "nav.cnn", "nav-cnn"),
         Route::About => (route, "nav.about", "nav-about"),
     });
     html! {

@@ -1,4 +1,5 @@
-//! A text input for one playground setting that validates as the learner types.
+//! A text input for one numeric setting that validates as the learner types (the playground's
+//! configuration, the CNN's settings: anything that is a [`FieldTarget`]).
 //!
 //! Problems show at once. A valid value is reported with `on_change` (the whole new
 //! configuration) once typing pauses, or when the field loses focus, so that the valid prefix
@@ -53,6 +54,41 @@ fn schedule(run: impl FnOnce() + 'static, delay_ms: i32) -> Option<Pending> {
 
 use crate::i18n::{Lang, problem_text};
 
+/// Settings that a [`NumberField`] can edit, one field at a time.
+pub trait FieldTarget: Clone + PartialEq + 'static {
+    type Field: Copy + PartialEq + 'static;
+    /// The field's value as it appears in the input.
+    fn text(&self, field: Self::Field) -> String;
+    /// The settings with `field` set from `text`, or why that text cannot be used.
+    fn try_set(&self, field: Self::Field, text: &str) -> Result<Self, Problem>;
+    /// The input is `field-<key>`.
+    fn key(field: Self::Field) -> String;
+    /// The message element is `error-<error key>`.
+    fn error_key(field: Self::Field) -> String {
+        Self::key(field)
+    }
+}
+
+impl FieldTarget for PlaygroundConfig {
+    type Field = Field;
+
+    fn text(&self, field: Field) -> String {
+        field_text(self, field)
+    }
+
+    fn try_set(&self, field: Field, text: &str) -> Result<Self, Problem> {
+        try_set(self, field, text)
+    }
+
+    fn key(field: Field) -> String {
+        field.key().to_string()
+    }
+
+    fn error_key(field: Field) -> String {
+        error_key(field).to_string()
+    }
+}
+
 /// The setting as text, as it appears in the field and the link.
 pub fn field_text(config: &PlaygroundConfig, field: Field) -> String {
     match field {
@@ -99,9 +135,9 @@ pub fn error_key(field: Field) -> &'static str {
 }
 
 #[derive(Properties, PartialEq)]
-pub struct Props {
+pub struct Props<T: FieldTarget> {
     pub lang: Lang,
-    pub field: Field,
+    pub field: T::Field,
     pub label: AttrValue,
     /// A short note under the label, such as the allowed range.
     #[prop_or_default]
@@ -109,25 +145,28 @@ pub struct Props {
     /// `decimal`, `numeric` or `text`: the on-screen keyboard to offer.
     #[prop_or(AttrValue::Static("decimal"))]
     pub inputmode: AttrValue,
-    pub config: PlaygroundConfig,
-    pub on_change: Callback<PlaygroundConfig>,
+    pub config: T,
+    pub on_change: Callback<T>,
+    /// Told whether the text in the field can be used, as the learner types.
+    #[prop_or_default]
+    pub on_valid: Callback<bool>,
 }
 
 #[component]
-pub fn NumberField(props: &Props) -> Html {
+pub fn NumberField<T: FieldTarget>(props: &Props<T>) -> Html {
     let field = props.field;
     // The learner's text and the configuration it was typed against.
-    let edit = use_state(|| None::<(String, PlaygroundConfig)>);
+    let edit = use_state(|| None::<(String, T)>);
     let pending: Rc<RefCell<Option<Pending>>> = use_mut_ref(|| None);
 
-    let canonical = field_text(&props.config, field);
+    let canonical = props.config.text(field);
     let (text, problem) = match &*edit {
         Some((text, base)) => {
             // Whether this setting is still what it was when the text was typed.
-            let same = field_text(base, field) == canonical;
-            match try_set(base, field, text) {
+            let same = base.text(field) == canonical;
+            match base.try_set(field, text) {
                 Err(problem) if same => (text.clone(), Some(problem)),
-                Ok(next) if same || field_text(&next, field) == canonical => (text.clone(), None),
+                Ok(next) if same || next.text(field) == canonical => (text.clone(), None),
                 // The setting changed elsewhere (a link, for instance): show the new value.
                 _ => (canonical, None),
             }
@@ -140,6 +179,7 @@ pub fn NumberField(props: &Props) -> Html {
         let pending = pending.clone();
         let config = props.config.clone();
         let on_change = props.on_change.clone();
+        let on_valid = props.on_valid.clone();
         Callback::from(move |event: InputEvent| {
             let Some(input) = event.target_dyn_into::<HtmlInputElement>() else {
                 return;
@@ -147,7 +187,9 @@ pub fn NumberField(props: &Props) -> Html {
             let text = input.value();
             // Whatever was waiting is superseded by this text.
             let _ = pending.borrow_mut().take();
-            if let Ok(next) = try_set(&config, field, &text)
+            let result = config.try_set(field, &text);
+            on_valid.emit(result.is_ok());
+            if let Ok(next) = result
                 && next != config
             {
                 let on_change = on_change.clone();
@@ -171,7 +213,7 @@ pub fn NumberField(props: &Props) -> Html {
                 return;
             }
             drop(waiting);
-            if let Ok(next) = try_set(&config, field, &input.value())
+            if let Ok(next) = config.try_set(field, &input.value())
                 && next != config
             {
                 on_change.emit(next);
@@ -179,9 +221,9 @@ pub fn NumberField(props: &Props) -> Html {
         })
     };
 
-    let key = field.key();
+    let key = T::key(field);
     let input_id = format!("field-{key}");
-    let error_id = format!("error-{}", error_key(field));
+    let error_id = format!("error-{}", T::error_key(field));
     let hint_id = format!("hint-{key}");
     let invalid = problem.is_some();
     let message = problem

@@ -105,7 +105,7 @@ pub fn PlaygroundControls(props: &Props) -> Html {
 
     let number = |field: Field, hint: AttrValue, inputmode: &'static str| -> Html {
         html! {
-            <NumberField
+            <NumberField<PlaygroundConfig>
                 {lang}
                 {field}
                 label={field_name(lang, field)}

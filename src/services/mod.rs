@@ -1,4 +1,7 @@
-//! Browser services: the training worker, local storage and the page's location.
+//! Browser services: the training worker, local storage, files and the data manifest.
 
+pub mod download;
+pub mod file_read;
+pub mod manifest;
 pub mod storage;
 pub mod worker;

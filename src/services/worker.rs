@@ -1,13 +1,18 @@
 //! The training worker: spawn it, talk to it, and bring it back after a crash.
 //!
-//! The service remembers the backend preference and the last configuration it sent, so that a
-//! fresh worker (after a panic, an `error` event or a change of backend) gets `Init` and the same
-//! `Load` again. Nothing is posted before the worker says `Started` (earlier messages would be
-//! lost): until then `Init` and `Load` are remembered and other messages wait in a queue.
+//! The service remembers the backend preference, the last playground configuration and what the
+//! CNN lesson asked for (`LoadData`, and the settings of its last `Load`), so that a fresh worker
+//! (after a panic, an `error` event or a change of backend) gets `Init`, the same `Load` and the
+//! same CNN `LoadData` and `Load` again. A CNN trained or imported before the crash is lost: the
+//! fresh worker starts an untrained one with the last settings sent. Nothing is posted before
+//! the worker says `Started` (earlier messages would be lost): until then these are remembered
+//! and other messages wait in a queue.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
+use kindling_engine::cnn::CnnSettings;
+use kindling_engine::cnn::messages::CnnCommand;
 use kindling_engine::playground::PlaygroundConfig;
 use kindling_engine::protocol::{BackendPreference, FromWorker, ToWorker};
 use serde::Serialize;
@@ -43,9 +48,13 @@ struct Inner {
     generation: u64,
     preference: BackendPreference,
     config: Option<PlaygroundConfig>,
+    /// Whether the CNN lesson asked for MNIST.
+    cnn_data: bool,
+    /// The settings of the CNN lesson's last `Load`.
+    cnn_settings: Option<CnnSettings>,
     /// Whether the current worker has said `Started`.
     started: bool,
-    /// Messages waiting for `Started`, other than `Init` and `Load`.
+    /// Messages waiting for `Started`, other than the remembered ones.
     queue: Vec<ToWorker>,
     crashes: Vec<f64>,
     on_event: Callback<WorkerEvent>,
@@ -62,7 +71,7 @@ impl PartialEq for WorkerService {
     }
 }
 
-fn js_text(value: &JsValue) -> String {
+pub(crate) fn js_text(value: &JsValue) -> String {
     if let Some(error) = value.dyn_ref::<js_sys::Error>() {
         return String::from(error.message());
     }
@@ -100,6 +109,8 @@ impl WorkerService {
             generation: 0,
             preference,
             config,
+            cnn_data: false,
+            cnn_settings: None,
             started: false,
             queue: Vec::new(),
             crashes: Vec::new(),
@@ -116,21 +127,40 @@ impl WorkerService {
         service
     }
 
-    /// Sends a message to the running worker, remembering `Load` configurations and `Init`
-    /// preferences for restarts.
+    /// Sends a message to the running worker, remembering `Load` configurations, `Init`
+    /// preferences and the CNN's `LoadData` and `Load` for restarts.
     pub fn send(&self, message: ToWorker) {
         let mut inner = self.inner.borrow_mut();
-        match &message {
+        let remembered = match &message {
             ToWorker::Load { config } => {
                 inner.config = Some(config.clone());
                 // A new run makes earlier waiting commands moot.
                 inner.queue.clear();
+                true
             }
-            ToWorker::Init { preference } => inner.preference = *preference,
-            _ => {}
-        }
+            ToWorker::Init { preference } => {
+                inner.preference = *preference;
+                true
+            }
+            ToWorker::Cnn {
+                command: CnnCommand::LoadData,
+            } => {
+                inner.cnn_data = true;
+                true
+            }
+            ToWorker::Cnn {
+                command: CnnCommand::Load { settings },
+            } => {
+                inner.cnn_settings = Some(settings.clone());
+                inner
+                    .queue
+                    .retain(|waiting| !matches!(waiting, ToWorker::Cnn { .. }));
+                true
+            }
+            _ => false,
+        };
         if !inner.started {
-            if !matches!(message, ToWorker::Load { .. } | ToWorker::Init { .. }) {
+            if !remembered {
                 inner.queue.push(message);
             }
             return;
@@ -140,8 +170,8 @@ impl WorkerService {
         }
     }
 
-    /// Replaces the worker by a fresh one with this preference; it gets `Init` and the last
-    /// `Load` again.
+    /// Replaces the worker by a fresh one with this preference; it gets `Init`, the last `Load`
+    /// and the CNN's `LoadData` and last `Load` again.
     pub fn restart(&self, preference: BackendPreference) {
         {
             let mut inner = self.inner.borrow_mut();
@@ -242,7 +272,7 @@ fn received(weak: &Weak<RefCell<Inner>>, generation: u64, data: JsValue) {
     }
 }
 
-/// The worker listens now: send it `Init`, the current `Load` and whatever waited.
+/// The worker listens now: send it `Init`, the current `Load`, the CNN's and whatever waited.
 fn started(this: &Rc<RefCell<Inner>>) {
     let mut inner = this.borrow_mut();
     inner.started = true;
@@ -258,6 +288,14 @@ fn started(this: &Rc<RefCell<Inner>>) {
     );
     if let Some(config) = inner.config.clone() {
         post(&worker, &ToWorker::Load { config });
+    }
+    if inner.cnn_data {
+        let command = CnnCommand::LoadData;
+        post(&worker, &ToWorker::Cnn { command });
+    }
+    if let Some(settings) = inner.cnn_settings.clone() {
+        let command = CnnCommand::Load { settings };
+        post(&worker, &ToWorker::Cnn { command });
     }
     for message in queue {
         post(&worker, &message);

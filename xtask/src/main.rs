@@ -191,7 +191,7 @@ fn optimise_worker(ctx: &Ctx) -> Result {
         let tmp = cached.with_extension("tmp");
         run(ctx
             .cmd(&ctx.npm_bin().join("wasm-opt").to_string_lossy())
-            .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue"])
+            .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", "--enable-simd"])
             .arg(&wasm)
             .arg("-o")
             .arg(&tmp)
@@ -283,13 +283,14 @@ fn serve(ctx: &Ctx, port: u16) -> Result {
     }
 }
 
-fn bench(ctx: &Ctx) -> Result {
+fn bench(ctx: &Ctx, args: &[String]) -> Result {
     setup(ctx, true)?;
     // The release site as published: the worker's wasm optimised (cached after `dist`).
     build_site(ctx, true)?;
     run(ctx
         .cmd("cargo")
-        .args(["run", "--release", "-p", "kindling-e2e", "--bin", "bench"])
+        .args(["run", "--release", "-p", "kindling-e2e", "--bin", "bench", "--"])
+        .args(args)
         .env("KINDLING_DIST", ctx.root.join("dist"))
         )
 }
@@ -304,11 +305,11 @@ fn main() -> ExitCode {
         }
         Some("test") => test(&ctx),
         Some("dist") => setup(&ctx, false).and_then(|_| build_site(&ctx, true)).and_then(|_| print_sizes(&ctx)),
-        Some("bench") => bench(&ctx),
+        Some("bench") => bench(&ctx, &args[1..]),
         Some("setup") => setup(&ctx, true),
         Some("data") => ensure_data(&ctx),
         _ => {
-            eprintln!("usage: cargo xtask <serve [port] | test | dist | bench | data | setup>");
+            eprintln!("usage: cargo xtask <serve [port] | test | dist | bench [full] | data | setup>");
             return ExitCode::from(2);
         }
     };

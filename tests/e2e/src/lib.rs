@@ -61,12 +61,26 @@ impl Browser {
         args.push(format!("--user-data-dir={}", profile.display()));
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args},
+            "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args, "prefs": {
+                "download.default_directory": profile.join("downloads").display().to_string(),
+                "download.prompt_for_download": false,
+            }},
             "goog:loggingPrefs": {"browser": "ALL"},
         }}});
         let session = post(&format!("{base}/session"), caps).expect("a browser session");
         let session = session["value"]["sessionId"].as_str().expect("session id").to_string();
         Self { driver, base, session, profile }
+    }
+
+    /// Where the browser saves downloads.
+    pub fn downloads(&self) -> PathBuf {
+        self.profile.join("downloads")
+    }
+
+    /// Chooses a local file in an `<input type=file>`, as a person would in the file dialog.
+    pub fn upload(&self, selector: &str, path: &std::path::Path) {
+        let id = self.element(selector);
+        post(&self.url(&format!("/element/{id}/value")), json!({ "text": path.display().to_string() })).expect("choose file");
     }
 
     fn url(&self, path: &str) -> String {
