@@ -170,7 +170,7 @@ pub fn CnnCurves(props: &Props) -> Html {
                             <circle class="point quick" cx={format!("{:.1}", accuracy_axes.x(s))} cy={format!("{:.1}", accuracy_axes.y(v as f64))} r="2.5" />
                         }) }
                         { for props.full.points.iter().map(|&(s, v)| html! {
-                            <circle class="point full" cx={format!("{:.1}", accuracy_axes.x(s))} cy={format!("{:.1}", accuracy_axes.y(v as f64))} r="5" />
+                            <circle class="point full" data-full-accuracy={v.to_string()} cx={format!("{:.1}", accuracy_axes.x(s))} cy={format!("{:.1}", accuracy_axes.y(v as f64))} r="5" />
                         }) }
                     }
                 </svg>

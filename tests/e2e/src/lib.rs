@@ -132,6 +132,11 @@ impl Browser {
 
     /// A real click, through the browser's input pipeline.
     pub fn click(&self, selector: &str) {
+        // Centred, so that the sticky header does not cover it.
+        self.eval(&format!(
+            "const e = document.querySelector({}); if (e) e.scrollIntoView({{block: 'center'}}); return true;",
+            json!(selector)
+        ));
         let id = self.element(selector);
         post(&self.url(&format!("/element/{id}/click")), json!({})).unwrap_or_else(|e| panic!("click {selector}: {e}"));
     }

@@ -75,7 +75,7 @@ fn cnn_full(site: &str) {
     loop {
         std::thread::sleep(Duration::from_secs(5));
         let epochs: Vec<f64> = browser
-            .eval("return Array.from(document.querySelectorAll('#cnn-curves [data-full-accuracy]')).map(e => Number(e.getAttribute('data-full-accuracy')));")
+            .eval("return Array.from(document.querySelectorAll('[data-full-accuracy]')).map(e => Number(e.getAttribute('data-full-accuracy')));")
             .as_array()
             .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
             .unwrap_or_default();
