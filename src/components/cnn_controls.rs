@@ -134,7 +134,7 @@ pub fn CnnControls(props: &Props) -> Html {
                 { stat(t(lang, "cnn.run.epoch"), html! { <span id="cnn-epoch">{tf(lang, "cnn.run.epoch_of", &[("epoch", &epoch.to_string()), ("epochs", &epochs.to_string())])}</span> }) }
                 { stat(t(lang, "cnn.run.examples_per_second"), html! { <span id="cnn-examples-per-second" data-value={speed.map(|s| format!("{s:.1}"))}>{speed.map_or("—".to_string(), |s| group(s.round() as u64))}</span> }) }
                 { stat(t(lang, "cnn.run.elapsed"), html! { <span id="cnn-elapsed">{props.progress.as_ref().map_or("—".to_string(), |p| duration(p.elapsed_ms))}</span> }) }
-                { stat(t(lang, "cnn.run.batch_loss"), html! { <span id="cnn-batch-loss">{props.progress.as_ref().map_or("—".to_string(), |p| format!("{:.3}", p.batch_loss))}</span> }) }
+                { stat(t(lang, "cnn.run.batch_loss"), html! { <span id="cnn-batch-loss">{props.progress.as_ref().filter(|p| p.batch_loss.is_finite()).map_or("—".to_string(), |p| format!("{:.3}", p.batch_loss))}</span> }) }
                 { stat(t(lang, "stats.test_accuracy"), html! { <span id="cnn-test-accuracy" title={which.clone()}>{accuracy}</span> }) }
             </dl>
             <p class="accuracy-detail small">
