@@ -99,8 +99,23 @@ fn default_network_learns_bars_and_reports_what_the_page_shows() {
     assert_eq!(filters.len(), 8);
     assert!(filters.iter().all(|f| f.len() == 25 && f.iter().all(|v| v.is_finite())));
     let maps = pollster::block_on(t.feature_maps(&drawn));
-    let shapes: Vec<_> = maps.iter().map(|m| (m.channels, m.rows, m.cols, m.values.len())).collect();
-    assert_eq!(shapes, vec![(8, 14, 14, 8 * 196), (16, 5, 5, 16 * 25)]);
+    let shapes: Vec<_> = maps.iter().map(|m| (m.layer.as_str(), m.channels, m.rows, m.cols, m.values.len())).collect();
+    assert_eq!(
+        shapes,
+        vec![
+            ("conv1", 8, 28, 28, 8 * 784),
+            ("pool1", 8, 14, 14, 8 * 196),
+            ("conv2", 16, 10, 10, 16 * 100),
+            ("pool2", 16, 5, 5, 16 * 25)
+        ]
+    );
+    // ReLU maps are never negative; max pooling keeps the largest of each 2 × 2 window.
+    assert!(maps[0].values.iter().all(|&v| v >= 0.0));
+    let (conv1, pool1) = (&maps[0].values, &maps[1].values);
+    for (r, c) in [(0, 0), (5, 9), (13, 13)] {
+        let window = [(0, 0), (0, 1), (1, 0), (1, 1)].map(|(dr, dc)| conv1[(2 * r + dr) * 28 + 2 * c + dc]);
+        assert_eq!(pool1[r * 14 + c], window.into_iter().fold(f32::MIN, f32::max));
+    }
     let progress = t.progress();
     assert_eq!((progress.step, progress.epoch, progress.finished), (111, 3, true));
     assert!(progress.batch_loss.is_finite());

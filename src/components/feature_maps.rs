@@ -1,4 +1,5 @@
-//! What each convolution block makes of the chosen test image: one small image per channel.
+//! What every convolution and pooling layer makes of the chosen test image: one small image per
+//! channel.
 
 use std::rc::Rc;
 
@@ -27,12 +28,14 @@ pub fn FeatureMaps(props: &Props) -> Html {
             if maps.is_empty() {
                 <p class="muted">{t(lang, "cnn.maps.empty")}</p>
             }
-            { for maps.iter().enumerate().map(|(block, map)| {
+            { for maps.iter().map(|map| {
                 let size = map.rows * map.cols;
+                let stage = if map.layer.starts_with("pool") { "cnn.stage.pool" } else { "cnn.stage.conv" };
                 html! {
                     <section class="map-block">
-                        <h4>{tf(lang, "cnn.maps.block", &[
-                            ("block", &(block + 1).to_string()),
+                        <h4>{tf(lang, "cnn.maps.layer", &[
+                            ("stage", &t(lang, stage)),
+                            ("layer", &map.layer),
                             ("channels", &map.channels.to_string()),
                             ("rows", &map.rows.to_string()),
                             ("cols", &map.cols.to_string()),
@@ -43,7 +46,7 @@ pub fn FeatureMaps(props: &Props) -> Html {
                                     rows={map.rows}
                                     cols={map.cols}
                                     rgba={Rc::new(normalised_rgba(values))}
-                                    label={tf(lang, "cnn.maps.one", &[("block", &(block + 1).to_string()), ("channel", &(c + 1).to_string())])}
+                                    label={tf(lang, "cnn.maps.one", &[("layer", &map.layer), ("channel", &(c + 1).to_string())])}
                                     class="feature-map"
                                 />
                             }) }

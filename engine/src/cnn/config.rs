@@ -331,9 +331,11 @@ pub struct CnnProgress {
     pub finished: bool,
 }
 
-/// The output of one convolution block for one image.
+/// The output of one convolution or pooling layer for one image.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct FeatureMaps {
+    /// The layer's name in [`LayerShape`]: `conv1`, `pool1`, …
+    pub layer: String,
     pub channels: usize,
     pub rows: usize,
     pub cols: usize,

@@ -101,7 +101,15 @@ impl CnnConfig {
 impl CnnBlock {
     /// [batch, in_channels, h, w] → [batch, filters, h', w'].
     fn forward(&self, x: Tensor<4>, activation: Activation) -> Tensor<4> {
-        let x = apply(activation, self.conv.forward(x));
+        self.pool(self.convolve(x, activation))
+    }
+
+    /// The convolution and the activation, before pooling.
+    fn convolve(&self, x: Tensor<4>, activation: Activation) -> Tensor<4> {
+        apply(activation, self.conv.forward(x))
+    }
+
+    fn pool(&self, x: Tensor<4>) -> Tensor<4> {
         match &self.pool {
             Some(Pooling::Max(pool)) => pool.forward(x),
             Some(Pooling::Average(pool)) => pool.forward(x),
@@ -122,14 +130,18 @@ impl Cnn {
         self.output.forward(self.dropout.forward(x))
     }
 
-    /// The output of each convolution block (after activation and pooling), each
-    /// [batch, filters, h, w], for [batch, 1, rows, cols] normalised images.
+    /// The output of every convolution (after the activation) and of every pooling layer, in
+    /// order, each [batch, filters, h, w], for [batch, 1, rows, cols] normalised images.
     pub fn feature_maps(&self, images: Tensor<4>) -> Vec<Tensor<4>> {
-        let mut maps = Vec::with_capacity(self.blocks.len());
+        let mut maps = Vec::with_capacity(2 * self.blocks.len());
         let mut x = images;
         for block in &self.blocks {
-            x = block.forward(x, self.activation);
+            x = block.convolve(x, self.activation);
             maps.push(x.clone());
+            if block.pool.is_some() {
+                x = block.pool(x);
+                maps.push(x.clone());
+            }
         }
         maps
     }

@@ -313,17 +313,19 @@ impl CnnTrainer {
         read_floats(probs).await
     }
 
-    /// Each block's output for one image (as for [`predict`](Self::predict)).
+    /// Every convolution's and pooling layer's output for one image (as for
+    /// [`predict`](Self::predict)), named as in [`layers`](Self::layers).
     pub async fn feature_maps(&self, pixels: &[f32]) -> Vec<FeatureMaps> {
         let Some(image) = self.single_image(pixels) else {
             return Vec::new();
         };
+        let names = self.layers.iter().filter(|l| l.block.is_some()).map(|l| l.name.clone());
         let mut out = Vec::new();
-        for maps in self.model.valid().feature_maps(image) {
+        for (maps, layer) in self.model.valid().feature_maps(image).into_iter().zip(names) {
             let [_, channels, rows, cols] = maps.dims();
             // [1, channels, rows, cols] → [channels·rows·cols].
             let values = read_floats(maps.flatten(0, 3)).await;
-            out.push(FeatureMaps { channels, rows, cols, values });
+            out.push(FeatureMaps { layer, channels, rows, cols, values });
         }
         out
     }

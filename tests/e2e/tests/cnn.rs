@@ -36,6 +36,13 @@ return true;
 fn cnn_trains_on_mnist_recognises_a_drawn_one_and_round_trips_its_model() {
     let site = serve_site();
     let browser = Browser::start();
+    browser.goto(&format!("{site}/?lang=zh&backend=cpu#/cnn"));
+    let han = |text: &str| text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    browser.wait_for("the Chinese lesson", 60, |b| b.text("h1").filter(|t| han(t)));
+    for section in ["#cnn-architecture", ".data-text", "#cnn-play"] {
+        let text = browser.text(section).unwrap_or_default();
+        assert!(han(&text), "{section} in Chinese: {text}");
+    }
     browser.goto(&format!("{site}/?lang=en&backend=cpu#/cnn?epochs=1"));
     browser.wait_for("MNIST loaded", 180, |b| {
         attribute(b, "#cnn-data-progress", "data-state").filter(|s| s == "ready")

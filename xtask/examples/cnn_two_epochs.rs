@@ -1,0 +1,51 @@
+//! The default CNN's whole run on MNIST natively (CPU backend), printing the test accuracy on all
+//! 10 000 test images after every epoch: `cargo run --release -p xtask --example cnn_two_epochs
+//! [-- batch lr]`. Needs `cargo xtask data` first.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use kindling_engine::backend;
+use kindling_engine::cnn::config::CnnSettings;
+use kindling_engine::cnn::data::{Images, unpack};
+use kindling_engine::cnn::training::CnnTrainer;
+
+fn load(split: &str) -> Images {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../static/mnist");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).expect("run `cargo xtask data`")).unwrap();
+    let entry = &manifest["sets"][split];
+    let compressed = std::fs::read(dir.join(entry["file"].as_str().unwrap())).unwrap();
+    let mut packed = Vec::new();
+    flate2::read::GzDecoder::new(&compressed[..]).read_to_end(&mut packed).unwrap();
+    unpack(&packed, entry["sha256"].as_str().unwrap()).unwrap()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut settings = CnnSettings::default();
+    if let Some(batch) = args.first().and_then(|a| a.parse().ok()) {
+        settings.batch_size = batch;
+    }
+    if let Some(lr) = args.get(1).and_then(|a| a.parse().ok()) {
+        settings.learning_rate = lr;
+    }
+    println!("{settings:?}");
+    let mut trainer = CnnTrainer::new(settings, load("train"), load("test"), backend::cpu()).unwrap();
+    let started = Instant::now();
+    while !trainer.is_finished() {
+        let epoch = trainer.epoch();
+        pollster::block_on(trainer.train_chunk(trainer.steps_per_epoch(), f64::INFINITY));
+        if trainer.epoch() > epoch {
+            let evaluation = pollster::block_on(trainer.evaluate(None));
+            println!(
+                "epoch {}: test accuracy {:.4}, loss {:.4}, {:.0} s",
+                trainer.epoch(),
+                evaluation.accuracy,
+                evaluation.loss,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+}
