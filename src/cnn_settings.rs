@@ -1,7 +1,7 @@
 //! The CNN's settings as text: in the link and in the settings form. Pure functions.
 //!
 //! The link holds every setting, e.g.
-//! `#/cnn?blocks=8x5s1p2max2,16x5s1p0max2&dense=64&dropout=0&act=relu&opt=adam&lr=0.001&batch=64&epochs=2&seed=1`.
+//! `#/cnn?blocks=8x5s1p2max2,16x5s1p0max2&dense=128&dropout=0&act=relu&opt=adam&lr=0.001&batch=32&epochs=2&seed=1`.
 //! `blocks` lists the convolution blocks, separated by commas (empty for none); each is
 //! `<filters>x<kernel>s<stride>p<padding><pool>`, where `<pool>` is `max2` or `avg3` (the kind and
 //! the window's side) or `none`. Missing keys keep their default; a bad value falls back to its
@@ -411,7 +411,7 @@ mod tests {
         let query = to_query(&settings);
         assert_eq!(
             query,
-            "blocks=8x5s1p2max2,16x5s1p0max2&dense=64&dropout=0&act=relu&opt=adam&lr=0.001&batch=64&epochs=2&seed=1"
+            "blocks=8x5s1p2max2,16x5s1p0max2&dense=128&dropout=0&act=relu&opt=adam&lr=0.001&batch=32&epochs=2&seed=1"
         );
         assert_eq!(from_query(&query), (settings, Vec::new()));
         assert!(has_keys(&query));

@@ -100,11 +100,11 @@ fn a_trained_model_comes_back_bit_identical_and_keeps_training() {
     assert_eq!(pollster::block_on(original.train_chunk(6, f64::INFINITY)), 6);
     let bytes = pollster::block_on(original.export(Some(0.5)));
 
-    // Header, card, then 4 bytes for each of the 208 + 3216 + 25 664 + 650 parameters.
+    // Header, card, then 4 bytes for each of the 208 + 3216 + 51 328 + 1 290 parameters.
     assert_eq!(&bytes[..13], b"KINDLING-CNN\n");
     assert_eq!(bytes[13], 1);
     let (card_json, weights) = split(&bytes);
-    assert_eq!(weights.len(), 4 * 29_738);
+    assert_eq!(weights.len(), 4 * 56_042);
     assert_eq!(card_json["weights_sha256"], json!(sha256_hex(&weights)));
     assert_eq!(checkpoint::read_card(&bytes).map(|c| c.steps), Ok(6));
 
@@ -117,7 +117,7 @@ fn a_trained_model_comes_back_bit_identical_and_keeps_training() {
     assert!(card.created_by.starts_with("Kindling "), "{}", card.created_by);
     let shapes: Vec<_> = card.parameters.iter().map(|p| p.shape.clone()).collect();
     let expected: Vec<Vec<usize>> =
-        vec![vec![8, 1, 5, 5], vec![8], vec![16, 8, 5, 5], vec![16], vec![400, 64], vec![64], vec![64, 10], vec![10]];
+        vec![vec![8, 1, 5, 5], vec![8], vec![16, 8, 5, 5], vec![16], vec![400, 128], vec![128], vec![128, 10], vec![10]];
     assert_eq!(shapes, expected);
     assert_eq!(serde_json::to_value(&card).unwrap(), card_json);
 

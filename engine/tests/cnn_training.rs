@@ -142,6 +142,7 @@ fn other_architectures_train() {
     settings.blocks[1].pool = Pool::None;
     settings.blocks[1].stride = 2;
     settings.dense = 0;
+    settings.batch_size = 64;
     let mut t = trainer(settings);
     // conv1 [8,28,28] → avg-pool [8,14,14] → conv2 stride 2 [16,5,5] → output.
     let shapes: Vec<_> = t.layers().iter().map(|l| l.shape.clone()).collect();

