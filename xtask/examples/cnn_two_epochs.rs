@@ -2,24 +2,17 @@
 //! 10 000 test images after every epoch: `cargo run --release -p xtask --example cnn_two_epochs
 //! [-- batch lr dense filters1 filters2]`. Needs `cargo xtask data` first.
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use kindling_engine::backend;
 use kindling_engine::cnn::config::CnnSettings;
-use kindling_engine::cnn::data::{Images, unpack};
+use kindling_engine::cnn::data::Images;
 use kindling_engine::cnn::training::CnnTrainer;
 
 fn load(split: &str) -> Images {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../static/mnist");
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).expect("run `cargo xtask data`")).unwrap();
-    let entry = &manifest["sets"][split];
-    let compressed = std::fs::read(dir.join(entry["file"].as_str().unwrap())).unwrap();
-    let mut packed = Vec::new();
-    flate2::read::GzDecoder::new(&compressed[..]).read_to_end(&mut packed).unwrap();
-    unpack(&packed, entry["sha256"].as_str().unwrap()).unwrap()
+    xtask::data::load_converted(&dir, split).expect("MNIST converted by `cargo xtask data`")
 }
 
 fn main() {

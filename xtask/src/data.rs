@@ -64,3 +64,19 @@ pub fn convert(idx_dir: &Path, out_dir: &Path) -> Result<String, String> {
     std::fs::write(out_dir.join("manifest.json"), &manifest).map_err(|e| e.to_string())?;
     Ok(manifest)
 }
+
+/// One converted set (`train` or `test`) from `dir` (a `static/mnist/` written by [`convert`]),
+/// checked against its manifest's SHA-256.
+pub fn load_converted(dir: &Path, split: &str) -> Result<Images, String> {
+    use std::io::Read;
+    let manifest = std::fs::read_to_string(dir.join("manifest.json")).map_err(|e| format!("manifest.json: {e}"))?;
+    let manifest: serde_json::Value = serde_json::from_str(&manifest).map_err(|e| format!("manifest.json: {e}"))?;
+    let entry = &manifest["sets"][split];
+    let (Some(file), Some(sha)) = (entry["file"].as_str(), entry["sha256"].as_str()) else {
+        return Err(format!("manifest.json has no {split} set"));
+    };
+    let compressed = std::fs::read(dir.join(file)).map_err(|e| format!("{file}: {e}"))?;
+    let mut packed = Vec::new();
+    flate2::read::GzDecoder::new(&compressed[..]).read_to_end(&mut packed).map_err(|e| format!("{file}: {e}"))?;
+    kindling_engine::cnn::data::unpack(&packed, sha).map_err(|e| format!("{file}: {e:?}"))
+}
