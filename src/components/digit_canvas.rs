@@ -117,6 +117,13 @@ fn read(canvas: &HtmlCanvasElement) -> Option<Preprocessed> {
     }
 }
 
+/// Drops a read still waiting for the throttle.
+fn cancel(timer: Option<i32>) {
+    if let (Some(handle), Some(window)) = (timer, web_sys::window()) {
+        window.clear_timeout_with_handle(handle);
+    }
+}
+
 fn read_now(sketch: &Shared) {
     let (canvas, on_drawn, timer) = {
         let mut s = sketch.borrow_mut();
@@ -127,9 +134,7 @@ fn read_now(sketch: &Shared) {
             s.timer.take(),
         )
     };
-    if let (Some(handle), Some(window)) = (timer, web_sys::window()) {
-        window.clear_timeout_with_handle(handle);
-    }
+    cancel(timer);
     if let Some(canvas) = canvas {
         on_drawn.emit(read(&canvas));
     }
@@ -251,9 +256,7 @@ pub fn DigitCanvas(props: &Props) -> Html {
                     s.timer.take(),
                 )
             };
-            if let (Some(handle), Some(window)) = (timer, web_sys::window()) {
-                window.clear_timeout_with_handle(handle);
-            }
+            cancel(timer);
             if let Some(canvas) = canvas {
                 wipe(&canvas);
             }
