@@ -38,7 +38,9 @@ fn cnn_trains_on_mnist_recognises_a_drawn_one_and_round_trips_its_model() {
     let browser = Browser::start();
     browser.goto(&format!("{site}/?lang=zh&backend=cpu#/cnn"));
     let han = |text: &str| text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-    browser.wait_for("the Chinese lesson", 60, |b| b.text("h1").filter(|t| han(t)));
+    browser.wait_for("the Chinese lesson", 60, |b| {
+        b.text("h1").filter(|t| han(t))
+    });
     for section in ["#cnn-architecture", ".data-text", "#cnn-play"] {
         let text = browser.text(section).unwrap_or_default();
         assert!(han(&text), "{section} in Chinese: {text}");
@@ -47,56 +49,86 @@ fn cnn_trains_on_mnist_recognises_a_drawn_one_and_round_trips_its_model() {
     browser.wait_for("MNIST loaded", 180, |b| {
         attribute(b, "#cnn-data-progress", "data-state").filter(|s| s == "ready")
     });
-    browser.wait_for("untrained model", 60, |b| b.text("#cnn-step-count").filter(|s| s == "0"));
+    browser.wait_for("untrained model", 60, |b| {
+        b.text("#cnn-step-count").filter(|s| s == "0")
+    });
 
     browser.click("#cnn-play");
     let quick = browser.wait_for("quick test accuracy above 90 %", 600, |b| {
         accuracy(b, "#cnn-quick-accuracy").filter(|&a| a > 0.9)
     });
     browser.click("#cnn-play");
-    browser.wait_for("paused", 60, |b| attribute(b, "#cnn-play", "data-running").filter(|r| r == "false"));
+    browser.wait_for("paused", 60, |b| {
+        attribute(b, "#cnn-play", "data-running").filter(|r| r == "false")
+    });
     browser.click("#cnn-evaluate");
     let full = browser.wait_for("full test accuracy", 300, |b| accuracy(b, "#cnn-accuracy"));
-    assert!(full > 0.9, "all 10 000 test images: {full} (quick: {quick})");
-    let cells = browser.eval("return document.querySelectorAll('#cnn-confusion [data-count]').length;");
+    assert!(
+        full > 0.9,
+        "all 10 000 test images: {full} (quick: {quick})"
+    );
+    let cells =
+        browser.eval("return document.querySelectorAll('#cnn-confusion [data-count]').length;");
     assert_eq!(cells.as_u64(), Some(100), "a 10 × 10 confusion matrix");
     browser.screenshot("cnn-trained").ok();
 
     browser.eval(DRAW_ONE);
-    let digit = browser.wait_for("a prediction of the drawing", 60, |b| attribute(b, "#cnn-prediction", "data-digit"));
+    let digit = browser.wait_for("a prediction of the drawing", 60, |b| {
+        attribute(b, "#cnn-prediction", "data-digit")
+    });
     assert_eq!(digit, "1", "the drawn stroke is a 1");
 
     browser.click("#cnn-download");
     let file = browser.wait_for("the downloaded model", 60, |b| {
-        std::fs::read_dir(b.downloads()).ok()?.flatten().map(|e| e.path()).find(|p| {
-            p.extension().is_some_and(|x| x == "kcnn")
-        })
+        std::fs::read_dir(b.downloads())
+            .ok()?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "kcnn"))
     });
     // Chromium writes the file under a temporary name first; the final name means it is complete.
     std::thread::sleep(Duration::from_millis(500));
     let bytes = std::fs::read(&file).unwrap();
-    assert!(bytes.starts_with(b"KINDLING-CNN\n"), "{} bytes", bytes.len());
+    assert!(
+        bytes.starts_with(b"KINDLING-CNN\n"),
+        "{} bytes",
+        bytes.len()
+    );
 
     let junk = browser.downloads().join("not-a-model.kcnn");
     std::fs::write(&junk, b"\x89PNG\r\n\x1a\n not a model").unwrap();
     browser.upload("#cnn-upload", &junk);
-    let message = browser.wait_for("a refusal", 60, |b| b.text("#cnn-model-message").filter(|m| !m.is_empty()));
-    assert!(message.to_lowercase().contains("not a kindling"), "{message}");
+    let message = browser.wait_for("a refusal", 60, |b| {
+        b.text("#cnn-model-message").filter(|m| !m.is_empty())
+    });
+    assert!(
+        message.to_lowercase().contains("not a kindling"),
+        "{message}"
+    );
     // The trained model is still there.
-    assert_eq!(attribute(&browser, "#cnn-prediction", "data-digit").as_deref(), Some("1"));
+    assert_eq!(
+        attribute(&browser, "#cnn-prediction", "data-digit").as_deref(),
+        Some("1")
+    );
 
     // A fresh run forgets the training; loading the file brings it back.
     browser.click("#cnn-reset");
-    browser.wait_for("reset", 60, |b| b.text("#cnn-step-count").filter(|s| s == "0"));
+    browser.wait_for("reset", 60, |b| {
+        b.text("#cnn-step-count").filter(|s| s == "0")
+    });
     browser.upload("#cnn-upload", &file);
     browser.wait_for("the model card", 60, |b| {
         b.text("#cnn-model-card").filter(|c| c.contains("MNIST"))
     });
-    let steps = browser.wait_for("restored steps", 60, |b| b.text("#cnn-step-count").filter(|s| s != "0"));
+    let steps = browser.wait_for("restored steps", 60, |b| {
+        b.text("#cnn-step-count").filter(|s| s != "0")
+    });
     assert!(steps.parse::<u64>().unwrap_or(0) > 0, "{steps}");
     browser.eval("document.querySelector('#cnn-clear').click(); return true;");
     browser.eval(DRAW_ONE);
-    let digit = browser.wait_for("a prediction by the loaded model", 60, |b| attribute(b, "#cnn-prediction", "data-digit"));
+    let digit = browser.wait_for("a prediction by the loaded model", 60, |b| {
+        attribute(b, "#cnn-prediction", "data-digit")
+    });
     assert_eq!(digit, "1");
     browser.screenshot("cnn-loaded").ok();
 }

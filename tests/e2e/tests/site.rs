@@ -5,14 +5,23 @@ use kindling_e2e::{Browser, number, serve_site};
 
 /// Every page visit ends with these checks.
 fn assert_clean(browser: &Browser, origin: &str) {
-    let errors: Vec<_> = browser.console().into_iter().filter(|(level, _)| level == "SEVERE").collect();
+    let errors: Vec<_> = browser
+        .console()
+        .into_iter()
+        .filter(|(level, _)| level == "SEVERE")
+        .collect();
     assert!(errors.is_empty(), "console errors: {errors:?}");
-    let foreign: Vec<_> = browser.requested_urls().into_iter().filter(|u| !u.starts_with(origin)).collect();
+    let foreign: Vec<_> = browser
+        .requested_urls()
+        .into_iter()
+        .filter(|u| !u.starts_with(origin))
+        .collect();
     assert!(foreign.is_empty(), "requests outside {origin}: {foreign:?}");
 }
 
 fn badge_ready(b: &Browser) -> Option<String> {
-    b.text("#backend-badge").filter(|t| t.starts_with("CPU ·") || t.starts_with("WebGPU ·"))
+    b.text("#backend-badge")
+        .filter(|t| t.starts_with("CPU ·") || t.starts_with("WebGPU ·"))
 }
 
 #[test]
@@ -20,10 +29,18 @@ fn home_loads_in_both_languages_with_a_backend_badge() {
     let site = serve_site();
     let browser = Browser::start();
     browser.goto(&format!("{site}/?lang=en#/"));
-    let title = browser.wait_for("English home", 60, |b| b.text("h1").filter(|t| !t.is_empty()));
+    let title = browser.wait_for("English home", 60, |b| {
+        b.text("h1").filter(|t| !t.is_empty())
+    });
     assert_eq!(browser.eval("return document.documentElement.lang;"), "en");
     assert!(title.is_ascii(), "{title}");
-    assert!(browser.eval("return document.querySelectorAll('#idea-map a').length;").as_u64().unwrap_or(0) >= 1);
+    assert!(
+        browser
+            .eval("return document.querySelectorAll('#idea-map a').length;")
+            .as_u64()
+            .unwrap_or(0)
+            >= 1
+    );
     let badge = browser.wait_for("backend badge", 120, badge_ready);
     // Headless Chromium offers only SwiftShader, a software adapter: the CPU is chosen and says why.
     assert!(badge.starts_with("CPU ·"), "{badge}");
@@ -31,9 +48,14 @@ fn home_loads_in_both_languages_with_a_backend_badge() {
 
     browser.goto(&format!("{site}/?lang=zh#/"));
     let title = browser.wait_for("Chinese home", 60, |b| {
-        b.text("h1").filter(|t| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+        b.text("h1")
+            .filter(|t| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
     });
-    assert_eq!(browser.eval("return document.documentElement.lang;"), "zh", "{title}");
+    assert_eq!(
+        browser.eval("return document.documentElement.lang;"),
+        "zh",
+        "{title}"
+    );
     browser.screenshot("home-zh").ok();
     assert_clean(&browser, &site);
 }
@@ -51,11 +73,14 @@ fn playground_trains_answers_clicks_and_keeps_its_run_through_bad_input() {
     assert_eq!(readout(&browser, "#step-count"), Some(0.0));
 
     browser.click("#play");
-    let steps = browser.wait_for("300 steps", 120, |b| readout(b, "#step-count").filter(|&s| s >= 300.0));
+    let steps = browser.wait_for("300 steps", 120, |b| {
+        readout(b, "#step-count").filter(|&s| s >= 300.0)
+    });
     // A click while training runs is answered: the run pauses and its step count stops.
     browser.click("#play");
     browser.wait_for("paused status", 30, |b| {
-        b.text("#status").filter(|s| s.to_lowercase().contains("paused"))
+        b.text("#status")
+            .filter(|s| s.to_lowercase().contains("paused"))
     });
     std::thread::sleep(std::time::Duration::from_millis(800));
     let paused_at = readout(&browser, "#step-count").unwrap();
@@ -70,11 +95,23 @@ fn playground_trains_answers_clicks_and_keeps_its_run_through_bad_input() {
     // A bad edit shows a message and leaves the run as it was.
     for bad in ["abc", "-1", "", "1e999"] {
         browser.type_into("#field-lr", bad);
-        let message = browser.wait_for("learning-rate message", 10, |b| b.text("#error-lr").filter(|t| !t.is_empty()));
-        assert!(!message.contains("lr"), "message should be words, not a key: {message}");
-        assert_eq!(readout(&browser, "#step-count").unwrap(), paused_at, "bad input {bad:?} reset the run");
+        let message = browser.wait_for("learning-rate message", 10, |b| {
+            b.text("#error-lr").filter(|t| !t.is_empty())
+        });
+        assert!(
+            !message.contains("lr"),
+            "message should be words, not a key: {message}"
+        );
+        assert_eq!(
+            readout(&browser, "#step-count").unwrap(),
+            paused_at,
+            "bad input {bad:?} reset the run"
+        );
     }
-    assert_eq!(browser.eval("return document.querySelector('#field-lr').getAttribute('aria-invalid');"), "true");
+    assert_eq!(
+        browser.eval("return document.querySelector('#field-lr').getAttribute('aria-invalid');"),
+        "true"
+    );
     browser.screenshot("playground-bad-input").ok();
     assert_clean(&browser, &site);
 }
@@ -98,7 +135,11 @@ fn the_url_restores_a_configuration() {
         ("batch", "16"),
         ("seed", "7"),
     ] {
-        assert_eq!(browser.value(&format!("#field-{field}")).as_deref(), Some(expected), "field {field}");
+        assert_eq!(
+            browser.value(&format!("#field-{field}")).as_deref(),
+            Some(expected),
+            "field {field}"
+        );
     }
     let hash = browser.eval("return location.hash;");
     let hash = hash.as_str().unwrap_or("");
@@ -106,10 +147,16 @@ fn the_url_restores_a_configuration() {
         assert!(hash.contains(part), "{part} missing from {hash}");
     }
     // A malformed link keeps defaults for what it cannot read and says so.
-    browser.goto(&format!("{site}/?lang=en&backend=cpu#/playground?lr=banana&seed=3"));
-    let notice = browser.wait_for("URL notice", 60, |b| b.text("#url-notice").filter(|t| !t.is_empty()));
+    browser.goto(&format!(
+        "{site}/?lang=en&backend=cpu#/playground?lr=banana&seed=3"
+    ));
+    let notice = browser.wait_for("URL notice", 60, |b| {
+        b.text("#url-notice").filter(|t| !t.is_empty())
+    });
     assert!(!notice.is_empty());
-    browser.wait_for("seed 3", 30, |b| b.value("#field-seed").filter(|v| v == "3"));
+    browser.wait_for("seed 3", 30, |b| {
+        b.value("#field-seed").filter(|v| v == "3")
+    });
     assert_clean(&browser, &site);
 }
 
@@ -117,16 +164,28 @@ fn the_url_restores_a_configuration() {
 fn a_worker_panic_shows_a_banner_and_the_worker_restarts() {
     let site = serve_site();
     let browser = Browser::start();
-    browser.goto(&format!("{site}/?lang=en&backend=cpu&debug=crash-worker#/playground"));
-    let banner = browser.wait_for("error banner", 120, |b| b.text("#error-banner").filter(|t| !t.is_empty()));
+    browser.goto(&format!(
+        "{site}/?lang=en&backend=cpu&debug=crash-worker#/playground"
+    ));
+    let banner = browser.wait_for("error banner", 120, |b| {
+        b.text("#error-banner").filter(|t| !t.is_empty())
+    });
     assert!(banner.contains("crash requested by the page"), "{banner}");
     // The new worker gets the same settings and trains.
-    browser.wait_for("loss readout after restart", 120, |b| readout(b, "#train-loss"));
+    browser.wait_for("loss readout after restart", 120, |b| {
+        readout(b, "#train-loss")
+    });
     browser.click("#play");
-    browser.wait_for("steps after restart", 120, |b| readout(b, "#step-count").filter(|&s| s >= 50.0));
+    browser.wait_for("steps after restart", 120, |b| {
+        readout(b, "#step-count").filter(|&s| s >= 50.0)
+    });
     browser.click("#play");
     browser.screenshot("playground-after-crash").ok();
     // The panic itself is logged to the console; nothing may leave the origin all the same.
-    let foreign: Vec<_> = browser.requested_urls().into_iter().filter(|u| !u.starts_with(&site)).collect();
+    let foreign: Vec<_> = browser
+        .requested_urls()
+        .into_iter()
+        .filter(|u| !u.starts_with(&site))
+        .collect();
     assert!(foreign.is_empty(), "{foreign:?}");
 }
