@@ -3,29 +3,29 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use kindling_engine::cnn::messages::CnnEvent;
-use kindling_engine::playground::PlaygroundConfig;
-use kindling_engine::playground::config::ConfigError;
+use kindling_engine::lessons::cnn::messages::CnnEvent;
+use kindling_engine::lessons::playground::PlaygroundConfig;
+use kindling_engine::lessons::playground::config::ConfigError;
 use kindling_engine::protocol::{BackendPreference, FromWorker, LessonRequest, ToWorker};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
-use crate::cnn_effects::{use_cnn_requests, use_mnist_manifest};
-use crate::cnn_settings;
-use crate::cnn_state::{CnnAction, ModelMessage, model_file_name};
-use crate::components::about::About;
-use crate::components::activations_page::ActivationsPage;
-use crate::components::backend_badge::BackendBadge;
-use crate::components::cnn_page::CnnPage;
-use crate::components::error_banner::ErrorBanner;
-use crate::components::home::Home;
-use crate::components::language_switch::LanguageSwitch;
-use crate::components::losses_page::LossesPage;
-use crate::components::nav::Nav;
-use crate::components::playground::Playground;
+use crate::lessons::cnn::effects::{use_cnn_requests, use_mnist_manifest};
+use crate::lessons::cnn::link;
+use crate::lessons::cnn::state::{CnnAction, ModelMessage, model_file_name};
+use crate::shell::about::About;
+use crate::lessons::activations::page::ActivationsPage;
+use crate::shell::backend_badge::BackendBadge;
+use crate::lessons::cnn::page::CnnPage;
+use crate::shell::error_banner::ErrorBanner;
+use crate::shell::home::Home;
+use crate::shell::language_switch::LanguageSwitch;
+use crate::lessons::losses::page::LossesPage;
+use crate::shell::nav::Nav;
+use crate::lessons::playground::page::Playground;
 use crate::i18n::{Lang, t};
-use crate::lesson_state::{ActivationsState, LossesState};
+use crate::lessons::worked_state::{ActivationsState, LossesState};
 use crate::route::{self, Route};
 use crate::services::worker::{WorkerEvent, WorkerService};
 use crate::services::{download, storage};
@@ -130,8 +130,8 @@ pub fn App() -> Html {
                 if route == Route::Losses && LossesState::has_keys(&query) {
                     state.dispatch(Action::SetLosses(LossesState::from_query(&query)));
                 }
-                if route == Route::Cnn && cnn_settings::has_keys(&query) {
-                    let (settings, errors) = cnn_settings::from_query(&query);
+                if route == Route::Cnn && link::has_keys(&query) {
+                    let (settings, errors) = link::from_query(&query);
                     state.dispatch(Action::Cnn(CnnAction::FromUrl { settings, errors }));
                 }
                 if let Some(window) = web_sys::window() {
@@ -178,12 +178,12 @@ pub fn App() -> Html {
         |(route, settings)| {
             if *route == Route::Cnn {
                 let (_, query) = route::parse_hash(&route::current_hash());
-                let same = cnn_settings::has_keys(&query)
-                    && cnn_settings::from_query(&query).0 == *settings;
+                let same = link::has_keys(&query)
+                    && link::from_query(&query).0 == *settings;
                 if !same {
                     route::replace_hash(&route::format_hash(
                         Route::Cnn,
-                        &cnn_settings::to_query(settings),
+                        &link::to_query(settings),
                     ));
                 }
             }

@@ -1,6 +1,6 @@
 //! Hash routes (`#/`, `#/playground?…`, `#/cnn?…`, `#/about`), so the site works from any sub-path.
 
-use kindling_engine::playground::config::Field;
+use kindling_engine::lessons::playground::config::Field;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Route {

@@ -2,19 +2,19 @@
 
 use std::rc::Rc;
 
-use kindling_engine::cnn::CnnSettings;
-use kindling_engine::playground::PlaygroundConfig;
-use kindling_engine::playground::config::ConfigError;
-use kindling_engine::playground::data::Split;
-use kindling_engine::playground::report::Progress;
+use kindling_engine::lessons::cnn::CnnSettings;
+use kindling_engine::lessons::playground::PlaygroundConfig;
+use kindling_engine::lessons::playground::config::ConfigError;
+use kindling_engine::datasets::toy2d::Split;
+use kindling_engine::lessons::playground::report::Progress;
 use kindling_engine::protocol::{ActiveBackend, BackendPreference, FromWorker, LessonRequest};
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
-use crate::cnn_settings;
-use crate::cnn_state::{CnnAction, CnnState};
+use crate::lessons::cnn::link;
+use crate::lessons::cnn::state::{CnnAction, CnnState};
 use crate::i18n::Lang;
-use crate::lesson_state::{ActivationsState, LessonAnswer, LossesState};
+use crate::lessons::worked_state::{ActivationsState, LessonAnswer, LossesState};
 use crate::route::{self, Route};
 use crate::services::manifest::MnistManifest;
 use crate::services::storage;
@@ -205,8 +205,8 @@ impl AppState {
         } else {
             LossesState::default()
         };
-        let (cnn, cnn_errors) = if route == Route::Cnn && cnn_settings::has_keys(&query) {
-            cnn_settings::from_query(&query)
+        let (cnn, cnn_errors) = if route == Route::Cnn && link::has_keys(&query) {
+            link::from_query(&query)
         } else {
             (CnnSettings::default(), Vec::new())
         };
@@ -294,7 +294,7 @@ impl AppState {
         id: u64,
         result: Result<
             kindling_engine::protocol::LessonResult,
-            kindling_engine::lessons::InputError,
+            kindling_engine::common::input::InputError,
         >,
     ) {
         let Some((pending, request)) = self.lesson_pending.take() else {
@@ -372,7 +372,7 @@ mod tests {
 
     #[test]
     fn only_the_latest_lesson_answer_is_kept() {
-        use kindling_engine::lessons::InputError;
+        use kindling_engine::common::input::InputError;
         let state = Rc::new(AppState::new(
             Settings::default(),
             Route::Losses,

@@ -4,16 +4,20 @@
 #![cfg(target_arch = "wasm32")]
 
 use kindling_engine::backend;
-use kindling_engine::lessons::PlotRange;
-use kindling_engine::lessons::activations::{self, ActivationRequest};
-use kindling_engine::lessons::examples::Examples;
-use kindling_engine::lessons::losses::{self, LossRequest};
+use kindling_engine::common::worked::PlotRange;
+use kindling_engine::lessons::activations;
+use kindling_engine::lessons::activations::ActivationRequest;
+use kindling_engine::common::article::Examples;
+use kindling_engine::lessons::losses;
+use kindling_engine::lessons::losses::LossRequest;
 use kindling_engine::burn::tensor::Device;
-use kindling_engine::playground::training::Trainer;
-use kindling_engine::playground::{DatasetKind, OptimizerKind, PlaygroundConfig};
-use kindling_engine::cnn::config::CnnSettings;
-use kindling_engine::cnn::data::Images;
-use kindling_engine::cnn::training::CnnTrainer;
+use kindling_engine::lessons::playground::training::Trainer;
+use kindling_engine::datasets::toy2d::DatasetKind;
+use kindling_engine::common::optimizer::OptimizerKind;
+use kindling_engine::lessons::playground::PlaygroundConfig;
+use kindling_engine::lessons::cnn::config::CnnSettings;
+use kindling_engine::datasets::mnist::Images;
+use kindling_engine::lessons::cnn::training::CnnTrainer;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);

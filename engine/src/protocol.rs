@@ -2,14 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cnn::messages::{CnnCommand, CnnEvent};
-use crate::lessons::InputError;
+use crate::lessons::cnn::messages::{CnnCommand, CnnEvent};
+use crate::common::input::InputError;
 use crate::lessons::activations::{ActivationRequest, ActivationResult};
 use crate::lessons::losses::{LossRequest, LossResult};
-use crate::playground::PlaygroundConfig;
-use crate::playground::config::ConfigError;
-use crate::playground::data::Split;
-use crate::playground::report::Progress;
+use crate::lessons::playground::PlaygroundConfig;
+use crate::lessons::playground::config::ConfigError;
+use crate::datasets::toy2d::Split;
+use crate::lessons::playground::report::Progress;
 
 /// What the learner (or the URL) asked for.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -117,9 +117,10 @@ pub enum FromWorker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::playground::config::{Field, Problem};
-    use crate::playground::data::Point;
-    use crate::playground::report::Evaluation;
+    use crate::common::parse::Problem;
+    use crate::lessons::playground::config::Field;
+    use crate::datasets::toy2d::Point;
+    use crate::lessons::playground::report::Evaluation;
 
     fn round_trip<T: Serialize + for<'de> Deserialize<'de> + PartialEq + std::fmt::Debug>(value: T) {
         let json = serde_json::to_string(&value).unwrap();

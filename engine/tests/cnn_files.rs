@@ -3,11 +3,12 @@
 mod common;
 
 use kindling_engine::backend;
-use kindling_engine::cnn::card::{CheckpointError, ModelCard};
-use kindling_engine::cnn::checkpoint::{self, MAGIC};
-use kindling_engine::cnn::config::{CnnField, CnnProblem, CnnSettings, ConvBlock, Pool};
-use kindling_engine::cnn::data::sha256_hex;
-use kindling_engine::cnn::training::CnnTrainer;
+use kindling_engine::lessons::cnn::card::{CheckpointError, ModelCard};
+use kindling_engine::lessons::cnn::checkpoint;
+use kindling_engine::lessons::cnn::checkpoint::MAGIC;
+use kindling_engine::lessons::cnn::config::{CnnField, CnnProblem, CnnSettings, ConvBlock, Pool};
+use kindling_engine::datasets::mnist::sha256_hex;
+use kindling_engine::lessons::cnn::training::CnnTrainer;
 use kindling_engine::rng::Rng;
 use serde_json::{Value, json};
 
@@ -168,7 +169,7 @@ fn damaged_and_foreign_files_are_refused_with_the_reason() {
 
     let mut edited = card.clone();
     edited["settings"]["learning_rate"] = json!(-1.0);
-    let problem = CnnProblem::OutOfRange { field: CnnField::LearningRate, min: 0.0, max: 10.0, min_exclusive: true };
+    let problem = CnnProblem::OutOfRange { field: CnnField::LearningRate, min: 1e-6, max: 10.0 };
     assert_eq!(
         import_error(&assemble(1, &edited, &weights)),
         CheckpointError::BadSettings { problems: vec![problem] }

@@ -2,7 +2,7 @@
 //! Convention: pixel (r, c) has its centre at (r + 0.5, c + 0.5); the 28 × 28 frame's centre is
 //! (14.0, 14.0).
 
-use kindling_engine::cnn::preprocess::{BOX_SIDE, PreprocessError, preprocess};
+use kindling_engine::lessons::cnn::preprocess::{BOX_SIDE, PreprocessError, preprocess};
 
 const CANVAS: usize = 280;
 const SIDE: usize = 28;

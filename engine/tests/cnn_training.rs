@@ -1,8 +1,8 @@
 //! The CNN's training loop on the CPU backend, on a small synthetic image set.
 
 use kindling_engine::backend;
-use kindling_engine::cnn::config::{CnnField, CnnProblem, CnnSettings, Pool};
-use kindling_engine::cnn::training::CnnTrainer;
+use kindling_engine::lessons::cnn::config::{CnnField, CnnProblem, CnnSettings, Pool};
+use kindling_engine::lessons::cnn::training::CnnTrainer;
 
 mod common;
 
@@ -131,7 +131,7 @@ fn invalid_settings_are_refused_before_training() {
         problems,
         vec![
             CnnProblem::KernelTooLarge { block: 1, kernel: 20, input: [14, 14] },
-            CnnProblem::OutOfRange { field: CnnField::LearningRate, min: 0.0, max: 10.0, min_exclusive: true },
+            CnnProblem::OutOfRange { field: CnnField::LearningRate, min: 1e-6, max: 10.0 },
         ]
     );
     let mut small = bars(30, 3);

@@ -3,10 +3,14 @@
 //! random ones; and the article's printed values checked against the truth.
 
 use kindling_engine::backend;
-use kindling_engine::lessons::activations::{self, ActivationFn, ActivationRequest};
-use kindling_engine::lessons::examples::{self, Examples};
-use kindling_engine::lessons::losses::{self, LossKind, LossRequest};
-use kindling_engine::lessons::{InputError, PlotRange};
+use kindling_engine::lessons::activations;
+use kindling_engine::lessons::activations::{ActivationFn, ActivationRequest};
+use kindling_engine::common::article;
+use kindling_engine::common::article::Examples;
+use kindling_engine::lessons::losses;
+use kindling_engine::lessons::losses::{LossKind, LossRequest};
+use kindling_engine::common::input::InputError;
+use kindling_engine::common::worked::PlotRange;
 use kindling_engine::rng::Rng;
 
 const TOL: f64 = 1e-5;
@@ -138,9 +142,9 @@ fn the_article_values_that_are_wrong_are_exactly_those_listed() {
     }
     // The malformed expressions, evaluated as printed, do not give what the article printed either.
     let printed = &examples.article_expressions;
-    let cce = examples::cce_as_printed(&printed.cce_as_printed);
+    let cce = article::cce_as_printed(&printed.cce_as_printed);
     assert!(close(cce, -(0.6f64.ln() + 0.4f64.ln()) / 3.0, 1e-12) && round3(cce) != printed.cce_as_printed.article, "{cce}");
-    let adversarial = examples::adversarial_as_printed(&printed.adversarial_as_printed);
+    let adversarial = article::adversarial_as_printed(&printed.adversarial_as_printed);
     assert!((adversarial - 1.6966).abs() < 1e-3 && round3(adversarial) != printed.adversarial_as_printed.article);
     // The MSE the article meant: (0.16 + 0.04 + 0.01) / 3 = 0.07.
     let mse = examples.loss(LossKind::Mse).unwrap();

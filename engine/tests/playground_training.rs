@@ -1,8 +1,9 @@
 //! The playground's training loop on the CPU backend.
 
 use kindling_engine::backend;
-use kindling_engine::playground::training::{BOUNDARY_RESOLUTION, Progress, Trainer};
-use kindling_engine::playground::{DatasetKind, PlaygroundConfig};
+use kindling_engine::lessons::playground::training::{BOUNDARY_RESOLUTION, Progress, Trainer};
+use kindling_engine::datasets::toy2d::DatasetKind;
+use kindling_engine::lessons::playground::PlaygroundConfig;
 
 fn losses(config: &PlaygroundConfig, steps: u64) -> Vec<Progress> {
     let mut trainer = Trainer::new(config.clone(), backend::cpu()).expect("valid config");

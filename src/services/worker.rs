@@ -11,9 +11,9 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use kindling_engine::cnn::CnnSettings;
-use kindling_engine::cnn::messages::CnnCommand;
-use kindling_engine::playground::PlaygroundConfig;
+use kindling_engine::lessons::cnn::CnnSettings;
+use kindling_engine::lessons::cnn::messages::CnnCommand;
+use kindling_engine::lessons::playground::PlaygroundConfig;
 use kindling_engine::protocol::{BackendPreference, FromWorker, ToWorker};
 use serde::Serialize;
 use wasm_bindgen::JsCast;

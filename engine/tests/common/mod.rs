@@ -2,7 +2,7 @@
 
 use std::sync::Mutex;
 
-use kindling_engine::cnn::data::Images;
+use kindling_engine::datasets::mnist::Images;
 use kindling_engine::rng::Rng;
 
 /// burn's CPU backend keeps one global random generator: tests that seed it run one at a time.

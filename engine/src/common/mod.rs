@@ -1,0 +1,11 @@
+//! Vocabulary and machinery that more than one lesson uses.
+
+pub mod activation;
+pub mod article;
+pub mod input;
+pub(crate) mod named;
+pub mod optimizer;
+pub mod parse;
+#[cfg(feature = "compute")]
+pub mod read;
+pub mod worked;

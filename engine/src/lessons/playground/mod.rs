@@ -1,0 +1,10 @@
+//! "Your first network": an MLP learning to separate 2-D point clouds.
+
+pub mod config;
+#[cfg(feature = "compute")]
+pub mod model;
+pub mod report;
+#[cfg(feature = "compute")]
+pub mod training;
+
+pub use config::PlaygroundConfig;

@@ -1,0 +1,212 @@
+//! The playground's training loop: mini-batch steps, evaluation and the decision boundary.
+
+use burn::module::Module;
+use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
+use burn::optim::ModuleOptimizer;
+use burn::tensor::{Device, Int, Tensor, TensorData};
+use web_time::Instant;
+
+use super::config::{ConfigError, PlaygroundConfig};
+use crate::datasets::toy2d::{Point, Split, generate};
+use super::model::{Mlp, MlpConfig};
+pub use super::report::{BOUNDARY_RESOLUTION, EXTENT, Evaluation, Progress, grid_points};
+use crate::rng::Rng;
+
+pub struct Trainer {
+    config: PlaygroundConfig,
+    device: Device,
+    model: Mlp,
+    optimizer: ModuleOptimizer,
+    loss: CrossEntropyLoss,
+    split: Split,
+    train: (Tensor<2>, Tensor<1, Int>),
+    test: (Tensor<2>, Tensor<1, Int>),
+    grid: Tensor<2>,
+    order: Vec<usize>,
+    cursor: usize,
+    rng: Rng,
+    step: u64,
+    elapsed_ms: f64,
+    last_batch_loss: f32,
+}
+
+fn to_tensors(points: &[Point], device: &Device) -> (Tensor<2>, Tensor<1, Int>) {
+    let coords: Vec<f32> = points.iter().flat_map(|p| [p.x, p.y]).collect();
+    let labels: Vec<i64> = points.iter().map(|p| p.label as i64).collect();
+    (
+        Tensor::from_data(TensorData::new(coords, [points.len(), 2]), device),
+        Tensor::from_data(TensorData::new(labels, [points.len()]), device),
+    )
+}
+
+impl Trainer {
+    /// Builds the data and a freshly initialised model. `device` must have autodiff enabled.
+    pub fn new(config: PlaygroundConfig, device: Device) -> Result<Self, Vec<ConfigError>> {
+        let errors = config.validate();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        device.seed(config.seed);
+        let model = MlpConfig::new(config.hidden.clone(), config.activation).init(&device);
+        let optimizer = crate::common::optimizer::init(config.optimizer);
+        let split = generate(&config.toy_set());
+        let train = to_tensors(&split.train, &device);
+        let test = to_tensors(&split.test, &device);
+        let n = BOUNDARY_RESOLUTION;
+        // [n*n*2] flat coordinates → [n*n, 2] points.
+        let grid = Tensor::from_data(TensorData::new(grid_points(), [n * n, 2]), &device);
+        let order = (0..split.train.len()).collect();
+        Ok(Self {
+            loss: CrossEntropyLossConfig::new().init(&device),
+            rng: Rng::new(config.seed.wrapping_add(1)),
+            config,
+            device,
+            model,
+            optimizer,
+            split,
+            train,
+            test,
+            grid,
+            order,
+            cursor: usize::MAX,
+            step: 0,
+            elapsed_ms: 0.0,
+            last_batch_loss: f32::NAN,
+        })
+    }
+
+    pub fn config(&self) -> &PlaygroundConfig {
+        &self.config
+    }
+
+    pub fn split(&self) -> &Split {
+        &self.split
+    }
+
+    pub fn step_count(&self) -> u64 {
+        self.step
+    }
+
+    /// The next mini-batch's indices; reshuffles at every epoch.
+    fn next_batch(&mut self) -> Vec<i64> {
+        let batch = self.config.batch_size.min(self.order.len());
+        if self.cursor.saturating_add(batch) > self.order.len() {
+            self.rng.shuffle(&mut self.order);
+            self.cursor = 0;
+        }
+        let indices = self.order[self.cursor..self.cursor + batch].iter().map(|&i| i as i64).collect();
+        self.cursor += batch;
+        indices
+    }
+
+    /// One optimiser step on one mini-batch; returns the batch loss without reading it back.
+    fn train_step(&mut self) -> Tensor<1> {
+        let indices = self.next_batch();
+        let count = indices.len();
+        let indices = Tensor::<1, Int>::from_data(TensorData::new(indices, [count]), &self.device);
+        let x = self.train.0.clone().select(0, indices.clone());
+        let y = self.train.1.clone().select(0, indices);
+        let loss = self.loss.forward(self.model.forward(x), y);
+        self.model = crate::common::optimizer::step(&mut self.optimizer, self.config.learning_rate, self.model.clone(), &loss);
+        self.step += 1;
+        loss.without_autodiff()
+    }
+
+    /// Runs up to `max_steps` steps, stopping early once `budget_ms` has passed, then waits for
+    /// the device by reading the last batch loss. The time, waiting included, counts as training
+    /// time. Returns the number of steps run.
+    pub async fn train_chunk(&mut self, max_steps: u64, budget_ms: f64) -> u64 {
+        let started = Instant::now();
+        let mut last = None;
+        let mut done = 0;
+        while done < max_steps {
+            last = Some(self.train_step());
+            done += 1;
+            if started.elapsed().as_secs_f64() * 1000.0 >= budget_ms {
+                break;
+            }
+        }
+        if let Some(loss) = last {
+            self.last_batch_loss = read_scalar(loss).await;
+        }
+        self.elapsed_ms += started.elapsed().as_secs_f64() * 1000.0;
+        done
+    }
+
+    async fn loss_and_accuracy(&self, model: &Mlp, (x, y): &(Tensor<2>, Tensor<1, Int>)) -> (f32, f32) {
+        let count = y.dims()[0] as f32;
+        let x = x.clone().without_autodiff();
+        let y = y.clone().without_autodiff();
+        let logits = model.forward(x);
+        // [count, 2] logits → [count, 1] → [count] predicted classes.
+        let predicted = logits.clone().argmax(1).squeeze_dim::<1>(1);
+        let correct = predicted.equal(y.clone()).int().sum();
+        let loss = self.loss.forward(logits, y);
+        let loss = read_scalar(loss).await;
+        let correct = read_int_scalar(correct).await;
+        (loss, correct / count)
+    }
+
+    /// Loss and accuracy on the whole train and test sets.
+    pub async fn evaluate(&self) -> Evaluation {
+        let model = self.model.valid();
+        let (train_loss, train_accuracy) = self.loss_and_accuracy(&model, &self.train).await;
+        let (test_loss, test_accuracy) = self.loss_and_accuracy(&model, &self.test).await;
+        Evaluation { train_loss, test_loss, train_accuracy, test_accuracy }
+    }
+
+    /// A progress report; reads the last batch loss and evaluates both splits.
+    pub async fn progress(&self) -> Progress {
+        let batch_loss = self.last_batch_loss;
+        let evaluation = self.evaluate().await;
+        Progress {
+            step: self.step,
+            batch_loss,
+            evaluation,
+            elapsed_ms: self.elapsed_ms,
+            steps_per_second: if self.elapsed_ms > 0.0 {
+                self.step as f64 * 1000.0 / self.elapsed_ms
+            } else {
+                0.0
+            },
+        }
+    }
+
+    /// Probability of class 1 at each cell of the boundary grid (row-major, top row first).
+    pub async fn boundary(&self) -> Vec<f32> {
+        let model = self.model.valid();
+        let logits = model.forward(self.grid.clone().without_autodiff());
+        // [cells, 2] → softmax over classes → [cells, 1] → [cells].
+        let probs = burn::tensor::activation::softmax(logits, 1)
+            .narrow(1, 1, 1)
+            .squeeze_dim::<1>(1);
+        read_floats(probs).await
+    }
+
+    /// Runs `steps` steps, reporting every `report_every` steps (and after the last).
+    pub async fn run(&mut self, steps: u64, report_every: u64, mut report: impl FnMut(Progress)) {
+        let mut done = 0;
+        while done < steps {
+            done += self.train_chunk(report_every.max(1).min(steps - done), f64::INFINITY).await;
+            report(self.progress().await);
+        }
+    }
+}
+
+async fn read_floats(tensor: Tensor<1>) -> Vec<f32> {
+    match tensor.into_data_async().await {
+        Ok(data) => data.convert::<f32>().try_into_vec::<f32>().unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
+}
+
+async fn read_scalar(tensor: Tensor<1>) -> f32 {
+    read_floats(tensor).await.first().copied().unwrap_or(f32::NAN)
+}
+
+async fn read_int_scalar(tensor: Tensor<1, Int>) -> f32 {
+    match tensor.into_data_async().await {
+        Ok(data) => data.convert::<i64>().try_into_vec::<i64>().ok().and_then(|v| v.first().copied()).map_or(f32::NAN, |v| v as f32),
+        Err(_) => f32::NAN,
+    }
+}

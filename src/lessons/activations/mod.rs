@@ -1,0 +1,3 @@
+//! "Activation functions": worked examples computed by the worker.
+
+pub mod page;

@@ -1,0 +1,224 @@
+//! "Seeing digits": a convolutional network trained on MNIST, taken apart while it learns.
+
+use kindling_engine::lessons::cnn::CnnSettings;
+use kindling_engine::lessons::cnn::preprocess::Preprocessed;
+use kindling_engine::protocol::ToWorker;
+use yew::prelude::*;
+
+use crate::lessons::cnn::state::{CnnAction, ModelMessage};
+use crate::lessons::cnn::text::{problem, url_error};
+use crate::lessons::cnn::widgets::architecture::CnnArchitecture;
+use crate::lessons::cnn::widgets::controls::CnnControls;
+use crate::lessons::cnn::widgets::curves::CnnCurves;
+use crate::lessons::cnn::widgets::inside::CnnInside;
+use crate::lessons::cnn::widgets::settings_form::CnnSettingsForm;
+use crate::widgets::confusion_matrix::ConfusionMatrix;
+use crate::widgets::data_progress::DataProgress;
+use crate::widgets::digit_canvas::DigitCanvas;
+use crate::widgets::mistake_gallery::MistakeGallery;
+use crate::widgets::model_file::ModelFile;
+use crate::i18n::t;
+use crate::route::Route;
+use crate::state::AppState;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub state: AppState,
+    pub on_send: Callback<ToWorker>,
+    pub on_cnn: Callback<CnnAction>,
+}
+
+/// The five stages, in order, each with its i18n key.
+const STAGES: [&str; 5] = ["input", "conv", "pool", "dense", "output"];
+
+#[component]
+pub fn CnnPage(props: &Props) -> Html {
+    let state = &props.state;
+    let cnn = &state.cnn;
+    let lang = state.lang();
+    let action = |make: fn() -> CnnAction| -> Callback<()> {
+        let on_cnn = props.on_cnn.clone();
+        Callback::from(move |_| on_cnn.emit(make()))
+    };
+    let on_draft = {
+        let on_cnn = props.on_cnn.clone();
+        Callback::from(move |settings: CnnSettings| on_cnn.emit(CnnAction::SetDraft(settings)))
+    };
+    let on_pick = {
+        let on_cnn = props.on_cnn.clone();
+        Callback::from(move |index: usize| on_cnn.emit(CnnAction::Inspect(index)))
+    };
+    let on_drawn = {
+        let on_cnn = props.on_cnn.clone();
+        Callback::from(move |drawing: Option<Preprocessed>| on_cnn.emit(CnnAction::Drawn(drawing)))
+    };
+    let on_message = {
+        let on_cnn = props.on_cnn.clone();
+        Callback::from(move |message: ModelMessage| on_cnn.emit(CnnAction::ModelMessage(message)))
+    };
+
+    let model = cnn.model.clone();
+    let steps_per_epoch = model.as_ref().map_or(1, |m| m.steps_per_epoch.max(1));
+    let total_steps = cnn.progress.as_ref().map_or_else(
+        || {
+            model
+                .as_ref()
+                .map_or(0, |m| m.settings.epochs as u64 * steps_per_epoch)
+        },
+        |p| p.total_steps,
+    );
+    let mistakes: Vec<usize> = cnn
+        .latest_full
+        .as_ref()
+        .map(|f| f.evaluation.misclassified.iter().map(|m| m.0).collect())
+        .unwrap_or_default();
+
+    let url_notice = (!cnn.url_errors.is_empty()).then(|| html! {
+        <div id="cnn-url-notice" class="notice" role="status">
+            <p>{t(lang, "playground.url_notice")}</p>
+            <ul>{ for cnn.url_errors.iter().map(|e| html! { <li>{url_error(lang, e)}</li> }) }</ul>
+        </div>
+    });
+    let rejected = (!cnn.rejected.is_empty()).then(|| {
+        html! {
+            <div id="cnn-rejected" class="notice warning" role="alert">
+                <p>{t(lang, "cnn.rejected")}</p>
+                <ul>{ for cnn.rejected.iter().map(|p| html! { <li>{problem(lang, p)}</li> }) }</ul>
+            </div>
+        }
+    });
+
+    html! {
+        <div id="cnn-page" class="cnn">
+            <header class="page-head">
+                <h1 id="page-title">{t(lang, "cnn.title")}</h1>
+                <p class="lead">{t(lang, "cnn.lead")}</p>
+            </header>
+            {url_notice}
+            {rejected}
+            <DataProgress {lang} data={cnn.data.clone()} on_retry={action(|| CnnAction::RetryData)} />
+
+            <div class="cnn-grid">
+                <section class="card cnn-settings" aria-labelledby="cnn-settings-title">
+                    <h2 id="cnn-settings-title">{t(lang, "controls.title")}</h2>
+                    <CnnSettingsForm
+                        {lang}
+                        draft={cnn.draft.clone()}
+                        applied={state.settings.cnn.clone()}
+                        {on_draft}
+                        on_apply={action(|| CnnAction::Apply)}
+                    />
+                </section>
+                <div class="cnn-main">
+                    <section class="card" aria-labelledby="cnn-run-title">
+                        <h2 id="cnn-run-title">{t(lang, "run.title")}</h2>
+                        <CnnControls
+                            {lang}
+                            model={model.clone()}
+                            running={cnn.running}
+                            step={cnn.step()}
+                            progress={cnn.progress.clone()}
+                            latest_quick={cnn.latest_quick}
+                            latest_full={cnn.latest_full.clone()}
+                            on_send={props.on_send.clone()}
+                            on_reset={action(|| CnnAction::Reset)}
+                        />
+                        <CnnCurves
+                            {lang}
+                            loss={cnn.loss.clone()}
+                            quick={cnn.quick.clone()}
+                            full={cnn.full.clone()}
+                            {steps_per_epoch}
+                            {total_steps}
+                        />
+                        <p class="muted small">{t(lang, "cnn.curves.explain")}</p>
+                    </section>
+                    <section class="card" aria-labelledby="cnn-network-title">
+                        <h2 id="cnn-network-title">{t(lang, "cnn.arch.title")}</h2>
+                        <CnnArchitecture {lang} draft={cnn.draft.clone()} applied={state.settings.cnn.clone()} />
+                        <ol class="stage-list">
+                            { for STAGES.iter().map(|stage| html! {
+                                <li class={classes!("stage-item", *stage)}>
+                                    <strong>{t(lang, &format!("cnn.stage.{stage}"))}</strong>{" — "}
+                                    {t(lang, &format!("cnn.lesson.stage.{stage}"))}
+                                </li>
+                            }) }
+                        </ol>
+                    </section>
+                </div>
+            </div>
+
+            <CnnInside
+                {lang}
+                index={cnn.inspect_index}
+                test_count={cnn.test_count()}
+                mistakes={mistakes}
+                inspection={cnn.inspection.clone()}
+                on_pick={on_pick.clone()}
+            />
+
+            <div class="cnn-pair">
+                <section class="card" aria-labelledby="cnn-confusion-title">
+                    <h2 id="cnn-confusion-title">{t(lang, "cnn.confusion.title")}</h2>
+                    <ConfusionMatrix {lang} evaluation={cnn.latest_full.clone()} />
+                    <p class="muted small">{t(lang, "cnn.lesson.confusion")}</p>
+                </section>
+                <section class="card" aria-labelledby="cnn-gallery-title">
+                    <h2 id="cnn-gallery-title">{t(lang, "cnn.gallery.title")}</h2>
+                    <MistakeGallery {lang} evaluation={cnn.latest_full.clone()} {on_pick} />
+                </section>
+            </div>
+
+            <div class="cnn-pair">
+                <section class="card" aria-labelledby="cnn-draw-title">
+                    <h2 id="cnn-draw-title">{t(lang, "cnn.draw.title")}</h2>
+                    <p class="muted">{t(lang, "cnn.draw.intro")}</p>
+                    <DigitCanvas
+                        {lang}
+                        drawing={cnn.drawing.clone()}
+                        prediction={cnn.prediction.clone()}
+                        has_model={model.is_some()}
+                        {on_drawn}
+                    />
+                </section>
+                <section class="card" aria-labelledby="cnn-model-title">
+                    <h2 id="cnn-model-title">{t(lang, "cnn.model.title")}</h2>
+                    <ModelFile
+                        {lang}
+                        has_model={model.is_some()}
+                        card={cnn.card.clone()}
+                        message={cnn.model_message.clone()}
+                        on_send={props.on_send.clone()}
+                        {on_message}
+                    />
+                </section>
+            </div>
+
+            <article class="card prose cnn-lesson" aria-labelledby="cnn-lesson-title">
+                <h2 id="cnn-lesson-title">{t(lang, "cnn.lesson.title")}</h2>
+                <h3>{t(lang, "cnn.lesson.conv_title")}</h3>
+                <p>{t(lang, "cnn.lesson.conv")}</p>
+                <h3>{t(lang, "cnn.lesson.pooling_title")}</h3>
+                <p>{t(lang, "cnn.lesson.pooling")}</p>
+                <h3>{t(lang, "cnn.lesson.softmax_title")}</h3>
+                <p>{t(lang, "cnn.lesson.softmax")}</p>
+                <p>{t(lang, "cnn.lesson.gradient")}</p>
+                <h3>{t(lang, "cnn.lesson.reading_title")}</h3>
+                <p>{t(lang, "cnn.lesson.reading")}</p>
+                <h3>{t(lang, "playground.try_title")}</h3>
+                <ul class="tips">
+                    <li>{t(lang, "cnn.lesson.tip_pool")}</li>
+                    <li>{t(lang, "cnn.lesson.tip_lr")}</li>
+                    <li>{t(lang, "cnn.lesson.tip_dense")}</li>
+                    <li>{t(lang, "cnn.lesson.tip_draw")}</li>
+                </ul>
+                <p class="lesson-links">
+                    {t(lang, "cnn.lesson.links")}{" "}
+                    <a id="cnn-link-activations" href={Route::Activations.href()}>{t(lang, "nav.activations")}</a>
+                    {" · "}
+                    <a id="cnn-link-losses" href={format!("{}?loss=cce_logits", Route::Losses.href())}>{t(lang, "nav.losses")}</a>
+                </p>
+            </article>
+        </div>
+    }
+}

@@ -1,0 +1,741 @@
+//! The CNN lesson's part of the page state, and how worker events and learner actions change it.
+//!
+//! Messages to the worker are not sent from here: the reducer counts requests (`requests`), and
+//! the app sends one message each time a counter moves (see `cnn_effects.rs`). That keeps the
+//! reducer pure and reads every message's content from the state it was decided in.
+
+use std::rc::Rc;
+
+use kindling_engine::lessons::cnn::CnnSettings;
+use kindling_engine::lessons::cnn::card::{CheckpointError, ModelCard};
+use kindling_engine::lessons::cnn::config::{CnnEvaluation, CnnProblem, CnnProgress, IMAGE_SIDE, LayerShape};
+use kindling_engine::lessons::cnn::messages::{CnnEvent, DataLoadError, Inspection};
+use kindling_engine::lessons::cnn::preprocess::Preprocessed;
+
+use crate::lessons::cnn::link::CnnUrlError;
+
+/// Most points kept in each curve.
+pub const MAX_POINTS: usize = 400;
+/// Largest model file the page will read.
+pub const MAX_MODEL_BYTES: u64 = 50_000_000;
+
+/// Values against the step, thinned out as they grow: a point is kept every `stride` steps, and
+/// the stride doubles whenever the series would exceed [`MAX_POINTS`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub points: Vec<(u64, f32)>,
+    pub stride: u64,
+}
+
+impl Default for Series {
+    fn default() -> Self {
+        Self {
+            points: Vec::new(),
+            stride: 1,
+        }
+    }
+}
+
+impl Series {
+    /// Adds a point; a step before the last one starts the series again, the same step
+    /// replaces the last value.
+    pub fn push(&mut self, step: u64, value: f32) {
+        if let Some(last) = self.points.last_mut() {
+            if step < last.0 {
+                *self = Series::default();
+            } else if step == last.0 {
+                last.1 = value;
+                return;
+            } else if step < last.0.saturating_add(self.stride) {
+                return;
+            }
+        }
+        self.points.push((step, value));
+        if self.points.len() > MAX_POINTS {
+            let mut index = 0;
+            self.points.retain(|_| {
+                index += 1;
+                index % 2 == 1
+            });
+            self.stride = self.stride.saturating_mul(2);
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum DataStatus {
+    #[default]
+    Idle,
+    /// Bytes received over both files; `total` is 0 until known.
+    Loading {
+        loaded: u64,
+        total: u64,
+    },
+    Ready {
+        train: usize,
+        test: usize,
+    },
+    Failed(DataLoadError),
+}
+
+/// The model the worker holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadedModel {
+    pub settings: CnnSettings,
+    pub layers: Vec<LayerShape>,
+    pub steps_per_epoch: u64,
+    /// Steps it had been trained for when it was loaded (an imported model's).
+    pub base_step: u64,
+}
+
+/// An evaluation on every test image, with the images it got wrong.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FullEvaluation {
+    pub step: u64,
+    pub evaluation: CnnEvaluation,
+    /// 784 bytes per image of `evaluation.misclassified`, in order.
+    pub gallery: Vec<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prediction {
+    pub id: u64,
+    pub probabilities: Vec<f32>,
+}
+
+impl Prediction {
+    pub fn digit(&self) -> Option<usize> {
+        argmax(&self.probabilities)
+    }
+}
+
+/// What the model file panel reports.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ModelMessage {
+    Exporting,
+    Exported,
+    Reading { name: String },
+    Imported,
+    ImportFailed(CheckpointError),
+    TooLarge { bytes: u64 },
+    Unreadable { message: String },
+    DownloadFailed { message: String },
+}
+
+impl ModelMessage {
+    /// Whether it answers a file the learner chose.
+    pub fn is_import_result(&self) -> bool {
+        matches!(
+            self,
+            ModelMessage::Imported
+                | ModelMessage::ImportFailed(_)
+                | ModelMessage::TooLarge { .. }
+                | ModelMessage::Unreadable { .. }
+        )
+    }
+
+    pub fn is_failure(&self) -> bool {
+        matches!(
+            self,
+            ModelMessage::ImportFailed(_)
+                | ModelMessage::TooLarge { .. }
+                | ModelMessage::Unreadable { .. }
+                | ModelMessage::DownloadFailed { .. }
+        )
+    }
+}
+
+/// The name a saved model is offered under: `kindling-cnn-97.8.kcnn` (its test accuracy in
+/// percent) or `kindling-cnn-untested.kcnn`.
+pub fn model_file_name(card: &ModelCard) -> String {
+    match card.test_accuracy {
+        Some(a) if a.is_finite() => format!("kindling-cnn-{:.1}.kcnn", a * 100.0),
+        _ => "kindling-cnn-untested.kcnn".to_string(),
+    }
+}
+
+/// How many times each message has been asked for; a change sends it.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Requests {
+    pub data: u64,
+    pub load: u64,
+    pub inspect: u64,
+    /// Also the id of the latest `Predict`.
+    pub predict: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CnnState {
+    /// The settings being edited; `Settings::cnn` holds the applied ones.
+    pub draft: CnnSettings,
+    pub url_errors: Vec<CnnUrlError>,
+    /// Problems the worker found with the last settings sent.
+    pub rejected: Vec<CnnProblem>,
+    pub data: DataStatus,
+    pub model: Option<Rc<LoadedModel>>,
+    pub running: bool,
+    pub progress: Option<CnnProgress>,
+    pub loss: Rc<Series>,
+    pub quick: Rc<Series>,
+    pub full: Rc<Series>,
+    /// (step, accuracy) of the latest evaluation on the first test images.
+    pub latest_quick: Option<(u64, f32)>,
+    pub latest_full: Option<Rc<FullEvaluation>>,
+    /// The test image shown inside the network.
+    pub inspect_index: usize,
+    pub inspection: Option<Rc<Inspection>>,
+    /// The learner's drawing, ready for the network; `None` when the canvas is empty.
+    pub drawing: Option<Rc<Preprocessed>>,
+    pub prediction: Option<Prediction>,
+    /// Answers to `Predict` with a smaller id are out of date.
+    pub prediction_floor: u64,
+    /// The card of the current model, once it has one (imported or exported).
+    pub card: Option<ModelCard>,
+    pub model_message: Option<ModelMessage>,
+    pub requests: Requests,
+}
+
+pub enum CnnAction {
+    /// The lesson was opened: load the data and a model, the first time.
+    Open,
+    /// Try loading the data again.
+    RetryData,
+    SetDraft(CnnSettings),
+    /// Use the draft (if it can be trained): a new run.
+    Apply,
+    /// A new run with the applied settings.
+    Reset,
+    /// Settings read from the link, with what had to fall back to defaults.
+    FromUrl {
+        settings: CnnSettings,
+        errors: Vec<CnnUrlError>,
+    },
+    Inspect(usize),
+    /// The canvas changed; `None` when it is empty.
+    Drawn(Option<Preprocessed>),
+    ModelMessage(ModelMessage),
+    WorkerCrashed,
+}
+
+/// Index of the largest value.
+pub fn argmax(values: &[f32]) -> Option<usize> {
+    values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_finite())
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map(|(i, _)| i)
+}
+
+/// Training speed in images per second.
+pub fn examples_per_second(steps_per_second: f64, batch_size: usize) -> f64 {
+    if steps_per_second.is_finite() && steps_per_second > 0.0 {
+        steps_per_second * batch_size as f64
+    } else {
+        0.0
+    }
+}
+
+impl CnnState {
+    pub fn new(settings: &CnnSettings, url_errors: Vec<CnnUrlError>) -> Self {
+        Self {
+            draft: settings.clone(),
+            url_errors,
+            ..Self::default()
+        }
+    }
+
+    pub fn test_count(&self) -> Option<usize> {
+        match self.data {
+            DataStatus::Ready { test, .. } => Some(test),
+            _ => None,
+        }
+    }
+
+    /// The step the model has reached.
+    pub fn step(&self) -> Option<u64> {
+        match (&self.progress, &self.model) {
+            (Some(progress), _) => Some(progress.step),
+            (None, Some(model)) => Some(model.base_step),
+            (None, None) => None,
+        }
+    }
+
+    /// Whether the draft can be applied.
+    pub fn draft_is_valid(&self) -> bool {
+        self.draft.validate_for(IMAGE_SIDE, IMAGE_SIDE).is_empty()
+    }
+
+    fn predict_again(&mut self) {
+        if self.drawing.is_some() && self.model.is_some() {
+            self.requests.predict += 1;
+        }
+    }
+
+    pub fn reduce(&mut self, applied: &mut CnnSettings, action: CnnAction) {
+        match action {
+            CnnAction::Open => {
+                if self.requests.data == 0 {
+                    self.requests.data = 1;
+                    self.requests.load += 1;
+                    self.data = DataStatus::Loading {
+                        loaded: 0,
+                        total: 0,
+                    };
+                }
+            }
+            CnnAction::RetryData => {
+                self.requests.data += 1;
+                self.data = DataStatus::Loading {
+                    loaded: 0,
+                    total: 0,
+                };
+            }
+            CnnAction::SetDraft(settings) => self.draft = settings,
+            CnnAction::Apply => {
+                if self.draft_is_valid() {
+                    *applied = self.draft.clone();
+                    self.url_errors.clear();
+                    self.rejected.clear();
+                    self.requests.load += 1;
+                }
+            }
+            CnnAction::Reset => {
+                self.draft = applied.clone();
+                self.requests.load += 1;
+            }
+            CnnAction::FromUrl { settings, errors } => {
+                self.url_errors = errors;
+                self.draft = settings.clone();
+                if settings != *applied {
+                    *applied = settings;
+                    self.requests.load += 1;
+                }
+            }
+            CnnAction::Inspect(index) => {
+                let last = self.test_count().unwrap_or(1).saturating_sub(1);
+                self.inspect_index = index.min(last);
+                self.requests.inspect += 1;
+            }
+            CnnAction::Drawn(drawing) => {
+                self.drawing = drawing.map(Rc::new);
+                if self.drawing.is_none() {
+                    self.prediction = None;
+                    self.prediction_floor = self.requests.predict + 1;
+                }
+                self.predict_again();
+            }
+            CnnAction::ModelMessage(message) => self.model_message = Some(message),
+            CnnAction::WorkerCrashed => self.running = false,
+        }
+    }
+
+    pub fn on_event(&mut self, applied: &mut CnnSettings, event: CnnEvent) {
+        match event {
+            CnnEvent::DataProgress { loaded, total } => {
+                self.data = DataStatus::Loading { loaded, total }
+            }
+            CnnEvent::DataReady { train, test } => {
+                self.data = DataStatus::Ready { train, test };
+                self.inspect_index = self.inspect_index.min(test.saturating_sub(1));
+            }
+            CnnEvent::DataFailed { error } => self.data = DataStatus::Failed(error),
+            CnnEvent::Loaded {
+                settings,
+                layers,
+                steps_per_epoch,
+                card,
+            } => {
+                self.running = false;
+                self.progress = None;
+                self.loss = Rc::default();
+                self.quick = Rc::default();
+                self.full = Rc::default();
+                self.latest_quick = None;
+                self.latest_full = None;
+                self.inspection = None;
+                self.rejected.clear();
+                self.prediction = None;
+                self.prediction_floor = self.requests.predict + 1;
+                self.model_message = card.as_ref().map(|_| ModelMessage::Imported);
+                // The page shows the model the worker holds; edits in progress stay.
+                if card.is_some() || self.draft == *applied {
+                    self.draft = settings.clone();
+                }
+                *applied = settings.clone();
+                self.model = Some(Rc::new(LoadedModel {
+                    base_step: card.as_ref().map_or(0, |c| c.steps),
+                    settings,
+                    layers,
+                    steps_per_epoch,
+                }));
+                self.card = card;
+                self.requests.inspect += 1;
+                self.predict_again();
+            }
+            CnnEvent::Rejected { problems } => self.rejected = problems,
+            CnnEvent::Running { running } => self.running = running,
+            CnnEvent::Progress { progress } => {
+                Rc::make_mut(&mut self.loss).push(progress.step, progress.batch_loss);
+                self.progress = Some(progress);
+            }
+            CnnEvent::Evaluated {
+                step,
+                full,
+                evaluation,
+                gallery,
+            } => {
+                if full {
+                    Rc::make_mut(&mut self.full).push(step, evaluation.accuracy);
+                    self.latest_full = Some(Rc::new(FullEvaluation {
+                        step,
+                        evaluation,
+                        gallery,
+                    }));
+                } else {
+                    Rc::make_mut(&mut self.quick).push(step, evaluation.accuracy);
+                    self.latest_quick = Some((step, evaluation.accuracy));
+                }
+                self.predict_again();
+            }
+            CnnEvent::Inspected { inspection } => {
+                if inspection.test_index == self.inspect_index {
+                    self.inspection = Some(Rc::new(inspection));
+                }
+            }
+            CnnEvent::Predicted { id, probabilities } => {
+                let newer = self.prediction.as_ref().is_none_or(|p| id > p.id);
+                if id >= self.prediction_floor && newer && self.drawing.is_some() {
+                    self.prediction = Some(Prediction { id, probabilities });
+                }
+            }
+            CnnEvent::Exported { card, .. } => {
+                self.card = Some(card);
+                self.model_message = Some(ModelMessage::Exported);
+            }
+            CnnEvent::ImportFailed { error } => {
+                self.model_message = Some(ModelMessage::ImportFailed(error))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kindling_engine::lessons::cnn::config::CnnEvaluation;
+
+    fn loaded(card: Option<ModelCard>) -> CnnEvent {
+        let settings = CnnSettings::default();
+        CnnEvent::Loaded {
+            layers: settings.layer_shapes(28, 28).unwrap(),
+            settings,
+            steps_per_epoch: 938,
+            card,
+        }
+    }
+
+    fn progress(step: u64) -> CnnEvent {
+        CnnEvent::Progress {
+            progress: CnnProgress {
+                step,
+                total_steps: 1876,
+                epoch: 0,
+                epoch_progress: 0.1,
+                batch_loss: 0.5,
+                elapsed_ms: 10.0,
+                steps_per_second: 20.0,
+                finished: false,
+            },
+        }
+    }
+
+    fn evaluated(step: u64, full: bool, accuracy: f32) -> CnnEvent {
+        CnnEvent::Evaluated {
+            step,
+            full,
+            evaluation: CnnEvaluation {
+                count: if full { 10_000 } else { 1_000 },
+                loss: 0.3,
+                accuracy,
+                confusion: vec![0; 100],
+                misclassified: Vec::new(),
+            },
+            gallery: Vec::new(),
+        }
+    }
+
+    fn drawing() -> Preprocessed {
+        Preprocessed {
+            image: vec![0.5; 784],
+            bbox: [0, 0, 10, 10],
+            drawing_center_of_mass: [5.0, 5.0],
+            center_of_mass: [14.0, 14.0],
+        }
+    }
+
+    #[test]
+    fn series_stay_bounded_and_restart() {
+        let mut series = Series::default();
+        for step in 0..10_000 {
+            series.push(step, 1.0);
+        }
+        assert!(series.points.len() <= MAX_POINTS);
+        assert!(series.points.len() > MAX_POINTS / 4);
+        assert!(series.points.windows(2).all(|w| w[0].0 < w[1].0));
+        let last = series.points.last().unwrap().0;
+        series.push(last, 2.0);
+        assert_eq!(series.points.last(), Some(&(last, 2.0)));
+        series.push(3, 1.0);
+        assert_eq!(series.points, vec![(3, 1.0)]);
+    }
+
+    #[test]
+    fn opening_asks_for_data_and_a_model_once() {
+        let mut applied = CnnSettings::default();
+        let mut state = CnnState::new(&applied, Vec::new());
+        state.reduce(&mut applied, CnnAction::Open);
+        state.reduce(&mut applied, CnnAction::Open);
+        assert_eq!((state.requests.data, state.requests.load), (1, 1));
+        state.on_event(
+            &mut applied,
+            CnnEvent::DataProgress {
+                loaded: 5,
+                total: 10,
+            },
+        );
+        assert_eq!(
+            state.data,
+            DataStatus::Loading {
+                loaded: 5,
+                total: 10
+            }
+        );
+        state.on_event(
+            &mut applied,
+            CnnEvent::DataReady {
+                train: 60_000,
+                test: 10_000,
+            },
+        );
+        assert_eq!(state.test_count(), Some(10_000));
+    }
+
+    #[test]
+    fn a_new_load_resets_the_run() {
+        let mut applied = CnnSettings::default();
+        let mut state = CnnState::new(&applied, Vec::new());
+        state.on_event(&mut applied, loaded(None));
+        assert_eq!(state.step(), Some(0));
+        assert_eq!(state.requests.inspect, 1);
+        state.on_event(&mut applied, CnnEvent::Running { running: true });
+        for step in [10, 20, 30] {
+            state.on_event(&mut applied, progress(step));
+        }
+        state.on_event(&mut applied, evaluated(200, false, 0.8));
+        state.on_event(&mut applied, evaluated(938, true, 0.95));
+        assert_eq!(state.loss.points.len(), 3);
+        assert_eq!(state.latest_quick, Some((200, 0.8)));
+        assert_eq!(state.latest_full.as_ref().map(|f| f.step), Some(938));
+        assert_eq!(state.step(), Some(30));
+        state.on_event(&mut applied, loaded(None));
+        assert!(!state.running);
+        assert!(state.loss.points.is_empty() && state.quick.points.is_empty());
+        assert!(state.latest_full.is_none() && state.latest_quick.is_none());
+        assert_eq!(state.step(), Some(0));
+        assert_eq!(state.requests.inspect, 2);
+        // The worker's settings win (a restarted worker, a late answer), edits stay.
+        let edited = CnnSettings {
+            dense: 16,
+            ..CnnSettings::default()
+        };
+        state.reduce(&mut applied, CnnAction::SetDraft(edited.clone()));
+        let other = CnnSettings {
+            seed: 9,
+            ..CnnSettings::default()
+        };
+        state.on_event(
+            &mut applied,
+            CnnEvent::Loaded {
+                layers: other.layer_shapes(28, 28).unwrap(),
+                settings: other.clone(),
+                steps_per_epoch: 938,
+                card: None,
+            },
+        );
+        assert_eq!((applied.clone(), state.draft.clone()), (other, edited));
+    }
+
+    #[test]
+    fn an_imported_model_brings_its_settings_and_steps() {
+        let mut applied = CnnSettings::default();
+        let mut state = CnnState::new(&applied, Vec::new());
+        let settings = CnnSettings {
+            epochs: 5,
+            ..CnnSettings::default()
+        };
+        let card = ModelCard {
+            format: 1,
+            model: "cnn".into(),
+            settings: settings.clone(),
+            image: [28, 28],
+            data: "MNIST".into(),
+            epochs_trained: 1.0,
+            steps: 938,
+            test_accuracy: Some(0.97),
+            seed: 1,
+            parameters: Vec::new(),
+            weights_sha256: String::new(),
+            created_by: "Kindling".into(),
+        };
+        state.on_event(
+            &mut applied,
+            CnnEvent::Loaded {
+                layers: settings.layer_shapes(28, 28).unwrap(),
+                settings: settings.clone(),
+                steps_per_epoch: 938,
+                card: Some(card.clone()),
+            },
+        );
+        assert_eq!(applied, settings);
+        assert_eq!(state.draft, settings);
+        assert_eq!(state.step(), Some(938));
+        assert_eq!(state.card, Some(card.clone()));
+        assert_eq!(state.model_message, Some(ModelMessage::Imported));
+        // A refused file leaves the model alone.
+        assert_eq!(model_file_name(&card), "kindling-cnn-97.0.kcnn");
+        let untested = ModelCard {
+            test_accuracy: None,
+            ..card.clone()
+        };
+        assert_eq!(model_file_name(&untested), "kindling-cnn-untested.kcnn");
+        state.on_event(
+            &mut applied,
+            CnnEvent::ImportFailed {
+                error: CheckpointError::NotAModel,
+            },
+        );
+        assert_eq!(
+            state.model_message,
+            Some(ModelMessage::ImportFailed(CheckpointError::NotAModel))
+        );
+        assert!(state.model.is_some());
+    }
+
+    #[test]
+    fn stale_predictions_are_dropped() {
+        let mut applied = CnnSettings::default();
+        let mut state = CnnState::new(&applied, Vec::new());
+        // No model yet: nothing to ask.
+        state.reduce(&mut applied, CnnAction::Drawn(Some(drawing())));
+        assert_eq!(state.requests.predict, 0);
+        state.on_event(&mut applied, loaded(None));
+        assert_eq!(state.requests.predict, 1);
+        state.reduce(&mut applied, CnnAction::Drawn(Some(drawing())));
+        state.reduce(&mut applied, CnnAction::Drawn(Some(drawing())));
+        assert_eq!(state.requests.predict, 3);
+        let answer = |id, digit: usize| {
+            let mut probabilities = vec![0.0; 10];
+            probabilities[digit] = 1.0;
+            CnnEvent::Predicted { id, probabilities }
+        };
+        state.on_event(&mut applied, answer(2, 7));
+        assert_eq!(
+            state.prediction.as_ref().and_then(Prediction::digit),
+            Some(7)
+        );
+        state.on_event(&mut applied, answer(3, 1));
+        state.on_event(&mut applied, answer(1, 4));
+        assert_eq!(state.prediction.as_ref().map(|p| p.id), Some(3));
+        assert_eq!(
+            state.prediction.as_ref().and_then(Prediction::digit),
+            Some(1)
+        );
+        // Clearing the canvas forgets the answer, and answers still on their way.
+        state.reduce(&mut applied, CnnAction::Drawn(None));
+        assert!(state.prediction.is_none());
+        state.on_event(&mut applied, answer(3, 1));
+        assert!(state.prediction.is_none());
+        // A new model answers anew.
+        state.reduce(&mut applied, CnnAction::Drawn(Some(drawing())));
+        state.on_event(&mut applied, answer(4, 2));
+        state.on_event(&mut applied, loaded(None));
+        assert!(state.prediction.is_none());
+        assert_eq!(state.requests.predict, 5);
+        state.on_event(&mut applied, answer(4, 2));
+        assert!(state.prediction.is_none());
+        state.on_event(&mut applied, answer(5, 2));
+        assert_eq!(state.prediction.as_ref().map(|p| p.id), Some(5));
+    }
+
+    #[test]
+    fn inspections_of_other_images_are_dropped() {
+        let mut applied = CnnSettings::default();
+        let mut state = CnnState::new(&applied, Vec::new());
+        state.on_event(&mut applied, CnnEvent::DataReady { train: 10, test: 5 });
+        state.reduce(&mut applied, CnnAction::Inspect(99));
+        assert_eq!(state.inspect_index, 4);
+        let inspection = |test_index| CnnEvent::Inspected {
+            inspection: Inspection {
+                test_index,
+                label: 3,
+                image: vec![0; 784],
+                probabilities: vec![0.1; 10],
+                filters: Vec::new(),
+                maps: Vec::new(),
+            },
+        };
+        state.on_event(&mut applied, inspection(2));
+        assert!(state.inspection.is_none());
+        state.on_event(&mut applied, inspection(4));
+        assert_eq!(state.inspection.as_ref().map(|i| i.test_index), Some(4));
+    }
+
+    #[test]
+    fn only_valid_drafts_are_applied() {
+        let mut applied = CnnSettings::default();
+        let mut state = CnnState::new(&applied, Vec::new());
+        let mut bad = CnnSettings::default();
+        bad.blocks[0].kernel = 29;
+        bad.blocks[0].padding = 0;
+        state.reduce(&mut applied, CnnAction::SetDraft(bad));
+        assert!(!state.draft_is_valid());
+        state.reduce(&mut applied, CnnAction::Apply);
+        assert_eq!(
+            (applied.clone(), state.requests.load),
+            (CnnSettings::default(), 0)
+        );
+        let good = CnnSettings {
+            dense: 32,
+            ..CnnSettings::default()
+        };
+        state.reduce(&mut applied, CnnAction::SetDraft(good.clone()));
+        state.reduce(&mut applied, CnnAction::Apply);
+        assert_eq!((applied.clone(), state.requests.load), (good.clone(), 1));
+        // The same settings from the link change nothing; others start a new run.
+        state.reduce(
+            &mut applied,
+            CnnAction::FromUrl {
+                settings: good,
+                errors: Vec::new(),
+            },
+        );
+        assert_eq!(state.requests.load, 1);
+        state.reduce(
+            &mut applied,
+            CnnAction::FromUrl {
+                settings: CnnSettings::default(),
+                errors: Vec::new(),
+            },
+        );
+        assert_eq!(state.requests.load, 2);
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(examples_per_second(12.5, 64), 800.0);
+        assert_eq!(examples_per_second(f64::NAN, 64), 0.0);
+        assert_eq!(argmax(&[0.1, 0.7, 0.2]), Some(1));
+        assert_eq!(argmax(&[]), None);
+    }
+}

@@ -1,0 +1,482 @@
+//! The CNN lesson's problems, errors and numbers in words.
+
+use kindling_engine::lessons::cnn::card::CheckpointError;
+use kindling_engine::lessons::cnn::config::{CnnField, CnnProblem, LayerKind};
+use kindling_engine::datasets::mnist::DataError;
+use kindling_engine::lessons::cnn::messages::DataLoadError;
+
+use crate::lessons::cnn::link::CnnUrlError;
+use crate::lessons::cnn::state::{MAX_MODEL_BYTES, ModelMessage};
+use crate::i18n::{Lang, problem_text, t, tf};
+
+/// `1234567` → `1,234,567`.
+pub fn group(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A share as a percentage with one decimal: `0.9781` → `97.8%`.
+pub fn percent(value: f64) -> String {
+    if value.is_finite() {
+        format!("{:.1}%", value * 100.0)
+    } else {
+        "—".into()
+    }
+}
+
+/// A size in bytes, kB or MB (powers of 1000, one decimal).
+pub fn size(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b >= 1e6 {
+        format!("{:.1} MB", b / 1e6)
+    } else if b >= 1e3 {
+        format!("{:.1} kB", b / 1e3)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+/// Milliseconds as `m:ss` (or `h:mm:ss`).
+pub fn duration(ms: f64) -> String {
+    let seconds = if ms.is_finite() && ms > 0.0 {
+        (ms / 1000.0) as u64
+    } else {
+        0
+    };
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// `[8, 28, 28]` → `8 × 28 × 28`.
+pub fn shape(dims: &[usize]) -> String {
+    dims.iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join(" × ")
+}
+
+fn field_key(field: CnnField) -> &'static str {
+    match field {
+        CnnField::Blocks => "blocks",
+        CnnField::Filters => "filters",
+        CnnField::Kernel => "kernel",
+        CnnField::Stride => "stride",
+        CnnField::PoolSize => "pool_size",
+        CnnField::Dense => "dense",
+        CnnField::Dropout => "dropout",
+        CnnField::LearningRate => "lr",
+        CnnField::BatchSize => "batch",
+        CnnField::Epochs => "epochs",
+    }
+}
+
+pub fn field_name(lang: Lang, field: CnnField) -> String {
+    t(lang, &format!("cnn.field.{}", field_key(field)))
+}
+
+/// The five stages of the article: what a layer of this kind belongs to.
+pub fn stage_name(lang: Lang, kind: LayerKind) -> String {
+    let key = match kind {
+        LayerKind::Conv => "conv",
+        LayerKind::MaxPool | LayerKind::AvgPool => "pool",
+        LayerKind::Dense => "dense",
+        LayerKind::Output => "output",
+    };
+    t(lang, &format!("cnn.stage.{key}"))
+}
+
+fn n(value: impl ToString) -> String {
+    value.to_string()
+}
+
+pub fn problem(lang: Lang, problem: &CnnProblem) -> String {
+    let block = |b: &usize| n(b + 1);
+    match problem {
+        CnnProblem::TooManyBlocks { count, max } => tf(
+            lang,
+            "cnn.problem.too_many_blocks",
+            &[("count", &n(count)), ("max", &n(max))],
+        ),
+        CnnProblem::Zero { field, block: b } => tf(
+            lang,
+            "cnn.problem.zero",
+            &[("block", &block(b)), ("field", &field_name(lang, *field))],
+        ),
+        CnnProblem::KernelTooLarge {
+            block: b,
+            kernel,
+            input,
+        } => tf(
+            lang,
+            "cnn.problem.kernel_too_large",
+            &[
+                ("block", &block(b)),
+                ("kernel", &n(kernel)),
+                ("rows", &n(input[0])),
+                ("cols", &n(input[1])),
+            ],
+        ),
+        CnnProblem::Collapsed {
+            block: b,
+            pool_size,
+            input,
+        } => tf(
+            lang,
+            "cnn.problem.collapsed",
+            &[
+                ("block", &block(b)),
+                ("size", &n(pool_size)),
+                ("rows", &n(input[0])),
+                ("cols", &n(input[1])),
+            ],
+        ),
+        CnnProblem::TooManyParameters { count, max } => tf(
+            lang,
+            "cnn.problem.too_many_parameters",
+            &[("count", &group(*count)), ("max", &group(*max))],
+        ),
+        CnnProblem::TooMuchMemory { values, max } => tf(
+            lang,
+            "cnn.problem.too_much_memory",
+            &[("values", &group(*values)), ("max", &group(*max))],
+        ),
+        CnnProblem::NotFinite { field } => tf(
+            lang,
+            "cnn.problem.not_finite",
+            &[("field", &field_name(lang, *field))],
+        ),
+        CnnProblem::OutOfRange {
+            field,
+            min,
+            max,
+        } => tf(
+            lang,
+            "cnn.problem.out_of_range",
+            &[
+                ("field", &field_name(lang, *field)),
+                ("min", &n(min)),
+                ("max", &n(max)),
+            ],
+        ),
+        CnnProblem::BadImages => t(lang, "cnn.problem.bad_images"),
+    }
+}
+
+pub fn data_problem(lang: Lang, error: &DataError) -> String {
+    match error {
+        DataError::NotADataFile => t(lang, "cnn.data_problem.not_a_data_file"),
+        DataError::Truncated { expected, actual } => tf(
+            lang,
+            "cnn.data_problem.truncated",
+            &[
+                ("expected", &group(*expected as u64)),
+                ("actual", &group(*actual as u64)),
+            ],
+        ),
+        DataError::TrailingBytes { expected, actual } => tf(
+            lang,
+            "cnn.data_problem.trailing_bytes",
+            &[
+                ("expected", &group(*expected as u64)),
+                ("actual", &group(*actual as u64)),
+            ],
+        ),
+        DataError::ChecksumMismatch { expected, actual } => tf(
+            lang,
+            "cnn.data_problem.checksum_mismatch",
+            &[("expected", expected), ("actual", actual)],
+        ),
+        DataError::BadLabel { index, label } => tf(
+            lang,
+            "cnn.data_problem.bad_label",
+            &[("index", &n(index)), ("label", &n(label))],
+        ),
+        DataError::CountMismatch { images, labels } => tf(
+            lang,
+            "cnn.data_problem.count_mismatch",
+            &[
+                ("images", &group(*images as u64)),
+                ("labels", &group(*labels as u64)),
+            ],
+        ),
+    }
+}
+
+pub fn data_load_error(lang: Lang, error: &DataLoadError) -> String {
+    match error {
+        DataLoadError::Network { file, message } => tf(
+            lang,
+            "cnn.data_error.network",
+            &[("file", file), ("message", message)],
+        ),
+        DataLoadError::Http { file, status } => tf(
+            lang,
+            "cnn.data_error.http",
+            &[("file", file), ("status", &n(status))],
+        ),
+        DataLoadError::BadManifest { message } => {
+            tf(lang, "cnn.data_error.bad_manifest", &[("message", message)])
+        }
+        DataLoadError::BadGzip { file } => tf(lang, "cnn.data_error.bad_gzip", &[("file", file)]),
+        DataLoadError::Corrupt { file, error } => tf(
+            lang,
+            "cnn.data_error.corrupt",
+            &[("file", file), ("problem", &data_problem(lang, error))],
+        ),
+    }
+}
+
+pub fn checkpoint_error(lang: Lang, error: &CheckpointError) -> String {
+    match error {
+        CheckpointError::NotAModel => t(lang, "cnn.import_error.not_a_model"),
+        CheckpointError::UnsupportedVersion { version } => tf(
+            lang,
+            "cnn.import_error.unsupported_version",
+            &[("version", &n(version))],
+        ),
+        CheckpointError::Truncated => t(lang, "cnn.import_error.truncated"),
+        CheckpointError::BadCard { message } => {
+            tf(lang, "cnn.import_error.bad_card", &[("message", message)])
+        }
+        CheckpointError::BadSettings { problems } => {
+            let problems: Vec<String> = problems.iter().map(|p| problem(lang, p)).collect();
+            tf(
+                lang,
+                "cnn.import_error.bad_settings",
+                &[("problems", &problems.join(" "))],
+            )
+        }
+        CheckpointError::ShapeMismatch { message } => tf(
+            lang,
+            "cnn.import_error.shape_mismatch",
+            &[("message", message)],
+        ),
+        CheckpointError::ChecksumMismatch => t(lang, "cnn.import_error.checksum_mismatch"),
+        CheckpointError::NotFinite => t(lang, "cnn.import_error.not_finite"),
+        CheckpointError::WrongImageSize { rows, cols } => tf(
+            lang,
+            "cnn.import_error.wrong_image_size",
+            &[("rows", &n(rows)), ("cols", &n(cols))],
+        ),
+    }
+}
+
+pub fn url_error(lang: Lang, error: &CnnUrlError) -> String {
+    match error {
+        CnnUrlError::Value { key, problem } => tf(
+            lang,
+            "problem.with_field",
+            &[
+                ("field", &t(lang, &format!("cnn.field.{}", key.key()))),
+                ("problem", &problem_text(lang, problem)),
+            ],
+        ),
+        CnnUrlError::BadBlock { index, text } => tf(
+            lang,
+            "cnn.url_error.bad_block",
+            &[("block", &n(index + 1)), ("text", text)],
+        ),
+        CnnUrlError::Invalid(p) => problem(lang, p),
+    }
+}
+
+pub fn model_message(lang: Lang, message: &ModelMessage) -> String {
+    match message {
+        ModelMessage::Exporting => t(lang, "cnn.model.exporting"),
+        ModelMessage::Exported => t(lang, "cnn.model.exported"),
+        ModelMessage::Reading { name } => tf(lang, "cnn.model.reading", &[("name", name)]),
+        ModelMessage::Imported => t(lang, "cnn.model.imported"),
+        ModelMessage::ImportFailed(error) => checkpoint_error(lang, error),
+        ModelMessage::TooLarge { bytes } => tf(
+            lang,
+            "cnn.model.too_large",
+            &[("size", &size(*bytes)), ("max", &size(MAX_MODEL_BYTES))],
+        ),
+        ModelMessage::Unreadable { message } => {
+            tf(lang, "cnn.model.unreadable", &[("message", message)])
+        }
+        ModelMessage::DownloadFailed { message } => {
+            tf(lang, "cnn.model.download_failed", &[("message", message)])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::cnn::link::CnnKey;
+    use kindling_engine::common::parse::Problem;
+
+    fn worded(text: &str) {
+        assert!(!text.contains('{') && !text.starts_with("cnn."), "{text}");
+    }
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(group(34_738), "34,738");
+        assert_eq!(group(999), "999");
+        assert_eq!(group(1_000_000), "1,000,000");
+        assert_eq!(percent(0.9781), "97.8%");
+        assert_eq!(size(11_301_551), "11.3 MB");
+        assert_eq!(size(512), "512 B");
+        assert_eq!(duration(75_500.0), "1:15");
+        assert_eq!(duration(3_725_000.0), "1:02:05");
+        assert_eq!(shape(&[8, 28, 28]), "8 × 28 × 28");
+    }
+
+    #[test]
+    fn every_problem_and_error_has_words() {
+        let problems = [
+            CnnProblem::TooManyBlocks { count: 5, max: 4 },
+            CnnProblem::Zero {
+                field: CnnField::PoolSize,
+                block: 0,
+            },
+            CnnProblem::KernelTooLarge {
+                block: 1,
+                kernel: 7,
+                input: [5, 5],
+            },
+            CnnProblem::Collapsed {
+                block: 0,
+                pool_size: 30,
+                input: [28, 28],
+            },
+            CnnProblem::TooManyParameters {
+                count: 6_000_000,
+                max: 5_000_000,
+            },
+            CnnProblem::TooMuchMemory { values: 1, max: 1 },
+            CnnProblem::NotFinite {
+                field: CnnField::LearningRate,
+            },
+            CnnProblem::OutOfRange {
+                field: CnnField::Dropout,
+                min: 0.0,
+                max: 0.9,
+            },
+            CnnProblem::OutOfRange {
+                field: CnnField::LearningRate,
+                min: 1e-6,
+                max: 10.0,
+            },
+            CnnProblem::BadImages,
+        ];
+        let data_problems = [
+            DataError::NotADataFile,
+            DataError::Truncated {
+                expected: 2,
+                actual: 1,
+            },
+            DataError::TrailingBytes {
+                expected: 1,
+                actual: 2,
+            },
+            DataError::ChecksumMismatch {
+                expected: "a".into(),
+                actual: "b".into(),
+            },
+            DataError::BadLabel {
+                index: 3,
+                label: 12,
+            },
+            DataError::CountMismatch {
+                images: 1,
+                labels: 2,
+            },
+        ];
+        let mut load_errors = vec![
+            DataLoadError::Network {
+                file: "train.kim.gz".into(),
+                message: "offline".into(),
+            },
+            DataLoadError::Http {
+                file: "test.kim.gz".into(),
+                status: 404,
+            },
+            DataLoadError::BadManifest {
+                message: "x".into(),
+            },
+            DataLoadError::BadGzip { file: "f".into() },
+        ];
+        load_errors.extend(data_problems.iter().map(|error| DataLoadError::Corrupt {
+            file: "f".into(),
+            error: error.clone(),
+        }));
+        let checkpoint_errors = [
+            CheckpointError::NotAModel,
+            CheckpointError::UnsupportedVersion { version: 9 },
+            CheckpointError::Truncated,
+            CheckpointError::BadCard {
+                message: "x".into(),
+            },
+            CheckpointError::BadSettings {
+                problems: problems.to_vec(),
+            },
+            CheckpointError::ShapeMismatch {
+                message: "x".into(),
+            },
+            CheckpointError::ChecksumMismatch,
+            CheckpointError::NotFinite,
+            CheckpointError::WrongImageSize { rows: 32, cols: 32 },
+        ];
+        let url_errors = [
+            CnnUrlError::Value {
+                key: CnnKey::Seed,
+                problem: Problem::NotANumber,
+            },
+            CnnUrlError::BadBlock {
+                index: 0,
+                text: "x".into(),
+            },
+            CnnUrlError::Invalid(CnnProblem::BadImages),
+        ];
+        let messages = [
+            ModelMessage::Exporting,
+            ModelMessage::Exported,
+            ModelMessage::Reading {
+                name: "m.kcnn".into(),
+            },
+            ModelMessage::Imported,
+            ModelMessage::TooLarge { bytes: 60_000_000 },
+            ModelMessage::Unreadable {
+                message: "x".into(),
+            },
+            ModelMessage::DownloadFailed {
+                message: "x".into(),
+            },
+        ];
+        for lang in Lang::ALL {
+            problems.iter().for_each(|p| worded(&problem(lang, p)));
+            load_errors
+                .iter()
+                .for_each(|e| worded(&data_load_error(lang, e)));
+            checkpoint_errors
+                .iter()
+                .for_each(|e| worded(&checkpoint_error(lang, e)));
+            url_errors.iter().for_each(|e| worded(&url_error(lang, e)));
+            messages
+                .iter()
+                .for_each(|m| worded(&model_message(lang, m)));
+            for key in CnnKey::ALL {
+                worded(&t(lang, &format!("cnn.field.{}", key.key())));
+            }
+        }
+        assert!(
+            checkpoint_error(Lang::En, &CheckpointError::NotAModel)
+                .to_lowercase()
+                .contains("not a kindling")
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! "Loss functions": worked examples computed by the worker.
+
+pub mod page;

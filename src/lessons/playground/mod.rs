@@ -1,0 +1,4 @@
+//! "Your first network": an MLP separating 2-D point clouds.
+
+pub mod page;
+pub mod widgets;

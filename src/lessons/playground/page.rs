@@ -1,0 +1,131 @@
+//! "Your first network": a small network learning to separate two classes of points.
+
+use kindling_engine::lessons::playground::PlaygroundConfig;
+use kindling_engine::protocol::ToWorker;
+use yew::prelude::*;
+
+use crate::lessons::playground::widgets::boundary_plot::BoundaryPlot;
+use crate::widgets::loss_chart::LossChart;
+use crate::lessons::playground::widgets::controls::PlaygroundControls;
+use crate::widgets::stats::Stats;
+use crate::i18n::{config_error_text, t};
+use crate::state::AppState;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub state: AppState,
+    pub on_send: Callback<ToWorker>,
+    pub on_config: Callback<PlaygroundConfig>,
+}
+
+#[component]
+pub fn Playground(props: &Props) -> Html {
+    let state = &props.state;
+    let lang = state.lang();
+    let running = state.running;
+
+    let send = |message: fn() -> ToWorker| {
+        let on_send = props.on_send.clone();
+        Callback::from(move |_: MouseEvent| on_send.emit(message()))
+    };
+    let on_play = if running {
+        send(|| ToWorker::Pause)
+    } else {
+        send(|| ToWorker::Play)
+    };
+    let on_step = send(|| ToWorker::Step);
+    let on_reset = {
+        let on_send = props.on_send.clone();
+        let config = state.settings.config.clone();
+        Callback::from(move |_: MouseEvent| {
+            on_send.emit(ToWorker::Load {
+                config: config.clone(),
+            })
+        })
+    };
+
+    let url_notice = (!state.url_errors.is_empty()).then(|| html! {
+        <div id="url-notice" class="notice" role="status">
+            <p>{t(lang, "playground.url_notice")}</p>
+            <ul>
+                { for state.url_errors.iter().map(|e| html! { <li>{config_error_text(lang, e)}</li> }) }
+            </ul>
+        </div>
+    });
+    let rejected = (!state.rejected.is_empty()).then(|| html! {
+        <div id="worker-rejected" class="notice warning" role="alert">
+            <p>{t(lang, "playground.rejected")}</p>
+            <ul>
+                { for state.rejected.iter().map(|e| html! { <li>{config_error_text(lang, e)}</li> }) }
+            </ul>
+        </div>
+    });
+
+    let tips = [
+        "playground.tip_linear",
+        "playground.tip_spiral",
+        "playground.tip_noise",
+        "playground.tip_lr",
+    ];
+
+    html! {
+        <div class="playground">
+            <header class="page-head">
+                <h1 id="page-title">{t(lang, "playground.title")}</h1>
+                <p class="lead">{t(lang, "playground.lead")}</p>
+            </header>
+            {url_notice}
+            {rejected}
+            <div class="pg-grid">
+                <section class="card pg-controls" aria-labelledby="controls-title">
+                    <h2 id="controls-title">{t(lang, "controls.title")}</h2>
+                    <PlaygroundControls {lang} config={state.settings.config.clone()} on_change={props.on_config.clone()} />
+                </section>
+
+                <section class="card pg-run" aria-labelledby="run-title">
+                    <h2 id="run-title" class="visually-hidden">{t(lang, "run.title")}</h2>
+                    <div class="run-bar">
+                        <button
+                            type="button"
+                            id="play"
+                            class={classes!("button", "primary", running.then_some("running"))}
+                            aria-pressed={if running { "true" } else { "false" }}
+                            onclick={on_play}
+                        >
+                            <span aria-hidden="true">{if running { "⏸ " } else { "▶ " }}</span>
+                            {t(lang, if running { "run.pause" } else { "run.play" })}
+                        </button>
+                        <button type="button" id="step" class="button" onclick={on_step}>
+                            {t(lang, "run.step")}
+                        </button>
+                        <button type="button" id="reset" class="button" onclick={on_reset}>
+                            {t(lang, "run.reset")}
+                        </button>
+                        <span class="status-wrap">
+                            <span class="visually-hidden">{t(lang, "run.status_label")}</span>
+                            <span id="status" class={classes!("status", if running { "running" } else { "paused" })} role="status">
+                                {t(lang, if running { "run.running" } else { "run.paused" })}
+                            </span>
+                        </span>
+                    </div>
+                    <Stats {lang} progress={state.progress.clone()} />
+                    <div class="plots">
+                        <BoundaryPlot {lang} boundary={state.boundary.clone()} split={state.split.clone()} />
+                        <LossChart {lang} history={state.history.clone()} />
+                    </div>
+                </section>
+
+                <aside class="card pg-explain" aria-labelledby="explain-title">
+                    <h2 id="explain-title">{t(lang, "playground.explain_title")}</h2>
+                    <p>{t(lang, "playground.explain_plot")}</p>
+                    <p>{t(lang, "playground.explain_loss")}</p>
+                    <h3>{t(lang, "playground.try_title")}</h3>
+                    <ul class="tips">
+                        { for tips.into_iter().map(|key| html! { <li>{t(lang, key)}</li> }) }
+                    </ul>
+                    <p class="muted">{t(lang, "playground.explain_link")}</p>
+                </aside>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,2 @@
+pub mod boundary_plot;
+pub mod controls;

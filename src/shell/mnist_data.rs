@@ -1,0 +1,63 @@
+//! The About page's section on MNIST: where the images come from, their licence, and the files
+//! as the site serves them (read from the data manifest).
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::lessons::cnn::text::{group, size};
+use crate::i18n::{Lang, t, tf};
+use crate::services::manifest::MnistManifest;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    /// `None` while it is being fetched.
+    pub manifest: Option<Result<Rc<MnistManifest>, String>>,
+}
+
+#[component]
+pub fn MnistData(props: &Props) -> Html {
+    let lang = props.lang;
+    let files = match &props.manifest {
+        None => html! { <p class="muted">{t(lang, "about.mnist_loading")}</p> },
+        Some(Err(message)) => html! {
+            <p id="mnist-manifest-error" class="notice warning">{tf(lang, "about.mnist_unavailable", &[("message", message)])}</p>
+        },
+        Some(Ok(manifest)) => html! {
+            <div class="table-scroll">
+                <table id="mnist-files" class="worked mnist-files">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t(lang, "about.mnist_set")}</th>
+                            <th scope="col">{t(lang, "about.mnist_file")}</th>
+                            <th scope="col">{t(lang, "about.mnist_images")}</th>
+                            <th scope="col">{t(lang, "about.mnist_size")}</th>
+                            <th scope="col">{t(lang, "about.mnist_sha256")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        { for manifest.sets.iter().map(|(name, set)| html! {
+                            <tr>
+                                <th scope="row">{t(lang, &format!("about.mnist_set_{name}"))}</th>
+                                <td><code>{set.file.clone()}</code></td>
+                                <td>{tf(lang, "about.mnist_count", &[("count", &group(set.count as u64)), ("rows", &set.rows.to_string()), ("cols", &set.cols.to_string())])}</td>
+                                <td>{tf(lang, "about.mnist_bytes", &[("gzip", &size(set.gzip_bytes)), ("bytes", &size(set.bytes))])}</td>
+                                <td><code class="hash">{set.sha256.clone()}</code></td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+        },
+    };
+    html! {
+        <section id="about-mnist" aria-labelledby="about-mnist-title">
+            <h2 id="about-mnist-title">{t(lang, "about.mnist_title")}</h2>
+            <p>{t(lang, "about.mnist_source")}</p>
+            <p>{t(lang, "about.mnist_licence")}</p>
+            {files}
+            <p class="muted small">{t(lang, "about.mnist_hash_note")}</p>
+        </section>
+    }
+}

@@ -1,0 +1,15 @@
+//! Widgets any lesson can use: plain data in, callbacks out, no lesson's types.
+
+pub mod confusion_matrix;
+pub mod data_progress;
+pub mod digit_canvas;
+pub mod feature_maps;
+pub mod filter_grid;
+pub mod loss_chart;
+pub mod mistake_gallery;
+pub mod model_file;
+pub mod number_field;
+pub mod pixel_image;
+pub mod softmax_bars;
+pub mod stats;
+pub mod synced_select;

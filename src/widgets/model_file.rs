@@ -1,0 +1,166 @@
+//! Saving the trained model to a file and loading one back, with the model's card.
+
+use kindling_engine::lessons::cnn::card::ModelCard;
+use kindling_engine::lessons::cnn::config::IMAGE_SIDE;
+use kindling_engine::lessons::cnn::messages::CnnCommand;
+use kindling_engine::protocol::ToWorker;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::lessons::cnn::link::block_text;
+use crate::lessons::cnn::state::{MAX_MODEL_BYTES, ModelMessage};
+use crate::lessons::cnn::text::{group, model_message, percent};
+use crate::i18n::{Lang, t, tf};
+use crate::services::file_read;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    pub has_model: bool,
+    pub card: Option<ModelCard>,
+    pub message: Option<ModelMessage>,
+    pub on_send: Callback<ToWorker>,
+    pub on_message: Callback<ModelMessage>,
+}
+
+fn row(label: String, value: String) -> Html {
+    html! {
+        <div class="card-row">
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+        </div>
+    }
+}
+
+fn card_view(lang: Lang, card: &ModelCard) -> Html {
+    let settings = &card.settings;
+    let blocks: Vec<String> = settings.blocks.iter().map(block_text).collect();
+    let architecture = tf(
+        lang,
+        "cnn.card.architecture_value",
+        &[
+            (
+                "blocks",
+                &if blocks.is_empty() {
+                    "—".to_string()
+                } else {
+                    blocks.join(", ")
+                },
+            ),
+            ("dense", &settings.dense.to_string()),
+            (
+                "act",
+                &t(lang, &format!("act.{}", settings.activation.name())),
+            ),
+        ],
+    );
+    let parameters = settings
+        .parameter_count(IMAGE_SIDE, IMAGE_SIDE)
+        .map_or("—".to_string(), group);
+    html! {
+        <dl class="model-card-list">
+            { row(t(lang, "cnn.card.architecture"), architecture) }
+            { row(t(lang, "cnn.card.parameters"), parameters) }
+            { row(t(lang, "cnn.card.data"), card.data.clone()) }
+            { row(t(lang, "cnn.card.epochs"), tf(lang, "cnn.card.epochs_value", &[("epochs", &format!("{:.2}", card.epochs_trained)), ("steps", &group(card.steps))])) }
+            { row(t(lang, "cnn.card.accuracy"), card.test_accuracy.map_or(t(lang, "cnn.card.not_measured"), |a| percent(a as f64))) }
+            { row(t(lang, "cnn.card.training"), tf(lang, "cnn.card.training_value", &[
+                ("opt", &t(lang, &format!("opt.{}", settings.optimizer.name()))),
+                ("lr", &settings.learning_rate.to_string()),
+                ("batch", &settings.batch_size.to_string()),
+            ])) }
+            { row(t(lang, "cnn.card.seed"), card.seed.to_string()) }
+            { row(t(lang, "cnn.card.created_by"), card.created_by.clone()) }
+        </dl>
+    }
+}
+
+#[component]
+pub fn ModelFile(props: &Props) -> Html {
+    let lang = props.lang;
+    let on_download = {
+        let on_send = props.on_send.clone();
+        let on_message = props.on_message.clone();
+        Callback::from(move |_: MouseEvent| {
+            on_message.emit(ModelMessage::Exporting);
+            on_send.emit(ToWorker::Cnn {
+                command: CnnCommand::Export,
+            });
+        })
+    };
+    let on_file = {
+        let on_send = props.on_send.clone();
+        let on_message = props.on_message.clone();
+        Callback::from(move |event: Event| {
+            let Some(input) = event.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                return;
+            };
+            // Choosing the same file again must fire `change` again.
+            input.set_value("");
+            let bytes = file.size() as u64;
+            if bytes > MAX_MODEL_BYTES {
+                on_message.emit(ModelMessage::TooLarge { bytes });
+                return;
+            }
+            on_message.emit(ModelMessage::Reading { name: file.name() });
+            let on_send = on_send.clone();
+            let on_message = on_message.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match file_read::read_bytes(&file).await {
+                    Ok(bytes) => on_send.emit(ToWorker::Cnn {
+                        command: CnnCommand::Import { bytes },
+                    }),
+                    Err(message) => on_message.emit(ModelMessage::Unreadable { message }),
+                }
+            });
+        })
+    };
+    // `cnn-model-message` answers the last file chosen; saving reports beside the button.
+    let (import, export) = match &props.message {
+        Some(m) if m.is_import_result() => (Some(m), None),
+        Some(ModelMessage::Reading { .. }) | None => (None, None),
+        Some(m) => (None, Some(m)),
+    };
+    let failed = props.message.as_ref().is_some_and(ModelMessage::is_failure);
+    let text = |m: Option<&ModelMessage>| m.map(|m| model_message(lang, m)).unwrap_or_default();
+    let reading = match &props.message {
+        Some(m @ ModelMessage::Reading { .. }) => model_message(lang, m),
+        _ => String::new(),
+    };
+    html! {
+        <div class="model-file">
+            <p class="muted">{t(lang, "cnn.model.intro")}</p>
+            <div class="model-actions">
+                <button type="button" id="cnn-download" class="button primary" disabled={!props.has_model} onclick={on_download}>
+                    {t(lang, "cnn.model.download")}
+                </button>
+                <p id="cnn-model-status" class={classes!("model-status", failed.then_some("error"))} role="status">
+                    {text(export)}
+                </p>
+            </div>
+            <div class="field upload-field">
+                <label for="cnn-upload">{t(lang, "cnn.model.upload")}</label>
+                <input id="cnn-upload" type="file" accept=".kcnn" onchange={on_file} />
+                <p class="field-hint" role="status">{reading}</p>
+            </div>
+            <p
+                id="cnn-model-message"
+                class={classes!("model-message", (failed && import.is_some()).then_some("error"), import.is_some().then_some("shown"))}
+                role={if failed { "alert" } else { "status" }}
+            >
+                {text(import)}
+            </p>
+            <div id="cnn-model-card" class="model-card">
+                <h3>{t(lang, "cnn.card.title")}</h3>
+                if let Some(card) = &props.card {
+                    { card_view(lang, card) }
+                } else {
+                    <p class="muted">{t(lang, "cnn.card.none")}</p>
+                }
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,3 @@
+//! Each lesson inside the worker.
+
+pub mod cnn;

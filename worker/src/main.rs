@@ -1,0 +1,244 @@
+//! The training worker: owns the burn device and the model, and talks to the page only through
+//! `ToWorker` / `FromWorker` messages.
+
+use futures::StreamExt;
+use futures::channel::mpsc::{UnboundedReceiver, unbounded};
+use js_sys::{Promise, Reflect};
+use kindling_engine::backend;
+use kindling_engine::burn::tensor::Device;
+use kindling_engine::lessons::cnn::messages::CnnCommand;
+use kindling_engine::lessons::playground::training::{BOUNDARY_RESOLUTION, Trainer};
+use kindling_engine::lessons::{activations, losses};
+use kindling_engine::protocol::{ActiveBackend, BackendPreference, CpuReason, FromWorker, LessonRequest, LessonResult, ToWorker};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+mod lessons;
+mod mnist;
+
+use lessons::cnn;
+
+/// Steps run between two looks at the message queue, at most.
+const CHUNK_STEPS: u64 = 50;
+/// Milliseconds of training between two looks at the message queue.
+const CHUNK_MS: f64 = 40.0;
+/// Milliseconds between two progress reports (with the decision boundary) while running.
+const REPORT_MS: f64 = 150.0;
+
+pub(crate) fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+pub(crate) fn post(message: &FromWorker) {
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+    match serde::Serialize::serialize(message, &serializer) {
+        Ok(value) => {
+            let _ = scope().post_message(&value);
+        }
+        Err(e) => web_sys::console::error_1(&format!("cannot serialise a message: {e}").into()),
+    }
+}
+
+/// Lets the event loop run (and deliver messages) before continuing.
+async fn yield_now() {
+    let promise = Promise::new(&mut |resolve, _| {
+        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+async fn get(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn text(value: JsValue) -> String {
+    value.as_string().unwrap_or_default()
+}
+
+/// What the browser offers: the adapter's name, or `Err(reason)` when WebGPU should not be used.
+async fn probe_adapter(preference: BackendPreference) -> Result<String, CpuReason> {
+    let navigator = get(&scope().into(), "navigator").await;
+    let gpu = get(&navigator, "gpu").await;
+    if gpu.is_undefined() || gpu.is_null() {
+        return Err(CpuReason::NoWebGpu);
+    }
+    let request = Reflect::get(&gpu, &"requestAdapter".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or(CpuReason::NoWebGpu)?;
+    let promise: Promise = request.call0(&gpu).map_err(|_| CpuReason::NoAdapter)?.unchecked_into();
+    let adapter = JsFuture::from(promise).await.map_err(|_| CpuReason::NoAdapter)?;
+    if adapter.is_null() || adapter.is_undefined() {
+        return Err(CpuReason::NoAdapter);
+    }
+    let info = get(&adapter, "info").await;
+    let parts: Vec<String> = ["vendor", "architecture", "device", "description"]
+        .iter()
+        .map(|key| Reflect::get(&info, &(*key).into()).map(text).unwrap_or_default())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let name = parts.join(" ");
+    let fallback = Reflect::get(&info, &"isFallbackAdapter".into()).ok().and_then(|v| v.as_bool())
+        .or_else(|| Reflect::get(&adapter, &"isFallbackAdapter".into()).ok().and_then(|v| v.as_bool()))
+        .unwrap_or(false);
+    let lower = name.to_lowercase();
+    let software = fallback || ["swiftshader", "llvmpipe", "lavapipe", "software", "warp"].iter().any(|s| lower.contains(s));
+    if software && preference == BackendPreference::Auto {
+        return Err(CpuReason::SoftwareAdapter { adapter: if name.is_empty() { "?".into() } else { name } });
+    }
+    Ok(name)
+}
+
+async fn choose_backend(preference: BackendPreference) -> (Device, ActiveBackend) {
+    let cpu = |reason| (backend::cpu(), ActiveBackend::Cpu { reason });
+    if preference == BackendPreference::Cpu {
+        return cpu(CpuReason::Requested);
+    }
+    let name = match probe_adapter(preference).await {
+        Ok(name) => name,
+        Err(reason) => return cpu(reason),
+    };
+    match backend::init_webgpu().await {
+        // wgpu's own description of a browser adapter is generic; the browser's is not.
+        Ok(gpu) => {
+            let adapter = if name.is_empty() { gpu.adapter } else { name };
+            (gpu.device, ActiveBackend::WebGpu { adapter })
+        }
+        Err(error) => cpu(CpuReason::InitFailed { error }),
+    }
+}
+
+struct Worker {
+    device: Device,
+    trainer: Option<Trainer>,
+    running: bool,
+    cnn: cnn::CnnLesson,
+}
+
+impl Worker {
+    async fn report(&self) {
+        if let Some(trainer) = &self.trainer {
+            post(&FromWorker::Progress { progress: trainer.progress().await });
+            post(&FromWorker::Boundary {
+                resolution: BOUNDARY_RESOLUTION as u32,
+                probabilities: trainer.boundary().await,
+            });
+        }
+    }
+
+    fn set_running(&mut self, running: bool) {
+        let running = running && self.trainer.is_some();
+        if running != self.running {
+            self.running = running;
+            post(&FromWorker::Running { running });
+        }
+    }
+
+    async fn handle(&mut self, message: ToWorker) {
+        match message {
+            // The backend is chosen once per worker; the page restarts the worker to change it.
+            ToWorker::Init { .. } => {}
+            ToWorker::Load { config } => match Trainer::new(config.clone(), self.device.clone()) {
+                Ok(trainer) => {
+                    post(&FromWorker::Loaded { config, split: trainer.split().clone() });
+                    self.trainer = Some(trainer);
+                    self.set_running(false);
+                    self.report().await;
+                }
+                Err(errors) => post(&FromWorker::Rejected { errors }),
+            },
+            ToWorker::Play => {
+                self.cnn.set_running(false);
+                self.set_running(true);
+            }
+            ToWorker::Pause => self.set_running(false),
+            ToWorker::Step => {
+                self.set_running(false);
+                if let Some(trainer) = &mut self.trainer {
+                    trainer.train_chunk(1, f64::INFINITY).await;
+                }
+                self.report().await;
+            }
+            ToWorker::Compute { id, request } => {
+                let result = match request {
+                    LessonRequest::Activation(r) => {
+                        activations::compute(&r, &self.device).await.map(LessonResult::Activation)
+                    }
+                    LessonRequest::Loss(r) => losses::compute(&r, &self.device).await.map(LessonResult::Loss),
+                };
+                post(&FromWorker::Computed { id, result });
+            }
+            ToWorker::Cnn { command } => {
+                // One lesson trains at a time.
+                if matches!(command, CnnCommand::Play) {
+                    self.set_running(false);
+                }
+                self.cnn.handle(command, &self.device).await;
+            }
+            ToWorker::Crash => panic!("crash requested by the page"),
+        }
+    }
+}
+
+async fn serve(mut inbox: UnboundedReceiver<ToWorker>) {
+    // The first message chooses the backend.
+    let preference = loop {
+        match inbox.next().await {
+            Some(ToWorker::Init { preference }) => break preference,
+            Some(_) => continue,
+            None => return,
+        }
+    };
+    let (device, active) = choose_backend(preference).await;
+    post(&FromWorker::Ready { backend: active });
+    let mut worker = Worker { device, trainer: None, running: false, cnn: cnn::CnnLesson::new() };
+    let mut since_report = 0.0;
+    loop {
+        if !worker.running && !worker.cnn.running() {
+            match inbox.next().await {
+                Some(message) => worker.handle(message).await,
+                None => return,
+            }
+            continue;
+        }
+        while let Ok(message) = inbox.try_recv() {
+            worker.handle(message).await;
+        }
+        if worker.cnn.running() {
+            worker.cnn.tick().await;
+        } else if worker.running {
+            let started = web_time::Instant::now();
+            if let Some(trainer) = &mut worker.trainer {
+                trainer.train_chunk(CHUNK_STEPS, CHUNK_MS).await;
+            }
+            since_report += started.elapsed().as_secs_f64() * 1000.0;
+            if since_report >= REPORT_MS {
+                since_report = 0.0;
+                worker.report().await;
+            }
+        }
+        yield_now().await;
+    }
+}
+
+fn main() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info.to_string();
+        web_sys::console::error_1(&message.clone().into());
+        post(&FromWorker::Panicked { message });
+    }));
+    let (sender, inbox) = unbounded();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        match serde_wasm_bindgen::from_value::<ToWorker>(event.data()) {
+            Ok(message) => {
+                let _ = sender.unbounded_send(message);
+            }
+            Err(e) => post(&FromWorker::Failed { message: format!("unreadable message: {e}") }),
+        }
+    });
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    wasm_bindgen_futures::spawn_local(serve(inbox));
+    post(&FromWorker::Started);
+}

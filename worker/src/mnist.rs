@@ -1,0 +1,115 @@
+//! Fetches MNIST from the site (`static/mnist/`, written by `cargo xtask data`), reporting the
+//! bytes received, then checks each file against the manifest's SHA-256 while unpacking it.
+
+use std::io::Read;
+
+use js_sys::{Reflect, Uint8Array};
+use kindling_engine::datasets::mnist::{Images, unpack};
+use kindling_engine::lessons::cnn::messages::DataLoadError;
+use serde::Deserialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ReadableStreamDefaultReader, Response};
+
+use crate::scope;
+
+const DIR: &str = "static/mnist/";
+
+#[derive(Deserialize)]
+struct Manifest {
+    sets: Sets,
+}
+
+#[derive(Deserialize)]
+struct Sets {
+    train: Entry,
+    test: Entry,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    file: String,
+    gzip_bytes: u64,
+    sha256: String,
+}
+
+fn js_text(value: &JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| format!("{value:?}"))
+}
+
+async fn request(file: &str) -> Result<Response, DataLoadError> {
+    let network = |e: JsValue| DataLoadError::Network { file: file.to_string(), message: js_text(&e) };
+    let response: Response = JsFuture::from(scope().fetch_with_str(&format!("{DIR}{file}")))
+        .await
+        .map_err(network)?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(DataLoadError::Http { file: file.to_string(), status: response.status() });
+    }
+    Ok(response)
+}
+
+/// The whole body, calling `on_bytes` with the number of bytes received so far as chunks arrive.
+async fn read_body(file: &str, response: Response, mut on_bytes: impl FnMut(u64)) -> Result<Vec<u8>, DataLoadError> {
+    let network = |e: JsValue| DataLoadError::Network { file: file.to_string(), message: js_text(&e) };
+    let Some(body) = response.body() else {
+        let buffer = JsFuture::from(response.array_buffer().map_err(network)?).await.map_err(network)?;
+        return Ok(Uint8Array::new(&buffer).to_vec());
+    };
+    let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut bytes = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(network)?;
+        if Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
+            break;
+        }
+        let value: Uint8Array = Reflect::get(&chunk, &"value".into()).map_err(network)?.unchecked_into();
+        bytes.extend(value.to_vec());
+        on_bytes(bytes.len() as u64);
+    }
+    Ok(bytes)
+}
+
+/// Gunzips unless the browser already did (a server may send the file with
+/// `Content-Encoding: gzip`).
+fn gunzip(file: &str, bytes: Vec<u8>) -> Result<Vec<u8>, DataLoadError> {
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return Ok(bytes);
+    }
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_end(&mut out)
+        .map_err(|_| DataLoadError::BadGzip { file: file.to_string() })?;
+    Ok(out)
+}
+
+/// The training and test sets. `on_progress(loaded, total)` reports bytes over both files.
+pub async fn load(mut on_progress: impl FnMut(u64, u64)) -> Result<(Images, Images), DataLoadError> {
+    let response = request("manifest.json").await?;
+    let text = JsFuture::from(response.text().map_err(|e| DataLoadError::BadManifest { message: js_text(&e) })?)
+        .await
+        .map_err(|e| DataLoadError::BadManifest { message: js_text(&e) })?
+        .as_string()
+        .unwrap_or_default();
+    let manifest: Manifest =
+        serde_json::from_str(&text).map_err(|e| DataLoadError::BadManifest { message: e.to_string() })?;
+    let total = manifest.sets.train.gzip_bytes + manifest.sets.test.gzip_bytes;
+    on_progress(0, total);
+    // The small test set first, so a broken site fails fast.
+    let test = fetch_set(&manifest.sets.test, 0, total, &mut on_progress).await?;
+    let before = manifest.sets.test.gzip_bytes;
+    let train = fetch_set(&manifest.sets.train, before, total, &mut on_progress).await?;
+    on_progress(total, total);
+    Ok((train, test))
+}
+
+async fn fetch_set(entry: &Entry, before: u64, total: u64, on_progress: &mut impl FnMut(u64, u64)) -> Result<Images, DataLoadError> {
+    let response = request(&entry.file).await?;
+    let compressed = read_body(&entry.file, response, |n| on_progress((before + n).min(total), total)).await?;
+    let packed = gunzip(&entry.file, compressed)?;
+    unpack(&packed, &entry.sha256).map_err(|error| DataLoadError::Corrupt { file: entry.file.clone(), error })
+}
