@@ -10,7 +10,6 @@ pub fn cpu() -> Device {
 }
 
 /// What a WebGPU initialisation found: the device, and a description of its adapter.
-#[cfg(target_arch = "wasm32")]
 pub struct WebGpu {
     pub device: Device,
     pub adapter: String,
@@ -37,4 +36,10 @@ pub async fn init_webgpu() -> Result<WebGpu, String> {
         device: device.autodiff(),
         adapter: if adapter.is_empty() { format!("{:?}", info.backend) } else { adapter },
     })
+}
+
+/// Natively the worker is only compiled (for lints); training there uses the CPU backend.
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn init_webgpu() -> Result<WebGpu, String> {
+    Err("WebGPU through wgpu is only set up in the browser".into())
 }

@@ -116,15 +116,15 @@ pub fn check(request: &LossRequest) -> Result<(), InputError> {
     let probability = |values: &Vec<f64>| {
         values.iter().position(|v| !(0.0..=1.0).contains(v)).map(|index| InputError::NotAProbability { index })
     };
-    if kind.predictions_are_probabilities() {
-        if let Some(e) = probability(p) {
-            return Err(e);
-        }
+    if kind.predictions_are_probabilities()
+        && let Some(e) = probability(p)
+    {
+        return Err(e);
     }
-    if matches!(kind, LossKind::Bce | LossKind::Cce | LossKind::CceLogits | LossKind::GanD) {
-        if let Some(e) = probability(t) {
-            return Err(e);
-        }
+    if matches!(kind, LossKind::Bce | LossKind::Cce | LossKind::CceLogits | LossKind::GanD)
+        && let Some(e) = probability(t)
+    {
+        return Err(e);
     }
     for values in [Some(t).filter(|_| kind != LossKind::GanD && matches!(kind, LossKind::Cce | LossKind::CceLogits)), Some(p).filter(|_| kind == LossKind::Cce)].into_iter().flatten() {
         let sum: f64 = values.iter().sum();
