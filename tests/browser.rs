@@ -7,7 +7,7 @@ use kindling_engine::backend;
 use kindling_engine::common::worked::PlotRange;
 use kindling_engine::lessons::activations;
 use kindling_engine::lessons::activations::ActivationRequest;
-use kindling_engine::common::article::Examples;
+use kindling_engine::lessons::article::Examples;
 use kindling_engine::lessons::losses;
 use kindling_engine::lessons::losses::LossRequest;
 use kindling_engine::burn::tensor::Device;

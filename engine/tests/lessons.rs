@@ -5,8 +5,8 @@
 use kindling_engine::backend;
 use kindling_engine::lessons::activations;
 use kindling_engine::lessons::activations::{ActivationFn, ActivationRequest};
-use kindling_engine::common::article;
-use kindling_engine::common::article::Examples;
+use kindling_engine::lessons::article;
+use kindling_engine::lessons::article::Examples;
 use kindling_engine::lessons::losses;
 use kindling_engine::lessons::losses::{LossKind, LossRequest};
 use kindling_engine::common::input::InputError;

@@ -90,6 +90,20 @@ fn ensure_wasm_target(ctx: &Ctx) -> Result {
     run(ctx.cmd("rustup").args(["target", "add", WASM_TARGET]))
 }
 
+/// rustfmt and clippy, which `cargo xtask test` runs (rustup's minimal profile lacks them).
+fn ensure_lint_tools(ctx: &Ctx) -> Result {
+    let installed = output(ctx.cmd("rustup").args(["component", "list", "--installed"])).unwrap_or_default();
+    let missing: Vec<&str> = ["rustfmt", "clippy"]
+        .into_iter()
+        .filter(|c| !installed.lines().any(|l| l.starts_with(&format!("{c}-"))))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    say(&format!("adding the rustup components {}", missing.join(" and ")));
+    run(ctx.cmd("rustup").args(["component", "add"]).args(&missing))
+}
+
 fn ensure_trunk(ctx: &Ctx) -> Result {
     let version = output(ctx.cmd("trunk").arg("--version")).unwrap_or_default();
     if version.trim() == format!("trunk {TRUNK_VERSION}") {
@@ -162,6 +176,7 @@ fn setup(ctx: &Ctx, browser: bool) -> Result {
     ensure_wasm_opt(ctx)?;
     ensure_data(ctx)?;
     if browser {
+        ensure_lint_tools(ctx)?;
         ensure_chromium(ctx)?;
     }
     Ok(())
@@ -246,6 +261,11 @@ fn webdriver_json(ctx: &Ctx) -> Result<PathBuf> {
 
 fn test(ctx: &Ctx) -> Result {
     setup(ctx, true)?;
+    say("formatting (rustfmt) and lints (clippy, native: the worker compiles natively too)");
+    run(ctx.cmd("cargo").args(["fmt", "--all", "--check"]))?;
+    // Release, like every other native build here, so clippy shares the dependencies' build
+    // scripts and proc-macros with the tests.
+    run(ctx.cmd("cargo").args(["clippy", "--release", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     say("native tests (engine on ndarray, xtask, i18n files)");
     run(ctx.cmd("cargo").args(["test", "--release", "-p", "kindling-engine", "-p", "xtask"]))?;
     say("native tests of the page's pure logic (URL state, lesson inputs, reducer)");

@@ -1,7 +1,6 @@
 //! Vocabulary and machinery that more than one lesson uses.
 
 pub mod activation;
-pub mod article;
 pub mod input;
 pub(crate) mod named;
 pub mod optimizer;

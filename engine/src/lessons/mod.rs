@@ -2,6 +2,8 @@
 //! feature its model and training.
 
 pub mod activations;
+/// The source article's worked examples, as printed: data the activation and loss lessons share.
+pub mod article;
 pub mod cnn;
 pub mod losses;
 pub mod playground;
