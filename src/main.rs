@@ -1,6 +1,7 @@
 //! Kindling's page: a yew app that talks to the training worker.
 
 mod app;
+mod format;
 mod i18n;
 mod lessons;
 mod route;

@@ -5,4 +5,4 @@ pub mod activations;
 pub mod cnn;
 pub mod losses;
 pub mod playground;
-pub mod worked_state;
+pub mod worked;

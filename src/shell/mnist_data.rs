@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::lessons::cnn::text::{group, size};
+use crate::format::{group, size};
 use crate::i18n::{Lang, t, tf};
 use crate::services::manifest::MnistManifest;
 

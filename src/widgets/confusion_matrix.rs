@@ -6,7 +6,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::lessons::cnn::state::FullEvaluation;
-use crate::lessons::cnn::text::{group, percent};
+use crate::format::{group, percent};
 use crate::i18n::{Lang, t, tf};
 
 #[derive(Properties, PartialEq)]

@@ -3,7 +3,8 @@
 use yew::prelude::*;
 
 use crate::lessons::cnn::state::DataStatus;
-use crate::lessons::cnn::text::{data_load_error, group, size};
+use crate::format::{group, size};
+use crate::lessons::cnn::text::data_load_error;
 use crate::i18n::{Lang, t, tf};
 
 #[derive(Properties, PartialEq)]

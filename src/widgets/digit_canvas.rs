@@ -15,7 +15,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 use crate::lessons::cnn::state::Prediction;
-use crate::lessons::cnn::text::percent;
+use crate::format::percent;
 use crate::widgets::pixel_image::{PixelImage, unit_rgba};
 use crate::widgets::softmax_bars::SoftmaxBars;
 use crate::i18n::{Lang, t, tf};

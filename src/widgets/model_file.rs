@@ -9,7 +9,8 @@ use yew::prelude::*;
 
 use crate::lessons::cnn::link::block_text;
 use crate::lessons::cnn::state::{MAX_MODEL_BYTES, ModelMessage};
-use crate::lessons::cnn::text::{group, model_message, percent};
+use crate::format::{group, percent};
+use crate::lessons::cnn::text::model_message;
 use crate::i18n::{Lang, t, tf};
 use crate::services::file_read;
 

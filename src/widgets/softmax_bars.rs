@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use crate::lessons::cnn::state::argmax;
-use crate::lessons::cnn::text::percent;
+use crate::format::percent;
 use crate::i18n::{Lang, t, tf};
 
 #[derive(Properties, PartialEq)]

@@ -1,3 +1,6 @@
 //! "Loss functions": worked examples computed by the worker.
 
+pub mod formula;
 pub mod page;
+pub mod panels;
+pub mod state;

@@ -3,24 +3,20 @@
 
 use std::rc::Rc;
 
-use kindling_engine::common::article::{adversarial_as_printed, cce_as_printed};
-use kindling_engine::common::input::format_vector;
+use kindling_engine::common::input::{format_vector, parse_vector};
 use kindling_engine::lessons::losses::{EPSILON, LossKind, LossRequest, LossResult};
-use kindling_engine::common::input::parse_vector;
 use kindling_engine::protocol::{LessonRequest, LessonResult};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::lessons::activations::page::{
-    LessonPlot, frac, math, mi, mn, mo, paren, row, sub, sum_over, sup,
-};
-use crate::widgets::synced_select::use_synced_select;
+use crate::format::{fmt_digits, fmt3};
 use crate::i18n::{Lang, t, tf};
-use crate::lessons::worked_state::{
-    InputField, LessonAnswer, LossesState, bad_input_text, encode_value, examples, fmt_digits,
-    fmt3, input_error_text,
-};
-use crate::route::{Route, format_hash};
+use crate::lessons::losses::formula::formula;
+use crate::lessons::losses::panels::{article_panel, stability_panel};
+use crate::lessons::losses::state::LossesState;
+use crate::lessons::worked::{InputField, LessonAnswer, bad_input_text, input_error_text};
+use crate::widgets::plot::FunctionPlot;
+use crate::widgets::synced_select::use_synced_select;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -28,131 +24,6 @@ pub struct Props {
     pub page: LossesState,
     pub answer: Option<Rc<LessonAnswer>>,
     pub on_change: Callback<LossesState>,
-}
-
-fn ln(arg: Vec<Html>) -> Html {
-    row(vec![mi("ln"), paren(arg)])
-}
-
-fn d_of(arg: Vec<Html>) -> Html {
-    row(vec![mi("D"), paren(arg)])
-}
-
-fn d_g_z() -> Html {
-    d_of(vec![mi("G"), paren(vec![sub(mi("z"), mi("i"))])])
-}
-
-fn mean(count: &str) -> Html {
-    row(vec![frac(mn("1"), mi(count)), sum_over("i")])
-}
-
-fn formula(lang: Lang, kind: LossKind) -> Html {
-    let label = t(lang, &format!("loss.formula_aria.{}", kind.name()));
-    let i = |name: &str| sub(mi(name), mi("i"));
-    let k = |name: &str| sub(mi(name), mi("k"));
-    let eq = || mo("=");
-    let bracket = |content: Vec<Html>| row(vec![mo("["), row(content), mo("]")]);
-    match kind {
-        LossKind::Mse => math(
-            label,
-            vec![
-                mi("MSE"),
-                eq(),
-                mean("n"),
-                sup(paren(vec![i("ŷ"), mo("−"), i("y")]), mn("2")),
-            ],
-        ),
-        LossKind::Bce => math(
-            label,
-            vec![
-                mi("BCE"),
-                eq(),
-                mo("−"),
-                mean("n"),
-                bracket(vec![
-                    i("y"),
-                    ln(vec![i("p")]),
-                    mo("+"),
-                    paren(vec![mn("1"), mo("−"), i("y")]),
-                    ln(vec![mn("1"), mo("−"), i("p")]),
-                ]),
-            ],
-        ),
-        LossKind::Cce => math(
-            label,
-            vec![
-                mi("CCE"),
-                eq(),
-                mo("−"),
-                sum_over("k"),
-                k("y"),
-                ln(vec![k("p")]),
-            ],
-        ),
-        LossKind::CceLogits => {
-            let softmax = math(
-                label.clone(),
-                vec![
-                    k("p"),
-                    eq(),
-                    frac(
-                        sup(mi("e"), k("z")),
-                        row(vec![sum_over("j"), sup(mi("e"), sub(mi("z"), mi("j")))]),
-                    ),
-                ],
-            );
-            let loss = math(
-                label,
-                vec![
-                    mi("CCE"),
-                    eq(),
-                    mo("−"),
-                    sum_over("k"),
-                    k("y"),
-                    paren(vec![
-                        k("z"),
-                        mo("−"),
-                        ln(vec![sum_over("j"), sup(mi("e"), sub(mi("z"), mi("j")))]),
-                    ]),
-                ],
-            );
-            html! { <>{softmax}{loss}</> }
-        }
-        LossKind::GanD => math(
-            label,
-            vec![
-                sub(mi("L"), mi("D")),
-                eq(),
-                mo("−"),
-                bracket(vec![
-                    mean("n"),
-                    ln(vec![d_of(vec![i("x")])]),
-                    mo("+"),
-                    mean("m"),
-                    ln(vec![mn("1"), mo("−"), d_g_z()]),
-                ]),
-            ],
-        ),
-        LossKind::GanGMinimax => math(
-            label,
-            vec![
-                sub(mi("L"), mi("G")),
-                eq(),
-                mean("m"),
-                ln(vec![mn("1"), mo("−"), d_g_z()]),
-            ],
-        ),
-        LossKind::GanGNs => math(
-            label,
-            vec![
-                sub(mi("L"), mi("G")),
-                eq(),
-                mo("−"),
-                mean("m"),
-                ln(vec![d_g_z()]),
-            ],
-        ),
-    }
 }
 
 fn computed(answer: &Option<Rc<LessonAnswer>>) -> Option<(&LossRequest, &LossResult)> {
@@ -201,10 +72,6 @@ fn sliders(
             }) }
         </div>
     }
-}
-
-fn lesson_link(query: &str) -> String {
-    format_hash(Route::Losses, query)
 }
 
 #[component]
@@ -464,11 +331,11 @@ fn results(
             <section class="card" aria-labelledby="loss-plot-title">
                 <h2 id="loss-plot-title">{t(lang, "loss.plot_title")}</h2>
                 <p class="muted">{t(lang, "loss.plot_caption")}</p>
-                <LessonPlot
+                <FunctionPlot
                     {lang}
                     id="loss-plot"
                     readout_id="loss-readout"
-                    readout_key="loss.readout"
+                    readout={t(lang, "loss.readout")}
                     aria_label={t(lang, "loss.plot_aria")}
                     {xs}
                     {f}
@@ -484,143 +351,3 @@ fn results(
     }
 }
 
-fn article_panel(
-    lang: Lang,
-    kind: LossKind,
-    example_value: Option<&LossResult>,
-    on_example: Callback<MouseEvent>,
-) -> Html {
-    let Some(examples) = examples() else {
-        return html! {};
-    };
-    let example = examples.loss(kind);
-    let cross_entropy = matches!(kind, LossKind::Bce | LossKind::Cce);
-    let printed = example.filter(|e| e.article_wrong).and_then(|e| e.article);
-    if printed.is_none() && !cross_entropy {
-        return html! {};
-    }
-    let name = kind.name();
-
-    let value_line = match (printed, example_value) {
-        (Some(printed), Some(result)) => html! {
-            <p id="article-value" class="article-value">
-                {tf(lang, "loss.article.value", &[("printed", &fmt3(printed)), ("value", &fmt3(result.loss))])}
-            </p>
-        },
-        (Some(_), None) => html! {
-            <p class="muted">
-                {t(lang, "loss.article.load_hint")}{" "}
-                <button type="button" id="article-load" class="button small" onclick={on_example}>
-                    {t(lang, "loss.use_example")}
-                </button>
-            </p>
-        },
-        _ => html! {},
-    };
-
-    let detail = match kind {
-        LossKind::Mse => {
-            let terms = example_value
-                .and_then(|r| r.steps.iter().find(|s| s.key == "squared"))
-                .map(|s| {
-                    s.values
-                        .iter()
-                        .map(|v| fmt_digits(*v, 2))
-                        .collect::<Vec<_>>()
-                        .join(" + ")
-                });
-            match terms {
-                Some(terms) => html! {
-                    <p>{tf(lang, "loss.article.mse", &[("terms", &terms), ("n", &example_value.map(|r| r.steps.first().map(|s| s.values.len()).unwrap_or(0)).unwrap_or(0).to_string())])}</p>
-                },
-                None => html! { <p>{t(lang, "loss.article.mse_short")}</p> },
-            }
-        }
-        LossKind::Bce | LossKind::Cce => {
-            let e = &examples.article_expressions.cce_as_printed;
-            let bce_link = lesson_link(&format!(
-                "loss=bce&pred={}&target={}",
-                encode_value(&format_vector(&e.log_args)),
-                encode_value(&format_vector(&e.labels))
-            ));
-            let cce = examples.loss(LossKind::Cce);
-            let cce_link = lesson_link(&format!(
-                "loss=cce&pred={}&target={}",
-                encode_value(
-                    &cce.map(|c| format_vector(&c.predictions))
-                        .unwrap_or_default()
-                ),
-                encode_value(&cce.map(|c| format_vector(&c.targets)).unwrap_or_default())
-            ));
-            let here = example_value.map(|r| fmt3(r.loss));
-            html! {
-                <>
-                    <p>{t(lang, "loss.article.cce_shapes")}</p>
-                    <p>
-                        {tf(lang, "loss.article.cce_printed", &[("printed", &fmt3(e.article))])}{" "}
-                        <strong id="article-printed-eval">{fmt3(cce_as_printed(e))}</strong>
-                    </p>
-                    <p>{t(lang, "loss.article.cce_nearest")}</p>
-                    <ul>
-                        <li>
-                            <a id="article-bce-link" href={bce_link}>{t(lang, "loss.article.as_bce")}</a>
-                            if let (LossKind::Bce, Some(v)) = (kind, here.clone()) {
-                                {" = "}<strong id="article-bce-value">{v}</strong>
-                            }
-                        </li>
-                        <li>
-                            <a id="article-cce-link" href={cce_link}>{t(lang, "loss.article.as_cce")}</a>
-                            if let (LossKind::Cce, Some(v)) = (kind, here) {
-                                {" = "}<strong id="article-cce-value">{v}</strong>
-                            }
-                        </li>
-                    </ul>
-                </>
-            }
-        }
-        LossKind::GanD => {
-            let e = &examples.article_expressions.adversarial_as_printed;
-            html! {
-                <>
-                    <p>{t(lang, "loss.article.gan")}</p>
-                    <p>
-                        {tf(lang, "loss.article.gan_printed", &[("printed", &fmt3(e.article))])}{" "}
-                        <strong id="article-printed-eval">{fmt3(adversarial_as_printed(e))}</strong>
-                    </p>
-                    <p>{t(lang, "loss.article.gan_fix")}</p>
-                </>
-            }
-        }
-        _ => html! {},
-    };
-
-    html! {
-        <section id="article-panel" class="card article-panel" aria-labelledby="article-title">
-            <h2 id="article-title">{t(lang, "loss.article.title")}</h2>
-            <p class="muted">{t(lang, &format!("loss.article.intro.{}", if cross_entropy { "cce" } else { name }))}</p>
-            {value_line}
-            {detail}
-        </section>
-    }
-}
-
-fn stability_panel(lang: Lang) -> Html {
-    let epsilon = format!("{EPSILON:e}");
-    let logits = lesson_link("loss=cce_logits");
-    let bce_edge = lesson_link("loss=bce&pred=0,0.4,0.4&target=1,0,1");
-    html! {
-        <section id="stability" class="card" aria-labelledby="stability-title">
-            <h2 id="stability-title">{t(lang, "loss.stability.title")}</h2>
-            <p>{t(lang, "loss.stability.log0")}</p>
-            <p>{tf(lang, "loss.stability.clamp", &[("epsilon", &epsilon)])}</p>
-            <p>
-                {t(lang, "loss.stability.try")}{" "}
-                <a id="stability-try" href={bce_edge}>{t(lang, "loss.stability.try_link")}</a>
-            </p>
-            <p>
-                {t(lang, "loss.stability.logits")}{" "}
-                <a id="stability-logits" href={logits}>{t(lang, "loss.name.cce_logits")}</a>
-            </p>
-        </section>
-    }
-}

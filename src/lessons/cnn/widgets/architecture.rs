@@ -6,7 +6,8 @@ use kindling_engine::lessons::cnn::CnnSettings;
 use kindling_engine::lessons::cnn::config::{IMAGE_SIDE, LayerKind, LayerShape};
 use yew::prelude::*;
 
-use crate::lessons::cnn::text::{group, shape, stage_name};
+use crate::format::{group, shape};
+use crate::lessons::cnn::text::stage_name;
 use crate::i18n::{Lang, t, tf};
 
 #[derive(Properties, PartialEq)]

@@ -9,7 +9,7 @@ use kindling_engine::protocol::ToWorker;
 use yew::prelude::*;
 
 use crate::lessons::cnn::state::{FullEvaluation, LoadedModel, examples_per_second};
-use crate::lessons::cnn::text::{duration, group, percent};
+use crate::format::{duration, group, percent};
 use crate::i18n::{Lang, t, tf};
 
 #[derive(Properties, PartialEq)]
