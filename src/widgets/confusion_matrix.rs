@@ -1,18 +1,32 @@
-//! The latest full evaluation as a 10 × 10 table: rows are the true digits, columns the
-//! predicted ones, with each row's accuracy.
+//! A confusion matrix as a table: rows are the true classes, columns the predicted ones, with
+//! each row's accuracy.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::lessons::cnn::state::FullEvaluation;
-use crate::format::{group, percent};
-use crate::i18n::{Lang, t, tf};
+use crate::format::percent;
+use crate::i18n::fill;
+
+/// The table's words, already in the reader's language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfusionWords {
+    /// Shown instead of the table while there are no counts.
+    pub empty: String,
+    pub caption: String,
+    pub corner: String,
+    pub row_accuracy: String,
+    /// A cell's title, with `{count}`, `{label}` and `{predicted}`.
+    pub cell: String,
+}
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub lang: Lang,
-    pub evaluation: Option<Rc<FullEvaluation>>,
+    pub id: AttrValue,
+    pub classes: usize,
+    /// `classes × classes` counts, row by row (row: the true class); `None` before any.
+    pub counts: Option<Rc<Vec<u32>>>,
+    pub words: ConfusionWords,
 }
 
 /// Cell colour: the share of its row, blue on the diagonal (right), red elsewhere (mistakes).
@@ -39,47 +53,43 @@ pub fn cell_style(count: u32, row_total: u32, diagonal: bool) -> String {
 
 #[component]
 pub fn ConfusionMatrix(props: &Props) -> Html {
-    let lang = props.lang;
-    let Some(full) = props.evaluation.as_ref() else {
+    let words = &props.words;
+    let n = props.classes;
+    let Some(counts) = props.counts.as_ref() else {
         return html! {
-            <div id="cnn-confusion" class="confusion empty">
-                <p class="muted">{t(lang, "cnn.confusion.empty")}</p>
+            <div id={props.id.clone()} class="confusion empty">
+                <p class="muted">{words.empty.clone()}</p>
             </div>
         };
     };
-    let confusion = &full.evaluation.confusion;
-    let cell = |row: usize, col: usize| confusion.get(row * 10 + col).copied().unwrap_or(0);
+    let cell = |row: usize, col: usize| counts.get(row * n + col).copied().unwrap_or(0);
     html! {
-        <div id="cnn-confusion" class="confusion table-scroll">
+        <div id={props.id.clone()} class="confusion table-scroll">
             <table class="confusion-table">
-                <caption>{tf(lang, "cnn.confusion.caption", &[
-                    ("count", &group(full.evaluation.count as u64)),
-                    ("step", &full.step.to_string()),
-                    ("accuracy", &percent(full.evaluation.accuracy as f64)),
-                ])}</caption>
+                <caption>{words.caption.clone()}</caption>
                 <thead>
                     <tr>
-                        <th scope="col" class="corner">{t(lang, "cnn.confusion.corner")}</th>
-                        { for (0..10).map(|col| html! { <th scope="col">{col}</th> }) }
-                        <th scope="col">{t(lang, "cnn.confusion.row_accuracy")}</th>
+                        <th scope="col" class="corner">{words.corner.clone()}</th>
+                        { for (0..n).map(|col| html! { <th scope="col">{col}</th> }) }
+                        <th scope="col">{words.row_accuracy.clone()}</th>
                     </tr>
                 </thead>
                 <tbody>
-                    { for (0..10).map(|row| {
-                        let total: u32 = (0..10).map(|col| cell(row, col)).sum();
+                    { for (0..n).map(|row| {
+                        let total: u32 = (0..n).map(|col| cell(row, col)).sum();
                         let right = cell(row, row);
                         let accuracy = if total > 0 { right as f64 / total as f64 } else { f64::NAN };
                         html! {
                             <tr>
                                 <th scope="row">{row}</th>
-                                { for (0..10).map(|col| {
+                                { for (0..n).map(|col| {
                                     let count = cell(row, col);
                                     html! {
                                         <td
                                             data-count={count.to_string()}
                                             class={classes!((row == col).then_some("diagonal"), (count == 0).then_some("zero"))}
                                             style={cell_style(count, total, row == col)}
-                                            title={tf(lang, "cnn.confusion.cell", &[("count", &count.to_string()), ("label", &row.to_string()), ("predicted", &col.to_string())])}
+                                            title={fill(&words.cell, &[("count", &count.to_string()), ("label", &row.to_string()), ("predicted", &col.to_string())])}
                                         >
                                             {count}
                                         </td>

@@ -2,13 +2,12 @@
 
 pub mod confusion_matrix;
 pub mod data_progress;
-pub mod digit_canvas;
+pub mod drawing_pad;
 pub mod feature_maps;
 pub mod filter_grid;
 pub mod loss_chart;
 pub mod math;
-pub mod mistake_gallery;
-pub mod model_file;
+pub mod image_gallery;
 pub mod number_field;
 pub mod pixel_image;
 pub mod plot;

@@ -13,6 +13,7 @@ use kindling_engine::lessons::cnn::messages::{CnnEvent, DataLoadError, Inspectio
 use kindling_engine::lessons::cnn::preprocess::Preprocessed;
 
 use crate::lessons::cnn::link::CnnUrlError;
+use crate::widgets::softmax_bars::argmax;
 
 /// Most points kept in each curve.
 pub const MAX_POINTS: usize = 400;
@@ -215,16 +216,6 @@ pub enum CnnAction {
     Drawn(Option<Preprocessed>),
     ModelMessage(ModelMessage),
     WorkerCrashed,
-}
-
-/// Index of the largest value.
-pub fn argmax(values: &[f32]) -> Option<usize> {
-    values
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| v.is_finite())
-        .max_by(|a, b| a.1.total_cmp(b.1))
-        .map(|(i, _)| i)
 }
 
 /// Training speed in images per second.
@@ -735,7 +726,5 @@ mod tests {
     fn helpers() {
         assert_eq!(examples_per_second(12.5, 64), 800.0);
         assert_eq!(examples_per_second(f64::NAN, 64), 0.0);
-        assert_eq!(argmax(&[0.1, 0.7, 0.2]), Some(1));
-        assert_eq!(argmax(&[]), None);
     }
 }

@@ -6,11 +6,10 @@ use std::rc::Rc;
 use kindling_engine::lessons::cnn::messages::Inspection;
 use yew::prelude::*;
 
-use crate::lessons::cnn::state::argmax;
 use crate::widgets::feature_maps::FeatureMaps;
 use crate::widgets::filter_grid::FilterGrid;
 use crate::widgets::pixel_image::{PixelImage, bytes_rgba};
-use crate::widgets::softmax_bars::SoftmaxBars;
+use crate::widgets::softmax_bars::{BarWords, SoftmaxBars, argmax};
 use crate::lessons::cnn::widgets::test_image_picker::TestImagePicker;
 use crate::i18n::{Lang, t, tf};
 
@@ -22,6 +21,15 @@ pub struct Props {
     pub mistakes: Vec<usize>,
     pub inspection: Option<Rc<Inspection>>,
     pub on_pick: Callback<usize>,
+}
+
+/// The probability bars' words.
+pub fn bar_words(lang: Lang) -> BarWords {
+    BarWords {
+        aria: t(lang, "cnn.softmax.aria"),
+        row: t(lang, "cnn.softmax.row"),
+        truth: t(lang, "cnn.softmax.truth"),
+    }
 }
 
 #[component]
@@ -76,7 +84,7 @@ pub fn CnnInside(props: &Props) -> Html {
                 <div class="inside-output">
                     <h3>{t(lang, "cnn.inside.softmax")}</h3>
                     if let Some(i) = inspection {
-                        <SoftmaxBars {lang} id="cnn-softmax" probabilities={i.probabilities.clone()} label={Some(i.label)} />
+                        <SoftmaxBars words={bar_words(lang)} id="cnn-softmax" probabilities={i.probabilities.clone()} label={Some(i.label)} />
                         <p class="verdict">{verdict.unwrap_or_default()}</p>
                     } else {
                         <p id="cnn-softmax" class="muted">{t(lang, "cnn.inside.waiting")}</p>

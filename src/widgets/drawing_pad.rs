@@ -1,38 +1,35 @@
-//! Drawing a digit for the network: a black square to write on in white with a finger, a pen or
-//! the mouse (pointer events), the 28 × 28 image the network will see, and its answer.
-//!
-//! The canvas is read and prepared (`kindling_engine::lessons::cnn::preprocess`) at most every
-//! [`THROTTLE_MS`] while drawing, and once more when the stroke ends.
+//! A black square to write on in white with a finger, a pen or the mouse (pointer events), and a
+//! button that wipes it. The drawing is read at most every [`THROTTLE_MS`] while drawing, and
+//! once more when the stroke ends.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use kindling_engine::lessons::cnn::config::IMAGE_SIDE;
-use kindling_engine::lessons::cnn::preprocess::{PreprocessError, Preprocessed, preprocess};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-use crate::lessons::cnn::state::Prediction;
-use crate::format::percent;
-use crate::widgets::pixel_image::{PixelImage, unit_rgba};
-use crate::widgets::softmax_bars::SoftmaxBars;
-use crate::i18n::{Lang, t, tf};
 
 /// Canvas pixels per side (CSS may show it smaller on a narrow screen).
-const SIDE: u32 = 280;
+pub const SIDE: u32 = 280;
 /// Pen width in canvas pixels: about MNIST's two-pixel strokes once the digit is scaled down.
 const STROKE: f64 = 22.0;
 const THROTTLE_MS: f64 = 100.0;
 
+/// The drawing's grey levels in [0, 1], [`SIDE`] × [`SIDE`] row by row.
+pub type Drawing = Vec<f32>;
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub lang: Lang,
-    pub drawing: Option<Rc<Preprocessed>>,
-    pub prediction: Option<Prediction>,
-    pub has_model: bool,
-    pub on_drawn: Callback<Option<Preprocessed>>,
+    pub canvas_id: AttrValue,
+    pub clear_id: AttrValue,
+    pub canvas_label: AttrValue,
+    pub clear_label: AttrValue,
+    /// Whether the owner holds a drawing: a fresh pad is blank, so it then reports `None` once.
+    pub drawn: bool,
+    /// The drawing after each change; `None` once wiped (or if the canvas cannot be read).
+    pub on_drawn: Callback<Option<Drawing>>,
 }
 
 #[derive(Default)]
@@ -42,7 +39,7 @@ struct Sketch {
     last_read: f64,
     /// A read waiting for the throttle, by its timeout handle.
     timer: Option<i32>,
-    on_drawn: Callback<Option<Preprocessed>>,
+    on_drawn: Callback<Option<Drawing>>,
     canvas: NodeRef,
 }
 
@@ -95,26 +92,19 @@ fn ink(canvas: &HtmlCanvasElement, from: (f64, f64), to: (f64, f64)) {
     }
 }
 
-/// The drawing as the network's input; `None` when nothing is drawn.
-fn read(canvas: &HtmlCanvasElement) -> Option<Preprocessed> {
+/// The canvas's grey levels.
+fn read(canvas: &HtmlCanvasElement) -> Option<Drawing> {
     let context = context(canvas)?;
     let data = context
         .get_image_data(0.0, 0.0, SIDE as f64, SIDE as f64)
         .ok()?
         .data();
-    let pixels: Vec<f32> = data
-        .0
-        .chunks_exact(4)
-        .map(|p| p[0] as f32 / 255.0)
-        .collect();
-    match preprocess(&pixels, SIDE as usize) {
-        Ok(prepared) => Some(prepared),
-        Err(PreprocessError::Empty) => None,
-        Err(error) => {
-            web_sys::console::warn_1(&format!("kindling: drawing not usable: {error}").into());
-            None
-        }
-    }
+    Some(
+        data.0
+            .chunks_exact(4)
+            .map(|p| p[0] as f32 / 255.0)
+            .collect(),
+    )
 }
 
 /// Drops a read still waiting for the throttle.
@@ -169,9 +159,9 @@ fn read_soon(sketch: &Shared) {
     }
 }
 
+/// The pad: its canvas and its wipe button, in a `draw-pad` box.
 #[component]
-pub fn DigitCanvas(props: &Props) -> Html {
-    let lang = props.lang;
+pub fn DrawingPad(props: &Props) -> Html {
     let canvas = use_node_ref();
     let sketch: Shared = use_mut_ref(Sketch::default);
     {
@@ -181,7 +171,7 @@ pub fn DigitCanvas(props: &Props) -> Html {
     }
     {
         let canvas = canvas.clone();
-        let had_drawing = props.drawing.is_some();
+        let had_drawing = props.drawn;
         let on_drawn = props.on_drawn.clone();
         use_effect_with((), move |_| {
             if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
@@ -264,66 +254,23 @@ pub fn DigitCanvas(props: &Props) -> Html {
         })
     };
 
-    let digit = props.prediction.as_ref().and_then(Prediction::digit);
-    let answer = match (&props.prediction, props.has_model, &props.drawing) {
-        (_, false, _) => html! { <p class="muted">{t(lang, "cnn.draw.no_model")}</p> },
-        (_, true, None) => html! { <p class="muted">{t(lang, "cnn.draw.hint")}</p> },
-        (None, true, Some(_)) => html! { <p class="muted">{t(lang, "cnn.draw.thinking")}</p> },
-        (Some(prediction), true, Some(_)) => {
-            let p = digit
-                .and_then(|d| prediction.probabilities.get(d))
-                .copied()
-                .unwrap_or(0.0);
-            html! {
-                <>
-                    <p class="big-digit" aria-live="polite">
-                        <span class="big-digit-value">{digit.map(|d| d.to_string()).unwrap_or_default()}</span>
-                        <span class="muted">{tf(lang, "cnn.draw.sure", &[("p", &percent(p as f64))])}</span>
-                    </p>
-                    <SoftmaxBars {lang} probabilities={prediction.probabilities.clone()} />
-                </>
-            }
-        }
-    };
-
     html! {
-        <div class="draw">
-            <div class="draw-pad">
-                <canvas
-                    id="cnn-canvas"
-                    ref={canvas}
-                    class="digit-canvas"
-                    width={SIDE.to_string()}
-                    height={SIDE.to_string()}
-                    aria-label={t(lang, "cnn.draw.canvas_aria")}
-                    {onpointerdown}
-                    {onpointermove}
-                    onpointerup={onpointerup.clone()}
-                    onpointercancel={onpointerup}
-                />
-                <button type="button" id="cnn-clear" class="button small" onclick={on_clear}>
-                    {t(lang, "cnn.draw.clear")}
-                </button>
-            </div>
-            <figure class="draw-preview">
-                <figcaption>{t(lang, "cnn.draw.preview")}</figcaption>
-                if let Some(drawing) = &props.drawing {
-                    <PixelImage
-                        rows={IMAGE_SIDE}
-                        cols={IMAGE_SIDE}
-                        rgba={Rc::new(unit_rgba(&drawing.image))}
-                        label={t(lang, "cnn.draw.preview")}
-                        class="digit-large"
-                    />
-                } else {
-                    <div class="digit-large placeholder" />
-                }
-                <p class="muted small">{t(lang, "cnn.draw.preview_note")}</p>
-            </figure>
-            <div id="cnn-prediction" class="draw-answer" data-digit={digit.filter(|_| props.has_model && props.drawing.is_some()).map(|d| d.to_string())}>
-                <h3>{t(lang, "cnn.draw.answer")}</h3>
-                {answer}
-            </div>
+        <div class="draw-pad">
+            <canvas
+                id={props.canvas_id.clone()}
+                ref={canvas}
+                class="digit-canvas"
+                width={SIDE.to_string()}
+                height={SIDE.to_string()}
+                aria-label={props.canvas_label.clone()}
+                {onpointerdown}
+                {onpointermove}
+                onpointerup={onpointerup.clone()}
+                onpointercancel={onpointerup}
+            />
+            <button type="button" id={props.clear_id.clone()} class="button small" onclick={on_clear}>
+                {props.clear_label.clone()}
+            </button>
         </div>
     }
 }

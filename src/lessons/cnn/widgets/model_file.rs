@@ -1,4 +1,5 @@
-//! Saving the trained model to a file and loading one back, with the model's card.
+//! The CNN lesson's model file panel: saving the trained model to a file and loading one back,
+//! with the model's card.
 
 use kindling_engine::lessons::cnn::card::ModelCard;
 use kindling_engine::lessons::cnn::config::IMAGE_SIDE;
