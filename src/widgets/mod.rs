@@ -1,10 +1,10 @@
 //! Widgets any lesson can use: plain data in, callbacks out, no lesson's types.
 
 pub mod confusion_matrix;
-pub mod data_progress;
 pub mod drawing_pad;
 pub mod feature_maps;
 pub mod filter_grid;
+pub mod load_progress;
 pub mod loss_chart;
 pub mod math;
 pub mod image_gallery;

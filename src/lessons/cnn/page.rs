@@ -13,7 +13,7 @@ use crate::lessons::cnn::widgets::curves::CnnCurves;
 use crate::lessons::cnn::widgets::inside::CnnInside;
 use crate::lessons::cnn::widgets::settings_form::CnnSettingsForm;
 use crate::lessons::cnn::widgets::evaluation::{ConfusionMatrix, MistakeGallery};
-use crate::widgets::data_progress::DataProgress;
+use crate::lessons::cnn::widgets::data_progress::DataProgress;
 use crate::lessons::cnn::widgets::draw::DigitCanvas;
 use crate::lessons::cnn::widgets::model_file::ModelFile;
 use crate::i18n::t;

@@ -2,6 +2,7 @@ pub mod architecture;
 pub mod block_editor;
 pub mod controls;
 pub mod curves;
+pub mod data_progress;
 pub mod draw;
 pub mod evaluation;
 pub mod inside;
