@@ -21,6 +21,7 @@ use crate::route::{self, Route};
 use crate::services::manifest::MnistManifest;
 use crate::services::storage;
 use crate::services::worker::WorkerEvent;
+use crate::widgets::loss_chart::{LossHistory, TrainTest};
 
 /// Everything the learner chose; serialisable so it can be saved or shared.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
@@ -39,53 +40,8 @@ pub struct Settings {
     pub cnn: CnnSettings,
 }
 
-/// Most points kept for the loss chart.
-pub const MAX_HISTORY: usize = 500;
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct LossPoint {
-    pub step: u64,
-    pub train: f32,
-    pub test: f32,
-}
-
-/// Loss over time, thinned out as it grows: a point is kept every `stride` steps, and the
-/// stride doubles whenever the history would exceed [`MAX_HISTORY`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct History {
-    pub points: Vec<LossPoint>,
-    pub stride: u64,
-}
-
-impl Default for History {
-    fn default() -> Self {
-        Self {
-            points: Vec::new(),
-            stride: 1,
-        }
-    }
-}
-
-impl History {
-    pub fn push(&mut self, point: LossPoint) {
-        if let Some(last) = self.points.last() {
-            if point.step < last.step {
-                *self = History::default();
-            } else if point.step < last.step.saturating_add(self.stride) {
-                return;
-            }
-        }
-        self.points.push(point);
-        if self.points.len() > MAX_HISTORY {
-            let mut index = 0;
-            self.points.retain(|_| {
-                index += 1;
-                index % 2 == 1
-            });
-            self.stride = self.stride.saturating_mul(2);
-        }
-    }
-}
+/// The playground's loss over the steps.
+pub type History = LossHistory;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Boundary {
@@ -253,11 +209,13 @@ impl AppState {
                 } else {
                     (*self.history).clone()
                 };
-                history.push(LossPoint {
-                    step: progress.step,
-                    train: progress.evaluation.train_loss,
-                    test: progress.evaluation.test_loss,
-                });
+                history.push(
+                    progress.step,
+                    TrainTest {
+                        train: progress.evaluation.train_loss,
+                        test: progress.evaluation.test_loss,
+                    },
+                );
                 self.history = Rc::new(history);
                 self.progress = Some(progress);
             }
@@ -411,26 +369,5 @@ mod tests {
         let settings = serde_json::to_string(&state.settings).unwrap();
         let back: Settings = serde_json::from_str(&settings).unwrap();
         assert_eq!(back, state.settings);
-    }
-
-    #[test]
-    fn history_stays_bounded_and_ordered() {
-        let mut history = History::default();
-        for step in 0..10_000 {
-            history.push(LossPoint {
-                step,
-                train: 1.0,
-                test: 1.0,
-            });
-        }
-        assert!(history.points.len() <= MAX_HISTORY);
-        assert!(history.points.len() > MAX_HISTORY / 4);
-        assert!(history.points.windows(2).all(|w| w[0].step < w[1].step));
-        history.push(LossPoint {
-            step: 0,
-            train: 1.0,
-            test: 1.0,
-        });
-        assert_eq!(history.points.len(), 1);
     }
 }

@@ -5,12 +5,25 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::i18n::{Lang, t};
-use crate::state::{History, LossPoint};
+use crate::widgets::series::Series;
+
+/// Most points kept for the chart.
+pub const MAX_POINTS: usize = 500;
+
+/// The losses at one step.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrainTest {
+    pub train: f32,
+    pub test: f32,
+}
+
+/// Train and test loss over the steps.
+pub type LossHistory = Series<TrainTest, MAX_POINTS>;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lang: Lang,
-    pub history: Rc<History>,
+    pub history: Rc<LossHistory>,
 }
 
 const W: f64 = 480.0;
@@ -47,15 +60,15 @@ fn label(value: f64) -> String {
 }
 
 fn polyline(
-    points: &[LossPoint],
-    pick: fn(&LossPoint) -> f32,
+    points: &[(u64, TrainTest)],
+    pick: fn(&TrainTest) -> f32,
     x: &dyn Fn(u64) -> f64,
     y: &dyn Fn(f64) -> f64,
 ) -> String {
     points
         .iter()
-        .filter(|p| pick(p).is_finite())
-        .map(|p| format!("{:.1},{:.1}", x(p.step), y(pick(p) as f64)))
+        .filter(|(_, p)| pick(p).is_finite())
+        .map(|(step, p)| format!("{:.1},{:.1}", x(*step), y(pick(p) as f64)))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -67,11 +80,11 @@ pub fn LossChart(props: &Props) -> Html {
     let plot_w = W - LEFT - RIGHT;
     let plot_h = H - TOP - BOTTOM;
 
-    let first = points.first().map(|p| p.step).unwrap_or(0);
-    let last = points.last().map(|p| p.step).unwrap_or(0).max(first + 1);
+    let first = points.first().map(|p| p.0).unwrap_or(0);
+    let last = points.last().map(|p| p.0).unwrap_or(0).max(first + 1);
     let max_loss = points
         .iter()
-        .flat_map(|p| [p.train, p.test])
+        .flat_map(|(_, p)| [p.train, p.test])
         .filter(|v| v.is_finite())
         .fold(0.0f32, f32::max) as f64;
     let top = nice_ceiling(max_loss.max(0.05));
@@ -123,5 +136,34 @@ pub fn LossChart(props: &Props) -> Html {
                 <span class="legend-item"><span class="line-swatch test" aria-hidden="true" />{t(lang, "chart.test")}</span>
             </figcaption>
         </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_stays_bounded_and_ordered() {
+        let point = TrainTest {
+            train: 1.0,
+            test: 1.0,
+        };
+        let mut history = LossHistory::default();
+        for step in 0..10_000 {
+            history.push(step, point);
+        }
+        assert!(history.points.len() <= MAX_POINTS);
+        assert!(history.points.len() > MAX_POINTS / 4);
+        assert!(history.points.windows(2).all(|w| w[0].0 < w[1].0));
+        history.push(0, point);
+        assert_eq!(history.points.len(), 1);
+    }
+
+    #[test]
+    fn loss_axis_tops_are_round() {
+        assert_eq!(nice_ceiling(0.7), 1.0);
+        assert_eq!(nice_ceiling(2.2), 2.5);
+        assert_eq!(nice_ceiling(f64::NAN), 1.0);
     }
 }

@@ -11,6 +11,7 @@ pub mod image_gallery;
 pub mod number_field;
 pub mod pixel_image;
 pub mod plot;
+pub mod series;
 pub mod softmax_bars;
 pub mod stats;
 pub mod synced_select;

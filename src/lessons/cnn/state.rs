@@ -20,48 +20,8 @@ pub const MAX_POINTS: usize = 400;
 /// Largest model file the page will read.
 pub const MAX_MODEL_BYTES: u64 = 50_000_000;
 
-/// Values against the step, thinned out as they grow: a point is kept every `stride` steps, and
-/// the stride doubles whenever the series would exceed [`MAX_POINTS`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct Series {
-    pub points: Vec<(u64, f32)>,
-    pub stride: u64,
-}
-
-impl Default for Series {
-    fn default() -> Self {
-        Self {
-            points: Vec::new(),
-            stride: 1,
-        }
-    }
-}
-
-impl Series {
-    /// Adds a point; a step before the last one starts the series again, the same step
-    /// replaces the last value.
-    pub fn push(&mut self, step: u64, value: f32) {
-        if let Some(last) = self.points.last_mut() {
-            if step < last.0 {
-                *self = Series::default();
-            } else if step == last.0 {
-                last.1 = value;
-                return;
-            } else if step < last.0.saturating_add(self.stride) {
-                return;
-            }
-        }
-        self.points.push((step, value));
-        if self.points.len() > MAX_POINTS {
-            let mut index = 0;
-            self.points.retain(|_| {
-                index += 1;
-                index % 2 == 1
-            });
-            self.stride = self.stride.saturating_mul(2);
-        }
-    }
-}
+/// One curve of the run.
+pub type Series = crate::widgets::series::Series<f32, MAX_POINTS>;
 
 #[derive(Clone, Debug, PartialEq, Default)]
 pub enum DataStatus {
@@ -463,22 +423,6 @@ mod tests {
             drawing_center_of_mass: [5.0, 5.0],
             center_of_mass: [14.0, 14.0],
         }
-    }
-
-    #[test]
-    fn series_stay_bounded_and_restart() {
-        let mut series = Series::default();
-        for step in 0..10_000 {
-            series.push(step, 1.0);
-        }
-        assert!(series.points.len() <= MAX_POINTS);
-        assert!(series.points.len() > MAX_POINTS / 4);
-        assert!(series.points.windows(2).all(|w| w[0].0 < w[1].0));
-        let last = series.points.last().unwrap().0;
-        series.push(last, 2.0);
-        assert_eq!(series.points.last(), Some(&(last, 2.0)));
-        series.push(3, 1.0);
-        assert_eq!(series.points, vec![(3, 1.0)]);
     }
 
     #[test]
