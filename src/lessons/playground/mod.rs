@@ -1,4 +1,5 @@
 //! "Your first network": an MLP separating 2-D point clouds.
 
+pub mod fields;
 pub mod page;
 pub mod widgets;

@@ -9,7 +9,8 @@ use kindling_engine::common::parse::{self, Problem};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::widgets::number_field::{NumberField, error_key, field_text, try_set};
+use crate::lessons::playground::fields::{error_key, field_text, try_set};
+use crate::widgets::number_field::NumberField;
 use crate::widgets::synced_select::use_synced_select;
 use crate::i18n::{Lang, field_name, problem_text, t, tf};
 
