@@ -2,7 +2,6 @@
 
 pub mod confusion_matrix;
 pub mod drawing_pad;
-pub mod feature_maps;
 pub mod filter_grid;
 pub mod load_progress;
 pub mod loss_chart;

@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::lessons::playground::widgets::boundary_plot::BoundaryPlot;
 use crate::widgets::loss_chart::LossChart;
 use crate::lessons::playground::widgets::controls::PlaygroundControls;
-use crate::widgets::stats::Stats;
+use crate::lessons::playground::widgets::stats::Stats;
 use crate::i18n::{config_error_text, t};
 use crate::state::AppState;
 

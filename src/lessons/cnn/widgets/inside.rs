@@ -6,8 +6,8 @@ use std::rc::Rc;
 use kindling_engine::lessons::cnn::messages::Inspection;
 use yew::prelude::*;
 
-use crate::widgets::feature_maps::FeatureMaps;
-use crate::widgets::filter_grid::FilterGrid;
+use crate::lessons::cnn::widgets::feature_maps::FeatureMaps;
+use crate::widgets::filter_grid::{FilterGrid, FilterWords};
 use crate::widgets::pixel_image::{PixelImage, bytes_rgba};
 use crate::widgets::softmax_bars::{BarWords, SoftmaxBars, argmax};
 use crate::lessons::cnn::widgets::test_image_picker::TestImagePicker;
@@ -29,6 +29,16 @@ pub fn bar_words(lang: Lang) -> BarWords {
         aria: t(lang, "cnn.softmax.aria"),
         row: t(lang, "cnn.softmax.row"),
         truth: t(lang, "cnn.softmax.truth"),
+    }
+}
+
+fn filter_words(lang: Lang) -> FilterWords {
+    FilterWords {
+        empty: t(lang, "cnn.filters.empty"),
+        one: t(lang, "cnn.filters.one"),
+        negative: t(lang, "cnn.filters.negative"),
+        positive: t(lang, "cnn.filters.positive"),
+        scale: t(lang, "cnn.filters.scale"),
     }
 }
 
@@ -92,7 +102,7 @@ pub fn CnnInside(props: &Props) -> Html {
                 </div>
                 <div class="inside-filters">
                     <h3>{t(lang, "cnn.filters.title")}</h3>
-                    <FilterGrid {lang} {filters} />
+                    <FilterGrid id="cnn-filters" {filters} words={filter_words(lang)} />
                     <p class="muted small">{t(lang, "cnn.lesson.filters")}</p>
                 </div>
             </div>

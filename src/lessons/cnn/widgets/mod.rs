@@ -5,6 +5,7 @@ pub mod curves;
 pub mod data_progress;
 pub mod draw;
 pub mod evaluation;
+pub mod feature_maps;
 pub mod inside;
 pub mod model_file;
 pub mod settings_form;

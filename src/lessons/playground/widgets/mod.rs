@@ -1,2 +1,3 @@
 pub mod boundary_plot;
 pub mod controls;
+pub mod stats;

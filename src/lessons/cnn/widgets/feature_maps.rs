@@ -1,5 +1,5 @@
-//! What every convolution and pooling layer makes of the chosen test image: one small image per
-//! channel.
+//! What every convolution and pooling layer of the CNN makes of the chosen test image: one small
+//! image per channel.
 
 use std::rc::Rc;
 
