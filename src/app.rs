@@ -1,89 +1,68 @@
 //! The page: header (navigation, language, backend), error banner and the current route.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use kindling_engine::lessons::cnn::messages::CnnEvent;
 use kindling_engine::lessons::playground::PlaygroundConfig;
-use kindling_engine::lessons::playground::config::ConfigError;
-use kindling_engine::protocol::{BackendPreference, FromWorker, LessonRequest, ToWorker};
+use kindling_engine::protocol::{BackendPreference, FromWorker, ToWorker};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
-use crate::lessons::cnn::effects::{use_cnn_requests, use_mnist_manifest};
-use crate::lessons::cnn::link;
-use crate::lessons::cnn::state::{CnnAction, ModelMessage, model_file_name};
-use crate::shell::about::About;
+use crate::i18n::{Lang, t};
+use crate::lessons::activations::effects::use_activations_worker;
 use crate::lessons::activations::page::ActivationsPage;
-use crate::shell::backend_badge::BackendBadge;
+use crate::lessons::activations::state::ActivationsState;
+use crate::lessons::cnn::effects::use_cnn_worker;
+use crate::lessons::cnn::link;
 use crate::lessons::cnn::page::CnnPage;
+use crate::lessons::cnn::state::{CnnAction, ModelMessage, model_file_name};
+use crate::lessons::losses::effects::use_losses_worker;
+use crate::lessons::losses::page::LossesPage;
+use crate::lessons::losses::state::LossesState;
+use crate::lessons::playground::effects::use_playground_worker;
+use crate::lessons::playground::page::Playground;
+use crate::lessons::playground::state::PlaygroundAction;
+use crate::lessons::worked_answer::WorkedAction;
+use crate::route::{self, Route};
+use crate::services::worker::{WorkerEvent, WorkerLink, WorkerService};
+use crate::services::{download, manifest, storage};
+use crate::shell::about::About;
+use crate::shell::backend_badge::BackendBadge;
 use crate::shell::error_banner::ErrorBanner;
 use crate::shell::home::Home;
 use crate::shell::language_switch::LanguageSwitch;
-use crate::lessons::losses::page::LossesPage;
 use crate::shell::nav::Nav;
-use crate::lessons::playground::page::Playground;
-use crate::i18n::{Lang, t};
-use crate::lessons::activations::state::ActivationsState;
-use crate::lessons::losses::state::LossesState;
-use crate::route::{self, Route};
-use crate::services::worker::{WorkerEvent, WorkerService};
-use crate::services::{download, storage};
 use crate::state::{Action, AppState};
 
-pub(crate) type SharedService = Rc<RefCell<Option<WorkerService>>>;
-
-pub(crate) fn send(service: &SharedService, message: ToWorker) {
-    if let Some(service) = service.borrow().as_ref() {
-        service.send(message);
-    }
-}
-
-/// Adopts a configuration (from the controls, or from the link when `url_errors` is given) and
-/// loads it in the worker, keeping it running if it was.
-fn apply_config(
-    state: &UseReducerHandle<AppState>,
-    service: &SharedService,
-    config: PlaygroundConfig,
-    url_errors: Option<Vec<ConfigError>>,
-) {
-    let changed = config != state.settings.config;
-    let running = state.running;
-    match url_errors {
-        Some(errors) => state.dispatch(Action::LoadFromUrl {
-            config: config.clone(),
-            errors,
-        }),
-        None if changed => state.dispatch(Action::SetConfig(config.clone())),
-        None => return,
-    }
-    if changed {
-        send(service, ToWorker::Load { config });
-        if running {
-            send(service, ToWorker::Play);
+/// Fetches the MNIST manifest the first time the About page opens.
+#[hook]
+fn use_mnist_manifest(state: &UseReducerHandle<AppState>) {
+    let dispatcher = state.dispatcher();
+    let wanted = state.route == Route::About && state.mnist.is_none();
+    use_effect_with(wanted, move |&wanted| {
+        if wanted {
+            wasm_bindgen_futures::spawn_local(async move {
+                dispatcher.dispatch(Action::Mnist(manifest::fetch().await));
+            });
         }
-    }
+    });
 }
 
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(AppState::from_browser);
-    let service: SharedService = use_mut_ref(|| None);
+    let worker = use_memo((), |_| WorkerLink::default());
+    let worker = (*worker).clone();
 
-    // The worker: started once, with the preference and settings the page opened with.
+    // The worker: started once, with the preference the page opened with.
     {
-        let service = service.clone();
+        let worker = worker.clone();
         let dispatcher = state.dispatcher();
-        let preference = state.settings.backend;
-        let config = state.settings.config.clone();
+        let preference = state.preference;
         use_effect_with((), move |_| {
             let on_event = Callback::from(move |event: WorkerEvent| {
                 // A saved model is handed to the browser at once; the state keeps only its card.
                 let saved = match &event {
-                    WorkerEvent::Message(FromWorker::Cnn {
-                        event: CnnEvent::Exported { bytes, card },
-                    }) => Some(download::save(&model_file_name(card), bytes)),
+                    WorkerEvent::Message(FromWorker::Cnn(CnnEvent::Exported { bytes, card })) => Some(download::save(&model_file_name(card), bytes)),
                     _ => None,
                 };
                 dispatcher.dispatch(Action::Worker(event));
@@ -92,25 +71,19 @@ pub fn App() -> Html {
                     dispatcher.dispatch(Action::Cnn(CnnAction::ModelMessage(message)));
                 }
             });
-            let started = WorkerService::start(preference, Some(config), on_event);
+            let started = WorkerService::start(preference, on_event);
             // `?debug=crash-worker` makes the first worker panic once, to show the recovery.
             if route::url_param("debug").as_deref() == Some("crash-worker") {
                 started.send(ToWorker::Crash);
             }
-            *service.borrow_mut() = Some(started);
-            move || {
-                let stopped = service.borrow_mut().take();
-                if let Some(stopped) = stopped {
-                    stopped.shutdown();
-                }
-            }
+            worker.connect(started);
+            move || worker.shutdown()
         });
     }
 
     // Follow the hash: route changes, and settings pasted into the link.
     {
         let state = state.clone();
-        let service = service.clone();
         use_effect_with((), move |_| {
             let on_hash = Closure::<dyn Fn()>::new(move || {
                 let (route, query) = route::parse_hash(&route::current_hash());
@@ -123,13 +96,15 @@ pub fn App() -> Html {
                 if route == Route::Playground && route::has_config_keys(&query) {
                     let (config, errors) =
                         PlaygroundConfig::from_query(&route::decoded_query(&query));
-                    apply_config(&state, &service, config, Some(errors));
+                    state.dispatch(Action::Playground(PlaygroundAction::FromUrl { config, errors }));
                 }
                 if route == Route::Activations && ActivationsState::has_keys(&query) {
-                    state.dispatch(Action::SetActivations(ActivationsState::from_query(&query)));
+                    let inputs = ActivationsState::from_query(&query);
+                    state.dispatch(Action::Activations(WorkedAction::SetInputs(inputs)));
                 }
                 if route == Route::Losses && LossesState::has_keys(&query) {
-                    state.dispatch(Action::SetLosses(LossesState::from_query(&query)));
+                    let inputs = LossesState::from_query(&query);
+                    state.dispatch(Action::Losses(WorkedAction::SetInputs(inputs)));
                 }
                 if route == Route::Cnn && link::has_keys(&query) {
                     let (settings, errors) = link::from_query(&query);
@@ -160,7 +135,7 @@ pub fn App() -> Html {
 
     // Keep the playground's settings in the link.
     use_effect_with(
-        (state.route, state.settings.config.clone()),
+        (state.route, state.playground.config.clone()),
         |(route, config)| {
             if *route == Route::Playground {
                 let (_, query) = route::parse_hash(&route::current_hash());
@@ -175,7 +150,7 @@ pub fn App() -> Html {
 
     // Keep the CNN's settings in the link.
     use_effect_with(
-        (state.route, state.settings.cnn.clone()),
+        (state.route, state.cnn.applied.clone()),
         |(route, settings)| {
             if *route == Route::Cnn {
                 let (_, query) = route::parse_hash(&route::current_hash());
@@ -191,15 +166,34 @@ pub fn App() -> Html {
         },
     );
 
-    use_cnn_requests(&state, &service);
+    // Each lesson talks to the worker through its own effects.
+    let ready = state.ready_worker();
+    use_playground_worker(&state.playground, &worker, ready);
+    {
+        let dispatcher = state.dispatcher();
+        let on_requested = Callback::from(move |(id, request)| {
+            dispatcher.dispatch(Action::Activations(WorkedAction::Requested { id, request }))
+        });
+        let open = state.route == Route::Activations;
+        use_activations_worker(&state.activations, open, &worker, ready, on_requested);
+    }
+    {
+        let dispatcher = state.dispatcher();
+        let on_requested = Callback::from(move |(id, request)| {
+            dispatcher.dispatch(Action::Losses(WorkedAction::Requested { id, request }))
+        });
+        let open = state.route == Route::Losses;
+        use_losses_worker(&state.losses, open, &worker, ready, on_requested);
+    }
+    use_cnn_worker(&state.cnn, &worker, ready);
     use_mnist_manifest(&state);
 
     // Keep the lesson pages' inputs in the link.
     use_effect_with(
         (
             state.route,
-            state.settings.activations.clone(),
-            state.settings.losses.clone(),
+            state.activations.inputs.clone(),
+            state.losses.inputs.clone(),
         ),
         |(route, activations, losses)| {
             let query = match route {
@@ -212,41 +206,6 @@ pub fn App() -> Html {
             }
         },
     );
-
-    // Ask the worker for the lesson's worked example whenever its inputs are valid (and again
-    // when a fresh worker reports its backend, since a restart forgets queued requests).
-    {
-        let service = service.clone();
-        let dispatcher = state.dispatcher();
-        let next_id = use_mut_ref(|| 0u64);
-        use_effect_with(
-            (
-                state.route,
-                state.settings.activations.clone(),
-                state.settings.losses.clone(),
-                state.backend.clone(),
-            ),
-            move |(route, activations, losses, _backend)| {
-                let request = match route {
-                    Route::Activations => activations.request().ok().map(LessonRequest::Activation),
-                    Route::Losses => losses.request().ok().map(LessonRequest::Loss),
-                    _ => None,
-                };
-                if let Some(request) = request {
-                    let id = {
-                        let mut next = next_id.borrow_mut();
-                        *next += 1;
-                        *next
-                    };
-                    dispatcher.dispatch(Action::LessonRequested {
-                        id,
-                        request: request.clone(),
-                    });
-                    send(&service, ToWorker::Compute { id, request });
-                }
-            },
-        );
-    }
 
     // `<html lang>` and the title follow the language.
     use_effect_with((state.lang(), state.route), |(lang, route)| {
@@ -282,13 +241,11 @@ pub fn App() -> Html {
 
     let on_backend = {
         let state = state.clone();
-        let service = service.clone();
+        let worker = worker.clone();
         Callback::from(move |preference: BackendPreference| {
             storage::save_backend(preference);
             state.dispatch(Action::SetBackendPreference(preference));
-            if let Some(service) = service.borrow().as_ref() {
-                service.restart(preference);
-            }
+            worker.restart(preference);
         })
     };
 
@@ -297,25 +254,16 @@ pub fn App() -> Html {
         Callback::from(move |_| state.dispatch(Action::DismissBanner))
     };
 
-    let on_send = {
-        let service = service.clone();
-        Callback::from(move |message: ToWorker| send(&service, message))
-    };
-
-    let on_config = {
-        let state = state.clone();
-        let service = service.clone();
-        Callback::from(move |config: PlaygroundConfig| apply_config(&state, &service, config, None))
-    };
-
     let on_activations = {
         let state = state.clone();
-        Callback::from(move |page: ActivationsState| state.dispatch(Action::SetActivations(page)))
+        Callback::from(move |inputs: ActivationsState| {
+            state.dispatch(Action::Activations(WorkedAction::SetInputs(inputs)))
+        })
     };
 
     let on_losses = {
         let state = state.clone();
-        Callback::from(move |page: LossesState| state.dispatch(Action::SetLosses(page)))
+        Callback::from(move |inputs: LossesState| state.dispatch(Action::Losses(WorkedAction::SetInputs(inputs))))
     };
 
     let page = match state.route {
@@ -324,28 +272,32 @@ pub fn App() -> Html {
         Route::Activations => html! {
             <ActivationsPage
                 {lang}
-                page={state.settings.activations.clone()}
-                answer={state.activation_answer.clone()}
+                page={state.activations.inputs.clone()}
+                answer={state.activations.answer.clone()}
                 on_change={on_activations}
             />
         },
         Route::Losses => html! {
             <LossesPage
                 {lang}
-                page={state.settings.losses.clone()}
-                answer={state.loss_answer.clone()}
+                page={state.losses.inputs.clone()}
+                answer={state.losses.answer.clone()}
                 on_change={on_losses}
             />
         },
-        Route::Playground => html! {
-            <Playground state={(*state).clone()} {on_send} {on_config} />
-        },
+        Route::Playground => {
+            let on_action = {
+                let state = state.clone();
+                Callback::from(move |action: PlaygroundAction| state.dispatch(Action::Playground(action)))
+            };
+            html! { <Playground {lang} state={state.playground.clone()} {on_action} /> }
+        }
         Route::Cnn => {
             let on_cnn = {
                 let state = state.clone();
                 Callback::from(move |action: CnnAction| state.dispatch(Action::Cnn(action)))
             };
-            html! { <CnnPage state={(*state).clone()} on_send={on_send.clone()} {on_cnn} /> }
+            html! { <CnnPage state={(*state).clone()} {on_cnn} /> }
         }
     };
 
@@ -363,7 +315,7 @@ pub fn App() -> Html {
                         <BackendBadge
                             {lang}
                             backend={state.backend.clone()}
-                            preference={state.settings.backend}
+                            preference={state.preference}
                             on_change={on_backend}
                         />
                     </div>

@@ -1,53 +1,33 @@
-//! The whole page's state: one reducer, driven by learner actions and worker messages.
+//! The whole page's state: the shell (route, language, backend, banner, which worker is ready)
+//! and one field per lesson, each with its own reducer; driven by learner actions and worker
+//! messages.
 
 use std::rc::Rc;
 
-use kindling_engine::lessons::cnn::CnnSettings;
+use kindling_engine::lessons::activations::messages::ActivationsEvent;
+use kindling_engine::lessons::activations::{ActivationRequest, ActivationResult};
+use kindling_engine::lessons::losses::messages::LossesEvent;
+use kindling_engine::lessons::losses::{LossRequest, LossResult};
 use kindling_engine::lessons::playground::PlaygroundConfig;
-use kindling_engine::lessons::playground::config::ConfigError;
-use kindling_engine::datasets::toy2d::Split;
-use kindling_engine::lessons::playground::report::Progress;
-use kindling_engine::protocol::{ActiveBackend, BackendPreference, FromWorker, LessonRequest};
-use serde::{Deserialize, Serialize};
+use kindling_engine::protocol::{ActiveBackend, BackendPreference, FromWorker};
 use yew::Reducible;
 
-use crate::lessons::cnn::link;
-use crate::lessons::cnn::state::{CnnAction, CnnState};
 use crate::i18n::Lang;
 use crate::lessons::activations::state::ActivationsState;
+use crate::lessons::cnn::link;
+use crate::lessons::cnn::state::{CnnAction, CnnState};
 use crate::lessons::losses::state::LossesState;
-use crate::lessons::worked::LessonAnswer;
+use crate::lessons::playground::state::{PlaygroundAction, PlaygroundState};
+use crate::lessons::worked_answer::{WorkedAction, WorkedLesson};
 use crate::route::{self, Route};
 use crate::services::manifest::MnistManifest;
 use crate::services::storage;
 use crate::services::worker::WorkerEvent;
-use crate::widgets::loss_chart::{LossHistory, TrainTest};
 
-/// Everything the learner chose; serialisable so it can be saved or shared.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
-pub struct Settings {
-    pub lang: Lang,
-    pub backend: BackendPreference,
-    pub config: PlaygroundConfig,
-    /// The activation lesson's inputs.
-    #[serde(default)]
-    pub activations: ActivationsState,
-    /// The loss lesson's inputs.
-    #[serde(default)]
-    pub losses: LossesState,
-    /// The CNN lesson's applied settings.
-    #[serde(default)]
-    pub cnn: CnnSettings,
-}
-
-/// The playground's loss over the steps.
-pub type History = LossHistory;
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Boundary {
-    pub resolution: u32,
-    pub probabilities: Vec<f32>,
-}
+pub type ActivationsLesson = WorkedLesson<ActivationsState, ActivationRequest, ActivationResult>;
+pub type ActivationsAction = WorkedAction<ActivationsState, ActivationRequest, ActivationResult>;
+pub type LossesLesson = WorkedLesson<LossesState, LossRequest, LossResult>;
+pub type LossesAction = WorkedAction<LossesState, LossRequest, LossResult>;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Banner {
@@ -57,25 +37,17 @@ pub enum Banner {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppState {
-    pub settings: Settings,
     pub route: Route,
-    /// Settings in the link that could not be used (defaults were used instead).
-    pub url_errors: Vec<ConfigError>,
-    /// Problems the worker found with the last configuration sent.
-    pub rejected: Vec<ConfigError>,
-    /// `None` until the worker says which backend it runs on.
+    pub lang: Lang,
+    pub preference: BackendPreference,
+    /// `None` until the worker says which backend it runs on, and again after it stops.
     pub backend: Option<ActiveBackend>,
-    pub running: bool,
-    pub progress: Option<Progress>,
-    pub history: Rc<History>,
-    pub split: Option<Rc<Split>>,
-    pub boundary: Option<Rc<Boundary>>,
     pub banner: Option<Banner>,
-    /// The latest lesson request sent to the worker, waiting for its answer.
-    pub lesson_pending: Option<(u64, Rc<LessonRequest>)>,
-    /// The latest answers for each lesson page.
-    pub activation_answer: Option<Rc<LessonAnswer>>,
-    pub loss_answer: Option<Rc<LessonAnswer>>,
+    /// How many workers have said `Ready`: the lessons send their state to each new one.
+    pub workers_ready: u64,
+    pub playground: PlaygroundState,
+    pub activations: ActivationsLesson,
+    pub losses: LossesLesson,
     pub cnn: CnnState,
     /// The MNIST files' description, once asked for (the About page), or why it is missing.
     pub mnist: Option<Result<Rc<MnistManifest>, String>>,
@@ -85,50 +57,31 @@ pub enum Action {
     Navigate(Route),
     SetLang(Lang),
     SetBackendPreference(BackendPreference),
-    /// A valid configuration chosen by the learner.
-    SetConfig(PlaygroundConfig),
-    /// A configuration read from the link, with the settings that had to fall back to defaults.
-    LoadFromUrl {
-        config: PlaygroundConfig,
-        errors: Vec<ConfigError>,
-    },
     Worker(WorkerEvent),
     DismissBanner,
-    SetActivations(ActivationsState),
-    SetLosses(LossesState),
-    /// A lesson request was sent with this id; only its answer is kept.
-    LessonRequested {
-        id: u64,
-        request: LessonRequest,
-    },
+    Playground(PlaygroundAction),
+    Activations(ActivationsAction),
+    Losses(LossesAction),
     Cnn(CnnAction),
     Mnist(Result<MnistManifest, String>),
 }
 
 impl AppState {
-    pub fn new(settings: Settings, route: Route, url_errors: Vec<ConfigError>) -> Self {
-        let cnn = CnnState::new(&settings.cnn, Vec::new());
+    pub fn new(lang: Lang, preference: BackendPreference, route: Route) -> Self {
         let mut state = Self {
-            settings,
             route,
-            url_errors,
-            rejected: Vec::new(),
+            lang,
+            preference,
             backend: None,
-            running: false,
-            progress: None,
-            history: Rc::new(History::default()),
-            split: None,
-            boundary: None,
             banner: None,
-            lesson_pending: None,
-            activation_answer: None,
-            loss_answer: None,
-            cnn,
+            workers_ready: 0,
+            playground: PlaygroundState::default(),
+            activations: WorkedLesson::default(),
+            losses: WorkedLesson::default(),
+            cnn: CnnState::default(),
             mnist: None,
         };
-        if route == Route::Cnn {
-            state.cnn.reduce(&mut state.settings.cnn, CnnAction::Open);
-        }
+        state.open(route);
         state
     }
 
@@ -143,135 +96,80 @@ impl AppState {
                     .unwrap_or_default();
                 Lang::from_browser(&tag)
             });
-        let backend = route::url_param("backend")
+        let preference = route::url_param("backend")
             .and_then(|v| BackendPreference::from_name(v.trim()))
             .or_else(storage::load_backend)
             .unwrap_or_default();
         let (route, query) = route::parse_hash(&route::current_hash());
-        let (config, url_errors) = if route == Route::Playground && route::has_config_keys(&query) {
-            PlaygroundConfig::from_query(&route::decoded_query(&query))
-        } else {
-            (PlaygroundConfig::default(), Vec::new())
-        };
-        let activations = if route == Route::Activations && ActivationsState::has_keys(&query) {
-            ActivationsState::from_query(&query)
-        } else {
-            ActivationsState::default()
-        };
-        let losses = if route == Route::Losses && LossesState::has_keys(&query) {
-            LossesState::from_query(&query)
-        } else {
-            LossesState::default()
-        };
-        let (cnn, cnn_errors) = if route == Route::Cnn && link::has_keys(&query) {
-            link::from_query(&query)
-        } else {
-            (CnnSettings::default(), Vec::new())
-        };
-        let mut state = Self::new(
-            Settings {
-                lang,
-                backend,
-                config,
-                activations,
-                losses,
-                cnn,
-            },
-            route,
-            url_errors,
-        );
-        state.cnn.url_errors = cnn_errors;
+        let mut state = Self::new(lang, preference, route);
+        if route == Route::Playground && route::has_config_keys(&query) {
+            let (config, url_errors) = PlaygroundConfig::from_query(&route::decoded_query(&query));
+            state.playground = PlaygroundState::new(config, url_errors);
+        }
+        if route == Route::Activations && ActivationsState::has_keys(&query) {
+            state.activations = WorkedLesson::new(ActivationsState::from_query(&query));
+        }
+        if route == Route::Losses && LossesState::has_keys(&query) {
+            state.losses = WorkedLesson::new(LossesState::from_query(&query));
+        }
+        if route == Route::Cnn && link::has_keys(&query) {
+            let (settings, errors) = link::from_query(&query);
+            state.cnn = CnnState::new(&settings, errors);
+            state.cnn.reduce(CnnAction::Open);
+        }
         state
     }
 
     pub fn lang(&self) -> Lang {
-        self.settings.lang
+        self.lang
+    }
+
+    /// The number of the worker that is ready for lesson commands, if one is.
+    pub fn ready_worker(&self) -> Option<u64> {
+        self.backend.as_ref().map(|_| self.workers_ready)
+    }
+
+    fn open(&mut self, route: Route) {
+        self.route = route;
+        if route == Route::Cnn {
+            self.cnn.reduce(CnnAction::Open);
+        }
+    }
+
+    /// The worker stopped: every lesson hears it.
+    fn worker_lost(&mut self) {
+        self.backend = None;
+        self.playground.reduce(PlaygroundAction::WorkerLost);
+        self.cnn.reduce(CnnAction::WorkerCrashed);
     }
 
     fn on_message(&mut self, message: FromWorker) {
         match message {
             FromWorker::Started => {}
-            FromWorker::Ready { backend } => self.backend = Some(backend),
-            FromWorker::Loaded { config: _, split } => {
-                // A new run. Its first report may already be here (step 0): keep that one.
-                self.running = false;
-                if self.progress.as_ref().is_some_and(|p| p.step != 0) {
-                    self.progress = None;
-                }
-                self.history = Rc::new(History::default());
-                self.rejected.clear();
-                self.split = Some(Rc::new(split));
+            FromWorker::Ready { backend } => {
+                self.backend = Some(backend);
+                self.workers_ready += 1;
             }
-            FromWorker::Rejected { errors } => self.rejected = errors,
-            FromWorker::Progress { progress } => {
-                let mut history = if progress.step == 0 {
-                    History::default()
-                } else {
-                    (*self.history).clone()
-                };
-                history.push(
-                    progress.step,
-                    TrainTest {
-                        train: progress.evaluation.train_loss,
-                        test: progress.evaluation.test_loss,
-                    },
-                );
-                self.history = Rc::new(history);
-                self.progress = Some(progress);
+            FromWorker::Playground(event) => self.playground.reduce(PlaygroundAction::Event(event)),
+            FromWorker::Activations(ActivationsEvent::Computed { id, result }) => {
+                self.activations.reduce(WorkedAction::Computed { id, result })
             }
-            FromWorker::Boundary {
-                resolution,
-                probabilities,
-            } => {
-                self.boundary = Some(Rc::new(Boundary {
-                    resolution,
-                    probabilities,
-                }));
+            FromWorker::Losses(LossesEvent::Computed { id, result }) => {
+                self.losses.reduce(WorkedAction::Computed { id, result })
             }
-            FromWorker::Running { running } => self.running = running,
-            FromWorker::Computed { id, result } => self.on_computed(id, result),
+            FromWorker::Cnn(event) => self.cnn.reduce(CnnAction::Event(event)),
             FromWorker::Panicked { message } => {
-                self.running = false;
+                self.worker_lost();
                 self.banner = Some(Banner::Crashed {
                     message,
                     restarted: false,
                 });
             }
             FromWorker::Failed { message } => {
-                self.running = false;
-                self.cnn.running = false;
+                self.playground.reduce(PlaygroundAction::WorkerLost);
+                self.cnn.reduce(CnnAction::WorkerCrashed);
                 self.banner = Some(Banner::Failed { message });
             }
-            FromWorker::Cnn { event } => self.cnn.on_event(&mut self.settings.cnn, event),
-        }
-    }
-}
-
-impl AppState {
-    /// Keeps the answer to the latest request; answers to older ones are dropped.
-    fn on_computed(
-        &mut self,
-        id: u64,
-        result: Result<
-            kindling_engine::protocol::LessonResult,
-            kindling_engine::common::input::InputError,
-        >,
-    ) {
-        let Some((pending, request)) = self.lesson_pending.take() else {
-            return;
-        };
-        if pending != id {
-            self.lesson_pending = Some((pending, request));
-            return;
-        }
-        let answer = Some(Rc::new(LessonAnswer {
-            id,
-            request: (*request).clone(),
-            result,
-        }));
-        match *request {
-            LessonRequest::Activation(_) => self.activation_answer = answer,
-            LessonRequest::Loss(_) => self.loss_answer = answer,
         }
     }
 }
@@ -282,44 +180,22 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            Action::Navigate(route) => {
-                next.route = route;
-                if route == Route::Cnn {
-                    next.cnn.reduce(&mut next.settings.cnn, CnnAction::Open);
-                }
-            }
-            Action::SetLang(lang) => next.settings.lang = lang,
+            Action::Navigate(route) => next.open(route),
+            Action::SetLang(lang) => next.lang = lang,
             Action::SetBackendPreference(preference) => {
-                next.settings.backend = preference;
-                next.backend = None;
-                next.running = false;
-                next.cnn.running = false;
-            }
-            Action::SetConfig(config) => {
-                next.settings.config = config;
-                next.url_errors.clear();
-                next.rejected.clear();
-            }
-            Action::LoadFromUrl { config, errors } => {
-                next.settings.config = config;
-                next.url_errors = errors;
-                next.rejected.clear();
+                next.preference = preference;
+                next.worker_lost();
             }
             Action::Worker(WorkerEvent::Message(message)) => next.on_message(message),
             Action::Worker(WorkerEvent::Crashed { message, restarted }) => {
-                next.running = false;
-                next.cnn
-                    .reduce(&mut next.settings.cnn, CnnAction::WorkerCrashed);
-                next.backend = None;
+                next.worker_lost();
                 next.banner = Some(Banner::Crashed { message, restarted });
             }
             Action::DismissBanner => next.banner = None,
-            Action::SetActivations(page) => next.settings.activations = page,
-            Action::SetLosses(page) => next.settings.losses = page,
-            Action::LessonRequested { id, request } => {
-                next.lesson_pending = Some((id, Rc::new(request)));
-            }
-            Action::Cnn(action) => next.cnn.reduce(&mut next.settings.cnn, action),
+            Action::Playground(action) => next.playground.reduce(action),
+            Action::Activations(action) => next.activations.reduce(action),
+            Action::Losses(action) => next.losses.reduce(action),
+            Action::Cnn(action) => next.cnn.reduce(action),
             Action::Mnist(result) => next.mnist = Some(result.map(Rc::new)),
         }
         Rc::new(next)
@@ -329,45 +205,51 @@ impl Reducible for AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kindling_engine::common::input::InputError;
+    use kindling_engine::lessons::playground::messages::PlaygroundEvent;
+
+    fn message(message: FromWorker) -> Action {
+        Action::Worker(WorkerEvent::Message(message))
+    }
 
     #[test]
-    fn only_the_latest_lesson_answer_is_kept() {
-        use kindling_engine::common::input::InputError;
-        let state = Rc::new(AppState::new(
-            Settings::default(),
-            Route::Losses,
-            Vec::new(),
-        ));
+    fn worker_events_reach_their_lesson() {
+        let state = Rc::new(AppState::new(Lang::En, BackendPreference::Auto, Route::Losses));
         let request = |pred: &str| {
-            LessonRequest::Loss(
-                LossesState::from_query(&format!("loss=mse&pred={pred}&target=1"))
-                    .request()
-                    .unwrap(),
-            )
+            LossesState::from_query(&format!("loss=mse&pred={pred}&target=1"))
+                .request()
+                .unwrap()
         };
-        let state = state.reduce(Action::LessonRequested {
+        let state = state.reduce(Action::Losses(WorkedAction::Requested { id: 1, request: request("1") }));
+        let state = state.reduce(Action::Activations(WorkedAction::Requested {
             id: 1,
-            request: request("1"),
-        });
-        let state = state.reduce(Action::LessonRequested {
-            id: 2,
-            request: request("2"),
-        });
-        let answer = |id| {
-            Action::Worker(WorkerEvent::Message(FromWorker::Computed {
-                id,
-                result: Err(InputError::Empty),
-            }))
-        };
-        let state = state.reduce(answer(1));
-        assert!(state.loss_answer.is_none());
-        let state = state.reduce(answer(2));
-        let kept = state.loss_answer.clone().unwrap();
-        assert_eq!((kept.id, &kept.request), (2, &request("2")));
-        assert!(state.lesson_pending.is_none());
-        assert!(state.activation_answer.is_none());
-        let settings = serde_json::to_string(&state.settings).unwrap();
-        let back: Settings = serde_json::from_str(&settings).unwrap();
-        assert_eq!(back, state.settings);
+            request: ActivationsState::default().request().unwrap(),
+        }));
+        let state = state.reduce(message(FromWorker::Losses(LossesEvent::Computed {
+            id: 1,
+            result: Err(InputError::Empty),
+        })));
+        assert_eq!(state.losses.answer.as_ref().map(|a| (a.id, &a.request)), Some((1, &request("1"))));
+        assert!(state.activations.answer.is_none());
+        let state = state.reduce(message(FromWorker::Playground(PlaygroundEvent::Running { running: true })));
+        assert!(state.playground.running);
+    }
+
+    #[test]
+    fn each_ready_worker_has_a_new_number() {
+        let state = Rc::new(AppState::new(Lang::En, BackendPreference::Auto, Route::Home));
+        assert_eq!(state.ready_worker(), None);
+        let backend = ActiveBackend::WebGpu { adapter: "x".into() };
+        let state = state.reduce(message(FromWorker::Ready { backend: backend.clone() }));
+        assert_eq!(state.ready_worker(), Some(1));
+        let state = state.reduce(message(FromWorker::Playground(PlaygroundEvent::Running { running: true })));
+        let state = state.reduce(Action::Worker(WorkerEvent::Crashed {
+            message: "boom".into(),
+            restarted: true,
+        }));
+        assert_eq!(state.ready_worker(), None);
+        assert!(!state.playground.running);
+        let state = state.reduce(message(FromWorker::Ready { backend }));
+        assert_eq!(state.ready_worker(), Some(2));
     }
 }

@@ -2,14 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::lessons::activations::messages::{ActivationsCommand, ActivationsEvent};
 use crate::lessons::cnn::messages::{CnnCommand, CnnEvent};
-use crate::common::input::InputError;
-use crate::lessons::activations::{ActivationRequest, ActivationResult};
-use crate::lessons::losses::{LossRequest, LossResult};
-use crate::lessons::playground::PlaygroundConfig;
-use crate::lessons::playground::config::ConfigError;
-use crate::datasets::toy2d::Split;
-use crate::lessons::playground::report::Progress;
+use crate::lessons::losses::messages::{LossesCommand, LossesEvent};
+use crate::lessons::playground::messages::{PlaygroundCommand, PlaygroundEvent};
 
 /// What the learner (or the URL) asked for.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -58,57 +54,32 @@ pub enum ActiveBackend {
     Cpu { reason: CpuReason },
 }
 
+/// One variant a lesson, holding that lesson's own commands; the others are the worker's.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToWorker {
     /// Choose a backend. Sent once when the worker starts.
     Init { preference: BackendPreference },
-    /// Build data and a fresh model from these settings; stays paused.
-    Load { config: PlaygroundConfig },
-    Play,
-    Pause,
-    /// One step, then paused.
-    Step,
-    /// Compute a lesson's worked example; answered by `Computed` with the same `id`.
-    Compute { id: u64, request: LessonRequest },
-    /// The CNN lesson.
-    Cnn { command: CnnCommand },
+    Playground(PlaygroundCommand),
+    Activations(ActivationsCommand),
+    Losses(LossesCommand),
+    Cnn(CnnCommand),
     /// Deliberately panic, to exercise recovery from a crash.
     Crash,
 }
 
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "lesson", rename_all = "snake_case")]
-pub enum LessonRequest {
-    Activation(ActivationRequest),
-    Loss(LossRequest),
-}
-
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "lesson", rename_all = "snake_case")]
-pub enum LessonResult {
-    Activation(ActivationResult),
-    Loss(LossResult),
-}
-
+/// One variant a lesson, holding that lesson's own events; the others are the worker's.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FromWorker {
     /// The worker's code is running and listening; messages sent before this are lost.
     Started,
+    /// The backend is chosen: the worker takes lesson commands from now on.
     Ready { backend: ActiveBackend },
-    /// The data set of the loaded configuration.
-    Loaded { config: PlaygroundConfig, split: Split },
-    /// The configuration could not be loaded; the previous run (if any) continues unchanged.
-    Rejected { errors: Vec<ConfigError> },
-    Progress { progress: Progress },
-    /// Probability of class 1 on the boundary grid, row-major from the top.
-    Boundary { resolution: u32, probabilities: Vec<f32> },
-    Running { running: bool },
-    /// The answer to `Compute { id, .. }`.
-    Computed { id: u64, result: Result<LessonResult, InputError> },
-    /// The CNN lesson.
-    Cnn { event: CnnEvent },
+    Playground(PlaygroundEvent),
+    Activations(ActivationsEvent),
+    Losses(LossesEvent),
+    Cnn(CnnEvent),
     /// The worker hit a Rust panic and is about to stop.
     Panicked { message: String },
     Failed { message: String },
@@ -117,10 +88,16 @@ pub enum FromWorker {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::common::input::InputError;
     use crate::common::parse::Problem;
-    use crate::lessons::playground::config::Field;
-    use crate::datasets::toy2d::Point;
-    use crate::lessons::playground::report::Evaluation;
+    use crate::common::worked::{Plot, PlotRange, Step};
+    use crate::datasets::toy2d::{Point, Split};
+    use crate::lessons::activations::{ActivationFn, ActivationRequest, ActivationResult};
+    use crate::lessons::cnn::CnnSettings;
+    use crate::lessons::losses::{LossKind, LossRequest};
+    use crate::lessons::playground::PlaygroundConfig;
+    use crate::lessons::playground::config::{ConfigError, Field};
+    use crate::lessons::playground::report::{Evaluation, Progress};
 
     fn round_trip<T: Serialize + for<'de> Deserialize<'de> + PartialEq + std::fmt::Debug>(value: T) {
         let json = serde_json::to_string(&value).unwrap();
@@ -130,31 +107,57 @@ mod tests {
 
     #[test]
     fn every_message_round_trips() {
+        let range = PlotRange { min: -1.0, max: 1.0, samples: 3 };
         for msg in [
             ToWorker::Init { preference: BackendPreference::WebGpu },
-            ToWorker::Load { config: PlaygroundConfig::default() },
-            ToWorker::Play,
-            ToWorker::Pause,
-            ToWorker::Step,
+            ToWorker::Playground(PlaygroundCommand::Load { config: PlaygroundConfig::default() }),
+            ToWorker::Playground(PlaygroundCommand::Play),
+            ToWorker::Playground(PlaygroundCommand::Pause),
+            ToWorker::Playground(PlaygroundCommand::Step),
+            ToWorker::Activations(ActivationsCommand::Compute {
+                id: 7,
+                request: ActivationRequest { function: ActivationFn::Relu, inputs: vec![-1.0, 2.0], slope: 0.01, plot: range },
+            }),
+            ToWorker::Losses(LossesCommand::Compute {
+                id: 8,
+                request: LossRequest { loss: LossKind::Mse, predictions: vec![0.5], targets: vec![1.0], sweep: range },
+            }),
+            ToWorker::Cnn(CnnCommand::LoadData),
+            ToWorker::Cnn(CnnCommand::Load { settings: CnnSettings::default() }),
+            ToWorker::Cnn(CnnCommand::Play),
+            ToWorker::Cnn(CnnCommand::Pause),
+            ToWorker::Cnn(CnnCommand::Step),
+            ToWorker::Cnn(CnnCommand::Evaluate),
+            ToWorker::Cnn(CnnCommand::Inspect { test_index: 3 }),
+            ToWorker::Cnn(CnnCommand::Predict { id: 2, pixels: vec![0.0, 0.5, 1.0] }),
+            ToWorker::Cnn(CnnCommand::Export),
+            ToWorker::Cnn(CnnCommand::Import { bytes: vec![0, 1, 255] }),
             ToWorker::Crash,
         ] {
             round_trip(msg);
         }
         let point = Point { x: 0.5, y: -0.25, label: 1 };
+        let activation = ActivationResult {
+            outputs: vec![0.0, 2.0],
+            autodiff: vec![0.0, 1.0],
+            analytic: vec![0.0, 1.0],
+            steps: vec![Step::new("max", vec![0.0, 2.0])],
+            plot: Plot { xs: vec![-1.0, 1.0], ys: vec![vec![0.0, 1.0]] },
+        };
         for msg in [
             FromWorker::Started,
             FromWorker::Ready { backend: ActiveBackend::WebGpu { adapter: "x".into() } },
             FromWorker::Ready {
                 backend: ActiveBackend::Cpu { reason: CpuReason::SoftwareAdapter { adapter: "SwiftShader".into() } },
             },
-            FromWorker::Loaded {
+            FromWorker::Playground(PlaygroundEvent::Loaded {
                 config: PlaygroundConfig::default(),
                 split: Split { train: vec![point], test: vec![point] },
-            },
-            FromWorker::Rejected {
+            }),
+            FromWorker::Playground(PlaygroundEvent::Rejected {
                 errors: vec![ConfigError { field: Field::Noise, problem: Problem::OutOfRange { min: 0.0, max: 0.5 } }],
-            },
-            FromWorker::Progress {
+            }),
+            FromWorker::Playground(PlaygroundEvent::Progress {
                 progress: Progress {
                     step: 3,
                     batch_loss: 0.5,
@@ -162,9 +165,16 @@ mod tests {
                     elapsed_ms: 12.5,
                     steps_per_second: 240.0,
                 },
-            },
-            FromWorker::Boundary { resolution: 2, probabilities: vec![0.0, 0.25, 0.5, 1.0] },
-            FromWorker::Running { running: true },
+            }),
+            FromWorker::Playground(PlaygroundEvent::Boundary { resolution: 2, probabilities: vec![0.0, 0.25, 0.5, 1.0] }),
+            FromWorker::Playground(PlaygroundEvent::Running { running: true }),
+            FromWorker::Activations(ActivationsEvent::Computed { id: 7, result: Ok(activation) }),
+            FromWorker::Activations(ActivationsEvent::Computed { id: 9, result: Err(InputError::BadSlope) }),
+            FromWorker::Losses(LossesEvent::Computed { id: 8, result: Err(InputError::NeedAtLeast { min: 2 }) }),
+            FromWorker::Cnn(CnnEvent::DataProgress { loaded: 5, total: 10 }),
+            FromWorker::Cnn(CnnEvent::DataReady { train: 60_000, test: 10_000 }),
+            FromWorker::Cnn(CnnEvent::Running { running: false }),
+            FromWorker::Cnn(CnnEvent::Predicted { id: 2, probabilities: vec![0.25; 4] }),
             FromWorker::Panicked { message: "boom".into() },
             FromWorker::Failed { message: "no".into() },
         ] {

@@ -6,3 +6,4 @@ pub mod cnn;
 pub mod losses;
 pub mod playground;
 pub mod worked;
+pub mod worked_answer;

@@ -1,12 +1,11 @@
 //! What the worked-example lessons (activations, losses) share: the examples file, the link's
-//! value escaping, which input a problem is in, the worker's answer, and input errors in words.
+//! value escaping, which input a problem is in, and input errors in words.
 
 use std::sync::OnceLock;
 
 use kindling_engine::lessons::article::Examples;
 use kindling_engine::common::input::{InputError, check_value};
 use kindling_engine::lessons::activations::MAX_SLOPE;
-use kindling_engine::protocol::{LessonRequest, LessonResult};
 
 use crate::format::fmt3;
 use crate::i18n::{Lang, t, tf};
@@ -85,14 +84,6 @@ pub fn parse_number(field: InputField, text: &str) -> Result<f64, BadInput> {
         )
     })?;
     check_value(0, value).map_err(|e| BadInput::new(field, e))
-}
-
-/// A worker's answer, with the request it answers.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LessonAnswer {
-    pub id: u64,
-    pub request: LessonRequest,
-    pub result: Result<LessonResult, InputError>,
 }
 
 /// Why the numbers were refused, in words.

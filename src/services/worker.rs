@@ -1,19 +1,13 @@
 //! The training worker: spawn it, talk to it, and bring it back after a crash.
 //!
-//! The service remembers the backend preference, the last playground configuration and what the
-//! CNN lesson asked for (`LoadData`, and the settings of its last `Load`), so that a fresh worker
-//! (after a panic, an `error` event or a change of backend) gets `Init`, the same `Load` and the
-//! same CNN `LoadData` and `Load` again. A CNN trained or imported before the crash is lost: the
-//! fresh worker starts an untrained one with the last settings sent. Nothing is posted before
-//! the worker says `Started` (earlier messages would be lost): until then these are remembered
-//! and other messages wait in a queue.
+//! The service knows no lesson: it remembers only the backend preference, holds messages until
+//! the worker says `Started` (earlier ones would be lost), and counts crashes. A fresh worker
+//! (after a panic, an `error` event or a change of backend) gets `Init`; each lesson then sends
+//! its own state again when the worker says `Ready` (see the lessons' `effects.rs`).
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use kindling_engine::lessons::cnn::CnnSettings;
-use kindling_engine::lessons::cnn::messages::CnnCommand;
-use kindling_engine::lessons::playground::PlaygroundConfig;
 use kindling_engine::protocol::{BackendPreference, FromWorker, ToWorker};
 use serde::Serialize;
 use wasm_bindgen::JsCast;
@@ -47,14 +41,9 @@ struct Inner {
     /// Incremented for every worker; events of older workers are ignored.
     generation: u64,
     preference: BackendPreference,
-    config: Option<PlaygroundConfig>,
-    /// Whether the CNN lesson asked for MNIST.
-    cnn_data: bool,
-    /// The settings of the CNN lesson's last `Load`.
-    cnn_settings: Option<CnnSettings>,
     /// Whether the current worker has said `Started`.
     started: bool,
-    /// Messages waiting for `Started`, other than the remembered ones.
+    /// Messages waiting for `Started`.
     queue: Vec<ToWorker>,
     crashes: Vec<f64>,
     on_event: Callback<WorkerEvent>,
@@ -97,20 +86,13 @@ fn post(worker: &Worker, message: &ToWorker) {
 }
 
 impl WorkerService {
-    /// Starts a worker and sends it `Init` (and `Load` when `config` is given).
-    pub fn start(
-        preference: BackendPreference,
-        config: Option<PlaygroundConfig>,
-        on_event: Callback<WorkerEvent>,
-    ) -> Self {
+    /// Starts a worker and sends it `Init`.
+    pub fn start(preference: BackendPreference, on_event: Callback<WorkerEvent>) -> Self {
         let inner = Rc::new(RefCell::new(Inner {
             worker: None,
             closures: None,
             generation: 0,
             preference,
-            config,
-            cnn_data: false,
-            cnn_settings: None,
             started: false,
             queue: Vec::new(),
             crashes: Vec::new(),
@@ -127,42 +109,15 @@ impl WorkerService {
         service
     }
 
-    /// Sends a message to the running worker, remembering `Load` configurations, `Init`
-    /// preferences and the CNN's `LoadData` and `Load` for restarts.
+    /// Sends a message to the running worker, or keeps it until the worker listens.
     pub fn send(&self, message: ToWorker) {
         let mut inner = self.inner.borrow_mut();
-        let remembered = match &message {
-            ToWorker::Load { config } => {
-                inner.config = Some(config.clone());
-                // A new run makes earlier waiting commands moot.
-                inner.queue.clear();
-                true
-            }
-            ToWorker::Init { preference } => {
-                inner.preference = *preference;
-                true
-            }
-            ToWorker::Cnn {
-                command: CnnCommand::LoadData,
-            } => {
-                inner.cnn_data = true;
-                true
-            }
-            ToWorker::Cnn {
-                command: CnnCommand::Load { settings },
-            } => {
-                inner.cnn_settings = Some(settings.clone());
-                inner
-                    .queue
-                    .retain(|waiting| !matches!(waiting, ToWorker::Cnn { .. }));
-                true
-            }
-            _ => false,
-        };
+        if let ToWorker::Init { preference } = message {
+            inner.preference = preference;
+            return;
+        }
         if !inner.started {
-            if !remembered {
-                inner.queue.push(message);
-            }
+            inner.queue.push(message);
             return;
         }
         if let Some(worker) = &inner.worker {
@@ -170,8 +125,7 @@ impl WorkerService {
         }
     }
 
-    /// Replaces the worker by a fresh one with this preference; it gets `Init`, the last `Load`
-    /// and the CNN's `LoadData` and last `Load` again.
+    /// Replaces the worker by a fresh one with this preference.
     pub fn restart(&self, preference: BackendPreference) {
         {
             let mut inner = self.inner.borrow_mut();
@@ -272,7 +226,7 @@ fn received(weak: &Weak<RefCell<Inner>>, generation: u64, data: JsValue) {
     }
 }
 
-/// The worker listens now: send it `Init`, the current `Load`, the CNN's and whatever waited.
+/// The worker listens now: send it `Init` and whatever waited.
 fn started(this: &Rc<RefCell<Inner>>) {
     let mut inner = this.borrow_mut();
     inner.started = true;
@@ -286,17 +240,6 @@ fn started(this: &Rc<RefCell<Inner>>) {
             preference: inner.preference,
         },
     );
-    if let Some(config) = inner.config.clone() {
-        post(&worker, &ToWorker::Load { config });
-    }
-    if inner.cnn_data {
-        let command = CnnCommand::LoadData;
-        post(&worker, &ToWorker::Cnn { command });
-    }
-    if let Some(settings) = inner.cnn_settings.clone() {
-        let command = CnnCommand::Load { settings };
-        post(&worker, &ToWorker::Cnn { command });
-    }
     for message in queue {
         post(&worker, &message);
     }
@@ -325,4 +268,39 @@ fn crashed(weak: &Weak<RefCell<Inner>>, generation: u64, message: String) {
     };
     let on_event = this.borrow().on_event.clone();
     on_event.emit(WorkerEvent::Crashed { message, restarted });
+}
+
+/// The page's handle on the worker service, shared by the lessons' effects.
+#[derive(Clone, Default)]
+pub struct WorkerLink(Rc<RefCell<Option<WorkerService>>>);
+
+impl PartialEq for WorkerLink {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl WorkerLink {
+    pub fn send(&self, message: ToWorker) {
+        if let Some(service) = self.0.borrow().as_ref() {
+            service.send(message);
+        }
+    }
+
+    pub fn connect(&self, service: WorkerService) {
+        *self.0.borrow_mut() = Some(service);
+    }
+
+    pub fn restart(&self, preference: BackendPreference) {
+        if let Some(service) = self.0.borrow().as_ref() {
+            service.restart(preference);
+        }
+    }
+
+    pub fn shutdown(&self) {
+        let stopped = self.0.borrow_mut().take();
+        if let Some(stopped) = stopped {
+            stopped.shutdown();
+        }
+    }
 }

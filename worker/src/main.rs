@@ -1,30 +1,22 @@
-//! The training worker: owns the burn device and the model, and talks to the page only through
-//! `ToWorker` / `FromWorker` messages.
+//! The training worker: chooses the backend, then hands each `ToWorker` message to its lesson
+//! (`lessons/`) and lets the scheduler train one lesson at a time. It talks to the page only
+//! through `ToWorker` / `FromWorker` messages.
 
 use futures::StreamExt;
 use futures::channel::mpsc::{UnboundedReceiver, unbounded};
 use js_sys::{Promise, Reflect};
 use kindling_engine::backend;
 use kindling_engine::burn::tensor::Device;
-use kindling_engine::lessons::cnn::messages::CnnCommand;
-use kindling_engine::lessons::playground::training::{BOUNDARY_RESOLUTION, Trainer};
-use kindling_engine::lessons::{activations, losses};
-use kindling_engine::protocol::{ActiveBackend, BackendPreference, CpuReason, FromWorker, LessonRequest, LessonResult, ToWorker};
+use kindling_engine::protocol::{ActiveBackend, BackendPreference, CpuReason, FromWorker, ToWorker};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 mod lessons;
 mod mnist;
+mod scheduler;
 
-use lessons::cnn;
-
-/// Steps run between two looks at the message queue, at most.
-const CHUNK_STEPS: u64 = 50;
-/// Milliseconds of training between two looks at the message queue.
-const CHUNK_MS: f64 = 40.0;
-/// Milliseconds between two progress reports (with the decision boundary) while running.
-const REPORT_MS: f64 = 150.0;
+use scheduler::Scheduler;
 
 pub(crate) fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
@@ -109,75 +101,12 @@ async fn choose_backend(preference: BackendPreference) -> (Device, ActiveBackend
     }
 }
 
-struct Worker {
-    device: Device,
-    trainer: Option<Trainer>,
-    running: bool,
-    cnn: cnn::CnnLesson,
-}
-
-impl Worker {
-    async fn report(&self) {
-        if let Some(trainer) = &self.trainer {
-            post(&FromWorker::Progress { progress: trainer.progress().await });
-            post(&FromWorker::Boundary {
-                resolution: BOUNDARY_RESOLUTION as u32,
-                probabilities: trainer.boundary().await,
-            });
-        }
-    }
-
-    fn set_running(&mut self, running: bool) {
-        let running = running && self.trainer.is_some();
-        if running != self.running {
-            self.running = running;
-            post(&FromWorker::Running { running });
-        }
-    }
-
-    async fn handle(&mut self, message: ToWorker) {
-        match message {
-            // The backend is chosen once per worker; the page restarts the worker to change it.
-            ToWorker::Init { .. } => {}
-            ToWorker::Load { config } => match Trainer::new(config.clone(), self.device.clone()) {
-                Ok(trainer) => {
-                    post(&FromWorker::Loaded { config, split: trainer.split().clone() });
-                    self.trainer = Some(trainer);
-                    self.set_running(false);
-                    self.report().await;
-                }
-                Err(errors) => post(&FromWorker::Rejected { errors }),
-            },
-            ToWorker::Play => {
-                self.cnn.set_running(false);
-                self.set_running(true);
-            }
-            ToWorker::Pause => self.set_running(false),
-            ToWorker::Step => {
-                self.set_running(false);
-                if let Some(trainer) = &mut self.trainer {
-                    trainer.train_chunk(1, f64::INFINITY).await;
-                }
-                self.report().await;
-            }
-            ToWorker::Compute { id, request } => {
-                let result = match request {
-                    LessonRequest::Activation(r) => {
-                        activations::compute(&r, &self.device).await.map(LessonResult::Activation)
-                    }
-                    LessonRequest::Loss(r) => losses::compute(&r, &self.device).await.map(LessonResult::Loss),
-                };
-                post(&FromWorker::Computed { id, result });
-            }
-            ToWorker::Cnn { command } => {
-                // One lesson trains at a time.
-                if matches!(command, CnnCommand::Play) {
-                    self.set_running(false);
-                }
-                self.cnn.handle(command, &self.device).await;
-            }
-            ToWorker::Crash => panic!("crash requested by the page"),
-        }
+async fn dispatch(scheduler: &mut Scheduler, message: ToWorker) {
+    match message {
+        // The backend is chosen once per worker; the page restarts the worker to change it.
+        ToWorker::Init { .. } => {}
+        ToWorker::Crash => panic!("crash requested by the page"),
+        message => scheduler.handle(message).await,
     }
 }
 
@@ -192,32 +121,19 @@ async fn serve(mut inbox: UnboundedReceiver<ToWorker>) {
     };
     let (device, active) = choose_backend(preference).await;
     post(&FromWorker::Ready { backend: active });
-    let mut worker = Worker { device, trainer: None, running: false, cnn: cnn::CnnLesson::new() };
-    let mut since_report = 0.0;
+    let mut scheduler = Scheduler::new(lessons::all(&device));
     loop {
-        if !worker.running && !worker.cnn.running() {
+        if !scheduler.running() {
             match inbox.next().await {
-                Some(message) => worker.handle(message).await,
+                Some(message) => dispatch(&mut scheduler, message).await,
                 None => return,
             }
             continue;
         }
         while let Ok(message) = inbox.try_recv() {
-            worker.handle(message).await;
+            dispatch(&mut scheduler, message).await;
         }
-        if worker.cnn.running() {
-            worker.cnn.tick().await;
-        } else if worker.running {
-            let started = web_time::Instant::now();
-            if let Some(trainer) = &mut worker.trainer {
-                trainer.train_chunk(CHUNK_STEPS, CHUNK_MS).await;
-            }
-            since_report += started.elapsed().as_secs_f64() * 1000.0;
-            if since_report >= REPORT_MS {
-                since_report = 0.0;
-                worker.report().await;
-            }
-        }
+        scheduler.tick().await;
         yield_now().await;
     }
 }

@@ -5,7 +5,6 @@
 use std::rc::Rc;
 
 use kindling_engine::lessons::activations::{ActivationFn, ActivationRequest, ActivationResult};
-use kindling_engine::protocol::{LessonRequest, LessonResult};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -13,7 +12,8 @@ use crate::i18n::{Lang, t, tf};
 use crate::format::{fmt_digits, fmt3};
 use crate::lessons::activations::state::ActivationsState;
 use crate::lessons::activations::formula::formula;
-use crate::lessons::worked::{InputField, LessonAnswer, bad_input_text, examples, input_error_text};
+use crate::lessons::worked_answer::LessonAnswer;
+use crate::lessons::worked::{InputField, bad_input_text, examples, input_error_text};
 use crate::widgets::plot::FunctionPlot;
 use crate::widgets::synced_select::use_synced_select;
 
@@ -24,19 +24,13 @@ pub const SATURATION: f64 = 0.01;
 pub struct Props {
     pub lang: Lang,
     pub page: ActivationsState,
-    pub answer: Option<Rc<LessonAnswer>>,
+    pub answer: Option<Rc<LessonAnswer<ActivationRequest, ActivationResult>>>,
     pub on_change: Callback<ActivationsState>,
 }
 
 
-fn computed(answer: &Option<Rc<LessonAnswer>>) -> Option<(&ActivationRequest, &ActivationResult)> {
-    let answer = answer.as_ref()?;
-    match (&answer.request, &answer.result) {
-        (LessonRequest::Activation(request), Ok(LessonResult::Activation(result))) => {
-            Some((request, result))
-        }
-        _ => None,
-    }
+fn computed(answer: &Option<Rc<LessonAnswer<ActivationRequest, ActivationResult>>>) -> Option<(&ActivationRequest, &ActivationResult)> {
+    answer.as_deref()?.computed()
 }
 
 #[component]
@@ -89,7 +83,7 @@ pub fn ActivationsPage(props: &Props) -> Html {
             .answer
             .as_ref()
             .and_then(|a| match (&a.request, &a.result) {
-                (LessonRequest::Activation(r), Err(e)) if r == request => {
+                (r, Err(e)) if r == request => {
                     Some(input_error_text(lang, e))
                 }
                 _ => None,

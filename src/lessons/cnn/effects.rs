@@ -1,70 +1,85 @@
-//! The CNN lesson's messages to the worker, sent when the reducer's request counters move, and
-//! the MNIST manifest for the About page.
+//! The CNN lesson's only route to the worker: one message each time a request counter in its
+//! state moves, with its content read from the state; a worker that says `Ready` gets the data
+//! and the model the lesson asked for again.
 
 use kindling_engine::lessons::cnn::messages::CnnCommand;
 use kindling_engine::protocol::ToWorker;
 use yew::prelude::*;
 
-use crate::app::{SharedService, send};
-use crate::route::Route;
-use crate::services::manifest;
-use crate::state::{Action, AppState};
+use crate::lessons::cnn::state::CnnState;
+use crate::services::worker::WorkerLink;
 
-fn cnn(service: &SharedService, command: CnnCommand) {
-    send(service, ToWorker::Cnn { command });
-}
-
+/// `ready`: the number of the worker that said `Ready`, `None` while there is none (commands
+/// then are dropped: the next worker gets the state).
 #[hook]
-pub fn use_cnn_requests(state: &UseReducerHandle<AppState>, service: &SharedService) {
-    let requests = state.cnn.requests;
+pub fn use_cnn_worker(state: &CnnState, worker: &WorkerLink, ready: Option<u64>) {
+    let send = {
+        let worker = worker.clone();
+        move |command: CnnCommand| {
+            if ready.is_some() {
+                worker.send(ToWorker::Cnn(command));
+            }
+        }
+    };
+    let requests = state.requests;
     {
-        let service = service.clone();
-        use_effect_with(requests.data, move |&count| {
+        let send = send.clone();
+        use_effect_with((ready, requests.data), move |&(_, count)| {
             if count > 0 {
-                cnn(&service, CnnCommand::LoadData);
+                send(CnnCommand::LoadData);
             }
         });
     }
     {
-        let service = service.clone();
-        let settings = state.settings.cnn.clone();
-        use_effect_with(requests.load, move |&count| {
+        let send = send.clone();
+        let settings = state.applied.clone();
+        use_effect_with((ready, requests.load), move |&(_, count)| {
             if count > 0 {
-                cnn(&service, CnnCommand::Load { settings });
+                send(CnnCommand::Load { settings });
             }
         });
     }
     {
-        let service = service.clone();
-        let test_index = state.cnn.inspect_index;
+        let send = send.clone();
+        let test_index = state.inspect_index;
         use_effect_with(requests.inspect, move |&count| {
             if count > 0 {
-                cnn(&service, CnnCommand::Inspect { test_index });
+                send(CnnCommand::Inspect { test_index });
             }
         });
     }
     {
-        let service = service.clone();
-        let drawing = state.cnn.drawing.clone();
+        let send = send.clone();
+        let drawing = state.drawing.clone();
         use_effect_with(requests.predict, move |&id| {
             if let (true, Some(drawing)) = (id > 0, drawing) {
                 let pixels = drawing.image.clone();
-                cnn(&service, CnnCommand::Predict { id, pixels });
+                send(CnnCommand::Predict { id, pixels });
             }
         });
     }
+    {
+        let send = send.clone();
+        let bytes = state.import.clone();
+        use_effect_with(requests.import, move |&count| {
+            if let (true, Some(bytes)) = (count > 0, bytes) {
+                send(CnnCommand::Import { bytes: (*bytes).clone() });
+            }
+        });
+    }
+    use_command(requests.play, CnnCommand::Play, send.clone());
+    use_command(requests.pause, CnnCommand::Pause, send.clone());
+    use_command(requests.step, CnnCommand::Step, send.clone());
+    use_command(requests.evaluate, CnnCommand::Evaluate, send.clone());
+    use_command(requests.export, CnnCommand::Export, send);
 }
 
-/// Fetches the MNIST manifest the first time the About page opens.
+/// Sends `command` each time `count` moves.
 #[hook]
-pub fn use_mnist_manifest(state: &UseReducerHandle<AppState>) {
-    let dispatcher = state.dispatcher();
-    let wanted = state.route == Route::About && state.mnist.is_none();
-    use_effect_with(wanted, move |&wanted| {
-        if wanted {
-            wasm_bindgen_futures::spawn_local(async move {
-                dispatcher.dispatch(Action::Mnist(manifest::fetch().await));
-            });
+fn use_command(count: u64, command: CnnCommand, send: impl Fn(CnnCommand) + 'static) {
+    use_effect_with(count, move |&count| {
+        if count > 0 {
+            send(command);
         }
     });
 }

@@ -2,7 +2,6 @@
 
 use kindling_engine::lessons::cnn::CnnSettings;
 use kindling_engine::lessons::cnn::preprocess::Preprocessed;
-use kindling_engine::protocol::ToWorker;
 use yew::prelude::*;
 
 use crate::lessons::cnn::state::{CnnAction, ModelMessage};
@@ -23,7 +22,6 @@ use crate::state::AppState;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub state: AppState,
-    pub on_send: Callback<ToWorker>,
     pub on_cnn: Callback<CnnAction>,
 }
 
@@ -50,6 +48,10 @@ pub fn CnnPage(props: &Props) -> Html {
     let on_drawn = {
         let on_cnn = props.on_cnn.clone();
         Callback::from(move |drawing: Option<Preprocessed>| on_cnn.emit(CnnAction::Drawn(drawing)))
+    };
+    let on_import = {
+        let on_cnn = props.on_cnn.clone();
+        Callback::from(move |bytes: Vec<u8>| on_cnn.emit(CnnAction::Import(bytes)))
     };
     let on_message = {
         let on_cnn = props.on_cnn.clone();
@@ -103,7 +105,7 @@ pub fn CnnPage(props: &Props) -> Html {
                     <CnnSettingsForm
                         {lang}
                         draft={cnn.draft.clone()}
-                        applied={state.settings.cnn.clone()}
+                        applied={cnn.applied.clone()}
                         {on_draft}
                         on_apply={action(|| CnnAction::Apply)}
                     />
@@ -119,7 +121,10 @@ pub fn CnnPage(props: &Props) -> Html {
                             progress={cnn.progress.clone()}
                             latest_quick={cnn.latest_quick}
                             latest_full={cnn.latest_full.clone()}
-                            on_send={props.on_send.clone()}
+                            on_play={action(|| CnnAction::Play)}
+                            on_pause={action(|| CnnAction::Pause)}
+                            on_step={action(|| CnnAction::Step)}
+                            on_evaluate={action(|| CnnAction::Evaluate)}
                             on_reset={action(|| CnnAction::Reset)}
                         />
                         <CnnCurves
@@ -134,7 +139,7 @@ pub fn CnnPage(props: &Props) -> Html {
                     </section>
                     <section class="card" aria-labelledby="cnn-network-title">
                         <h2 id="cnn-network-title">{t(lang, "cnn.arch.title")}</h2>
-                        <CnnArchitecture {lang} draft={cnn.draft.clone()} applied={state.settings.cnn.clone()} />
+                        <CnnArchitecture {lang} draft={cnn.draft.clone()} applied={cnn.applied.clone()} />
                         <ol class="stage-list">
                             { for STAGES.iter().map(|stage| html! {
                                 <li class={classes!("stage-item", *stage)}>
@@ -187,7 +192,8 @@ pub fn CnnPage(props: &Props) -> Html {
                         has_model={model.is_some()}
                         card={cnn.card.clone()}
                         message={cnn.model_message.clone()}
-                        on_send={props.on_send.clone()}
+                        on_export={action(|| CnnAction::Export)}
+                        {on_import}
                         {on_message}
                     />
                 </section>

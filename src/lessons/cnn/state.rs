@@ -1,8 +1,8 @@
 //! The CNN lesson's part of the page state, and how worker events and learner actions change it.
 //!
 //! Messages to the worker are not sent from here: the reducer counts requests (`requests`), and
-//! the app sends one message each time a counter moves (see `cnn_effects.rs`). That keeps the
-//! reducer pure and reads every message's content from the state it was decided in.
+//! `effects.rs` sends one message each time a counter moves. That keeps the reducer pure and
+//! reads every message's content from the state it was decided in.
 
 use std::rc::Rc;
 
@@ -106,12 +106,12 @@ impl ModelMessage {
     }
 }
 
-/// The name a saved model is offered under: `kindling-cnn-97.8.kcnn` (its test accuracy in
-/// percent) or `kindling-cnn-untested.kcnn`.
+/// The name a saved model is offered under: `kindling-cnn-97.8.safetensors` (its test accuracy
+/// in percent) or `kindling-cnn-untested.safetensors`.
 pub fn model_file_name(card: &ModelCard) -> String {
     match card.test_accuracy {
-        Some(a) if a.is_finite() => format!("kindling-cnn-{:.1}.kcnn", a * 100.0),
-        _ => "kindling-cnn-untested.kcnn".to_string(),
+        Some(a) if a.is_finite() => format!("kindling-cnn-{:.1}.safetensors", a * 100.0),
+        _ => "kindling-cnn-untested.safetensors".to_string(),
     }
 }
 
@@ -123,11 +123,20 @@ pub struct Requests {
     pub inspect: u64,
     /// Also the id of the latest `Predict`.
     pub predict: u64,
+    pub play: u64,
+    pub pause: u64,
+    pub step: u64,
+    pub evaluate: u64,
+    pub export: u64,
+    /// `Import` of `CnnState::import`.
+    pub import: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CnnState {
-    /// The settings being edited; `Settings::cnn` holds the applied ones.
+    /// The settings of the current run (or the one asked for).
+    pub applied: CnnSettings,
+    /// The settings being edited.
     pub draft: CnnSettings,
     pub url_errors: Vec<CnnUrlError>,
     /// Problems the worker found with the last settings sent.
@@ -154,6 +163,8 @@ pub struct CnnState {
     pub card: Option<ModelCard>,
     pub model_message: Option<ModelMessage>,
     pub requests: Requests,
+    /// The model file being imported, until the worker answers.
+    pub import: Option<Rc<Vec<u8>>>,
 }
 
 pub enum CnnAction {
@@ -175,6 +186,15 @@ pub enum CnnAction {
     /// The canvas changed; `None` when it is empty.
     Drawn(Option<Preprocessed>),
     ModelMessage(ModelMessage),
+    Play,
+    Pause,
+    Step,
+    Evaluate,
+    /// Save the model (answered by `CnnEvent::Exported`).
+    Export,
+    /// Replace the model by the saved one in these bytes.
+    Import(Vec<u8>),
+    Event(CnnEvent),
     WorkerCrashed,
 }
 
@@ -190,6 +210,7 @@ pub fn examples_per_second(steps_per_second: f64, batch_size: usize) -> f64 {
 impl CnnState {
     pub fn new(settings: &CnnSettings, url_errors: Vec<CnnUrlError>) -> Self {
         Self {
+            applied: settings.clone(),
             draft: settings.clone(),
             url_errors,
             ..Self::default()
@@ -223,7 +244,7 @@ impl CnnState {
         }
     }
 
-    pub fn reduce(&mut self, applied: &mut CnnSettings, action: CnnAction) {
+    pub fn reduce(&mut self, action: CnnAction) {
         match action {
             CnnAction::Open => {
                 if self.requests.data == 0 {
@@ -245,21 +266,21 @@ impl CnnState {
             CnnAction::SetDraft(settings) => self.draft = settings,
             CnnAction::Apply => {
                 if self.draft_is_valid() {
-                    *applied = self.draft.clone();
+                    self.applied = self.draft.clone();
                     self.url_errors.clear();
                     self.rejected.clear();
                     self.requests.load += 1;
                 }
             }
             CnnAction::Reset => {
-                self.draft = applied.clone();
+                self.draft = self.applied.clone();
                 self.requests.load += 1;
             }
             CnnAction::FromUrl { settings, errors } => {
                 self.url_errors = errors;
                 self.draft = settings.clone();
-                if settings != *applied {
-                    *applied = settings;
+                if settings != self.applied {
+                    self.applied = settings;
                     self.requests.load += 1;
                 }
             }
@@ -277,11 +298,27 @@ impl CnnState {
                 self.predict_again();
             }
             CnnAction::ModelMessage(message) => self.model_message = Some(message),
-            CnnAction::WorkerCrashed => self.running = false,
+            CnnAction::Play => self.requests.play += 1,
+            CnnAction::Pause => self.requests.pause += 1,
+            CnnAction::Step => self.requests.step += 1,
+            CnnAction::Evaluate => self.requests.evaluate += 1,
+            CnnAction::Export => {
+                self.model_message = Some(ModelMessage::Exporting);
+                self.requests.export += 1;
+            }
+            CnnAction::Import(bytes) => {
+                self.import = Some(Rc::new(bytes));
+                self.requests.import += 1;
+            }
+            CnnAction::Event(event) => self.on_event(event),
+            CnnAction::WorkerCrashed => {
+                self.running = false;
+                self.import = None;
+            }
         }
     }
 
-    pub fn on_event(&mut self, applied: &mut CnnSettings, event: CnnEvent) {
+    pub fn on_event(&mut self, event: CnnEvent) {
         match event {
             CnnEvent::DataProgress { loaded, total } => {
                 self.data = DataStatus::Loading { loaded, total }
@@ -309,11 +346,14 @@ impl CnnState {
                 self.prediction = None;
                 self.prediction_floor = self.requests.predict + 1;
                 self.model_message = card.as_ref().map(|_| ModelMessage::Imported);
+                if card.is_some() {
+                    self.import = None;
+                }
                 // The page shows the model the worker holds; edits in progress stay.
-                if card.is_some() || self.draft == *applied {
+                if card.is_some() || self.draft == self.applied {
                     self.draft = settings.clone();
                 }
-                *applied = settings.clone();
+                self.applied = settings.clone();
                 self.model = Some(Rc::new(LoadedModel {
                     base_step: card.as_ref().map_or(0, |c| c.steps),
                     settings,
@@ -365,6 +405,7 @@ impl CnnState {
                 self.model_message = Some(ModelMessage::Exported);
             }
             CnnEvent::ImportFailed { error } => {
+                self.import = None;
                 self.model_message = Some(ModelMessage::ImportFailed(error))
             }
         }
@@ -427,14 +468,12 @@ mod tests {
 
     #[test]
     fn opening_asks_for_data_and_a_model_once() {
-        let mut applied = CnnSettings::default();
+        let applied = CnnSettings::default();
         let mut state = CnnState::new(&applied, Vec::new());
-        state.reduce(&mut applied, CnnAction::Open);
-        state.reduce(&mut applied, CnnAction::Open);
+        state.reduce(CnnAction::Open);
+        state.reduce(CnnAction::Open);
         assert_eq!((state.requests.data, state.requests.load), (1, 1));
-        state.on_event(
-            &mut applied,
-            CnnEvent::DataProgress {
+        state.on_event(CnnEvent::DataProgress {
                 loaded: 5,
                 total: 10,
             },
@@ -446,9 +485,7 @@ mod tests {
                 total: 10
             }
         );
-        state.on_event(
-            &mut applied,
-            CnnEvent::DataReady {
+        state.on_event(CnnEvent::DataReady {
                 train: 60_000,
                 test: 10_000,
             },
@@ -458,22 +495,22 @@ mod tests {
 
     #[test]
     fn a_new_load_resets_the_run() {
-        let mut applied = CnnSettings::default();
+        let applied = CnnSettings::default();
         let mut state = CnnState::new(&applied, Vec::new());
-        state.on_event(&mut applied, loaded(None));
+        state.on_event(loaded(None));
         assert_eq!(state.step(), Some(0));
         assert_eq!(state.requests.inspect, 1);
-        state.on_event(&mut applied, CnnEvent::Running { running: true });
+        state.on_event(CnnEvent::Running { running: true });
         for step in [10, 20, 30] {
-            state.on_event(&mut applied, progress(step));
+            state.on_event(progress(step));
         }
-        state.on_event(&mut applied, evaluated(200, false, 0.8));
-        state.on_event(&mut applied, evaluated(938, true, 0.95));
+        state.on_event(evaluated(200, false, 0.8));
+        state.on_event(evaluated(938, true, 0.95));
         assert_eq!(state.loss.points.len(), 3);
         assert_eq!(state.latest_quick, Some((200, 0.8)));
         assert_eq!(state.latest_full.as_ref().map(|f| f.step), Some(938));
         assert_eq!(state.step(), Some(30));
-        state.on_event(&mut applied, loaded(None));
+        state.on_event(loaded(None));
         assert!(!state.running);
         assert!(state.loss.points.is_empty() && state.quick.points.is_empty());
         assert!(state.latest_full.is_none() && state.latest_quick.is_none());
@@ -484,26 +521,24 @@ mod tests {
             dense: 16,
             ..CnnSettings::default()
         };
-        state.reduce(&mut applied, CnnAction::SetDraft(edited.clone()));
+        state.reduce(CnnAction::SetDraft(edited.clone()));
         let other = CnnSettings {
             seed: 9,
             ..CnnSettings::default()
         };
-        state.on_event(
-            &mut applied,
-            CnnEvent::Loaded {
+        state.on_event(CnnEvent::Loaded {
                 layers: other.layer_shapes(28, 28).unwrap(),
                 settings: other.clone(),
                 steps_per_epoch: 938,
                 card: None,
             },
         );
-        assert_eq!((applied.clone(), state.draft.clone()), (other, edited));
+        assert_eq!((state.applied.clone(), state.draft.clone()), (other, edited));
     }
 
     #[test]
     fn an_imported_model_brings_its_settings_and_steps() {
-        let mut applied = CnnSettings::default();
+        let applied = CnnSettings::default();
         let mut state = CnnState::new(&applied, Vec::new());
         let settings = CnnSettings {
             epochs: 5,
@@ -523,30 +558,26 @@ mod tests {
             weights_sha256: String::new(),
             created_by: "Kindling".into(),
         };
-        state.on_event(
-            &mut applied,
-            CnnEvent::Loaded {
+        state.on_event(CnnEvent::Loaded {
                 layers: settings.layer_shapes(28, 28).unwrap(),
                 settings: settings.clone(),
                 steps_per_epoch: 938,
                 card: Some(card.clone()),
             },
         );
-        assert_eq!(applied, settings);
+        assert_eq!(state.applied, settings);
         assert_eq!(state.draft, settings);
         assert_eq!(state.step(), Some(938));
         assert_eq!(state.card, Some(card.clone()));
         assert_eq!(state.model_message, Some(ModelMessage::Imported));
         // A refused file leaves the model alone.
-        assert_eq!(model_file_name(&card), "kindling-cnn-97.0.kcnn");
+        assert_eq!(model_file_name(&card), "kindling-cnn-97.0.safetensors");
         let untested = ModelCard {
             test_accuracy: None,
             ..card.clone()
         };
-        assert_eq!(model_file_name(&untested), "kindling-cnn-untested.kcnn");
-        state.on_event(
-            &mut applied,
-            CnnEvent::ImportFailed {
+        assert_eq!(model_file_name(&untested), "kindling-cnn-untested.safetensors");
+        state.on_event(CnnEvent::ImportFailed {
                 error: CheckpointError::NotAModel,
             },
         );
@@ -559,56 +590,56 @@ mod tests {
 
     #[test]
     fn stale_predictions_are_dropped() {
-        let mut applied = CnnSettings::default();
+        let applied = CnnSettings::default();
         let mut state = CnnState::new(&applied, Vec::new());
         // No model yet: nothing to ask.
-        state.reduce(&mut applied, CnnAction::Drawn(Some(drawing())));
+        state.reduce(CnnAction::Drawn(Some(drawing())));
         assert_eq!(state.requests.predict, 0);
-        state.on_event(&mut applied, loaded(None));
+        state.on_event(loaded(None));
         assert_eq!(state.requests.predict, 1);
-        state.reduce(&mut applied, CnnAction::Drawn(Some(drawing())));
-        state.reduce(&mut applied, CnnAction::Drawn(Some(drawing())));
+        state.reduce(CnnAction::Drawn(Some(drawing())));
+        state.reduce(CnnAction::Drawn(Some(drawing())));
         assert_eq!(state.requests.predict, 3);
         let answer = |id, digit: usize| {
             let mut probabilities = vec![0.0; 10];
             probabilities[digit] = 1.0;
             CnnEvent::Predicted { id, probabilities }
         };
-        state.on_event(&mut applied, answer(2, 7));
+        state.on_event(answer(2, 7));
         assert_eq!(
             state.prediction.as_ref().and_then(Prediction::digit),
             Some(7)
         );
-        state.on_event(&mut applied, answer(3, 1));
-        state.on_event(&mut applied, answer(1, 4));
+        state.on_event(answer(3, 1));
+        state.on_event(answer(1, 4));
         assert_eq!(state.prediction.as_ref().map(|p| p.id), Some(3));
         assert_eq!(
             state.prediction.as_ref().and_then(Prediction::digit),
             Some(1)
         );
         // Clearing the canvas forgets the answer, and answers still on their way.
-        state.reduce(&mut applied, CnnAction::Drawn(None));
+        state.reduce(CnnAction::Drawn(None));
         assert!(state.prediction.is_none());
-        state.on_event(&mut applied, answer(3, 1));
+        state.on_event(answer(3, 1));
         assert!(state.prediction.is_none());
         // A new model answers anew.
-        state.reduce(&mut applied, CnnAction::Drawn(Some(drawing())));
-        state.on_event(&mut applied, answer(4, 2));
-        state.on_event(&mut applied, loaded(None));
+        state.reduce(CnnAction::Drawn(Some(drawing())));
+        state.on_event(answer(4, 2));
+        state.on_event(loaded(None));
         assert!(state.prediction.is_none());
         assert_eq!(state.requests.predict, 5);
-        state.on_event(&mut applied, answer(4, 2));
+        state.on_event(answer(4, 2));
         assert!(state.prediction.is_none());
-        state.on_event(&mut applied, answer(5, 2));
+        state.on_event(answer(5, 2));
         assert_eq!(state.prediction.as_ref().map(|p| p.id), Some(5));
     }
 
     #[test]
     fn inspections_of_other_images_are_dropped() {
-        let mut applied = CnnSettings::default();
+        let applied = CnnSettings::default();
         let mut state = CnnState::new(&applied, Vec::new());
-        state.on_event(&mut applied, CnnEvent::DataReady { train: 10, test: 5 });
-        state.reduce(&mut applied, CnnAction::Inspect(99));
+        state.on_event(CnnEvent::DataReady { train: 10, test: 5 });
+        state.reduce(CnnAction::Inspect(99));
         assert_eq!(state.inspect_index, 4);
         let inspection = |test_index| CnnEvent::Inspected {
             inspection: Inspection {
@@ -620,45 +651,41 @@ mod tests {
                 maps: Vec::new(),
             },
         };
-        state.on_event(&mut applied, inspection(2));
+        state.on_event(inspection(2));
         assert!(state.inspection.is_none());
-        state.on_event(&mut applied, inspection(4));
+        state.on_event(inspection(4));
         assert_eq!(state.inspection.as_ref().map(|i| i.test_index), Some(4));
     }
 
     #[test]
     fn only_valid_drafts_are_applied() {
-        let mut applied = CnnSettings::default();
+        let applied = CnnSettings::default();
         let mut state = CnnState::new(&applied, Vec::new());
         let mut bad = CnnSettings::default();
         bad.blocks[0].kernel = 29;
         bad.blocks[0].padding = 0;
-        state.reduce(&mut applied, CnnAction::SetDraft(bad));
+        state.reduce(CnnAction::SetDraft(bad));
         assert!(!state.draft_is_valid());
-        state.reduce(&mut applied, CnnAction::Apply);
+        state.reduce(CnnAction::Apply);
         assert_eq!(
-            (applied.clone(), state.requests.load),
+            (state.applied.clone(), state.requests.load),
             (CnnSettings::default(), 0)
         );
         let good = CnnSettings {
             dense: 32,
             ..CnnSettings::default()
         };
-        state.reduce(&mut applied, CnnAction::SetDraft(good.clone()));
-        state.reduce(&mut applied, CnnAction::Apply);
-        assert_eq!((applied.clone(), state.requests.load), (good.clone(), 1));
+        state.reduce(CnnAction::SetDraft(good.clone()));
+        state.reduce(CnnAction::Apply);
+        assert_eq!((state.applied.clone(), state.requests.load), (good.clone(), 1));
         // The same settings from the link change nothing; others start a new run.
-        state.reduce(
-            &mut applied,
-            CnnAction::FromUrl {
+        state.reduce(CnnAction::FromUrl {
                 settings: good,
                 errors: Vec::new(),
             },
         );
         assert_eq!(state.requests.load, 1);
-        state.reduce(
-            &mut applied,
-            CnnAction::FromUrl {
+        state.reduce(CnnAction::FromUrl {
                 settings: CnnSettings::default(),
                 errors: Vec::new(),
             },

@@ -5,7 +5,6 @@ use std::rc::Rc;
 
 use kindling_engine::common::input::{format_vector, parse_vector};
 use kindling_engine::lessons::losses::{EPSILON, LossKind, LossRequest, LossResult};
-use kindling_engine::protocol::{LessonRequest, LessonResult};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -14,7 +13,8 @@ use crate::i18n::{Lang, t, tf};
 use crate::lessons::losses::formula::formula;
 use crate::lessons::losses::panels::{article_panel, stability_panel};
 use crate::lessons::losses::state::LossesState;
-use crate::lessons::worked::{InputField, LessonAnswer, bad_input_text, input_error_text};
+use crate::lessons::worked_answer::LessonAnswer;
+use crate::lessons::worked::{InputField, bad_input_text, input_error_text};
 use crate::widgets::plot::FunctionPlot;
 use crate::widgets::synced_select::use_synced_select;
 
@@ -22,16 +22,12 @@ use crate::widgets::synced_select::use_synced_select;
 pub struct Props {
     pub lang: Lang,
     pub page: LossesState,
-    pub answer: Option<Rc<LessonAnswer>>,
+    pub answer: Option<Rc<LessonAnswer<LossRequest, LossResult>>>,
     pub on_change: Callback<LossesState>,
 }
 
-fn computed(answer: &Option<Rc<LessonAnswer>>) -> Option<(&LossRequest, &LossResult)> {
-    let answer = answer.as_ref()?;
-    match (&answer.request, &answer.result) {
-        (LessonRequest::Loss(request), Ok(LessonResult::Loss(result))) => Some((request, result)),
-        _ => None,
-    }
+fn computed(answer: &Option<Rc<LessonAnswer<LossRequest, LossResult>>>) -> Option<(&LossRequest, &LossResult)> {
+    answer.as_deref()?.computed()
 }
 
 /// Sliders over [0, 1], one per value, editing `text` in place.
@@ -128,7 +124,7 @@ pub fn LossesPage(props: &Props) -> Html {
             .answer
             .as_ref()
             .and_then(|a| match (&a.request, &a.result) {
-                (LessonRequest::Loss(r), Err(e)) if r == request => Some(input_error_text(lang, e)),
+                (r, Err(e)) if r == request => Some(input_error_text(lang, e)),
                 _ => None,
             }),
     };

@@ -1,47 +1,42 @@
 //! "Your first network": a small network learning to separate two classes of points.
 
 use kindling_engine::lessons::playground::PlaygroundConfig;
-use kindling_engine::protocol::ToWorker;
 use yew::prelude::*;
 
 use crate::lessons::playground::widgets::boundary_plot::BoundaryPlot;
 use crate::widgets::loss_chart::LossChart;
 use crate::lessons::playground::widgets::controls::PlaygroundControls;
 use crate::lessons::playground::widgets::stats::Stats;
-use crate::i18n::{config_error_text, t};
-use crate::state::AppState;
+use crate::i18n::{Lang, config_error_text, t};
+use crate::lessons::playground::state::{PlaygroundAction, PlaygroundState};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub state: AppState,
-    pub on_send: Callback<ToWorker>,
-    pub on_config: Callback<PlaygroundConfig>,
+    pub lang: Lang,
+    pub state: PlaygroundState,
+    pub on_action: Callback<PlaygroundAction>,
 }
 
 #[component]
 pub fn Playground(props: &Props) -> Html {
     let state = &props.state;
-    let lang = state.lang();
+    let lang = props.lang;
     let running = state.running;
 
-    let send = |message: fn() -> ToWorker| {
-        let on_send = props.on_send.clone();
-        Callback::from(move |_: MouseEvent| on_send.emit(message()))
+    let send = |make: fn() -> PlaygroundAction| {
+        let on_action = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| on_action.emit(make()))
     };
     let on_play = if running {
-        send(|| ToWorker::Pause)
+        send(|| PlaygroundAction::Pause)
     } else {
-        send(|| ToWorker::Play)
+        send(|| PlaygroundAction::Play)
     };
-    let on_step = send(|| ToWorker::Step);
-    let on_reset = {
-        let on_send = props.on_send.clone();
-        let config = state.settings.config.clone();
-        Callback::from(move |_: MouseEvent| {
-            on_send.emit(ToWorker::Load {
-                config: config.clone(),
-            })
-        })
+    let on_step = send(|| PlaygroundAction::Step);
+    let on_reset = send(|| PlaygroundAction::Reset);
+    let on_config = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |config: PlaygroundConfig| on_action.emit(PlaygroundAction::SetConfig(config)))
     };
 
     let url_notice = (!state.url_errors.is_empty()).then(|| html! {
@@ -79,7 +74,7 @@ pub fn Playground(props: &Props) -> Html {
             <div class="pg-grid">
                 <section class="card pg-controls" aria-labelledby="controls-title">
                     <h2 id="controls-title">{t(lang, "controls.title")}</h2>
-                    <PlaygroundControls {lang} config={state.settings.config.clone()} on_change={props.on_config.clone()} />
+                    <PlaygroundControls {lang} config={state.config.clone()} on_change={on_config} />
                 </section>
 
                 <section class="card pg-run" aria-labelledby="run-title">

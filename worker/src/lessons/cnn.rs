@@ -3,14 +3,16 @@
 
 use std::sync::Arc;
 
+use futures::future::LocalBoxFuture;
 use kindling_engine::burn::tensor::Device;
 use kindling_engine::lessons::cnn::checkpoint;
 use kindling_engine::datasets::mnist::Images;
 use kindling_engine::lessons::cnn::messages::{CnnCommand, CnnEvent, Inspection};
 use kindling_engine::lessons::cnn::training::CnnTrainer;
-use kindling_engine::protocol::FromWorker;
+use kindling_engine::protocol::{FromWorker, ToWorker};
 use web_time::Instant;
 
+use super::Lesson;
 use crate::{mnist, post};
 
 /// Milliseconds of training between two looks at the message queue.
@@ -26,7 +28,7 @@ const QUICK_EVAL_IMAGES: usize = 1_000;
 const QUICK_EVALS_PER_EPOCH: u64 = 10;
 
 fn send(event: CnnEvent) {
-    post(&FromWorker::Cnn { event });
+    post(&FromWorker::Cnn(event));
 }
 
 enum Data {
@@ -37,6 +39,7 @@ enum Data {
 }
 
 pub struct CnnLesson {
+    device: Device,
     data: Data,
     trainer: Option<CnnTrainer>,
     running: bool,
@@ -48,8 +51,9 @@ pub struct CnnLesson {
 }
 
 impl CnnLesson {
-    pub fn new() -> Self {
+    pub fn new(device: Device) -> Self {
         Self {
+            device,
             data: Data::Missing,
             trainer: None,
             running: false,
@@ -61,11 +65,7 @@ impl CnnLesson {
         }
     }
 
-    pub fn running(&self) -> bool {
-        self.running
-    }
-
-    pub fn set_running(&mut self, running: bool) {
+    fn set_running(&mut self, running: bool) {
         let running = running && self.trainer.as_ref().is_some_and(|t| !t.is_finished());
         if running != self.running {
             self.running = running;
@@ -118,14 +118,14 @@ impl CnnLesson {
         self.quick_evaluation().await;
     }
 
-    pub async fn handle(&mut self, command: CnnCommand, device: &Device) {
+    async fn run(&mut self, command: CnnCommand) {
         match command {
             CnnCommand::LoadData => {
                 self.ensure_data().await;
             }
             CnnCommand::Load { settings } => {
                 let Some((train, test)) = self.ensure_data().await else { return };
-                match CnnTrainer::new(settings, train, test, device.clone()) {
+                match CnnTrainer::new(settings, train, test, self.device.clone()) {
                     Ok(trainer) => self.adopt(trainer, None).await,
                     Err(problems) => send(CnnEvent::Rejected { problems }),
                 }
@@ -166,7 +166,7 @@ impl CnnLesson {
             }
             CnnCommand::Import { bytes } => {
                 let Some((train, test)) = self.ensure_data().await else { return };
-                match CnnTrainer::from_checkpoint(&bytes, train, test, device.clone()) {
+                match CnnTrainer::from_checkpoint(&bytes, train, test, self.device.clone()) {
                     Ok((trainer, card)) => self.adopt(trainer, Some(card)).await,
                     Err(error) => send(CnnEvent::ImportFailed { error }),
                 }
@@ -176,7 +176,7 @@ impl CnnLesson {
 
     /// Trains for a moment, evaluating at the end of each epoch and now and then on part of the
     /// test set, and reports.
-    pub async fn tick(&mut self) {
+    async fn train(&mut self) {
         let Some(trainer) = &mut self.trainer else {
             self.set_running(false);
             return;
@@ -248,5 +248,26 @@ impl CnnLesson {
                 image,
             },
         });
+    }
+}
+
+impl Lesson for CnnLesson {
+    fn handle(&mut self, message: ToWorker) -> Result<LocalBoxFuture<'_, ()>, ToWorker> {
+        match message {
+            ToWorker::Cnn(command) => Ok(Box::pin(self.run(command))),
+            other => Err(other),
+        }
+    }
+
+    fn running(&self) -> bool {
+        self.running
+    }
+
+    fn pause(&mut self) {
+        self.set_running(false);
+    }
+
+    fn tick(&mut self) -> LocalBoxFuture<'_, ()> {
+        Box::pin(self.train())
     }
 }

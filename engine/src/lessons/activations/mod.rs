@@ -10,6 +10,8 @@ use crate::common::worked::{Plot, PlotRange, Step};
 #[cfg(feature = "compute")]
 use crate::common::read::{read, tensor};
 
+pub mod messages;
+
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum ActivationFn {

@@ -10,6 +10,8 @@ use crate::common::input::{InputError, check_vector};
 use crate::common::read::{read, tensor};
 use crate::common::worked::{Plot, PlotRange, Step};
 
+pub mod messages;
+
 /// Probabilities are clamped to [EPSILON, 1 − EPSILON] in the stabilised form of a loss.
 pub const EPSILON: f64 = 1e-7;
 

@@ -1,6 +1,7 @@
 //! "Your first network": an MLP learning to separate 2-D point clouds.
 
 pub mod config;
+pub mod messages;
 #[cfg(feature = "compute")]
 pub mod model;
 pub mod report;

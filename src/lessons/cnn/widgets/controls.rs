@@ -4,8 +4,6 @@
 use std::rc::Rc;
 
 use kindling_engine::lessons::cnn::config::CnnProgress;
-use kindling_engine::lessons::cnn::messages::CnnCommand;
-use kindling_engine::protocol::ToWorker;
 use yew::prelude::*;
 
 use crate::lessons::cnn::state::{FullEvaluation, LoadedModel, examples_per_second};
@@ -21,17 +19,16 @@ pub struct Props {
     pub progress: Option<CnnProgress>,
     pub latest_quick: Option<(u64, f32)>,
     pub latest_full: Option<Rc<FullEvaluation>>,
-    pub on_send: Callback<ToWorker>,
+    pub on_play: Callback<()>,
+    pub on_pause: Callback<()>,
+    pub on_step: Callback<()>,
+    pub on_evaluate: Callback<()>,
     pub on_reset: Callback<()>,
 }
 
-fn send(on_send: &Callback<ToWorker>, command: CnnCommand) -> Callback<MouseEvent> {
-    let on_send = on_send.clone();
-    Callback::from(move |_: MouseEvent| {
-        on_send.emit(ToWorker::Cnn {
-            command: command.clone(),
-        })
-    })
+fn click(callback: &Callback<()>) -> Callback<MouseEvent> {
+    let callback = callback.clone();
+    Callback::from(move |_: MouseEvent| callback.emit(()))
 }
 
 fn stat(label: String, value: Html) -> Html {
@@ -75,14 +72,7 @@ pub fn CnnControls(props: &Props) -> Html {
         )
     });
 
-    let on_play = send(
-        &props.on_send,
-        if running {
-            CnnCommand::Pause
-        } else {
-            CnnCommand::Play
-        },
-    );
+    let on_play = click(if running { &props.on_pause } else { &props.on_play });
     let on_reset = {
         let on_reset = props.on_reset.clone();
         Callback::from(move |_: MouseEvent| on_reset.emit(()))
@@ -110,13 +100,13 @@ pub fn CnnControls(props: &Props) -> Html {
                     <span aria-hidden="true">{if running { "⏸ " } else { "▶ " }}</span>
                     {t(lang, if running { "run.pause" } else { "run.play" })}
                 </button>
-                <button type="button" id="cnn-step" class="button" disabled={!ready || running || finished} onclick={send(&props.on_send, CnnCommand::Step)}>
+                <button type="button" id="cnn-step" class="button" disabled={!ready || running || finished} onclick={click(&props.on_step)}>
                     {t(lang, "run.step")}
                 </button>
                 <button type="button" id="cnn-reset" class="button" disabled={!ready} onclick={on_reset}>
                     {t(lang, "run.reset")}
                 </button>
-                <button type="button" id="cnn-evaluate" class="button" disabled={!ready} onclick={send(&props.on_send, CnnCommand::Evaluate)}>
+                <button type="button" id="cnn-evaluate" class="button" disabled={!ready} onclick={click(&props.on_evaluate)}>
                     {t(lang, "cnn.run.evaluate")}
                 </button>
                 <span class="status-wrap">

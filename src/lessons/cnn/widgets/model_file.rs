@@ -3,8 +3,6 @@
 
 use kindling_engine::lessons::cnn::card::ModelCard;
 use kindling_engine::lessons::cnn::config::IMAGE_SIDE;
-use kindling_engine::lessons::cnn::messages::CnnCommand;
-use kindling_engine::protocol::ToWorker;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -21,7 +19,10 @@ pub struct Props {
     pub has_model: bool,
     pub card: Option<ModelCard>,
     pub message: Option<ModelMessage>,
-    pub on_send: Callback<ToWorker>,
+    /// Save the model.
+    pub on_export: Callback<()>,
+    /// Load the model in these bytes.
+    pub on_import: Callback<Vec<u8>>,
     pub on_message: Callback<ModelMessage>,
 }
 
@@ -81,17 +82,11 @@ fn card_view(lang: Lang, card: &ModelCard) -> Html {
 pub fn ModelFile(props: &Props) -> Html {
     let lang = props.lang;
     let on_download = {
-        let on_send = props.on_send.clone();
-        let on_message = props.on_message.clone();
-        Callback::from(move |_: MouseEvent| {
-            on_message.emit(ModelMessage::Exporting);
-            on_send.emit(ToWorker::Cnn {
-                command: CnnCommand::Export,
-            });
-        })
+        let on_export = props.on_export.clone();
+        Callback::from(move |_: MouseEvent| on_export.emit(()))
     };
     let on_file = {
-        let on_send = props.on_send.clone();
+        let on_import = props.on_import.clone();
         let on_message = props.on_message.clone();
         Callback::from(move |event: Event| {
             let Some(input) = event.target_dyn_into::<HtmlInputElement>() else {
@@ -108,13 +103,11 @@ pub fn ModelFile(props: &Props) -> Html {
                 return;
             }
             on_message.emit(ModelMessage::Reading { name: file.name() });
-            let on_send = on_send.clone();
+            let on_import = on_import.clone();
             let on_message = on_message.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 match file_read::read_bytes(&file).await {
-                    Ok(bytes) => on_send.emit(ToWorker::Cnn {
-                        command: CnnCommand::Import { bytes },
-                    }),
+                    Ok(bytes) => on_import.emit(bytes),
                     Err(message) => on_message.emit(ModelMessage::Unreadable { message }),
                 }
             });

@@ -9,7 +9,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use yew::prelude::*;
 
 use crate::i18n::{Lang, t, tf};
-use crate::state::Boundary;
+use crate::lessons::playground::state::Boundary;
 
 /// Side of the canvas, in pixels.
 pub const SIZE: u32 = 400;

@@ -1,0 +1,33 @@
+//! The playground's messages between the page and the worker (inside `ToWorker::Playground` and
+//! `FromWorker::Playground`). Plain serde data.
+
+use serde::{Deserialize, Serialize};
+
+use super::PlaygroundConfig;
+use super::config::ConfigError;
+use super::report::Progress;
+use crate::datasets::toy2d::Split;
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PlaygroundCommand {
+    /// Build data and a fresh model from these settings; stays paused.
+    Load { config: PlaygroundConfig },
+    Play,
+    Pause,
+    /// One step, then paused.
+    Step,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PlaygroundEvent {
+    /// The data set of the loaded configuration.
+    Loaded { config: PlaygroundConfig, split: Split },
+    /// The configuration could not be loaded; the previous run (if any) continues unchanged.
+    Rejected { errors: Vec<ConfigError> },
+    Progress { progress: Progress },
+    /// Probability of class 1 on the boundary grid, row-major from the top.
+    Boundary { resolution: u32, probabilities: Vec<f32> },
+    Running { running: bool },
+}

@@ -1,0 +1,107 @@
+//! The playground inside the worker: one MLP on 2-D points, its progress and decision boundary.
+
+use futures::future::LocalBoxFuture;
+use kindling_engine::burn::tensor::Device;
+use kindling_engine::lessons::playground::messages::{PlaygroundCommand, PlaygroundEvent};
+use kindling_engine::lessons::playground::training::{BOUNDARY_RESOLUTION, Trainer};
+use kindling_engine::protocol::{FromWorker, ToWorker};
+use web_time::Instant;
+
+use super::Lesson;
+use crate::post;
+
+/// Steps run between two looks at the message queue, at most.
+const CHUNK_STEPS: u64 = 50;
+/// Milliseconds of training between two looks at the message queue.
+const CHUNK_MS: f64 = 40.0;
+/// Milliseconds between two progress reports (with the decision boundary) while running.
+const REPORT_MS: f64 = 150.0;
+
+fn send(event: PlaygroundEvent) {
+    post(&FromWorker::Playground(event));
+}
+
+pub struct PlaygroundLesson {
+    device: Device,
+    trainer: Option<Trainer>,
+    running: bool,
+    since_report_ms: f64,
+}
+
+impl PlaygroundLesson {
+    pub fn new(device: Device) -> Self {
+        Self { device, trainer: None, running: false, since_report_ms: 0.0 }
+    }
+
+    async fn report(&self) {
+        if let Some(trainer) = &self.trainer {
+            send(PlaygroundEvent::Progress { progress: trainer.progress().await });
+            send(PlaygroundEvent::Boundary {
+                resolution: BOUNDARY_RESOLUTION as u32,
+                probabilities: trainer.boundary().await,
+            });
+        }
+    }
+
+    fn set_running(&mut self, running: bool) {
+        let running = running && self.trainer.is_some();
+        if running != self.running {
+            self.running = running;
+            send(PlaygroundEvent::Running { running });
+        }
+    }
+
+    async fn run(&mut self, command: PlaygroundCommand) {
+        match command {
+            PlaygroundCommand::Load { config } => match Trainer::new(config.clone(), self.device.clone()) {
+                Ok(trainer) => {
+                    send(PlaygroundEvent::Loaded { config, split: trainer.split().clone() });
+                    self.trainer = Some(trainer);
+                    self.set_running(false);
+                    self.report().await;
+                }
+                Err(errors) => send(PlaygroundEvent::Rejected { errors }),
+            },
+            PlaygroundCommand::Play => self.set_running(true),
+            PlaygroundCommand::Pause => self.set_running(false),
+            PlaygroundCommand::Step => {
+                self.set_running(false);
+                if let Some(trainer) = &mut self.trainer {
+                    trainer.train_chunk(1, f64::INFINITY).await;
+                }
+                self.report().await;
+            }
+        }
+    }
+}
+
+impl Lesson for PlaygroundLesson {
+    fn handle(&mut self, message: ToWorker) -> Result<LocalBoxFuture<'_, ()>, ToWorker> {
+        match message {
+            ToWorker::Playground(command) => Ok(Box::pin(self.run(command))),
+            other => Err(other),
+        }
+    }
+
+    fn running(&self) -> bool {
+        self.running
+    }
+
+    fn pause(&mut self) {
+        self.set_running(false);
+    }
+
+    fn tick(&mut self) -> LocalBoxFuture<'_, ()> {
+        Box::pin(async move {
+            let started = Instant::now();
+            if let Some(trainer) = &mut self.trainer {
+                trainer.train_chunk(CHUNK_STEPS, CHUNK_MS).await;
+            }
+            self.since_report_ms += started.elapsed().as_secs_f64() * 1000.0;
+            if self.since_report_ms >= REPORT_MS {
+                self.since_report_ms = 0.0;
+                self.report().await;
+            }
+        })
+    }
+}
