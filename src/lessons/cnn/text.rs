@@ -184,6 +184,7 @@ pub fn data_load_error(lang: Lang, error: &DataLoadError) -> String {
 pub fn checkpoint_error(lang: Lang, error: &CheckpointError) -> String {
     match error {
         CheckpointError::NotAModel => t(lang, "cnn.import_error.not_a_model"),
+        CheckpointError::OldFormat => t(lang, "cnn.import_error.old_format"),
         CheckpointError::UnsupportedVersion { version } => tf(
             lang,
             "cnn.import_error.unsupported_version",
@@ -347,6 +348,7 @@ mod tests {
         }));
         let checkpoint_errors = [
             CheckpointError::NotAModel,
+            CheckpointError::OldFormat,
             CheckpointError::UnsupportedVersion { version: 9 },
             CheckpointError::Truncated,
             CheckpointError::BadCard {
@@ -377,7 +379,7 @@ mod tests {
             ModelMessage::Exporting,
             ModelMessage::Exported,
             ModelMessage::Reading {
-                name: "m.kcnn".into(),
+                name: "m.safetensors".into(),
             },
             ModelMessage::Imported,
             ModelMessage::TooLarge { bytes: 60_000_000 },

@@ -84,18 +84,19 @@ fn cnn_trains_on_mnist_recognises_a_drawn_one_and_round_trips_its_model() {
             .ok()?
             .flatten()
             .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|x| x == "kcnn"))
+            .find(|p| p.extension().is_some_and(|x| x == "safetensors"))
     });
     // Chromium writes the file under a temporary name first; the final name means it is complete.
     std::thread::sleep(Duration::from_millis(500));
     let bytes = std::fs::read(&file).unwrap();
+    // A safetensors file: an 8-byte header length, then the header, which begins with the card.
     assert!(
-        bytes.starts_with(b"KINDLING-CNN\n"),
+        bytes.len() > 8 && bytes[8..].starts_with(br#"{"__metadata__":{"kindling.model_card":"#),
         "{} bytes",
         bytes.len()
     );
 
-    let junk = browser.downloads().join("not-a-model.kcnn");
+    let junk = browser.downloads().join("not-a-model.safetensors");
     std::fs::write(&junk, b"\x89PNG\r\n\x1a\n not a model").unwrap();
     browser.upload("#cnn-upload", &junk);
     let message = browser.wait_for("a refusal", 60, |b| {

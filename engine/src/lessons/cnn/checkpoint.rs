@@ -1,32 +1,32 @@
-//! Saving and loading a trained CNN.
+//! Saving and loading a trained CNN as one safetensors file.
 //!
-//! File format, version 1, in order:
-//!
-//! 1. magic bytes `KINDLING-CNN\n` (13 bytes);
-//! 2. the format version, one byte: 1;
-//! 3. the length of the model card in bytes, u32 little-endian;
-//! 4. the model card, UTF-8 JSON ([`ModelCard`]);
-//! 5. the weights: every float parameter of the model in burn's module visiting order, each
-//!    flattened row-major, as f32 little-endian.
-//!
-//! The card lists the shape of every parameter in the same order, so the weights section has
-//! exactly 4 × (sum of the shapes' element counts) bytes, and records the SHA-256 of that section.
-//!
-//! The format itself (reading, checking, writing) is plain Rust; moving weights in and out of a
-//! burn model needs the `compute` feature.
+//! Every float parameter of the model is an F32 tensor named by its module path
+//! (`blocks.0.conv.weight`, `output.bias`, …). The safetensors header's string metadata has one
+//! entry, [`CARD_KEY`], whose value is the JSON [`ModelCard`]: the settings the network is built
+//! from, the parameters in burn's visiting order, and the SHA-256 of the tensor data (everything
+//! after the header), so other tools read the weights as usual and Kindling can tell a damaged
+//! file from a good one.
 
-use std::fmt;
+use std::cmp::Ordering;
+
+use safetensors::tensor::Metadata;
+use safetensors::{Dtype, SafeTensors, tensor::TensorView};
+use serde::Deserialize;
 
 pub use super::card::{CheckpointError, ModelCard, ParamEntry};
 use super::config::CnnSettings;
 use crate::datasets::mnist::sha256_hex;
 
-pub const MAGIC: &[u8; 13] = b"KINDLING-CNN\n";
-pub const FORMAT_VERSION: u8 = 1;
+/// The format version a card records.
+pub const FORMAT_VERSION: u32 = 2;
+/// The metadata key that holds the card.
+pub const CARD_KEY: &str = "kindling.model_card";
 /// The `model` a card must name.
 pub const MODEL_KIND: &str = "cnn";
-/// Magic, version byte and card length.
-const HEADER: usize = MAGIC.len() + 1 + 4;
+/// How the `.kcnn` files of format 1 began.
+pub const OLD_MAGIC: &[u8] = b"KINDLING-CNN\n";
+/// The header length safetensors itself refuses to read past.
+const MAX_HEADER: u64 = 100_000_000;
 
 /// What a card records about training; the rest of the card is filled in when saving.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,42 +40,20 @@ pub struct TrainingRecord {
     pub test_accuracy: Option<f32>,
 }
 
-impl fmt::Display for CheckpointError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::NotAModel => write!(f, "this file is not a Kindling CNN model"),
-            Self::UnsupportedVersion { version } => write!(
-                f,
-                "this model file uses format version {version}, which this version of Kindling cannot read"
-            ),
-            Self::Truncated => write!(f, "the model file is cut short: part of it is missing"),
-            Self::BadCard { message } => write!(f, "the model's description cannot be read: {message}"),
-            Self::BadSettings { problems } => write!(
-                f,
-                "the model's settings do not describe a network that can be built ({} problem{})",
-                problems.len(),
-                if problems.len() == 1 { "" } else { "s" }
-            ),
-            Self::ShapeMismatch { message } => write!(f, "the weights do not fit the network: {message}"),
-            Self::ChecksumMismatch => {
-                write!(f, "the model's weights do not match their checksum: the file was damaged or altered")
-            }
-            Self::NotFinite => write!(f, "a weight is not a number (NaN or infinite), so the model cannot be used"),
-            Self::WrongImageSize { rows, cols } => {
-                write!(f, "the model reads {rows} × {cols} images, but the images here have another size")
-            }
-        }
-    }
-}
-
-impl std::error::Error for CheckpointError {}
-
-/// A model file for `record`, parameter `shapes` (visiting order) and their flattened `weights`
-/// (all parameters one after another).
-pub fn encode(record: TrainingRecord, shapes: Vec<Vec<usize>>, weights: &[f32]) -> Vec<u8> {
-    let weight_bytes: Vec<u8> = weights.iter().flat_map(|w| w.to_le_bytes()).collect();
+/// A model file for `record`, the `parameters` (visiting order) and their `weights` (all
+/// parameters flattened one after another). Empty if the weights do not fit the parameters.
+pub fn encode(record: TrainingRecord, parameters: Vec<ParamEntry>, weights: &[f32]) -> Vec<u8> {
+    let bytes: Vec<u8> = weights.iter().flat_map(|w| w.to_le_bytes()).collect();
+    // The tensor data does not depend on the metadata: a first pass without it gives the bytes
+    // the checksum covers, in the order safetensors lays them out.
+    let Some(unsigned) = serialize(&parameters, &bytes, None) else {
+        return Vec::new();
+    };
+    let Some((_, data)) = split(&unsigned) else {
+        return Vec::new();
+    };
     let card = ModelCard {
-        format: FORMAT_VERSION as u32,
+        format: FORMAT_VERSION,
         model: MODEL_KIND.to_string(),
         seed: record.settings.seed,
         settings: record.settings,
@@ -84,62 +62,82 @@ pub fn encode(record: TrainingRecord, shapes: Vec<Vec<usize>>, weights: &[f32]) 
         epochs_trained: record.steps as f64 / record.steps_per_epoch.max(1) as f64,
         steps: record.steps,
         test_accuracy: record.test_accuracy.filter(|a| a.is_finite()),
-        parameters: shapes.into_iter().map(|shape| ParamEntry { shape }).collect(),
-        weights_sha256: sha256_hex(&weight_bytes),
+        weights_sha256: sha256_hex(data),
+        parameters,
         created_by: concat!("Kindling ", env!("CARGO_PKG_VERSION")).to_string(),
     };
     // Serialising plain data with finite numbers cannot fail.
-    let json = serde_json::to_vec_pretty(&card).unwrap_or_default();
-    let mut out = Vec::with_capacity(HEADER + json.len() + weight_bytes.len());
-    out.extend_from_slice(MAGIC);
-    out.push(FORMAT_VERSION);
-    out.extend_from_slice(&(json.len() as u32).to_le_bytes());
-    out.extend_from_slice(&json);
-    out.extend_from_slice(&weight_bytes);
-    out
+    let json = serde_json::to_string(&card).unwrap_or_default();
+    serialize(&card.parameters, &bytes, Some(json)).unwrap_or_default()
+}
+
+/// The safetensors file for these parameters and their little-endian bytes, with the card as
+/// metadata when given.
+fn serialize(parameters: &[ParamEntry], bytes: &[u8], card: Option<String>) -> Option<Vec<u8>> {
+    let mut rest = bytes;
+    let mut tensors = Vec::with_capacity(parameters.len());
+    for parameter in parameters {
+        let length = parameter.shape.iter().product::<usize>().checked_mul(4)?;
+        let (head, tail) = rest.split_at_checked(length)?;
+        tensors.push((parameter.name.as_str(), TensorView::new(Dtype::F32, parameter.shape.clone(), head).ok()?));
+        rest = tail;
+    }
+    // One entry only: safetensors writes its metadata map in hash order, and saving the same
+    // model twice must give the same file.
+    let metadata = card.map(|card| [(CARD_KEY.to_string(), card)].into_iter().collect());
+    safetensors::serialize(tensors, metadata).ok()
+}
+
+/// A safetensors file's header (JSON) and tensor data, when its header is complete.
+fn split(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let length = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?);
+    let end = usize::try_from(length).ok()?.checked_add(8)?;
+    Some((bytes.get(8..end)?, bytes.get(end..)?))
 }
 
 /// Reads a model file and checks everything that can be checked without building the network:
-/// magic, version, lengths, the card, the checksum and that every weight is finite. Returns the
-/// card and the weights (all parameters one after another).
+/// that it is a safetensors file with a Kindling card, the card, the lengths, the checksum, that
+/// the tensors are the card's and that every weight is finite. Returns the card and the weights
+/// (all parameters flattened one after another, in the card's order).
 pub fn decode(bytes: &[u8]) -> Result<(ModelCard, Vec<f32>), CheckpointError> {
     use CheckpointError::{NotAModel, Truncated};
-    if bytes.len() < MAGIC.len() {
-        // A beginning of the magic is a cut-short model; anything else (empty too) is not one.
-        return Err(if !bytes.is_empty() && MAGIC.starts_with(bytes) { Truncated } else { NotAModel });
+    if bytes.starts_with(OLD_MAGIC) {
+        return Err(CheckpointError::OldFormat);
     }
-    if &bytes[..MAGIC.len()] != MAGIC {
+    let Some(length) = bytes.get(..8) else {
+        // Too short to tell a cut-short model from anything else.
+        return Err(NotAModel);
+    };
+    let length = u64::from_le_bytes(length.try_into().map_err(|_| NotAModel)?);
+    if length > MAX_HEADER {
         return Err(NotAModel);
     }
-    let version = *bytes.get(MAGIC.len()).ok_or(Truncated)?;
-    if version != FORMAT_VERSION {
-        return Err(CheckpointError::UnsupportedVersion { version: version as u32 });
-    }
-    let length = bytes.get(MAGIC.len() + 1..HEADER).ok_or(Truncated)?;
-    let card_end = HEADER.saturating_add(u32::from_le_bytes([length[0], length[1], length[2], length[3]]) as usize);
-    let json = bytes.get(HEADER..card_end).ok_or(Truncated)?;
-    let card: ModelCard = serde_json::from_slice(json).map_err(|e| bad_card(e.to_string()))?;
-    check_card(&card)?;
+    let Some((header, data)) = split(bytes) else {
+        // The header is cut: a model if what there is of it begins as Kindling writes it
+        // (safetensors writes the metadata first).
+        let start = format!(r#"{{"__metadata__":{{"{CARD_KEY}":"#);
+        let (start, seen) = (start.as_bytes(), &bytes[8..]);
+        let ours = start.starts_with(seen) || seen.starts_with(start);
+        return Err(if ours && length >= start.len() as u64 { Truncated } else { NotAModel });
+    };
+    let metadata: Metadata = serde_json::from_slice(header).map_err(|_| NotAModel)?;
+    let card = metadata.metadata().as_ref().and_then(|m| m.get(CARD_KEY)).ok_or(NotAModel)?;
+    let card = read_card_json(card)?;
 
-    let too_large = || bad_card("its parameter shapes are impossibly large".to_string());
-    let count = card
-        .parameters
-        .iter()
-        .try_fold(0usize, |n, p| p.shape.iter().try_fold(1usize, |m, &d| m.checked_mul(d))?.checked_add(n))
-        .ok_or_else(too_large)?;
-    let end = count.checked_mul(4).and_then(|b| b.checked_add(card_end)).ok_or_else(too_large)?;
-    if bytes.len() < end {
-        return Err(Truncated);
+    match data.len().cmp(&metadata.data_len()) {
+        Ordering::Less => return Err(Truncated),
+        Ordering::Greater => {
+            let extra = data.len() - metadata.data_len();
+            let message = format!("the file has {extra} bytes more than its tensors take");
+            return Err(CheckpointError::ShapeMismatch { message });
+        }
+        Ordering::Equal => {}
     }
-    if bytes.len() > end {
-        let message = format!("the file has {} bytes more than the card's parameters take", bytes.len() - end);
-        return Err(CheckpointError::ShapeMismatch { message });
-    }
-    let section = &bytes[card_end..];
-    if !sha256_hex(section).eq_ignore_ascii_case(&card.weights_sha256) {
+    if !sha256_hex(data).eq_ignore_ascii_case(&card.weights_sha256) {
         return Err(CheckpointError::ChecksumMismatch);
     }
-    let weights: Vec<f32> = section.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+    let tensors = SafeTensors::deserialize(bytes).map_err(|_| NotAModel)?;
+    let weights = card_weights(&card, &tensors)?;
     if weights.iter().any(|w| !w.is_finite()) {
         return Err(CheckpointError::NotFinite);
     }
@@ -155,35 +153,81 @@ fn bad_card(message: String) -> CheckpointError {
     CheckpointError::BadCard { message }
 }
 
-fn check_card(card: &ModelCard) -> Result<(), CheckpointError> {
+/// The card from its JSON, if this version of Kindling reads its format.
+fn read_card_json(json: &str) -> Result<ModelCard, CheckpointError> {
+    #[derive(Deserialize)]
+    struct Format {
+        format: u32,
+    }
+    let Format { format } = serde_json::from_str(json).map_err(|e| bad_card(e.to_string()))?;
+    if format != FORMAT_VERSION {
+        return Err(CheckpointError::UnsupportedVersion { version: format });
+    }
+    let card: ModelCard = serde_json::from_str(json).map_err(|e| bad_card(e.to_string()))?;
     if card.model != MODEL_KIND {
         return Err(bad_card(format!("it describes a \"{}\" model, not a CNN", card.model)));
     }
-    if card.format != FORMAT_VERSION as u32 {
-        return Err(bad_card(format!("it says format {} inside a format {FORMAT_VERSION} file", card.format)));
-    }
-    Ok(())
+    Ok(card)
 }
 
-#[cfg(feature = "compute")]
+/// The weights of the card's parameters, one after another, after checking that the file holds
+/// exactly those tensors, as F32 of the card's shapes.
+fn card_weights(card: &ModelCard, tensors: &SafeTensors) -> Result<Vec<f32>, CheckpointError> {
+    let mismatch = |message: String| CheckpointError::ShapeMismatch { message };
+    if tensors.len() != card.parameters.len() {
+        let (file, listed) = (tensors.len(), card.parameters.len());
+        return Err(mismatch(format!("the file has {file} tensors but its card lists {listed}")));
+    }
+    let mut weights = Vec::new();
+    for ParamEntry { name, shape } in &card.parameters {
+        let tensor = tensors.tensor(name).map_err(|_| mismatch(format!("the file has no tensor \"{name}\"")))?;
+        if tensor.dtype() != Dtype::F32 {
+            return Err(mismatch(format!("\"{name}\" is stored as {}, not F32", tensor.dtype())));
+        }
+        if tensor.shape() != shape.as_slice() {
+            let found = tensor.shape();
+            return Err(mismatch(format!("\"{name}\" has shape {found:?} but the card says {shape:?}")));
+        }
+        weights.extend(tensor.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])));
+    }
+    Ok(weights)
+}
+
 pub use weights::{load_weights, save};
 
 /// Moving weights between a burn model and a file.
-#[cfg(feature = "compute")]
 mod weights {
     use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
     use burn::tensor::{Tensor, TensorData};
 
-    use super::{CheckpointError, ModelCard, TrainingRecord, encode};
+    use super::{CheckpointError, ModelCard, ParamEntry, TrainingRecord, encode};
     use crate::lessons::cnn::model::Cnn;
 
-    /// Each float parameter's shape, without initialising lazy parameters.
-    struct Shapes(Vec<Vec<usize>>);
+    /// Each float parameter's module path and shape, without initialising lazy parameters.
+    #[derive(Default)]
+    struct Parameters {
+        path: Vec<String>,
+        found: Vec<ParamEntry>,
+    }
 
-    impl ModuleVisitor for Shapes {
-        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-            self.0.push(param.lazy_shape().to_vec());
+    impl ModuleVisitor for Parameters {
+        fn enter_module(&mut self, name: &str, _container_type: &str) {
+            self.path.push(name.to_string());
         }
+
+        fn exit_module(&mut self, _name: &str, _container_type: &str) {
+            self.path.pop();
+        }
+
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            self.found.push(ParamEntry { name: self.path.join("."), shape: param.lazy_shape().to_vec() });
+        }
+    }
+
+    fn parameters(model: &Cnn) -> Vec<ParamEntry> {
+        let mut parameters = Parameters::default();
+        model.visit(&mut parameters);
+        parameters.found
     }
 
     /// Each float parameter's value, flattened.
@@ -217,45 +261,40 @@ mod weights {
     /// not be read.
     pub async fn save(model: &Cnn, record: TrainingRecord) -> Vec<u8> {
         let model = model.valid();
-        let mut shapes = Shapes(Vec::new());
-        model.visit(&mut shapes);
         let mut values = Values(Vec::new());
         model.visit(&mut values);
         let mut weights = Vec::new();
         for tensor in values.0 {
+            // Read asynchronously: a synchronous read of a WebGPU tensor is not possible in the browser.
             match tensor.into_data_async().await.map(|data| data.convert::<f32>().try_into_vec::<f32>()) {
                 Ok(Ok(v)) => weights.extend(v),
                 _ => return Vec::new(),
             }
         }
-        encode(record, shapes.0, &weights)
+        encode(record, parameters(&model), &weights)
     }
 
     /// `model` with its float parameters replaced by `weights` (as read by
-    /// [`decode`](super::decode) with `card`), after checking that the card's shapes are the
+    /// [`decode`](super::decode) with `card`), after checking that the card's parameters are the
     /// model's.
     pub fn load_weights(model: Cnn, card: &ModelCard, weights: Vec<f32>) -> Result<Cnn, CheckpointError> {
-        let mut shapes = Shapes(Vec::new());
-        model.visit(&mut shapes);
-        let found: Vec<&Vec<usize>> = card.parameters.iter().map(|p| &p.shape).collect();
-        if let Some(index) = (0..shapes.0.len().max(found.len())).find(|&i| shapes.0.get(i) != found.get(i).copied()) {
-            let describe = |shape: Option<&Vec<usize>>| shape.map_or("nothing".to_string(), |s| format!("{s:?}"));
+        let expected = parameters(&model);
+        let found = &card.parameters;
+        if let Some(index) = (0..expected.len().max(found.len())).find(|&i| expected.get(i) != found.get(i)) {
+            let describe = |p: Option<&ParamEntry>| p.map_or("nothing".to_string(), |p| format!("{} {:?}", p.name, p.shape));
             let message = format!(
-                "parameter {} should have shape {} but the file has {}",
+                "parameter {} should be {} but the file has {}",
                 index + 1,
-                describe(shapes.0.get(index)),
-                describe(found.get(index).copied())
+                describe(expected.get(index)),
+                describe(found.get(index))
             );
             return Err(CheckpointError::ShapeMismatch { message });
         }
         let mut rest = weights.as_slice();
-        let mut lists = Vec::with_capacity(shapes.0.len());
-        for shape in &shapes.0 {
-            let n: usize = shape.iter().product();
-            if rest.len() < n {
-                return Err(CheckpointError::Truncated);
-            }
-            let (head, tail) = rest.split_at(n);
+        let mut lists = Vec::with_capacity(expected.len());
+        for parameter in &expected {
+            let n: usize = parameter.shape.iter().product();
+            let (head, tail) = rest.split_at_checked(n).ok_or(CheckpointError::Truncated)?;
             lists.push(head.to_vec());
             rest = tail;
         }

@@ -1,6 +1,7 @@
 //! "Seeing digits": a small convolutional network trained on MNIST.
 
 pub mod card;
+#[cfg(feature = "compute")]
 pub mod checkpoint;
 pub mod config;
 pub mod messages;
