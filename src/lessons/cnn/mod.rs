@@ -1,6 +1,7 @@
 //! "Seeing digits": a convolutional network trained on MNIST.
 
 pub mod effects;
+pub mod fields;
 pub mod link;
 pub mod page;
 pub mod state;

@@ -13,7 +13,7 @@ use kindling_engine::common::optimizer::OptimizerKind;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::lessons::cnn::link::{CnnInput, next_block};
+use crate::lessons::cnn::fields::{CnnInput, next_block};
 use crate::lessons::cnn::text::problem;
 use crate::lessons::cnn::widgets::block_editor::{CnnBlockEditor, number};
 use crate::widgets::synced_select::use_synced_select;
