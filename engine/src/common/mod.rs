@@ -7,4 +7,6 @@ pub mod optimizer;
 pub mod parse;
 #[cfg(feature = "compute")]
 pub mod read;
+#[cfg(feature = "compute")]
+pub mod training;
 pub mod worked;

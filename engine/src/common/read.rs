@@ -1,16 +1,35 @@
-//! Moving lesson numbers to and from the device (f32 there, f64 here).
+//! Reading tensors back from the device, asynchronously (the only way that works on WebGPU), and
+//! moving lesson numbers to it (f32 there, f64 here).
 
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Int, Tensor, TensorData};
 
 pub fn tensor(values: &[f64], device: &Device) -> Tensor<1> {
     let data: Vec<f32> = values.iter().map(|&v| v as f32).collect();
     Tensor::from_data(TensorData::new(data, [values.len()]), device)
 }
 
-/// Reads a tensor back asynchronously (the only way that works on WebGPU).
-pub async fn read(tensor: Tensor<1>) -> Vec<f64> {
+/// All values, row-major; empty if the device could not be read.
+pub async fn read_floats<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
     match tensor.into_data_async().await {
-        Ok(data) => data.convert::<f32>().try_into_vec::<f32>().unwrap_or_default().into_iter().map(f64::from).collect(),
+        Ok(data) => data.convert::<f32>().try_into_vec::<f32>().unwrap_or_default(),
         Err(_) => Vec::new(),
     }
+}
+
+/// The first value (a loss); NaN if there is none.
+pub async fn read_scalar<const D: usize>(tensor: Tensor<D>) -> f32 {
+    read_floats(tensor).await.first().copied().unwrap_or(f32::NAN)
+}
+
+/// The first value of an integer tensor (a count) as f32; NaN if there is none.
+pub async fn read_int_scalar<const D: usize>(tensor: Tensor<D, Int>) -> f32 {
+    match tensor.into_data_async().await {
+        Ok(data) => data.convert::<i64>().try_into_vec::<i64>().ok().and_then(|v| v.first().copied()).map_or(f32::NAN, |v| v as f32),
+        Err(_) => f32::NAN,
+    }
+}
+
+/// Like [`read_floats`], widened to f64 for the worked examples.
+pub async fn read(tensor: Tensor<1>) -> Vec<f64> {
+    read_floats(tensor).await.into_iter().map(f64::from).collect()
 }

@@ -9,7 +9,6 @@ use burn::module::Module;
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
 use burn::optim::ModuleOptimizer;
 use burn::tensor::{Device, Int, Tensor, TensorData, activation};
-use web_time::Instant;
 
 use super::card::{CheckpointError, ModelCard};
 use super::checkpoint::{self, TrainingRecord};
@@ -17,6 +16,8 @@ use super::config::{
     CLASSES, CnnEvaluation, CnnProblem, CnnProgress, CnnSettings, FeatureMaps, LayerShape, MAX_MISCLASSIFIED,
     PIXEL_MEAN, PIXEL_STD,
 };
+use crate::common::read::read_floats;
+use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::mnist::Images;
 use std::sync::Arc;
 use super::model::{Cnn, CnnConfig};
@@ -41,8 +42,7 @@ pub struct CnnTrainer {
     step: u64,
     /// Steps the model had when it was loaded from a file (0 for a fresh one).
     resumed_at: u64,
-    elapsed_ms: f64,
-    last_batch_loss: f32,
+    record: ChunkRecord,
     /// What the training images are, for a saved model's card.
     data: String,
 }
@@ -92,8 +92,7 @@ impl CnnTrainer {
             batch,
             step: 0,
             resumed_at: 0,
-            elapsed_ms: 0.0,
-            last_batch_loss: f32::NAN,
+            record: ChunkRecord::default(),
         })
     }
 
@@ -189,13 +188,9 @@ impl CnnTrainer {
             total_steps: self.total_steps(),
             epoch: self.epoch(),
             epoch_progress: self.epoch_progress(),
-            batch_loss: self.last_batch_loss,
-            elapsed_ms: self.elapsed_ms,
-            steps_per_second: if self.elapsed_ms > 0.0 {
-                (self.step - self.resumed_at) as f64 * 1000.0 / self.elapsed_ms
-            } else {
-                0.0
-            },
+            batch_loss: self.record.last_batch_loss,
+            elapsed_ms: self.record.elapsed_ms,
+            steps_per_second: self.record.steps_per_second(self.step - self.resumed_at),
             finished: self.is_finished(),
         }
     }
@@ -236,21 +231,7 @@ impl CnnTrainer {
     /// epoch is done, then waits for the device by reading the last batch loss. The time,
     /// waiting included, counts as training time. Returns the number of steps run.
     pub async fn train_chunk(&mut self, max_steps: u64, budget_ms: f64) -> u64 {
-        let started = Instant::now();
-        let mut last = None;
-        let mut done = 0;
-        while done < max_steps && !self.is_finished() {
-            last = Some(self.train_step());
-            done += 1;
-            if started.elapsed().as_secs_f64() * 1000.0 >= budget_ms {
-                break;
-            }
-        }
-        if let Some(loss) = last {
-            self.last_batch_loss = read_floats(loss).await.first().copied().unwrap_or(f32::NAN);
-        }
-        self.elapsed_ms += started.elapsed().as_secs_f64() * 1000.0;
-        done
+        train_chunk(self, max_steps, budget_ms).await
     }
 
     /// Loss, accuracy, confusion matrix and mistakes on the first `limit` test images (all of
@@ -264,7 +245,8 @@ impl CnnTrainer {
         for start in (0..count).step_by(EVAL_BATCH) {
             let end = (start + EVAL_BATCH).min(count);
             let (x, _) = self.batch_tensors(&self.test, start..end);
-            let logits = read_floats_2d(model.forward(x.without_autodiff())).await;
+            // [count, 10] logits, row-major.
+            let logits = read_floats(model.forward(x.without_autodiff())).await;
             for (offset, row) in logits.chunks(CLASSES).enumerate() {
                 let index = start + offset;
                 let label = self.test.labels[index];
@@ -324,7 +306,7 @@ impl CnnTrainer {
         for (maps, layer) in self.model.valid().feature_maps(image).into_iter().zip(names) {
             let [_, channels, rows, cols] = maps.dims();
             // [1, channels, rows, cols] → [channels·rows·cols].
-            let values = read_floats(maps.flatten(0, 3)).await;
+            let values = read_floats(maps.flatten::<1>(0, 3)).await;
             out.push(FeatureMaps { layer, channels, rows, cols, values });
         }
         out
@@ -338,7 +320,7 @@ impl CnnTrainer {
         };
         let [filters, _, kh, kw] = weights.dims();
         // [filters, 1, kh, kw] → [filters·kh·kw].
-        let values = read_floats(weights.flatten(0, 3)).await;
+        let values = read_floats(weights.flatten::<1>(0, 3)).await;
         if values.len() != filters * kh * kw {
             return Vec::new();
         }
@@ -375,16 +357,14 @@ fn cross_entropy_and_argmax(logits: &[f32], label: usize) -> (f64, usize) {
     (log_sum - logits[label] as f64, predicted)
 }
 
-async fn read_floats(tensor: Tensor<1>) -> Vec<f32> {
-    match tensor.into_data_async().await {
-        Ok(data) => data.convert::<f32>().try_into_vec::<f32>().unwrap_or_default(),
-        Err(_) => Vec::new(),
+impl StepTrainer for CnnTrainer {
+    fn step(&mut self) -> Option<Tensor<1>> {
+        (!self.is_finished()).then(|| self.train_step())
     }
-}
 
-async fn read_floats_2d(tensor: Tensor<2>) -> Vec<f32> {
-    // [count, 10] → [count·10].
-    read_floats(tensor.flatten(0, 1)).await
+    fn record(&mut self) -> &mut ChunkRecord {
+        &mut self.record
+    }
 }
 
 #[cfg(test)]

@@ -4,9 +4,10 @@ use burn::module::Module;
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
 use burn::optim::ModuleOptimizer;
 use burn::tensor::{Device, Int, Tensor, TensorData};
-use web_time::Instant;
 
 use super::config::{ConfigError, PlaygroundConfig};
+use crate::common::read::{read_floats, read_int_scalar, read_scalar};
+use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::toy2d::{Point, Split, generate};
 use super::model::{Mlp, MlpConfig};
 pub use super::report::{BOUNDARY_RESOLUTION, EXTENT, Evaluation, Progress, grid_points};
@@ -26,8 +27,7 @@ pub struct Trainer {
     cursor: usize,
     rng: Rng,
     step: u64,
-    elapsed_ms: f64,
-    last_batch_loss: f32,
+    record: ChunkRecord,
 }
 
 fn to_tensors(points: &[Point], device: &Device) -> (Tensor<2>, Tensor<1, Int>) {
@@ -70,8 +70,7 @@ impl Trainer {
             order,
             cursor: usize::MAX,
             step: 0,
-            elapsed_ms: 0.0,
-            last_batch_loss: f32::NAN,
+            record: ChunkRecord::default(),
         })
     }
 
@@ -116,21 +115,7 @@ impl Trainer {
     /// the device by reading the last batch loss. The time, waiting included, counts as training
     /// time. Returns the number of steps run.
     pub async fn train_chunk(&mut self, max_steps: u64, budget_ms: f64) -> u64 {
-        let started = Instant::now();
-        let mut last = None;
-        let mut done = 0;
-        while done < max_steps {
-            last = Some(self.train_step());
-            done += 1;
-            if started.elapsed().as_secs_f64() * 1000.0 >= budget_ms {
-                break;
-            }
-        }
-        if let Some(loss) = last {
-            self.last_batch_loss = read_scalar(loss).await;
-        }
-        self.elapsed_ms += started.elapsed().as_secs_f64() * 1000.0;
-        done
+        train_chunk(self, max_steps, budget_ms).await
     }
 
     async fn loss_and_accuracy(&self, model: &Mlp, (x, y): &(Tensor<2>, Tensor<1, Int>)) -> (f32, f32) {
@@ -157,18 +142,13 @@ impl Trainer {
 
     /// A progress report; reads the last batch loss and evaluates both splits.
     pub async fn progress(&self) -> Progress {
-        let batch_loss = self.last_batch_loss;
         let evaluation = self.evaluate().await;
         Progress {
             step: self.step,
-            batch_loss,
+            batch_loss: self.record.last_batch_loss,
             evaluation,
-            elapsed_ms: self.elapsed_ms,
-            steps_per_second: if self.elapsed_ms > 0.0 {
-                self.step as f64 * 1000.0 / self.elapsed_ms
-            } else {
-                0.0
-            },
+            elapsed_ms: self.record.elapsed_ms,
+            steps_per_second: self.record.steps_per_second(self.step),
         }
     }
 
@@ -193,20 +173,12 @@ impl Trainer {
     }
 }
 
-async fn read_floats(tensor: Tensor<1>) -> Vec<f32> {
-    match tensor.into_data_async().await {
-        Ok(data) => data.convert::<f32>().try_into_vec::<f32>().unwrap_or_default(),
-        Err(_) => Vec::new(),
+impl StepTrainer for Trainer {
+    fn step(&mut self) -> Option<Tensor<1>> {
+        Some(self.train_step())
     }
-}
 
-async fn read_scalar(tensor: Tensor<1>) -> f32 {
-    read_floats(tensor).await.first().copied().unwrap_or(f32::NAN)
-}
-
-async fn read_int_scalar(tensor: Tensor<1, Int>) -> f32 {
-    match tensor.into_data_async().await {
-        Ok(data) => data.convert::<i64>().try_into_vec::<i64>().ok().and_then(|v| v.first().copied()).map_or(f32::NAN, |v| v as f32),
-        Err(_) => f32::NAN,
+    fn record(&mut self) -> &mut ChunkRecord {
+        &mut self.record
     }
 }
