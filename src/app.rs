@@ -297,7 +297,7 @@ pub fn App() -> Html {
                 let state = state.clone();
                 Callback::from(move |action: CnnAction| state.dispatch(Action::Cnn(action)))
             };
-            html! { <CnnPage state={(*state).clone()} {on_cnn} /> }
+            html! { <CnnPage {lang} state={state.cnn.clone()} {on_cnn} /> }
         }
     };
 

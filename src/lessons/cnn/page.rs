@@ -4,7 +4,7 @@ use kindling_engine::lessons::cnn::CnnSettings;
 use kindling_engine::lessons::cnn::preprocess::Preprocessed;
 use yew::prelude::*;
 
-use crate::lessons::cnn::state::{CnnAction, ModelMessage};
+use crate::lessons::cnn::state::{CnnAction, CnnState, ModelMessage};
 use crate::lessons::cnn::text::{problem, url_error};
 use crate::lessons::cnn::widgets::architecture::CnnArchitecture;
 use crate::lessons::cnn::widgets::controls::CnnControls;
@@ -15,13 +15,13 @@ use crate::lessons::cnn::widgets::evaluation::{ConfusionMatrix, MistakeGallery};
 use crate::lessons::cnn::widgets::data_progress::DataProgress;
 use crate::lessons::cnn::widgets::draw::DigitCanvas;
 use crate::lessons::cnn::widgets::model_file::ModelFile;
-use crate::i18n::t;
+use crate::i18n::{Lang, t};
 use crate::route::Route;
-use crate::state::AppState;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub state: AppState,
+    pub lang: Lang,
+    pub state: CnnState,
     pub on_cnn: Callback<CnnAction>,
 }
 
@@ -30,9 +30,8 @@ const STAGES: [&str; 5] = ["input", "conv", "pool", "dense", "output"];
 
 #[component]
 pub fn CnnPage(props: &Props) -> Html {
-    let state = &props.state;
-    let cnn = &state.cnn;
-    let lang = state.lang();
+    let cnn = &props.state;
+    let lang = props.lang;
     let action = |make: fn() -> CnnAction| -> Callback<()> {
         let on_cnn = props.on_cnn.clone();
         Callback::from(move |_| on_cnn.emit(make()))
