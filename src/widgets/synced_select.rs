@@ -11,10 +11,10 @@ pub fn use_synced_select(value: String) -> NodeRef {
     {
         let node = node.clone();
         use_effect_with(value, move |value| {
-            if let Some(select) = node.cast::<HtmlSelectElement>() {
-                if select.value() != *value {
-                    select.set_value(value);
-                }
+            if let Some(select) = node.cast::<HtmlSelectElement>()
+                && select.value() != *value
+            {
+                select.set_value(value);
             }
         });
     }
