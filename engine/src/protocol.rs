@@ -93,7 +93,9 @@ mod tests {
     use crate::common::worked::{Plot, PlotRange, Step};
     use crate::datasets::toy2d::{Point, Split};
     use crate::lessons::activations::{ActivationFn, ActivationRequest, ActivationResult};
-    use crate::lessons::cnn::CnnSettings;
+    use crate::lessons::cnn::config::FeatureMaps;
+    use crate::lessons::cnn::messages::{DataLoadError, Inspection};
+    use crate::lessons::cnn::{CnnEvaluation, CnnProgress, CnnSettings};
     use crate::lessons::losses::{LossKind, LossRequest};
     use crate::lessons::playground::PlaygroundConfig;
     use crate::lessons::playground::config::{ConfigError, Field};
@@ -137,6 +139,9 @@ mod tests {
             round_trip(msg);
         }
         let point = Point { x: 0.5, y: -0.25, label: 1 };
+        let mut bad = CnnSettings::default();
+        bad.blocks[0].kernel = 29;
+        bad.blocks[0].padding = 0;
         let activation = ActivationResult {
             outputs: vec![0.0, 2.0],
             autodiff: vec![0.0, 1.0],
@@ -175,6 +180,50 @@ mod tests {
             FromWorker::Cnn(CnnEvent::DataReady { train: 60_000, test: 10_000 }),
             FromWorker::Cnn(CnnEvent::Running { running: false }),
             FromWorker::Cnn(CnnEvent::Predicted { id: 2, probabilities: vec![0.25; 4] }),
+            FromWorker::Cnn(CnnEvent::DataFailed {
+                error: DataLoadError::Http { file: "manifest.json".into(), status: 404 },
+            }),
+            FromWorker::Cnn(CnnEvent::Loaded {
+                layers: CnnSettings::default().layer_shapes(28, 28).unwrap(),
+                settings: CnnSettings::default(),
+                steps_per_epoch: 938,
+                card: None,
+            }),
+            FromWorker::Cnn(CnnEvent::Rejected { problems: bad.validate_for(28, 28) }),
+            FromWorker::Cnn(CnnEvent::Progress {
+                progress: CnnProgress {
+                    step: 10,
+                    total_steps: 1876,
+                    epoch: 0,
+                    epoch_progress: 0.01,
+                    batch_loss: 0.5,
+                    elapsed_ms: 10.0,
+                    steps_per_second: 20.0,
+                    finished: false,
+                },
+            }),
+            FromWorker::Cnn(CnnEvent::Evaluated {
+                step: 938,
+                full: true,
+                evaluation: CnnEvaluation {
+                    count: 2,
+                    loss: 0.3,
+                    accuracy: 0.5,
+                    confusion: vec![0; 100],
+                    misclassified: vec![(1, 7, 1)],
+                },
+                gallery: vec![0; 784],
+            }),
+            FromWorker::Cnn(CnnEvent::Inspected {
+                inspection: Inspection {
+                    test_index: 1,
+                    label: 1,
+                    image: vec![0; 784],
+                    probabilities: vec![0.1; 10],
+                    filters: vec![vec![0.5; 25]],
+                    maps: vec![FeatureMaps { layer: "conv1".into(), channels: 1, rows: 1, cols: 2, values: vec![0.0, 1.0] }],
+                },
+            }),
             FromWorker::Panicked { message: "boom".into() },
             FromWorker::Failed { message: "no".into() },
         ] {
