@@ -1,6 +1,8 @@
 //! The page: header (navigation, language, backend), error banner and the current route.
 
+use kindling_engine::lessons::activations::messages::ActivationsEvent;
 use kindling_engine::lessons::cnn::messages::CnnEvent;
+use kindling_engine::lessons::losses::messages::LossesEvent;
 use kindling_engine::lessons::playground::PlaygroundConfig;
 use kindling_engine::protocol::{BackendPreference, FromWorker, ToWorker};
 use wasm_bindgen::JsCast;
@@ -32,6 +34,21 @@ use crate::shell::home::Home;
 use crate::shell::language_switch::LanguageSwitch;
 use crate::shell::nav::Nav;
 use crate::state::{Action, AppState};
+
+/// Each lesson's events go to its own reducer; the rest is the shell's.
+fn route_event(event: WorkerEvent) -> Action {
+    match event {
+        WorkerEvent::Message(FromWorker::Playground(event)) => Action::Playground(PlaygroundAction::Event(event)),
+        WorkerEvent::Message(FromWorker::Activations(ActivationsEvent::Computed { id, result })) => {
+            Action::Activations(WorkedAction::Computed { id, result })
+        }
+        WorkerEvent::Message(FromWorker::Losses(LossesEvent::Computed { id, result })) => {
+            Action::Losses(WorkedAction::Computed { id, result })
+        }
+        WorkerEvent::Message(FromWorker::Cnn(event)) => Action::Cnn(CnnAction::Event(event)),
+        event => Action::Worker(event),
+    }
+}
 
 /// Fetches the MNIST manifest the first time the About page opens.
 #[hook]
@@ -65,7 +82,7 @@ pub fn App() -> Html {
                     WorkerEvent::Message(FromWorker::Cnn(CnnEvent::Exported { bytes, card })) => Some(download::save(&model_file_name(card), bytes)),
                     _ => None,
                 };
-                dispatcher.dispatch(Action::Worker(event));
+                dispatcher.dispatch(route_event(event));
                 if let Some(Err(message)) = saved {
                     let message = ModelMessage::DownloadFailed { message };
                     dispatcher.dispatch(Action::Cnn(CnnAction::ModelMessage(message)));
@@ -327,5 +344,26 @@ pub fn App() -> Html {
                 <p>{t(lang, "footer.text")}</p>
             </footer>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kindling_engine::common::input::InputError;
+    use kindling_engine::lessons::playground::messages::PlaygroundEvent;
+
+    #[test]
+    fn lesson_events_go_to_their_lesson() {
+        let message = |message| route_event(WorkerEvent::Message(message));
+        let running = PlaygroundEvent::Running { running: true };
+        assert!(matches!(message(FromWorker::Playground(running)), Action::Playground(PlaygroundAction::Event(_))));
+        let computed = ActivationsEvent::Computed { id: 1, result: Err(InputError::Empty) };
+        assert!(matches!(message(FromWorker::Activations(computed)), Action::Activations(WorkedAction::Computed { id: 1, .. })));
+        let computed = LossesEvent::Computed { id: 2, result: Err(InputError::Empty) };
+        assert!(matches!(message(FromWorker::Losses(computed)), Action::Losses(WorkedAction::Computed { id: 2, .. })));
+        let ready = CnnEvent::DataReady { train: 1, test: 1 };
+        assert!(matches!(message(FromWorker::Cnn(ready)), Action::Cnn(CnnAction::Event(_))));
+        assert!(matches!(message(FromWorker::Started), Action::Worker(_)));
     }
 }

@@ -4,9 +4,7 @@
 
 use std::rc::Rc;
 
-use kindling_engine::lessons::activations::messages::ActivationsEvent;
 use kindling_engine::lessons::activations::{ActivationRequest, ActivationResult};
-use kindling_engine::lessons::losses::messages::LossesEvent;
 use kindling_engine::lessons::losses::{LossRequest, LossResult};
 use kindling_engine::lessons::playground::PlaygroundConfig;
 use kindling_engine::protocol::{ActiveBackend, BackendPreference, FromWorker};
@@ -150,14 +148,8 @@ impl AppState {
                 self.backend = Some(backend);
                 self.workers_ready += 1;
             }
-            FromWorker::Playground(event) => self.playground.reduce(PlaygroundAction::Event(event)),
-            FromWorker::Activations(ActivationsEvent::Computed { id, result }) => {
-                self.activations.reduce(WorkedAction::Computed { id, result })
-            }
-            FromWorker::Losses(LossesEvent::Computed { id, result }) => {
-                self.losses.reduce(WorkedAction::Computed { id, result })
-            }
-            FromWorker::Cnn(event) => self.cnn.reduce(CnnAction::Event(event)),
+            // The app routes lesson events to the lessons' own actions.
+            FromWorker::Playground(_) | FromWorker::Activations(_) | FromWorker::Losses(_) | FromWorker::Cnn(_) => {}
             FromWorker::Panicked { message } => {
                 self.worker_lost();
                 self.banner = Some(Banner::Crashed {
@@ -213,7 +205,7 @@ mod tests {
     }
 
     #[test]
-    fn worker_events_reach_their_lesson() {
+    fn lesson_actions_reach_their_lesson() {
         let state = Rc::new(AppState::new(Lang::En, BackendPreference::Auto, Route::Losses));
         let request = |pred: &str| {
             LossesState::from_query(&format!("loss=mse&pred={pred}&target=1"))
@@ -225,13 +217,14 @@ mod tests {
             id: 1,
             request: ActivationsState::default().request().unwrap(),
         }));
-        let state = state.reduce(message(FromWorker::Losses(LossesEvent::Computed {
+        let state = state.reduce(Action::Losses(WorkedAction::Computed {
             id: 1,
             result: Err(InputError::Empty),
-        })));
+        }));
         assert_eq!(state.losses.answer.as_ref().map(|a| (a.id, &a.request)), Some((1, &request("1"))));
         assert!(state.activations.answer.is_none());
-        let state = state.reduce(message(FromWorker::Playground(PlaygroundEvent::Running { running: true })));
+        let running = PlaygroundAction::Event(PlaygroundEvent::Running { running: true });
+        let state = state.reduce(Action::Playground(running));
         assert!(state.playground.running);
     }
 
@@ -242,7 +235,8 @@ mod tests {
         let backend = ActiveBackend::WebGpu { adapter: "x".into() };
         let state = state.reduce(message(FromWorker::Ready { backend: backend.clone() }));
         assert_eq!(state.ready_worker(), Some(1));
-        let state = state.reduce(message(FromWorker::Playground(PlaygroundEvent::Running { running: true })));
+        let running = PlaygroundAction::Event(PlaygroundEvent::Running { running: true });
+        let state = state.reduce(Action::Playground(running));
         let state = state.reduce(Action::Worker(WorkerEvent::Crashed {
             message: "boom".into(),
             restarted: true,
