@@ -38,10 +38,13 @@ use crate::state::{Action, AppState};
 /// Each lesson's events go to its own reducer; the rest is the shell's.
 fn route_event(event: WorkerEvent) -> Action {
     match event {
-        WorkerEvent::Message(FromWorker::Playground(event)) => Action::Playground(PlaygroundAction::Event(event)),
-        WorkerEvent::Message(FromWorker::Activations(ActivationsEvent::Computed { id, result })) => {
-            Action::Activations(WorkedAction::Computed { id, result })
+        WorkerEvent::Message(FromWorker::Playground(event)) => {
+            Action::Playground(PlaygroundAction::Event(event))
         }
+        WorkerEvent::Message(FromWorker::Activations(ActivationsEvent::Computed {
+            id,
+            result,
+        })) => Action::Activations(WorkedAction::Computed { id, result }),
         WorkerEvent::Message(FromWorker::Losses(LossesEvent::Computed { id, result })) => {
             Action::Losses(WorkedAction::Computed { id, result })
         }
@@ -79,7 +82,9 @@ pub fn App() -> Html {
             let on_event = Callback::from(move |event: WorkerEvent| {
                 // A saved model is handed to the browser at once; the state keeps only its card.
                 let saved = match &event {
-                    WorkerEvent::Message(FromWorker::Cnn(CnnEvent::Exported { bytes, card })) => Some(download::save(&model_file_name(card), bytes)),
+                    WorkerEvent::Message(FromWorker::Cnn(CnnEvent::Exported { bytes, card })) => {
+                        Some(download::save(&model_file_name(card), bytes))
+                    }
                     _ => None,
                 };
                 dispatcher.dispatch(route_event(event));
@@ -113,7 +118,10 @@ pub fn App() -> Html {
                 if route == Route::Playground && route::has_config_keys(&query) {
                     let (config, errors) =
                         PlaygroundConfig::from_query(&route::decoded_query(&query));
-                    state.dispatch(Action::Playground(PlaygroundAction::FromUrl { config, errors }));
+                    state.dispatch(Action::Playground(PlaygroundAction::FromUrl {
+                        config,
+                        errors,
+                    }));
                 }
                 if route == Route::Activations && ActivationsState::has_keys(&query) {
                     let inputs = ActivationsState::from_query(&query);
@@ -171,13 +179,9 @@ pub fn App() -> Html {
         |(route, settings)| {
             if *route == Route::Cnn {
                 let (_, query) = route::parse_hash(&route::current_hash());
-                let same = link::has_keys(&query)
-                    && link::from_query(&query).0 == *settings;
+                let same = link::has_keys(&query) && link::from_query(&query).0 == *settings;
                 if !same {
-                    route::replace_hash(&route::format_hash(
-                        Route::Cnn,
-                        &link::to_query(settings),
-                    ));
+                    route::replace_hash(&route::format_hash(Route::Cnn, &link::to_query(settings)));
                 }
             }
         },
@@ -280,7 +284,9 @@ pub fn App() -> Html {
 
     let on_losses = {
         let state = state.clone();
-        Callback::from(move |inputs: LossesState| state.dispatch(Action::Losses(WorkedAction::SetInputs(inputs))))
+        Callback::from(move |inputs: LossesState| {
+            state.dispatch(Action::Losses(WorkedAction::SetInputs(inputs)))
+        })
     };
 
     let page = match state.route {
@@ -305,7 +311,9 @@ pub fn App() -> Html {
         Route::Playground => {
             let on_action = {
                 let state = state.clone();
-                Callback::from(move |action: PlaygroundAction| state.dispatch(Action::Playground(action)))
+                Callback::from(move |action: PlaygroundAction| {
+                    state.dispatch(Action::Playground(action))
+                })
             };
             html! { <Playground {lang} state={state.playground.clone()} {on_action} /> }
         }
@@ -357,13 +365,31 @@ mod tests {
     fn lesson_events_go_to_their_lesson() {
         let message = |message| route_event(WorkerEvent::Message(message));
         let running = PlaygroundEvent::Running { running: true };
-        assert!(matches!(message(FromWorker::Playground(running)), Action::Playground(PlaygroundAction::Event(_))));
-        let computed = ActivationsEvent::Computed { id: 1, result: Err(InputError::Empty) };
-        assert!(matches!(message(FromWorker::Activations(computed)), Action::Activations(WorkedAction::Computed { id: 1, .. })));
-        let computed = LossesEvent::Computed { id: 2, result: Err(InputError::Empty) };
-        assert!(matches!(message(FromWorker::Losses(computed)), Action::Losses(WorkedAction::Computed { id: 2, .. })));
+        assert!(matches!(
+            message(FromWorker::Playground(running)),
+            Action::Playground(PlaygroundAction::Event(_))
+        ));
+        let computed = ActivationsEvent::Computed {
+            id: 1,
+            result: Err(InputError::Empty),
+        };
+        assert!(matches!(
+            message(FromWorker::Activations(computed)),
+            Action::Activations(WorkedAction::Computed { id: 1, .. })
+        ));
+        let computed = LossesEvent::Computed {
+            id: 2,
+            result: Err(InputError::Empty),
+        };
+        assert!(matches!(
+            message(FromWorker::Losses(computed)),
+            Action::Losses(WorkedAction::Computed { id: 2, .. })
+        ));
         let ready = CnnEvent::DataReady { train: 1, test: 1 };
-        assert!(matches!(message(FromWorker::Cnn(ready)), Action::Cnn(CnnAction::Event(_))));
+        assert!(matches!(
+            message(FromWorker::Cnn(ready)),
+            Action::Cnn(CnnAction::Event(_))
+        ));
         assert!(matches!(message(FromWorker::Started), Action::Worker(_)));
     }
 }

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use kindling_engine::lessons::playground::config::{ConfigError, Field};
 use kindling_engine::common::parse::Problem;
+use kindling_engine::lessons::playground::config::{ConfigError, Field};
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]

@@ -139,6 +139,38 @@ pub fn has_config_keys(query: &str) -> bool {
         .any(|(k, _)| Field::ALL.iter().any(|f| f.key() == k))
 }
 
+/// The page's current hash (`#/…`), or empty.
+pub fn current_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// The page's current search string (`?lang=zh`), or empty.
+pub fn current_search() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+/// A parameter from the search string or, failing that, from the hash's query.
+pub fn url_param(key: &str) -> Option<String> {
+    query_param(&current_search(), key).or_else(|| query_param(&parse_hash(&current_hash()).1, key))
+}
+
+/// Replaces the hash without adding a history entry or firing `hashchange`.
+pub fn replace_hash(hash: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if window.location().hash().ok().as_deref() == Some(hash) {
+        return;
+    }
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,37 +218,5 @@ mod tests {
         assert_eq!(decoded_query("layers=8%2C8&seed=7"), "layers=8,8&seed=7");
         assert!(has_config_keys("data=xor"));
         assert!(!has_config_keys("lang=zh&backend=cpu"));
-    }
-}
-
-/// The page's current hash (`#/…`), or empty.
-pub fn current_hash() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default()
-}
-
-/// The page's current search string (`?lang=zh`), or empty.
-pub fn current_search() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default()
-}
-
-/// A parameter from the search string or, failing that, from the hash's query.
-pub fn url_param(key: &str) -> Option<String> {
-    query_param(&current_search(), key).or_else(|| query_param(&parse_hash(&current_hash()).1, key))
-}
-
-/// Replaces the hash without adding a history entry or firing `hashchange`.
-pub fn replace_hash(hash: &str) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    if window.location().hash().ok().as_deref() == Some(hash) {
-        return;
-    }
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
     }
 }

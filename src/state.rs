@@ -149,7 +149,10 @@ impl AppState {
                 self.workers_ready += 1;
             }
             // The app routes lesson events to the lessons' own actions.
-            FromWorker::Playground(_) | FromWorker::Activations(_) | FromWorker::Losses(_) | FromWorker::Cnn(_) => {}
+            FromWorker::Playground(_)
+            | FromWorker::Activations(_)
+            | FromWorker::Losses(_)
+            | FromWorker::Cnn(_) => {}
             FromWorker::Panicked { message } => {
                 self.worker_lost();
                 self.banner = Some(Banner::Crashed {
@@ -206,13 +209,20 @@ mod tests {
 
     #[test]
     fn lesson_actions_reach_their_lesson() {
-        let state = Rc::new(AppState::new(Lang::En, BackendPreference::Auto, Route::Losses));
+        let state = Rc::new(AppState::new(
+            Lang::En,
+            BackendPreference::Auto,
+            Route::Losses,
+        ));
         let request = |pred: &str| {
             LossesState::from_query(&format!("loss=mse&pred={pred}&target=1"))
                 .request()
                 .unwrap()
         };
-        let state = state.reduce(Action::Losses(WorkedAction::Requested { id: 1, request: request("1") }));
+        let state = state.reduce(Action::Losses(WorkedAction::Requested {
+            id: 1,
+            request: request("1"),
+        }));
         let state = state.reduce(Action::Activations(WorkedAction::Requested {
             id: 1,
             request: ActivationsState::default().request().unwrap(),
@@ -221,7 +231,10 @@ mod tests {
             id: 1,
             result: Err(InputError::Empty),
         }));
-        assert_eq!(state.losses.answer.as_ref().map(|a| (a.id, &a.request)), Some((1, &request("1"))));
+        assert_eq!(
+            state.losses.answer.as_ref().map(|a| (a.id, &a.request)),
+            Some((1, &request("1")))
+        );
         assert!(state.activations.answer.is_none());
         let running = PlaygroundAction::Event(PlaygroundEvent::Running { running: true });
         let state = state.reduce(Action::Playground(running));
@@ -230,10 +243,18 @@ mod tests {
 
     #[test]
     fn each_ready_worker_has_a_new_number() {
-        let state = Rc::new(AppState::new(Lang::En, BackendPreference::Auto, Route::Home));
+        let state = Rc::new(AppState::new(
+            Lang::En,
+            BackendPreference::Auto,
+            Route::Home,
+        ));
         assert_eq!(state.ready_worker(), None);
-        let backend = ActiveBackend::WebGpu { adapter: "x".into() };
-        let state = state.reduce(message(FromWorker::Ready { backend: backend.clone() }));
+        let backend = ActiveBackend::WebGpu {
+            adapter: "x".into(),
+        };
+        let state = state.reduce(message(FromWorker::Ready {
+            backend: backend.clone(),
+        }));
         assert_eq!(state.ready_worker(), Some(1));
         let running = PlaygroundAction::Event(PlaygroundEvent::Running { running: true });
         let state = state.reduce(Action::Playground(running));

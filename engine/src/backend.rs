@@ -26,15 +26,23 @@ pub async fn init_webgpu() -> Result<WebGpu, String> {
         .await
         .map_err(|e| e.to_string())?;
     let info = setup.adapter.get_info();
-    let adapter = [info.name.as_str(), info.driver.as_str(), info.driver_info.as_str()]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let adapter = [
+        info.name.as_str(),
+        info.driver.as_str(),
+        info.driver_info.as_str(),
+    ]
+    .iter()
+    .filter(|s| !s.is_empty())
+    .copied()
+    .collect::<Vec<_>>()
+    .join(" ");
     Ok(WebGpu {
         device: device.autodiff(),
-        adapter: if adapter.is_empty() { format!("{:?}", info.backend) } else { adapter },
+        adapter: if adapter.is_empty() {
+            format!("{:?}", info.backend)
+        } else {
+            adapter
+        },
     })
 }
 

@@ -27,7 +27,9 @@ impl BackendPreference {
     }
 
     pub fn from_name(name: &str) -> Option<Self> {
-        [Self::Auto, Self::WebGpu, Self::Cpu].into_iter().find(|p| p.name() == name)
+        [Self::Auto, Self::WebGpu, Self::Cpu]
+            .into_iter()
+            .find(|p| p.name() == name)
     }
 }
 
@@ -59,7 +61,9 @@ pub enum ActiveBackend {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToWorker {
     /// Choose a backend. Sent once when the worker starts.
-    Init { preference: BackendPreference },
+    Init {
+        preference: BackendPreference,
+    },
     Playground(PlaygroundCommand),
     Activations(ActivationsCommand),
     Losses(LossesCommand),
@@ -75,14 +79,20 @@ pub enum FromWorker {
     /// The worker's code is running and listening; messages sent before this are lost.
     Started,
     /// The backend is chosen: the worker takes lesson commands from now on.
-    Ready { backend: ActiveBackend },
+    Ready {
+        backend: ActiveBackend,
+    },
     Playground(PlaygroundEvent),
     Activations(ActivationsEvent),
     Losses(LossesEvent),
     Cnn(CnnEvent),
     /// The worker hit a Rust panic and is about to stop.
-    Panicked { message: String },
-    Failed { message: String },
+    Panicked {
+        message: String,
+    },
+    Failed {
+        message: String,
+    },
 }
 
 #[cfg(test)]
@@ -101,7 +111,9 @@ mod tests {
     use crate::lessons::playground::config::{ConfigError, Field};
     use crate::lessons::playground::report::{Evaluation, Progress};
 
-    fn round_trip<T: Serialize + for<'de> Deserialize<'de> + PartialEq + std::fmt::Debug>(value: T) {
+    fn round_trip<T: Serialize + for<'de> Deserialize<'de> + PartialEq + std::fmt::Debug>(
+        value: T,
+    ) {
         let json = serde_json::to_string(&value).unwrap();
         let back: T = serde_json::from_str(&json).unwrap();
         assert_eq!(back, value, "{json}");
@@ -109,36 +121,65 @@ mod tests {
 
     #[test]
     fn every_message_round_trips() {
-        let range = PlotRange { min: -1.0, max: 1.0, samples: 3 };
+        let range = PlotRange {
+            min: -1.0,
+            max: 1.0,
+            samples: 3,
+        };
         for msg in [
-            ToWorker::Init { preference: BackendPreference::WebGpu },
-            ToWorker::Playground(PlaygroundCommand::Load { config: PlaygroundConfig::default() }),
+            ToWorker::Init {
+                preference: BackendPreference::WebGpu,
+            },
+            ToWorker::Playground(PlaygroundCommand::Load {
+                config: PlaygroundConfig::default(),
+            }),
             ToWorker::Playground(PlaygroundCommand::Play),
             ToWorker::Playground(PlaygroundCommand::Pause),
             ToWorker::Playground(PlaygroundCommand::Step),
             ToWorker::Activations(ActivationsCommand::Compute {
                 id: 7,
-                request: ActivationRequest { function: ActivationFn::Relu, inputs: vec![-1.0, 2.0], slope: 0.01, plot: range },
+                request: ActivationRequest {
+                    function: ActivationFn::Relu,
+                    inputs: vec![-1.0, 2.0],
+                    slope: 0.01,
+                    plot: range,
+                },
             }),
             ToWorker::Losses(LossesCommand::Compute {
                 id: 8,
-                request: LossRequest { loss: LossKind::Mse, predictions: vec![0.5], targets: vec![1.0], sweep: range },
+                request: LossRequest {
+                    loss: LossKind::Mse,
+                    predictions: vec![0.5],
+                    targets: vec![1.0],
+                    sweep: range,
+                },
             }),
             ToWorker::Cnn(CnnCommand::LoadData),
-            ToWorker::Cnn(CnnCommand::Load { settings: CnnSettings::default() }),
+            ToWorker::Cnn(CnnCommand::Load {
+                settings: CnnSettings::default(),
+            }),
             ToWorker::Cnn(CnnCommand::Play),
             ToWorker::Cnn(CnnCommand::Pause),
             ToWorker::Cnn(CnnCommand::Step),
             ToWorker::Cnn(CnnCommand::Evaluate),
             ToWorker::Cnn(CnnCommand::Inspect { test_index: 3 }),
-            ToWorker::Cnn(CnnCommand::Predict { id: 2, pixels: vec![0.0, 0.5, 1.0] }),
+            ToWorker::Cnn(CnnCommand::Predict {
+                id: 2,
+                pixels: vec![0.0, 0.5, 1.0],
+            }),
             ToWorker::Cnn(CnnCommand::Export),
-            ToWorker::Cnn(CnnCommand::Import { bytes: vec![0, 1, 255] }),
+            ToWorker::Cnn(CnnCommand::Import {
+                bytes: vec![0, 1, 255],
+            }),
             ToWorker::Crash,
         ] {
             round_trip(msg);
         }
-        let point = Point { x: 0.5, y: -0.25, label: 1 };
+        let point = Point {
+            x: 0.5,
+            y: -0.25,
+            label: 1,
+        };
         let mut bad = CnnSettings::default();
         bad.blocks[0].kernel = 29;
         bad.blocks[0].padding = 0;
@@ -147,41 +188,87 @@ mod tests {
             autodiff: vec![0.0, 1.0],
             analytic: vec![0.0, 1.0],
             steps: vec![Step::new("max", vec![0.0, 2.0])],
-            plot: Plot { xs: vec![-1.0, 1.0], ys: vec![vec![0.0, 1.0]] },
+            plot: Plot {
+                xs: vec![-1.0, 1.0],
+                ys: vec![vec![0.0, 1.0]],
+            },
         };
         for msg in [
             FromWorker::Started,
-            FromWorker::Ready { backend: ActiveBackend::WebGpu { adapter: "x".into() } },
             FromWorker::Ready {
-                backend: ActiveBackend::Cpu { reason: CpuReason::SoftwareAdapter { adapter: "SwiftShader".into() } },
+                backend: ActiveBackend::WebGpu {
+                    adapter: "x".into(),
+                },
+            },
+            FromWorker::Ready {
+                backend: ActiveBackend::Cpu {
+                    reason: CpuReason::SoftwareAdapter {
+                        adapter: "SwiftShader".into(),
+                    },
+                },
             },
             FromWorker::Playground(PlaygroundEvent::Loaded {
                 config: PlaygroundConfig::default(),
-                split: Split { train: vec![point], test: vec![point] },
+                split: Split {
+                    train: vec![point],
+                    test: vec![point],
+                },
             }),
             FromWorker::Playground(PlaygroundEvent::Rejected {
-                errors: vec![ConfigError { field: Field::Noise, problem: Problem::OutOfRange { min: 0.0, max: 0.5 } }],
+                errors: vec![ConfigError {
+                    field: Field::Noise,
+                    problem: Problem::OutOfRange { min: 0.0, max: 0.5 },
+                }],
             }),
             FromWorker::Playground(PlaygroundEvent::Progress {
                 progress: Progress {
                     step: 3,
                     batch_loss: 0.5,
-                    evaluation: Evaluation { train_loss: 0.4, test_loss: 0.6, train_accuracy: 0.9, test_accuracy: 0.8 },
+                    evaluation: Evaluation {
+                        train_loss: 0.4,
+                        test_loss: 0.6,
+                        train_accuracy: 0.9,
+                        test_accuracy: 0.8,
+                    },
                     elapsed_ms: 12.5,
                     steps_per_second: 240.0,
                 },
             }),
-            FromWorker::Playground(PlaygroundEvent::Boundary { resolution: 2, probabilities: vec![0.0, 0.25, 0.5, 1.0] }),
+            FromWorker::Playground(PlaygroundEvent::Boundary {
+                resolution: 2,
+                probabilities: vec![0.0, 0.25, 0.5, 1.0],
+            }),
             FromWorker::Playground(PlaygroundEvent::Running { running: true }),
-            FromWorker::Activations(ActivationsEvent::Computed { id: 7, result: Ok(activation) }),
-            FromWorker::Activations(ActivationsEvent::Computed { id: 9, result: Err(InputError::BadSlope) }),
-            FromWorker::Losses(LossesEvent::Computed { id: 8, result: Err(InputError::NeedAtLeast { min: 2 }) }),
-            FromWorker::Cnn(CnnEvent::DataProgress { loaded: 5, total: 10 }),
-            FromWorker::Cnn(CnnEvent::DataReady { train: 60_000, test: 10_000 }),
+            FromWorker::Activations(ActivationsEvent::Computed {
+                id: 7,
+                result: Ok(activation),
+            }),
+            FromWorker::Activations(ActivationsEvent::Computed {
+                id: 9,
+                result: Err(InputError::BadSlope),
+            }),
+            FromWorker::Losses(LossesEvent::Computed {
+                id: 8,
+                result: Err(InputError::NeedAtLeast { min: 2 }),
+            }),
+            FromWorker::Cnn(CnnEvent::DataProgress {
+                loaded: 5,
+                total: 10,
+            }),
+            FromWorker::Cnn(CnnEvent::DataReady {
+                train: 60_000,
+                test: 10_000,
+            }),
             FromWorker::Cnn(CnnEvent::Running { running: false }),
-            FromWorker::Cnn(CnnEvent::Predicted { id: 2, probabilities: vec![0.25; 4] }),
+            FromWorker::Cnn(CnnEvent::Predicted {
+                id: 2,
+                probabilities: vec![0.25; 4],
+            }),
             FromWorker::Cnn(CnnEvent::DataFailed {
-                error: DataLoadError::Http { file: "manifest.json".into(), status: 404 },
+                error: DataLoadError::Http {
+                    file: "manifest.json".into(),
+                    status: 404,
+                },
             }),
             FromWorker::Cnn(CnnEvent::Loaded {
                 layers: CnnSettings::default().layer_shapes(28, 28).unwrap(),
@@ -189,7 +276,9 @@ mod tests {
                 steps_per_epoch: 938,
                 card: None,
             }),
-            FromWorker::Cnn(CnnEvent::Rejected { problems: bad.validate_for(28, 28) }),
+            FromWorker::Cnn(CnnEvent::Rejected {
+                problems: bad.validate_for(28, 28),
+            }),
             FromWorker::Cnn(CnnEvent::Progress {
                 progress: CnnProgress {
                     step: 10,
@@ -221,15 +310,29 @@ mod tests {
                     image: vec![0; 784],
                     probabilities: vec![0.1; 10],
                     filters: vec![vec![0.5; 25]],
-                    maps: vec![FeatureMaps { layer: "conv1".into(), channels: 1, rows: 1, cols: 2, values: vec![0.0, 1.0] }],
+                    maps: vec![FeatureMaps {
+                        layer: "conv1".into(),
+                        channels: 1,
+                        rows: 1,
+                        cols: 2,
+                        values: vec![0.0, 1.0],
+                    }],
                 },
             }),
-            FromWorker::Panicked { message: "boom".into() },
-            FromWorker::Failed { message: "no".into() },
+            FromWorker::Panicked {
+                message: "boom".into(),
+            },
+            FromWorker::Failed {
+                message: "no".into(),
+            },
         ] {
             round_trip(msg);
         }
-        for p in [BackendPreference::Auto, BackendPreference::WebGpu, BackendPreference::Cpu] {
+        for p in [
+            BackendPreference::Auto,
+            BackendPreference::WebGpu,
+            BackendPreference::Cpu,
+        ] {
             assert_eq!(BackendPreference::from_name(p.name()), Some(p));
         }
     }

@@ -36,12 +36,18 @@ fn expected(rects: &[(std::ops::Range<usize>, std::ops::Range<usize>, f32)]) -> 
 fn assert_close(actual: &[f32], expected: &[f32]) {
     assert_eq!(actual.len(), expected.len());
     for (i, (a, e)) in actual.iter().zip(expected).enumerate() {
-        assert!((a - e).abs() < 1e-5, "pixel ({}, {}): {a} instead of {e}", i / SIDE, i % SIDE);
+        assert!(
+            (a - e).abs() < 1e-5,
+            "pixel ({}, {}): {a} instead of {e}",
+            i / SIDE,
+            i % SIDE
+        );
     }
 }
 
 fn assert_near(actual: [f32; 2], expected: [f32; 2], tolerance: f32) {
-    let ok = (actual[0] - expected[0]).abs() <= tolerance && (actual[1] - expected[1]).abs() <= tolerance;
+    let ok = (actual[0] - expected[0]).abs() <= tolerance
+        && (actual[1] - expected[1]).abs() <= tolerance;
     assert!(ok, "{actual:?} is not within {tolerance} of {expected:?}");
 }
 
@@ -90,10 +96,21 @@ fn the_centre_of_mass_not_the_box_is_centred() {
     // Box 100 × 100, 5 canvas pixels an output pixel: stem rows 0..20 × cols 0..4 (mass 80,
     // centre (10, 2)), foot rows 16..20 × cols 4..20 (mass 64, centre (18, 12)).
     // Centre of mass: (1952/144, 928/144) = (13.556, 6.444) → shift by (0, 8).
-    let done = preprocess(&canvas_with(&[(0..100, 0..20, 1.0), (80..100, 20..100, 1.0)]), CANVAS).unwrap();
+    let done = preprocess(
+        &canvas_with(&[(0..100, 0..20, 1.0), (80..100, 20..100, 1.0)]),
+        CANVAS,
+    )
+    .unwrap();
     assert_eq!(done.bbox, [0, 0, 100, 100]);
-    assert_close(&done.image, &expected(&[(0..20, 8..12, 1.0), (16..20, 12..28, 1.0)]));
-    assert_near(done.center_of_mass, [1952.0 / 144.0, 928.0 / 144.0 + 8.0], 1e-4);
+    assert_close(
+        &done.image,
+        &expected(&[(0..20, 8..12, 1.0), (16..20, 12..28, 1.0)]),
+    );
+    assert_near(
+        done.center_of_mass,
+        [1952.0 / 144.0, 928.0 / 144.0 + 8.0],
+        1e-4,
+    );
     assert_near(done.center_of_mass, [14.0, 14.0], 0.5);
 }
 
@@ -104,8 +121,15 @@ fn whatever_the_shift_pushes_outside_the_frame_is_clipped() {
     // line rows 18..22 falls half in output row 1 and half in row 2: 0.2 on rows 1..3 × cols
     // 4..20 (mass 6.4, centre (2, 12)). Centre of mass (2, 108.8 / 22.4 = 4.857) → shift (12, 9):
     // the line's last column lands on column 28, outside the frame.
-    let done = preprocess(&canvas_with(&[(0..40, 0..40, 1.0), (18..22, 40..200, 1.0)]), CANVAS).unwrap();
-    assert_close(&done.image, &expected(&[(12..16, 9..13, 1.0), (13..15, 13..28, 0.2)]));
+    let done = preprocess(
+        &canvas_with(&[(0..40, 0..40, 1.0), (18..22, 40..200, 1.0)]),
+        CANVAS,
+    )
+    .unwrap();
+    assert_close(
+        &done.image,
+        &expected(&[(12..16, 9..13, 1.0), (13..15, 13..28, 0.2)]),
+    );
     assert!((done.image.iter().sum::<f32>() - (16.0 + 0.2 * 2.0 * 15.0)).abs() < 1e-4);
 }
 
@@ -124,7 +148,10 @@ fn area_averaging_keeps_thin_strokes_grey_and_conserves_ink() {
     assert!((total - 0.6 * 70.0 * 45.0 / 12.25).abs() < 1e-3, "{total}");
     // Columns: 12 of 0.6 and one of 0.6 · 3 / 3.5, centre of mass column 6.433 → shift (4, 8).
     let edge = 0.6 * 3.0 / 3.5;
-    assert_close(&done.image, &expected(&[(4..24, 8..20, 0.6), (4..24, 20..21, edge)]));
+    assert_close(
+        &done.image,
+        &expected(&[(4..24, 8..20, 0.6), (4..24, 20..21, edge)]),
+    );
     assert_near(done.center_of_mass, [14.0, 14.0], 0.5);
 }
 
@@ -135,33 +162,64 @@ fn longer_side_is_always_20_and_values_stay_in_range() {
     canvas[5] = -0.2;
     let done = preprocess(&canvas, CANVAS).unwrap();
     assert!(done.image.iter().all(|v| (0.0..=1.0).contains(v)));
-    let rows_with_ink = (0..SIDE).filter(|r| done.image[r * SIDE..(r + 1) * SIDE].iter().any(|&v| v > 0.0)).count();
+    let rows_with_ink = (0..SIDE)
+        .filter(|r| {
+            done.image[r * SIDE..(r + 1) * SIDE]
+                .iter()
+                .any(|&v| v > 0.0)
+        })
+        .count();
     assert_eq!(rows_with_ink, BOX_SIDE);
     assert_near(done.center_of_mass, [14.0, 14.0], 0.5);
     // A smaller canvas works the same way.
     let mut small = vec![0f32; 28 * 28];
     small[3 * 28 + 5] = 1.0;
-    assert_close(&preprocess(&small, 28).unwrap().image, &expected(&[(4..24, 4..24, 1.0)]));
+    assert_close(
+        &preprocess(&small, 28).unwrap().image,
+        &expected(&[(4..24, 4..24, 1.0)]),
+    );
 }
 
 #[test]
 fn nothing_drawn_wrong_sizes_and_nan_are_refused() {
-    assert_eq!(preprocess(&vec![0.0; CANVAS * CANVAS], CANVAS), Err(PreprocessError::Empty));
+    assert_eq!(
+        preprocess(&vec![0.0; CANVAS * CANVAS], CANVAS),
+        Err(PreprocessError::Empty)
+    );
     // Below the ink threshold counts as nothing.
-    assert_eq!(preprocess(&vec![0.01; CANVAS * CANVAS], CANVAS), Err(PreprocessError::Empty));
+    assert_eq!(
+        preprocess(&vec![0.01; CANVAS * CANVAS], CANVAS),
+        Err(PreprocessError::Empty)
+    );
     assert_eq!(
         preprocess(&[0.5; 10], CANVAS),
-        Err(PreprocessError::WrongLength { side: CANVAS, expected: CANVAS * CANVAS, actual: 10 })
+        Err(PreprocessError::WrongLength {
+            side: CANVAS,
+            expected: CANVAS * CANVAS,
+            actual: 10
+        })
     );
     assert_eq!(preprocess(&[], 0), Err(PreprocessError::ZeroSide));
-    assert!(matches!(preprocess(&[1.0], usize::MAX), Err(PreprocessError::WrongLength { .. })));
+    assert!(matches!(
+        preprocess(&[1.0], usize::MAX),
+        Err(PreprocessError::WrongLength { .. })
+    ));
     let mut nan = canvas_with(&[(10..20, 10..20, 1.0)]);
     nan[1234] = f32::NAN;
-    assert_eq!(preprocess(&nan, CANVAS), Err(PreprocessError::NotFinite { index: 1234 }));
+    assert_eq!(
+        preprocess(&nan, CANVAS),
+        Err(PreprocessError::NotFinite { index: 1234 })
+    );
     nan[1234] = f32::INFINITY;
-    assert_eq!(preprocess(&nan, CANVAS), Err(PreprocessError::NotFinite { index: 1234 }));
+    assert_eq!(
+        preprocess(&nan, CANVAS),
+        Err(PreprocessError::NotFinite { index: 1234 })
+    );
     let text = PreprocessError::Empty.to_string();
     assert!(text.contains("draw"), "{text}");
     let json = serde_json::to_value(PreprocessError::NotFinite { index: 3 }).unwrap();
-    assert_eq!(json, serde_json::json!({ "kind": "not_finite", "index": 3 }));
+    assert_eq!(
+        json,
+        serde_json::json!({ "kind": "not_finite", "index": 3 })
+    );
 }

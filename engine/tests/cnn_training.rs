@@ -27,18 +27,31 @@ fn default_network_learns_bars_and_reports_what_the_page_shows() {
     let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
     // The default network. burn's CPU convolutions are slow (≈ 4 ms an image for a step), so
     // batches of 16 keep the test short: 600 images are 37 steps an epoch; 3 epochs, 111 steps.
-    let settings = CnnSettings { batch_size: 16, epochs: 3, ..CnnSettings::default() };
+    let settings = CnnSettings {
+        batch_size: 16,
+        epochs: 3,
+        ..CnnSettings::default()
+    };
     let mut t = trainer(settings);
     assert_eq!((t.steps_per_epoch(), t.total_steps()), (37, 111));
     let before = pollster::block_on(t.evaluate(None));
     let ran = pollster::block_on(t.train_chunk(1000, f64::INFINITY));
     assert_eq!(ran, 111);
     assert!(t.is_finished());
-    assert_eq!(pollster::block_on(t.train_chunk(10, f64::INFINITY)), 0, "stops after the last epoch");
+    assert_eq!(
+        pollster::block_on(t.train_chunk(10, f64::INFINITY)),
+        0,
+        "stops after the last epoch"
+    );
     assert_eq!((t.epoch(), t.epoch_progress()), (3, 0.0));
     let after = pollster::block_on(t.evaluate(None));
     assert!(after.accuracy > 0.9, "{before:?} → {after:?}");
-    assert!(after.loss < before.loss * 0.5, "{} → {}", before.loss, after.loss);
+    assert!(
+        after.loss < before.loss * 0.5,
+        "{} → {}",
+        before.loss,
+        after.loss
+    );
 
     assert_eq!(after.count, 200);
     assert_eq!(after.confusion.len(), 100);
@@ -46,9 +59,17 @@ fn default_network_learns_bars_and_reports_what_the_page_shows() {
     let diagonal: u32 = (0..10).map(|i| after.confusion[i * 10 + i]).sum();
     assert_eq!(diagonal as f32 / 200.0, after.accuracy);
     assert_eq!(after.misclassified.len(), 200 - diagonal as usize);
-    assert!(after.misclassified.iter().all(|&(i, p, l)| i < 200 && p != l && l < 3));
+    assert!(
+        after
+            .misclassified
+            .iter()
+            .all(|&(i, p, l)| i < 200 && p != l && l < 3)
+    );
     let limited = pollster::block_on(t.evaluate(Some(30)));
-    assert_eq!((limited.count, limited.confusion.iter().sum::<u32>()), (30, 30));
+    assert_eq!(
+        (limited.count, limited.confusion.iter().sum::<u32>()),
+        (30, 30)
+    );
 
     // A clean vertical bar in the middle is a 1.
     let mut drawn = vec![0f32; SIDE * SIDE];
@@ -65,9 +86,16 @@ fn default_network_learns_bars_and_reports_what_the_page_shows() {
 
     let filters = pollster::block_on(t.first_layer_filters());
     assert_eq!(filters.len(), 8);
-    assert!(filters.iter().all(|f| f.len() == 25 && f.iter().all(|v| v.is_finite())));
+    assert!(
+        filters
+            .iter()
+            .all(|f| f.len() == 25 && f.iter().all(|v| v.is_finite()))
+    );
     let maps = pollster::block_on(t.feature_maps(&drawn));
-    let shapes: Vec<_> = maps.iter().map(|m| (m.layer.as_str(), m.channels, m.rows, m.cols, m.values.len())).collect();
+    let shapes: Vec<_> = maps
+        .iter()
+        .map(|m| (m.layer.as_str(), m.channels, m.rows, m.cols, m.values.len()))
+        .collect();
     assert_eq!(
         shapes,
         vec![
@@ -81,11 +109,18 @@ fn default_network_learns_bars_and_reports_what_the_page_shows() {
     assert!(maps[0].values.iter().all(|&v| v >= 0.0));
     let (conv1, pool1) = (&maps[0].values, &maps[1].values);
     for (r, c) in [(0, 0), (5, 9), (13, 13)] {
-        let window = [(0, 0), (0, 1), (1, 0), (1, 1)].map(|(dr, dc)| conv1[(2 * r + dr) * 28 + 2 * c + dc]);
-        assert_eq!(pool1[r * 14 + c], window.into_iter().fold(f32::MIN, f32::max));
+        let window =
+            [(0, 0), (0, 1), (1, 0), (1, 1)].map(|(dr, dc)| conv1[(2 * r + dr) * 28 + 2 * c + dc]);
+        assert_eq!(
+            pool1[r * 14 + c],
+            window.into_iter().fold(f32::MIN, f32::max)
+        );
     }
     let progress = t.progress();
-    assert_eq!((progress.step, progress.epoch, progress.finished), (111, 3, true));
+    assert_eq!(
+        (progress.step, progress.epoch, progress.finished),
+        (111, 3, true)
+    );
     assert!(progress.batch_loss.is_finite());
 }
 
@@ -93,10 +128,20 @@ fn default_network_learns_bars_and_reports_what_the_page_shows() {
 fn same_seed_same_losses_other_seed_other_losses() {
     let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
     // Dropout draws from the seeded generator too.
-    let settings = CnnSettings { dropout: 0.3, batch_size: 16, ..CnnSettings::default() };
+    let settings = CnnSettings {
+        dropout: 0.3,
+        batch_size: 16,
+        ..CnnSettings::default()
+    };
     let a = losses(&settings, 3);
     let b = losses(&settings, 3);
-    let c = losses(&CnnSettings { seed: 99, ..settings }, 3);
+    let c = losses(
+        &CnnSettings {
+            seed: 99,
+            ..settings
+        },
+        3,
+    );
     assert!(a.iter().all(|l| l.is_finite()), "{a:?}");
     assert_eq!(a, b);
     assert_ne!(a, c);
@@ -114,24 +159,46 @@ fn other_architectures_train() {
     let mut t = trainer(settings);
     // conv1 [8,28,28] → avg-pool [8,14,14] → conv2 stride 2 [16,5,5] → output.
     let shapes: Vec<_> = t.layers().iter().map(|l| l.shape.clone()).collect();
-    assert_eq!(shapes, vec![vec![8, 28, 28], vec![8, 14, 14], vec![16, 5, 5], vec![10]]);
+    assert_eq!(
+        shapes,
+        vec![vec![8, 28, 28], vec![8, 14, 14], vec![16, 5, 5], vec![10]]
+    );
     assert_eq!(pollster::block_on(t.train_chunk(3, f64::INFINITY)), 3);
     assert!(t.progress().batch_loss.is_finite());
-    assert!((t.epoch_progress() - 3.0 / 9.0).abs() < 1e-12, "600 / 64: 9 steps an epoch");
-    let empty = trainer(CnnSettings { blocks: vec![], ..CnnSettings::default() });
+    assert!(
+        (t.epoch_progress() - 3.0 / 9.0).abs() < 1e-12,
+        "600 / 64: 9 steps an epoch"
+    );
+    let empty = trainer(CnnSettings {
+        blocks: vec![],
+        ..CnnSettings::default()
+    });
     assert!(pollster::block_on(empty.first_layer_filters()).is_empty());
 }
 
 #[test]
 fn invalid_settings_are_refused_before_training() {
-    let mut settings = CnnSettings { learning_rate: -1.0, ..CnnSettings::default() };
+    let mut settings = CnnSettings {
+        learning_rate: -1.0,
+        ..CnnSettings::default()
+    };
     settings.blocks[1].kernel = 20;
-    let problems = CnnTrainer::new(settings, bars(30, 1), bars(30, 2), backend::cpu()).err().expect("refused");
+    let problems = CnnTrainer::new(settings, bars(30, 1), bars(30, 2), backend::cpu())
+        .err()
+        .expect("refused");
     assert_eq!(
         problems,
         vec![
-            CnnProblem::KernelTooLarge { block: 1, kernel: 20, input: [14, 14] },
-            CnnProblem::OutOfRange { field: CnnField::LearningRate, min: 1e-6, max: 10.0 },
+            CnnProblem::KernelTooLarge {
+                block: 1,
+                kernel: 20,
+                input: [14, 14]
+            },
+            CnnProblem::OutOfRange {
+                field: CnnField::LearningRate,
+                min: 1e-6,
+                max: 10.0
+            },
         ]
     );
     let mut small = bars(30, 3);

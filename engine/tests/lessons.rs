@@ -3,14 +3,14 @@
 //! random ones; and the article's printed values checked against the truth.
 
 use kindling_engine::backend;
+use kindling_engine::common::input::InputError;
+use kindling_engine::common::worked::PlotRange;
 use kindling_engine::lessons::activations;
 use kindling_engine::lessons::activations::{ActivationFn, ActivationRequest};
 use kindling_engine::lessons::article;
 use kindling_engine::lessons::article::Examples;
 use kindling_engine::lessons::losses;
 use kindling_engine::lessons::losses::{LossKind, LossRequest};
-use kindling_engine::common::input::InputError;
-use kindling_engine::common::worked::PlotRange;
 use kindling_engine::rng::Rng;
 
 const TOL: f64 = 1e-5;
@@ -39,7 +39,10 @@ fn erf(x: f64) -> f64 {
 fn reference(function: ActivationFn, slope: f64, x: f64) -> (f64, f64) {
     match function {
         ActivationFn::Relu => (x.max(0.0), if x > 0.0 { 1.0 } else { 0.0 }),
-        ActivationFn::LeakyRelu => (if x > 0.0 { x } else { slope * x }, if x > 0.0 { 1.0 } else { slope }),
+        ActivationFn::LeakyRelu => (
+            if x > 0.0 { x } else { slope * x },
+            if x > 0.0 { 1.0 } else { slope },
+        ),
         ActivationFn::Sigmoid => (sigmoid(x), sigmoid(x) * (1.0 - sigmoid(x))),
         ActivationFn::Tanh => {
             let t = ((x).exp() - (-x).exp()) / ((x).exp() + (-x).exp());
@@ -50,7 +53,10 @@ fn reference(function: ActivationFn, slope: f64, x: f64) -> (f64, f64) {
             let pdf = (-x * x / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt();
             (x * cdf, cdf + x * pdf)
         }
-        ActivationFn::Silu => (x * sigmoid(x), sigmoid(x) + x * sigmoid(x) * (1.0 - sigmoid(x))),
+        ActivationFn::Silu => (
+            x * sigmoid(x),
+            sigmoid(x) + x * sigmoid(x) * (1.0 - sigmoid(x)),
+        ),
         ActivationFn::Softmax => unreachable!(),
     }
 }
@@ -66,7 +72,11 @@ fn activation(function: ActivationFn, inputs: &[f64], slope: f64) -> activations
         function,
         inputs: inputs.to_vec(),
         slope,
-        plot: PlotRange { min: -5.0, max: 5.0, samples: 11 },
+        plot: PlotRange {
+            min: -5.0,
+            max: 5.0,
+            samples: 11,
+        },
     };
     pollster::block_on(activations::compute(&request, &backend::cpu())).expect("valid request")
 }
@@ -77,18 +87,39 @@ fn check_activation(function: ActivationFn, inputs: &[f64], slope: f64) {
         let s = softmax_reference(inputs);
         (s.clone(), s.iter().map(|s| s * (1.0 - s)).collect())
     } else {
-        inputs.iter().map(|&x| reference(function, slope, x)).unzip()
+        inputs
+            .iter()
+            .map(|&x| reference(function, slope, x))
+            .unzip()
     };
     for i in 0..inputs.len() {
         let x = inputs[i];
-        assert!(close(result.outputs[i], expected[i], TOL), "{function:?}({x}) = {} ≠ {}", result.outputs[i], expected[i]);
+        assert!(
+            close(result.outputs[i], expected[i], TOL),
+            "{function:?}({x}) = {} ≠ {}",
+            result.outputs[i],
+            expected[i]
+        );
         if x == 0.0 && matches!(function, ActivationFn::Relu | ActivationFn::LeakyRelu) {
             // No derivative at the kink: the lesson's formula must use burn's convention.
-            assert_eq!(result.analytic[i], result.autodiff[i], "{function:?}′(0) conventions differ");
+            assert_eq!(
+                result.analytic[i], result.autodiff[i],
+                "{function:?}′(0) conventions differ"
+            );
             continue;
         }
-        assert!(close(result.autodiff[i], slopes[i], TOL), "{function:?}′({x}) autodiff {} ≠ {}", result.autodiff[i], slopes[i]);
-        assert!(close(result.analytic[i], slopes[i], 1e-9), "{function:?}′({x}) analytic {} ≠ {}", result.analytic[i], slopes[i]);
+        assert!(
+            close(result.autodiff[i], slopes[i], TOL),
+            "{function:?}′({x}) autodiff {} ≠ {}",
+            result.autodiff[i],
+            slopes[i]
+        );
+        assert!(
+            close(result.analytic[i], slopes[i], 1e-9),
+            "{function:?}′({x}) analytic {} ≠ {}",
+            result.analytic[i],
+            slopes[i]
+        );
     }
     assert_eq!(result.plot.xs.len(), 11);
     assert_eq!(result.plot.ys.len(), 2);
@@ -99,11 +130,16 @@ fn activations_match_the_reference_on_the_article_inputs_and_random_inputs() {
     let examples = Examples::load().unwrap();
     let mut rng = Rng::new(42);
     for &function in ActivationFn::ALL {
-        let example = examples.activation(function).expect("every function has an example");
+        let example = examples
+            .activation(function)
+            .expect("every function has an example");
         check_activation(function, &example.inputs, 0.1);
         for _ in 0..5 {
             // Stay off 0 for the kinked functions, where the derivative is a convention.
-            let inputs: Vec<f64> = (0..6).map(|_| rng.range(-6.0, 6.0)).filter(|x: &f64| x.abs() > 1e-3).collect();
+            let inputs: Vec<f64> = (0..6)
+                .map(|_| rng.range(-6.0, 6.0))
+                .filter(|x: &f64| x.abs() > 1e-3)
+                .collect();
             check_activation(function, &inputs, rng.range(0.0, 0.5));
         }
     }
@@ -118,10 +154,19 @@ fn intermediate_steps_are_the_named_quantities() {
     for (i, &x) in xs.iter().enumerate() {
         assert!(close(result.steps[1].values[i], (-x).exp(), TOL));
         assert!(close(result.steps[2].values[i], 1.0 + (-x).exp(), TOL));
-        assert!(close(1.0 / result.steps[2].values[i], result.outputs[i], TOL));
+        assert!(close(
+            1.0 / result.steps[2].values[i],
+            result.outputs[i],
+            TOL
+        ));
     }
     let soft = activation(ActivationFn::Softmax, &[1.0, 2.0, 3.0], 0.0);
-    let sum = &soft.steps.iter().find(|s| s.key == "sum_exp").unwrap().values;
+    let sum = &soft
+        .steps
+        .iter()
+        .find(|s| s.key == "sum_exp")
+        .unwrap()
+        .values;
     assert!(close(sum[0], (-2f64).exp() + (-1f64).exp() + 1.0, TOL));
 }
 
@@ -130,25 +175,51 @@ fn the_article_values_that_are_wrong_are_exactly_those_listed() {
     let examples = Examples::load().unwrap();
     let round3 = |v: f64| (v * 1000.0).round() / 1000.0;
     for example in &examples.activations {
-        let Some(article) = &example.article else { continue };
+        let Some(article) = &example.article else {
+            continue;
+        };
         let result = activation(example.function, &example.inputs, 0.1);
-        let wrong: Vec<usize> = (0..article.len()).filter(|&i| round3(result.outputs[i]) != round3(article[i])).collect();
-        assert_eq!(wrong, example.article_wrong, "{:?}: computed {:?}", example.function, result.outputs);
+        let wrong: Vec<usize> = (0..article.len())
+            .filter(|&i| round3(result.outputs[i]) != round3(article[i]))
+            .collect();
+        assert_eq!(
+            wrong, example.article_wrong,
+            "{:?}: computed {:?}",
+            example.function, result.outputs
+        );
     }
     for example in &examples.losses {
-        let Some(article) = example.article else { continue };
+        let Some(article) = example.article else {
+            continue;
+        };
         let truth = losses::reference_loss(example.loss, &example.predictions, &example.targets);
-        assert_eq!(round3(truth) != round3(article), example.article_wrong, "{:?}: truth {truth}", example.loss);
+        assert_eq!(
+            round3(truth) != round3(article),
+            example.article_wrong,
+            "{:?}: truth {truth}",
+            example.loss
+        );
     }
     // The malformed expressions, evaluated as printed, do not give what the article printed either.
     let printed = &examples.article_expressions;
     let cce = article::cce_as_printed(&printed.cce_as_printed);
-    assert!(close(cce, -(0.6f64.ln() + 0.4f64.ln()) / 3.0, 1e-12) && round3(cce) != printed.cce_as_printed.article, "{cce}");
+    assert!(
+        close(cce, -(0.6f64.ln() + 0.4f64.ln()) / 3.0, 1e-12)
+            && round3(cce) != printed.cce_as_printed.article,
+        "{cce}"
+    );
     let adversarial = article::adversarial_as_printed(&printed.adversarial_as_printed);
-    assert!((adversarial - 1.6966).abs() < 1e-3 && round3(adversarial) != printed.adversarial_as_printed.article);
+    assert!(
+        (adversarial - 1.6966).abs() < 1e-3
+            && round3(adversarial) != printed.adversarial_as_printed.article
+    );
     // The MSE the article meant: (0.16 + 0.04 + 0.01) / 3 = 0.07.
     let mse = examples.loss(LossKind::Mse).unwrap();
-    assert!(close(losses::reference_loss(LossKind::Mse, &mse.predictions, &mse.targets), 0.07, 1e-12));
+    assert!(close(
+        losses::reference_loss(LossKind::Mse, &mse.predictions, &mse.targets),
+        0.07,
+        1e-12
+    ));
 }
 
 /// Loss and gradients from the formulas, written out independently of the engine's reference.
@@ -185,7 +256,11 @@ fn loss(kind: LossKind, p: &[f64], t: &[f64]) -> Result<losses::LossResult, Inpu
         loss: kind,
         predictions: p.to_vec(),
         targets: t.to_vec(),
-        sweep: PlotRange { min: -1.0, max: 2.0, samples: 7 },
+        sweep: PlotRange {
+            min: -1.0,
+            max: 2.0,
+            samples: 7,
+        },
     };
     pollster::block_on(losses::compute(&request, &backend::cpu()))
 }
@@ -193,19 +268,42 @@ fn loss(kind: LossKind, p: &[f64], t: &[f64]) -> Result<losses::LossResult, Inpu
 fn check_loss(kind: LossKind, p: &[f64], t: &[f64]) {
     let result = loss(kind, p, t).unwrap_or_else(|e| panic!("{kind:?} {p:?} {t:?}: {e:?}"));
     let (l, gp, gt) = loss_reference(kind, p, t);
-    assert!(close(result.loss, l, TOL), "{kind:?} loss {} ≠ {l}", result.loss);
-    assert!(close(result.clamped, l, TOL), "{kind:?} clamped {} ≠ {l}", result.clamped);
-    for i in 0..p.len() {
-        assert!(close(result.grad_autodiff[i], gp[i], 1e-4), "{kind:?} ∂L/∂p{i} autodiff {} ≠ {}", result.grad_autodiff[i], gp[i]);
-        assert!(close(result.grad_analytic[i], gp[i], 1e-9), "{kind:?} ∂L/∂p{i} analytic {} ≠ {}", result.grad_analytic[i], gp[i]);
+    assert!(
+        close(result.loss, l, TOL),
+        "{kind:?} loss {} ≠ {l}",
+        result.loss
+    );
+    assert!(
+        close(result.clamped, l, TOL),
+        "{kind:?} clamped {} ≠ {l}",
+        result.clamped
+    );
+    assert_eq!(gp.len(), p.len());
+    for (i, &expected) in gp.iter().enumerate() {
+        assert!(
+            close(result.grad_autodiff[i], expected, 1e-4),
+            "{kind:?} ∂L/∂p{i} autodiff {} ≠ {expected}",
+            result.grad_autodiff[i],
+        );
+        assert!(
+            close(result.grad_analytic[i], expected, 1e-9),
+            "{kind:?} ∂L/∂p{i} analytic {} ≠ {expected}",
+            result.grad_analytic[i],
+        );
     }
     assert_eq!(result.grad_targets_autodiff.len(), gt.len());
-    for i in 0..gt.len() {
-        assert!(close(result.grad_targets_autodiff[i], gt[i], 1e-4));
-        assert!(close(result.grad_targets_analytic[i], gt[i], 1e-9));
+    for (i, &expected) in gt.iter().enumerate() {
+        assert!(close(result.grad_targets_autodiff[i], expected, 1e-4));
+        assert!(close(result.grad_targets_analytic[i], expected, 1e-9));
     }
     let probabilities = kind.predictions_are_probabilities();
-    assert!(result.sweep.xs.iter().all(|x| !probabilities || (0.0..=1.0).contains(x)));
+    assert!(
+        result
+            .sweep
+            .xs
+            .iter()
+            .all(|x| !probabilities || (0.0..=1.0).contains(x))
+    );
 }
 
 #[test]
@@ -237,10 +335,18 @@ fn losses_and_gradients_match_the_reference_on_the_examples_and_random_inputs() 
 #[test]
 fn log_of_zero_is_infinite_unclamped_and_finite_clamped() {
     let result = loss(LossKind::Bce, &[0.0, 0.5], &[1.0, 0.0]).unwrap();
-    assert!(result.loss.is_infinite() && result.loss > 0.0, "{}", result.loss);
+    assert!(
+        result.loss.is_infinite() && result.loss > 0.0,
+        "{}",
+        result.loss
+    );
     assert!(result.clamped.is_finite());
     let expected = -((1e-7f64).ln() + 0.5f64.ln()) / 2.0;
-    assert!(close(result.clamped, expected, 1e-3), "{} vs {expected}", result.clamped);
+    assert!(
+        close(result.clamped, expected, 1e-3),
+        "{} vs {expected}",
+        result.clamped
+    );
     // A certain, correct prediction costs nothing: 0 · ln 0 counts as 0, not NaN.
     let certain = loss(LossKind::Bce, &[1.0, 0.0], &[1.0, 0.0]).unwrap();
     assert_eq!(certain.loss, 0.0);
@@ -250,20 +356,65 @@ fn log_of_zero_is_infinite_unclamped_and_finite_clamped() {
     assert!(confidently_wrong.loss.is_infinite());
     // The logits form needs no clamping: a huge logit stays finite.
     let logits = loss(LossKind::CceLogits, &[80.0, -80.0], &[0.0, 1.0]).unwrap();
-    assert!(logits.loss.is_finite() && close(logits.loss, 160.0, 1e-4), "{}", logits.loss);
+    assert!(
+        logits.loss.is_finite() && close(logits.loss, 160.0, 1e-4),
+        "{}",
+        logits.loss
+    );
 }
 
 #[test]
 fn malformed_inputs_are_refused_with_a_reason() {
-    assert_eq!(loss(LossKind::Mse, &[1.0, 2.0], &[1.0]).err(), Some(InputError::LengthMismatch { left: 2, right: 1 }));
-    assert_eq!(loss(LossKind::Bce, &[1.5], &[1.0]).err(), Some(InputError::NotAProbability { index: 0 }));
-    assert_eq!(loss(LossKind::Cce, &[0.6, 0.6], &[1.0, 0.0]).err().map(|e| matches!(e, InputError::NotADistribution { .. })), Some(true));
+    assert_eq!(
+        loss(LossKind::Mse, &[1.0, 2.0], &[1.0]).err(),
+        Some(InputError::LengthMismatch { left: 2, right: 1 })
+    );
+    assert_eq!(
+        loss(LossKind::Bce, &[1.5], &[1.0]).err(),
+        Some(InputError::NotAProbability { index: 0 })
+    );
+    assert_eq!(
+        loss(LossKind::Cce, &[0.6, 0.6], &[1.0, 0.0])
+            .err()
+            .map(|e| matches!(e, InputError::NotADistribution { .. })),
+        Some(true)
+    );
     assert_eq!(loss(LossKind::Mse, &[], &[]).err(), Some(InputError::Empty));
-    assert_eq!(loss(LossKind::Mse, &[f64::NAN], &[1.0]).err(), Some(InputError::NotFinite { index: 0 }));
+    assert_eq!(
+        loss(LossKind::Mse, &[f64::NAN], &[1.0]).err(),
+        Some(InputError::NotFinite { index: 0 })
+    );
     let long = vec![0.5; 10_000];
-    assert!(matches!(loss(LossKind::Mse, &long, &long).err(), Some(InputError::TooLong { .. })));
-    let bad_slope = ActivationRequest { function: ActivationFn::LeakyRelu, inputs: vec![1.0], slope: f64::INFINITY, plot: PlotRange { min: -1.0, max: 1.0, samples: 3 } };
-    assert_eq!(pollster::block_on(activations::compute(&bad_slope, &backend::cpu())).err(), Some(InputError::BadSlope));
-    let bad_range = ActivationRequest { function: ActivationFn::Relu, inputs: vec![1.0], slope: 0.0, plot: PlotRange { min: 1.0, max: -1.0, samples: 3 } };
-    assert!(matches!(pollster::block_on(activations::compute(&bad_range, &backend::cpu())).err(), Some(InputError::BadRange { .. })));
+    assert!(matches!(
+        loss(LossKind::Mse, &long, &long).err(),
+        Some(InputError::TooLong { .. })
+    ));
+    let bad_slope = ActivationRequest {
+        function: ActivationFn::LeakyRelu,
+        inputs: vec![1.0],
+        slope: f64::INFINITY,
+        plot: PlotRange {
+            min: -1.0,
+            max: 1.0,
+            samples: 3,
+        },
+    };
+    assert_eq!(
+        pollster::block_on(activations::compute(&bad_slope, &backend::cpu())).err(),
+        Some(InputError::BadSlope)
+    );
+    let bad_range = ActivationRequest {
+        function: ActivationFn::Relu,
+        inputs: vec![1.0],
+        slope: 0.0,
+        plot: PlotRange {
+            min: 1.0,
+            max: -1.0,
+            samples: 3,
+        },
+    };
+    assert!(matches!(
+        pollster::block_on(activations::compute(&bad_range, &backend::cpu())).err(),
+        Some(InputError::BadRange { .. })
+    ));
 }

@@ -1,9 +1,9 @@
 //! The playground's training loop on the CPU backend.
 
 use kindling_engine::backend;
-use kindling_engine::lessons::playground::training::{BOUNDARY_RESOLUTION, Progress, Trainer};
 use kindling_engine::datasets::toy2d::DatasetKind;
 use kindling_engine::lessons::playground::PlaygroundConfig;
+use kindling_engine::lessons::playground::training::{BOUNDARY_RESOLUTION, Progress, Trainer};
 
 fn losses(config: &PlaygroundConfig, steps: u64) -> Vec<Progress> {
     let mut trainer = Trainer::new(config.clone(), backend::cpu()).expect("valid config");
@@ -14,12 +14,18 @@ fn losses(config: &PlaygroundConfig, steps: u64) -> Vec<Progress> {
 
 #[test]
 fn training_lowers_the_loss() {
-    let config = PlaygroundConfig { dataset: DatasetKind::Circle, ..Default::default() };
+    let config = PlaygroundConfig {
+        dataset: DatasetKind::Circle,
+        ..Default::default()
+    };
     let trainer = Trainer::new(config.clone(), backend::cpu()).unwrap();
     let before = pollster::block_on(trainer.evaluate());
     let reports = losses(&config, 200);
     let after = reports.last().unwrap().evaluation;
-    assert!(after.train_loss < before.train_loss * 0.5, "{before:?} → {after:?}");
+    assert!(
+        after.train_loss < before.train_loss * 0.5,
+        "{before:?} → {after:?}"
+    );
     assert!(after.test_accuracy > 0.9, "{after:?}");
     assert_eq!(reports.len(), 20);
     assert_eq!(reports.last().unwrap().step, 200);
@@ -27,10 +33,16 @@ fn training_lowers_the_loss() {
 
 #[test]
 fn same_seed_same_losses_other_seed_other_losses() {
-    let config = PlaygroundConfig { dataset: DatasetKind::Xor, ..Default::default() };
+    let config = PlaygroundConfig {
+        dataset: DatasetKind::Xor,
+        ..Default::default()
+    };
     let a: Vec<f32> = losses(&config, 50).iter().map(|p| p.batch_loss).collect();
     let b: Vec<f32> = losses(&config, 50).iter().map(|p| p.batch_loss).collect();
-    let c: Vec<f32> = losses(&PlaygroundConfig { seed: 99, ..config }, 50).iter().map(|p| p.batch_loss).collect();
+    let c: Vec<f32> = losses(&PlaygroundConfig { seed: 99, ..config }, 50)
+        .iter()
+        .map(|p| p.batch_loss)
+        .collect();
     assert_eq!(a, b);
     assert_ne!(a, c);
 }
@@ -40,14 +52,20 @@ fn default_spiral_reaches_95_percent_within_2000_steps() {
     let config = PlaygroundConfig::default();
     assert_eq!(config.dataset, DatasetKind::Spiral);
     let reports = losses(&config, 2000);
-    let best = reports.iter().map(|p| p.evaluation.test_accuracy).fold(0.0, f32::max);
+    let best = reports
+        .iter()
+        .map(|p| p.evaluation.test_accuracy)
+        .fold(0.0, f32::max);
     let last = reports.last().unwrap().evaluation;
     assert!(last.test_accuracy >= 0.95, "final {last:?}, best {best}");
 }
 
 #[test]
 fn boundary_is_a_probability_grid_that_matches_the_points() {
-    let config = PlaygroundConfig { dataset: DatasetKind::Gaussians, ..Default::default() };
+    let config = PlaygroundConfig {
+        dataset: DatasetKind::Gaussians,
+        ..Default::default()
+    };
     let mut trainer = Trainer::new(config, backend::cpu()).unwrap();
     pollster::block_on(trainer.run(150, 150, |_| {}));
     let grid = pollster::block_on(trainer.boundary());
@@ -61,7 +79,11 @@ fn boundary_is_a_probability_grid_that_matches_the_points() {
 
 #[test]
 fn invalid_settings_are_refused_not_trained() {
-    let config = PlaygroundConfig { learning_rate: -1.0, hidden: vec![0], ..Default::default() };
+    let config = PlaygroundConfig {
+        learning_rate: -1.0,
+        hidden: vec![0],
+        ..Default::default()
+    };
     let errors = Trainer::new(config, backend::cpu()).err().expect("refused");
     assert_eq!(errors.len(), 2);
 }

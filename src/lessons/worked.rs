@@ -3,9 +3,9 @@
 
 use std::sync::OnceLock;
 
-use kindling_engine::lessons::article::Examples;
 use kindling_engine::common::input::{InputError, check_value};
 use kindling_engine::lessons::activations::MAX_SLOPE;
+use kindling_engine::lessons::article::Examples;
 
 use crate::format::fmt3;
 use crate::i18n::{Lang, t, tf};

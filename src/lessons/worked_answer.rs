@@ -16,7 +16,10 @@ pub struct LessonAnswer<Req, Res> {
 impl<Req, Res> LessonAnswer<Req, Res> {
     /// The request and its result, when it was computed.
     pub fn computed(&self) -> Option<(&Req, &Res)> {
-        self.result.as_ref().ok().map(|result| (&self.request, result))
+        self.result
+            .as_ref()
+            .ok()
+            .map(|result| (&self.request, result))
     }
 }
 
@@ -41,8 +44,14 @@ impl<I: Default, Req, Res> Default for WorkedLesson<I, Req, Res> {
 pub enum WorkedAction<I, Req, Res> {
     SetInputs(I),
     /// A request was sent with this id; only its answer is kept.
-    Requested { id: u64, request: Req },
-    Computed { id: u64, result: Result<Res, InputError> },
+    Requested {
+        id: u64,
+        request: Req,
+    },
+    Computed {
+        id: u64,
+        result: Result<Res, InputError>,
+    },
 }
 
 impl<I, Req: Clone, Res> WorkedLesson<I, Req, Res> {
@@ -59,7 +68,9 @@ impl<I, Req: Clone, Res> WorkedLesson<I, Req, Res> {
             WorkedAction::SetInputs(inputs) => self.inputs = inputs,
             WorkedAction::Requested { id, request } => self.pending = Some((id, Rc::new(request))),
             WorkedAction::Computed { id, result } => {
-                if let Some((pending, request)) = self.pending.take_if(|(pending, _)| *pending == id) {
+                if let Some((pending, request)) =
+                    self.pending.take_if(|(pending, _)| *pending == id)
+                {
                     self.answer = Some(Rc::new(LessonAnswer {
                         id: pending,
                         request: (*request).clone(),
@@ -78,15 +89,33 @@ mod tests {
     #[test]
     fn only_the_latest_answer_is_kept() {
         let mut lesson: WorkedLesson<(), &str, f64> = WorkedLesson::new(());
-        lesson.reduce(WorkedAction::Requested { id: 1, request: "one" });
-        lesson.reduce(WorkedAction::Requested { id: 2, request: "two" });
-        lesson.reduce(WorkedAction::Computed { id: 1, result: Ok(1.0) });
+        lesson.reduce(WorkedAction::Requested {
+            id: 1,
+            request: "one",
+        });
+        lesson.reduce(WorkedAction::Requested {
+            id: 2,
+            request: "two",
+        });
+        lesson.reduce(WorkedAction::Computed {
+            id: 1,
+            result: Ok(1.0),
+        });
         assert!(lesson.answer.is_none());
-        lesson.reduce(WorkedAction::Computed { id: 2, result: Err(InputError::Empty) });
+        lesson.reduce(WorkedAction::Computed {
+            id: 2,
+            result: Err(InputError::Empty),
+        });
         let kept = lesson.answer.clone().unwrap();
         assert_eq!((kept.id, kept.request), (2, "two"));
         assert!(kept.computed().is_none());
-        lesson.reduce(WorkedAction::Computed { id: 2, result: Ok(2.0) });
-        assert_eq!(lesson.answer.as_ref().map(|a| a.result.clone()), Some(Err(InputError::Empty)));
+        lesson.reduce(WorkedAction::Computed {
+            id: 2,
+            result: Ok(2.0),
+        });
+        assert_eq!(
+            lesson.answer.as_ref().map(|a| a.result.clone()),
+            Some(Err(InputError::Empty))
+        );
     }
 }

@@ -22,6 +22,8 @@ const MAX_CRASHES: usize = 5;
 const CRASH_WINDOW_MS: f64 = 20_000.0;
 
 /// What the page hears from the service.
+// Events are handed on at once; boxing the message would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum WorkerEvent {
     Message(FromWorker),

@@ -4,9 +4,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::shell::mnist_data::MnistData;
 use crate::i18n::{Lang, t};
 use crate::services::manifest::MnistManifest;
+use crate::shell::mnist_data::MnistData;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {

@@ -2,9 +2,9 @@
 
 use yew::prelude::*;
 
-use crate::shell::idea_map::IdeaMap;
 use crate::i18n::{Lang, t};
 use crate::route::Route;
+use crate::shell::idea_map::IdeaMap;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {

@@ -10,7 +10,6 @@ use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-
 /// Canvas pixels per side (CSS may show it smaller on a narrow screen).
 pub const SIDE: u32 = 280;
 /// Pen width in canvas pixels: about MNIST's two-pixel strokes once the digit is scaled down.

@@ -2,7 +2,6 @@
 
 use yew::prelude::*;
 
-
 pub fn mi(s: &str) -> Html {
     html! { <mi>{s.to_string()}</mi> }
 }

@@ -3,10 +3,10 @@
 pub mod confusion_matrix;
 pub mod drawing_pad;
 pub mod filter_grid;
+pub mod image_gallery;
 pub mod load_progress;
 pub mod loss_chart;
 pub mod math;
-pub mod image_gallery;
 pub mod number_field;
 pub mod pixel_image;
 pub mod plot;

@@ -7,7 +7,6 @@ use yew::prelude::*;
 use crate::format::{fmt_digits, fmt3};
 use crate::i18n::{Lang, fill, t};
 
-
 const W: f64 = 560.0;
 const H: f64 = 300.0;
 const LEFT: f64 = 50.0;

@@ -7,7 +7,9 @@ use futures::channel::mpsc::{UnboundedReceiver, unbounded};
 use js_sys::{Promise, Reflect};
 use kindling_engine::backend;
 use kindling_engine::burn::tensor::Device;
-use kindling_engine::protocol::{ActiveBackend, BackendPreference, CpuReason, FromWorker, ToWorker};
+use kindling_engine::protocol::{
+    ActiveBackend, BackendPreference, CpuReason, FromWorker, ToWorker,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -59,25 +61,45 @@ async fn probe_adapter(preference: BackendPreference) -> Result<String, CpuReaso
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
         .ok_or(CpuReason::NoWebGpu)?;
-    let promise: Promise = request.call0(&gpu).map_err(|_| CpuReason::NoAdapter)?.unchecked_into();
-    let adapter = JsFuture::from(promise).await.map_err(|_| CpuReason::NoAdapter)?;
+    let promise: Promise = request
+        .call0(&gpu)
+        .map_err(|_| CpuReason::NoAdapter)?
+        .unchecked_into();
+    let adapter = JsFuture::from(promise)
+        .await
+        .map_err(|_| CpuReason::NoAdapter)?;
     if adapter.is_null() || adapter.is_undefined() {
         return Err(CpuReason::NoAdapter);
     }
     let info = get(&adapter, "info").await;
     let parts: Vec<String> = ["vendor", "architecture", "device", "description"]
         .iter()
-        .map(|key| Reflect::get(&info, &(*key).into()).map(text).unwrap_or_default())
+        .map(|key| {
+            Reflect::get(&info, &(*key).into())
+                .map(text)
+                .unwrap_or_default()
+        })
         .filter(|s| !s.is_empty())
         .collect();
     let name = parts.join(" ");
-    let fallback = Reflect::get(&info, &"isFallbackAdapter".into()).ok().and_then(|v| v.as_bool())
-        .or_else(|| Reflect::get(&adapter, &"isFallbackAdapter".into()).ok().and_then(|v| v.as_bool()))
+    let fallback = Reflect::get(&info, &"isFallbackAdapter".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .or_else(|| {
+            Reflect::get(&adapter, &"isFallbackAdapter".into())
+                .ok()
+                .and_then(|v| v.as_bool())
+        })
         .unwrap_or(false);
     let lower = name.to_lowercase();
-    let software = fallback || ["swiftshader", "llvmpipe", "lavapipe", "software", "warp"].iter().any(|s| lower.contains(s));
+    let software = fallback
+        || ["swiftshader", "llvmpipe", "lavapipe", "software", "warp"]
+            .iter()
+            .any(|s| lower.contains(s));
     if software && preference == BackendPreference::Auto {
-        return Err(CpuReason::SoftwareAdapter { adapter: if name.is_empty() { "?".into() } else { name } });
+        return Err(CpuReason::SoftwareAdapter {
+            adapter: if name.is_empty() { "?".into() } else { name },
+        });
     }
     Ok(name)
 }
@@ -150,7 +172,9 @@ fn main() {
             Ok(message) => {
                 let _ = sender.unbounded_send(message);
             }
-            Err(e) => post(&FromWorker::Failed { message: format!("unreadable message: {e}") }),
+            Err(e) => post(&FromWorker::Failed {
+                message: format!("unreadable message: {e}"),
+            }),
         }
     });
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));

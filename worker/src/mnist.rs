@@ -23,32 +23,53 @@ fn js_text(value: &JsValue) -> String {
 }
 
 async fn request(file: &str) -> Result<Response, DataLoadError> {
-    let network = |e: JsValue| DataLoadError::Network { file: file.to_string(), message: js_text(&e) };
+    let network = |e: JsValue| DataLoadError::Network {
+        file: file.to_string(),
+        message: js_text(&e),
+    };
     let response: Response = JsFuture::from(scope().fetch_with_str(&format!("{DIR}{file}")))
         .await
         .map_err(network)?
         .unchecked_into();
     if !response.ok() {
-        return Err(DataLoadError::Http { file: file.to_string(), status: response.status() });
+        return Err(DataLoadError::Http {
+            file: file.to_string(),
+            status: response.status(),
+        });
     }
     Ok(response)
 }
 
 /// The whole body, calling `on_bytes` with the number of bytes received so far as chunks arrive.
-async fn read_body(file: &str, response: Response, mut on_bytes: impl FnMut(u64)) -> Result<Vec<u8>, DataLoadError> {
-    let network = |e: JsValue| DataLoadError::Network { file: file.to_string(), message: js_text(&e) };
+async fn read_body(
+    file: &str,
+    response: Response,
+    mut on_bytes: impl FnMut(u64),
+) -> Result<Vec<u8>, DataLoadError> {
+    let network = |e: JsValue| DataLoadError::Network {
+        file: file.to_string(),
+        message: js_text(&e),
+    };
     let Some(body) = response.body() else {
-        let buffer = JsFuture::from(response.array_buffer().map_err(network)?).await.map_err(network)?;
+        let buffer = JsFuture::from(response.array_buffer().map_err(network)?)
+            .await
+            .map_err(network)?;
         return Ok(Uint8Array::new(&buffer).to_vec());
     };
     let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     let mut bytes = Vec::new();
     loop {
         let chunk = JsFuture::from(reader.read()).await.map_err(network)?;
-        if Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
+        if Reflect::get(&chunk, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true)
+        {
             break;
         }
-        let value: Uint8Array = Reflect::get(&chunk, &"value".into()).map_err(network)?.unchecked_into();
+        let value: Uint8Array = Reflect::get(&chunk, &"value".into())
+            .map_err(network)?
+            .unchecked_into();
         bytes.extend(value.to_vec());
         on_bytes(bytes.len() as u64);
     }
@@ -64,19 +85,28 @@ fn gunzip(file: &str, bytes: Vec<u8>) -> Result<Vec<u8>, DataLoadError> {
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(&bytes[..])
         .read_to_end(&mut out)
-        .map_err(|_| DataLoadError::BadGzip { file: file.to_string() })?;
+        .map_err(|_| DataLoadError::BadGzip {
+            file: file.to_string(),
+        })?;
     Ok(out)
 }
 
 /// The training and test sets. `on_progress(loaded, total)` reports bytes over all files.
-pub async fn load(mut on_progress: impl FnMut(u64, u64)) -> Result<(Images, Images), DataLoadError> {
+pub async fn load(
+    mut on_progress: impl FnMut(u64, u64),
+) -> Result<(Images, Images), DataLoadError> {
     let response = request(MANIFEST_FILE).await?;
-    let text = JsFuture::from(response.text().map_err(|e| DataLoadError::BadManifest { message: js_text(&e) })?)
-        .await
-        .map_err(|e| DataLoadError::BadManifest { message: js_text(&e) })?
-        .as_string()
-        .unwrap_or_default();
-    let manifest = MnistManifest::from_json(&text).map_err(|message| DataLoadError::BadManifest { message })?;
+    let text = JsFuture::from(response.text().map_err(|e| DataLoadError::BadManifest {
+        message: js_text(&e),
+    })?)
+    .await
+    .map_err(|e| DataLoadError::BadManifest {
+        message: js_text(&e),
+    })?
+    .as_string()
+    .unwrap_or_default();
+    let manifest = MnistManifest::from_json(&text)
+        .map_err(|message| DataLoadError::BadManifest { message })?;
     let total = manifest.gzip_bytes();
     on_progress(0, total);
     let mut loaded = 0;
@@ -88,16 +118,34 @@ pub async fn load(mut on_progress: impl FnMut(u64, u64)) -> Result<(Images, Imag
 }
 
 /// `loaded`: the manifest's sizes of the files fetched before.
-async fn fetch_split(split: &Split, loaded: &mut u64, total: u64, on_progress: &mut impl FnMut(u64, u64)) -> Result<Images, DataLoadError> {
+async fn fetch_split(
+    split: &Split,
+    loaded: &mut u64,
+    total: u64,
+    on_progress: &mut impl FnMut(u64, u64),
+) -> Result<Images, DataLoadError> {
     let images = fetch_file(&split.images, loaded, total, on_progress).await?;
     let labels = fetch_file(&split.labels, loaded, total, on_progress).await?;
-    split.decode(&images, &labels).map_err(|bad| DataLoadError::Corrupt { file: bad.file, error: bad.error })
+    split
+        .decode(&images, &labels)
+        .map_err(|bad| DataLoadError::Corrupt {
+            file: bad.file,
+            error: bad.error,
+        })
 }
 
-async fn fetch_file(file: &DataFile, loaded: &mut u64, total: u64, on_progress: &mut impl FnMut(u64, u64)) -> Result<Vec<u8>, DataLoadError> {
+async fn fetch_file(
+    file: &DataFile,
+    loaded: &mut u64,
+    total: u64,
+    on_progress: &mut impl FnMut(u64, u64),
+) -> Result<Vec<u8>, DataLoadError> {
     let response = request(&file.file).await?;
     let before = *loaded;
-    let compressed = read_body(&file.file, response, |n| on_progress((before + n).min(total), total)).await?;
+    let compressed = read_body(&file.file, response, |n| {
+        on_progress((before + n).min(total), total)
+    })
+    .await?;
     *loaded += file.gzip_bytes;
     gunzip(&file.file, compressed)
 }

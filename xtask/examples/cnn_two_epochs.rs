@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use kindling_engine::backend;
-use kindling_engine::lessons::cnn::config::CnnSettings;
 use kindling_engine::datasets::mnist::Images;
+use kindling_engine::lessons::cnn::config::CnnSettings;
 use kindling_engine::lessons::cnn::training::CnnTrainer;
 
 fn load(split: &str) -> Images {
@@ -33,7 +33,8 @@ fn main() {
         }
     }
     println!("{settings:?}");
-    let mut trainer = CnnTrainer::new(settings, load("train"), load("test"), backend::cpu()).unwrap();
+    let mut trainer =
+        CnnTrainer::new(settings, load("train"), load("test"), backend::cpu()).unwrap();
     let started = Instant::now();
     while !trainer.is_finished() {
         let epoch = trainer.epoch();

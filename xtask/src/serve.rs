@@ -39,7 +39,10 @@ fn content_type(path: &Path) -> &'static str {
 pub fn resolve(root: &Path, request_path: &str) -> Option<PathBuf> {
     let path = request_path.split(['?', '#']).next().unwrap_or("/");
     let relative = Path::new(path.trim_start_matches('/'));
-    if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
+    if relative
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+    {
         return None;
     }
     let mut file = root.join(relative);
@@ -62,10 +65,18 @@ fn answer(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     let mut parts = request_line.split_whitespace();
     let method = parts.next().unwrap_or("");
     let target = parts.next().unwrap_or("/");
-    let found = if method == "GET" || method == "HEAD" { resolve(root, target) } else { None };
+    let found = if method == "GET" || method == "HEAD" {
+        resolve(root, target)
+    } else {
+        None
+    };
     let (status, kind, body) = match found.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
         Some((file, body)) => ("200 OK", content_type(&file), body),
-        None => ("404 Not Found", "text/plain; charset=utf-8", b"not found".to_vec()),
+        None => (
+            "404 Not Found",
+            "text/plain; charset=utf-8",
+            b"not found".to_vec(),
+        ),
     };
     write!(
         stream,
@@ -90,7 +101,10 @@ mod tests {
         std::fs::write(dir.join("index.html"), "<p>hi</p>").unwrap();
         std::fs::write(dir.join("sub/a.wasm"), [0u8, 97, 115, 109]).unwrap();
         assert_eq!(resolve(&dir, "/"), Some(dir.join("index.html")));
-        assert_eq!(resolve(&dir, "/sub/a.wasm?x=1"), Some(dir.join("sub/a.wasm")));
+        assert_eq!(
+            resolve(&dir, "/sub/a.wasm?x=1"),
+            Some(dir.join("sub/a.wasm"))
+        );
         assert_eq!(resolve(&dir, "/../etc/passwd"), None);
         assert_eq!(resolve(&dir, "/missing"), None);
 

@@ -15,7 +15,10 @@ pub enum Activation {
 named!(Activation { Relu => "relu", Tanh => "tanh", Sigmoid => "sigmoid", Linear => "linear" });
 
 #[cfg(feature = "compute")]
-pub fn apply<const D: usize>(kind: Activation, x: burn::tensor::Tensor<D>) -> burn::tensor::Tensor<D> {
+pub fn apply<const D: usize>(
+    kind: Activation,
+    x: burn::tensor::Tensor<D>,
+) -> burn::tensor::Tensor<D> {
     use burn::tensor::activation;
     match kind {
         Activation::Relu => activation::relu(x),

@@ -26,7 +26,9 @@ pub fn init(kind: OptimizerKind) -> ModuleOptimizer {
     match kind {
         OptimizerKind::Sgd => SgdConfig::new().init(),
         OptimizerKind::Momentum => SgdConfig::new()
-            .with_momentum(Some(MomentumConfig::new().with_momentum(0.9).with_dampening(0.0)))
+            .with_momentum(Some(
+                MomentumConfig::new().with_momentum(0.9).with_dampening(0.0),
+            ))
             .init(),
         OptimizerKind::Adam => AdamConfig::new().init(),
     }
@@ -34,7 +36,12 @@ pub fn init(kind: OptimizerKind) -> ModuleOptimizer {
 
 #[cfg(feature = "compute")]
 /// Back-propagates `loss` through `model` and returns the model after one optimiser step.
-pub fn step<M: Module>(optimizer: &mut ModuleOptimizer, learning_rate: f64, model: M, loss: &Tensor<1>) -> M {
+pub fn step<M: Module>(
+    optimizer: &mut ModuleOptimizer,
+    learning_rate: f64,
+    model: M,
+    loss: &Tensor<1>,
+) -> M {
     let grads = GradientsParams::from_grads(loss.backward(), &model);
     optimizer.step(learning_rate, model, grads)
 }

@@ -19,7 +19,10 @@ pub enum Problem {
     NotAWholeNumber,
     NotFinite,
     /// Allowed range, inclusive.
-    OutOfRange { min: f64, max: f64 },
+    OutOfRange {
+        min: f64,
+        max: f64,
+    },
     Unknown,
 }
 
@@ -46,7 +49,10 @@ pub fn parse_whole(text: &str, range: (f64, f64)) -> Result<u64, Problem> {
         return Err(Problem::NotAWholeNumber);
     }
     if value < range.0 || value > range.1 {
-        return Err(Problem::OutOfRange { min: range.0, max: range.1 });
+        return Err(Problem::OutOfRange {
+            min: range.0,
+            max: range.1,
+        });
     }
     Ok(value as u64)
 }

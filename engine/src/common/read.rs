@@ -11,25 +11,41 @@ pub fn tensor(values: &[f64], device: &Device) -> Tensor<1> {
 /// All values, row-major; empty if the device could not be read.
 pub async fn read_floats<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
     match tensor.into_data_async().await {
-        Ok(data) => data.convert::<f32>().try_into_vec::<f32>().unwrap_or_default(),
+        Ok(data) => data
+            .convert::<f32>()
+            .try_into_vec::<f32>()
+            .unwrap_or_default(),
         Err(_) => Vec::new(),
     }
 }
 
 /// The first value (a loss); NaN if there is none.
 pub async fn read_scalar<const D: usize>(tensor: Tensor<D>) -> f32 {
-    read_floats(tensor).await.first().copied().unwrap_or(f32::NAN)
+    read_floats(tensor)
+        .await
+        .first()
+        .copied()
+        .unwrap_or(f32::NAN)
 }
 
 /// The first value of an integer tensor (a count) as f32; NaN if there is none.
 pub async fn read_int_scalar<const D: usize>(tensor: Tensor<D, Int>) -> f32 {
     match tensor.into_data_async().await {
-        Ok(data) => data.convert::<i64>().try_into_vec::<i64>().ok().and_then(|v| v.first().copied()).map_or(f32::NAN, |v| v as f32),
+        Ok(data) => data
+            .convert::<i64>()
+            .try_into_vec::<i64>()
+            .ok()
+            .and_then(|v| v.first().copied())
+            .map_or(f32::NAN, |v| v as f32),
         Err(_) => f32::NAN,
     }
 }
 
 /// Like [`read_floats`], widened to f64 for the worked examples.
 pub async fn read(tensor: Tensor<1>) -> Vec<f64> {
-    read_floats(tensor).await.into_iter().map(f64::from).collect()
+    read_floats(tensor)
+        .await
+        .into_iter()
+        .map(f64::from)
+        .collect()
 }

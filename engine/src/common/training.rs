@@ -18,14 +18,21 @@ pub struct ChunkRecord {
 
 impl Default for ChunkRecord {
     fn default() -> Self {
-        Self { elapsed_ms: 0.0, last_batch_loss: f32::NAN }
+        Self {
+            elapsed_ms: 0.0,
+            last_batch_loss: f32::NAN,
+        }
     }
 }
 
 impl ChunkRecord {
     /// `steps` taken in the recorded time, per second; 0 before any time is recorded.
     pub fn steps_per_second(&self, steps: u64) -> f64 {
-        if self.elapsed_ms > 0.0 { steps as f64 * 1000.0 / self.elapsed_ms } else { 0.0 }
+        if self.elapsed_ms > 0.0 {
+            steps as f64 * 1000.0 / self.elapsed_ms
+        } else {
+            0.0
+        }
     }
 }
 
@@ -41,7 +48,11 @@ pub(crate) trait StepTrainer {
 /// Runs up to `max_steps` steps, stopping early once `budget_ms` has passed or the run is over,
 /// then waits for the device by reading the last batch loss. The time, waiting included, counts
 /// as training time. Returns the number of steps run.
-pub(crate) async fn train_chunk(trainer: &mut impl StepTrainer, max_steps: u64, budget_ms: f64) -> u64 {
+pub(crate) async fn train_chunk(
+    trainer: &mut impl StepTrainer,
+    max_steps: u64,
+    budget_ms: f64,
+) -> u64 {
     let started = Instant::now();
     let mut last = None;
     let mut done = 0;

@@ -25,13 +25,22 @@ impl PlotRange {
 
     pub fn xs(&self) -> Vec<f64> {
         let n = self.samples.clamp(2, Self::MAX_SAMPLES);
-        (0..n).map(|i| self.min + (self.max - self.min) * i as f64 / (n - 1) as f64).collect()
+        (0..n)
+            .map(|i| self.min + (self.max - self.min) * i as f64 / (n - 1) as f64)
+            .collect()
     }
 
     pub fn check(&self) -> Result<(), InputError> {
-        let ok = self.min.is_finite() && self.max.is_finite() && self.min < self.max
-            && self.min.abs() <= Self::LIMIT && self.max.abs() <= Self::LIMIT;
-        if ok { Ok(()) } else { Err(InputError::BadRange { limit: Self::LIMIT }) }
+        let ok = self.min.is_finite()
+            && self.max.is_finite()
+            && self.min < self.max
+            && self.min.abs() <= Self::LIMIT
+            && self.max.abs() <= Self::LIMIT;
+        if ok {
+            Ok(())
+        } else {
+            Err(InputError::BadRange { limit: Self::LIMIT })
+        }
     }
 }
 
@@ -45,6 +54,9 @@ pub struct Step {
 
 impl Step {
     pub fn new(key: &str, values: Vec<f64>) -> Self {
-        Self { key: key.to_string(), values }
+        Self {
+            key: key.to_string(),
+            values,
+        }
     }
 }

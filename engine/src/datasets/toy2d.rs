@@ -51,12 +51,19 @@ pub fn generate(config: &ToySet) -> Split {
             let (x, y) = sample(config.kind, label, i / 2, n.div_ceil(2), &mut rng);
             let x = x + config.noise * rng.normal();
             let y = y + config.noise * rng.normal();
-            Point { x: x.clamp(-1.5, 1.5) as f32, y: y.clamp(-1.5, 1.5) as f32, label }
+            Point {
+                x: x.clamp(-1.5, 1.5) as f32,
+                y: y.clamp(-1.5, 1.5) as f32,
+                label,
+            }
         })
         .collect();
     rng.shuffle(&mut points);
     let test = points.split_off(config.train_count.min(config.points));
-    Split { train: points, test }
+    Split {
+        train: points,
+        test,
+    }
 }
 
 /// One noiseless point of class `label`; `i` of `per_class` orders points along a spiral arm.
@@ -64,7 +71,11 @@ fn sample(kind: DatasetKind, label: u8, i: usize, per_class: usize, rng: &mut Rn
     use std::f64::consts::{PI, TAU};
     match kind {
         DatasetKind::Circle => {
-            let radius = if label == 0 { rng.range(0.0, 0.45) } else { rng.range(0.65, 1.0) };
+            let radius = if label == 0 {
+                rng.range(0.0, 0.45)
+            } else {
+                rng.range(0.65, 1.0)
+            };
             let angle = rng.range(0.0, TAU);
             (radius * angle.cos(), radius * angle.sin())
         }
@@ -77,7 +88,11 @@ fn sample(kind: DatasetKind, label: u8, i: usize, per_class: usize, rng: &mut Rn
             let (x, y) = (coord(), coord());
             let same_sign = (x > 0.0) == (y > 0.0);
             // Label 1 lives where the signs agree; flip one coordinate if the draw disagrees.
-            if same_sign == (label == 1) { (x, y) } else { (-x, y) }
+            if same_sign == (label == 1) {
+                (x, y)
+            } else {
+                (-x, y)
+            }
         }
         DatasetKind::Gaussians => {
             let centre = if label == 0 { -0.45 } else { 0.45 };
@@ -97,13 +112,23 @@ mod tests {
     use super::*;
 
     fn set(kind: DatasetKind, noise: f64) -> ToySet {
-        ToySet { kind, points: 800, noise, train_count: 400, seed: 1 }
+        ToySet {
+            kind,
+            points: 800,
+            noise,
+            train_count: 400,
+            seed: 1,
+        }
     }
 
     #[test]
     fn split_sizes_labels_and_determinism() {
         for &dataset in DatasetKind::ALL {
-            let config = ToySet { points: 200, train_count: 140, ..set(dataset, 0.03) };
+            let config = ToySet {
+                points: 200,
+                train_count: 140,
+                ..set(dataset, 0.03)
+            };
             let split = generate(&config);
             assert_eq!(split.train.len(), 140);
             assert_eq!(split.test.len(), 60);

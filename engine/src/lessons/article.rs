@@ -70,7 +70,12 @@ impl Examples {
 /// The article's cross-entropy expression evaluated as printed: −(1/3)·Σ yᵢ·ln(argᵢ), where its
 /// third log argument repeats 0.4 for a label that has no prediction.
 pub fn cce_as_printed(e: &CcePrinted) -> f64 {
-    -e.labels.iter().zip(&e.log_args).map(|(y, p)| y * p.ln()).sum::<f64>() / e.labels.len() as f64
+    -e.labels
+        .iter()
+        .zip(&e.log_args)
+        .map(|(y, p)| y * p.ln())
+        .sum::<f64>()
+        / e.labels.len() as f64
 }
 
 /// The article's "adversarial loss" evaluated as printed: Σ over its bracketed pairs of

@@ -31,8 +31,17 @@ pub fn bars(count: usize, seed: u64) -> Images {
                 }
             }
         }
-        pixels.extend(image.iter().map(|&v| ((v * 0.8 + 0.3 * rng.uniform() as f32).min(1.0) * 255.0) as u8));
+        pixels.extend(
+            image
+                .iter()
+                .map(|&v| ((v * 0.8 + 0.3 * rng.uniform() as f32).min(1.0) * 255.0) as u8),
+        );
         labels.push(label);
     }
-    Images { rows: SIDE, cols: SIDE, pixels, labels }
+    Images {
+        rows: SIDE,
+        cols: SIDE,
+        pixels,
+        labels,
+    }
 }

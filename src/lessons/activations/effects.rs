@@ -22,16 +22,22 @@ pub fn use_activations_worker(
 ) {
     let worker = worker.clone();
     let next_id = use_mut_ref(|| 0u64);
-    use_effect_with((open, lesson.inputs.clone(), ready), move |(open, inputs, ready)| {
-        let Some(request) = inputs.request().ok().filter(|_| *open && ready.is_some()) else {
-            return;
-        };
-        let id = {
-            let mut next = next_id.borrow_mut();
-            *next += 1;
-            *next
-        };
-        on_requested.emit((id, request.clone()));
-        worker.send(ToWorker::Activations(ActivationsCommand::Compute { id, request }));
-    });
+    use_effect_with(
+        (open, lesson.inputs.clone(), ready),
+        move |(open, inputs, ready)| {
+            let Some(request) = inputs.request().ok().filter(|_| *open && ready.is_some()) else {
+                return;
+            };
+            let id = {
+                let mut next = next_id.borrow_mut();
+                *next += 1;
+                *next
+            };
+            on_requested.emit((id, request.clone()));
+            worker.send(ToWorker::Activations(ActivationsCommand::Compute {
+                id,
+                request,
+            }));
+        },
+    );
 }

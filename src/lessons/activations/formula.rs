@@ -4,7 +4,9 @@ use kindling_engine::lessons::activations::ActivationFn;
 use yew::prelude::*;
 
 use crate::i18n::{Lang, t};
-use crate::widgets::math::{frac, math, mi, mn, mo, mspace, mtext, paren, piecewise, row, sqrt, sub, sum_over, sup};
+use crate::widgets::math::{
+    frac, math, mi, mn, mo, mspace, mtext, paren, piecewise, row, sqrt, sub, sum_over, sup,
+};
 
 fn fx(name: &str) -> Vec<Html> {
     vec![mi(name), mo("("), mi("x"), mo(")")]

@@ -8,12 +8,12 @@ use kindling_engine::lessons::activations::{ActivationFn, ActivationRequest, Act
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::i18n::{Lang, t, tf};
 use crate::format::{fmt_digits, fmt3};
-use crate::lessons::activations::state::ActivationsState;
+use crate::i18n::{Lang, t, tf};
 use crate::lessons::activations::formula::formula;
-use crate::lessons::worked_answer::LessonAnswer;
+use crate::lessons::activations::state::ActivationsState;
 use crate::lessons::worked::{InputField, bad_input_text, examples, input_error_text};
+use crate::lessons::worked_answer::LessonAnswer;
 use crate::widgets::plot::FunctionPlot;
 use crate::widgets::synced_select::use_synced_select;
 
@@ -28,8 +28,9 @@ pub struct Props {
     pub on_change: Callback<ActivationsState>,
 }
 
-
-fn computed(answer: &Option<Rc<LessonAnswer<ActivationRequest, ActivationResult>>>) -> Option<(&ActivationRequest, &ActivationResult)> {
+fn computed(
+    answer: &Option<Rc<LessonAnswer<ActivationRequest, ActivationResult>>>,
+) -> Option<(&ActivationRequest, &ActivationResult)> {
     answer.as_deref()?.computed()
 }
 
@@ -83,16 +84,12 @@ pub fn ActivationsPage(props: &Props) -> Html {
             .answer
             .as_ref()
             .and_then(|a| match (&a.request, &a.result) {
-                (r, Err(e)) if r == request => {
-                    Some(input_error_text(lang, e))
-                }
+                (r, Err(e)) if r == request => Some(input_error_text(lang, e)),
                 _ => None,
             }),
     };
-    let x_invalid =
-        matches!(&current, Err(b) if b.field == Some(InputField::X));
-    let slope_invalid =
-        matches!(&current, Err(b) if b.field == Some(InputField::Slope));
+    let x_invalid = matches!(&current, Err(b) if b.field == Some(InputField::X));
+    let slope_invalid = matches!(&current, Err(b) if b.field == Some(InputField::Slope));
 
     let result = computed(&props.answer).filter(|(r, _)| r.function == page.function);
     let stale = result.is_some_and(|(r, _)| current.as_ref().ok() != Some(r));

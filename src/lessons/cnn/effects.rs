@@ -63,7 +63,9 @@ pub fn use_cnn_worker(state: &CnnState, worker: &WorkerLink, ready: Option<u64>)
         let bytes = state.import.clone();
         use_effect_with(requests.import, move |&count| {
             if let (true, Some(bytes)) = (count > 0, bytes) {
-                send(CnnCommand::Import { bytes: (*bytes).clone() });
+                send(CnnCommand::Import {
+                    bytes: (*bytes).clone(),
+                });
             }
         });
     }

@@ -2,12 +2,13 @@
 //! text (the [`FieldTarget`] a [`NumberField`](crate::widgets::number_field) needs). Pure
 //! functions.
 
-use kindling_engine::common::parse::{BATCH_SIZE, LEARNING_RATE, Problem, SEED, parse_real, parse_whole};
+use kindling_engine::common::parse::{
+    BATCH_SIZE, LEARNING_RATE, Problem, SEED, parse_real, parse_whole,
+};
 use kindling_engine::lessons::cnn::config::{CnnSettings, ConvBlock, DROPOUT, EPOCHS, Pool};
 
 use crate::lessons::cnn::link::{DENSE, FILTERS, KERNEL, PADDING, POOL_SIZE, STRIDE};
 use crate::widgets::number_field::FieldTarget;
-
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BlockField {

@@ -9,10 +9,14 @@
 //! default and is reported, and settings that cannot be trained as a whole fall back to the
 //! defaults altogether.
 
-use kindling_engine::lessons::cnn::config::{CnnProblem, CnnSettings, ConvBlock, DROPOUT, EPOCHS, IMAGE_SIDE, MAX_BLOCKS, Pool};
-use kindling_engine::common::parse::{BATCH_SIZE, LEARNING_RATE, Problem, SEED, parse_real, parse_whole};
 use kindling_engine::common::activation::Activation;
 use kindling_engine::common::optimizer::OptimizerKind;
+use kindling_engine::common::parse::{
+    BATCH_SIZE, LEARNING_RATE, Problem, SEED, parse_real, parse_whole,
+};
+use kindling_engine::lessons::cnn::config::{
+    CnnProblem, CnnSettings, ConvBlock, DROPOUT, EPOCHS, IMAGE_SIDE, MAX_BLOCKS, Pool,
+};
 
 use crate::route::query_pairs;
 
@@ -332,7 +336,11 @@ mod tests {
         let (fallback, errors) = from_query("lr=1e-7");
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(fallback.learning_rate, CnnSettings::default().learning_rate);
-        let engine = CnnSettings { learning_rate: 1e-7, ..CnnSettings::default() }.validate();
+        let engine = CnnSettings {
+            learning_rate: 1e-7,
+            ..CnnSettings::default()
+        }
+        .validate();
         assert_eq!(engine.len(), 1, "{engine:?}");
     }
 

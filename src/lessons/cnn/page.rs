@@ -4,18 +4,18 @@ use kindling_engine::lessons::cnn::CnnSettings;
 use kindling_engine::lessons::cnn::preprocess::Preprocessed;
 use yew::prelude::*;
 
+use crate::i18n::{Lang, t};
 use crate::lessons::cnn::state::{CnnAction, CnnState, ModelMessage};
 use crate::lessons::cnn::text::{problem, url_error};
 use crate::lessons::cnn::widgets::architecture::CnnArchitecture;
 use crate::lessons::cnn::widgets::controls::CnnControls;
 use crate::lessons::cnn::widgets::curves::CnnCurves;
-use crate::lessons::cnn::widgets::inside::CnnInside;
-use crate::lessons::cnn::widgets::settings_form::CnnSettingsForm;
-use crate::lessons::cnn::widgets::evaluation::{ConfusionMatrix, MistakeGallery};
 use crate::lessons::cnn::widgets::data_progress::DataProgress;
 use crate::lessons::cnn::widgets::draw::DigitCanvas;
+use crate::lessons::cnn::widgets::evaluation::{ConfusionMatrix, MistakeGallery};
+use crate::lessons::cnn::widgets::inside::CnnInside;
 use crate::lessons::cnn::widgets::model_file::ModelFile;
-use crate::i18n::{Lang, t};
+use crate::lessons::cnn::widgets::settings_form::CnnSettingsForm;
 use crate::route::Route;
 
 #[derive(Properties, PartialEq)]

@@ -8,7 +8,9 @@ use std::rc::Rc;
 
 use kindling_engine::lessons::cnn::CnnSettings;
 use kindling_engine::lessons::cnn::card::{CheckpointError, ModelCard};
-use kindling_engine::lessons::cnn::config::{CnnEvaluation, CnnProblem, CnnProgress, IMAGE_SIDE, LayerShape};
+use kindling_engine::lessons::cnn::config::{
+    CnnEvaluation, CnnProblem, CnnProgress, IMAGE_SIDE, LayerShape,
+};
 use kindling_engine::lessons::cnn::messages::{CnnEvent, DataLoadError, Inspection};
 use kindling_engine::lessons::cnn::preprocess::Preprocessed;
 
@@ -167,6 +169,8 @@ pub struct CnnState {
     pub import: Option<Rc<Vec<u8>>>,
 }
 
+// Actions live for one dispatch; boxing the worker event would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum CnnAction {
     /// The lesson was opened: load the data and a model, the first time.
     Open,
@@ -474,10 +478,9 @@ mod tests {
         state.reduce(CnnAction::Open);
         assert_eq!((state.requests.data, state.requests.load), (1, 1));
         state.on_event(CnnEvent::DataProgress {
-                loaded: 5,
-                total: 10,
-            },
-        );
+            loaded: 5,
+            total: 10,
+        });
         assert_eq!(
             state.data,
             DataStatus::Loading {
@@ -486,10 +489,9 @@ mod tests {
             }
         );
         state.on_event(CnnEvent::DataReady {
-                train: 60_000,
-                test: 10_000,
-            },
-        );
+            train: 60_000,
+            test: 10_000,
+        });
         assert_eq!(state.test_count(), Some(10_000));
     }
 
@@ -527,13 +529,15 @@ mod tests {
             ..CnnSettings::default()
         };
         state.on_event(CnnEvent::Loaded {
-                layers: other.layer_shapes(28, 28).unwrap(),
-                settings: other.clone(),
-                steps_per_epoch: 938,
-                card: None,
-            },
+            layers: other.layer_shapes(28, 28).unwrap(),
+            settings: other.clone(),
+            steps_per_epoch: 938,
+            card: None,
+        });
+        assert_eq!(
+            (state.applied.clone(), state.draft.clone()),
+            (other, edited)
         );
-        assert_eq!((state.applied.clone(), state.draft.clone()), (other, edited));
     }
 
     #[test]
@@ -559,12 +563,11 @@ mod tests {
             created_by: "Kindling".into(),
         };
         state.on_event(CnnEvent::Loaded {
-                layers: settings.layer_shapes(28, 28).unwrap(),
-                settings: settings.clone(),
-                steps_per_epoch: 938,
-                card: Some(card.clone()),
-            },
-        );
+            layers: settings.layer_shapes(28, 28).unwrap(),
+            settings: settings.clone(),
+            steps_per_epoch: 938,
+            card: Some(card.clone()),
+        });
         assert_eq!(state.applied, settings);
         assert_eq!(state.draft, settings);
         assert_eq!(state.step(), Some(938));
@@ -576,11 +579,13 @@ mod tests {
             test_accuracy: None,
             ..card.clone()
         };
-        assert_eq!(model_file_name(&untested), "kindling-cnn-untested.safetensors");
-        state.on_event(CnnEvent::ImportFailed {
-                error: CheckpointError::NotAModel,
-            },
+        assert_eq!(
+            model_file_name(&untested),
+            "kindling-cnn-untested.safetensors"
         );
+        state.on_event(CnnEvent::ImportFailed {
+            error: CheckpointError::NotAModel,
+        });
         assert_eq!(
             state.model_message,
             Some(ModelMessage::ImportFailed(CheckpointError::NotAModel))
@@ -677,19 +682,20 @@ mod tests {
         };
         state.reduce(CnnAction::SetDraft(good.clone()));
         state.reduce(CnnAction::Apply);
-        assert_eq!((state.applied.clone(), state.requests.load), (good.clone(), 1));
+        assert_eq!(
+            (state.applied.clone(), state.requests.load),
+            (good.clone(), 1)
+        );
         // The same settings from the link change nothing; others start a new run.
         state.reduce(CnnAction::FromUrl {
-                settings: good,
-                errors: Vec::new(),
-            },
-        );
+            settings: good,
+            errors: Vec::new(),
+        });
         assert_eq!(state.requests.load, 1);
         state.reduce(CnnAction::FromUrl {
-                settings: CnnSettings::default(),
-                errors: Vec::new(),
-            },
-        );
+            settings: CnnSettings::default(),
+            errors: Vec::new(),
+        });
         assert_eq!(state.requests.load, 2);
     }
 

@@ -1,14 +1,14 @@
 //! The CNN lesson's problems, errors and numbers in words.
 
+use kindling_engine::datasets::mnist::DataError;
 use kindling_engine::lessons::cnn::card::CheckpointError;
 use kindling_engine::lessons::cnn::config::{CnnField, CnnProblem, LayerKind};
-use kindling_engine::datasets::mnist::DataError;
 use kindling_engine::lessons::cnn::messages::DataLoadError;
 
-use crate::lessons::cnn::link::CnnUrlError;
-use crate::lessons::cnn::state::{MAX_MODEL_BYTES, ModelMessage};
 use crate::format::{group, size};
 use crate::i18n::{Lang, problem_text, t, tf};
+use crate::lessons::cnn::link::CnnUrlError;
+use crate::lessons::cnn::state::{MAX_MODEL_BYTES, ModelMessage};
 
 fn field_key(field: CnnField) -> &'static str {
     match field {
@@ -100,11 +100,7 @@ pub fn problem(lang: Lang, problem: &CnnProblem) -> String {
             "cnn.problem.not_finite",
             &[("field", &field_name(lang, *field))],
         ),
-        CnnProblem::OutOfRange {
-            field,
-            min,
-            max,
-        } => tf(
+        CnnProblem::OutOfRange { field, min, max } => tf(
             lang,
             "cnn.problem.out_of_range",
             &[
@@ -330,11 +326,11 @@ mod tests {
         ];
         let mut load_errors = vec![
             DataLoadError::Network {
-                file: "train.kim.gz".into(),
+                file: "train-images-idx3-ubyte.gz".into(),
                 message: "offline".into(),
             },
             DataLoadError::Http {
-                file: "test.kim.gz".into(),
+                file: "t10k-labels-idx1-ubyte.gz".into(),
                 status: 404,
             },
             DataLoadError::BadManifest {

@@ -13,8 +13,8 @@ use crate::i18n::{Lang, t, tf};
 use crate::lessons::losses::formula::formula;
 use crate::lessons::losses::panels::{article_panel, stability_panel};
 use crate::lessons::losses::state::LossesState;
-use crate::lessons::worked_answer::LessonAnswer;
 use crate::lessons::worked::{InputField, bad_input_text, input_error_text};
+use crate::lessons::worked_answer::LessonAnswer;
 use crate::widgets::plot::FunctionPlot;
 use crate::widgets::synced_select::use_synced_select;
 
@@ -26,7 +26,9 @@ pub struct Props {
     pub on_change: Callback<LossesState>,
 }
 
-fn computed(answer: &Option<Rc<LessonAnswer<LossRequest, LossResult>>>) -> Option<(&LossRequest, &LossResult)> {
+fn computed(
+    answer: &Option<Rc<LessonAnswer<LossRequest, LossResult>>>,
+) -> Option<(&LossRequest, &LossResult)> {
     answer.as_deref()?.computed()
 }
 
@@ -346,4 +348,3 @@ fn results(
         </div>
     }
 }
-

@@ -1,7 +1,7 @@
 //! The loss lesson's side panels: where the source article went wrong, and what happens at log(0).
 
-use kindling_engine::lessons::article::{adversarial_as_printed, cce_as_printed};
 use kindling_engine::common::input::format_vector;
+use kindling_engine::lessons::article::{adversarial_as_printed, cce_as_printed};
 use kindling_engine::lessons::losses::{EPSILON, LossKind, LossResult};
 use yew::prelude::*;
 

@@ -24,7 +24,9 @@ pub fn use_playground_worker(state: &PlaygroundState, worker: &WorkerLink, ready
     {
         let send = send.clone();
         let config = state.config.clone();
-        use_effect_with((ready, requests.load), move |_| send(PlaygroundCommand::Load { config }));
+        use_effect_with((ready, requests.load), move |_| {
+            send(PlaygroundCommand::Load { config })
+        });
     }
     use_command(requests.play, PlaygroundCommand::Play, send.clone());
     use_command(requests.pause, PlaygroundCommand::Pause, send.clone());

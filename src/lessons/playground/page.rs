@@ -3,12 +3,12 @@
 use kindling_engine::lessons::playground::PlaygroundConfig;
 use yew::prelude::*;
 
-use crate::lessons::playground::widgets::boundary_plot::BoundaryPlot;
-use crate::widgets::loss_chart::LossChart;
-use crate::lessons::playground::widgets::controls::PlaygroundControls;
-use crate::lessons::playground::widgets::stats::Stats;
 use crate::i18n::{Lang, config_error_text, t};
 use crate::lessons::playground::state::{PlaygroundAction, PlaygroundState};
+use crate::lessons::playground::widgets::boundary_plot::BoundaryPlot;
+use crate::lessons::playground::widgets::controls::PlaygroundControls;
+use crate::lessons::playground::widgets::stats::Stats;
+use crate::widgets::loss_chart::LossChart;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -36,7 +36,9 @@ pub fn Playground(props: &Props) -> Html {
     let on_reset = send(|| PlaygroundAction::Reset);
     let on_config = {
         let on_action = props.on_action.clone();
-        Callback::from(move |config: PlaygroundConfig| on_action.emit(PlaygroundAction::SetConfig(config)))
+        Callback::from(move |config: PlaygroundConfig| {
+            on_action.emit(PlaygroundAction::SetConfig(config))
+        })
     };
 
     let url_notice = (!state.url_errors.is_empty()).then(|| html! {

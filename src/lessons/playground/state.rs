@@ -159,7 +159,9 @@ mod tests {
         let mut state = PlaygroundState::default();
         state.reduce(PlaygroundAction::SetConfig(PlaygroundConfig::default()));
         assert_eq!(state.requests, Requests::default());
-        state.reduce(PlaygroundAction::Event(PlaygroundEvent::Running { running: true }));
+        state.reduce(PlaygroundAction::Event(PlaygroundEvent::Running {
+            running: true,
+        }));
         let config = PlaygroundConfig {
             seed: 7,
             ..PlaygroundConfig::default()

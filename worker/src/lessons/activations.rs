@@ -26,7 +26,10 @@ impl Lesson for ActivationsLesson {
         };
         Ok(Box::pin(async move {
             let result = compute(&request, &self.device).await;
-            post(&FromWorker::Activations(ActivationsEvent::Computed { id, result }));
+            post(&FromWorker::Activations(ActivationsEvent::Computed {
+                id,
+                result,
+            }));
         }))
     }
 }

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use futures::future::LocalBoxFuture;
 use kindling_engine::burn::tensor::Device;
-use kindling_engine::lessons::cnn::checkpoint;
 use kindling_engine::datasets::mnist::Images;
+use kindling_engine::lessons::cnn::checkpoint;
 use kindling_engine::lessons::cnn::messages::{CnnCommand, CnnEvent, Inspection};
 use kindling_engine::lessons::cnn::training::CnnTrainer;
 use kindling_engine::protocol::{FromWorker, ToWorker};
@@ -33,7 +33,10 @@ fn send(event: CnnEvent) {
 
 enum Data {
     Missing,
-    Ready { train: Arc<Images>, test: Arc<Images> },
+    Ready {
+        train: Arc<Images>,
+        test: Arc<Images>,
+    },
     /// The last attempt failed; the next command that needs data tries again.
     Failed,
 }
@@ -89,9 +92,15 @@ impl CnnLesson {
         .await;
         match loaded {
             Ok((train, test)) => {
-                send(CnnEvent::DataReady { train: train.len(), test: test.len() });
+                send(CnnEvent::DataReady {
+                    train: train.len(),
+                    test: test.len(),
+                });
                 let (train, test) = (Arc::new(train), Arc::new(test));
-                self.data = Data::Ready { train: train.clone(), test: test.clone() };
+                self.data = Data::Ready {
+                    train: train.clone(),
+                    test: test.clone(),
+                };
                 Some((train, test))
             }
             Err(error) => {
@@ -124,7 +133,9 @@ impl CnnLesson {
                 self.ensure_data().await;
             }
             CnnCommand::Load { settings } => {
-                let Some((train, test)) = self.ensure_data().await else { return };
+                let Some((train, test)) = self.ensure_data().await else {
+                    return;
+                };
                 match CnnTrainer::new(settings, train, test, self.device.clone()) {
                     Ok(trainer) => self.adopt(trainer, None).await,
                     Err(problems) => send(CnnEvent::Rejected { problems }),
@@ -165,7 +176,9 @@ impl CnnLesson {
                 }
             }
             CnnCommand::Import { bytes } => {
-                let Some((train, test)) = self.ensure_data().await else { return };
+                let Some((train, test)) = self.ensure_data().await else {
+                    return;
+                };
                 match CnnTrainer::from_checkpoint(&bytes, train, test, self.device.clone()) {
                     Ok((trainer, card)) => self.adopt(trainer, Some(card)).await,
                     Err(error) => send(CnnEvent::ImportFailed { error }),
@@ -184,7 +197,11 @@ impl CnnLesson {
         let started = Instant::now();
         let epoch = trainer.epoch();
         trainer.train_chunk(CHUNK_STEPS, CHUNK_MS).await;
-        let (step, finished, new_epoch) = (trainer.step_count(), trainer.is_finished(), trainer.epoch() > epoch);
+        let (step, finished, new_epoch) = (
+            trainer.step_count(),
+            trainer.is_finished(),
+            trainer.epoch() > epoch,
+        );
         self.since_report_ms += started.elapsed().as_secs_f64() * 1000.0;
         if new_epoch {
             self.full_evaluation().await;
@@ -197,13 +214,16 @@ impl CnnLesson {
         if finished || self.since_report_ms >= REPORT_MS {
             self.since_report_ms = 0.0;
             self.reports += 1;
-            self.report(finished || self.reports % REPORTS_PER_INSPECTION == 0).await;
+            self.report(finished || self.reports.is_multiple_of(REPORTS_PER_INSPECTION))
+                .await;
         }
     }
 
     async fn report(&self, inspect: bool) {
         if let Some(trainer) = &self.trainer {
-            send(CnnEvent::Progress { progress: trainer.progress() });
+            send(CnnEvent::Progress {
+                progress: trainer.progress(),
+            });
             if inspect {
                 self.inspection().await;
             }
@@ -215,18 +235,32 @@ impl CnnLesson {
         let evaluation = trainer.evaluate(Some(QUICK_EVAL_IMAGES)).await;
         let step = trainer.step_count();
         self.next_quick_eval = step + (trainer.steps_per_epoch() / QUICK_EVALS_PER_EPOCH).max(1);
-        send(CnnEvent::Evaluated { step, full: false, evaluation, gallery: Vec::new() });
+        send(CnnEvent::Evaluated {
+            step,
+            full: false,
+            evaluation,
+            gallery: Vec::new(),
+        });
     }
 
     async fn full_evaluation(&mut self) {
         let Some(trainer) = &self.trainer else { return };
         let evaluation = trainer.evaluate(None).await;
         let test = trainer.test_set();
-        let gallery = evaluation.misclassified.iter().flat_map(|&(index, _, _)| test.image(index).to_vec()).collect();
+        let gallery = evaluation
+            .misclassified
+            .iter()
+            .flat_map(|&(index, _, _)| test.image(index).to_vec())
+            .collect();
         self.last_full_accuracy = Some(evaluation.accuracy);
         let step = trainer.step_count();
         self.next_quick_eval = step + (trainer.steps_per_epoch() / QUICK_EVALS_PER_EPOCH).max(1);
-        send(CnnEvent::Evaluated { step, full: true, evaluation, gallery });
+        send(CnnEvent::Evaluated {
+            step,
+            full: true,
+            evaluation,
+            gallery,
+        });
     }
 
     async fn inspection(&self) {

@@ -30,12 +30,19 @@ pub struct PlaygroundLesson {
 
 impl PlaygroundLesson {
     pub fn new(device: Device) -> Self {
-        Self { device, trainer: None, running: false, since_report_ms: 0.0 }
+        Self {
+            device,
+            trainer: None,
+            running: false,
+            since_report_ms: 0.0,
+        }
     }
 
     async fn report(&self) {
         if let Some(trainer) = &self.trainer {
-            send(PlaygroundEvent::Progress { progress: trainer.progress().await });
+            send(PlaygroundEvent::Progress {
+                progress: trainer.progress().await,
+            });
             send(PlaygroundEvent::Boundary {
                 resolution: BOUNDARY_RESOLUTION as u32,
                 probabilities: trainer.boundary().await,
@@ -53,15 +60,20 @@ impl PlaygroundLesson {
 
     async fn run(&mut self, command: PlaygroundCommand) {
         match command {
-            PlaygroundCommand::Load { config } => match Trainer::new(config.clone(), self.device.clone()) {
-                Ok(trainer) => {
-                    send(PlaygroundEvent::Loaded { config, split: trainer.split().clone() });
-                    self.trainer = Some(trainer);
-                    self.set_running(false);
-                    self.report().await;
+            PlaygroundCommand::Load { config } => {
+                match Trainer::new(config.clone(), self.device.clone()) {
+                    Ok(trainer) => {
+                        send(PlaygroundEvent::Loaded {
+                            config,
+                            split: trainer.split().clone(),
+                        });
+                        self.trainer = Some(trainer);
+                        self.set_running(false);
+                        self.report().await;
+                    }
+                    Err(errors) => send(PlaygroundEvent::Rejected { errors }),
                 }
-                Err(errors) => send(PlaygroundEvent::Rejected { errors }),
-            },
+            }
             PlaygroundCommand::Play => self.set_running(true),
             PlaygroundCommand::Pause => self.set_running(false),
             PlaygroundCommand::Step => {

@@ -72,7 +72,9 @@ impl MnistManifest {
     }
 
     pub fn files(&self) -> impl Iterator<Item = &DataFile> {
-        self.splits().into_iter().flat_map(|(_, split)| split.files())
+        self.splits()
+            .into_iter()
+            .flat_map(|(_, split)| split.files())
     }
 
     /// Bytes to download, all files together.
@@ -94,9 +96,13 @@ impl Split {
             move |error| BadFile { file, error }
         };
         let dims = image_dims(images).map_err(blame(&self.images))?;
-        self.images.check_sha256(images).map_err(blame(&self.images))?;
+        self.images
+            .check_sha256(images)
+            .map_err(blame(&self.images))?;
         let count = label_count(labels).map_err(blame(&self.labels))?;
-        self.labels.check_sha256(labels).map_err(blame(&self.labels))?;
+        self.labels
+            .check_sha256(labels)
+            .map_err(blame(&self.labels))?;
         assemble(images, labels, dims, count).map_err(blame(&self.labels))
     }
 }
@@ -104,7 +110,12 @@ impl Split {
 impl DataFile {
     /// Describes `raw` (the decompressed file) served as `file`, `gzip_bytes` long.
     pub fn describe(file: &str, raw: &[u8], gzip_bytes: u64) -> Self {
-        Self { file: file.to_string(), bytes: raw.len() as u64, gzip_bytes, sha256: sha256_hex(raw) }
+        Self {
+            file: file.to_string(),
+            bytes: raw.len() as u64,
+            gzip_bytes,
+            sha256: sha256_hex(raw),
+        }
     }
 
     pub fn check_sha256(&self, raw: &[u8]) -> Result<(), DataError> {
@@ -112,7 +123,10 @@ impl DataFile {
         if actual == self.sha256 {
             Ok(())
         } else {
-            Err(DataError::ChecksumMismatch { expected: self.sha256.clone(), actual })
+            Err(DataError::ChecksumMismatch {
+                expected: self.sha256.clone(),
+                actual,
+            })
         }
     }
 }
@@ -137,19 +151,53 @@ mod tests {
         let (images, labels) = tiny_idx();
         let split = split(&images, &labels);
         assert_eq!(split.decode(&images, &labels), Ok(tiny()));
-        let bad = |file: &str, error| Err(BadFile { file: file.into(), error });
+        let bad = |file: &str, error| {
+            Err(BadFile {
+                file: file.into(),
+                error,
+            })
+        };
         let cut = &images[..images.len() - 1];
-        assert_eq!(split.decode(cut, &labels), bad("i.gz", DataError::Truncated { expected: 28, actual: 27 }));
+        assert_eq!(
+            split.decode(cut, &labels),
+            bad(
+                "i.gz",
+                DataError::Truncated {
+                    expected: 28,
+                    actual: 27
+                }
+            )
+        );
         let mut altered = images.clone();
         altered[20] ^= 1;
-        assert!(matches!(split.decode(&altered, &labels), Err(BadFile { file, error: DataError::ChecksumMismatch { .. } }) if file == "i.gz"));
-        assert_eq!(split.decode(&images, &images), bad("l.gz", DataError::NotADataFile));
-        assert_eq!(split.decode(b"PK\x03\x04 not ours at all", &labels), bad("i.gz", DataError::NotADataFile));
+        assert!(
+            matches!(split.decode(&altered, &labels), Err(BadFile { file, error: DataError::ChecksumMismatch { .. } }) if file == "i.gz")
+        );
+        assert_eq!(
+            split.decode(&images, &images),
+            bad("l.gz", DataError::NotADataFile)
+        );
+        assert_eq!(
+            split.decode(b"PK\x03\x04 not ours at all", &labels),
+            bad("i.gz", DataError::NotADataFile)
+        );
         // A label file whose checksum is recorded but whose labels are not digits.
         let mut digits = labels.clone();
         digits[8] = 10;
-        let forged = Split { labels: DataFile::describe("l.gz", &digits, 5), ..split.clone() };
-        assert_eq!(forged.decode(&images, &digits), bad("l.gz", DataError::BadLabel { index: 0, label: 10 }));
+        let forged = Split {
+            labels: DataFile::describe("l.gz", &digits, 5),
+            ..split.clone()
+        };
+        assert_eq!(
+            forged.decode(&images, &digits),
+            bad(
+                "l.gz",
+                DataError::BadLabel {
+                    index: 0,
+                    label: 10
+                }
+            )
+        );
     }
 
     #[test]
@@ -160,9 +208,15 @@ mod tests {
             source: "s".into(),
             authors: "a".into(),
             licence: "CC BY-SA 3.0".into(),
-            sets: Splits { train: split(&images, &labels), test: split(&images, &labels) },
+            sets: Splits {
+                train: split(&images, &labels),
+                test: split(&images, &labels),
+            },
         };
-        assert_eq!(MnistManifest::from_json(&manifest.to_json()), Ok(manifest.clone()));
+        assert_eq!(
+            MnistManifest::from_json(&manifest.to_json()),
+            Ok(manifest.clone())
+        );
         assert_eq!(manifest.gzip_bytes(), 24);
         assert_eq!(manifest.files().count(), 4);
         // As the packed format (`train.kim.gz`, one file a split) described it.

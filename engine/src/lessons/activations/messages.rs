@@ -16,5 +16,8 @@ pub enum ActivationsCommand {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ActivationsEvent {
-    Computed { id: u64, result: Result<ActivationResult, InputError> },
+    Computed {
+        id: u64,
+        result: Result<ActivationResult, InputError>,
+    },
 }

@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "compute")]
 use crate::common::input::{InputError, check_vector};
-use crate::common::worked::{Plot, PlotRange, Step};
 #[cfg(feature = "compute")]
 use crate::common::read::{read, tensor};
+use crate::common::worked::{Plot, PlotRange, Step};
 
 pub mod messages;
 
@@ -88,7 +88,11 @@ fn apply<const D: usize>(function: ActivationFn, slope: f64, x: Tensor<D>) -> Te
         // Composed from erf: burn 0.22's fused gelu has a backward pass that is off by ~3% at
         // x = −3 (measured against the analytic derivative); erf's own gradient is exact.
         ActivationFn::Gelu => {
-            x.clone() * x.div_scalar(std::f64::consts::SQRT_2).erf().add_scalar(1.0).mul_scalar(0.5)
+            x.clone()
+                * x.div_scalar(std::f64::consts::SQRT_2)
+                    .erf()
+                    .add_scalar(1.0)
+                    .mul_scalar(0.5)
         }
         ActivationFn::Silu => act::silu(x),
         ActivationFn::Softmax => act::softmax(x, D - 1),
@@ -97,7 +101,12 @@ fn apply<const D: usize>(function: ActivationFn, slope: f64, x: Tensor<D>) -> Te
 
 #[cfg(feature = "compute")]
 /// Values and per-element derivatives of f at `xs` on `device` (which has autodiff).
-async fn values_and_slopes(function: ActivationFn, slope: f64, xs: &[f64], device: &Device) -> (Vec<f64>, Vec<f64>) {
+async fn values_and_slopes(
+    function: ActivationFn,
+    slope: f64,
+    xs: &[f64],
+    device: &Device,
+) -> (Vec<f64>, Vec<f64>) {
     let x = tensor(xs, device).require_grad();
     if function == ActivationFn::Softmax {
         // Softmax couples its inputs; ∂sᵢ/∂xᵢ needs one backward pass per component.
@@ -133,25 +142,44 @@ async fn steps(function: ActivationFn, slope: f64, xs: &[f64], device: &Device) 
     let mut rows = Vec::new();
     match function {
         ActivationFn::Relu | ActivationFn::LeakyRelu => {
-            rows.push(Step::new("is_positive", read(x().greater_elem(0.0).float()).await));
+            rows.push(Step::new(
+                "is_positive",
+                read(x().greater_elem(0.0).float()).await,
+            ));
             if function == ActivationFn::LeakyRelu {
-                rows.push(Step::new("slope_times_x", read(x().mul_scalar(slope)).await));
+                rows.push(Step::new(
+                    "slope_times_x",
+                    read(x().mul_scalar(slope)).await,
+                ));
             }
         }
         ActivationFn::Sigmoid => {
             rows.push(Step::new("neg_x", read(x().neg()).await));
             rows.push(Step::new("exp_neg_x", read(x().neg().exp()).await));
-            rows.push(Step::new("one_plus_exp_neg_x", read(x().neg().exp().add_scalar(1.0)).await));
+            rows.push(Step::new(
+                "one_plus_exp_neg_x",
+                read(x().neg().exp().add_scalar(1.0)).await,
+            ));
         }
         ActivationFn::Tanh => {
             rows.push(Step::new("exp_x", read(x().exp()).await));
             rows.push(Step::new("exp_neg_x", read(x().neg().exp()).await));
-            rows.push(Step::new("numerator", read(x().exp() - x().neg().exp()).await));
-            rows.push(Step::new("denominator", read(x().exp() + x().neg().exp()).await));
+            rows.push(Step::new(
+                "numerator",
+                read(x().exp() - x().neg().exp()).await,
+            ));
+            rows.push(Step::new(
+                "denominator",
+                read(x().exp() + x().neg().exp()).await,
+            ));
         }
         ActivationFn::Gelu => {
             // Φ(x) = ½(1 + erf(x/√2)).
-            let phi = x().div_scalar(std::f64::consts::SQRT_2).erf().add_scalar(1.0).mul_scalar(0.5);
+            let phi = x()
+                .div_scalar(std::f64::consts::SQRT_2)
+                .erf()
+                .add_scalar(1.0)
+                .mul_scalar(0.5);
             rows.push(Step::new("phi", read(phi).await));
         }
         ActivationFn::Silu => rows.push(Step::new("sigmoid", read(act::sigmoid(x())).await)),
@@ -173,10 +201,19 @@ async fn steps(function: ActivationFn, slope: f64, xs: &[f64], device: &Device) 
 pub fn analytic_derivative(function: ActivationFn, slope: f64, xs: &[f64]) -> Vec<f64> {
     let sigmoid = |x: f64| 1.0 / (1.0 + (-x).exp());
     match function {
-        ActivationFn::Relu => xs.iter().map(|&x| if x > 0.0 { 1.0 } else { 0.0 }).collect(),
+        ActivationFn::Relu => xs
+            .iter()
+            .map(|&x| if x > 0.0 { 1.0 } else { 0.0 })
+            .collect(),
         // At the kink burn takes the right-hand slope for the leaky ReLU and 0 for the ReLU.
-        ActivationFn::LeakyRelu => xs.iter().map(|&x| if x >= 0.0 { 1.0 } else { slope }).collect(),
-        ActivationFn::Sigmoid => xs.iter().map(|&x| sigmoid(x) * (1.0 - sigmoid(x))).collect(),
+        ActivationFn::LeakyRelu => xs
+            .iter()
+            .map(|&x| if x >= 0.0 { 1.0 } else { slope })
+            .collect(),
+        ActivationFn::Sigmoid => xs
+            .iter()
+            .map(|&x| sigmoid(x) * (1.0 - sigmoid(x)))
+            .collect(),
         ActivationFn::Tanh => xs.iter().map(|&x| 1.0 - x.tanh().powi(2)).collect(),
         ActivationFn::Gelu => xs
             .iter()
@@ -186,7 +223,10 @@ pub fn analytic_derivative(function: ActivationFn, slope: f64, xs: &[f64]) -> Ve
                 phi + x * density
             })
             .collect(),
-        ActivationFn::Silu => xs.iter().map(|&x| sigmoid(x) * (1.0 + x * (1.0 - sigmoid(x)))).collect(),
+        ActivationFn::Silu => xs
+            .iter()
+            .map(|&x| sigmoid(x) * (1.0 + x * (1.0 - sigmoid(x))))
+            .collect(),
         ActivationFn::Softmax => {
             let max = xs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
             let exps: Vec<f64> = xs.iter().map(|&x| (x - max).exp()).collect();
@@ -214,10 +254,15 @@ pub fn erf(x: f64) -> f64 {
 }
 
 #[cfg(feature = "compute")]
-pub async fn compute(request: &ActivationRequest, device: &Device) -> Result<ActivationResult, InputError> {
+pub async fn compute(
+    request: &ActivationRequest,
+    device: &Device,
+) -> Result<ActivationResult, InputError> {
     check_vector(&request.inputs)?;
     request.plot.check()?;
-    if request.function == ActivationFn::LeakyRelu && !(request.slope.is_finite() && request.slope.abs() <= MAX_SLOPE) {
+    if request.function == ActivationFn::LeakyRelu
+        && !(request.slope.is_finite() && request.slope.abs() <= MAX_SLOPE)
+    {
         return Err(InputError::BadSlope);
     }
     let (function, slope) = (request.function, request.slope);
@@ -227,7 +272,10 @@ pub async fn compute(request: &ActivationRequest, device: &Device) -> Result<Act
         softmax_sweep(&request.inputs, &xs, device).await
     } else {
         let (f, df) = values_and_slopes(function, slope, &xs, device).await;
-        Plot { xs, ys: vec![f, df] }
+        Plot {
+            xs,
+            ys: vec![f, df],
+        }
     };
     Ok(ActivationResult {
         analytic: analytic_derivative(function, slope, &request.inputs),
@@ -242,7 +290,10 @@ pub async fn compute(request: &ActivationRequest, device: &Device) -> Result<Act
 /// s₀ and ∂s₀/∂x₀ as x₀ sweeps `xs`, the other inputs fixed.
 async fn softmax_sweep(inputs: &[f64], xs: &[f64], device: &Device) -> Plot {
     let (rows, cols) = (xs.len(), inputs.len());
-    let grid: Vec<f64> = xs.iter().flat_map(|&x0| std::iter::once(x0).chain(inputs[1..].iter().copied())).collect();
+    let grid: Vec<f64> = xs
+        .iter()
+        .flat_map(|&x0| std::iter::once(x0).chain(inputs[1..].iter().copied()))
+        .collect();
     // [rows * cols] → [rows, cols]: one softmax per row.
     let x: Tensor<2> = tensor(&grid, device).reshape([rows, cols]).require_grad();
     // [rows, cols] → [rows, 1] → [rows]: the first component of each row.
@@ -254,5 +305,8 @@ async fn softmax_sweep(inputs: &[f64], xs: &[f64], device: &Device) -> Plot {
         Some(g) => read(g).await,
         None => vec![f64::NAN; rows],
     };
-    Plot { xs: xs.to_vec(), ys: vec![read(s0.without_autodiff()).await, df] }
+    Plot {
+        xs: xs.to_vec(),
+        ys: vec![read(s0.without_autodiff()).await, df],
+    }
 }

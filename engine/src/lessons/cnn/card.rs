@@ -48,20 +48,31 @@ pub enum CheckpointError {
     /// A model saved in the `.kcnn` format that earlier versions of Kindling wrote.
     OldFormat,
     /// The card names a format version this version of Kindling does not know.
-    UnsupportedVersion { version: u32 },
+    UnsupportedVersion {
+        version: u32,
+    },
     /// The file ends before its header or its tensor data do.
     Truncated,
     /// The card is not valid JSON or misses fields.
-    BadCard { message: String },
-    BadSettings { problems: Vec<CnnProblem> },
+    BadCard {
+        message: String,
+    },
+    BadSettings {
+        problems: Vec<CnnProblem>,
+    },
     /// The tensors do not fit the architecture the card describes.
-    ShapeMismatch { message: String },
+    ShapeMismatch {
+        message: String,
+    },
     /// The weights were altered or damaged.
     ChecksumMismatch,
     /// A weight is NaN or infinite.
     NotFinite,
     /// The model reads images of another size than MNIST's 28 × 28.
-    WrongImageSize { rows: usize, cols: usize },
+    WrongImageSize {
+        rows: usize,
+        cols: usize,
+    },
 }
 
 impl fmt::Display for CheckpointError {
@@ -77,20 +88,33 @@ impl fmt::Display for CheckpointError {
                 "this model file uses format version {version}, which this version of Kindling cannot read"
             ),
             Self::Truncated => write!(f, "the model file is cut short: part of it is missing"),
-            Self::BadCard { message } => write!(f, "the model's description cannot be read: {message}"),
+            Self::BadCard { message } => {
+                write!(f, "the model's description cannot be read: {message}")
+            }
             Self::BadSettings { problems } => write!(
                 f,
                 "the model's settings do not describe a network that can be built ({} problem{})",
                 problems.len(),
                 if problems.len() == 1 { "" } else { "s" }
             ),
-            Self::ShapeMismatch { message } => write!(f, "the weights do not fit the network: {message}"),
-            Self::ChecksumMismatch => {
-                write!(f, "the model's weights do not match their checksum: the file was damaged or altered")
+            Self::ShapeMismatch { message } => {
+                write!(f, "the weights do not fit the network: {message}")
             }
-            Self::NotFinite => write!(f, "a weight is not a number (NaN or infinite), so the model cannot be used"),
+            Self::ChecksumMismatch => {
+                write!(
+                    f,
+                    "the model's weights do not match their checksum: the file was damaged or altered"
+                )
+            }
+            Self::NotFinite => write!(
+                f,
+                "a weight is not a number (NaN or infinite), so the model cannot be used"
+            ),
             Self::WrongImageSize { rows, cols } => {
-                write!(f, "the model reads {rows} × {cols} images, but the images here have another size")
+                write!(
+                    f,
+                    "the model reads {rows} × {cols} images, but the images here have another size"
+                )
             }
         }
     }

@@ -79,7 +79,10 @@ fn serialize(parameters: &[ParamEntry], bytes: &[u8], card: Option<String>) -> O
     for parameter in parameters {
         let length = parameter.shape.iter().product::<usize>().checked_mul(4)?;
         let (head, tail) = rest.split_at_checked(length)?;
-        tensors.push((parameter.name.as_str(), TensorView::new(Dtype::F32, parameter.shape.clone(), head).ok()?));
+        tensors.push((
+            parameter.name.as_str(),
+            TensorView::new(Dtype::F32, parameter.shape.clone(), head).ok()?,
+        ));
         rest = tail;
     }
     // One entry only: safetensors writes its metadata map in hash order, and saving the same
@@ -118,10 +121,18 @@ pub fn decode(bytes: &[u8]) -> Result<(ModelCard, Vec<f32>), CheckpointError> {
         let start = format!(r#"{{"__metadata__":{{"{CARD_KEY}":"#);
         let (start, seen) = (start.as_bytes(), &bytes[8..]);
         let ours = start.starts_with(seen) || seen.starts_with(start);
-        return Err(if ours && length >= start.len() as u64 { Truncated } else { NotAModel });
+        return Err(if ours && length >= start.len() as u64 {
+            Truncated
+        } else {
+            NotAModel
+        });
     };
     let metadata: Metadata = serde_json::from_slice(header).map_err(|_| NotAModel)?;
-    let card = metadata.metadata().as_ref().and_then(|m| m.get(CARD_KEY)).ok_or(NotAModel)?;
+    let card = metadata
+        .metadata()
+        .as_ref()
+        .and_then(|m| m.get(CARD_KEY))
+        .ok_or(NotAModel)?;
     let card = read_card_json(card)?;
 
     match data.len().cmp(&metadata.data_len()) {
@@ -165,7 +176,10 @@ fn read_card_json(json: &str) -> Result<ModelCard, CheckpointError> {
     }
     let card: ModelCard = serde_json::from_str(json).map_err(|e| bad_card(e.to_string()))?;
     if card.model != MODEL_KIND {
-        return Err(bad_card(format!("it describes a \"{}\" model, not a CNN", card.model)));
+        return Err(bad_card(format!(
+            "it describes a \"{}\" model, not a CNN",
+            card.model
+        )));
     }
     Ok(card)
 }
@@ -176,19 +190,33 @@ fn card_weights(card: &ModelCard, tensors: &SafeTensors) -> Result<Vec<f32>, Che
     let mismatch = |message: String| CheckpointError::ShapeMismatch { message };
     if tensors.len() != card.parameters.len() {
         let (file, listed) = (tensors.len(), card.parameters.len());
-        return Err(mismatch(format!("the file has {file} tensors but its card lists {listed}")));
+        return Err(mismatch(format!(
+            "the file has {file} tensors but its card lists {listed}"
+        )));
     }
     let mut weights = Vec::new();
     for ParamEntry { name, shape } in &card.parameters {
-        let tensor = tensors.tensor(name).map_err(|_| mismatch(format!("the file has no tensor \"{name}\"")))?;
+        let tensor = tensors
+            .tensor(name)
+            .map_err(|_| mismatch(format!("the file has no tensor \"{name}\"")))?;
         if tensor.dtype() != Dtype::F32 {
-            return Err(mismatch(format!("\"{name}\" is stored as {}, not F32", tensor.dtype())));
+            return Err(mismatch(format!(
+                "\"{name}\" is stored as {}, not F32",
+                tensor.dtype()
+            )));
         }
         if tensor.shape() != shape.as_slice() {
             let found = tensor.shape();
-            return Err(mismatch(format!("\"{name}\" has shape {found:?} but the card says {shape:?}")));
+            return Err(mismatch(format!(
+                "\"{name}\" has shape {found:?} but the card says {shape:?}"
+            )));
         }
-        weights.extend(tensor.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])));
+        weights.extend(
+            tensor
+                .data()
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+        );
     }
     Ok(weights)
 }
@@ -220,7 +248,10 @@ mod weights {
         }
 
         fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-            self.found.push(ParamEntry { name: self.path.join("."), shape: param.lazy_shape().to_vec() });
+            self.found.push(ParamEntry {
+                name: self.path.join("."),
+                shape: param.lazy_shape().to_vec(),
+            });
         }
     }
 
@@ -250,7 +281,10 @@ mod weights {
                 return param;
             };
             // [d0·…·d(D−1)] values → the parameter's [d0, …, d(D−1)].
-            let tensor = Tensor::<D>::from_data(TensorData::new(values, param.lazy_shape()), &param.lazy_device());
+            let tensor = Tensor::<D>::from_data(
+                TensorData::new(values, param.lazy_shape()),
+                &param.lazy_device(),
+            );
             let id = param.id;
             // Keeps the id, the device and whether the parameter requires a gradient.
             param.transform_for_load(tensor, id)
@@ -266,7 +300,11 @@ mod weights {
         let mut weights = Vec::new();
         for tensor in values.0 {
             // Read asynchronously: a synchronous read of a WebGPU tensor is not possible in the browser.
-            match tensor.into_data_async().await.map(|data| data.convert::<f32>().try_into_vec::<f32>()) {
+            match tensor
+                .into_data_async()
+                .await
+                .map(|data| data.convert::<f32>().try_into_vec::<f32>())
+            {
                 Ok(Ok(v)) => weights.extend(v),
                 _ => return Vec::new(),
             }
@@ -277,11 +315,21 @@ mod weights {
     /// `model` with its float parameters replaced by `weights` (as read by
     /// [`decode`](super::decode) with `card`), after checking that the card's parameters are the
     /// model's.
-    pub fn load_weights(model: Cnn, card: &ModelCard, weights: Vec<f32>) -> Result<Cnn, CheckpointError> {
+    pub fn load_weights(
+        model: Cnn,
+        card: &ModelCard,
+        weights: Vec<f32>,
+    ) -> Result<Cnn, CheckpointError> {
         let expected = parameters(&model);
         let found = &card.parameters;
-        if let Some(index) = (0..expected.len().max(found.len())).find(|&i| expected.get(i) != found.get(i)) {
-            let describe = |p: Option<&ParamEntry>| p.map_or("nothing".to_string(), |p| format!("{} {:?}", p.name, p.shape));
+        if let Some(index) =
+            (0..expected.len().max(found.len())).find(|&i| expected.get(i) != found.get(i))
+        {
+            let describe = |p: Option<&ParamEntry>| {
+                p.map_or("nothing".to_string(), |p| {
+                    format!("{} {:?}", p.name, p.shape)
+                })
+            };
             let message = format!(
                 "parameter {} should be {} but the file has {}",
                 index + 1,

@@ -69,8 +69,22 @@ impl Default for CnnSettings {
     fn default() -> Self {
         Self {
             blocks: vec![
-                ConvBlock { filters: 8, kernel: 5, stride: 1, padding: 2, pool: Pool::Max, pool_size: 2 },
-                ConvBlock { filters: 16, kernel: 5, stride: 1, padding: 0, pool: Pool::Max, pool_size: 2 },
+                ConvBlock {
+                    filters: 8,
+                    kernel: 5,
+                    stride: 1,
+                    padding: 2,
+                    pool: Pool::Max,
+                    pool_size: 2,
+                },
+                ConvBlock {
+                    filters: 16,
+                    kernel: 5,
+                    stride: 1,
+                    padding: 0,
+                    pool: Pool::Max,
+                    pool_size: 2,
+                },
             ],
             dense: 128,
             dropout: 0.0,
@@ -111,7 +125,9 @@ pub struct LayerShape {
 impl LayerShape {
     /// Number of values this layer outputs for one image.
     pub fn values(&self) -> u64 {
-        self.shape.iter().fold(1u64, |n, &d| n.saturating_mul(d as u64))
+        self.shape
+            .iter()
+            .fold(1u64, |n, &d| n.saturating_mul(d as u64))
     }
 }
 
@@ -141,9 +157,17 @@ pub enum CnnProblem {
     Zero { field: CnnField, block: usize },
     /// The kernel is larger than the (padded) map it slides over: `input` is [rows, cols]
     /// including padding.
-    KernelTooLarge { block: usize, kernel: usize, input: [usize; 2] },
+    KernelTooLarge {
+        block: usize,
+        kernel: usize,
+        input: [usize; 2],
+    },
     /// Pooling a map of `input` [rows, cols] with a `pool_size` window leaves nothing.
-    Collapsed { block: usize, pool_size: usize, input: [usize; 2] },
+    Collapsed {
+        block: usize,
+        pool_size: usize,
+        input: [usize; 2],
+    },
     /// Too many trainable parameters: too large for the device.
     TooManyParameters { count: u64, max: u64 },
     /// One batch would produce too many values (batch size × values per image).
@@ -170,15 +194,26 @@ impl CnnSettings {
     /// Each layer's output shape and parameter count for `rows` × `cols` one-channel images,
     /// or every structural problem (zero settings, kernels that do not fit, maps that collapse,
     /// too many blocks or parameters). Shapes stop at the first layer that cannot be computed.
-    pub fn layer_shapes(&self, rows: usize, cols: usize) -> Result<Vec<LayerShape>, Vec<CnnProblem>> {
+    pub fn layer_shapes(
+        &self,
+        rows: usize,
+        cols: usize,
+    ) -> Result<Vec<LayerShape>, Vec<CnnProblem>> {
         let (layers, problems) = self.walk(rows, cols);
-        if problems.is_empty() { Ok(layers) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(layers)
+        } else {
+            Err(problems)
+        }
     }
 
     fn walk(&self, rows: usize, cols: usize) -> (Vec<LayerShape>, Vec<CnnProblem>) {
         let mut problems = Vec::new();
         if self.blocks.len() > MAX_BLOCKS {
-            problems.push(CnnProblem::TooManyBlocks { count: self.blocks.len(), max: MAX_BLOCKS });
+            problems.push(CnnProblem::TooManyBlocks {
+                count: self.blocks.len(),
+                max: MAX_BLOCKS,
+            });
         }
         for (block, b) in self.blocks.iter().enumerate() {
             let pooled = b.pool != Pool::None;
@@ -200,16 +235,23 @@ impl CnnSettings {
         let mut layers = Vec::new();
         let (mut channels, mut h, mut w) = (1usize, rows, cols);
         for (block, b) in self.blocks.iter().enumerate() {
-            let (Some(oh), Some(ow)) =
-                (conv_output(h, b.kernel, b.stride, b.padding), conv_output(w, b.kernel, b.stride, b.padding))
-            else {
+            let (Some(oh), Some(ow)) = (
+                conv_output(h, b.kernel, b.stride, b.padding),
+                conv_output(w, b.kernel, b.stride, b.padding),
+            ) else {
                 let pad = b.padding.saturating_mul(2);
                 let input = [h.saturating_add(pad), w.saturating_add(pad)];
-                problems.push(CnnProblem::KernelTooLarge { block, kernel: b.kernel, input });
+                problems.push(CnnProblem::KernelTooLarge {
+                    block,
+                    kernel: b.kernel,
+                    input,
+                });
                 return (layers, problems);
             };
             let weights = (channels as u64).saturating_mul((b.kernel as u64).saturating_pow(2));
-            let parameters = (b.filters as u64).saturating_mul(weights).saturating_add(b.filters as u64);
+            let parameters = (b.filters as u64)
+                .saturating_mul(weights)
+                .saturating_add(b.filters as u64);
             layers.push(LayerShape {
                 name: format!("conv{}", block + 1),
                 kind: LayerKind::Conv,
@@ -225,7 +267,11 @@ impl CnnSettings {
             };
             let (ph, pw) = (h / b.pool_size, w / b.pool_size);
             if ph == 0 || pw == 0 {
-                problems.push(CnnProblem::Collapsed { block, pool_size: b.pool_size, input: [h, w] });
+                problems.push(CnnProblem::Collapsed {
+                    block,
+                    pool_size: b.pool_size,
+                    input: [h, w],
+                });
                 return (layers, problems);
             }
             layers.push(LayerShape {
@@ -239,13 +285,17 @@ impl CnnSettings {
         }
 
         // [channels, h, w] maps → [channels·h·w] features.
-        let mut features = (channels as u64).saturating_mul(h as u64).saturating_mul(w as u64);
+        let mut features = (channels as u64)
+            .saturating_mul(h as u64)
+            .saturating_mul(w as u64);
         let dense = |name: &str, kind, inputs: u64, units: usize| LayerShape {
             name: name.to_string(),
             kind,
             block: None,
             shape: vec![units],
-            parameters: inputs.saturating_mul(units as u64).saturating_add(units as u64),
+            parameters: inputs
+                .saturating_mul(units as u64)
+                .saturating_add(units as u64),
         };
         if self.dense > 0 {
             layers.push(dense("dense", LayerKind::Dense, features, self.dense));
@@ -253,16 +303,23 @@ impl CnnSettings {
         }
         layers.push(dense("output", LayerKind::Output, features, CLASSES));
 
-        let count = layers.iter().fold(0u64, |n, l| n.saturating_add(l.parameters));
+        let count = layers
+            .iter()
+            .fold(0u64, |n, l| n.saturating_add(l.parameters));
         if count > MAX_PARAMETERS {
-            problems.push(CnnProblem::TooManyParameters { count, max: MAX_PARAMETERS });
+            problems.push(CnnProblem::TooManyParameters {
+                count,
+                max: MAX_PARAMETERS,
+            });
         }
         (layers, problems)
     }
 
     /// Total trainable parameters, when the shapes can be computed.
     pub fn parameter_count(&self, rows: usize, cols: usize) -> Option<u64> {
-        self.layer_shapes(rows, cols).ok().map(|ls| ls.iter().map(|l| l.parameters).sum())
+        self.layer_shapes(rows, cols)
+            .ok()
+            .map(|ls| ls.iter().map(|l| l.parameters).sum())
     }
 
     /// Every problem with these settings for MNIST-sized images; empty when they can be trained.
@@ -275,21 +332,41 @@ impl CnnSettings {
         let (layers, mut problems) = self.walk(rows, cols);
         let structural_ok = problems.is_empty();
         check_range(&mut problems, CnnField::Dropout, self.dropout, DROPOUT);
-        check_range(&mut problems, CnnField::LearningRate, self.learning_rate, LEARNING_RATE);
-        check_range(&mut problems, CnnField::BatchSize, self.batch_size as f64, BATCH_SIZE);
+        check_range(
+            &mut problems,
+            CnnField::LearningRate,
+            self.learning_rate,
+            LEARNING_RATE,
+        );
+        check_range(
+            &mut problems,
+            CnnField::BatchSize,
+            self.batch_size as f64,
+            BATCH_SIZE,
+        );
         check_range(&mut problems, CnnField::Epochs, self.epochs as f64, EPOCHS);
         if structural_ok {
-            let per_image = layers.iter().fold(0u64, |n, l| n.saturating_add(l.values()));
+            let per_image = layers
+                .iter()
+                .fold(0u64, |n, l| n.saturating_add(l.values()));
             let values = per_image.saturating_mul(self.batch_size as u64);
             if values > MAX_BATCH_VALUES {
-                problems.push(CnnProblem::TooMuchMemory { values, max: MAX_BATCH_VALUES });
+                problems.push(CnnProblem::TooMuchMemory {
+                    values,
+                    max: MAX_BATCH_VALUES,
+                });
             }
         }
         problems
     }
 }
 
-fn check_range(problems: &mut Vec<CnnProblem>, field: CnnField, value: f64, (min, max): (f64, f64)) {
+fn check_range(
+    problems: &mut Vec<CnnProblem>,
+    field: CnnField,
+    value: f64,
+    (min, max): (f64, f64),
+) {
     if !value.is_finite() {
         problems.push(CnnProblem::NotFinite { field });
     } else if value < min || value > max {
@@ -348,12 +425,29 @@ pub struct FeatureMaps {
 mod tests {
     use super::*;
 
-    fn block(filters: usize, kernel: usize, stride: usize, padding: usize, pool: Pool, pool_size: usize) -> ConvBlock {
-        ConvBlock { filters, kernel, stride, padding, pool, pool_size }
+    fn block(
+        filters: usize,
+        kernel: usize,
+        stride: usize,
+        padding: usize,
+        pool: Pool,
+        pool_size: usize,
+    ) -> ConvBlock {
+        ConvBlock {
+            filters,
+            kernel,
+            stride,
+            padding,
+            pool,
+            pool_size,
+        }
     }
 
     fn summary(layers: &[LayerShape]) -> Vec<(&str, Vec<usize>, u64)> {
-        layers.iter().map(|l| (l.name.as_str(), l.shape.clone(), l.parameters)).collect()
+        layers
+            .iter()
+            .map(|l| (l.name.as_str(), l.shape.clone(), l.parameters))
+            .collect()
     }
 
     #[test]
@@ -375,13 +469,19 @@ mod tests {
         assert_eq!(layers[1].kind, LayerKind::MaxPool);
         assert_eq!(layers[4].parameters, 51_328);
         assert_eq!(layers[5].parameters, 1_290);
-        assert_eq!(settings.parameter_count(28, 28), Some(208 + 3216 + 51_328 + 1_290));
+        assert_eq!(
+            settings.parameter_count(28, 28),
+            Some(208 + 3216 + 51_328 + 1_290)
+        );
     }
 
     #[test]
     fn stride_padding_average_pool_and_no_dense() {
         let settings = CnnSettings {
-            blocks: vec![block(4, 3, 2, 1, Pool::Average, 3), block(6, 2, 1, 0, Pool::None, 0)],
+            blocks: vec![
+                block(4, 3, 2, 1, Pool::Average, 3),
+                block(6, 2, 1, 0, Pool::None, 0),
+            ],
             dense: 0,
             ..CnnSettings::default()
         };
@@ -406,25 +506,52 @@ mod tests {
 
     #[test]
     fn no_blocks_is_a_dense_network() {
-        let settings = CnnSettings { blocks: vec![], dense: 32, ..CnnSettings::default() };
+        let settings = CnnSettings {
+            blocks: vec![],
+            dense: 32,
+            ..CnnSettings::default()
+        };
         let layers = settings.layer_shapes(28, 28).unwrap();
-        assert_eq!(summary(&layers), vec![("dense", vec![32], 784 * 32 + 32), ("output", vec![10], 330)]);
+        assert_eq!(
+            summary(&layers),
+            vec![
+                ("dense", vec![32], 784 * 32 + 32),
+                ("output", vec![10], 330)
+            ]
+        );
     }
 
     #[test]
     fn kernel_larger_than_padded_input_is_refused() {
-        let settings = CnnSettings { blocks: vec![block(8, 31, 1, 1, Pool::None, 0)], ..CnnSettings::default() };
+        let settings = CnnSettings {
+            blocks: vec![block(8, 31, 1, 1, Pool::None, 0)],
+            ..CnnSettings::default()
+        };
         assert_eq!(
             settings.layer_shapes(28, 28),
-            Err(vec![CnnProblem::KernelTooLarge { block: 0, kernel: 31, input: [30, 30] }])
+            Err(vec![CnnProblem::KernelTooLarge {
+                block: 0,
+                kernel: 31,
+                input: [30, 30]
+            }])
         );
         // 30 fits exactly: one output pixel.
-        let fits = CnnSettings { blocks: vec![block(8, 30, 1, 1, Pool::None, 0)], ..CnnSettings::default() };
+        let fits = CnnSettings {
+            blocks: vec![block(8, 30, 1, 1, Pool::None, 0)],
+            ..CnnSettings::default()
+        };
         assert_eq!(fits.layer_shapes(28, 28).unwrap()[0].shape, vec![8, 1, 1]);
         // A later block: default pools leave 5 × 5, a 6 × 6 kernel does not fit.
         let mut deep = CnnSettings::default();
         deep.blocks.push(block(8, 6, 1, 0, Pool::None, 0));
-        assert_eq!(deep.validate(), vec![CnnProblem::KernelTooLarge { block: 2, kernel: 6, input: [5, 5] }]);
+        assert_eq!(
+            deep.validate(),
+            vec![CnnProblem::KernelTooLarge {
+                block: 2,
+                kernel: 6,
+                input: [5, 5]
+            }]
+        );
     }
 
     #[test]
@@ -433,23 +560,42 @@ mod tests {
         settings.blocks.push(block(8, 3, 1, 1, Pool::Max, 6));
         assert_eq!(
             settings.layer_shapes(28, 28),
-            Err(vec![CnnProblem::Collapsed { block: 2, pool_size: 6, input: [5, 5] }])
+            Err(vec![CnnProblem::Collapsed {
+                block: 2,
+                pool_size: 6,
+                input: [5, 5]
+            }])
         );
     }
 
     #[test]
     fn zero_settings_are_each_reported() {
         let settings = CnnSettings {
-            blocks: vec![block(0, 3, 0, 0, Pool::Max, 0), block(4, 0, 1, 0, Pool::None, 0)],
+            blocks: vec![
+                block(0, 3, 0, 0, Pool::Max, 0),
+                block(4, 0, 1, 0, Pool::None, 0),
+            ],
             ..CnnSettings::default()
         };
         assert_eq!(
             settings.validate(),
             vec![
-                CnnProblem::Zero { field: CnnField::Filters, block: 0 },
-                CnnProblem::Zero { field: CnnField::Stride, block: 0 },
-                CnnProblem::Zero { field: CnnField::PoolSize, block: 0 },
-                CnnProblem::Zero { field: CnnField::Kernel, block: 1 },
+                CnnProblem::Zero {
+                    field: CnnField::Filters,
+                    block: 0
+                },
+                CnnProblem::Zero {
+                    field: CnnField::Stride,
+                    block: 0
+                },
+                CnnProblem::Zero {
+                    field: CnnField::PoolSize,
+                    block: 0
+                },
+                CnnProblem::Zero {
+                    field: CnnField::Kernel,
+                    block: 1
+                },
             ]
         );
     }
@@ -457,20 +603,48 @@ mod tests {
     #[test]
     fn too_many_parameters_and_blocks() {
         // No pooling: 64 × 28 × 28 = 50 176 features × 128 dense ≈ 6.4 M weights.
-        let big = CnnSettings { blocks: vec![block(64, 3, 1, 1, Pool::None, 0)], dense: 128, ..CnnSettings::default() };
+        let big = CnnSettings {
+            blocks: vec![block(64, 3, 1, 1, Pool::None, 0)],
+            dense: 128,
+            ..CnnSettings::default()
+        };
         let count = (64 * 9 + 64) + (50_176 * 128 + 128) + (128 * 10 + 10);
-        assert_eq!(big.validate(), vec![CnnProblem::TooManyParameters { count, max: MAX_PARAMETERS }]);
-        let five = CnnSettings { blocks: vec![block(4, 3, 1, 1, Pool::None, 0); 5], ..CnnSettings::default() };
-        assert_eq!(five.validate(), vec![CnnProblem::TooManyBlocks { count: 5, max: MAX_BLOCKS }]);
+        assert_eq!(
+            big.validate(),
+            vec![CnnProblem::TooManyParameters {
+                count,
+                max: MAX_PARAMETERS
+            }]
+        );
+        let five = CnnSettings {
+            blocks: vec![block(4, 3, 1, 1, Pool::None, 0); 5],
+            ..CnnSettings::default()
+        };
+        assert_eq!(
+            five.validate(),
+            vec![CnnProblem::TooManyBlocks {
+                count: 5,
+                max: MAX_BLOCKS
+            }]
+        );
         // Absurd sizes saturate instead of overflowing.
-        let huge = CnnSettings { blocks: vec![block(usize::MAX, 1, 1, 0, Pool::None, 0)], ..CnnSettings::default() };
-        assert!(matches!(huge.validate()[..], [CnnProblem::TooManyParameters { .. }]));
+        let huge = CnnSettings {
+            blocks: vec![block(usize::MAX, 1, 1, 0, Pool::None, 0)],
+            ..CnnSettings::default()
+        };
+        assert!(matches!(
+            huge.validate()[..],
+            [CnnProblem::TooManyParameters { .. }]
+        ));
     }
 
     #[test]
     fn big_batches_of_wide_maps_are_refused() {
         let wide = CnnSettings {
-            blocks: vec![block(128, 3, 1, 1, Pool::None, 0), block(128, 3, 1, 1, Pool::Max, 28)],
+            blocks: vec![
+                block(128, 3, 1, 1, Pool::None, 0),
+                block(128, 3, 1, 1, Pool::Max, 28),
+            ],
             dense: 0,
             batch_size: 1024,
             ..CnnSettings::default()
@@ -478,9 +652,19 @@ mod tests {
         let per_image = 128 * 784 * 2 + 128 + 10;
         assert_eq!(
             wide.validate(),
-            vec![CnnProblem::TooMuchMemory { values: per_image * 1024, max: MAX_BATCH_VALUES }]
+            vec![CnnProblem::TooMuchMemory {
+                values: per_image * 1024,
+                max: MAX_BATCH_VALUES
+            }]
         );
-        assert!(CnnSettings { batch_size: 64, ..wide }.validate().is_empty());
+        assert!(
+            CnnSettings {
+                batch_size: 64,
+                ..wide
+            }
+            .validate()
+            .is_empty()
+        );
     }
 
     #[test]
@@ -495,27 +679,78 @@ mod tests {
         assert_eq!(
             settings.validate(),
             vec![
-                CnnProblem::OutOfRange { field: CnnField::Dropout, min: 0.0, max: 0.9 },
-                CnnProblem::OutOfRange { field: CnnField::LearningRate, min: 1e-6, max: 10.0 },
-                CnnProblem::OutOfRange { field: CnnField::BatchSize, min: 1.0, max: 1024.0 },
-                CnnProblem::OutOfRange { field: CnnField::Epochs, min: 1.0, max: 20.0 },
+                CnnProblem::OutOfRange {
+                    field: CnnField::Dropout,
+                    min: 0.0,
+                    max: 0.9
+                },
+                CnnProblem::OutOfRange {
+                    field: CnnField::LearningRate,
+                    min: 1e-6,
+                    max: 10.0
+                },
+                CnnProblem::OutOfRange {
+                    field: CnnField::BatchSize,
+                    min: 1.0,
+                    max: 1024.0
+                },
+                CnnProblem::OutOfRange {
+                    field: CnnField::Epochs,
+                    min: 1.0,
+                    max: 20.0
+                },
             ]
         );
-        let more = CnnSettings { dropout: -0.1, learning_rate: f64::NAN, batch_size: 1025, epochs: 0, ..CnnSettings::default() };
-        let fields: Vec<_> = more.validate().into_iter().map(|p| match p {
-            CnnProblem::OutOfRange { field, .. } | CnnProblem::NotFinite { field } => field,
-            other => panic!("{other:?}"),
-        }).collect();
-        assert_eq!(fields, vec![CnnField::Dropout, CnnField::LearningRate, CnnField::BatchSize, CnnField::Epochs]);
+        let more = CnnSettings {
+            dropout: -0.1,
+            learning_rate: f64::NAN,
+            batch_size: 1025,
+            epochs: 0,
+            ..CnnSettings::default()
+        };
+        let fields: Vec<_> = more
+            .validate()
+            .into_iter()
+            .map(|p| match p {
+                CnnProblem::OutOfRange { field, .. } | CnnProblem::NotFinite { field } => field,
+                other => panic!("{other:?}"),
+            })
+            .collect();
         assert_eq!(
-            CnnSettings { learning_rate: f64::INFINITY, ..CnnSettings::default() }.validate(),
-            vec![CnnProblem::NotFinite { field: CnnField::LearningRate }]
+            fields,
+            vec![
+                CnnField::Dropout,
+                CnnField::LearningRate,
+                CnnField::BatchSize,
+                CnnField::Epochs
+            ]
         );
         assert_eq!(
-            CnnSettings { learning_rate: 10.5, ..CnnSettings::default() }.validate().len(),
+            CnnSettings {
+                learning_rate: f64::INFINITY,
+                ..CnnSettings::default()
+            }
+            .validate(),
+            vec![CnnProblem::NotFinite {
+                field: CnnField::LearningRate
+            }]
+        );
+        assert_eq!(
+            CnnSettings {
+                learning_rate: 10.5,
+                ..CnnSettings::default()
+            }
+            .validate()
+            .len(),
             1
         );
-        let edges = CnnSettings { dropout: 0.9, learning_rate: 10.0, batch_size: 1024, epochs: 20, ..CnnSettings::default() };
+        let edges = CnnSettings {
+            dropout: 0.9,
+            learning_rate: 10.0,
+            batch_size: 1024,
+            epochs: 20,
+            ..CnnSettings::default()
+        };
         assert!(edges.validate().is_empty(), "{:?}", edges.validate());
     }
 
@@ -524,8 +759,18 @@ mod tests {
         let settings = CnnSettings::default();
         let json = serde_json::to_string(&settings).unwrap();
         assert!(json.contains(r#""pool":"max""#), "{json}");
-        assert_eq!(serde_json::from_str::<CnnSettings>(&json).unwrap(), settings);
-        let problem = serde_json::to_value(CnnProblem::Zero { field: CnnField::PoolSize, block: 1 }).unwrap();
-        assert_eq!(problem, serde_json::json!({ "kind": "zero", "field": "pool_size", "block": 1 }));
+        assert_eq!(
+            serde_json::from_str::<CnnSettings>(&json).unwrap(),
+            settings
+        );
+        let problem = serde_json::to_value(CnnProblem::Zero {
+            field: CnnField::PoolSize,
+            block: 1,
+        })
+        .unwrap();
+        assert_eq!(
+            problem,
+            serde_json::json!({ "kind": "zero", "field": "pool_size", "block": 1 })
+        );
     }
 }

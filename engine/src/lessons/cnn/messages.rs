@@ -13,7 +13,9 @@ pub enum CnnCommand {
     /// Download and check MNIST, unless it is already loaded.
     LoadData,
     /// A fresh model with these settings (loading the data first if needed); stays paused.
-    Load { settings: CnnSettings },
+    Load {
+        settings: CnnSettings,
+    },
     Play,
     Pause,
     /// One training step, then paused.
@@ -21,9 +23,14 @@ pub enum CnnCommand {
     /// Evaluate on the whole test set now.
     Evaluate,
     /// Show the inside of the network for this test image from now on.
-    Inspect { test_index: usize },
+    Inspect {
+        test_index: usize,
+    },
     /// Class probabilities for a 28 × 28 image with values in [0, 1] (a preprocessed drawing).
-    Predict { id: u64, pixels: Vec<f32> },
+    Predict {
+        id: u64,
+        pixels: Vec<f32>,
+    },
     /// Save the model: answered by `Exported`.
     Export,
     /// Replace the model by a saved one.
@@ -68,9 +75,17 @@ pub struct Inspection {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CnnEvent {
     /// Bytes of MNIST received so far, over both files.
-    DataProgress { loaded: u64, total: u64 },
-    DataReady { train: usize, test: usize },
-    DataFailed { error: DataLoadError },
+    DataProgress {
+        loaded: u64,
+        total: u64,
+    },
+    DataReady {
+        train: usize,
+        test: usize,
+    },
+    DataFailed {
+        error: DataLoadError,
+    },
     /// A model is ready (fresh, or imported with its `card`).
     Loaded {
         settings: CnnSettings,
@@ -79,9 +94,15 @@ pub enum CnnEvent {
         card: Option<ModelCard>,
     },
     /// The settings cannot be trained; the previous model (if any) is kept.
-    Rejected { problems: Vec<CnnProblem> },
-    Running { running: bool },
-    Progress { progress: CnnProgress },
+    Rejected {
+        problems: Vec<CnnProblem>,
+    },
+    Running {
+        running: bool,
+    },
+    Progress {
+        progress: CnnProgress,
+    },
     /// A test-set evaluation at `step`. `full`: on all test images (end of an epoch or asked
     /// for); otherwise on the first ones, for the live curve. `gallery` holds the 28 × 28 images
     /// of `evaluation.misclassified`, in order (full evaluations only).
@@ -92,12 +113,19 @@ pub enum CnnEvent {
         #[serde(with = "serde_bytes")]
         gallery: Vec<u8>,
     },
-    Inspected { inspection: Inspection },
-    Predicted { id: u64, probabilities: Vec<f32> },
+    Inspected {
+        inspection: Inspection,
+    },
+    Predicted {
+        id: u64,
+        probabilities: Vec<f32>,
+    },
     Exported {
         #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
         card: ModelCard,
     },
-    ImportFailed { error: CheckpointError },
+    ImportFailed {
+        error: CheckpointError,
+    },
 }

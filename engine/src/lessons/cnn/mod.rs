@@ -11,4 +11,6 @@ pub mod preprocess;
 #[cfg(feature = "compute")]
 pub mod training;
 
-pub use config::{CnnEvaluation, CnnProblem, CnnProgress, CnnSettings, ConvBlock, LayerShape, Pool};
+pub use config::{
+    CnnEvaluation, CnnProblem, CnnProgress, CnnSettings, ConvBlock, LayerShape, Pool,
+};

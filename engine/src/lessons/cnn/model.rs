@@ -51,7 +51,14 @@ impl CnnConfig {
     /// The model for `settings` on `rows` × `cols` images. The settings must be valid
     /// (`CnnSettings::validate_for`): shapes that do not fit panic in burn.
     pub fn from_settings(settings: &CnnSettings, rows: usize, cols: usize) -> Self {
-        CnnConfig::new(rows, cols, settings.blocks.clone(), settings.dense, settings.dropout, settings.activation)
+        CnnConfig::new(
+            rows,
+            cols,
+            settings.blocks.clone(),
+            settings.dense,
+            settings.dropout,
+            settings.activation,
+        )
     }
 
     pub fn init(&self, device: &Device) -> Cnn {
@@ -121,7 +128,10 @@ impl CnnBlock {
 impl Cnn {
     /// [batch, 1, rows, cols] normalised images → [batch, 10] logits.
     pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
-        let maps = self.blocks.iter().fold(images, |x, block| block.forward(x, self.activation));
+        let maps = self
+            .blocks
+            .iter()
+            .fold(images, |x, block| block.forward(x, self.activation));
         // [batch, channels, h, w] maps → [batch, channels·h·w] features.
         let mut x: Tensor<2> = maps.flatten(1, 3);
         if let Some(dense) = &self.dense {

@@ -43,7 +43,11 @@ pub enum PreprocessError {
     /// The canvas has side 0.
     ZeroSide,
     /// The number of values is not side × side.
-    WrongLength { side: usize, expected: usize, actual: usize },
+    WrongLength {
+        side: usize,
+        expected: usize,
+        actual: usize,
+    },
     /// A value is NaN or infinite.
     NotFinite { index: usize },
 }
@@ -53,7 +57,11 @@ impl fmt::Display for PreprocessError {
         match self {
             Self::Empty => write!(f, "nothing is drawn yet: draw a digit first"),
             Self::ZeroSide => write!(f, "the canvas has no pixels"),
-            Self::WrongLength { side, expected, actual } => write!(
+            Self::WrongLength {
+                side,
+                expected,
+                actual,
+            } => write!(
                 f,
                 "a {side} × {side} canvas has {expected} pixels, but the drawing has {actual} values"
             ),
@@ -72,7 +80,11 @@ pub fn preprocess(pixels: &[f32], side: usize) -> Result<Preprocessed, Preproces
     }
     let expected = side.saturating_mul(side);
     if pixels.len() != expected {
-        return Err(PreprocessError::WrongLength { side, expected, actual: pixels.len() });
+        return Err(PreprocessError::WrongLength {
+            side,
+            expected,
+            actual: pixels.len(),
+        });
     }
     if let Some(index) = pixels.iter().position(|v| !v.is_finite()) {
         return Err(PreprocessError::NotFinite { index });
@@ -80,7 +92,9 @@ pub fn preprocess(pixels: &[f32], side: usize) -> Result<Preprocessed, Preproces
     let canvas: Vec<f32> = pixels.iter().map(|v| v.clamp(0.0, 1.0)).collect();
     let [top, left, bottom, right] = ink_box(&canvas, side).ok_or(PreprocessError::Empty)?;
     let (rows, cols) = (bottom - top, right - left);
-    let crop: Vec<f32> = (top..bottom).flat_map(|r| canvas[r * side + left..r * side + right].iter().copied()).collect();
+    let crop: Vec<f32> = (top..bottom)
+        .flat_map(|r| canvas[r * side + left..r * side + right].iter().copied())
+        .collect();
     let [crop_row, crop_col] = center_of_mass(&crop, cols).ok_or(PreprocessError::Empty)?;
 
     // One scale for both axes keeps the aspect ratio: the longer side becomes exactly 20.
@@ -90,20 +104,29 @@ pub fn preprocess(pixels: &[f32], side: usize) -> Result<Preprocessed, Preproces
     // Rows, then columns through transposes: [rows, cols] → [out_rows, cols] → [cols, out_rows]
     // → [out_cols, out_rows] → [out_rows, out_cols].
     let tall = resample_rows(&crop, cols, out_rows, per_pixel);
-    let wide = resample_rows(&transpose(&tall, out_rows, cols), out_rows, out_cols, per_pixel);
+    let wide = resample_rows(
+        &transpose(&tall, out_rows, cols),
+        out_rows,
+        out_cols,
+        per_pixel,
+    );
     let scaled = transpose(&wide, out_cols, out_rows);
 
     // Shift by whole pixels, rounded, so the centre of mass lands within half a pixel of the
     // frame's centre; whatever falls outside the frame is clipped.
     let [com_row, com_col] = center_of_mass(&scaled, out_cols).ok_or(PreprocessError::Empty)?;
     let centre = IMAGE_SIDE as f32 / 2.0;
-    let (shift_row, shift_col) = ((centre - com_row).round() as isize, (centre - com_col).round() as isize);
+    let (shift_row, shift_col) = (
+        (centre - com_row).round() as isize,
+        (centre - com_col).round() as isize,
+    );
     let mut image = vec![0f32; IMAGE_SIDE * IMAGE_SIDE];
     for r in 0..out_rows {
         for c in 0..out_cols {
             let (tr, tc) = (r as isize + shift_row, c as isize + shift_col);
             if (0..IMAGE_SIDE as isize).contains(&tr) && (0..IMAGE_SIDE as isize).contains(&tc) {
-                image[tr as usize * IMAGE_SIDE + tc as usize] = scaled[r * out_cols + c].clamp(0.0, 1.0);
+                image[tr as usize * IMAGE_SIDE + tc as usize] =
+                    scaled[r * out_cols + c].clamp(0.0, 1.0);
             }
         }
     }

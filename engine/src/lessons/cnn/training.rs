@@ -13,15 +13,15 @@ use burn::tensor::{Device, Int, Tensor, TensorData, activation};
 use super::card::{CheckpointError, ModelCard};
 use super::checkpoint::{self, TrainingRecord};
 use super::config::{
-    CLASSES, CnnEvaluation, CnnProblem, CnnProgress, CnnSettings, FeatureMaps, LayerShape, MAX_MISCLASSIFIED,
-    PIXEL_MEAN, PIXEL_STD,
+    CLASSES, CnnEvaluation, CnnProblem, CnnProgress, CnnSettings, FeatureMaps, LayerShape,
+    MAX_MISCLASSIFIED, PIXEL_MEAN, PIXEL_STD,
 };
+use super::model::{Cnn, CnnConfig};
 use crate::common::read::read_floats;
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::mnist::Images;
-use std::sync::Arc;
-use super::model::{Cnn, CnnConfig};
 use crate::rng::Rng;
+use std::sync::Arc;
 
 /// Images per evaluation batch.
 pub const EVAL_BATCH: usize = 500;
@@ -64,8 +64,16 @@ impl CnnTrainer {
         let (train, test) = (train.into(), test.into());
         let (rows, cols) = (train.rows, train.cols);
         let mut problems = settings.validate_for(rows, cols);
-        let bad_label = train.labels.iter().chain(&test.labels).any(|&l| l as usize >= CLASSES);
-        if train.is_empty() || rows * cols == 0 || (test.rows, test.cols) != (rows, cols) || bad_label {
+        let bad_label = train
+            .labels
+            .iter()
+            .chain(&test.labels)
+            .any(|&l| l as usize >= CLASSES);
+        if train.is_empty()
+            || rows * cols == 0
+            || (test.rows, test.cols) != (rows, cols)
+            || bad_label
+        {
             problems.push(CnnProblem::BadImages);
         }
         if !problems.is_empty() {
@@ -107,7 +115,10 @@ impl CnnTrainer {
         let (train, test) = (train.into(), test.into());
         let (card, weights) = checkpoint::decode(bytes)?;
         if card.image != [train.rows, train.cols] {
-            return Err(CheckpointError::WrongImageSize { rows: card.image[0], cols: card.image[1] });
+            return Err(CheckpointError::WrongImageSize {
+                rows: card.image[0],
+                cols: card.image[1],
+            });
         }
         let mut trainer = Self::new(card.settings.clone(), train, test, device)
             .map_err(|problems| CheckpointError::BadSettings { problems })?;
@@ -196,7 +207,11 @@ impl CnnTrainer {
     }
 
     /// Normalised images `indices` of `set` as [count, 1, rows, cols] and their labels [count].
-    fn batch_tensors(&self, set: &Images, indices: impl Iterator<Item = usize>) -> (Tensor<4>, Tensor<1, Int>) {
+    fn batch_tensors(
+        &self,
+        set: &Images,
+        indices: impl Iterator<Item = usize>,
+    ) -> (Tensor<4>, Tensor<1, Int>) {
         let mut pixels = Vec::new();
         let mut labels = Vec::new();
         for i in indices {
@@ -206,7 +221,10 @@ impl CnnTrainer {
         let count = labels.len();
         (
             // [count·rows·cols] flat pixels → [count, 1, rows, cols] images.
-            Tensor::from_data(TensorData::new(pixels, [count, 1, set.rows, set.cols]), &self.device),
+            Tensor::from_data(
+                TensorData::new(pixels, [count, 1, set.rows, set.cols]),
+                &self.device,
+            ),
             Tensor::from_data(TensorData::new(labels, [count]), &self.device),
         )
     }
@@ -222,7 +240,12 @@ impl CnnTrainer {
         let indices = self.order[start..start + self.batch].to_vec();
         let (x, y) = self.batch_tensors(&self.train, indices.into_iter());
         let loss = self.loss.forward(self.model.forward(x), y);
-        self.model = crate::common::optimizer::step(&mut self.optimizer, self.settings.learning_rate, self.model.clone(), &loss);
+        self.model = crate::common::optimizer::step(
+            &mut self.optimizer,
+            self.settings.learning_rate,
+            self.model.clone(),
+            &loss,
+        );
         self.step += 1;
         loss.without_autodiff()
     }
@@ -263,7 +286,11 @@ impl CnnTrainer {
         let n = count.max(1) as f64;
         CnnEvaluation {
             count,
-            loss: if count == 0 { f32::NAN } else { (loss_sum / n) as f32 },
+            loss: if count == 0 {
+                f32::NAN
+            } else {
+                (loss_sum / n) as f32
+            },
             accuracy: (correct as f64 / n) as f32,
             confusion,
             misclassified,
@@ -279,7 +306,8 @@ impl CnnTrainer {
         }
         let values: Vec<f32> = pixels.iter().map(|&p| normalise(p)).collect();
         // [rows·cols] flat pixels → [1, 1, rows, cols] image.
-        let image = Tensor::<4>::from_data(TensorData::new(values, [1, 1, rows, cols]), &self.device);
+        let image =
+            Tensor::<4>::from_data(TensorData::new(values, [1, 1, rows, cols]), &self.device);
         Some(image.without_autodiff())
     }
 
@@ -301,13 +329,29 @@ impl CnnTrainer {
         let Some(image) = self.single_image(pixels) else {
             return Vec::new();
         };
-        let names = self.layers.iter().filter(|l| l.block.is_some()).map(|l| l.name.clone());
+        let names = self
+            .layers
+            .iter()
+            .filter(|l| l.block.is_some())
+            .map(|l| l.name.clone());
         let mut out = Vec::new();
-        for (maps, layer) in self.model.valid().feature_maps(image).into_iter().zip(names) {
+        for (maps, layer) in self
+            .model
+            .valid()
+            .feature_maps(image)
+            .into_iter()
+            .zip(names)
+        {
             let [_, channels, rows, cols] = maps.dims();
             // [1, channels, rows, cols] → [channels·rows·cols].
             let values = read_floats(maps.flatten::<1>(0, 3)).await;
-            out.push(FeatureMaps { layer, channels, rows, cols, values });
+            out.push(FeatureMaps {
+                layer,
+                channels,
+                rows,
+                cols,
+                values,
+            });
         }
         out
     }
@@ -330,7 +374,11 @@ impl CnnTrainer {
 
 /// MNIST's origin and licence, with the numbers of images used.
 fn mnist_description(train: usize, test: usize) -> String {
-    format!("MNIST ({} train / {} test), CC BY-SA 3.0, LeCun & Cortes", grouped(train), grouped(test))
+    format!(
+        "MNIST ({} train / {} test), CC BY-SA 3.0, LeCun & Cortes",
+        grouped(train),
+        grouped(test)
+    )
 }
 
 /// 60000 → "60 000".
@@ -338,7 +386,7 @@ fn grouped(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(d);
@@ -348,12 +396,20 @@ fn grouped(n: usize) -> String {
 
 /// Cross-entropy of one row of logits for `label`, and the predicted class.
 fn cross_entropy_and_argmax(logits: &[f32], label: usize) -> (f64, usize) {
-    let (predicted, &max) = logits
-        .iter()
-        .enumerate()
-        .fold((0, &f32::NEG_INFINITY), |best, (i, v)| if *v > *best.1 { (i, v) } else { best });
+    let (predicted, &max) =
+        logits
+            .iter()
+            .enumerate()
+            .fold((0, &f32::NEG_INFINITY), |best, (i, v)| {
+                if *v > *best.1 { (i, v) } else { best }
+            });
     let max = max as f64;
-    let log_sum = logits.iter().map(|&v| (v as f64 - max).exp()).sum::<f64>().ln() + max;
+    let log_sum = logits
+        .iter()
+        .map(|&v| (v as f64 - max).exp())
+        .sum::<f64>()
+        .ln()
+        + max;
     (log_sum - logits[label] as f64, predicted)
 }
 
@@ -373,7 +429,10 @@ mod tests {
 
     #[test]
     fn image_counts_are_grouped_by_thousands() {
-        assert_eq!(mnist_description(60_000, 10_000), "MNIST (60 000 train / 10 000 test), CC BY-SA 3.0, LeCun & Cortes");
+        assert_eq!(
+            mnist_description(60_000, 10_000),
+            "MNIST (60 000 train / 10 000 test), CC BY-SA 3.0, LeCun & Cortes"
+        );
         let groups: Vec<_> = [0, 999, 1000, 1_234_567].into_iter().map(grouped).collect();
         assert_eq!(groups, ["0", "999", "1 000", "1 234 567"]);
     }

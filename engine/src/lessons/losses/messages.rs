@@ -16,5 +16,8 @@ pub enum LossesCommand {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum LossesEvent {
-    Computed { id: u64, result: Result<LossResult, InputError> },
+    Computed {
+        id: u64,
+        result: Result<LossResult, InputError>,
+    },
 }

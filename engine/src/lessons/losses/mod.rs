@@ -108,27 +108,46 @@ pub fn check(request: &LossRequest) -> Result<(), InputError> {
     if kind.has_targets() {
         check_vector(t)?;
     }
-    let same_length = matches!(kind, LossKind::Mse | LossKind::Bce | LossKind::Cce | LossKind::CceLogits);
+    let same_length = matches!(
+        kind,
+        LossKind::Mse | LossKind::Bce | LossKind::Cce | LossKind::CceLogits
+    );
     if same_length && p.len() != t.len() {
-        return Err(InputError::LengthMismatch { left: p.len(), right: t.len() });
+        return Err(InputError::LengthMismatch {
+            left: p.len(),
+            right: t.len(),
+        });
     }
     if matches!(kind, LossKind::Cce | LossKind::CceLogits) && p.len() < 2 {
         return Err(InputError::NeedAtLeast { min: 2 });
     }
     let probability = |values: &Vec<f64>| {
-        values.iter().position(|v| !(0.0..=1.0).contains(v)).map(|index| InputError::NotAProbability { index })
+        values
+            .iter()
+            .position(|v| !(0.0..=1.0).contains(v))
+            .map(|index| InputError::NotAProbability { index })
     };
     if kind.predictions_are_probabilities()
         && let Some(e) = probability(p)
     {
         return Err(e);
     }
-    if matches!(kind, LossKind::Bce | LossKind::Cce | LossKind::CceLogits | LossKind::GanD)
-        && let Some(e) = probability(t)
+    if matches!(
+        kind,
+        LossKind::Bce | LossKind::Cce | LossKind::CceLogits | LossKind::GanD
+    ) && let Some(e) = probability(t)
     {
         return Err(e);
     }
-    for values in [Some(t).filter(|_| kind != LossKind::GanD && matches!(kind, LossKind::Cce | LossKind::CceLogits)), Some(p).filter(|_| kind == LossKind::Cce)].into_iter().flatten() {
+    for values in [
+        Some(t).filter(|_| {
+            kind != LossKind::GanD && matches!(kind, LossKind::Cce | LossKind::CceLogits)
+        }),
+        Some(p).filter(|_| kind == LossKind::Cce),
+    ]
+    .into_iter()
+    .flatten()
+    {
         let sum: f64 = values.iter().sum();
         if (sum - 1.0).abs() > 1e-3 {
             return Err(InputError::NotADistribution { sum });
@@ -147,7 +166,13 @@ fn weighted_log(weight: Tensor<1>, x: Tensor<1>) -> Tensor<1> {
 /// The loss of predictions `p` (and targets / fakes `t`) as a burn graph. With `clamp`,
 /// probabilities are first clamped to [ε, 1 − ε].
 fn loss_graph(kind: LossKind, p: Tensor<1>, t: Tensor<1>, clamp: bool) -> Tensor<1> {
-    let c = |x: Tensor<1>| if clamp { x.clamp(EPSILON, 1.0 - EPSILON) } else { x };
+    let c = |x: Tensor<1>| {
+        if clamp {
+            x.clamp(EPSILON, 1.0 - EPSILON)
+        } else {
+            x
+        }
+    };
     let n = p.dims()[0] as f64;
     match kind {
         LossKind::Mse => (p - t).powi_scalar(2).mean(),
@@ -155,7 +180,9 @@ fn loss_graph(kind: LossKind, p: Tensor<1>, t: Tensor<1>, clamp: bool) -> Tensor
             let p = c(p);
             let one_minus_p = p.clone().neg().add_scalar(1.0);
             let one_minus_t = t.clone().neg().add_scalar(1.0);
-            (weighted_log(t, p) + weighted_log(one_minus_t, one_minus_p)).sum().div_scalar(-n)
+            (weighted_log(t, p) + weighted_log(one_minus_t, one_minus_p))
+                .sum()
+                .div_scalar(-n)
         }
         LossKind::Cce => weighted_log(t, c(p)).sum().neg(),
         LossKind::CceLogits => (t * act::log_softmax(p, 0)).sum().neg(),
@@ -172,12 +199,23 @@ fn loss_graph(kind: LossKind, p: Tensor<1>, t: Tensor<1>, clamp: bool) -> Tensor
 /// The loss in f64, from its formula, with no clamping.
 pub fn reference_loss(kind: LossKind, p: &[f64], t: &[f64]) -> f64 {
     let n = p.len() as f64;
-    let mean = |v: &[f64], f: &dyn Fn(f64) -> f64| v.iter().map(|&x| f(x)).sum::<f64>() / v.len() as f64;
+    let mean =
+        |v: &[f64], f: &dyn Fn(f64) -> f64| v.iter().map(|&x| f(x)).sum::<f64>() / v.len() as f64;
     let weighted_log = |w: f64, x: f64| if w == 0.0 { 0.0 } else { w * x.ln() };
     match kind {
         LossKind::Mse => p.iter().zip(t).map(|(a, b)| (a - b).powi(2)).sum::<f64>() / n,
-        LossKind::Bce => -p.iter().zip(t).map(|(&p, &y)| weighted_log(y, p) + weighted_log(1.0 - y, 1.0 - p)).sum::<f64>() / n,
-        LossKind::Cce => -p.iter().zip(t).map(|(&p, &y)| weighted_log(y, p)).sum::<f64>(),
+        LossKind::Bce => {
+            -p.iter()
+                .zip(t)
+                .map(|(&p, &y)| weighted_log(y, p) + weighted_log(1.0 - y, 1.0 - p))
+                .sum::<f64>()
+                / n
+        }
+        LossKind::Cce => -p
+            .iter()
+            .zip(t)
+            .map(|(&p, &y)| weighted_log(y, p))
+            .sum::<f64>(),
         LossKind::CceLogits => {
             let max = p.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
             let log_sum = p.iter().map(|z| (z - max).exp()).sum::<f64>().ln() + max;
@@ -194,16 +232,34 @@ pub fn analytic_gradients(kind: LossKind, p: &[f64], t: &[f64]) -> (Vec<f64>, Ve
     let n = p.len() as f64;
     let m = t.len() as f64;
     match kind {
-        LossKind::Mse => (p.iter().zip(t).map(|(a, b)| 2.0 * (a - b) / n).collect(), vec![]),
-        LossKind::Bce => (p.iter().zip(t).map(|(p, y)| (p - y) / (p * (1.0 - p)) / n).collect(), vec![]),
+        LossKind::Mse => (
+            p.iter().zip(t).map(|(a, b)| 2.0 * (a - b) / n).collect(),
+            vec![],
+        ),
+        LossKind::Bce => (
+            p.iter()
+                .zip(t)
+                .map(|(p, y)| (p - y) / (p * (1.0 - p)) / n)
+                .collect(),
+            vec![],
+        ),
         LossKind::Cce => (p.iter().zip(t).map(|(p, y)| -y / p).collect(), vec![]),
         LossKind::CceLogits => {
             let max = p.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
             let sum: f64 = p.iter().map(|z| (z - max).exp()).sum();
             let total: f64 = t.iter().sum();
-            (p.iter().zip(t).map(|(z, y)| (z - max).exp() / sum * total - y).collect(), vec![])
+            (
+                p.iter()
+                    .zip(t)
+                    .map(|(z, y)| (z - max).exp() / sum * total - y)
+                    .collect(),
+                vec![],
+            )
         }
-        LossKind::GanD => (p.iter().map(|d| -1.0 / (d * n)).collect(), t.iter().map(|d| 1.0 / ((1.0 - d) * m)).collect()),
+        LossKind::GanD => (
+            p.iter().map(|d| -1.0 / (d * n)).collect(),
+            t.iter().map(|d| 1.0 / ((1.0 - d) * m)).collect(),
+        ),
         LossKind::GanGMinimax => (p.iter().map(|d| -1.0 / ((1.0 - d) * n)).collect(), vec![]),
         LossKind::GanGNs => (p.iter().map(|d| -1.0 / (d * n)).collect(), vec![]),
     }
@@ -222,8 +278,12 @@ async fn steps(kind: LossKind, p: &[f64], t: &[f64], device: &Device) -> Vec<Ste
         }
         LossKind::Bce => {
             rows.push(Step::new("ln_p", read(p().log()).await));
-            rows.push(Step::new("ln_one_minus_p", read(p().neg().add_scalar(1.0).log()).await));
-            let term = weighted_log(t(), p()) + weighted_log(t().neg().add_scalar(1.0), p().neg().add_scalar(1.0));
+            rows.push(Step::new(
+                "ln_one_minus_p",
+                read(p().neg().add_scalar(1.0).log()).await,
+            ));
+            let term = weighted_log(t(), p())
+                + weighted_log(t().neg().add_scalar(1.0), p().neg().add_scalar(1.0));
             rows.push(Step::new("bce_term", read(term).await));
         }
         LossKind::Cce => {
@@ -232,14 +292,26 @@ async fn steps(kind: LossKind, p: &[f64], t: &[f64], device: &Device) -> Vec<Ste
         }
         LossKind::CceLogits => {
             rows.push(Step::new("softmax", read(act::softmax(p(), 0)).await));
-            rows.push(Step::new("log_softmax", read(act::log_softmax(p(), 0)).await));
-            rows.push(Step::new("y_log_softmax", read(t() * act::log_softmax(p(), 0)).await));
+            rows.push(Step::new(
+                "log_softmax",
+                read(act::log_softmax(p(), 0)).await,
+            ));
+            rows.push(Step::new(
+                "y_log_softmax",
+                read(t() * act::log_softmax(p(), 0)).await,
+            ));
         }
         LossKind::GanD => {
             rows.push(Step::new("ln_d_real", read(p().log()).await));
-            rows.push(Step::new("ln_one_minus_d_fake", read(t().neg().add_scalar(1.0).log()).await));
+            rows.push(Step::new(
+                "ln_one_minus_d_fake",
+                read(t().neg().add_scalar(1.0).log()).await,
+            ));
         }
-        LossKind::GanGMinimax => rows.push(Step::new("ln_one_minus_d_fake", read(p().neg().add_scalar(1.0).log()).await)),
+        LossKind::GanGMinimax => rows.push(Step::new(
+            "ln_one_minus_d_fake",
+            read(p().neg().add_scalar(1.0).log()).await,
+        )),
         LossKind::GanGNs => rows.push(Step::new("ln_d_fake", read(p().log()).await)),
     }
     rows
@@ -252,10 +324,24 @@ async fn scalar(t: Tensor<1>) -> f64 {
 
 #[cfg(feature = "compute")]
 /// Loss and its gradients on `device` (which has autodiff).
-async fn loss_and_grads(kind: LossKind, p: &[f64], t: &[f64], clamp: bool, device: &Device) -> (f64, Vec<f64>, Vec<f64>) {
+async fn loss_and_grads(
+    kind: LossKind,
+    p: &[f64],
+    t: &[f64],
+    clamp: bool,
+    device: &Device,
+) -> (f64, Vec<f64>, Vec<f64>) {
     let pt = tensor(p, device).require_grad();
-    let tt = if kind.has_targets() { tensor(t, device) } else { tensor(&[0.0], device) };
-    let tt = if kind == LossKind::GanD { tt.require_grad() } else { tt };
+    let tt = if kind.has_targets() {
+        tensor(t, device)
+    } else {
+        tensor(&[0.0], device)
+    };
+    let tt = if kind == LossKind::GanD {
+        tt.require_grad()
+    } else {
+        tt
+    };
     let loss = loss_graph(kind, pt.clone(), tt.clone(), clamp);
     let grads = loss.backward();
     let gp = match pt.grad(&grads) {
@@ -274,7 +360,8 @@ pub async fn compute(request: &LossRequest, device: &Device) -> Result<LossResul
     check(request)?;
     let (kind, p, t) = (request.loss, &request.predictions, &request.targets);
     let t: &[f64] = if kind.has_targets() { t } else { &[] };
-    let (loss, grad_autodiff, grad_targets_autodiff) = loss_and_grads(kind, p, t, false, device).await;
+    let (loss, grad_autodiff, grad_targets_autodiff) =
+        loss_and_grads(kind, p, t, false, device).await;
     let (clamped, _, _) = loss_and_grads(kind, p, t, true, device).await;
     let (grad_analytic, grad_targets_analytic) = analytic_gradients(kind, p, t);
     let mut xs = request.sweep.xs();
@@ -297,6 +384,9 @@ pub async fn compute(request: &LossRequest, device: &Device) -> Result<LossResul
         grad_analytic,
         grad_targets_autodiff,
         grad_targets_analytic,
-        sweep: Plot { xs, ys: vec![curve.0, curve.1] },
+        sweep: Plot {
+            xs,
+            ys: vec![curve.0, curve.1],
+        },
     })
 }

@@ -122,14 +122,29 @@ impl PlaygroundConfig {
     pub fn validate(&self) -> Vec<ConfigError> {
         let mut errors = Vec::new();
         check_range(&mut errors, Field::Noise, self.noise, NOISE);
-        check_range(&mut errors, Field::TrainPercent, self.train_percent, TRAIN_PERCENT);
+        check_range(
+            &mut errors,
+            Field::TrainPercent,
+            self.train_percent,
+            TRAIN_PERCENT,
+        );
         check_range(&mut errors, Field::Points, self.points as f64, POINTS);
         check_range(&mut errors, Field::Layers, self.hidden.len() as f64, LAYERS);
         for &w in &self.hidden {
             check_range(&mut errors, Field::Width, w as f64, WIDTH);
         }
-        check_range(&mut errors, Field::LearningRate, self.learning_rate, LEARNING_RATE);
-        check_range(&mut errors, Field::BatchSize, self.batch_size as f64, BATCH_SIZE);
+        check_range(
+            &mut errors,
+            Field::LearningRate,
+            self.learning_rate,
+            LEARNING_RATE,
+        );
+        check_range(
+            &mut errors,
+            Field::BatchSize,
+            self.batch_size as f64,
+            BATCH_SIZE,
+        );
         check_range(&mut errors, Field::Seed, self.seed as f64, SEED);
         errors
     }
@@ -142,7 +157,13 @@ impl PlaygroundConfig {
 
     /// The data set these settings describe.
     pub fn toy_set(&self) -> ToySet {
-        ToySet { kind: self.dataset, points: self.points, noise: self.noise, train_count: self.train_count(), seed: self.seed }
+        ToySet {
+            kind: self.dataset,
+            points: self.points,
+            noise: self.noise,
+            train_count: self.train_count(),
+            seed: self.seed,
+        }
     }
 
     /// The settings as a URL query (`data=spiral&noise=0.05&…`).
@@ -169,7 +190,11 @@ impl PlaygroundConfig {
     pub fn from_query(query: &str) -> (Self, Vec<ConfigError>) {
         let mut config = Self::default();
         let mut errors = Vec::new();
-        for pair in query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
+        for pair in query
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|p| !p.is_empty())
+        {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let value = value.trim();
             let Some(field) = Field::ALL.iter().copied().find(|f| f.key() == key) else {
@@ -187,7 +212,9 @@ impl PlaygroundConfig {
     pub fn set(&mut self, field: Field, text: &str) -> Result<(), Problem> {
         let text = text.trim();
         match field {
-            Field::Dataset => self.dataset = DatasetKind::from_name(text).ok_or(Problem::Unknown)?,
+            Field::Dataset => {
+                self.dataset = DatasetKind::from_name(text).ok_or(Problem::Unknown)?
+            }
             Field::Activation => {
                 self.activation = Activation::from_name(text).ok_or(Problem::Unknown)?
             }
@@ -209,7 +236,10 @@ impl PlaygroundConfig {
                         .collect::<Result<Vec<_>, _>>()?
                 };
                 if widths.len() as f64 > LAYERS.1 {
-                    return Err(Problem::OutOfRange { min: LAYERS.0, max: LAYERS.1 });
+                    return Err(Problem::OutOfRange {
+                        min: LAYERS.0,
+                        max: LAYERS.1,
+                    });
                 }
                 self.hidden = widths;
             }
@@ -259,15 +289,29 @@ mod tests {
             "noise=abc&lr=-1&points=1e9&batch=2.5&layers=4,0&seed=&act=softplus&train=NaN&zz=1",
         );
         assert_eq!(config, PlaygroundConfig::default());
-        let problem = |f: Field| errors.iter().find(|e| e.field == f).map(|e| e.problem.clone());
+        let problem = |f: Field| {
+            errors
+                .iter()
+                .find(|e| e.field == f)
+                .map(|e| e.problem.clone())
+        };
         assert_eq!(problem(Field::Noise), Some(Problem::NotANumber));
         assert_eq!(
             problem(Field::LearningRate),
-            Some(Problem::OutOfRange { min: LEARNING_RATE.0, max: LEARNING_RATE.1 })
+            Some(Problem::OutOfRange {
+                min: LEARNING_RATE.0,
+                max: LEARNING_RATE.1
+            })
         );
-        assert!(matches!(problem(Field::Points), Some(Problem::OutOfRange { .. })));
+        assert!(matches!(
+            problem(Field::Points),
+            Some(Problem::OutOfRange { .. })
+        ));
         assert_eq!(problem(Field::BatchSize), Some(Problem::NotAWholeNumber));
-        assert!(matches!(problem(Field::Layers), Some(Problem::OutOfRange { .. })));
+        assert!(matches!(
+            problem(Field::Layers),
+            Some(Problem::OutOfRange { .. })
+        ));
         assert_eq!(problem(Field::Seed), Some(Problem::Empty));
         assert_eq!(problem(Field::Activation), Some(Problem::Unknown));
         assert_eq!(problem(Field::TrainPercent), Some(Problem::NotFinite));
@@ -285,7 +329,12 @@ mod tests {
         let fields: Vec<Field> = config.validate().iter().map(|e| e.field).collect();
         assert_eq!(
             fields,
-            vec![Field::Layers, Field::Width, Field::LearningRate, Field::BatchSize]
+            vec![
+                Field::Layers,
+                Field::Width,
+                Field::LearningRate,
+                Field::BatchSize
+            ]
         );
     }
 }

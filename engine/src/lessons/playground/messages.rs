@@ -12,7 +12,9 @@ use crate::datasets::toy2d::Split;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PlaygroundCommand {
     /// Build data and a fresh model from these settings; stays paused.
-    Load { config: PlaygroundConfig },
+    Load {
+        config: PlaygroundConfig,
+    },
     Play,
     Pause,
     /// One step, then paused.
@@ -23,11 +25,23 @@ pub enum PlaygroundCommand {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PlaygroundEvent {
     /// The data set of the loaded configuration.
-    Loaded { config: PlaygroundConfig, split: Split },
+    Loaded {
+        config: PlaygroundConfig,
+        split: Split,
+    },
     /// The configuration could not be loaded; the previous run (if any) continues unchanged.
-    Rejected { errors: Vec<ConfigError> },
-    Progress { progress: Progress },
+    Rejected {
+        errors: Vec<ConfigError>,
+    },
+    Progress {
+        progress: Progress,
+    },
     /// Probability of class 1 on the boundary grid, row-major from the top.
-    Boundary { resolution: u32, probabilities: Vec<f32> },
-    Running { running: bool },
+    Boundary {
+        resolution: u32,
+        probabilities: Vec<f32>,
+    },
+    Running {
+        running: bool,
+    },
 }

@@ -31,7 +31,10 @@ impl MlpConfig {
             .windows(2)
             .map(|pair| LinearConfig::new(pair[0], pair[1]).init(device))
             .collect();
-        Mlp { layers, activation: self.activation }
+        Mlp {
+            layers,
+            activation: self.activation,
+        }
     }
 }
 
@@ -41,7 +44,11 @@ impl Mlp {
         let last = self.layers.len() - 1;
         self.layers.iter().enumerate().fold(input, |x, (i, layer)| {
             let x = layer.forward(x);
-            if i == last { x } else { apply(self.activation, x) }
+            if i == last {
+                x
+            } else {
+                apply(self.activation, x)
+            }
         })
     }
 }

@@ -35,9 +35,11 @@ pub fn grid_points() -> Vec<f32> {
     (0..n)
         .flat_map(|row| {
             (0..n).flat_map(move |col| {
-                [-EXTENT + cell * (col as f32 + 0.5), EXTENT - cell * (row as f32 + 0.5)]
+                [
+                    -EXTENT + cell * (col as f32 + 0.5),
+                    EXTENT - cell * (row as f32 + 0.5),
+                ]
             })
         })
         .collect()
 }
-

@@ -6,11 +6,11 @@ use burn::optim::ModuleOptimizer;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
 use super::config::{ConfigError, PlaygroundConfig};
+use super::model::{Mlp, MlpConfig};
+pub use super::report::{BOUNDARY_RESOLUTION, EXTENT, Evaluation, Progress, grid_points};
 use crate::common::read::{read_floats, read_int_scalar, read_scalar};
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::toy2d::{Point, Split, generate};
-use super::model::{Mlp, MlpConfig};
-pub use super::report::{BOUNDARY_RESOLUTION, EXTENT, Evaluation, Progress, grid_points};
 use crate::rng::Rng;
 
 pub struct Trainer {
@@ -93,7 +93,10 @@ impl Trainer {
             self.rng.shuffle(&mut self.order);
             self.cursor = 0;
         }
-        let indices = self.order[self.cursor..self.cursor + batch].iter().map(|&i| i as i64).collect();
+        let indices = self.order[self.cursor..self.cursor + batch]
+            .iter()
+            .map(|&i| i as i64)
+            .collect();
         self.cursor += batch;
         indices
     }
@@ -106,7 +109,12 @@ impl Trainer {
         let x = self.train.0.clone().select(0, indices.clone());
         let y = self.train.1.clone().select(0, indices);
         let loss = self.loss.forward(self.model.forward(x), y);
-        self.model = crate::common::optimizer::step(&mut self.optimizer, self.config.learning_rate, self.model.clone(), &loss);
+        self.model = crate::common::optimizer::step(
+            &mut self.optimizer,
+            self.config.learning_rate,
+            self.model.clone(),
+            &loss,
+        );
         self.step += 1;
         loss.without_autodiff()
     }
@@ -118,7 +126,11 @@ impl Trainer {
         train_chunk(self, max_steps, budget_ms).await
     }
 
-    async fn loss_and_accuracy(&self, model: &Mlp, (x, y): &(Tensor<2>, Tensor<1, Int>)) -> (f32, f32) {
+    async fn loss_and_accuracy(
+        &self,
+        model: &Mlp,
+        (x, y): &(Tensor<2>, Tensor<1, Int>),
+    ) -> (f32, f32) {
         let count = y.dims()[0] as f32;
         let x = x.clone().without_autodiff();
         let y = y.clone().without_autodiff();
@@ -137,7 +149,12 @@ impl Trainer {
         let model = self.model.valid();
         let (train_loss, train_accuracy) = self.loss_and_accuracy(&model, &self.train).await;
         let (test_loss, test_accuracy) = self.loss_and_accuracy(&model, &self.test).await;
-        Evaluation { train_loss, test_loss, train_accuracy, test_accuracy }
+        Evaluation {
+            train_loss,
+            test_loss,
+            train_accuracy,
+            test_accuracy,
+        }
     }
 
     /// A progress report; reads the last batch loss and evaluates both splits.
@@ -167,7 +184,9 @@ impl Trainer {
     pub async fn run(&mut self, steps: u64, report_every: u64, mut report: impl FnMut(Progress)) {
         let mut done = 0;
         while done < steps {
-            done += self.train_chunk(report_every.max(1).min(steps - done), f64::INFINITY).await;
+            done += self
+                .train_chunk(report_every.max(1).min(steps - done), f64::INFINITY)
+                .await;
             report(self.progress().await);
         }
     }

@@ -7,8 +7,8 @@ use kindling_engine::lessons::cnn::config::{IMAGE_SIDE, LayerKind, LayerShape};
 use yew::prelude::*;
 
 use crate::format::{group, shape};
-use crate::lessons::cnn::text::stage_name;
 use crate::i18n::{Lang, t, tf};
+use crate::lessons::cnn::text::stage_name;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {

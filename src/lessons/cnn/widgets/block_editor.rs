@@ -4,11 +4,11 @@ use kindling_engine::lessons::cnn::{CnnSettings, Pool};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::i18n::{Lang, t, tf};
 use crate::lessons::cnn::fields::{BlockField, CnnInput};
 use crate::lessons::cnn::link::{pool_from_name, pool_name};
 use crate::widgets::number_field::{FieldTarget, NumberField};
 use crate::widgets::synced_select::use_synced_select;
-use crate::i18n::{Lang, t, tf};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {

@@ -6,9 +6,9 @@ use std::rc::Rc;
 use kindling_engine::lessons::cnn::config::CnnProgress;
 use yew::prelude::*;
 
-use crate::lessons::cnn::state::{FullEvaluation, LoadedModel, examples_per_second};
 use crate::format::{duration, group, percent};
 use crate::i18n::{Lang, t, tf};
+use crate::lessons::cnn::state::{FullEvaluation, LoadedModel, examples_per_second};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -72,7 +72,11 @@ pub fn CnnControls(props: &Props) -> Html {
         )
     });
 
-    let on_play = click(if running { &props.on_pause } else { &props.on_play });
+    let on_play = click(if running {
+        &props.on_pause
+    } else {
+        &props.on_play
+    });
     let on_reset = {
         let on_reset = props.on_reset.clone();
         Callback::from(move |_: MouseEvent| on_reset.emit(()))

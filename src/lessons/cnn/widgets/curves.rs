@@ -5,9 +5,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::i18n::{Lang, t};
 use crate::lessons::cnn::state::Series;
 use crate::widgets::loss_chart::nice_ceiling;
-use crate::i18n::{Lang, t};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {

@@ -56,29 +56,36 @@ pub struct GalleryProps {
 pub fn MistakeGallery(props: &GalleryProps) -> Html {
     let lang = props.lang;
     let size = IMAGE_SIDE * IMAGE_SIDE;
-    let items = use_memo((props.evaluation.clone(), lang), move |(evaluation, lang)| {
-        let Some(full) = evaluation else {
-            return Vec::new();
-        };
-        full.evaluation
-            .misclassified
-            .iter()
-            .zip(full.gallery.chunks_exact(size))
-            .map(|(&(index, predicted, label), pixels)| GalleryItem {
-                key: index,
-                rgba: Rc::new(bytes_rgba(pixels)),
-                label: tf(
-                    *lang,
-                    "cnn.gallery.item",
-                    &[
-                        ("predicted", &predicted.to_string()),
-                        ("label", &label.to_string()),
-                    ],
-                ),
-                title: tf(*lang, "cnn.gallery.inspect", &[("index", &index.to_string())]),
-            })
-            .collect::<Vec<_>>()
-    });
+    let items = use_memo(
+        (props.evaluation.clone(), lang),
+        move |(evaluation, lang)| {
+            let Some(full) = evaluation else {
+                return Vec::new();
+            };
+            full.evaluation
+                .misclassified
+                .iter()
+                .zip(full.gallery.chunks_exact(size))
+                .map(|(&(index, predicted, label), pixels)| GalleryItem {
+                    key: index,
+                    rgba: Rc::new(bytes_rgba(pixels)),
+                    label: tf(
+                        *lang,
+                        "cnn.gallery.item",
+                        &[
+                            ("predicted", &predicted.to_string()),
+                            ("label", &label.to_string()),
+                        ],
+                    ),
+                    title: tf(
+                        *lang,
+                        "cnn.gallery.inspect",
+                        &[("index", &index.to_string())],
+                    ),
+                })
+                .collect::<Vec<_>>()
+        },
+    );
     let caption = props.evaluation.as_ref().map(|full| {
         let wrong = full.evaluation.count as f64 * (1.0 - full.evaluation.accuracy as f64);
         AttrValue::from(tf(

@@ -6,8 +6,8 @@ use std::rc::Rc;
 use kindling_engine::lessons::cnn::messages::Inspection;
 use yew::prelude::*;
 
-use crate::widgets::pixel_image::{PixelImage, normalised_rgba};
 use crate::i18n::{Lang, t, tf};
+use crate::widgets::pixel_image::{PixelImage, normalised_rgba};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {

@@ -6,12 +6,12 @@ use std::rc::Rc;
 use kindling_engine::lessons::cnn::messages::Inspection;
 use yew::prelude::*;
 
+use crate::i18n::{Lang, t, tf};
 use crate::lessons::cnn::widgets::feature_maps::FeatureMaps;
+use crate::lessons::cnn::widgets::test_image_picker::TestImagePicker;
 use crate::widgets::filter_grid::{FilterGrid, FilterWords};
 use crate::widgets::pixel_image::{PixelImage, bytes_rgba};
 use crate::widgets::softmax_bars::{BarWords, SoftmaxBars, argmax};
-use crate::lessons::cnn::widgets::test_image_picker::TestImagePicker;
-use crate::i18n::{Lang, t, tf};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {

@@ -6,11 +6,11 @@ use kindling_engine::lessons::cnn::config::IMAGE_SIDE;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::format::{group, percent};
+use crate::i18n::{Lang, t, tf};
 use crate::lessons::cnn::link::block_text;
 use crate::lessons::cnn::state::{MAX_MODEL_BYTES, ModelMessage};
-use crate::format::{group, percent};
 use crate::lessons::cnn::text::model_message;
-use crate::i18n::{Lang, t, tf};
 use crate::services::file_read;
 
 #[derive(Properties, PartialEq)]
@@ -138,7 +138,7 @@ pub fn ModelFile(props: &Props) -> Html {
             </div>
             <div class="field upload-field">
                 <label for="cnn-upload">{t(lang, "cnn.model.upload")}</label>
-                <input id="cnn-upload" type="file" accept=".kcnn" onchange={on_file} />
+                <input id="cnn-upload" type="file" accept=".safetensors" onchange={on_file} />
                 <p class="field-hint" role="status">{reading}</p>
             </div>
             <p

@@ -6,18 +6,18 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use kindling_engine::lessons::cnn::CnnSettings;
-use kindling_engine::lessons::cnn::config::{IMAGE_SIDE, MAX_BLOCKS};
 use kindling_engine::common::activation::Activation;
 use kindling_engine::common::optimizer::OptimizerKind;
+use kindling_engine::lessons::cnn::CnnSettings;
+use kindling_engine::lessons::cnn::config::{IMAGE_SIDE, MAX_BLOCKS};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::i18n::{Lang, t, tf};
 use crate::lessons::cnn::fields::{CnnInput, next_block};
 use crate::lessons::cnn::text::problem;
 use crate::lessons::cnn::widgets::block_editor::{CnnBlockEditor, number};
 use crate::widgets::synced_select::use_synced_select;
-use crate::i18n::{Lang, t, tf};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {

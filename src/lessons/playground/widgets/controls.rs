@@ -1,18 +1,18 @@
 //! The playground's settings: data, network and training.
 
-use kindling_engine::lessons::playground::config;
 use kindling_engine::common::activation::Activation;
-use kindling_engine::datasets::toy2d::DatasetKind;
-use kindling_engine::lessons::playground::config::{Field, PlaygroundConfig};
 use kindling_engine::common::optimizer::OptimizerKind;
 use kindling_engine::common::parse::{self, Problem};
+use kindling_engine::datasets::toy2d::DatasetKind;
+use kindling_engine::lessons::playground::config;
+use kindling_engine::lessons::playground::config::{Field, PlaygroundConfig};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::i18n::{Lang, field_name, problem_text, t, tf};
 use crate::lessons::playground::fields::{error_key, field_text, try_set};
 use crate::widgets::number_field::NumberField;
 use crate::widgets::synced_select::use_synced_select;
-use crate::i18n::{Lang, field_name, problem_text, t, tf};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
