@@ -1,32 +1,28 @@
 //! The page: header (navigation, language, backend), error banner and the current route.
 
 use kindling_engine::lessons::activations::messages::ActivationsEvent;
-use kindling_engine::lessons::cnn::messages::CnnEvent;
 use kindling_engine::lessons::losses::messages::LossesEvent;
-use kindling_engine::lessons::playground::PlaygroundConfig;
 use kindling_engine::protocol::{BackendPreference, FromWorker, ToWorker};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 use crate::i18n::{Lang, t};
+use crate::lessons::PageLesson;
 use crate::lessons::activations::effects::use_activations_worker;
 use crate::lessons::activations::page::ActivationsPage;
-use crate::lessons::activations::state::ActivationsState;
-use crate::lessons::cnn::effects::use_cnn_worker;
-use crate::lessons::cnn::link;
+use crate::lessons::cnn::effects::{save_exported, use_cnn_worker};
 use crate::lessons::cnn::page::CnnPage;
-use crate::lessons::cnn::state::{CnnAction, ModelMessage, model_file_name};
+use crate::lessons::cnn::state::CnnAction;
 use crate::lessons::losses::effects::use_losses_worker;
 use crate::lessons::losses::page::LossesPage;
-use crate::lessons::losses::state::LossesState;
 use crate::lessons::playground::effects::use_playground_worker;
 use crate::lessons::playground::page::Playground;
 use crate::lessons::playground::state::PlaygroundAction;
 use crate::lessons::worked_answer::WorkedAction;
 use crate::route::{self, Route};
 use crate::services::worker::{WorkerEvent, WorkerLink, WorkerService};
-use crate::services::{download, manifest, storage};
+use crate::services::{manifest, storage};
 use crate::shell::about::About;
 use crate::shell::backend_badge::BackendBadge;
 use crate::shell::error_banner::ErrorBanner;
@@ -51,6 +47,26 @@ fn route_event(event: WorkerEvent) -> Action {
         WorkerEvent::Message(FromWorker::Cnn(event)) => Action::Cnn(CnnAction::Event(event)),
         event => Action::Worker(event),
     }
+}
+
+/// A callback that hands a lesson's actions to the app's reducer.
+fn to_app<A: 'static>(state: &UseReducerHandle<AppState>, wrap: fn(A) -> Action) -> Callback<A> {
+    let dispatcher = state.dispatcher();
+    Callback::from(move |action| dispatcher.dispatch(wrap(action)))
+}
+
+/// Keeps the link showing the lesson's settings while its page is open.
+#[hook]
+fn use_lesson_link<L: PageLesson + 'static>(route: Route, lesson: &L) {
+    let own = lesson.route();
+    use_effect_with((route == own, lesson.to_query()), move |(open, wanted)| {
+        if *open {
+            let (_, query) = route::parse_hash(&route::current_hash());
+            if !L::link_holds(&query, wanted) {
+                route::replace_hash(&route::format_hash(own, wanted));
+            }
+        }
+    });
 }
 
 /// Fetches the MNIST manifest the first time the About page opens.
@@ -80,17 +96,13 @@ pub fn App() -> Html {
         let preference = state.preference;
         use_effect_with((), move |_| {
             let on_event = Callback::from(move |event: WorkerEvent| {
-                // A saved model is handed to the browser at once; the state keeps only its card.
-                let saved = match &event {
-                    WorkerEvent::Message(FromWorker::Cnn(CnnEvent::Exported { bytes, card })) => {
-                        Some(download::save(&model_file_name(card), bytes))
-                    }
+                let failed = match &event {
+                    WorkerEvent::Message(FromWorker::Cnn(event)) => save_exported(event),
                     _ => None,
                 };
                 dispatcher.dispatch(route_event(event));
-                if let Some(Err(message)) = saved {
-                    let message = ModelMessage::DownloadFailed { message };
-                    dispatcher.dispatch(Action::Cnn(CnnAction::ModelMessage(message)));
+                if let Some(action) = failed {
+                    dispatcher.dispatch(Action::Cnn(action));
                 }
             });
             let started = WorkerService::start(preference, on_event);
@@ -115,26 +127,7 @@ pub fn App() -> Html {
                 {
                     state.dispatch(Action::SetLang(lang));
                 }
-                if route == Route::Playground && route::has_config_keys(&query) {
-                    let (config, errors) =
-                        PlaygroundConfig::from_query(&route::decoded_query(&query));
-                    state.dispatch(Action::Playground(PlaygroundAction::FromUrl {
-                        config,
-                        errors,
-                    }));
-                }
-                if route == Route::Activations && ActivationsState::has_keys(&query) {
-                    let inputs = ActivationsState::from_query(&query);
-                    state.dispatch(Action::Activations(WorkedAction::SetInputs(inputs)));
-                }
-                if route == Route::Losses && LossesState::has_keys(&query) {
-                    let inputs = LossesState::from_query(&query);
-                    state.dispatch(Action::Losses(WorkedAction::SetInputs(inputs)));
-                }
-                if route == Route::Cnn && link::has_keys(&query) {
-                    let (settings, errors) = link::from_query(&query);
-                    state.dispatch(Action::Cnn(CnnAction::FromUrl { settings, errors }));
-                }
+                state.dispatch(Action::FollowLink { route, query });
                 if let Some(window) = web_sys::window() {
                     window.scroll_to_with_x_and_y(0.0, 0.0);
                 }
@@ -158,75 +151,27 @@ pub fn App() -> Html {
         });
     }
 
-    // Keep the playground's settings in the link.
-    use_effect_with(
-        (state.route, state.playground.config.clone()),
-        |(route, config)| {
-            if *route == Route::Playground {
-                let (_, query) = route::parse_hash(&route::current_hash());
-                let same = route::has_config_keys(&query)
-                    && PlaygroundConfig::from_query(&route::decoded_query(&query)).0 == *config;
-                if !same {
-                    route::replace_hash(&route::format_hash(Route::Playground, &config.to_query()));
-                }
-            }
-        },
-    );
-
-    // Keep the CNN's settings in the link.
-    use_effect_with(
-        (state.route, state.cnn.applied.clone()),
-        |(route, settings)| {
-            if *route == Route::Cnn {
-                let (_, query) = route::parse_hash(&route::current_hash());
-                let same = link::has_keys(&query) && link::from_query(&query).0 == *settings;
-                if !same {
-                    route::replace_hash(&route::format_hash(Route::Cnn, &link::to_query(settings)));
-                }
-            }
-        },
-    );
+    // Keep each lesson's settings in the link while its page is open.
+    use_lesson_link(state.route, &state.playground);
+    use_lesson_link(state.route, &state.activations);
+    use_lesson_link(state.route, &state.losses);
+    use_lesson_link(state.route, &state.cnn);
 
     // Each lesson talks to the worker through its own effects.
     let ready = state.ready_worker();
     use_playground_worker(&state.playground, &worker, ready);
-    {
-        let dispatcher = state.dispatcher();
-        let on_requested = Callback::from(move |(id, request)| {
-            dispatcher.dispatch(Action::Activations(WorkedAction::Requested { id, request }))
-        });
-        let open = state.route == Route::Activations;
-        use_activations_worker(&state.activations, open, &worker, ready, on_requested);
-    }
-    {
-        let dispatcher = state.dispatcher();
-        let on_requested = Callback::from(move |(id, request)| {
-            dispatcher.dispatch(Action::Losses(WorkedAction::Requested { id, request }))
-        });
-        let open = state.route == Route::Losses;
-        use_losses_worker(&state.losses, open, &worker, ready, on_requested);
-    }
+    let on_requested = to_app(&state, |(id, request)| {
+        Action::Activations(WorkedAction::Requested { id, request })
+    });
+    let open = state.route == Route::Activations;
+    use_activations_worker(&state.activations, open, &worker, ready, on_requested);
+    let on_requested = to_app(&state, |(id, request)| {
+        Action::Losses(WorkedAction::Requested { id, request })
+    });
+    let open = state.route == Route::Losses;
+    use_losses_worker(&state.losses, open, &worker, ready, on_requested);
     use_cnn_worker(&state.cnn, &worker, ready);
     use_mnist_manifest(&state);
-
-    // Keep the lesson pages' inputs in the link.
-    use_effect_with(
-        (
-            state.route,
-            state.activations.inputs.clone(),
-            state.losses.inputs.clone(),
-        ),
-        |(route, activations, losses)| {
-            let query = match route {
-                Route::Activations => Some(activations.to_query()),
-                Route::Losses => Some(losses.to_query()),
-                _ => None,
-            };
-            if let Some(query) = query {
-                route::replace_hash(&route::format_hash(*route, &query));
-            }
-        },
-    );
 
     // `<html lang>` and the title follow the language.
     use_effect_with((state.lang(), state.route), |(lang, route)| {
@@ -234,14 +179,7 @@ pub fn App() -> Html {
             if let Some(root) = document.document_element() {
                 let _ = root.set_attribute("lang", lang.html_lang());
             }
-            let page = match route {
-                Route::Home => None,
-                Route::Playground => Some(t(*lang, "nav.playground")),
-                Route::Activations => Some(t(*lang, "nav.activations")),
-                Route::Losses => Some(t(*lang, "nav.losses")),
-                Route::Cnn => Some(t(*lang, "nav.cnn")),
-                Route::About => Some(t(*lang, "nav.about")),
-            };
+            let page = (*route != Route::Home).then(|| t(*lang, &route.nav_key()));
             let site = t(*lang, "site.name");
             document.set_title(&match page {
                 Some(page) => format!("{page} · {site}"),
@@ -275,20 +213,6 @@ pub fn App() -> Html {
         Callback::from(move |_| state.dispatch(Action::DismissBanner))
     };
 
-    let on_activations = {
-        let state = state.clone();
-        Callback::from(move |inputs: ActivationsState| {
-            state.dispatch(Action::Activations(WorkedAction::SetInputs(inputs)))
-        })
-    };
-
-    let on_losses = {
-        let state = state.clone();
-        Callback::from(move |inputs: LossesState| {
-            state.dispatch(Action::Losses(WorkedAction::SetInputs(inputs)))
-        })
-    };
-
     let page = match state.route {
         Route::Home => html! { <Home {lang} /> },
         Route::About => html! { <About {lang} manifest={state.mnist.clone()} /> },
@@ -297,7 +221,7 @@ pub fn App() -> Html {
                 {lang}
                 page={state.activations.inputs.clone()}
                 answer={state.activations.answer.clone()}
-                on_change={on_activations}
+                on_change={to_app(&state, |inputs| Action::Activations(WorkedAction::SetInputs(inputs)))}
             />
         },
         Route::Losses => html! {
@@ -305,25 +229,19 @@ pub fn App() -> Html {
                 {lang}
                 page={state.losses.inputs.clone()}
                 answer={state.losses.answer.clone()}
-                on_change={on_losses}
+                on_change={to_app(&state, |inputs| Action::Losses(WorkedAction::SetInputs(inputs)))}
             />
         },
-        Route::Playground => {
-            let on_action = {
-                let state = state.clone();
-                Callback::from(move |action: PlaygroundAction| {
-                    state.dispatch(Action::Playground(action))
-                })
-            };
-            html! { <Playground {lang} state={state.playground.clone()} {on_action} /> }
-        }
-        Route::Cnn => {
-            let on_cnn = {
-                let state = state.clone();
-                Callback::from(move |action: CnnAction| state.dispatch(Action::Cnn(action)))
-            };
-            html! { <CnnPage {lang} state={state.cnn.clone()} {on_cnn} /> }
-        }
+        Route::Playground => html! {
+            <Playground
+                {lang}
+                state={state.playground.clone()}
+                on_action={to_app(&state, Action::Playground)}
+            />
+        },
+        Route::Cnn => html! {
+            <CnnPage {lang} state={state.cnn.clone()} on_cnn={to_app(&state, Action::Cnn)} />
+        },
     };
 
     html! {
@@ -359,6 +277,7 @@ pub fn App() -> Html {
 mod tests {
     use super::*;
     use kindling_engine::common::input::InputError;
+    use kindling_engine::lessons::cnn::messages::CnnEvent;
     use kindling_engine::lessons::playground::messages::PlaygroundEvent;
 
     #[test]

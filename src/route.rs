@@ -23,21 +23,34 @@ impl Route {
         Route::About,
     ];
 
-    /// The path part of the hash, without `#`.
-    pub fn path(self) -> &'static str {
+    /// The route's name: its path (but `#/` for home) and its `nav.<name>` text.
+    pub fn name(self) -> &'static str {
         match self {
-            Route::Home => "/",
-            Route::Playground => "/playground",
-            Route::Activations => "/activations",
-            Route::Losses => "/losses",
-            Route::Cnn => "/cnn",
-            Route::About => "/about",
+            Route::Home => "home",
+            Route::Playground => "playground",
+            Route::Activations => "activations",
+            Route::Losses => "losses",
+            Route::Cnn => "cnn",
+            Route::About => "about",
+        }
+    }
+
+    /// The path part of the hash, without `#`.
+    pub fn path(self) -> String {
+        match self {
+            Route::Home => "/".to_string(),
+            route => format!("/{}", route.name()),
         }
     }
 
     /// The link target, e.g. `#/about`.
     pub fn href(self) -> String {
         format!("#{}", self.path())
+    }
+
+    /// The i18n key of the route's name in the navigation and the title, e.g. `nav.about`.
+    pub fn nav_key(self) -> String {
+        format!("nav.{}", self.name())
     }
 }
 
@@ -47,14 +60,11 @@ pub fn parse_hash(hash: &str) -> (Route, String) {
     let hash = hash.strip_prefix('#').unwrap_or(hash);
     let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
     let path = path.trim_end_matches('/');
-    let route = match path {
-        "/playground" | "playground" => Route::Playground,
-        "/activations" | "activations" => Route::Activations,
-        "/losses" | "losses" => Route::Losses,
-        "/cnn" | "cnn" => Route::Cnn,
-        "/about" | "about" => Route::About,
-        _ => Route::Home,
-    };
+    let name = path.strip_prefix('/').unwrap_or(path);
+    let route = Route::ALL
+        .into_iter()
+        .find(|route| route.name() == name)
+        .unwrap_or_default();
     (route, query.to_string())
 }
 

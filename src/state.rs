@@ -6,13 +6,12 @@ use std::rc::Rc;
 
 use kindling_engine::lessons::activations::{ActivationRequest, ActivationResult};
 use kindling_engine::lessons::losses::{LossRequest, LossResult};
-use kindling_engine::lessons::playground::PlaygroundConfig;
 use kindling_engine::protocol::{ActiveBackend, BackendPreference, FromWorker};
 use yew::Reducible;
 
 use crate::i18n::Lang;
+use crate::lessons::PageLesson;
 use crate::lessons::activations::state::ActivationsState;
-use crate::lessons::cnn::link;
 use crate::lessons::cnn::state::{CnnAction, CnnState};
 use crate::lessons::losses::state::LossesState;
 use crate::lessons::playground::state::{PlaygroundAction, PlaygroundState};
@@ -53,6 +52,11 @@ pub struct AppState {
 
 pub enum Action {
     Navigate(Route),
+    /// The link changed: the open lesson takes the settings it holds (raw query).
+    FollowLink {
+        route: Route,
+        query: String,
+    },
     SetLang(Lang),
     SetBackendPreference(BackendPreference),
     Worker(WorkerEvent),
@@ -100,20 +104,9 @@ impl AppState {
             .unwrap_or_default();
         let (route, query) = route::parse_hash(&route::current_hash());
         let mut state = Self::new(lang, preference, route);
-        if route == Route::Playground && route::has_config_keys(&query) {
-            let (config, url_errors) = PlaygroundConfig::from_query(&route::decoded_query(&query));
-            state.playground = PlaygroundState::new(config, url_errors);
-        }
-        if route == Route::Activations && ActivationsState::has_keys(&query) {
-            state.activations = WorkedLesson::new(ActivationsState::from_query(&query));
-        }
-        if route == Route::Losses && LossesState::has_keys(&query) {
-            state.losses = WorkedLesson::new(LossesState::from_query(&query));
-        }
-        if route == Route::Cnn && link::has_keys(&query) {
-            let (settings, errors) = link::from_query(&query);
-            state.cnn = CnnState::new(&settings, errors);
-            state.cnn.reduce(CnnAction::Open);
+        if let Some(lesson) = state.open_lesson(route, &query) {
+            lesson.start_from_link(&query);
+            lesson.opened();
         }
         state
     }
@@ -127,18 +120,42 @@ impl AppState {
         self.backend.as_ref().map(|_| self.workers_ready)
     }
 
+    /// Every lesson, for what the shell does to each alike (one line a lesson).
+    fn lessons(&mut self) -> [&mut dyn PageLesson; 4] {
+        [
+            &mut self.playground,
+            &mut self.activations,
+            &mut self.losses,
+            &mut self.cnn,
+        ]
+    }
+
+    /// The lesson on `route`, if the link's `query` sets any of its settings.
+    fn open_lesson(&mut self, route: Route, query: &str) -> Option<&mut dyn PageLesson> {
+        self.lessons()
+            .into_iter()
+            .find(|lesson| lesson.route() == route && lesson.has_keys(query))
+    }
+
     fn open(&mut self, route: Route) {
         self.route = route;
-        if route == Route::Cnn {
-            self.cnn.reduce(CnnAction::Open);
+        for lesson in self.lessons() {
+            if lesson.route() == route {
+                lesson.opened();
+            }
         }
     }
 
     /// The worker stopped: every lesson hears it.
     fn worker_lost(&mut self) {
         self.backend = None;
-        self.playground.reduce(PlaygroundAction::WorkerLost);
-        self.cnn.reduce(CnnAction::WorkerCrashed);
+        self.lessons_lose_worker();
+    }
+
+    fn lessons_lose_worker(&mut self) {
+        for lesson in self.lessons() {
+            lesson.worker_lost();
+        }
     }
 
     fn on_message(&mut self, message: FromWorker) {
@@ -161,8 +178,7 @@ impl AppState {
                 });
             }
             FromWorker::Failed { message } => {
-                self.playground.reduce(PlaygroundAction::WorkerLost);
-                self.cnn.reduce(CnnAction::WorkerCrashed);
+                self.lessons_lose_worker();
                 self.banner = Some(Banner::Failed { message });
             }
         }
@@ -176,6 +192,11 @@ impl Reducible for AppState {
         let mut next = (*self).clone();
         match action {
             Action::Navigate(route) => next.open(route),
+            Action::FollowLink { route, query } => {
+                if let Some(lesson) = next.open_lesson(route, &query) {
+                    lesson.follow_link(&query);
+                }
+            }
             Action::SetLang(lang) => next.lang = lang,
             Action::SetBackendPreference(preference) => {
                 next.preference = preference;
@@ -239,6 +260,28 @@ mod tests {
         let running = PlaygroundAction::Event(PlaygroundEvent::Running { running: true });
         let state = state.reduce(Action::Playground(running));
         assert!(state.playground.running);
+    }
+
+    #[test]
+    fn a_changed_link_reaches_only_the_open_lesson() {
+        let state = Rc::new(AppState::new(Lang::En, BackendPreference::Auto, Route::Cnn));
+        assert_eq!(
+            state.cnn.requests.data, 1,
+            "opening the CNN asks for its data"
+        );
+        let follow = |route, query: &str| Action::FollowLink {
+            route,
+            query: query.into(),
+        };
+        let state = state.reduce(follow(Route::Cnn, "epochs=3"));
+        assert_eq!(state.cnn.applied.epochs, 3);
+        let state = state.reduce(follow(Route::Cnn, "lang=zh"));
+        assert_eq!(state.cnn.applied.epochs, 3, "no CNN keys: settings kept");
+        let state = state.reduce(follow(Route::Losses, "loss=bce"));
+        assert_eq!(state.losses.inputs, LossesState::from_query("loss=bce"));
+        assert_eq!(state.activations, ActivationsLesson::default());
+        let state = state.reduce(follow(Route::Activations, "loss=bce"));
+        assert_eq!(state.activations, ActivationsLesson::default());
     }
 
     #[test]

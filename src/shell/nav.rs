@@ -14,14 +14,7 @@ pub struct Props {
 #[component]
 pub fn Nav(props: &Props) -> Html {
     let lang = props.lang;
-    let links = Route::ALL.map(|route| match route {
-        Route::Home => (route, "nav.home", "nav-home"),
-        Route::Playground => (route, "nav.playground", "nav-playground"),
-        Route::Activations => (route, "nav.activations", "nav-activations"),
-        Route::Losses => (route, "nav.losses", "nav-losses"),
-        Route::Cnn => (route, "nav.cnn", "nav-cnn"),
-        Route::About => (route, "nav.about", "nav-about"),
-    });
+    let links = Route::ALL.map(|route| (route, route.nav_key(), format!("nav-{}", route.name())));
     html! {
         <nav class="site-nav" aria-label={t(lang, "nav.label")}>
             <ul>
@@ -35,7 +28,7 @@ pub fn Nav(props: &Props) -> Html {
                                 class={classes!("nav-link", current.then_some("current"))}
                                 aria-current={current.then_some("page")}
                             >
-                                {t(lang, key)}
+                                {t(lang, &key)}
                             </a>
                         </li>
                     }

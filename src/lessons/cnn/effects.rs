@@ -2,12 +2,25 @@
 //! state moves, with its content read from the state; a worker that says `Ready` gets the data
 //! and the model the lesson asked for again.
 
-use kindling_engine::lessons::cnn::messages::CnnCommand;
+use kindling_engine::lessons::cnn::messages::{CnnCommand, CnnEvent};
 use kindling_engine::protocol::ToWorker;
 use yew::prelude::*;
 
-use crate::lessons::cnn::state::CnnState;
+use crate::lessons::cnn::state::{CnnAction, CnnState, ModelMessage, model_file_name};
+use crate::services::download;
 use crate::services::worker::WorkerLink;
+
+/// A saved model is handed to the browser as soon as it arrives (the state keeps only its card);
+/// the action that says so if the browser refused it.
+pub fn save_exported(event: &CnnEvent) -> Option<CnnAction> {
+    let CnnEvent::Exported { bytes, card } = event else {
+        return None;
+    };
+    let message = download::save(&model_file_name(card), bytes).err()?;
+    Some(CnnAction::ModelMessage(ModelMessage::DownloadFailed {
+        message,
+    }))
+}
 
 /// `ready`: the number of the worker that said `Ready`, `None` while there is none (commands
 /// then are dropped: the next worker gets the state).

@@ -5,3 +5,50 @@ pub mod fields;
 pub mod page;
 pub mod state;
 pub mod widgets;
+
+use kindling_engine::lessons::playground::PlaygroundConfig;
+
+use crate::lessons::PageLesson;
+use crate::route::{self, Route};
+use state::{PlaygroundAction, PlaygroundState};
+
+fn read_link(
+    query: &str,
+) -> (
+    PlaygroundConfig,
+    Vec<kindling_engine::lessons::playground::config::ConfigError>,
+) {
+    PlaygroundConfig::from_query(&route::decoded_query(query))
+}
+
+impl PageLesson for PlaygroundState {
+    fn route(&self) -> Route {
+        Route::Playground
+    }
+
+    fn has_keys(&self, query: &str) -> bool {
+        route::has_config_keys(query)
+    }
+
+    fn start_from_link(&mut self, query: &str) {
+        let (config, errors) = read_link(query);
+        *self = PlaygroundState::new(config, errors);
+    }
+
+    fn follow_link(&mut self, query: &str) {
+        let (config, errors) = read_link(query);
+        self.reduce(PlaygroundAction::FromUrl { config, errors });
+    }
+
+    fn to_query(&self) -> String {
+        self.config.to_query()
+    }
+
+    fn link_holds(query: &str, wanted: &str) -> bool {
+        route::has_config_keys(query) && read_link(query).0 == read_link(wanted).0
+    }
+
+    fn worker_lost(&mut self) {
+        self.reduce(PlaygroundAction::WorkerLost);
+    }
+}
