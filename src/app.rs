@@ -160,16 +160,21 @@ pub fn App() -> Html {
     // Each lesson talks to the worker through its own effects.
     let ready = state.ready_worker();
     use_playground_worker(&state.playground, &worker, ready);
-    let on_requested = to_app(&state, |(id, request)| {
-        Action::Activations(WorkedAction::Requested { id, request })
-    });
-    let open = state.route == Route::Activations;
-    use_activations_worker(&state.activations, open, &worker, ready, on_requested);
-    let on_requested = to_app(&state, |(id, request)| {
-        Action::Losses(WorkedAction::Requested { id, request })
-    });
-    let open = state.route == Route::Losses;
-    use_losses_worker(&state.losses, open, &worker, ready, on_requested);
+    let route = state.route;
+    use_activations_worker(
+        &state.activations,
+        route,
+        &worker,
+        ready,
+        to_app(&state, Action::Activations),
+    );
+    use_losses_worker(
+        &state.losses,
+        route,
+        &worker,
+        ready,
+        to_app(&state, Action::Losses),
+    );
     use_cnn_worker(&state.cnn, &worker, ready);
     use_mnist_manifest(&state);
 

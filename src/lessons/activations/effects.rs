@@ -7,21 +7,23 @@ use kindling_engine::protocol::ToWorker;
 use yew::prelude::*;
 
 use crate::lessons::activations::state::ActivationsState;
-use crate::lessons::worked_answer::WorkedLesson;
+use crate::lessons::worked_answer::{WorkedAction, WorkedLesson};
+use crate::route::Route;
 use crate::services::worker::WorkerLink;
 
 /// `ready`: the number of the worker that said `Ready`, `None` while there is none.
-/// `on_requested` hears each request's id before it is sent.
+/// `route`: the page shown; `dispatch` hears each request's id before it is sent.
 #[hook]
 pub fn use_activations_worker(
     lesson: &WorkedLesson<ActivationsState, ActivationRequest, ActivationResult>,
-    open: bool,
+    route: Route,
     worker: &WorkerLink,
     ready: Option<u64>,
-    on_requested: Callback<(u64, ActivationRequest)>,
+    dispatch: Callback<WorkedAction<ActivationsState, ActivationRequest, ActivationResult>>,
 ) {
     let worker = worker.clone();
     let next_id = use_mut_ref(|| 0u64);
+    let open = route == Route::Activations;
     use_effect_with(
         (open, lesson.inputs.clone(), ready),
         move |(open, inputs, ready)| {
@@ -33,7 +35,10 @@ pub fn use_activations_worker(
                 *next += 1;
                 *next
             };
-            on_requested.emit((id, request.clone()));
+            dispatch.emit(WorkedAction::Requested {
+                id,
+                request: request.clone(),
+            });
             worker.send(ToWorker::Activations(ActivationsCommand::Compute {
                 id,
                 request,

@@ -7,21 +7,23 @@ use kindling_engine::protocol::ToWorker;
 use yew::prelude::*;
 
 use crate::lessons::losses::state::LossesState;
-use crate::lessons::worked_answer::WorkedLesson;
+use crate::lessons::worked_answer::{WorkedAction, WorkedLesson};
+use crate::route::Route;
 use crate::services::worker::WorkerLink;
 
 /// `ready`: the number of the worker that said `Ready`, `None` while there is none.
-/// `on_requested` hears each request's id before it is sent.
+/// `route`: the page shown; `dispatch` hears each request's id before it is sent.
 #[hook]
 pub fn use_losses_worker(
     lesson: &WorkedLesson<LossesState, LossRequest, LossResult>,
-    open: bool,
+    route: Route,
     worker: &WorkerLink,
     ready: Option<u64>,
-    on_requested: Callback<(u64, LossRequest)>,
+    dispatch: Callback<WorkedAction<LossesState, LossRequest, LossResult>>,
 ) {
     let worker = worker.clone();
     let next_id = use_mut_ref(|| 0u64);
+    let open = route == Route::Losses;
     use_effect_with(
         (open, lesson.inputs.clone(), ready),
         move |(open, inputs, ready)| {
@@ -33,7 +35,10 @@ pub fn use_losses_worker(
                 *next += 1;
                 *next
             };
-            on_requested.emit((id, request.clone()));
+            dispatch.emit(WorkedAction::Requested {
+                id,
+                request: request.clone(),
+            });
             worker.send(ToWorker::Losses(LossesCommand::Compute { id, request }));
         },
     );
