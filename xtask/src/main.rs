@@ -260,12 +260,14 @@ fn setup(ctx: &Ctx, browser: bool) -> Result {
 fn build_site(ctx: &Ctx, optimise: bool) -> Result {
     run(ctx.cmd("trunk").args(["build", "--release"]))?;
     if optimise {
-        optimise_worker(ctx)?;
+        optimise_worker(ctx, true)?;
     }
     Ok(())
 }
 
-fn optimise_worker(ctx: &Ctx) -> Result {
+/// Replaces dist/'s worker wasm by its wasm-opt -Oz result, cached by content. Unless
+/// `run_if_missing`, only a cached result is used (serving never waits minutes for wasm-opt).
+fn optimise_worker(ctx: &Ctx, run_if_missing: bool) -> Result {
     use std::hash::{Hash, Hasher};
     let wasm = ctx.root.join("dist/worker_bg.wasm");
     let bytes = std::fs::read(&wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
@@ -275,6 +277,12 @@ fn optimise_worker(ctx: &Ctx) -> Result {
     let cached = ctx
         .cache
         .join(format!("wasm-opt/{:016x}.wasm", hasher.finish()));
+    if !cached.exists() && !run_if_missing {
+        say(
+            "serving the worker's wasm un-optimised: `cargo xtask dist` optimises this build once, then `serve` uses the result",
+        );
+        return Ok(());
+    }
     if !cached.exists() {
         say("optimising the worker's wasm with wasm-opt -Oz (several minutes the first time)");
         std::fs::create_dir_all(cached.parent().unwrap()).map_err(|e| e.to_string())?;
@@ -411,6 +419,7 @@ fn test(ctx: &Ctx) -> Result {
 fn serve(ctx: &Ctx, port: u16) -> Result {
     setup(ctx, false)?;
     build_site(ctx, false)?;
+    optimise_worker(ctx, false)?;
     let port = xtask::serve::spawn(ctx.root.join("dist"), port)
         .or_else(|_| xtask::serve::spawn(ctx.root.join("dist"), 0))
         .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
