@@ -4,6 +4,10 @@
 use std::rc::Rc;
 
 use kindling_engine::common::input::InputError;
+use kindling_engine::protocol::ToWorker;
+use yew::prelude::*;
+
+use crate::services::worker::WorkerLink;
 
 /// A worker's answer, with the request it answers.
 #[derive(Clone, Debug, PartialEq)]
@@ -80,6 +84,49 @@ impl<I, Req: Clone, Res> WorkedLesson<I, Req, Res> {
             }
         }
     }
+}
+
+/// The inputs of a worked-example lesson, which make a request when they are valid.
+pub trait WorkedInputs: Clone + PartialEq + 'static {
+    type Request: Clone + 'static;
+    fn worked_request(&self) -> Option<Self::Request>;
+}
+
+/// A worked-example lesson's route to the worker: while `open`, the request of valid inputs is
+/// sent whenever they change, and again to each worker that says `Ready` (`ready`: its number).
+/// `dispatch` hears each request's id before `command` wraps it for the worker.
+#[hook]
+pub fn use_worked_example<I, Res>(
+    lesson: &WorkedLesson<I, I::Request, Res>,
+    open: bool,
+    worker: &WorkerLink,
+    ready: Option<u64>,
+    dispatch: Callback<WorkedAction<I, I::Request, Res>>,
+    command: fn(u64, I::Request) -> ToWorker,
+) where
+    I: WorkedInputs,
+    Res: 'static,
+{
+    let worker = worker.clone();
+    let next_id = use_mut_ref(|| 0u64);
+    use_effect_with(
+        (open, lesson.inputs.clone(), ready),
+        move |(open, inputs, ready)| {
+            let Some(request) = inputs.worked_request().filter(|_| *open && ready.is_some()) else {
+                return;
+            };
+            let id = {
+                let mut next = next_id.borrow_mut();
+                *next += 1;
+                *next
+            };
+            dispatch.emit(WorkedAction::Requested {
+                id,
+                request: request.clone(),
+            });
+            worker.send(command(id, request));
+        },
+    );
 }
 
 #[cfg(test)]
