@@ -1,12 +1,10 @@
 //! The one place that names concrete burn backends.
 
-#![allow(deprecated)] // burn 0.22 marks ndarray deprecated; it is our fixed CPU backend.
-
 use burn::tensor::Device;
 
-/// The CPU device (ndarray) with autodiff, for training.
+/// The CPU device (burn-flex: im2col + gemm with wasm SIMD kernels) with autodiff, for training.
 pub fn cpu() -> Device {
-    Device::ndarray().autodiff()
+    Device::flex().autodiff()
 }
 
 /// What a WebGPU initialisation found: the device, and a description of its adapter.

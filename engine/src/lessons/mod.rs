@@ -4,6 +4,8 @@
 pub mod activations;
 /// The source article's worked examples, as printed: data the activation and loss lessons share.
 pub mod article;
+/// Not a lesson: the speed benchmark behind `#/bench`, shaped like one.
+pub mod bench;
 pub mod cnn;
 pub mod losses;
 pub mod playground;

@@ -1,0 +1,120 @@
+//! The benchmark's networks.
+
+use burn::config::Config;
+use burn::module::Module;
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
+use burn::nn::{Linear, LinearConfig};
+use burn::tensor::{Device, Tensor, activation};
+
+/// Workload A's convolutional feature extractor: [n, 1, 28, 28] → [n, 256].
+#[derive(Module, Debug)]
+pub struct SmallConvs {
+    conv1: Conv2d,
+    conv2: Conv2d,
+    pool: MaxPool2d,
+}
+
+/// Workload A's network: the convolutions then one dense layer to 10 logits.
+#[derive(Module, Debug)]
+pub struct SmallCnn {
+    pub convs: SmallConvs,
+    pub head: Linear,
+}
+
+/// Features [`SmallConvs`] produces per image: 16 channels of 4×4.
+pub const SMALL_FEATURES: usize = 16 * 4 * 4;
+
+#[derive(Config, Debug)]
+pub struct SmallCnnConfig {
+    #[config(default = 10)]
+    pub classes: usize,
+}
+
+impl SmallCnnConfig {
+    pub fn init(&self, device: &Device) -> SmallCnn {
+        SmallCnn {
+            convs: SmallConvs {
+                conv1: Conv2dConfig::new([1, 8], [5, 5]).init(device),
+                conv2: Conv2dConfig::new([8, 16], [5, 5]).init(device),
+                pool: MaxPool2dConfig::new([2, 2]).init(),
+            },
+            head: LinearConfig::new(SMALL_FEATURES, self.classes).init(device),
+        }
+    }
+}
+
+impl SmallConvs {
+    /// [n, 1, 28, 28] → [n, 256].
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+        let x = self.pool.forward(activation::relu(self.conv1.forward(x))); // [n, 8, 12, 12]
+        let x = self.pool.forward(activation::relu(self.conv2.forward(x))); // [n, 16, 4, 4]
+        x.flatten(1, 3)
+    }
+}
+
+impl SmallCnn {
+    /// [n, 1, 28, 28] → [n, classes] logits.
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+        self.head.forward(self.convs.forward(x))
+    }
+}
+
+/// A two-layer perceptron: input → hidden → output, the hidden activation chosen by the owner.
+#[derive(Module, Debug)]
+pub struct Mlp {
+    hidden: Linear,
+    output: Linear,
+}
+
+#[derive(Config, Debug)]
+pub struct MlpConfig {
+    pub input: usize,
+    pub hidden: usize,
+    pub output: usize,
+}
+
+impl MlpConfig {
+    pub fn init(&self, device: &Device) -> Mlp {
+        Mlp {
+            hidden: LinearConfig::new(self.input, self.hidden).init(device),
+            output: LinearConfig::new(self.hidden, self.output).init(device),
+        }
+    }
+}
+
+/// Noise values the generator reads.
+pub const NOISE: usize = 64;
+/// Pixels of one generated image.
+pub const PIXELS: usize = 28 * 28;
+
+impl Mlp {
+    /// The generator: [n, 64] noise → [n, 784] pixels in (-1, 1).
+    pub fn generate(&self, z: Tensor<2>) -> Tensor<2> {
+        let h = activation::relu(self.hidden.forward(z));
+        self.output.forward(h).tanh()
+    }
+
+    /// The discriminator: [n, 784] pixels → [n, 1] logits.
+    pub fn discriminate(&self, x: Tensor<2>) -> Tensor<2> {
+        let h = activation::leaky_relu(self.hidden.forward(x), 0.2);
+        self.output.forward(h)
+    }
+}
+
+/// The generator of workload B.
+pub fn generator(device: &Device) -> Mlp {
+    MlpConfig::new(NOISE, 128, PIXELS).init(device)
+}
+
+/// The discriminator of workload B.
+pub fn discriminator(device: &Device) -> Mlp {
+    MlpConfig::new(PIXELS, 128, 1).init(device)
+}
+
+/// Mean binary cross-entropy of `logits` [n, 1] against one label for all: softplus(-l) for real
+/// (1), softplus(l) for fake (0).
+pub fn bce_with_logits(logits: Tensor<2>, real: bool) -> Tensor<1> {
+    let signed = if real { logits.neg() } else { logits };
+    activation::softplus(signed, 1.0).mean()
+}

@@ -1,0 +1,218 @@
+//! Runs one workload step by step on a device and times each step, waiting for the device by
+//! reading the step's result back.
+
+use burn::module::Module;
+use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
+use burn::optim::{AdamConfig, ModuleOptimizer};
+use burn::tensor::{Device, Int, Tensor, TensorData};
+use web_time::Instant;
+
+use super::model::{self, Mlp, NOISE, PIXELS, SmallCnn, SmallCnnConfig};
+use super::workload::{BenchResult, Workload};
+use crate::common::optimizer;
+use crate::common::read::read_scalar;
+use crate::lessons::cnn::config::CnnSettings;
+use crate::lessons::cnn::model::{Cnn, CnnConfig};
+use crate::rng::Rng;
+
+const CLASSES: usize = 10;
+
+/// Seeded synthetic inputs: standard normal pixels, uniform labels.
+fn normal(rng: &mut Rng, count: usize) -> Vec<f32> {
+    (0..count).map(|_| rng.normal() as f32).collect()
+}
+
+fn images(rng: &mut Rng, n: usize, device: &Device) -> Tensor<4> {
+    Tensor::from_data(
+        TensorData::new(normal(rng, n * PIXELS), [n, 1, 28, 28]),
+        device,
+    )
+}
+
+fn labels(rng: &mut Rng, n: usize, device: &Device) -> Tensor<1, Int> {
+    let values: Vec<i64> = (0..n).map(|_| rng.below(CLASSES) as i64).collect();
+    Tensor::from_data(TensorData::new(values, [n]), device)
+}
+
+enum State {
+    Small {
+        model: SmallCnn,
+        optimizer: ModuleOptimizer,
+    },
+    Default {
+        model: Cnn,
+        optimizer: ModuleOptimizer,
+        learning_rate: f64,
+    },
+    Gan {
+        generator: Mlp,
+        discriminator: Mlp,
+        g_optimizer: ModuleOptimizer,
+        d_optimizer: ModuleOptimizer,
+        real: Tensor<2>,
+        noise: Tensor<2>,
+    },
+    Inference {
+        model: SmallCnn,
+    },
+    Transfer {
+        model: SmallCnn,
+        optimizer: ModuleOptimizer,
+    },
+}
+
+/// One workload's model, optimiser and data, ready to step.
+pub struct BenchRun {
+    workload: Workload,
+    state: State,
+    x: Tensor<4>,
+    y: Tensor<1, Int>,
+    loss: CrossEntropyLoss,
+}
+
+const ADAM_RATE: f64 = 1e-3;
+const GAN_RATE: f64 = 2e-4;
+
+impl BenchRun {
+    /// `device` must have autodiff enabled. The same seed gives the same weights and data.
+    pub fn new(workload: Workload, device: &Device, seed: u64) -> Self {
+        device.seed(seed);
+        let mut rng = Rng::new(seed);
+        let n = workload.batch();
+        let x = images(&mut rng, n, device);
+        let y = labels(&mut rng, n, device);
+        let adam = || AdamConfig::new().init();
+        let state = match workload {
+            Workload::CnnSmall => State::Small {
+                model: SmallCnnConfig::new().init(device),
+                optimizer: adam(),
+            },
+            Workload::CnnDefault => {
+                let settings = CnnSettings::default();
+                State::Default {
+                    model: CnnConfig::from_settings(&settings, 28, 28).init(device),
+                    optimizer: optimizer::init(settings.optimizer),
+                    learning_rate: settings.learning_rate,
+                }
+            }
+            Workload::Gan => {
+                let real: Vec<f32> = (0..n * PIXELS)
+                    .map(|_| rng.range(-1.0, 1.0) as f32)
+                    .collect();
+                let gan_adam = || AdamConfig::new().with_beta_1(0.5).init();
+                State::Gan {
+                    generator: model::generator(device),
+                    discriminator: model::discriminator(device),
+                    g_optimizer: gan_adam(),
+                    d_optimizer: gan_adam(),
+                    real: Tensor::from_data(TensorData::new(real, [n, PIXELS]), device),
+                    noise: Tensor::from_data(
+                        TensorData::new(normal(&mut rng, n * NOISE), [n, NOISE]),
+                        device,
+                    ),
+                }
+            }
+            Workload::Inference => State::Inference {
+                model: SmallCnnConfig::new().init(device).valid(),
+            },
+            Workload::Transfer => {
+                let mut model = SmallCnnConfig::new().init(device);
+                model.convs = model.convs.no_grad();
+                State::Transfer {
+                    model,
+                    optimizer: adam(),
+                }
+            }
+        };
+        Self {
+            workload,
+            state,
+            x: if workload == Workload::Inference {
+                x.without_autodiff()
+            } else {
+                x
+            },
+            y,
+            loss: CrossEntropyLossConfig::new().init(device),
+        }
+    }
+
+    pub fn workload(&self) -> Workload {
+        self.workload
+    }
+
+    /// One step, queued but not waited for: returns a value to read back (a loss, or a logit).
+    pub fn step(&mut self) -> Tensor<1> {
+        let (x, y) = (self.x.clone(), self.y.clone());
+        match &mut self.state {
+            State::Small { model, optimizer } | State::Transfer { model, optimizer } => {
+                let loss = self.loss.forward(model.forward(x), y);
+                *model = optimizer::step(optimizer, ADAM_RATE, model.clone(), &loss);
+                loss.without_autodiff()
+            }
+            State::Default {
+                model,
+                optimizer,
+                learning_rate,
+            } => {
+                let loss = self.loss.forward(model.forward(x), y);
+                *model = optimizer::step(optimizer, *learning_rate, model.clone(), &loss);
+                loss.without_autodiff()
+            }
+            State::Gan {
+                generator,
+                discriminator,
+                g_optimizer,
+                d_optimizer,
+                real,
+                noise,
+            } => {
+                // Discriminator: real towards 1, detached fakes towards 0.
+                let fake = generator.generate(noise.clone()).detach();
+                let d_loss = model::bce_with_logits(discriminator.discriminate(real.clone()), true)
+                    + model::bce_with_logits(discriminator.discriminate(fake), false);
+                *discriminator =
+                    optimizer::step(d_optimizer, GAN_RATE, discriminator.clone(), &d_loss);
+                // Generator (non-saturating): its fakes towards 1 through the updated D.
+                let g_loss = model::bce_with_logits(
+                    discriminator.discriminate(generator.generate(noise.clone())),
+                    true,
+                );
+                *generator = optimizer::step(g_optimizer, GAN_RATE, generator.clone(), &g_loss);
+                g_loss.without_autodiff()
+            }
+            State::Inference { model } => model.forward(x).flatten(0, 1),
+        }
+    }
+
+    /// One step, waited for; returns its wall time in milliseconds and the value read back.
+    pub async fn timed_step(&mut self) -> (f64, f32) {
+        let started = Instant::now();
+        let value = read_scalar(self.step()).await;
+        (started.elapsed().as_secs_f64() * 1000.0, value)
+    }
+}
+
+/// Runs `workload`: the first step apart, `warmup` untimed steps, then `steps` timed ones.
+pub async fn run(
+    workload: Workload,
+    device: &Device,
+    seed: u64,
+    warmup: u32,
+    steps: u32,
+) -> BenchResult {
+    let mut bench = BenchRun::new(workload, device, seed);
+    let (first_ms, _) = bench.timed_step().await;
+    for _ in 0..warmup {
+        bench.timed_step().await;
+    }
+    let mut steps_ms = Vec::with_capacity(steps as usize);
+    for _ in 0..steps {
+        steps_ms.push(bench.timed_step().await.0);
+    }
+    BenchResult {
+        workload,
+        first_ms,
+        steps_ms,
+    }
+}
