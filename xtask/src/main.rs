@@ -431,12 +431,58 @@ fn serve(ctx: &Ctx, port: u16) -> Result {
     }
 }
 
+/// TensorFlow.js, which `cargo xtask bench` runs against Kindling: a dev-only tool from npm in
+/// the cache, never part of dist/.
+const TFJS_PACKAGES: &[&str] = &[
+    "@tensorflow/tfjs@4.22.0",
+    "@tensorflow/tfjs-backend-wasm@4.22.0",
+    "@tensorflow/tfjs-backend-webgpu@4.22.0",
+];
+
+/// Installs [`TFJS_PACKAGES`] under the cache unless they are there; returns their
+/// `node_modules/@tensorflow` folder.
+fn ensure_tfjs(ctx: &Ctx) -> Result<PathBuf> {
+    let dir = ctx.cache.join("npm-bench");
+    let modules = dir.join("node_modules/@tensorflow");
+    let installed = TFJS_PACKAGES.iter().all(|spec| {
+        let (name, version) = spec[1..].split_once('@').expect("name@version");
+        let package = dir
+            .join("node_modules")
+            .join(format!("@{name}/package.json"));
+        std::fs::read_to_string(package)
+            .is_ok_and(|json| json.contains(&format!("\"version\": \"{version}\"")))
+    });
+    if installed {
+        return Ok(modules);
+    }
+    say(&format!(
+        "installing TensorFlow.js for the benchmark (npm {}) under {}",
+        TFJS_PACKAGES.join(" "),
+        dir.display()
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    run(ctx
+        .cmd("npm")
+        .args(["install", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&dir)
+        .args(TFJS_PACKAGES))?;
+    Ok(modules)
+}
+
+/// `bench [quick] [options]`: Kindling's #/bench page against TensorFlow.js; `bench full` and
+/// `bench lessons`: the lesson pages' own readouts (no tfjs).
 fn bench(ctx: &Ctx, args: &[String]) -> Result {
     setup(ctx, true)?;
+    let lessons_only = matches!(args.first().map(String::as_str), Some("full" | "lessons"));
+    let tfjs = if lessons_only {
+        None
+    } else {
+        Some(ensure_tfjs(ctx)?)
+    };
     // The release site as published: the worker's wasm optimised (cached after `dist`).
     build_site(ctx, true)?;
-    run(ctx
-        .cmd("cargo")
+    let mut command = ctx.cmd("cargo");
+    command
         .args([
             "run",
             "--release",
@@ -447,7 +493,11 @@ fn bench(ctx: &Ctx, args: &[String]) -> Result {
             "--",
         ])
         .args(args)
-        .env("KINDLING_DIST", ctx.root.join("dist")))
+        .env("KINDLING_DIST", ctx.root.join("dist"));
+    if let Some(modules) = tfjs {
+        command.env("KINDLING_TFJS_MODULES", modules);
+    }
+    run(&mut command)
 }
 
 fn main() -> ExitCode {
@@ -467,7 +517,7 @@ fn main() -> ExitCode {
         Some("data") => ensure_data(&ctx),
         _ => {
             eprintln!(
-                "usage: cargo xtask <serve [port] | test | dist | bench [full] | data | setup>"
+                "usage: cargo xtask <serve [port] | test | dist | bench [quick | full | lessons] | data | setup>"
             );
             return ExitCode::from(2);
         }

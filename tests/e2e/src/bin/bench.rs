@@ -1,23 +1,762 @@
-//! `cargo xtask bench`: training speed in headless Chromium on each backend — the playground's
-//! steps/s and the default CNN's ms per step and examples/s (batch 64). `cargo xtask bench full`
-//! also runs the default CNN's two epochs on the CPU backend and reports the wall time and the
-//! test accuracy at the end of each epoch.
+//! `cargo xtask bench`: Kindling against TensorFlow.js 4.22 in one headless Chromium run.
+//!
+//! The same workloads (A the small CNN, the CNN lesson's default network, B the GAN, C inference
+//! at batch 1, D transfer) run on Kindling's `#/bench` page (CPU and WebGPU backends) and on the
+//! tfjs page in `tests/e2e/bench/` (wasm with an added Conv2DBackpropFilter kernel, WebGPU,
+//! WebGL, CPU), engines alternating, each in a fresh browser session. It prints a Markdown table
+//! of median and first-step milliseconds with the speed ratios, and writes it and a JSON file to
+//! `<target>/bench/`. It exits non-zero only when something failed to run.
+//!
+//! `bench quick`: fewer steps and one round, to try it. `bench full`: the default CNN's two MNIST
+//! epochs on the CPU backend (wall time and test accuracy). `bench lessons`: the playground's and
+//! the CNN lesson's own speed readouts. Options: `--rounds N`, `--steps N`, `--warmup N`,
+//! `--engines a,b` (engine ids as in [`ENGINES`]), `--workloads a,b`.
 
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
 use kindling_e2e::{Browser, number, serve_site};
+use serde_json::{Value, json};
+
+// ---------------------------------------------------------------------------------------------
+// Engines and workloads.
+
+#[derive(Clone, Copy, PartialEq)]
+enum Engine {
+    Kindling(&'static str),
+    Tfjs(&'static str),
+}
+
+/// In the order they alternate within a round.
+const ENGINES: &[(&str, Engine)] = &[
+    ("kindling-cpu", Engine::Kindling("cpu")),
+    ("tfjs-wasm", Engine::Tfjs("wasm")),
+    ("kindling-webgpu", Engine::Kindling("webgpu")),
+    ("tfjs-webgpu", Engine::Tfjs("webgpu")),
+    ("tfjs-webgl", Engine::Tfjs("webgl")),
+    ("tfjs-cpu", Engine::Tfjs("cpu")),
+];
+
+/// (id on both pages, row label).
+const WORKLOADS: &[(&str, &str)] = &[
+    ("cnn-small", "A. CNN training step (batch 64)"),
+    ("cnn-default", "CNN lesson default (batch 64)"),
+    ("gan", "B. GAN iteration, D + G (batch 64)"),
+    ("inference", "C. CNN inference (batch 1)"),
+    ("transfer", "D. Transfer step, frozen convs (batch 64)"),
+];
+
+/// (Kindling engine, tfjs engine, column heading) for the ratio columns.
+const RATIOS: &[(&str, &str, &str)] = &[
+    ("kindling-cpu", "tfjs-wasm", "Kindling CPU vs tfjs-wasm"),
+    (
+        "kindling-webgpu",
+        "tfjs-webgpu",
+        "Kindling WebGPU vs tfjs-webgpu",
+    ),
+    ("kindling-cpu", "tfjs-cpu", "Kindling CPU vs tfjs-cpu"),
+];
+
+struct Settings {
+    rounds: usize,
+    steps: u32,
+    warmup: u32,
+    engines: Vec<&'static str>,
+    workloads: Vec<&'static str>,
+}
+
+impl Settings {
+    fn from_args(args: &[String]) -> Result<Self, String> {
+        let quick = args.iter().any(|a| a == "quick");
+        let mut s = Settings {
+            rounds: if quick { 1 } else { 2 },
+            steps: if quick { 5 } else { 20 },
+            warmup: if quick { 1 } else { 3 },
+            engines: ENGINES.iter().map(|(id, _)| *id).collect(),
+            workloads: WORKLOADS.iter().map(|(id, _)| *id).collect(),
+        };
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            let mut value = || {
+                it.next()
+                    .cloned()
+                    .ok_or_else(|| format!("{arg} needs a value"))
+            };
+            let count = |v: String| v.parse::<u32>().map_err(|e| format!("{arg} {v}: {e}"));
+            match arg.as_str() {
+                "quick" => {}
+                "--rounds" => s.rounds = count(value()?)?.max(1) as usize,
+                "--steps" => s.steps = count(value()?)?.max(1),
+                "--warmup" => s.warmup = count(value()?)?,
+                "--engines" => s.engines = pick(&value()?, ENGINES.iter().map(|(id, _)| *id))?,
+                "--workloads" => {
+                    s.workloads = pick(&value()?, WORKLOADS.iter().map(|(id, _)| *id))?
+                }
+                other => return Err(format!("unknown argument {other}")),
+            }
+        }
+        Ok(s)
+    }
+
+    /// The most one page run may take: start-up, then a generous 8 s a step.
+    fn page_limit(&self) -> Duration {
+        let steps = (1 + self.warmup + self.steps) as u64 * self.workloads.len() as u64;
+        Duration::from_secs(300 + 8 * steps)
+    }
+}
+
+fn pick(
+    list: &str,
+    known: impl Iterator<Item = &'static str> + Clone,
+) -> Result<Vec<&'static str>, String> {
+    list.split(',')
+        .filter(|s| !s.is_empty())
+        .map(|name| {
+            known
+                .clone()
+                .find(|k| *k == name)
+                .ok_or_else(|| format!("unknown name {name}"))
+        })
+        .collect()
+}
+
+fn engine(id: &str) -> Engine {
+    ENGINES
+        .iter()
+        .find(|(e, _)| *e == id)
+        .expect("a known engine")
+        .1
+}
+
+// ---------------------------------------------------------------------------------------------
+// One page run.
+
+#[derive(Clone, Default)]
+struct Timing {
+    first_ms: Option<f64>,
+    median_ms: Option<f64>,
+    steps_ms: Vec<f64>,
+    error: Option<String>,
+}
+
+#[derive(Default)]
+struct PageRun {
+    /// What the page calls itself (tfjs-wasm says when it added its kernel).
+    label: Option<String>,
+    /// The backend badge: backend and adapter.
+    adapter: String,
+    timings: BTreeMap<String, Timing>,
+    /// Why the page as a whole did not run.
+    error: Option<String>,
+    wall_s: f64,
+}
+
+fn attribute(b: &Browser, selector: &str, name: &str) -> Option<String> {
+    let script = format!(
+        "const e = document.querySelector({}); return e ? e.getAttribute({}) : null;",
+        json!(selector),
+        json!(name)
+    );
+    b.eval(&script).as_str().map(str::to_string)
+}
+
+/// Waits for `#bench-state` to say done or failed; returns the state.
+fn wait_state(browser: &Browser, limit: Duration) -> Result<String, String> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(state) = attribute(browser, "#bench-state", "data-state")
+            && (state == "done" || state == "failed")
+        {
+            return Ok(state);
+        }
+        if Instant::now() > deadline {
+            let _ = browser.screenshot("bench-timeout");
+            return Err(format!(
+                "no result after {} s; page: {:?}",
+                limit.as_secs(),
+                browser
+                    .text("body")
+                    .map(|t| t.chars().take(600).collect::<String>())
+            ));
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    }
+}
+
+fn kindling_run(browser: &Browser, settings: &Settings) -> Result<PageRun, String> {
+    let state = wait_state(browser, settings.page_limit())?;
+    let mut run = PageRun {
+        adapter: browser.text("#backend-badge").unwrap_or_default(),
+        ..PageRun::default()
+    };
+    for &w in &settings.workloads {
+        let row = format!("tr#bench-row-{w}");
+        let read = |name: &str| attribute(browser, &row, name).and_then(|v| v.parse::<f64>().ok());
+        let mut timing = Timing {
+            first_ms: read("data-first-ms"),
+            median_ms: read("data-median-ms"),
+            error: attribute(browser, &row, "data-error").filter(|e| !e.is_empty()),
+            ..Timing::default()
+        };
+        if timing.median_ms.is_none() && timing.error.is_none() {
+            timing.error = Some(
+                browser
+                    .text(&row)
+                    .filter(|t| !t.is_empty())
+                    .map(|t| format!("no timing ({t})"))
+                    .unwrap_or_else(|| "no timing".into()),
+            );
+        }
+        run.timings.insert(w.to_string(), timing);
+    }
+    if state == "failed" {
+        run.error = Some(format!(
+            "the page says failed: {}",
+            browser.text("#bench-state").unwrap_or_default()
+        ));
+    }
+    Ok(run)
+}
+
+fn tfjs_run(browser: &Browser, settings: &Settings) -> Result<PageRun, String> {
+    wait_state(browser, settings.page_limit())?;
+    let bench = browser.eval("return window.__bench || null;");
+    let mut run = PageRun {
+        label: bench["label"].as_str().map(str::to_string),
+        adapter: bench["adapter"].as_str().unwrap_or_default().to_string(),
+        error: bench["error"].as_str().map(str::to_string),
+        ..PageRun::default()
+    };
+    if let Some(e) = bench["kernel_check_max_error"].as_f64() {
+        run.adapter
+            .push_str(&format!("; added kernel max |error| {e:.1e}"));
+        if e > 1e-3 {
+            run.error = Some(format!(
+                "the added Conv2DBackpropFilter is wrong (max error {e})"
+            ));
+        }
+    }
+    for result in bench["results"].as_array().into_iter().flatten() {
+        let Some(w) = result["workload"].as_str() else {
+            continue;
+        };
+        run.timings.insert(
+            w.to_string(),
+            Timing {
+                first_ms: result["first_ms"].as_f64(),
+                median_ms: result["median_ms"].as_f64(),
+                steps_ms: result["steps_ms"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(Value::as_f64).collect())
+                    .unwrap_or_default(),
+                error: result["error"].as_str().map(str::to_string),
+            },
+        );
+    }
+    for &w in &settings.workloads {
+        run.timings.entry(w.to_string()).or_insert_with(|| Timing {
+            error: Some(run.error.clone().unwrap_or_else(|| "not run".into())),
+            ..Timing::default()
+        });
+    }
+    Ok(run)
+}
+
+fn run_page(id: &str, site: &str, tfjs: &str, settings: &Settings) -> PageRun {
+    let query = format!(
+        "steps={}&warmup={}&w={}",
+        settings.steps,
+        settings.warmup,
+        settings.workloads.join(",")
+    );
+    let started = Instant::now();
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let browser = Browser::start();
+        match engine(id) {
+            Engine::Kindling(backend) => {
+                browser.goto(&format!(
+                    "{site}/?lang=en&backend={backend}#/bench?auto=1&{query}"
+                ));
+                kindling_run(&browser, settings)
+            }
+            Engine::Tfjs(backend) => {
+                browser.goto(&format!("{tfjs}/tfjs.html?backend={backend}&{query}"));
+                tfjs_run(&browser, settings)
+            }
+        }
+    }));
+    let mut run = match outcome {
+        Ok(Ok(run)) => run,
+        Ok(Err(e)) => PageRun {
+            error: Some(e),
+            ..PageRun::default()
+        },
+        Err(panic) => PageRun {
+            error: Some(
+                panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_else(|| "the browser session panicked".into()),
+            ),
+            ..PageRun::default()
+        },
+    };
+    run.wall_s = started.elapsed().as_secs_f64();
+    run
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tfjs page, served from its own folder: the page, its script, and tfjs's bundles and wasm.
+
+fn tfjs_modules() -> PathBuf {
+    std::env::var_os("KINDLING_TFJS_MODULES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let home = std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .unwrap_or_default();
+            home.join(".cache/kindling/npm-bench/node_modules/@tensorflow")
+        })
+}
+
+/// Copies the page and the tfjs files into a fresh temporary folder and serves it.
+fn serve_tfjs() -> Result<(String, PathBuf), String> {
+    let modules = tfjs_modules();
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench");
+    let dir = std::env::temp_dir().join(format!("kindling-bench-tfjs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let files: [(PathBuf, &str); 8] = [
+        (page.join("tfjs.html"), "tfjs.html"),
+        (page.join("tfjs-bench.js"), "tfjs-bench.js"),
+        (modules.join("tfjs/dist/tf.min.js"), "tf.min.js"),
+        (
+            modules.join("tfjs-backend-wasm/dist/tf-backend-wasm.min.js"),
+            "tf-backend-wasm.min.js",
+        ),
+        (
+            modules.join("tfjs-backend-webgpu/dist/tf-backend-webgpu.min.js"),
+            "tf-backend-webgpu.min.js",
+        ),
+        (
+            modules.join("tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm"),
+            "tfjs-backend-wasm.wasm",
+        ),
+        (
+            modules.join("tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm"),
+            "tfjs-backend-wasm-simd.wasm",
+        ),
+        (
+            modules.join("tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm"),
+            "tfjs-backend-wasm-threaded-simd.wasm",
+        ),
+    ];
+    for (from, to) in files {
+        std::fs::copy(&from, dir.join(to)).map_err(|e| {
+            format!(
+                "{}: {e} (`cargo xtask bench` installs tfjs into ~/.cache/kindling/npm-bench)",
+                from.display()
+            )
+        })?;
+    }
+    let port = xtask::serve::spawn(dir.clone(), 0).map_err(|e| format!("serve tfjs: {e}"))?;
+    Ok((format!("http://127.0.0.1:{port}"), dir))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report.
+
+fn median(values: &[f64]) -> Option<f64> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let mid = v.len() / 2;
+    Some(if v.len() % 2 == 1 {
+        v[mid]
+    } else {
+        (v[mid - 1] + v[mid]) / 2.0
+    })
+}
+
+struct Machine {
+    date: String,
+    cpu: String,
+    cores: usize,
+    chromium: String,
+}
+
+fn machine() -> Machine {
+    let stdout = |cmd: &mut Command| {
+        cmd.output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default()
+    };
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|l| l.trim_start_matches([' ', '\t', ':']).trim().to_string())
+        .unwrap_or_else(|| "unknown CPU".into());
+    Machine {
+        date: stdout(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"])),
+        cpu,
+        cores: std::thread::available_parallelism().map_or(0, |n| n.get()),
+        chromium: stdout(Command::new("/usr/bin/chromium").arg("--version"))
+            .split(" built on")
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+    }
+}
+
+/// Per engine and workload: the median over rounds of each round's median and first step.
+struct Summary {
+    median_ms: Option<f64>,
+    first_ms: Option<f64>,
+    errors: Vec<String>,
+}
+
+fn summarise(runs: &[(usize, &PageRun)], workload: &str) -> Summary {
+    let timings: Vec<&Timing> = runs
+        .iter()
+        .filter_map(|(_, r)| r.timings.get(workload))
+        .collect();
+    let medians: Vec<f64> = timings.iter().filter_map(|t| t.median_ms).collect();
+    let firsts: Vec<f64> = timings.iter().filter_map(|t| t.first_ms).collect();
+    let mut errors: Vec<String> = timings.iter().filter_map(|t| t.error.clone()).collect();
+    for (round, run) in runs {
+        if let Some(e) = &run.error
+            && !run.timings.contains_key(workload)
+        {
+            errors.push(format!("round {round}: {e}"));
+        }
+    }
+    errors.dedup();
+    Summary {
+        median_ms: median(&medians),
+        first_ms: median(&firsts),
+        errors,
+    }
+}
+
+fn ms(v: Option<f64>) -> String {
+    match v {
+        Some(v) if v >= 100.0 => format!("{v:.0}"),
+        Some(v) if v >= 10.0 => format!("{v:.1}"),
+        Some(v) => format!("{v:.2}"),
+        None => "—".into(),
+    }
+}
+
+fn report(
+    settings: &Settings,
+    machine: &Machine,
+    runs: &BTreeMap<&'static str, Vec<(usize, PageRun)>>,
+) -> (String, Value) {
+    let engines: Vec<&str> = settings.engines.clone();
+    let label = |id: &str| -> String {
+        runs.get(id)
+            .and_then(|rs| rs.iter().find_map(|(_, r)| r.label.clone()))
+            .unwrap_or_else(|| match engine(id) {
+                Engine::Kindling("cpu") => "Kindling CPU".into(),
+                Engine::Kindling(_) => "Kindling WebGPU".into(),
+                Engine::Tfjs(b) => format!("tfjs-{b}"),
+            })
+    };
+    let summary = |id: &str, w: &str| {
+        let rs: Vec<(usize, &PageRun)> = runs
+            .get(id)
+            .map(|rs| rs.iter().map(|(i, r)| (*i, r)).collect())
+            .unwrap_or_default();
+        summarise(&rs, w)
+    };
+    let ratios: Vec<&(&str, &str, &str)> = RATIOS
+        .iter()
+        .filter(|(k, t, _)| engines.contains(k) && engines.contains(t))
+        .collect();
+
+    let mut md = String::new();
+    md.push_str("## Kindling and TensorFlow.js 4.22, `cargo xtask bench`\n\n");
+    md.push_str(&format!(
+        "{}; {}, {} cores; {}; headless, software WebGPU/WebGL unless the adapter says otherwise. \
+         {} round(s), engines alternating, each page in a fresh browser session; per workload the \
+         first step, {} warm-up steps, then {} timed steps, each with its result read back. \
+         Figures: the median over rounds of each round's median (ms a step).\n\n",
+        machine.date,
+        machine.cpu,
+        machine.cores,
+        machine.chromium,
+        settings.rounds,
+        settings.warmup,
+        settings.steps
+    ));
+    // Medians and ratios.
+    md.push_str("| workload | ");
+    md.push_str(
+        &engines
+            .iter()
+            .map(|e| label(e))
+            .collect::<Vec<_>>()
+            .join(" | "),
+    );
+    for (_, _, heading) in &ratios {
+        md.push_str(&format!(" | {heading}"));
+    }
+    md.push_str(" |\n|---|");
+    md.push_str(&"---:|".repeat(engines.len() + ratios.len()));
+    md.push('\n');
+    let mut notes = Vec::new();
+    for &(w, name) in WORKLOADS
+        .iter()
+        .filter(|(w, _)| settings.workloads.contains(w))
+    {
+        md.push_str(&format!("| {name} |"));
+        for e in &engines {
+            let s = summary(e, w);
+            for err in &s.errors {
+                notes.push(format!("{} on {w}: {err}", label(e)));
+            }
+            let cell = match (s.median_ms, s.errors.is_empty()) {
+                (Some(v), true) => ms(Some(v)),
+                (Some(v), false) => format!("{} (*)", ms(Some(v))),
+                (None, _) => "failed".into(),
+            };
+            md.push_str(&format!(" {cell} |"));
+        }
+        for (k, t, _) in &ratios {
+            let cell = match (summary(k, w).median_ms, summary(t, w).median_ms) {
+                (Some(k), Some(t)) if k > 0.0 => format!("{:.2}×", t / k),
+                _ => "—".into(),
+            };
+            md.push_str(&format!(" {cell} |"));
+        }
+        md.push('\n');
+    }
+    md.push_str(
+        "\nRatios: the tfjs median ÷ Kindling's (above 1: Kindling is faster). tfjs-wasm runs one \
+         thread with SIMD; tfjs 4.22's wasm backend has no Conv2DBackpropFilter, so the bench \
+         registers one built from the backend's own Transpose and Conv2D kernels.\n\n",
+    );
+    // First steps.
+    md.push_str(
+        "First step (ms; shader compilation and first allocations included):\n\n| workload | ",
+    );
+    md.push_str(
+        &engines
+            .iter()
+            .map(|e| label(e))
+            .collect::<Vec<_>>()
+            .join(" | "),
+    );
+    md.push_str(" |\n|---|");
+    md.push_str(&"---:|".repeat(engines.len()));
+    md.push('\n');
+    for &(w, name) in WORKLOADS
+        .iter()
+        .filter(|(w, _)| settings.workloads.contains(w))
+    {
+        md.push_str(&format!("| {name} |"));
+        for e in &engines {
+            md.push_str(&format!(" {} |", ms(summary(e, w).first_ms)));
+        }
+        md.push('\n');
+    }
+    md.push_str("\nAdapters:\n\n");
+    for e in &engines {
+        let adapters: Vec<String> = runs
+            .get(e)
+            .into_iter()
+            .flatten()
+            .map(|(_, r)| r.adapter.clone())
+            .filter(|a| !a.is_empty())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        md.push_str(&format!("- {}: {}\n", label(e), adapters.join("; ")));
+    }
+    for (e, rs) in runs {
+        for (round, r) in rs {
+            if let Some(err) = &r.error {
+                notes.push(format!("{} round {round}: {err}", label(e)));
+            }
+        }
+    }
+    notes.sort();
+    notes.dedup();
+    if !notes.is_empty() {
+        md.push_str("\nFailures (*: some rounds failed):\n\n");
+        for n in &notes {
+            md.push_str(&format!("- {}\n", n.replace('\n', " ")));
+        }
+    }
+
+    let engines_json: Vec<Value> = engines
+        .iter()
+        .map(|e| {
+            let rounds: Vec<Value> = runs
+                .get(e)
+                .into_iter()
+                .flatten()
+                .map(|(round, r)| {
+                    json!({
+                        "round": round,
+                        "adapter": r.adapter,
+                        "error": r.error,
+                        "wall_s": r.wall_s,
+                        "workloads": r.timings.iter().map(|(w, t)| (w.clone(), json!({
+                            "first_ms": t.first_ms,
+                            "median_ms": t.median_ms,
+                            "steps_ms": t.steps_ms,
+                            "error": t.error,
+                        }))).collect::<serde_json::Map<_, _>>(),
+                    })
+                })
+                .collect();
+            let summary: serde_json::Map<String, Value> = settings
+                .workloads
+                .iter()
+                .map(|w| {
+                    let s = summary(e, w);
+                    (
+                        w.to_string(),
+                        json!({"median_ms": s.median_ms, "first_ms": s.first_ms, "errors": s.errors}),
+                    )
+                })
+                .collect();
+            json!({"id": e, "label": label(e), "summary": summary, "rounds": rounds})
+        })
+        .collect();
+    let ratios_json: Vec<Value> = ratios
+        .iter()
+        .map(|(k, t, heading)| {
+            let per: serde_json::Map<String, Value> = settings
+                .workloads
+                .iter()
+                .map(|w| {
+                    let r = match (summary(k, w).median_ms, summary(t, w).median_ms) {
+                        (Some(k), Some(t)) if k > 0.0 => Some(t / k),
+                        _ => None,
+                    };
+                    (w.to_string(), json!(r))
+                })
+                .collect();
+            json!({"kindling": k, "tfjs": t, "name": heading, "tfjs_over_kindling": per})
+        })
+        .collect();
+    let json = json!({
+        "date": machine.date,
+        "machine": {"cpu": machine.cpu, "cores": machine.cores},
+        "chromium": machine.chromium,
+        "tfjs": "4.22.0",
+        "settings": {
+            "rounds": settings.rounds,
+            "steps": settings.steps,
+            "warmup": settings.warmup,
+            "workloads": settings.workloads,
+        },
+        "engines": engines_json,
+        "ratios": ratios_json,
+    });
+    (md, json)
+}
+
+fn out_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+        .join("bench")
+}
+
+fn compare(args: &[String]) -> Result<bool, String> {
+    let settings = Settings::from_args(args)?;
+    let kindling = settings
+        .engines
+        .iter()
+        .any(|e| matches!(engine(e), Engine::Kindling(_)));
+    let site = if kindling {
+        serve_site()
+    } else {
+        String::new()
+    };
+    let (tfjs, tfjs_dir) = serve_tfjs()?;
+    let machine = machine();
+    println!(
+        "bench: {} round(s) of {} engine(s), {} workload(s), {} warm-up + {} timed steps; Kindling at {site}, tfjs at {tfjs}",
+        settings.rounds,
+        settings.engines.len(),
+        settings.workloads.len(),
+        settings.warmup,
+        settings.steps
+    );
+    let mut runs: BTreeMap<&'static str, Vec<(usize, PageRun)>> = BTreeMap::new();
+    for round in 1..=settings.rounds {
+        for &id in &settings.engines {
+            println!("round {round}: {id} …");
+            let run = run_page(id, &site, &tfjs, &settings);
+            let line: Vec<String> = settings
+                .workloads
+                .iter()
+                .map(|w| {
+                    let t = run.timings.get(*w).cloned().unwrap_or_default();
+                    match (t.median_ms, &t.error) {
+                        (Some(m), None) => {
+                            format!("{w} {} (first {})", ms(Some(m)), ms(t.first_ms))
+                        }
+                        (_, Some(e)) => format!("{w} failed: {e}"),
+                        (None, None) => format!("{w} —"),
+                    }
+                })
+                .collect();
+            println!("  {:.0} s, {}", run.wall_s, run.adapter);
+            if let Some(e) = &run.error {
+                println!("  failed: {e}");
+            }
+            println!("  {}", line.join("; "));
+            runs.entry(id).or_default().push((round, run));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&tfjs_dir);
+    let (md, json) = report(&settings, &machine, &runs);
+    println!("\n{md}");
+    let dir = out_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let stamp = Command::new("date")
+        .args(["-u", "+%Y%m%d-%H%M%S"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "latest".into());
+    let md_path = dir.join(format!("bench-{stamp}.md"));
+    let json_path = dir.join(format!("bench-{stamp}.json"));
+    std::fs::write(&md_path, &md).map_err(|e| format!("{}: {e}", md_path.display()))?;
+    std::fs::write(
+        &json_path,
+        serde_json::to_string_pretty(&json).unwrap_or_default(),
+    )
+    .map_err(|e| format!("{}: {e}", json_path.display()))?;
+    println!("wrote {}\nwrote {}", md_path.display(), json_path.display());
+    let failed = runs.values().flatten().any(|(_, r)| {
+        r.error.is_some()
+            || r.timings
+                .values()
+                .any(|t| t.error.is_some() || t.median_ms.is_none())
+    });
+    Ok(!failed)
+}
+
+// ---------------------------------------------------------------------------------------------
+// `bench lessons` and `bench full`: the lesson pages' own readouts.
 
 fn badge(browser: &Browser) -> String {
     browser.wait_for("backend badge", 180, |b| {
         b.text("#backend-badge").filter(|t| t.contains(" · "))
     })
-}
-
-fn attribute(b: &Browser, selector: &str, name: &str) -> Option<String> {
-    let script = format!(
-        "const e = document.querySelector('{selector}'); return e ? e.getAttribute('{name}') : null;"
-    );
-    b.eval(&script).as_str().map(str::to_string)
 }
 
 fn playground(site: &str) {
@@ -147,12 +886,29 @@ fn cnn_full(site: &str) {
     );
 }
 
-fn main() {
-    let site = serve_site();
-    if std::env::args().any(|a| a == "full") {
-        cnn_full(&site);
-        return;
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("full") => {
+            cnn_full(&serve_site());
+            ExitCode::SUCCESS
+        }
+        Some("lessons") => {
+            let site = serve_site();
+            playground(&site);
+            cnn_speed(&site);
+            ExitCode::SUCCESS
+        }
+        _ => match compare(&args) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => {
+                eprintln!("bench: some engine or workload failed to run (see the table's notes)");
+                ExitCode::FAILURE
+            }
+            Err(e) => {
+                eprintln!("bench: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
-    playground(&site);
-    cnn_speed(&site);
 }
