@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::lessons::activations::messages::{ActivationsCommand, ActivationsEvent};
+use crate::lessons::bench::messages::{Command as BenchCommand, Event as BenchEvent};
 use crate::lessons::cnn::messages::{CnnCommand, CnnEvent};
 use crate::lessons::losses::messages::{LossesCommand, LossesEvent};
 use crate::lessons::playground::messages::{PlaygroundCommand, PlaygroundEvent};
@@ -68,6 +69,7 @@ pub enum ToWorker {
     Activations(ActivationsCommand),
     Losses(LossesCommand),
     Cnn(CnnCommand),
+    Bench(BenchCommand),
     /// Deliberately panic, to exercise recovery from a crash.
     Crash,
 }
@@ -86,6 +88,7 @@ pub enum FromWorker {
     Activations(ActivationsEvent),
     Losses(LossesEvent),
     Cnn(CnnEvent),
+    Bench(BenchEvent),
     /// The worker hit a Rust panic and is about to stop.
     Panicked {
         message: String,
@@ -103,6 +106,7 @@ mod tests {
     use crate::common::worked::{Plot, PlotRange, Step};
     use crate::datasets::toy2d::{Point, Split};
     use crate::lessons::activations::{ActivationFn, ActivationRequest, ActivationResult};
+    use crate::lessons::bench::workload::{BenchResult, Workload};
     use crate::lessons::cnn::config::FeatureMaps;
     use crate::lessons::cnn::messages::{DataLoadError, Inspection};
     use crate::lessons::cnn::{CnnEvaluation, CnnProgress, CnnSettings};
@@ -170,6 +174,11 @@ mod tests {
             ToWorker::Cnn(CnnCommand::Export),
             ToWorker::Cnn(CnnCommand::Import {
                 bytes: vec![0, 1, 255],
+            }),
+            ToWorker::Bench(BenchCommand::Run {
+                workload: Workload::CnnSmall,
+                warmup: 3,
+                steps: 20,
             }),
             ToWorker::Crash,
         ] {
@@ -318,6 +327,15 @@ mod tests {
                         values: vec![0.0, 1.0],
                     }],
                 },
+            }),
+            FromWorker::Bench(BenchEvent::Finished(BenchResult {
+                workload: Workload::Gan,
+                first_ms: 120.5,
+                steps_ms: vec![15.25, 16.0],
+            })),
+            FromWorker::Bench(BenchEvent::Failed {
+                workload: Workload::Transfer,
+                message: "out of memory".into(),
             }),
             FromWorker::Panicked {
                 message: "boom".into(),

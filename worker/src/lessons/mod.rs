@@ -5,6 +5,7 @@ use kindling_engine::burn::tensor::Device;
 use kindling_engine::protocol::ToWorker;
 
 mod activations;
+mod bench;
 mod cnn;
 mod losses;
 mod playground;
@@ -34,5 +35,6 @@ pub fn all(device: &Device) -> Vec<Box<dyn Lesson>> {
         Box::new(activations::ActivationsLesson::new(device.clone())),
         Box::new(losses::LossesLesson::new(device.clone())),
         Box::new(cnn::CnnLesson::new(device.clone())),
+        Box::new(bench::BenchLesson::new(device.clone())),
     ]
 }
