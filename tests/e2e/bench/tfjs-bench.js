@@ -133,7 +133,7 @@ function setup(workload, seed) {
   const n = workload === 'inference' ? 1 : BATCH;
   const x = tf.tensor(fill(n * PIXELS, r.normal), [n, 28, 28, 1]);
   const labels = Array.from({ length: n }, () => r.below(CLASSES));
-  const y = tf.oneHot(tf.tensor1d(labels, 'int32'), CLASSES).toFloat();
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), CLASSES).toFloat());
   const p = new Params(r);
   const owned = [x, y];
   const ce = (logits) => tf.losses.softmaxCrossEntropy(y, logits);

@@ -163,20 +163,31 @@ fn attribute(b: &Browser, selector: &str, name: &str) -> Option<String> {
     b.eval(&script).as_str().map(str::to_string)
 }
 
+/// How long a page may take to start its run (the worker's or tfjs's start-up).
+const START_LIMIT: Duration = Duration::from_secs(300);
+
 /// Waits for `#bench-state` to say done or failed; returns the state.
 fn wait_state(browser: &Browser, limit: Duration) -> Result<String, String> {
-    let deadline = Instant::now() + limit;
+    let started = Instant::now();
+    let mut running = false;
     loop {
-        if let Some(state) = attribute(browser, "#bench-state", "data-state")
-            && (state == "done" || state == "failed")
-        {
-            return Ok(state);
+        let state = attribute(browser, "#bench-state", "data-state");
+        match state.as_deref() {
+            Some("done" | "failed") => return Ok(state.unwrap_or_default()),
+            Some("running") => running = true,
+            _ => {}
         }
-        if Instant::now() > deadline {
+        let waited = started.elapsed();
+        if waited > limit || (!running && waited > START_LIMIT) {
             let _ = browser.screenshot("bench-timeout");
             return Err(format!(
-                "no result after {} s; page: {:?}",
-                limit.as_secs(),
+                "{} after {} s (state {state:?}); page: {:?}",
+                if running {
+                    "no result"
+                } else {
+                    "no run started"
+                },
+                waited.as_secs(),
                 browser
                     .text("body")
                     .map(|t| t.chars().take(600).collect::<String>())
