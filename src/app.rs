@@ -11,6 +11,9 @@ use crate::i18n::{Lang, t};
 use crate::lessons::PageLesson;
 use crate::lessons::activations::effects::use_activations_worker;
 use crate::lessons::activations::page::ActivationsPage;
+use crate::lessons::bench::effects::use_bench_worker;
+use crate::lessons::bench::page::BenchPage;
+use crate::lessons::bench::state::BenchAction;
 use crate::lessons::cnn::effects::{save_exported, use_cnn_worker};
 use crate::lessons::cnn::page::CnnPage;
 use crate::lessons::cnn::state::CnnAction;
@@ -24,7 +27,7 @@ use crate::route::{self, Route};
 use crate::services::worker::{WorkerEvent, WorkerLink, WorkerService};
 use crate::services::{manifest, storage};
 use crate::shell::about::About;
-use crate::shell::backend_badge::BackendBadge;
+use crate::shell::backend_badge::{BackendBadge, badge_text};
 use crate::shell::error_banner::ErrorBanner;
 use crate::shell::home::Home;
 use crate::shell::language_switch::LanguageSwitch;
@@ -45,6 +48,7 @@ fn route_event(event: WorkerEvent) -> Action {
             Action::Losses(WorkedAction::Computed { id, result })
         }
         WorkerEvent::Message(FromWorker::Cnn(event)) => Action::Cnn(CnnAction::Event(event)),
+        WorkerEvent::Message(FromWorker::Bench(event)) => Action::Bench(BenchAction::Event(event)),
         event => Action::Worker(event),
     }
 }
@@ -156,6 +160,7 @@ pub fn App() -> Html {
     use_lesson_link(state.route, &state.activations);
     use_lesson_link(state.route, &state.losses);
     use_lesson_link(state.route, &state.cnn);
+    use_lesson_link(state.route, &state.bench);
 
     // Each lesson talks to the worker through its own effects.
     let ready = state.ready_worker();
@@ -176,6 +181,15 @@ pub fn App() -> Html {
         to_app(&state, Action::Losses),
     );
     use_cnn_worker(&state.cnn, &worker, ready);
+    let backend_text = badge_text(state.lang(), state.backend.as_ref());
+    use_bench_worker(
+        &state.bench,
+        &worker,
+        ready,
+        state.backend.clone(),
+        backend_text.clone(),
+        to_app(&state, Action::Bench),
+    );
     use_mnist_manifest(&state);
 
     // `<html lang>` and the title follow the language.
@@ -247,6 +261,15 @@ pub fn App() -> Html {
         Route::Cnn => html! {
             <CnnPage {lang} state={state.cnn.clone()} on_cnn={to_app(&state, Action::Cnn)} />
         },
+        Route::Bench => html! {
+            <BenchPage
+                {lang}
+                state={state.bench.clone()}
+                backend={state.backend.clone()}
+                {backend_text}
+                on_bench={to_app(&state, Action::Bench)}
+            />
+        },
     };
 
     html! {
@@ -282,6 +305,8 @@ pub fn App() -> Html {
 mod tests {
     use super::*;
     use kindling_engine::common::input::InputError;
+    use kindling_engine::lessons::bench::messages::Event as BenchEvent;
+    use kindling_engine::lessons::bench::workload::Workload;
     use kindling_engine::lessons::cnn::messages::CnnEvent;
     use kindling_engine::lessons::playground::messages::PlaygroundEvent;
 
@@ -313,6 +338,14 @@ mod tests {
         assert!(matches!(
             message(FromWorker::Cnn(ready)),
             Action::Cnn(CnnAction::Event(_))
+        ));
+        let failed = BenchEvent::Failed {
+            workload: Workload::Gan,
+            message: "x".into(),
+        };
+        assert!(matches!(
+            message(FromWorker::Bench(failed)),
+            Action::Bench(BenchAction::Event(_))
         ));
         assert!(matches!(message(FromWorker::Started), Action::Worker(_)));
     }

@@ -1,4 +1,5 @@
-//! Hash routes (`#/`, `#/playground?…`, `#/cnn?…`, `#/about`), so the site works from any sub-path.
+//! Hash routes (`#/`, `#/playground?…`, `#/cnn?…`, `#/bench?…`, `#/about`), so the site works
+//! from any sub-path.
 
 use kindling_engine::lessons::playground::config::Field;
 
@@ -10,16 +11,18 @@ pub enum Route {
     Activations,
     Losses,
     Cnn,
+    Bench,
     About,
 }
 
 impl Route {
-    pub const ALL: [Route; 6] = [
+    pub const ALL: [Route; 7] = [
         Route::Home,
         Route::Playground,
         Route::Activations,
         Route::Losses,
         Route::Cnn,
+        Route::Bench,
         Route::About,
     ];
 
@@ -31,6 +34,7 @@ impl Route {
             Route::Activations => "activations",
             Route::Losses => "losses",
             Route::Cnn => "cnn",
+            Route::Bench => "bench",
             Route::About => "about",
         }
     }
@@ -204,6 +208,10 @@ mod tests {
         assert_eq!(
             parse_hash("#/cnn?epochs=1"),
             (Route::Cnn, "epochs=1".into())
+        );
+        assert_eq!(
+            parse_hash("#/bench?auto=1&steps=2"),
+            (Route::Bench, "auto=1&steps=2".into())
         );
         for route in Route::ALL {
             assert_eq!(parse_hash(&format_hash(route, "")).0, route);

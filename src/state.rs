@@ -12,6 +12,7 @@ use yew::Reducible;
 use crate::i18n::Lang;
 use crate::lessons::PageLesson;
 use crate::lessons::activations::state::ActivationsState;
+use crate::lessons::bench::state::{BenchAction, BenchState};
 use crate::lessons::cnn::state::{CnnAction, CnnState};
 use crate::lessons::losses::state::LossesState;
 use crate::lessons::playground::state::{PlaygroundAction, PlaygroundState};
@@ -46,6 +47,7 @@ pub struct AppState {
     pub activations: ActivationsLesson,
     pub losses: LossesLesson,
     pub cnn: CnnState,
+    pub bench: BenchState,
     /// The MNIST files' description, once asked for (the About page), or why it is missing.
     pub mnist: Option<Result<Rc<MnistManifest>, String>>,
 }
@@ -65,6 +67,7 @@ pub enum Action {
     Activations(ActivationsAction),
     Losses(LossesAction),
     Cnn(CnnAction),
+    Bench(BenchAction),
     Mnist(Result<MnistManifest, String>),
 }
 
@@ -81,6 +84,7 @@ impl AppState {
             activations: WorkedLesson::default(),
             losses: WorkedLesson::default(),
             cnn: CnnState::default(),
+            bench: BenchState::default(),
             mnist: None,
         };
         state.open(route);
@@ -121,12 +125,13 @@ impl AppState {
     }
 
     /// Every lesson, for what the shell does to each alike (one line a lesson).
-    fn lessons(&mut self) -> [&mut dyn PageLesson; 4] {
+    fn lessons(&mut self) -> [&mut dyn PageLesson; 5] {
         [
             &mut self.playground,
             &mut self.activations,
             &mut self.losses,
             &mut self.cnn,
+            &mut self.bench,
         ]
     }
 
@@ -169,7 +174,8 @@ impl AppState {
             FromWorker::Playground(_)
             | FromWorker::Activations(_)
             | FromWorker::Losses(_)
-            | FromWorker::Cnn(_) => {}
+            | FromWorker::Cnn(_)
+            | FromWorker::Bench(_) => {}
             FromWorker::Panicked { message } => {
                 self.worker_lost();
                 self.banner = Some(Banner::Crashed {
@@ -212,6 +218,7 @@ impl Reducible for AppState {
             Action::Activations(action) => next.activations.reduce(action),
             Action::Losses(action) => next.losses.reduce(action),
             Action::Cnn(action) => next.cnn.reduce(action),
+            Action::Bench(action) => next.bench.reduce(action),
             Action::Mnist(result) => next.mnist = Some(result.map(Rc::new)),
         }
         Rc::new(next)
@@ -282,6 +289,9 @@ mod tests {
         assert_eq!(state.activations, ActivationsLesson::default());
         let state = state.reduce(follow(Route::Activations, "loss=bce"));
         assert_eq!(state.activations, ActivationsLesson::default());
+        let state = state.reduce(follow(Route::Bench, "steps=5&w=gan"));
+        assert_eq!(state.bench.settings.steps, 5);
+        assert_eq!(state.cnn.applied.epochs, 3);
     }
 
     #[test]

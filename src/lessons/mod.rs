@@ -1,8 +1,10 @@
 //! One folder a lesson: its state (reducer), link (URL codec), effects (its only route to the
 //! worker), text and page. `worked.rs` and `worked_answer.rs` are not lessons: they hold what the
-//! two worked-example lessons (activations, losses) share.
+//! two worked-example lessons (activations, losses) share. `bench` is the speed benchmark's
+//! page, shaped like a lesson.
 
 pub mod activations;
+pub mod bench;
 pub mod cnn;
 pub mod losses;
 pub mod playground;

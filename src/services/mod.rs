@@ -1,5 +1,7 @@
-//! Browser services: the training worker, local storage, files and the data manifest.
+//! Browser services: the training worker, local storage, files, the clipboard and the data
+//! manifest.
 
+pub mod clipboard;
 pub mod download;
 pub mod file_read;
 pub mod manifest;
