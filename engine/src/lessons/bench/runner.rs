@@ -34,6 +34,15 @@ fn labels(rng: &mut Rng, n: usize, device: &Device) -> Tensor<1, Int> {
     Tensor::from_data(TensorData::new(values, [n]), device)
 }
 
+struct Gan {
+    generator: Mlp,
+    discriminator: Mlp,
+    g_optimizer: ModuleOptimizer,
+    d_optimizer: ModuleOptimizer,
+    real: Tensor<2>,
+    noise: Tensor<2>,
+}
+
 enum State {
     Small {
         model: SmallCnn,
@@ -44,14 +53,7 @@ enum State {
         optimizer: ModuleOptimizer,
         learning_rate: f64,
     },
-    Gan {
-        generator: Mlp,
-        discriminator: Mlp,
-        g_optimizer: ModuleOptimizer,
-        d_optimizer: ModuleOptimizer,
-        real: Tensor<2>,
-        noise: Tensor<2>,
-    },
+    Gan(Box<Gan>),
     Inference {
         model: SmallCnn,
     },
@@ -100,7 +102,7 @@ impl BenchRun {
                     .map(|_| rng.range(-1.0, 1.0) as f32)
                     .collect();
                 let gan_adam = || AdamConfig::new().with_beta_1(0.5).init();
-                State::Gan {
+                State::Gan(Box::new(Gan {
                     generator: model::generator(device),
                     discriminator: model::discriminator(device),
                     g_optimizer: gan_adam(),
@@ -110,7 +112,7 @@ impl BenchRun {
                         TensorData::new(normal(&mut rng, n * NOISE), [n, NOISE]),
                         device,
                     ),
-                }
+                }))
             }
             Workload::Inference => State::Inference {
                 model: SmallCnnConfig::new().init(device).valid(),
@@ -159,14 +161,15 @@ impl BenchRun {
                 *model = optimizer::step(optimizer, *learning_rate, model.clone(), &loss);
                 loss.without_autodiff()
             }
-            State::Gan {
-                generator,
-                discriminator,
-                g_optimizer,
-                d_optimizer,
-                real,
-                noise,
-            } => {
+            State::Gan(gan) => {
+                let Gan {
+                    generator,
+                    discriminator,
+                    g_optimizer,
+                    d_optimizer,
+                    real,
+                    noise,
+                } = gan.as_mut();
                 // Discriminator: real towards 1, detached fakes towards 0.
                 let fake = generator.generate(noise.clone()).detach();
                 let d_loss = model::bce_with_logits(discriminator.discriminate(real.clone()), true)
