@@ -6,6 +6,8 @@ pub(crate) mod named;
 pub mod optimizer;
 pub mod parse;
 #[cfg(feature = "compute")]
+pub mod pool;
+#[cfg(feature = "compute")]
 pub mod read;
 #[cfg(feature = "compute")]
 pub mod training;

@@ -3,16 +3,16 @@
 use burn::config::Config;
 use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
-use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
 use burn::nn::{Linear, LinearConfig};
 use burn::tensor::{Device, Tensor, activation};
+
+use crate::common::pool::max_pool;
 
 /// Workload A's convolutional feature extractor: [n, 1, 28, 28] → [n, 256].
 #[derive(Module, Debug)]
 pub struct SmallConvs {
     conv1: Conv2d,
     conv2: Conv2d,
-    pool: MaxPool2d,
 }
 
 /// Workload A's network: the convolutions then one dense layer to 10 logits.
@@ -37,7 +37,6 @@ impl SmallCnnConfig {
             convs: SmallConvs {
                 conv1: Conv2dConfig::new([1, 8], [5, 5]).init(device),
                 conv2: Conv2dConfig::new([8, 16], [5, 5]).init(device),
-                pool: MaxPool2dConfig::new([2, 2]).init(),
             },
             head: LinearConfig::new(SMALL_FEATURES, self.classes).init(device),
         }
@@ -47,8 +46,8 @@ impl SmallCnnConfig {
 impl SmallConvs {
     /// [n, 1, 28, 28] → [n, 256].
     pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
-        let x = self.pool.forward(activation::relu(self.conv1.forward(x))); // [n, 8, 12, 12]
-        let x = self.pool.forward(activation::relu(self.conv2.forward(x))); // [n, 16, 4, 4]
+        let x = max_pool(activation::relu(self.conv1.forward(x)), 2); // [n, 8, 12, 12]
+        let x = max_pool(activation::relu(self.conv2.forward(x)), 2); // [n, 16, 4, 4]
         x.flatten(1, 3)
     }
 }

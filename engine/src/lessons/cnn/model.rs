@@ -118,7 +118,8 @@ impl CnnBlock {
 
     fn pool(&self, x: Tensor<4>) -> Tensor<4> {
         match &self.pool {
-            Some(Pooling::Max(pool)) => pool.forward(x),
+            // Window = stride, no padding: the shared fast kernel computes the same.
+            Some(Pooling::Max(pool)) => crate::common::pool::max_pool(x, pool.kernel_size[0]),
             Some(Pooling::Average(pool)) => pool.forward(x),
             None => x,
         }
