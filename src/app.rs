@@ -110,12 +110,26 @@ pub fn App() -> Html {
                 }
             });
             let started = WorkerService::start(preference, on_event);
-            // `?debug=crash-worker` makes the first worker panic once, to show the recovery.
-            if route::url_param("debug").as_deref() == Some("crash-worker") {
-                started.send(ToWorker::Crash);
+            // `?debug=crash-worker` makes the first worker panic once, to show the recovery;
+            // `?debug=calibrate` has the first worker calibrate whatever the preference.
+            match route::url_param("debug").as_deref() {
+                Some("crash-worker") => started.send(ToWorker::Crash),
+                Some("calibrate") => started.send(ToWorker::Calibrate),
+                _ => {}
             }
             worker.connect(started);
             move || worker.shutdown()
+        });
+    }
+
+    // A fresh worker on the measured backend, when the state asks for one.
+    {
+        let worker = worker.clone();
+        let preference = state.preference;
+        use_effect_with(state.switches, move |&switches| {
+            if switches > 0 {
+                worker.restart(preference);
+            }
         });
     }
 
@@ -288,6 +302,9 @@ pub fn App() -> Html {
                             backend={state.backend.clone()}
                             preference={state.preference}
                             on_change={on_backend}
+                            calibration={state.calibration().cloned()}
+                            offer={state.offered_switch()}
+                            on_switch={to_app(&state, |()| Action::SwitchBackend)}
                         />
                     </div>
                 </div>

@@ -6,7 +6,9 @@ use std::rc::Rc;
 
 use kindling_engine::lessons::activations::{ActivationRequest, ActivationResult};
 use kindling_engine::lessons::losses::{LossRequest, LossResult};
-use kindling_engine::protocol::{ActiveBackend, BackendPreference, FromWorker};
+use kindling_engine::protocol::{
+    ActiveBackend, BackendKind, BackendPreference, Calibration, FromWorker,
+};
 use yew::Reducible;
 
 use crate::i18n::Lang;
@@ -43,6 +45,11 @@ pub struct AppState {
     pub banner: Option<Banner>,
     /// How many workers have said `Ready`: the lessons send their state to each new one.
     pub workers_ready: u64,
+    /// What calibrations measured, one per adapter (kept in local storage by the worker service).
+    pub calibrations: Vec<Calibration>,
+    /// How many times the page asked for a fresh worker on the measured backend: at once when no
+    /// lesson had trained, or when the learner took the badge's offer.
+    pub switches: u64,
     pub playground: PlaygroundState,
     pub activations: ActivationsLesson,
     pub losses: LossesLesson,
@@ -61,6 +68,8 @@ pub enum Action {
     },
     SetLang(Lang),
     SetBackendPreference(BackendPreference),
+    /// The learner took the badge's offer: a fresh worker on the measured backend.
+    SwitchBackend,
     Worker(WorkerEvent),
     DismissBanner,
     Playground(PlaygroundAction),
@@ -80,6 +89,8 @@ impl AppState {
             backend: None,
             banner: None,
             workers_ready: 0,
+            calibrations: Vec::new(),
+            switches: 0,
             playground: PlaygroundState::default(),
             activations: WorkedLesson::default(),
             losses: WorkedLesson::default(),
@@ -108,6 +119,7 @@ impl AppState {
             .unwrap_or_default();
         let (route, query) = route::parse_hash(&route::current_hash());
         let mut state = Self::new(lang, preference, route);
+        state.calibrations = storage::load_calibrations();
         if let Some(lesson) = state.open_lesson(route, &query) {
             lesson.start_from_link(&query);
             lesson.opened();
@@ -122,6 +134,25 @@ impl AppState {
     /// The number of the worker that is ready for lesson commands, if one is.
     pub fn ready_worker(&self) -> Option<u64> {
         self.backend.as_ref().map(|_| self.workers_ready)
+    }
+
+    /// What a calibration measured on the running worker's adapter, if one did.
+    pub fn calibration(&self) -> Option<&Calibration> {
+        let adapter = self.backend.as_ref()?.measured_adapter()?;
+        self.calibrations.iter().find(|c| c.adapter == adapter)
+    }
+
+    /// The backend the measurement prefers over the running one, on `Auto`.
+    pub fn offered_switch(&self) -> Option<BackendKind> {
+        let running = self.backend.as_ref()?.kind();
+        let choice = self.calibration()?.choice;
+        (self.preference == BackendPreference::Auto && choice != running).then_some(choice)
+    }
+
+    /// Asks for a fresh worker, which the service starts on the measured backend.
+    fn switch(&mut self) {
+        self.switches += 1;
+        self.worker_lost();
     }
 
     /// Every lesson, for what the shell does to each alike (one line a lesson).
@@ -170,6 +201,18 @@ impl AppState {
                 self.backend = Some(backend);
                 self.workers_ready += 1;
             }
+            FromWorker::Calibrated {
+                calibration,
+                trained,
+            } => {
+                self.calibrations
+                    .retain(|c| c.adapter != calibration.adapter);
+                self.calibrations.insert(0, calibration);
+                // Nothing to lose yet: move now. Otherwise the badge offers the move.
+                if !trained && self.offered_switch().is_some() {
+                    self.switch();
+                }
+            }
             // The app routes lesson events to the lessons' own actions.
             FromWorker::Playground(_)
             | FromWorker::Activations(_)
@@ -208,6 +251,7 @@ impl Reducible for AppState {
                 next.preference = preference;
                 next.worker_lost();
             }
+            Action::SwitchBackend => next.switch(),
             Action::Worker(WorkerEvent::Message(message)) => next.on_message(message),
             Action::Worker(WorkerEvent::Crashed { message, restarted }) => {
                 next.worker_lost();
@@ -292,6 +336,75 @@ mod tests {
         let state = state.reduce(follow(Route::Bench, "steps=5&w=gan"));
         assert_eq!(state.bench.settings.steps, 5);
         assert_eq!(state.cnn.applied.epochs, 3);
+    }
+
+    fn measured(adapter: &str, cpu_ms: f64, webgpu_ms: f64) -> Calibration {
+        Calibration::new(adapter.into(), Some(cpu_ms), Some(webgpu_ms))
+    }
+
+    fn ready_on_webgpu(preference: BackendPreference) -> Rc<AppState> {
+        let state = Rc::new(AppState::new(Lang::En, preference, Route::Home));
+        state.reduce(message(FromWorker::Ready {
+            backend: ActiveBackend::WebGpu {
+                adapter: "Intel Xe".into(),
+            },
+        }))
+    }
+
+    #[test]
+    fn a_measured_faster_cpu_replaces_a_worker_that_has_not_trained() {
+        let state = ready_on_webgpu(BackendPreference::Auto);
+        assert_eq!(state.calibration(), None);
+        let state = state.reduce(message(FromWorker::Calibrated {
+            calibration: measured("Intel Xe", 31.0, 95.0),
+            trained: false,
+        }));
+        assert_eq!(state.switches, 1);
+        assert_eq!(state.ready_worker(), None, "the old worker is let go");
+        // The new worker runs on the CPU because of the measurement, and says so.
+        let state = state.reduce(message(FromWorker::Ready {
+            backend: ActiveBackend::Cpu {
+                reason: kindling_engine::protocol::CpuReason::Measured {
+                    adapter: "Intel Xe".into(),
+                },
+            },
+        }));
+        assert_eq!(state.calibration(), Some(&measured("Intel Xe", 31.0, 95.0)));
+        assert_eq!(state.offered_switch(), None);
+        assert_eq!(state.switches, 1);
+    }
+
+    #[test]
+    fn after_training_the_measured_backend_is_only_offered() {
+        let state = ready_on_webgpu(BackendPreference::Auto);
+        let state = state.reduce(message(FromWorker::Calibrated {
+            calibration: measured("Intel Xe", 31.0, 95.0),
+            trained: true,
+        }));
+        assert_eq!(state.switches, 0);
+        assert_eq!(state.offered_switch(), Some(BackendKind::Cpu));
+        let state = state.reduce(Action::SwitchBackend);
+        assert_eq!(state.switches, 1);
+        assert_eq!(state.offered_switch(), None);
+    }
+
+    #[test]
+    fn a_measured_faster_webgpu_or_a_chosen_backend_stays() {
+        let state =
+            ready_on_webgpu(BackendPreference::Auto).reduce(message(FromWorker::Calibrated {
+                calibration: measured("Intel Xe", 31.0, 5.0),
+                trained: false,
+            }));
+        assert_eq!(state.switches, 0);
+        assert_eq!(state.offered_switch(), None);
+        assert_eq!(state.calibration().map(|c| c.webgpu_ms), Some(Some(5.0)));
+        let state =
+            ready_on_webgpu(BackendPreference::WebGpu).reduce(message(FromWorker::Calibrated {
+                calibration: measured("Intel Xe", 31.0, 95.0),
+                trained: false,
+            }));
+        assert_eq!(state.switches, 0, "the learner chose WebGPU");
+        assert_eq!(state.offered_switch(), None);
     }
 
     #[test]

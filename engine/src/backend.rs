@@ -13,9 +13,13 @@ pub struct WebGpu {
     pub adapter: String,
 }
 
+/// Whether this build can train on WebGPU: only the browser build with the `webgpu` feature (the
+/// WebGPU worker); the CPU worker and native builds cannot.
+pub const WEBGPU: bool = cfg!(all(target_arch = "wasm32", feature = "webgpu"));
+
 /// Initialises burn's WebGPU runtime. Must be awaited before any tensor is made on it: the sync
 /// path panics in a browser.
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "webgpu"))]
 pub async fn init_webgpu() -> Result<WebGpu, String> {
     use burn::tensor::wgpu::WgpuBackend;
     let (device, setup) = Device::wgpu_options()
@@ -44,8 +48,13 @@ pub async fn init_webgpu() -> Result<WebGpu, String> {
     })
 }
 
-/// Natively the worker is only compiled (for lints); training there uses the CPU backend.
-#[cfg(not(target_arch = "wasm32"))]
+/// Without WebGPU in the build (the CPU worker, or natively, where the worker is only compiled for
+/// lints and training runs on the CPU backend).
+#[cfg(not(all(target_arch = "wasm32", feature = "webgpu")))]
 pub async fn init_webgpu() -> Result<WebGpu, String> {
-    Err("WebGPU through wgpu is only set up in the browser".into())
+    Err(if cfg!(target_arch = "wasm32") {
+        "this build has no WebGPU: it is the CPU-only worker (no `webgpu` feature)".into()
+    } else {
+        "WebGPU through wgpu is only set up in the browser".into()
+    })
 }

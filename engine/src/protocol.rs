@@ -46,8 +46,10 @@ pub enum CpuReason {
     NoAdapter,
     /// Only a software or fallback adapter exists; the CPU backend is faster there.
     SoftwareAdapter { adapter: String },
-    /// WebGPU was there but could not be initialised.
+    /// WebGPU was there but could not be initialised (or this build has none).
     InitFailed { error: String },
+    /// A calibration on this adapter measured the CPU faster (see [`Calibration`]).
+    Measured { adapter: String },
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -57,14 +59,99 @@ pub enum ActiveBackend {
     Cpu { reason: CpuReason },
 }
 
+impl ActiveBackend {
+    pub fn kind(&self) -> BackendKind {
+        match self {
+            ActiveBackend::WebGpu { .. } => BackendKind::WebGpu,
+            ActiveBackend::Cpu { .. } => BackendKind::Cpu,
+        }
+    }
+
+    /// The adapter a calibration for this backend is filed under: WebGPU's, or the one the CPU
+    /// was measured against.
+    pub fn measured_adapter(&self) -> Option<&str> {
+        match self {
+            ActiveBackend::WebGpu { adapter }
+            | ActiveBackend::Cpu {
+                reason: CpuReason::Measured { adapter },
+            } => Some(adapter),
+            ActiveBackend::Cpu { .. } => None,
+        }
+    }
+}
+
+/// One of the two backends, as a calibration names its choice.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum BackendKind {
+    Cpu,
+    WebGpu,
+}
+
+/// Names a software rasteriser gives its adapter; the CPU backend is faster than any of them.
+const SOFTWARE_ADAPTERS: [&str; 5] = ["swiftshader", "llvmpipe", "lavapipe", "software", "warp"];
+
+/// The rule the page (choosing a worker build) and the worker (choosing a backend) both apply to
+/// what `navigator.gpu.requestAdapter()` found: the adapter's `name`, or why the CPU is used
+/// instead. Only `Auto` turns a software or fallback adapter down.
+pub fn judge_adapter(
+    name: String,
+    fallback: bool,
+    preference: BackendPreference,
+) -> Result<String, CpuReason> {
+    let lower = name.to_lowercase();
+    let software = fallback || SOFTWARE_ADAPTERS.iter().any(|s| lower.contains(s));
+    if software && preference == BackendPreference::Auto {
+        return Err(CpuReason::SoftwareAdapter {
+            adapter: if name.is_empty() { "?".into() } else { name },
+        });
+    }
+    Ok(name)
+}
+
+/// What a calibration measured on one adapter: milliseconds a training step of the benchmark's
+/// small CNN on each backend, `None` where the backend's first step missed its share of the time
+/// (a backend still compiling its shaders at the deadline loses).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Calibration {
+    pub adapter: String,
+    pub cpu_ms: Option<f64>,
+    pub webgpu_ms: Option<f64>,
+    pub choice: BackendKind,
+}
+
+impl Calibration {
+    /// The faster measured backend is the choice; an unmeasured one loses, and with neither
+    /// measured the CPU (which compiles nothing) is chosen.
+    pub fn new(adapter: String, cpu_ms: Option<f64>, webgpu_ms: Option<f64>) -> Self {
+        let choice = match (cpu_ms, webgpu_ms) {
+            (Some(cpu), Some(gpu)) if gpu < cpu => BackendKind::WebGpu,
+            (None, Some(_)) => BackendKind::WebGpu,
+            _ => BackendKind::Cpu,
+        };
+        Self {
+            adapter,
+            cpu_ms,
+            webgpu_ms,
+            choice,
+        }
+    }
+}
+
 /// One variant a lesson, holding that lesson's own commands; the others are the worker's.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToWorker {
-    /// Choose a backend. Sent once when the worker starts.
+    /// Choose a backend. Sent once when the worker starts, with the calibration cached for the
+    /// adapter the page found, if any.
     Init {
         preference: BackendPreference,
+        #[serde(default)]
+        calibration: Option<Calibration>,
     },
+    /// Measure both backends for a moment (as soon as no lesson trains) and answer
+    /// `Calibrated`. Only the WebGPU worker running on WebGPU measures; others ignore it.
+    Calibrate,
     Playground(PlaygroundCommand),
     Activations(ActivationsCommand),
     Losses(LossesCommand),
@@ -89,6 +176,12 @@ pub enum FromWorker {
     Losses(LossesEvent),
     Cnn(CnnEvent),
     Bench(BenchEvent),
+    /// What `Calibrate` measured; `trained` says whether any lesson has trained on this worker
+    /// (a learner's model would be lost by switching now).
+    Calibrated {
+        calibration: Calibration,
+        trained: bool,
+    },
     /// The worker hit a Rust panic and is about to stop.
     Panicked {
         message: String,
@@ -133,7 +226,13 @@ mod tests {
         for msg in [
             ToWorker::Init {
                 preference: BackendPreference::WebGpu,
+                calibration: None,
             },
+            ToWorker::Init {
+                preference: BackendPreference::Auto,
+                calibration: Some(Calibration::new("Intel".into(), Some(31.0), Some(95.5))),
+            },
+            ToWorker::Calibrate,
             ToWorker::Playground(PlaygroundCommand::Load {
                 config: PlaygroundConfig::default(),
             }),
@@ -215,6 +314,17 @@ mod tests {
                         adapter: "SwiftShader".into(),
                     },
                 },
+            },
+            FromWorker::Ready {
+                backend: ActiveBackend::Cpu {
+                    reason: CpuReason::Measured {
+                        adapter: "Intel".into(),
+                    },
+                },
+            },
+            FromWorker::Calibrated {
+                calibration: Calibration::new("Intel".into(), None, Some(12.0)),
+                trained: true,
             },
             FromWorker::Playground(PlaygroundEvent::Loaded {
                 config: PlaygroundConfig::default(),
@@ -353,5 +463,81 @@ mod tests {
         ] {
             assert_eq!(BackendPreference::from_name(p.name()), Some(p));
         }
+    }
+
+    #[test]
+    fn an_init_without_a_calibration_field_still_reads() {
+        let init: ToWorker =
+            serde_json::from_str(r#"{"type":"init","preference":"auto"}"#).unwrap();
+        assert_eq!(
+            init,
+            ToWorker::Init {
+                preference: BackendPreference::Auto,
+                calibration: None
+            }
+        );
+    }
+
+    #[test]
+    fn software_and_fallback_adapters_are_turned_down_only_on_auto() {
+        use BackendPreference::*;
+        assert_eq!(
+            judge_adapter("nvidia ampere".into(), false, Auto),
+            Ok("nvidia ampere".into())
+        );
+        for (name, fallback) in [
+            ("google swiftshader", false),
+            ("mesa llvmpipe", false),
+            ("intel gen-12lp", true),
+        ] {
+            assert_eq!(
+                judge_adapter(name.into(), fallback, Auto),
+                Err(CpuReason::SoftwareAdapter {
+                    adapter: name.into()
+                })
+            );
+            assert_eq!(
+                judge_adapter(name.into(), fallback, WebGpu),
+                Ok(name.into())
+            );
+        }
+        assert_eq!(
+            judge_adapter(String::new(), true, Auto),
+            Err(CpuReason::SoftwareAdapter {
+                adapter: "?".into()
+            })
+        );
+    }
+
+    #[test]
+    fn the_faster_measured_backend_is_chosen_and_a_late_one_loses() {
+        let choice = |cpu, gpu| Calibration::new("a".into(), cpu, gpu).choice;
+        assert_eq!(choice(Some(31.0), Some(95.0)), BackendKind::Cpu);
+        assert_eq!(choice(Some(31.0), Some(5.0)), BackendKind::WebGpu);
+        assert_eq!(choice(Some(31.0), None), BackendKind::Cpu);
+        assert_eq!(choice(None, Some(95.0)), BackendKind::WebGpu);
+        assert_eq!(choice(None, None), BackendKind::Cpu);
+    }
+
+    #[test]
+    fn a_backend_knows_its_kind_and_measured_adapter() {
+        let gpu = ActiveBackend::WebGpu {
+            adapter: "a".into(),
+        };
+        assert_eq!(gpu.kind(), BackendKind::WebGpu);
+        assert_eq!(gpu.measured_adapter(), Some("a"));
+        let measured = ActiveBackend::Cpu {
+            reason: CpuReason::Measured {
+                adapter: "b".into(),
+            },
+        };
+        assert_eq!(measured.kind(), BackendKind::Cpu);
+        assert_eq!(measured.measured_adapter(), Some("b"));
+        let software = ActiveBackend::Cpu {
+            reason: CpuReason::SoftwareAdapter {
+                adapter: "c".into(),
+            },
+        };
+        assert_eq!(software.measured_adapter(), None);
     }
 }

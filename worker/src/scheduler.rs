@@ -6,11 +6,21 @@ use crate::lessons::Lesson;
 
 pub struct Scheduler {
     lessons: Vec<Box<dyn Lesson>>,
+    /// Whether any lesson has trained on this worker.
+    trained: bool,
 }
 
 impl Scheduler {
     pub fn new(lessons: Vec<Box<dyn Lesson>>) -> Self {
-        Self { lessons }
+        Self {
+            lessons,
+            trained: false,
+        }
+    }
+
+    /// Whether any lesson has trained on this worker (a model that a new worker would lose).
+    pub fn trained(&self) -> bool {
+        self.trained
     }
 
     /// Whether a lesson is training.
@@ -46,6 +56,7 @@ impl Scheduler {
     /// Trains the running lesson (if any) for a moment.
     pub async fn tick(&mut self) {
         if let Some(lesson) = self.lessons.iter_mut().find(|lesson| lesson.running()) {
+            self.trained = true;
             lesson.tick().await;
         }
     }

@@ -10,6 +10,8 @@ use std::process::{Command, ExitCode};
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The two worker builds' wasm in dist/ (WebGPU, CPU-only), which `dist` optimises.
+const WORKER_WASM: [&str; 2] = ["worker_bg.wasm", "worker_cpu_bg.wasm"];
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -255,21 +257,28 @@ fn setup(ctx: &Ctx, browser: bool) -> Result {
     Ok(())
 }
 
-/// Builds the site into dist/. With `optimise`, the worker's wasm goes through wasm-opt -Oz
+/// Builds the site into dist/. With `optimise`, the workers' wasm goes through wasm-opt -Oz
 /// (minutes on a cold cache; the result is cached by content).
 fn build_site(ctx: &Ctx, optimise: bool) -> Result {
     run(ctx.cmd("trunk").args(["build", "--release"]))?;
     if optimise {
-        optimise_worker(ctx, true)?;
+        optimise_workers(ctx, true)?;
     }
     Ok(())
 }
 
-/// Replaces dist/'s worker wasm by its wasm-opt -Oz result, cached by content. Unless
+/// Both worker builds, as [`optimise_worker`] does one.
+fn optimise_workers(ctx: &Ctx, run_if_missing: bool) -> Result {
+    WORKER_WASM
+        .iter()
+        .try_for_each(|name| optimise_worker(ctx, name, run_if_missing))
+}
+
+/// Replaces dist/'s worker wasm `name` by its wasm-opt -Oz result, cached by content. Unless
 /// `run_if_missing`, only a cached result is used (serving never waits minutes for wasm-opt).
-fn optimise_worker(ctx: &Ctx, run_if_missing: bool) -> Result {
+fn optimise_worker(ctx: &Ctx, name: &str, run_if_missing: bool) -> Result {
     use std::hash::{Hash, Hasher};
-    let wasm = ctx.root.join("dist/worker_bg.wasm");
+    let wasm = ctx.root.join("dist").join(name);
     let bytes = std::fs::read(&wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     bytes.hash(&mut hasher);
@@ -278,13 +287,15 @@ fn optimise_worker(ctx: &Ctx, run_if_missing: bool) -> Result {
         .cache
         .join(format!("wasm-opt/{:016x}.wasm", hasher.finish()));
     if !cached.exists() && !run_if_missing {
-        say(
-            "serving the worker's wasm un-optimised: `cargo xtask dist` optimises this build once, then `serve` uses the result",
-        );
+        say(&format!(
+            "serving {name} un-optimised: `cargo xtask dist` optimises this build once, then `serve` uses the result"
+        ));
         return Ok(());
     }
     if !cached.exists() {
-        say("optimising the worker's wasm with wasm-opt -Oz (several minutes the first time)");
+        say(&format!(
+            "optimising {name} with wasm-opt -Oz (several minutes the first time)"
+        ));
         std::fs::create_dir_all(cached.parent().unwrap()).map_err(|e| e.to_string())?;
         let tmp = cached.with_extension("tmp");
         run(ctx
@@ -419,7 +430,7 @@ fn test(ctx: &Ctx) -> Result {
 fn serve(ctx: &Ctx, port: u16) -> Result {
     setup(ctx, false)?;
     build_site(ctx, false)?;
-    optimise_worker(ctx, false)?;
+    optimise_workers(ctx, false)?;
     let port = xtask::serve::spawn(ctx.root.join("dist"), port)
         .or_else(|_| xtask::serve::spawn(ctx.root.join("dist"), 0))
         .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;

@@ -1,6 +1,7 @@
 //! The training worker: chooses the backend, then hands each `ToWorker` message to its lesson
 //! (`lessons/`) and lets the scheduler train one lesson at a time. It talks to the page only
-//! through `ToWorker` / `FromWorker` messages.
+//! through `ToWorker` / `FromWorker` messages. Two builds run it (`src/bin/`): with the `webgpu`
+//! feature it can train on WebGPU and calibrate (`calibrate.rs`), without it only on the CPU.
 
 use futures::StreamExt;
 use futures::channel::mpsc::{UnboundedReceiver, unbounded};
@@ -8,12 +9,14 @@ use js_sys::{Promise, Reflect};
 use kindling_engine::backend;
 use kindling_engine::burn::tensor::Device;
 use kindling_engine::protocol::{
-    ActiveBackend, BackendPreference, CpuReason, FromWorker, ToWorker,
+    ActiveBackend, BackendKind, BackendPreference, Calibration, CpuReason, FromWorker, ToWorker,
+    judge_adapter,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
+mod calibrate;
 mod lessons;
 mod mnist;
 mod scheduler;
@@ -34,12 +37,17 @@ pub(crate) fn post(message: &FromWorker) {
     }
 }
 
-/// Lets the event loop run (and deliver messages) before continuing.
-async fn yield_now() {
+/// Resolves after `ms` milliseconds, letting the event loop run (and deliver messages) meanwhile.
+pub(crate) async fn sleep(ms: i32) {
     let promise = Promise::new(&mut |resolve, _| {
-        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
     });
     let _ = JsFuture::from(promise).await;
+}
+
+/// Lets the event loop run (and deliver messages) before continuing.
+async fn yield_now() {
+    sleep(0).await;
 }
 
 async fn get(target: &JsValue, key: &str) -> JsValue {
@@ -91,20 +99,14 @@ async fn probe_adapter(preference: BackendPreference) -> Result<String, CpuReaso
                 .and_then(|v| v.as_bool())
         })
         .unwrap_or(false);
-    let lower = name.to_lowercase();
-    let software = fallback
-        || ["swiftshader", "llvmpipe", "lavapipe", "software", "warp"]
-            .iter()
-            .any(|s| lower.contains(s));
-    if software && preference == BackendPreference::Auto {
-        return Err(CpuReason::SoftwareAdapter {
-            adapter: if name.is_empty() { "?".into() } else { name },
-        });
-    }
-    Ok(name)
+    judge_adapter(name, fallback, preference)
 }
 
-async fn choose_backend(preference: BackendPreference) -> (Device, ActiveBackend) {
+/// The backend for `preference`; on `Auto`, a calibration cached for this adapter decides.
+async fn choose_backend(
+    preference: BackendPreference,
+    calibration: Option<Calibration>,
+) -> (Device, ActiveBackend) {
     let cpu = |reason| (backend::cpu(), ActiveBackend::Cpu { reason });
     if preference == BackendPreference::Cpu {
         return cpu(CpuReason::Requested);
@@ -113,6 +115,13 @@ async fn choose_backend(preference: BackendPreference) -> (Device, ActiveBackend
         Ok(name) => name,
         Err(reason) => return cpu(reason),
     };
+    if preference == BackendPreference::Auto
+        && let Some(calibration) = calibration
+        && calibration.adapter == name
+        && calibration.choice == BackendKind::Cpu
+    {
+        return cpu(CpuReason::Measured { adapter: name });
+    }
     match backend::init_webgpu().await {
         // wgpu's own description of a browser adapter is generic; the browser's is not.
         Ok(gpu) => {
@@ -123,44 +132,85 @@ async fn choose_backend(preference: BackendPreference) -> (Device, ActiveBackend
     }
 }
 
-async fn dispatch(scheduler: &mut Scheduler, message: ToWorker) {
-    match message {
-        // The backend is chosen once per worker; the page restarts the worker to change it.
-        ToWorker::Init { .. } => {}
-        ToWorker::Crash => panic!("crash requested by the page"),
-        message => scheduler.handle(message).await,
+/// The worker's state between messages: the lessons, and a calibration the page asked for.
+struct Worker {
+    scheduler: Scheduler,
+    device: Device,
+    active: ActiveBackend,
+    calibrate: bool,
+}
+
+impl Worker {
+    async fn dispatch(&mut self, message: ToWorker) {
+        match message {
+            // The backend is chosen once per worker; the page restarts the worker to change it.
+            ToWorker::Init { .. } => {}
+            ToWorker::Crash => panic!("crash requested by the page"),
+            // Measured as soon as no lesson trains, so that no training step runs meanwhile.
+            ToWorker::Calibrate => self.calibrate = true,
+            message => self.scheduler.handle(message).await,
+        }
+    }
+
+    /// Runs a calibration that is due: only on WebGPU is there a choice to measure.
+    async fn calibrate(&mut self) {
+        self.calibrate = false;
+        let ActiveBackend::WebGpu { adapter } = &self.active else {
+            web_sys::console::warn_1(&"calibration skipped: this worker runs on the CPU".into());
+            return;
+        };
+        let calibration = calibrate::run(adapter.clone(), &backend::cpu(), &self.device).await;
+        post(&FromWorker::Calibrated {
+            calibration,
+            trained: self.scheduler.trained(),
+        });
     }
 }
 
 async fn serve(mut inbox: UnboundedReceiver<ToWorker>) {
     // The first message chooses the backend.
-    let preference = loop {
+    let (preference, calibration) = loop {
         match inbox.next().await {
-            Some(ToWorker::Init { preference }) => break preference,
+            Some(ToWorker::Init {
+                preference,
+                calibration,
+            }) => break (preference, calibration),
             Some(_) => continue,
             None => return,
         }
     };
-    let (device, active) = choose_backend(preference).await;
-    post(&FromWorker::Ready { backend: active });
-    let mut scheduler = Scheduler::new(lessons::all(&device));
+    let (device, active) = choose_backend(preference, calibration).await;
+    post(&FromWorker::Ready {
+        backend: active.clone(),
+    });
+    let mut worker = Worker {
+        scheduler: Scheduler::new(lessons::all(&device)),
+        device,
+        active,
+        calibrate: false,
+    };
     loop {
-        if !scheduler.running() {
+        if !worker.scheduler.running() {
+            if worker.calibrate {
+                worker.calibrate().await;
+                continue;
+            }
             match inbox.next().await {
-                Some(message) => dispatch(&mut scheduler, message).await,
+                Some(message) => worker.dispatch(message).await,
                 None => return,
             }
             continue;
         }
         while let Ok(message) = inbox.try_recv() {
-            dispatch(&mut scheduler, message).await;
+            worker.dispatch(message).await;
         }
-        scheduler.tick().await;
+        worker.scheduler.tick().await;
         yield_now().await;
     }
 }
 
-fn main() {
+/// The worker's entry point (both builds' `main`): listens, then says `Started`.
+pub fn run() {
     std::panic::set_hook(Box::new(|info| {
         let message = info.to_string();
         web_sys::console::error_1(&message.clone().into());
