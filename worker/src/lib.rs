@@ -123,11 +123,10 @@ async fn choose_backend(
         return cpu(CpuReason::Measured { adapter: name });
     }
     match backend::init_webgpu().await {
-        // wgpu's own description of a browser adapter is generic; the browser's is not.
-        Ok(gpu) => {
-            let adapter = if name.is_empty() { gpu.adapter } else { name };
-            (gpu.device, ActiveBackend::WebGpu { adapter })
-        }
+        // The browser's name, even when empty (the badge then says so): the page files and looks
+        // up calibrations under the name its own probe finds, which is this one. wgpu's own
+        // description of a browser adapter is generic anyway.
+        Ok(gpu) => (gpu.device, ActiveBackend::WebGpu { adapter: name }),
         Err(error) => cpu(CpuReason::InitFailed { error }),
     }
 }
