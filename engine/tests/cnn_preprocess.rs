@@ -218,8 +218,5 @@ fn nothing_drawn_wrong_sizes_and_nan_are_refused() {
     let text = PreprocessError::Empty.to_string();
     assert!(text.contains("draw"), "{text}");
     let json = serde_json::to_value(PreprocessError::NotFinite { index: 3 }).unwrap();
-    assert_eq!(
-        json,
-        serde_json::json!({ "kind": "not_finite", "index": 3 })
-    );
+    assert_eq!(json, serde_json::json!({ "not_finite": { "index": 3 } }));
 }

@@ -9,7 +9,7 @@ pub const MAX_LEN: usize = 64;
 pub const MAX_ABS: f64 = 1e6;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum InputError {
     Empty,
     /// The entry at `index` (0-based) is not a number.

@@ -12,7 +12,7 @@ pub const SEED: (f64, f64) = (0.0, 4_294_967_295.0);
 
 /// Why a value was refused.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Problem {
     Empty,
     NotANumber,

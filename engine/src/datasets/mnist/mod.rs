@@ -47,7 +47,7 @@ impl Images {
 
 /// Why a data file was refused.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum DataError {
     /// The file does not start with the expected magic number: it is not this kind of file.
     NotADataFile,

@@ -7,14 +7,14 @@ use super::{ActivationRequest, ActivationResult};
 use crate::common::input::InputError;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ActivationsCommand {
     /// Work the example through; answered by `Computed` with the same `id`.
     Compute { id: u64, request: ActivationRequest },
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ActivationsEvent {
     Computed {
         id: u64,

@@ -41,7 +41,7 @@ pub struct ParamEntry {
 
 /// Why bytes are not a model this page can load.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum CheckpointError {
     /// Not a safetensors file with a Kindling model card.
     NotAModel,

@@ -149,7 +149,7 @@ pub enum CnnField {
 
 /// Why settings cannot be trained, in plain data for the page to word. `block` is 0-based.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum CnnProblem {
     /// More convolution blocks than allowed.
     TooManyBlocks { count: usize, max: usize },
@@ -770,7 +770,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             problem,
-            serde_json::json!({ "kind": "zero", "field": "pool_size", "block": 1 })
+            serde_json::json!({ "zero": { "field": "pool_size", "block": 1 } })
         );
     }
 }

@@ -8,7 +8,7 @@ use super::config::{CnnEvaluation, CnnProblem, CnnProgress, CnnSettings, Feature
 use crate::datasets::mnist::DataError;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum CnnCommand {
     /// Download and check MNIST, unless it is already loaded.
     LoadData,
@@ -42,7 +42,7 @@ pub enum CnnCommand {
 
 /// Why MNIST could not be loaded.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum DataLoadError {
     /// The request itself failed (offline, blocked).
     Network { file: String, message: String },
@@ -72,7 +72,7 @@ pub struct Inspection {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum CnnEvent {
     /// Bytes of MNIST received so far, over both files.
     DataProgress {

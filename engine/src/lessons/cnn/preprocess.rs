@@ -36,7 +36,7 @@ pub struct Preprocessed {
 
 /// Why a drawing cannot be prepared.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum PreprocessError {
     /// Nothing is drawn (every pixel is at or below the ink threshold).
     Empty,

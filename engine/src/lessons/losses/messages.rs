@@ -7,14 +7,14 @@ use super::{LossRequest, LossResult};
 use crate::common::input::InputError;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum LossesCommand {
     /// Work the example through; answered by `Computed` with the same `id`.
     Compute { id: u64, request: LossRequest },
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum LossesEvent {
     Computed {
         id: u64,

@@ -9,7 +9,7 @@ use super::report::Progress;
 use crate::datasets::toy2d::Split;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum PlaygroundCommand {
     /// Build data and a fresh model from these settings; stays paused.
     Load {
@@ -22,7 +22,7 @@ pub enum PlaygroundCommand {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum PlaygroundEvent {
     /// The data set of the loaded configuration.
     Loaded {
