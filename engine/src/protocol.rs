@@ -4,6 +4,7 @@
 //! internally tagged enum (`#[serde(tag = "...")]`) is read through serde's buffered `Content`
 //! tree, code that cost the page's wasm about 60 KB gzip.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::lessons::activations::messages::{ActivationsCommand, ActivationsEvent};
@@ -195,6 +196,19 @@ pub enum FromWorker {
     },
 }
 
+/// A message as the bytes the page and the worker post to each other: postcard, a compact binary
+/// form both sides read with the same types. Unlike a JavaScript object (serde-wasm-bindgen) it
+/// needs no self-describing reader, which was most of the message code in the page's wasm, and
+/// large arrays (images, feature maps) cross as one copy of bytes.
+pub fn encode<T: Serialize>(message: &T) -> Result<Vec<u8>, String> {
+    postcard::to_allocvec(message).map_err(|e| e.to_string())
+}
+
+/// Reads a message written by [`encode`].
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    postcard::from_bytes(bytes).map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,6 +232,8 @@ mod tests {
         let json = serde_json::to_string(&value).unwrap();
         let back: T = serde_json::from_str(&json).unwrap();
         assert_eq!(back, value, "{json}");
+        let bytes = encode(&value).unwrap();
+        assert_eq!(decode::<T>(&bytes).unwrap(), value, "{json}");
     }
 
     #[test]

@@ -15,10 +15,9 @@ use std::rc::{Rc, Weak};
 
 use js_sys::{Promise, Reflect};
 use kindling_engine::protocol::{
-    ActiveBackend, BackendKind, BackendPreference, Calibration, CpuReason, FromWorker, ToWorker,
-    judge_adapter,
+    self, ActiveBackend, BackendKind, BackendPreference, Calibration, CpuReason, FromWorker,
+    ToWorker, judge_adapter,
 };
-use serde::Serialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -134,9 +133,9 @@ pub(crate) fn js_text(value: &JsValue) -> String {
 }
 
 fn post(worker: &Worker, message: &ToWorker) {
-    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-    match message.serialize(&serializer) {
-        Ok(value) => {
+    match protocol::encode(message) {
+        Ok(bytes) => {
+            let value = js_sys::Uint8Array::from(bytes.as_slice());
             if let Err(error) = worker.post_message(&value) {
                 web_sys::console::error_1(
                     &format!("kindling: postMessage failed: {}", js_text(&error)).into(),
@@ -334,7 +333,8 @@ fn received(weak: &Weak<RefCell<Inner>>, generation: u64, data: JsValue) {
         }
         inner.on_event.clone()
     };
-    match serde_wasm_bindgen::from_value::<FromWorker>(data) {
+    let bytes = js_sys::Uint8Array::new(&data).to_vec();
+    match protocol::decode::<FromWorker>(&bytes) {
         Ok(FromWorker::Started) => {
             started(&this);
             on_event.emit(WorkerEvent::Message(FromWorker::Started));

@@ -9,8 +9,8 @@ use js_sys::{Promise, Reflect};
 use kindling_engine::backend;
 use kindling_engine::burn::tensor::Device;
 use kindling_engine::protocol::{
-    ActiveBackend, BackendKind, BackendPreference, Calibration, CpuReason, FromWorker, ToWorker,
-    judge_adapter,
+    self, ActiveBackend, BackendKind, BackendPreference, Calibration, CpuReason, FromWorker,
+    ToWorker, judge_adapter,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -28,10 +28,9 @@ pub(crate) fn scope() -> DedicatedWorkerGlobalScope {
 }
 
 pub(crate) fn post(message: &FromWorker) {
-    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-    match serde::Serialize::serialize(message, &serializer) {
-        Ok(value) => {
-            let _ = scope().post_message(&value);
+    match protocol::encode(message) {
+        Ok(bytes) => {
+            let _ = scope().post_message(&js_sys::Uint8Array::from(bytes.as_slice()));
         }
         Err(e) => web_sys::console::error_1(&format!("cannot serialise a message: {e}").into()),
     }
@@ -217,7 +216,8 @@ pub fn run() {
     }));
     let (sender, inbox) = unbounded();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        match serde_wasm_bindgen::from_value::<ToWorker>(event.data()) {
+        let bytes = js_sys::Uint8Array::new(&event.data()).to_vec();
+        match protocol::decode::<ToWorker>(&bytes) {
             Ok(message) => {
                 let _ = sender.unbounded_send(message);
             }
