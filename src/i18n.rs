@@ -53,7 +53,7 @@ impl Lang {
 type Table = HashMap<String, String>;
 
 fn parse(text: &str) -> Table {
-    serde_json::from_str(text).unwrap_or_default()
+    crate::json::from_str(text).unwrap_or_default()
 }
 
 fn table(lang: Lang) -> &'static Table {

@@ -3,6 +3,7 @@
 mod app;
 mod format;
 mod i18n;
+mod json;
 mod lessons;
 mod route;
 mod services;

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use kindling_engine::common::input::{InputError, check_value};
 use kindling_engine::lessons::activations::MAX_SLOPE;
-use kindling_engine::lessons::article::Examples;
+use kindling_engine::lessons::article::{EXAMPLES_JSON, Examples};
 
 use crate::format::fmt3;
 use crate::i18n::{Lang, t, tf};
@@ -13,7 +13,9 @@ use crate::i18n::{Lang, t, tf};
 /// The examples file, read once (it is compiled in; `None` only if it were malformed).
 pub fn examples() -> Option<&'static Examples> {
     static EXAMPLES: OnceLock<Option<Examples>> = OnceLock::new();
-    EXAMPLES.get_or_init(|| Examples::load().ok()).as_ref()
+    EXAMPLES
+        .get_or_init(|| crate::json::from_str(EXAMPLES_JSON).ok())
+        .as_ref()
 }
 
 /// Escapes a value for the hash, keeping numbers and commas readable.

@@ -57,13 +57,13 @@ pub fn load_calibration(adapter: &str) -> Option<Calibration> {
 /// Keeps `calibration`, replacing the one for the same adapter.
 pub fn save_calibration(calibration: &Calibration) {
     let kept = with_calibration(load_calibrations(), calibration.clone());
-    if let Ok(json) = serde_json::to_string(&kept) {
+    if let Ok(json) = crate::json::to_string(&kept) {
         set(CALIBRATIONS_KEY, &json);
     }
 }
 
 fn decode_calibrations(json: Option<&str>) -> Vec<Calibration> {
-    json.and_then(|json| serde_json::from_str(json).ok())
+    json.and_then(|json| crate::json::from_str(json).ok())
         .unwrap_or_default()
 }
 
@@ -106,7 +106,7 @@ mod tests {
             calibration("a", 1.0),
             Calibration::new("b".into(), Some(40.0), Some(9.5)),
         ];
-        let json = serde_json::to_string(&list).unwrap();
+        let json = crate::json::to_string(&list).unwrap();
         let back = decode_calibrations(Some(&json));
         assert_eq!(back, list);
         assert_eq!(back[1].choice, BackendKind::WebGpu);
