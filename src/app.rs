@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
-use crate::i18n::{Lang, t};
+use crate::i18n::{self, Lang, t};
 use crate::lessons::PageLesson;
 use crate::lessons::activations::effects::use_activations_worker;
 use crate::lessons::activations::page::ActivationsPage;
@@ -143,7 +143,8 @@ pub fn App() -> Html {
                 if let Some(lang) =
                     route::query_param(&query, "lang").and_then(|v| Lang::from_code(&v))
                 {
-                    state.dispatch(Action::SetLang(lang));
+                    let state = state.clone();
+                    i18n::when_loaded(lang, move || state.dispatch(Action::SetLang(lang)));
                 }
                 state.dispatch(Action::FollowLink { route, query });
                 if let Some(window) = web_sys::window() {
@@ -227,7 +228,8 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |lang: Lang| {
             storage::save_lang(lang);
-            state.dispatch(Action::SetLang(lang));
+            let state = state.clone();
+            i18n::when_loaded(lang, move || state.dispatch(Action::SetLang(lang)));
         })
     };
 

@@ -1,4 +1,6 @@
-//! Page text in English and Chinese, read from `www/i18n/*.json` (flat key → string maps).
+//! Page text in English and Chinese: flat key → string maps in `www/i18n/*.json`. In the
+//! browser each language is fetched when first needed (trunk copies the files to `i18n/`), so
+//! the page's wasm carries no text and a learner downloads only the language they read.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -52,23 +54,106 @@ impl Lang {
 
 type Table = HashMap<String, String>;
 
-fn parse(text: &str) -> Table {
-    crate::json::from_str(text).unwrap_or_default()
+/// Natively (tests) both tables are compiled in.
+#[cfg(not(target_arch = "wasm32"))]
+fn table(lang: Lang) -> Option<&'static Table> {
+    static EN: OnceLock<Table> = OnceLock::new();
+    static ZH: OnceLock<Table> = OnceLock::new();
+    let parse = |text: &str| crate::json::from_str(text).unwrap_or_default();
+    Some(match lang {
+        Lang::En => EN.get_or_init(|| parse(include_str!("../www/i18n/en.json"))),
+        Lang::Zh => ZH.get_or_init(|| parse(include_str!("../www/i18n/zh.json"))),
+    })
 }
 
-fn table(lang: Lang) -> &'static Table {
+/// In the browser each table is fetched once, by `load`.
+#[cfg(target_arch = "wasm32")]
+fn cell(lang: Lang) -> &'static OnceLock<Table> {
     static EN: OnceLock<Table> = OnceLock::new();
     static ZH: OnceLock<Table> = OnceLock::new();
     match lang {
-        Lang::En => EN.get_or_init(|| parse(include_str!("../www/i18n/en.json"))),
-        Lang::Zh => ZH.get_or_init(|| parse(include_str!("../www/i18n/zh.json"))),
+        Lang::En => &EN,
+        Lang::Zh => &ZH,
     }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn table(lang: Lang) -> Option<&'static Table> {
+    cell(lang).get()
+}
+
+/// FNV-1a, evaluated at compile time over each file: the tables' URLs change with their content,
+/// so a browser never pairs this build with a cached table of another.
+#[cfg(target_arch = "wasm32")]
+const fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+        i += 1;
+    }
+    hash
+}
+
+/// Relative, so that the site works from any sub-path.
+#[cfg(target_arch = "wasm32")]
+fn url(lang: Lang) -> String {
+    const EN: u64 = fnv1a(include_bytes!("../www/i18n/en.json"));
+    const ZH: u64 = fnv1a(include_bytes!("../www/i18n/zh.json"));
+    let version = match lang {
+        Lang::En => EN,
+        Lang::Zh => ZH,
+    };
+    format!("i18n/{}.json?v={version:016x}", lang.code())
+}
+
+/// Fetches `lang`'s table unless it is already there.
+#[cfg(target_arch = "wasm32")]
+pub async fn load(lang: Lang) -> Result<(), String> {
+    if table(lang).is_none() {
+        let table: Table = crate::json::fetch(&url(lang)).await?;
+        let _ = cell(lang).set(table);
+    }
+    Ok(())
+}
+
+/// Natively both tables are always there.
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn load(_lang: Lang) -> Result<(), String> {
+    Ok(())
+}
+
+/// Runs `then` once `lang`'s table is there: at once if it is, else after fetching it. Only the
+/// latest request runs, so quick switches end in the language chosen last; a table that cannot
+/// be fetched leaves the page in its language (the reason goes to the console).
+pub fn when_loaded(lang: Lang, then: impl FnOnce() + 'static) {
+    thread_local! {
+        static LATEST: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    }
+    let request = LATEST.with(|latest| {
+        latest.set(latest.get() + 1);
+        latest.get()
+    });
+    if table(lang).is_some() {
+        then();
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        match load(lang).await {
+            Ok(()) if LATEST.with(|latest| latest.get()) == request => then(),
+            Ok(()) => {}
+            Err(error) => web_sys::console::error_1(
+                &format!("kindling: cannot load the {} text: {error}", lang.code()).into(),
+            ),
+        }
+    });
 }
 
 /// The text for `key`; the key itself when it is missing.
 pub fn t(lang: Lang, key: &str) -> String {
     table(lang)
-        .get(key)
+        .and_then(|table| table.get(key))
         .cloned()
         .unwrap_or_else(|| key.to_string())
 }
@@ -131,8 +216,8 @@ mod tests {
 
     #[test]
     fn both_languages_have_the_same_keys() {
-        let en = table(Lang::En);
-        let zh = table(Lang::Zh);
+        let en = table(Lang::En).unwrap();
+        let zh = table(Lang::Zh).unwrap();
         assert!(!en.is_empty());
         let mut missing: Vec<&String> = en.keys().filter(|k| !zh.contains_key(*k)).collect();
         missing.extend(zh.keys().filter(|k| !en.contains_key(*k)));

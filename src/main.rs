@@ -12,5 +12,14 @@ mod state;
 mod widgets;
 
 fn main() {
-    yew::Renderer::<app::App>::new().render();
+    // The page's text is fetched first (the wasm carries none): nothing is drawn without it.
+    wasm_bindgen_futures::spawn_local(async {
+        let lang = state::initial_lang();
+        if let Err(error) = i18n::load(lang).await {
+            web_sys::console::error_1(
+                &format!("kindling: cannot load the {} text: {error}", lang.code()).into(),
+            );
+        }
+        yew::Renderer::<app::App>::new().render();
+    });
 }

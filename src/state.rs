@@ -80,6 +80,19 @@ pub enum Action {
     Mnist(Result<MnistManifest, String>),
 }
 
+/// The language the page opens in: the URL's, the one chosen last time, or the browser's.
+pub fn initial_lang() -> Lang {
+    route::url_param("lang")
+        .and_then(|v| Lang::from_code(&v))
+        .or_else(storage::load_lang)
+        .unwrap_or_else(|| {
+            let tag = web_sys::window()
+                .and_then(|w| w.navigator().language())
+                .unwrap_or_default();
+            Lang::from_browser(&tag)
+        })
+}
+
 impl AppState {
     pub fn new(lang: Lang, preference: BackendPreference, route: Route) -> Self {
         let mut state = Self {
@@ -104,15 +117,7 @@ impl AppState {
 
     /// The starting state, from the URL, local storage and the browser's language.
     pub fn from_browser() -> Self {
-        let lang = route::url_param("lang")
-            .and_then(|v| Lang::from_code(&v))
-            .or_else(storage::load_lang)
-            .unwrap_or_else(|| {
-                let tag = web_sys::window()
-                    .and_then(|w| w.navigator().language())
-                    .unwrap_or_default();
-                Lang::from_browser(&tag)
-            });
+        let lang = initial_lang();
         let preference = route::url_param("backend")
             .and_then(|v| BackendPreference::from_name(v.trim()))
             .or_else(storage::load_backend)
