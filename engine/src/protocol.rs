@@ -104,7 +104,9 @@ pub fn judge_adapter(
     fallback: bool,
     preference: BackendPreference,
 ) -> Result<String, CpuReason> {
-    let lower = name.to_lowercase();
+    // ASCII case folding: the names sought are ASCII, and `to_lowercase` would bring Unicode's
+    // case tables into the page's wasm (about 8 KB gzip).
+    let lower = name.to_ascii_lowercase();
     let software = fallback || SOFTWARE_ADAPTERS.iter().any(|s| lower.contains(s));
     if software && preference == BackendPreference::Auto {
         return Err(CpuReason::SoftwareAdapter {
