@@ -4,6 +4,7 @@
 use std::sync::OnceLock;
 
 use kindling_engine::common::input::{InputError, check_value};
+use kindling_engine::common::number::parse_f64;
 use kindling_engine::lessons::activations::MAX_SLOPE;
 use kindling_engine::lessons::article::{EXAMPLES_JSON, Examples};
 
@@ -76,7 +77,7 @@ pub fn parse_number(field: InputField, text: &str) -> Result<f64, BadInput> {
     if text.is_empty() {
         return Err(BadInput::new(field, InputError::Empty));
     }
-    let value: f64 = text.parse().map_err(|_| {
+    let value = parse_f64(text).ok_or_else(|| {
         BadInput::new(
             field,
             InputError::NotANumber {

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::common::number::parse_f64;
+
 /// Longest vector a worked example accepts.
 pub const MAX_LEN: usize = 64;
 /// Largest magnitude accepted; beyond it f32 (what the GPU computes in) overflows or loses
@@ -69,7 +71,7 @@ pub fn parse_vector(text: &str) -> Result<Vec<f64>, InputError> {
         .iter()
         .enumerate()
         .map(|(index, part)| {
-            let value: f64 = part.trim().parse().map_err(|_| InputError::NotANumber {
+            let value = parse_f64(part.trim()).ok_or_else(|| InputError::NotANumber {
                 index,
                 text: part.trim().to_string(),
             })?;

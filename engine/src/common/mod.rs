@@ -3,6 +3,7 @@
 pub mod activation;
 pub mod input;
 pub(crate) mod named;
+pub mod number;
 pub mod optimizer;
 pub mod parse;
 #[cfg(feature = "compute")]

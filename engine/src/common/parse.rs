@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::common::number::parse_f64;
+
 /// Learning rates every trainer accepts, inclusive.
 pub const LEARNING_RATE: (f64, f64) = (1e-6, 10.0);
 /// Mini-batch sizes every trainer accepts, inclusive.
@@ -32,7 +34,7 @@ pub fn parse_real(text: &str, (min, max): (f64, f64)) -> Result<f64, Problem> {
     if text.is_empty() {
         return Err(Problem::Empty);
     }
-    let value: f64 = text.parse().map_err(|_| Problem::NotANumber)?;
+    let value = parse_f64(text).ok_or(Problem::NotANumber)?;
     if !value.is_finite() {
         return Err(Problem::NotFinite);
     }

@@ -2,6 +2,7 @@
 //! becomes. Pure functions only: every number shown comes back from the worker.
 
 use kindling_engine::common::input::{InputError, format_vector, parse_vector};
+use kindling_engine::common::number::parse_f64;
 use kindling_engine::common::worked::PlotRange;
 use kindling_engine::lessons::activations::{ActivationFn, ActivationRequest, MAX_SLOPE};
 use serde::{Deserialize, Serialize};
@@ -107,7 +108,7 @@ impl ActivationsState {
             }
             slope
         } else {
-            DEFAULT_SLOPE.parse().unwrap_or(0.01)
+            parse_f64(DEFAULT_SLOPE).unwrap_or(0.01)
         };
         let min = parse_number(InputField::Min, &self.min)?;
         let max = parse_number(InputField::Max, &self.max)?;

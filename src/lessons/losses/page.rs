@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use kindling_engine::common::input::{format_vector, parse_vector};
+use kindling_engine::common::number::parse_f64;
 use kindling_engine::lessons::losses::{EPSILON, LossKind, LossRequest, LossResult};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -53,7 +54,7 @@ fn sliders(
                 let values = values.clone();
                 let oninput = Callback::from(move |e: InputEvent| {
                     let input: HtmlInputElement = e.target_unchecked_into();
-                    if let Ok(new) = input.value().parse::<f64>() {
+                    if let Some(new) = parse_f64(&input.value()) {
                         let mut values = values.clone();
                         values[i] = new;
                         on_text.emit(format_vector(&values));
