@@ -2,6 +2,9 @@
 
 pub mod activation;
 pub mod input;
+pub mod model_card;
+#[cfg(feature = "compute")]
+pub mod model_file;
 pub(crate) mod named;
 pub mod number;
 pub mod optimizer;

@@ -561,6 +561,7 @@ mod tests {
             parameters: Vec::new(),
             weights_sha256: String::new(),
             created_by: "Kindling".into(),
+            provenance: None,
         };
         state.on_event(CnnEvent::Loaded {
             layers: settings.layer_shapes(28, 28).unwrap(),

@@ -1,13 +1,27 @@
 //! MNIST-style image sets: the original idx files (served gzip-compressed), the manifest that
 //! describes them, and the checks that reject a truncated or altered file.
 
+#[cfg(feature = "compute")]
+mod batch;
 mod idx;
 mod manifest;
+
+#[cfg(feature = "compute")]
+pub use batch::batch;
 
 pub use idx::parse_idx;
 pub use manifest::{BadFile, DataFile, MANIFEST_FILE, MnistManifest, Split, Splits};
 
 use serde::{Deserialize, Serialize};
+
+/// MNIST's pixel mean and standard deviation, for pixels scaled to [0, 1].
+pub const PIXEL_MEAN: f32 = 0.1307;
+pub const PIXEL_STD: f32 = 0.3081;
+
+/// A pixel scaled to [0, 1], normalised with MNIST's mean and deviation: what the networks read.
+pub fn normalise(pixel: f32) -> f32 {
+    (pixel - PIXEL_MEAN) / PIXEL_STD
+}
 
 /// Grey-scale images with one label each. Pixels are row-major, one byte each (0 = background).
 #[derive(Clone, Debug, PartialEq)]
@@ -31,6 +45,24 @@ impl Images {
     pub fn image(&self, i: usize) -> &[u8] {
         let size = self.rows * self.cols;
         &self.pixels[i * size..(i + 1) * size]
+    }
+
+    /// Only the images labelled with one of `classes`, each relabelled with its label's
+    /// position in `classes` (digits 0–4 stay 0–4; `[3, 8]` makes 3 → 0 and 8 → 1).
+    pub fn with_classes(&self, classes: &[u8]) -> Images {
+        let mut subset = Images {
+            rows: self.rows,
+            cols: self.cols,
+            pixels: Vec::new(),
+            labels: Vec::new(),
+        };
+        for (i, label) in self.labels.iter().enumerate() {
+            if let Some(position) = classes.iter().position(|c| c == label) {
+                subset.pixels.extend_from_slice(self.image(i));
+                subset.labels.push(position as u8);
+            }
+        }
+        subset
     }
 
     /// The first `n` images (all of them if fewer).
@@ -75,6 +107,24 @@ pub fn sha256_hex(data: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_class_subset_keeps_its_images_and_renumbers_their_labels() {
+        let images = Images {
+            rows: 1,
+            cols: 2,
+            pixels: vec![10, 11, 20, 21, 30, 31, 40, 41],
+            labels: vec![3, 8, 5, 3],
+        };
+        let subset = images.with_classes(&[8, 3]);
+        assert_eq!(subset.labels, vec![1, 0, 1]);
+        assert_eq!(subset.pixels, vec![10, 11, 20, 21, 40, 41]);
+        assert_eq!((subset.rows, subset.cols), (1, 2));
+        let none = images.with_classes(&[]);
+        assert!(none.is_empty() && none.pixels.is_empty());
+        let first = images.with_classes(&[0, 1, 2, 3, 4]);
+        assert_eq!(first.labels, vec![3, 3]);
+    }
 
     #[test]
     fn sha256_matches_the_standard_vectors() {

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::config::{CnnProblem, CnnSettings};
+pub use crate::common::model_card::{ModelFileError, ParamEntry, Provenance};
 
 /// The JSON card a saved model carries in its safetensors metadata.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -29,14 +30,10 @@ pub struct ModelCard {
     /// SHA-256 (hex) of the file's tensor data: everything after the safetensors header.
     pub weights_sha256: String,
     pub created_by: String,
-}
-
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct ParamEntry {
-    /// The parameter's module path, which is also its tensor's name in the file
-    /// (`blocks.0.conv.weight`).
-    pub name: String,
-    pub shape: Vec<usize>,
+    /// How a shipped model was made; None for a model a learner trained. Boxed: it is large, and
+    /// cards travel inside the worker's messages.
+    #[serde(default)]
+    pub provenance: Option<Box<Provenance>>,
 }
 
 /// Why bytes are not a model this page can load.
@@ -121,3 +118,24 @@ impl fmt::Display for CheckpointError {
 }
 
 impl std::error::Error for CheckpointError {}
+
+impl From<ModelFileError> for CheckpointError {
+    fn from(error: ModelFileError) -> Self {
+        match error {
+            ModelFileError::NotAModel => Self::NotAModel,
+            ModelFileError::UnsupportedVersion { version } => Self::UnsupportedVersion { version },
+            ModelFileError::Truncated => Self::Truncated,
+            ModelFileError::BadCard { message } => Self::BadCard { message },
+            ModelFileError::WrongModel { found, .. } => Self::BadCard {
+                message: format!("it describes a \"{found}\" model, not a CNN"),
+            },
+            ModelFileError::BadSettings { message } | ModelFileError::ShapeMismatch { message } => {
+                Self::ShapeMismatch { message }
+            }
+            ModelFileError::ChecksumMismatch => Self::ChecksumMismatch,
+            ModelFileError::NotFinite => Self::NotFinite,
+            // A model that could not be read from the device gives no file at all.
+            ModelFileError::Unreadable => Self::NotAModel,
+        }
+    }
+}

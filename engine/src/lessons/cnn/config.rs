@@ -11,9 +11,7 @@ use crate::common::parse::{BATCH_SIZE, LEARNING_RATE};
 pub const IMAGE_SIDE: usize = 28;
 /// Number of classes (digits).
 pub const CLASSES: usize = 10;
-/// MNIST's pixel mean and standard deviation, for pixels scaled to [0, 1].
-pub const PIXEL_MEAN: f32 = 0.1307;
-pub const PIXEL_STD: f32 = 0.3081;
+pub use crate::datasets::mnist::{PIXEL_MEAN, PIXEL_STD};
 
 pub const MAX_BLOCKS: usize = 4;
 /// Most trainable parameters a network may have ("too large for the device").

@@ -14,12 +14,12 @@ use super::card::{CheckpointError, ModelCard};
 use super::checkpoint::{self, TrainingRecord};
 use super::config::{
     CLASSES, CnnEvaluation, CnnProblem, CnnProgress, CnnSettings, FeatureMaps, LayerShape,
-    MAX_MISCLASSIFIED, PIXEL_MEAN, PIXEL_STD,
+    MAX_MISCLASSIFIED,
 };
 use super::model::{Cnn, CnnConfig};
 use crate::common::read::read_floats;
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
-use crate::datasets::mnist::Images;
+use crate::datasets::mnist::{Images, batch, normalise};
 use crate::rng::Rng;
 use std::sync::Arc;
 
@@ -45,11 +45,6 @@ pub struct CnnTrainer {
     record: ChunkRecord,
     /// What the training images are, for a saved model's card.
     data: String,
-}
-
-/// A byte pixel scaled to [0, 1] and normalised with MNIST's mean and deviation.
-fn normalise(pixel: f32) -> f32 {
-    (pixel - PIXEL_MEAN) / PIXEL_STD
 }
 
 impl CnnTrainer {
@@ -141,6 +136,7 @@ impl CnnTrainer {
             steps: self.step,
             steps_per_epoch: self.steps_per_epoch,
             test_accuracy,
+            provenance: None,
         };
         checkpoint::save(&self.model, record).await
     }
@@ -212,21 +208,7 @@ impl CnnTrainer {
         set: &Images,
         indices: impl Iterator<Item = usize>,
     ) -> (Tensor<4>, Tensor<1, Int>) {
-        let mut pixels = Vec::new();
-        let mut labels = Vec::new();
-        for i in indices {
-            pixels.extend(set.image(i).iter().map(|&p| normalise(p as f32 / 255.0)));
-            labels.push(set.labels[i] as i64);
-        }
-        let count = labels.len();
-        (
-            // [count·rows·cols] flat pixels → [count, 1, rows, cols] images.
-            Tensor::from_data(
-                TensorData::new(pixels, [count, 1, set.rows, set.cols]),
-                &self.device,
-            ),
-            Tensor::from_data(TensorData::new(labels, [count]), &self.device),
-        )
+        batch(set, indices, &self.device)
     }
 
     /// One optimiser step on the next mini-batch; reshuffles at the start of every epoch.
