@@ -1,6 +1,7 @@
 //! The default CNN's whole run on MNIST natively (CPU backend), printing the test accuracy on all
 //! 10 000 test images after every epoch: `cargo run --release -p xtask --example cnn_two_epochs
-//! [-- batch lr dense filters1 filters2]`. Needs `cargo xtask data` first.
+//! [-- batch lr dense filters1 filters2]`, with the seed from `SEED` (default: the lesson's).
+//! Needs `cargo xtask data` first.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -31,6 +32,9 @@ fn main() {
         if let Ok(filters) = arg.parse() {
             block.filters = filters;
         }
+    }
+    if let Some(seed) = std::env::var("SEED").ok().and_then(|s| s.parse().ok()) {
+        settings.seed = seed;
     }
     println!("{settings:?}");
     let mut trainer =
