@@ -1,5 +1,6 @@
 //! Reading a setting a learner typed (or a link carried), and the ranges that more than one
-//! lesson shares. The page and the engine check against these same constants.
+//! lesson shares. The page and the engine check against these same constants; the page and the
+//! native program split a link's query the same way (`query_pairs`).
 
 use serde::{Deserialize, Serialize};
 
@@ -57,4 +58,50 @@ pub fn parse_whole(text: &str, range: (f64, f64)) -> Result<u64, Problem> {
         });
     }
     Ok(value as u64)
+}
+
+/// Decodes `%XX` escapes and `+`; malformed escapes are kept as they are.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 3;
+                    }
+                    None => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The query's `key=value` pairs, decoded, in order.
+pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
 }

@@ -4,6 +4,7 @@ pub mod card;
 #[cfg(feature = "compute")]
 pub mod checkpoint;
 pub mod config;
+pub mod link;
 pub mod messages;
 #[cfg(feature = "compute")]
 pub mod model;
