@@ -58,3 +58,85 @@ pub async fn init_webgpu() -> Result<WebGpu, String> {
         "WebGPU through wgpu is only set up in the browser".into()
     })
 }
+
+/// The backends the native program (`kindling --backend`) can train on. The CPU backend is the
+/// one the browser's CPU worker uses; wgpu (Vulkan, Metal, DX12) and CUDA are in the build only
+/// with the engine's `native-wgpu` and `cuda` features.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NativeBackend {
+    Cpu,
+    Wgpu,
+    Cuda,
+}
+
+impl NativeBackend {
+    pub const ALL: [NativeBackend; 3] = [Self::Cpu, Self::Wgpu, Self::Cuda];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Cpu => "cpu",
+            Self::Wgpu => "wgpu",
+            Self::Cuda => "cuda",
+        }
+    }
+
+    /// The engine feature that brings this backend into a build.
+    pub fn feature(self) -> Option<&'static str> {
+        match self {
+            Self::Cpu => None,
+            Self::Wgpu => Some("native-wgpu"),
+            Self::Cuda => Some("cuda"),
+        }
+    }
+
+    /// Whether this build can use it.
+    pub fn compiled(self) -> bool {
+        match self {
+            Self::Cpu => true,
+            Self::Wgpu => cfg!(feature = "native-wgpu"),
+            Self::Cuda => cfg!(feature = "cuda"),
+        }
+    }
+}
+
+/// `count` training devices (with autodiff) of `backend`. One wgpu device is wgpu's preferred
+/// adapter (`CUBECL_WGPU_DEFAULT_DEVICE` overrides it); several are discrete GPUs 0, 1, …; CUDA
+/// devices are GPUs 0, 1, …. The CPU backend has a single device, so `count` CPU devices are that
+/// one device `count` times (burn-train then runs one worker thread per entry, sharing the CPU).
+pub fn native_devices(backend: NativeBackend, count: usize) -> Result<Vec<Device>, String> {
+    if count == 0 {
+        return Err("at least one device is needed".into());
+    }
+    if !backend.compiled() {
+        return Err(format!(
+            "this build has no {} backend: build with the engine feature `{}`",
+            backend.name(),
+            backend.feature().unwrap_or_default()
+        ));
+    }
+    Ok((0..count)
+        .map(|index| native_device(backend, index, count))
+        .collect())
+}
+
+fn native_device(backend: NativeBackend, index: usize, count: usize) -> Device {
+    match backend {
+        #[cfg(feature = "native-wgpu")]
+        NativeBackend::Wgpu => {
+            use burn::tensor::DeviceKind;
+            let kind = if count == 1 {
+                DeviceKind::DefaultDevice
+            } else {
+                DeviceKind::DiscreteGpu(index)
+            };
+            Device::wgpu(kind).autodiff()
+        }
+        #[cfg(feature = "cuda")]
+        NativeBackend::Cuda => Device::cuda(index).autodiff(),
+        // Only reached for the CPU: `native_devices` refuses backends not in the build.
+        _ => {
+            let _ = (index, count);
+            cpu()
+        }
+    }
+}
