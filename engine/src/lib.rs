@@ -9,6 +9,7 @@ pub mod backend;
 pub mod common;
 pub mod datasets;
 pub mod lessons;
+pub mod models;
 pub mod protocol;
 pub mod rng;
 

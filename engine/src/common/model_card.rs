@@ -6,6 +6,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// The version of the model file layout that cards record.
+pub const FORMAT_VERSION: u32 = 2;
+
 /// One float tensor of a saved network.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct ParamEntry {

@@ -19,11 +19,9 @@ use safetensors::{Dtype, SafeTensors, tensor::TensorView};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use super::model_card::{ModelFileError, ParamEntry, Provenance};
+pub use super::model_card::{FORMAT_VERSION, ModelFileError, ParamEntry, Provenance};
 use crate::datasets::mnist::sha256_hex;
 
-/// The version of this file layout that cards record.
-pub const FORMAT_VERSION: u32 = 2;
 /// The metadata key that holds the card.
 pub const CARD_KEY: &str = "kindling.model_card";
 /// The header length safetensors itself refuses to read past.
