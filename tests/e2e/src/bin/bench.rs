@@ -9,8 +9,10 @@
 //!
 //! `bench quick`: fewer steps and one round, to try it. `bench full`: the default CNN's two MNIST
 //! epochs on the CPU backend (wall time and test accuracy). `bench lessons`: the playground's and
-//! the CNN lesson's own speed readouts. Options: `--rounds N`, `--steps N`, `--warmup N`,
-//! `--engines a,b` (engine ids as in [`ENGINES`]), `--workloads a,b`.
+//! the CNN lesson's own speed readouts, the playground's start (navigation start until its first
+//! loss readout shows a number) and the main thread's long tasks (over 50 ms) while each trains.
+//! Options: `--rounds N`, `--steps N`, `--warmup N`, `--engines a,b` (engine ids as in
+//! [`ENGINES`]), `--workloads a,b`.
 
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -770,19 +772,82 @@ fn badge(browser: &Browser) -> String {
     })
 }
 
+/// Records, from now on, when `selector` first shows a number: the time since navigation start
+/// (ms) goes into `window.__kindlingInteractive`. Returns the time now when it already does, so
+/// that figure is an upper bound.
+fn watch_interactive(browser: &Browser, selector: &str) -> Option<f64> {
+    let script = format!(
+        r#"const sel = {};
+        const ready = () => {{
+            const e = document.querySelector(sel);
+            return e && /\d/.test(e.textContent);
+        }};
+        if (ready()) {{ window.__kindlingInteractive = performance.now(); return performance.now(); }}
+        const observer = new MutationObserver(() => {{
+            if (ready()) {{ window.__kindlingInteractive = performance.now(); observer.disconnect(); }}
+        }});
+        observer.observe(document.body, {{ subtree: true, childList: true, characterData: true }});
+        return null;"#,
+        json!(selector)
+    );
+    browser.eval(&script).as_f64()
+}
+
+/// Milliseconds from navigation start until the lesson's first readout showed a number, with
+/// whether that is exact (observed) or an upper bound (it was there when the watch began).
+fn interactive_ms(browser: &Browser, already: Option<f64>) -> (f64, bool) {
+    if let Some(ms) = already {
+        return (ms, false);
+    }
+    let ms = browser.wait_for("the lesson to become interactive", 300, |b| {
+        b.eval("return window.__kindlingInteractive ?? null;")
+            .as_f64()
+    });
+    (ms, true)
+}
+
+/// Starts counting the main thread's long tasks (over 50 ms, the Long Tasks API).
+fn watch_long_tasks(browser: &Browser) {
+    browser.eval(
+        "window.__kindlingLong = []; new PerformanceObserver(list => { for (const e of list.getEntries()) window.__kindlingLong.push(e.duration); }).observe({ type: 'longtask' }); return null;",
+    );
+}
+
+/// The long tasks seen since [`watch_long_tasks`]: how many, and the longest in ms.
+fn long_tasks(browser: &Browser) -> (usize, f64) {
+    let durations: Vec<f64> = browser
+        .eval("return window.__kindlingLong ?? [];")
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default();
+    (
+        durations.len(),
+        durations.iter().copied().fold(0.0, f64::max),
+    )
+}
+
+/// `exact` figures as they are, upper bounds with "≤".
+fn bound(ms: f64, exact: bool) -> String {
+    if exact {
+        format!("{ms:.0}")
+    } else {
+        format!("≤ {ms:.0}")
+    }
+}
+
 fn playground(site: &str) {
     println!("playground (spiral, default network)");
     println!(
-        "{:<8} {:>10} {:>12} {:>10}  adapter",
-        "backend", "steps", "steps/s", "wall s"
+        "{:<8} {:>10} {:>12} {:>10} {:>14} {:>12} {:>12}  adapter",
+        "backend", "steps", "steps/s", "wall s", "interactive ms", "long tasks", "longest ms"
     );
     for backend in ["cpu", "webgpu"] {
         let browser = Browser::start();
         browser.goto(&format!("{site}/?lang=en&backend={backend}#/playground"));
+        let already = watch_interactive(&browser, "#train-loss");
+        let (interactive, exact) = interactive_ms(&browser, already);
         let badge = badge(&browser);
-        browser.wait_for("first loss readout", 300, |b| {
-            b.text("#train-loss").as_deref().and_then(number)
-        });
+        watch_long_tasks(&browser);
         let started = Instant::now();
         browser.click("#play");
         // Train for a fixed wall time, long enough to amortise shader compilation on WebGPU.
@@ -799,9 +864,11 @@ fn playground(site: &str) {
             .as_deref()
             .and_then(number)
             .unwrap_or(0.0);
+        let (long, longest) = long_tasks(&browser);
         println!(
-            "{backend:<8} {steps:>10} {rate:>12.1} {:>10.1}  {badge}",
-            started.elapsed().as_secs_f64()
+            "{backend:<8} {steps:>10} {rate:>12.1} {:>10.1} {:>14} {long:>12} {longest:>12.0}  {badge}",
+            started.elapsed().as_secs_f64(),
+            bound(interactive, exact),
         );
     }
 }
@@ -822,11 +889,12 @@ fn open_cnn(site: &str, backend: &str, query: &str) -> (Browser, String) {
 fn cnn_speed(site: &str) {
     println!("CNN (default LeNet-style network at batch 64, MNIST)");
     println!(
-        "{:<8} {:>8} {:>10} {:>12} {:>10}  adapter",
-        "backend", "steps", "ms/step", "examples/s", "wall s"
+        "{:<8} {:>8} {:>10} {:>12} {:>10} {:>12} {:>12}  adapter",
+        "backend", "steps", "ms/step", "examples/s", "wall s", "long tasks", "longest ms"
     );
     for backend in ["cpu", "webgpu"] {
         let (browser, badge) = open_cnn(site, backend, "?batch=64");
+        watch_long_tasks(&browser);
         let started = Instant::now();
         browser.click("#cnn-play");
         std::thread::sleep(Duration::from_secs(60));
@@ -851,8 +919,9 @@ fn cnn_speed(site: &str) {
         } else {
             f64::NAN
         };
+        let (long, longest) = long_tasks(&browser);
         println!(
-            "{backend:<8} {steps:>8} {ms:>10.1} {examples:>12.1} {:>10.1}  {badge}",
+            "{backend:<8} {steps:>8} {ms:>10.1} {examples:>12.1} {:>10.1} {long:>12} {longest:>12.0}  {badge}",
             started.elapsed().as_secs_f64()
         );
     }
