@@ -7,5 +7,6 @@ pub mod article;
 /// Not a lesson: the speed benchmark behind `#/bench`, shaped like one.
 pub mod bench;
 pub mod cnn;
+pub mod gan;
 pub mod losses;
 pub mod playground;

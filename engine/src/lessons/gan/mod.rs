@@ -1,0 +1,17 @@
+//! "Two networks compete": a GAN on 2-D points (the toy) and on handwritten digits.
+
+pub mod csv;
+pub mod link;
+pub mod messages;
+pub mod metrics;
+pub mod settings;
+pub mod targets;
+
+#[cfg(feature = "compute")]
+pub mod loss;
+#[cfg(feature = "compute")]
+pub mod model;
+#[cfg(feature = "compute")]
+pub mod training;
+
+pub use settings::ToySettings;
