@@ -223,6 +223,7 @@ impl AppState {
             | FromWorker::Activations(_)
             | FromWorker::Losses(_)
             | FromWorker::Cnn(_)
+            | FromWorker::Transfer(_)
             | FromWorker::Bench(_) => {}
             FromWorker::Panicked { message } => {
                 self.worker_lost();

@@ -12,6 +12,7 @@ use crate::lessons::bench::messages::{Command as BenchCommand, Event as BenchEve
 use crate::lessons::cnn::messages::{CnnCommand, CnnEvent};
 use crate::lessons::losses::messages::{LossesCommand, LossesEvent};
 use crate::lessons::playground::messages::{PlaygroundCommand, PlaygroundEvent};
+use crate::lessons::transfer::messages::{TransferCommand, TransferEvent};
 
 /// What the learner (or the URL) asked for.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -163,6 +164,7 @@ pub enum ToWorker {
     Activations(ActivationsCommand),
     Losses(LossesCommand),
     Cnn(CnnCommand),
+    Transfer(TransferCommand),
     Bench(BenchCommand),
     /// Deliberately panic, to exercise recovery from a crash.
     Crash,
@@ -182,6 +184,7 @@ pub enum FromWorker {
     Activations(ActivationsEvent),
     Losses(LossesEvent),
     Cnn(CnnEvent),
+    Transfer(TransferEvent),
     Bench(BenchEvent),
     /// What `Calibrate` measured; `trained` says whether any lesson has trained on this worker
     /// (a learner's model would be lost by switching now).

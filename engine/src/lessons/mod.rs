@@ -10,3 +10,4 @@ pub mod cnn;
 pub mod gan;
 pub mod losses;
 pub mod playground;
+pub mod transfer;

@@ -9,6 +9,7 @@ mod bench;
 mod cnn;
 mod losses;
 mod playground;
+mod transfer;
 
 /// A lesson inside the worker. A lesson that trains says so with `running`; the scheduler then
 /// calls `tick` between looks at the message queue, and `pause` when another lesson starts.
@@ -35,6 +36,7 @@ pub fn all(device: &Device) -> Vec<Box<dyn Lesson>> {
         Box::new(activations::ActivationsLesson::new(device.clone())),
         Box::new(losses::LossesLesson::new(device.clone())),
         Box::new(cnn::CnnLesson::new(device.clone())),
+        Box::new(transfer::TransferLesson::new(device.clone())),
         Box::new(bench::BenchLesson::new(device.clone())),
     ]
 }

@@ -1,0 +1,272 @@
+//! The transfer lesson inside the worker: the shipped backbone and the target's data, the four
+//! arms trained in turn, their live and final accuracies, and what the page looks at inside.
+
+use std::sync::Arc;
+
+use futures::future::LocalBoxFuture;
+use js_sys::Uint8Array;
+use kindling_engine::burn::tensor::Device;
+use kindling_engine::datasets::mnist::Images;
+use kindling_engine::lessons::transfer::config::{Arm, Target};
+use kindling_engine::lessons::transfer::messages::{BackboneInfo, TransferCommand, TransferEvent};
+use kindling_engine::lessons::transfer::model::block_count;
+use kindling_engine::lessons::transfer::training::{LIVE_EVAL, TransferRun};
+use kindling_engine::lessons::transfer::worked::{feature_map, filters, worked_example};
+use kindling_engine::models::resnet::ResnetSettings;
+use kindling_engine::models::resnet::checkpoint;
+use kindling_engine::models::resnet::model::Resnet;
+use kindling_engine::protocol::{FromWorker, ToWorker};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::Response;
+
+use super::Lesson;
+use crate::{mnist, post, scope};
+
+/// The shipped backbone, trained on digits 0–4.
+const BACKBONE: &str = "static/models/mnist04-resnet.safetensors";
+/// Digits the target task classifies.
+const TARGET_DIGITS: [u8; 5] = [5, 6, 7, 8, 9];
+const CHUNK_MS: f64 = 150.0;
+const CHUNK_STEPS: u64 = 200;
+/// Test images in the feature maps of the page's PCA plot.
+const PCA_IMAGES: usize = 300;
+
+fn send(event: TransferEvent) {
+    post(&FromWorker::Transfer(event));
+}
+
+struct Backbone {
+    model: Resnet,
+    settings: ResnetSettings,
+    info: BackboneInfo,
+}
+
+pub struct TransferLesson {
+    device: Device,
+    backbone: Option<Backbone>,
+    /// Digits 5–9 relabelled 0–4: (train, test).
+    digits: Option<(Arc<Images>, Arc<Images>)>,
+    run: Option<TransferRun>,
+    running: bool,
+}
+
+fn js_text(value: &JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| format!("{value:?}"))
+}
+
+/// The whole file at `path` on the site.
+async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
+    let response: Response = JsFuture::from(scope().fetch_with_str(path))
+        .await
+        .map_err(|e| format!("{path}: {}", js_text(&e)))?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!("{path}: HTTP {}", response.status()));
+    }
+    let buffer = JsFuture::from(response.array_buffer().map_err(|e| js_text(&e))?)
+        .await
+        .map_err(|e| format!("{path}: {}", js_text(&e)))?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+impl TransferLesson {
+    pub fn new(device: Device) -> Self {
+        Self {
+            device,
+            backbone: None,
+            digits: None,
+            run: None,
+            running: false,
+        }
+    }
+
+    fn set_running(&mut self, running: bool) {
+        let running = running && self.run.as_ref().is_some_and(|r| !r.is_finished());
+        if running != self.running {
+            self.running = running;
+            send(TransferEvent::Running { running });
+        }
+    }
+
+    /// Loads the backbone and the target's data unless they are loaded; says what failed.
+    async fn prepare(&mut self, target: Target) -> bool {
+        if target != Target::Digits {
+            send(TransferEvent::Failed {
+                message: format!("the {} target is not available yet", target.name()),
+            });
+            return false;
+        }
+        if self.backbone.is_none() {
+            let loaded = fetch_bytes(BACKBONE).await.and_then(|bytes| {
+                checkpoint::load(&bytes, &self.device).map_err(|e| format!("{BACKBONE}: {e}"))
+            });
+            match loaded {
+                Ok((model, card)) => {
+                    let info = BackboneInfo {
+                        classes: card.classes.clone(),
+                        parameters: card.settings.parameter_count(),
+                        test_accuracy: card.test_accuracy,
+                        steps: card.steps,
+                    };
+                    self.backbone = Some(Backbone {
+                        model,
+                        settings: card.settings,
+                        info,
+                    });
+                }
+                Err(message) => {
+                    send(TransferEvent::Failed { message });
+                    return false;
+                }
+            }
+        }
+        if self.digits.is_none() {
+            let mut last_sent = 0;
+            let loaded = mnist::load(|loaded, total| {
+                if loaded == 0 || loaded == total || loaded - last_sent >= total / 50 {
+                    last_sent = loaded;
+                    send(TransferEvent::Progress { loaded, total });
+                }
+            })
+            .await;
+            match loaded {
+                Ok((train, test)) => {
+                    self.digits = Some((
+                        Arc::new(train.with_classes(&TARGET_DIGITS)),
+                        Arc::new(test.with_classes(&TARGET_DIGITS)),
+                    ));
+                }
+                Err(error) => {
+                    send(TransferEvent::Failed {
+                        message: format!("MNIST: {error:?}"),
+                    });
+                    return false;
+                }
+            }
+        }
+        if let (Some(backbone), Some((train, test))) = (&self.backbone, &self.digits) {
+            send(TransferEvent::Ready {
+                target,
+                backbone: backbone.info.clone(),
+                train: train.len(),
+                test: test.len(),
+            });
+        }
+        true
+    }
+
+    async fn handle_command(&mut self, command: TransferCommand) {
+        match command {
+            TransferCommand::Prepare { target } => {
+                self.prepare(target).await;
+            }
+            TransferCommand::Run { settings } => {
+                self.set_running(false);
+                if !self.prepare(settings.target).await {
+                    return;
+                }
+                let (Some(backbone), Some((train, test))) = (&self.backbone, &self.digits) else {
+                    return;
+                };
+                match TransferRun::new(
+                    settings,
+                    &backbone.model,
+                    &backbone.settings,
+                    train,
+                    test.clone(),
+                    TARGET_DIGITS.len(),
+                    self.device.clone(),
+                ) {
+                    Ok(run) => {
+                        send(TransferEvent::Started {
+                            settings: run.settings().clone(),
+                            plans: run.plans().to_vec(),
+                            labelled: run.train_set().len(),
+                            test: run.test_set().len(),
+                        });
+                        self.run = Some(run);
+                        self.set_running(true);
+                    }
+                    Err(problems) => send(TransferEvent::Rejected { problems }),
+                }
+            }
+            TransferCommand::Play => self.set_running(true),
+            TransferCommand::Pause => self.set_running(false),
+            TransferCommand::Work { arm, test_index } => self.work(arm, test_index).await,
+            TransferCommand::Inside => self.inside().await,
+        }
+    }
+
+    async fn work(&self, arm: Arm, test_index: usize) {
+        let (Some(run), Some(backbone)) = (&self.run, &self.backbone) else {
+            return;
+        };
+        let blocks = block_count(&backbone.settings);
+        let model = run.arm(arm).model();
+        if let Some(example) =
+            worked_example(arm, model, blocks, run.test_set(), test_index, &self.device).await
+        {
+            send(TransferEvent::Worked { example });
+        }
+    }
+
+    async fn inside(&self) {
+        let (Some(run), Some(backbone)) = (&self.run, &self.backbone) else {
+            return;
+        };
+        let after = run.arm(Arm::Everything).model();
+        send(TransferEvent::Inside {
+            before: feature_map(&backbone.model, run.test_set(), PCA_IMAGES, &self.device).await,
+            after: feature_map(after, run.test_set(), PCA_IMAGES, &self.device).await,
+            filters_before: filters(&backbone.model).await,
+            filters_after: filters(after).await,
+        });
+    }
+
+    /// Trains for a moment; sends the arms' due live points, and the results at the end.
+    async fn train(&mut self) {
+        let Some(run) = &mut self.run else {
+            self.set_running(false);
+            return;
+        };
+        run.train_chunk(CHUNK_STEPS, CHUNK_MS).await;
+        for arm in run.due() {
+            let point = run.evaluate(arm, Some(LIVE_EVAL)).await;
+            send(TransferEvent::Point { point });
+        }
+        if run.is_finished() {
+            let results = run.results().await;
+            send(TransferEvent::Finished {
+                settings: run.settings().clone(),
+                results,
+            });
+            self.set_running(false);
+        }
+    }
+}
+
+impl Lesson for TransferLesson {
+    fn handle(&mut self, message: ToWorker) -> Result<LocalBoxFuture<'_, ()>, ToWorker> {
+        match message {
+            ToWorker::Transfer(command) => Ok(Box::pin(self.handle_command(command))),
+            other => Err(other),
+        }
+    }
+
+    fn running(&self) -> bool {
+        self.running
+    }
+
+    fn pause(&mut self) {
+        self.set_running(false);
+    }
+
+    fn tick(&mut self) -> LocalBoxFuture<'_, ()> {
+        Box::pin(self.train())
+    }
+}
