@@ -82,6 +82,45 @@ pub fn covered(shares: &[f32]) -> usize {
     shares.iter().filter(|&&s| s >= COVERED_SHARE).count()
 }
 
+/// A class counts as confident from this probability on.
+pub const CONFIDENT: f32 = 0.9;
+
+/// What a classifier says about a batch of generated digits: how many it puts in each class, how
+/// many it is confident about, and how many classes appear at all.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct ClassMeter {
+    /// Samples whose most likely class is each class.
+    pub histogram: Vec<u32>,
+    /// Share of samples whose most likely class has probability at least [`CONFIDENT`].
+    pub confident: f32,
+    /// Classes that are the most likely one for at least one sample.
+    pub classes_seen: u32,
+}
+
+/// The meter for `probabilities`, `classes` a sample, one sample after another.
+pub fn class_meter(probabilities: &[f32], classes: usize) -> ClassMeter {
+    let mut histogram = vec![0u32; classes];
+    let mut confident = 0usize;
+    let rows = probabilities.chunks_exact(classes.max(1));
+    let count = rows.len();
+    for row in rows {
+        let (best, p) =
+            row.iter().enumerate().fold(
+                (0, f32::NEG_INFINITY),
+                |b, (i, &p)| if p > b.1 { (i, p) } else { b },
+            );
+        histogram[best] += 1;
+        if p >= CONFIDENT {
+            confident += 1;
+        }
+    }
+    ClassMeter {
+        classes_seen: histogram.iter().filter(|&&c| c > 0).count() as u32,
+        confident: confident as f32 / count.max(1) as f32,
+        histogram,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +162,21 @@ mod tests {
             (d.kl as f64 - expected_kl).abs() < 1e-3,
             "{d:?} {expected_kl}"
         );
+    }
+
+    #[test]
+    fn the_class_meter_counts_the_most_likely_class_and_confidence() {
+        let probabilities = [
+            0.95, 0.05, 0.0, // confident 0
+            0.5, 0.3, 0.2, // unsure 0
+            0.1, 0.0, 0.9, // confident 2
+            0.0, 0.0, 1.0, // confident 2
+        ];
+        let meter = class_meter(&probabilities, 3);
+        assert_eq!(meter.histogram, [2, 0, 2]);
+        assert_eq!(meter.confident, 0.75);
+        assert_eq!(meter.classes_seen, 2);
+        assert_eq!(class_meter(&[], 10).confident, 0.0);
     }
 
     #[test]

@@ -1,12 +1,18 @@
 //! "Two networks compete": a GAN on 2-D points (the toy) and on handwritten digits.
 
 pub mod csv;
+pub mod digits;
+pub mod digits_card;
 pub mod link;
 pub mod messages;
 pub mod metrics;
 pub mod settings;
 pub mod targets;
 
+#[cfg(feature = "compute")]
+pub mod digits_model;
+#[cfg(feature = "compute")]
+pub mod digits_training;
 #[cfg(feature = "compute")]
 pub mod loss;
 #[cfg(feature = "compute")]

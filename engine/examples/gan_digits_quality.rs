@@ -1,0 +1,111 @@
+//! Measures the digit GAN's quality bars on the CPU backend: every `every` iterations, 1 000
+//! samples go through an MNIST classifier (a CNN model file); the run stops once at least 80 %
+//! of them are classified with probability ≥ 0.9 and every digit appears (conditional runs: and
+//! at least 90 % of the samples asked for digit d are classified as d).
+//!
+//! `cargo run --release -p kindling-engine --example gan_digits_quality -- <classifier.safetensors>
+//!  <mnist idx folder> <dcgan|mlp> <plain|conditional> [every] [max]`
+
+use std::sync::Arc;
+
+use kindling_engine::backend;
+use kindling_engine::burn::module::Module;
+use kindling_engine::burn::tensor::activation::softmax;
+use kindling_engine::burn::tensor::{Device, Tensor, TensorData};
+use kindling_engine::common::read::read_floats;
+use kindling_engine::datasets::mnist::{normalise, parse_idx};
+use kindling_engine::lessons::cnn::checkpoint;
+use kindling_engine::lessons::cnn::model::{Cnn, CnnConfig};
+use kindling_engine::lessons::gan::digits::{DigitModel, DigitSettings};
+use kindling_engine::lessons::gan::digits_training::DigitTrainer;
+use kindling_engine::lessons::gan::metrics::class_meter;
+use web_time::Instant;
+
+fn classify(cnn: &Cnn, pixels: &[f32], device: &Device) -> Vec<f32> {
+    let n = pixels.len() / 784;
+    let input: Vec<f32> = pixels.iter().map(|&p| normalise(p)).collect();
+    let images = Tensor::<4>::from_data(TensorData::new(input, [n, 1, 28, 28]), device);
+    pollster::block_on(read_floats(softmax(cnn.forward(images), 1)))
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [classifier, mnist, model, kind, ..] = args.as_slice() else {
+        eprintln!(
+            "usage: <classifier.safetensors> <mnist idx folder> <dcgan|mlp> <plain|conditional> [every] [max]"
+        );
+        std::process::exit(2);
+    };
+    let every: u64 = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(250);
+    let max: u64 = args.get(5).and_then(|s| s.parse().ok()).unwrap_or(20_000);
+    let device = backend::cpu();
+    let bytes = std::fs::read(classifier).expect("classifier file");
+    let (card, weights) = checkpoint::decode(&bytes).expect("a CNN model file");
+    let cnn = CnnConfig::from_settings(&card.settings, 28, 28).init(&device);
+    let cnn = checkpoint::load_weights(cnn, &card, weights)
+        .expect("weights")
+        .valid();
+    let read = |name: &str| std::fs::read(format!("{mnist}/{name}")).expect(name);
+    let train = parse_idx(
+        &read("train-images-idx3-ubyte"),
+        &read("train-labels-idx1-ubyte"),
+    )
+    .expect("MNIST");
+    let conditional = kind == "conditional";
+    let settings = DigitSettings {
+        model: DigitModel::from_name(model).expect("dcgan or mlp"),
+        conditional,
+        ..DigitSettings::default()
+    };
+    println!(
+        "{settings:?}; classifier test accuracy {:?}",
+        card.test_accuracy
+    );
+    let mut trainer = DigitTrainer::new(settings, Arc::new(train), device.clone()).unwrap();
+    let started = Instant::now();
+    let digits: Vec<u8> = (0..10).collect();
+    while trainer.iterations() < max {
+        pollster::block_on(trainer.train_chunk(every, f64::INFINITY));
+        let samples = pollster::block_on(trainer.samples(1000, 99, &digits));
+        let probabilities = classify(&cnn, &samples, &device);
+        let meter = class_meter(&probabilities, 10);
+        // With labels cycled 0–9, sample i was asked for digit i % 10.
+        let asked = probabilities
+            .chunks_exact(10)
+            .enumerate()
+            .filter(|(i, p)| {
+                let best = p
+                    .iter()
+                    .enumerate()
+                    .max_by(|a, b| a.1.total_cmp(b.1))
+                    .unwrap()
+                    .0;
+                best == i % 10
+            })
+            .count() as f32
+            / 1000.0;
+        let seconds = started.elapsed().as_secs_f64();
+        println!(
+            "{:>6} iterations, {seconds:>7.1} s: confident {:.1} %, classes {}, histogram {:?}{}",
+            trainer.iterations(),
+            meter.confident * 100.0,
+            meter.classes_seen,
+            meter.histogram,
+            if conditional {
+                format!(", as asked {:.1} %", asked * 100.0)
+            } else {
+                String::new()
+            }
+        );
+        let met =
+            meter.confident >= 0.8 && meter.classes_seen == 10 && (!conditional || asked >= 0.9);
+        if met {
+            println!(
+                "bar met after {} iterations, {seconds:.1} s",
+                trainer.iterations()
+            );
+            return;
+        }
+    }
+    println!("bar not met within {max} iterations");
+}

@@ -1,0 +1,358 @@
+//! The digit GAN's training loop (one D step, then one G step, on MNIST batches drawn with the
+//! engine's rng), its fixed sample grid, latent walks, and saving and loading the generator.
+
+use std::sync::Arc;
+
+use burn::module::Module;
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::tensor::activation::sigmoid;
+use burn::tensor::{Device, Tensor, TensorData};
+
+use super::digits::{CLASSES, DigitError, DigitSettings, SIDE};
+use super::digits_card::{GeneratorCard, MODEL_KIND};
+use super::digits_model::{DigitDiscriminator, DigitGenerator, DigitNetworksConfig};
+use super::loss::{discriminator_loss, generator_loss};
+use super::settings::LossKind;
+use crate::common::model_file::{self, Card, ModelFileError, ParamEntry, Precision};
+use crate::common::read::{read_floats, read_scalar};
+use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
+use crate::datasets::mnist::Images;
+use crate::rng::Rng;
+
+/// Samples in the grid drawn from the fixed noise batch.
+pub const GRID: usize = 64;
+/// The seed of the grid's fixed noise.
+const GRID_SEED: u64 = 7;
+
+impl Card for GeneratorCard {
+    const MODEL: &'static str = MODEL_KIND;
+
+    fn parameters(&self) -> &[ParamEntry] {
+        &self.parameters
+    }
+
+    fn set_parameters(&mut self, parameters: Vec<ParamEntry>) {
+        self.parameters = parameters;
+    }
+
+    fn weights_sha256(&self) -> &str {
+        &self.weights_sha256
+    }
+
+    fn set_weights_sha256(&mut self, sha256: String) {
+        self.weights_sha256 = sha256;
+    }
+}
+
+fn networks(settings: &DigitSettings) -> DigitNetworksConfig {
+    DigitNetworksConfig::new(
+        settings.model,
+        settings.generator_input(),
+        settings.conditional,
+    )
+}
+
+/// One-hot codes of `labels`, [n, 10].
+fn one_hot(labels: &[u8], device: &Device) -> Tensor<2> {
+    let mut codes = vec![0.0f32; labels.len() * CLASSES];
+    for (i, &l) in labels.iter().enumerate() {
+        codes[i * CLASSES + l as usize % CLASSES] = 1.0;
+    }
+    Tensor::from_data(TensorData::new(codes, [labels.len(), CLASSES]), device)
+}
+
+/// The generator's input for `noise` (flattened, `latent` values each) and, when conditional,
+/// `labels`: [n, input].
+fn generator_input(
+    settings: &DigitSettings,
+    noise: Vec<f32>,
+    labels: &[u8],
+    device: &Device,
+) -> Tensor<2> {
+    let n = noise.len() / settings.latent;
+    let z = Tensor::from_data(TensorData::new(noise, [n, settings.latent]), device);
+    if settings.conditional {
+        Tensor::cat(vec![z, one_hot(labels, device)], 1)
+    } else {
+        z
+    }
+}
+
+fn gaussian(count: usize, rng: &mut Rng) -> Vec<f32> {
+    (0..count).map(|_| rng.normal() as f32).collect()
+}
+
+/// A generator with `settings`' shape, its weights from a model file. Returns the card too.
+pub fn load_generator(
+    bytes: &[u8],
+    device: &Device,
+) -> Result<(GeneratorCard, DigitGenerator), ModelFileError> {
+    let (card, weights) = model_file::decode::<GeneratorCard>(bytes)?;
+    if let Some(error) = card.settings.validate().first() {
+        let message = format!("{:?}: {:?}", error.field, error.problem);
+        return Err(ModelFileError::BadSettings { message });
+    }
+    let generator = networks(&card.settings).generator(device);
+    let generator = model_file::load_weights(generator, &card.parameters, weights)?;
+    Ok((card, generator))
+}
+
+/// `count` images from `generator` for fresh noise drawn with `seed` (and `labels`, cycled, when
+/// conditional), as pixels in [0, 1], 784 an image.
+pub async fn generate(
+    generator: &DigitGenerator,
+    settings: &DigitSettings,
+    count: usize,
+    seed: u64,
+    labels: &[u8],
+    device: &Device,
+) -> Vec<f32> {
+    let noise = gaussian(count * settings.latent, &mut Rng::new(seed));
+    let labels: Vec<u8> = (0..count)
+        .map(|i| labels.get(i % labels.len().max(1)).copied().unwrap_or(0))
+        .collect();
+    let input = generator_input(settings, noise, &labels, device).without_autodiff();
+    let images = generator.valid().forward(input);
+    read_floats((images + 1.0) * 0.5).await
+}
+
+pub struct DigitTrainer {
+    settings: DigitSettings,
+    device: Device,
+    images: Arc<Images>,
+    generator: DigitGenerator,
+    discriminator: DigitDiscriminator,
+    g_optimizer: ModuleOptimizer,
+    d_optimizer: ModuleOptimizer,
+    rng: Rng,
+    iterations: u64,
+    record: ChunkRecord,
+    /// The last batch's D(x) and D(G(z)) means, not yet read.
+    last_outputs: Option<(Tensor<1>, Tensor<1>, Tensor<1>)>,
+}
+
+/// What the page shows of a digit run.
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct DigitProgress {
+    pub iterations: u64,
+    /// The last batch's losses and D's mean outputs.
+    pub d_loss: f32,
+    pub g_loss: f32,
+    pub d_real: f32,
+    pub d_fake: f32,
+    pub elapsed_ms: f64,
+}
+
+impl DigitTrainer {
+    /// Fresh networks for `settings`, training on `images`. `device` must have autodiff.
+    pub fn new(
+        settings: DigitSettings,
+        images: Arc<Images>,
+        device: Device,
+    ) -> Result<Self, Vec<DigitError>> {
+        let errors = settings.validate();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        device.seed(settings.seed);
+        let config = networks(&settings);
+        // Adam with β1 = 0.5, as the DCGAN paper trains both networks.
+        let adam = || AdamConfig::new().with_beta_1(0.5).init();
+        Ok(Self {
+            generator: config.generator(&device),
+            discriminator: config.discriminator(&device),
+            g_optimizer: adam(),
+            d_optimizer: adam(),
+            rng: Rng::new(settings.seed.wrapping_add(1)),
+            settings,
+            device,
+            images,
+            iterations: 0,
+            record: ChunkRecord::default(),
+            last_outputs: None,
+        })
+    }
+
+    pub fn settings(&self) -> &DigitSettings {
+        &self.settings
+    }
+
+    pub fn iterations(&self) -> u64 {
+        self.iterations
+    }
+
+    pub fn generator(&self) -> &DigitGenerator {
+        &self.generator
+    }
+
+    pub fn discriminator(&self) -> &DigitDiscriminator {
+        &self.discriminator
+    }
+
+    /// Replaces both networks: to start two runs from the same weights.
+    pub fn set_networks(&mut self, generator: DigitGenerator, discriminator: DigitDiscriminator) {
+        self.generator = generator;
+        self.discriminator = discriminator;
+    }
+
+    /// A batch of real images in (−1, 1) and their labels.
+    fn real_batch(&mut self) -> (Tensor<4>, Vec<u8>) {
+        let n = self.settings.batch_size;
+        let mut pixels = Vec::with_capacity(n * SIDE * SIDE);
+        let mut labels = Vec::with_capacity(n);
+        for _ in 0..n {
+            let i = self.rng.below(self.images.len());
+            pixels.extend(self.images.image(i).iter().map(|&p| p as f32 / 127.5 - 1.0));
+            labels.push(self.images.labels[i]);
+        }
+        let images = Tensor::from_data(TensorData::new(pixels, [n, 1, SIDE, SIDE]), &self.device);
+        (images, labels)
+    }
+
+    /// The generator's input for a fresh batch, with random labels.
+    fn noise_batch(&mut self) -> (Tensor<2>, Vec<u8>) {
+        let n = self.settings.batch_size;
+        let noise = gaussian(n * self.settings.latent, &mut self.rng);
+        let labels: Vec<u8> = (0..n).map(|_| self.rng.below(CLASSES) as u8).collect();
+        (
+            generator_input(&self.settings, noise, &labels, &self.device),
+            labels,
+        )
+    }
+
+    fn codes(&self, labels: &[u8]) -> Option<Tensor<2>> {
+        self.settings
+            .conditional
+            .then(|| one_hot(labels, &self.device))
+    }
+
+    /// One discriminator step on a real batch and a detached generated one. Returns D's loss.
+    pub fn d_step(&mut self) -> Tensor<1> {
+        let (real, real_labels) = self.real_batch();
+        let (z, fake_labels) = self.noise_batch();
+        let fake = self.generator.forward(z).detach();
+        let real_logits = self.discriminator.forward(real, self.codes(&real_labels));
+        let fake_logits = self.discriminator.forward(fake, self.codes(&fake_labels));
+        let d_real = sigmoid(real_logits.clone()).mean().detach();
+        let loss = discriminator_loss(LossKind::NonSaturating, real_logits, fake_logits);
+        let grads = GradientsParams::from_grads(loss.backward(), &self.discriminator);
+        let lr = self.settings.learning_rate;
+        self.discriminator = self.d_optimizer.step(lr, self.discriminator.clone(), grads);
+        self.last_outputs = Some((loss.clone().detach(), d_real.clone(), d_real));
+        loss.detach()
+    }
+
+    /// One generator step through the discriminator; only G's gradients are applied.
+    pub fn g_step(&mut self) -> Tensor<1> {
+        let (z, labels) = self.noise_batch();
+        let logits = self
+            .discriminator
+            .forward(self.generator.forward(z), self.codes(&labels));
+        let d_fake = sigmoid(logits.clone()).mean().detach();
+        let loss = generator_loss(LossKind::NonSaturating, logits);
+        let grads = GradientsParams::from_grads(loss.backward(), &self.generator);
+        let lr = self.settings.learning_rate;
+        self.generator = self.g_optimizer.step(lr, self.generator.clone(), grads);
+        if let Some((d_loss, d_real, _)) = self.last_outputs.take() {
+            self.last_outputs = Some((d_loss, d_real, d_fake));
+        }
+        loss.detach()
+    }
+
+    /// One D step, then one G step. Returns G's loss.
+    pub fn iteration(&mut self) -> Tensor<1> {
+        self.d_step();
+        self.iterations += 1;
+        self.g_step()
+    }
+
+    /// Up to `max_iterations` iterations or `budget_ms`, then waits for the device.
+    pub async fn train_chunk(&mut self, max_iterations: u64, budget_ms: f64) -> u64 {
+        train_chunk(self, max_iterations, budget_ms).await
+    }
+
+    /// The last iteration's numbers.
+    pub async fn progress(&self) -> DigitProgress {
+        let mut progress = DigitProgress {
+            iterations: self.iterations,
+            g_loss: self.record.last_batch_loss,
+            elapsed_ms: self.record.elapsed_ms,
+            ..DigitProgress::default()
+        };
+        if let Some((d_loss, d_real, d_fake)) = &self.last_outputs {
+            progress.d_loss = read_scalar(d_loss.clone()).await;
+            progress.d_real = read_scalar(d_real.clone()).await;
+            progress.d_fake = read_scalar(d_fake.clone()).await;
+        }
+        progress
+    }
+
+    /// `count` images for noise drawn with `seed` (labels cycled when conditional), in [0, 1].
+    pub async fn samples(&self, count: usize, seed: u64, labels: &[u8]) -> Vec<f32> {
+        generate(
+            &self.generator,
+            &self.settings,
+            count,
+            seed,
+            labels,
+            &self.device,
+        )
+        .await
+    }
+
+    /// The grid: the same 64 noise vectors every time (when conditional, rows of the digits 0–9).
+    pub async fn grid(&self) -> Vec<f32> {
+        let labels: Vec<u8> = (0..CLASSES as u8).collect();
+        self.samples(GRID, GRID_SEED, &labels).await
+    }
+
+    /// `frames` images on the straight line between the noise vectors of seeds `from` and `to`.
+    pub async fn walk(&self, from: u64, to: u64, frames: usize, label: u8) -> Vec<f32> {
+        let latent = self.settings.latent;
+        let a = gaussian(latent, &mut Rng::new(from));
+        let b = gaussian(latent, &mut Rng::new(to));
+        let noise: Vec<f32> = (0..frames)
+            .flat_map(|f| {
+                let t = f as f32 / (frames.max(2) - 1) as f32;
+                a.iter()
+                    .zip(&b)
+                    .map(move |(x, y)| x + t * (y - x))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let labels = vec![label; frames];
+        let input =
+            generator_input(&self.settings, noise, &labels, &self.device).without_autodiff();
+        read_floats((self.generator.valid().forward(input) + 1.0) * 0.5).await
+    }
+
+    /// The generator as a model file.
+    pub async fn save_generator(&self) -> Result<Vec<u8>, ModelFileError> {
+        let card = GeneratorCard::new(self.settings.clone(), self.iterations);
+        model_file::save(&self.generator, card, Precision::F32).await
+    }
+
+    /// Takes a saved generator (its settings must be this run's).
+    pub fn load_generator(&mut self, bytes: &[u8]) -> Result<GeneratorCard, ModelFileError> {
+        let (card, generator) = load_generator(bytes, &self.device)?;
+        if card.settings.model != self.settings.model
+            || card.settings.conditional != self.settings.conditional
+            || card.settings.latent != self.settings.latent
+        {
+            let message = "the file's generator has other settings than this run".to_string();
+            return Err(ModelFileError::BadSettings { message });
+        }
+        self.generator = generator;
+        Ok(card)
+    }
+}
+
+impl StepTrainer for DigitTrainer {
+    fn step(&mut self) -> Option<Tensor<1>> {
+        Some(self.iteration())
+    }
+
+    fn record(&mut self) -> &mut ChunkRecord {
+        &mut self.record
+    }
+}
