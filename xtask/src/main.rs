@@ -391,10 +391,20 @@ fn test(ctx: &Ctx) -> Result {
         "-D",
         "warnings",
     ]))?;
-    say("native tests (engine on ndarray, xtask, i18n files)");
-    run(ctx
-        .cmd("cargo")
-        .args(["test", "--release", "-p", "kindling-engine", "-p", "xtask"]))?;
+    // One cargo invocation: burn-train turns on burn features (its data loaders, rayon in the
+    // CPU backend) that would otherwise build burn a second time for the engine alone.
+    say("native tests (engine, xtask, i18n files, the native program and the shipped models)");
+    run(ctx.cmd("cargo").args([
+        "test",
+        "--release",
+        "-p",
+        "kindling-engine",
+        "-p",
+        "xtask",
+        "-p",
+        "kindling-cli",
+    ]))?;
+    models(ctx, true)?;
     say("native tests of the page's pure logic (URL state, lesson inputs, reducer)");
     run(ctx
         .cmd("cargo")
@@ -428,6 +438,33 @@ fn test(ctx: &Ctx) -> Result {
         .env("KINDLING_DIST", ctx.root.join("dist")))?;
     say("all tests passed");
     Ok(())
+}
+
+/// `cargo xtask models`: the shipped models (static/models/) rebuilt from their recipes by the
+/// native program (minutes on a CPU). With `--check`: each file against its .json card and the
+/// card inside it, and a retraining of its first batches against the losses its card records
+/// (seconds).
+fn models(ctx: &Ctx, check: bool) -> Result {
+    ensure_data(ctx)?;
+    say(if check {
+        "checking the shipped models against their cards (kindling pretrain all --check)"
+    } else {
+        "training the shipped models from their recipes (kindling pretrain all)"
+    });
+    let mut command = ctx.cmd("cargo");
+    command.args([
+        "run",
+        "--release",
+        "-p",
+        "kindling-cli",
+        "--",
+        "pretrain",
+        "all",
+    ]);
+    if check {
+        command.arg("--check");
+    }
+    run(&mut command)
 }
 
 fn serve(ctx: &Ctx, port: u16) -> Result {
@@ -524,9 +561,14 @@ fn main() -> ExitCode {
         Some("bench") => bench(&ctx, &args[1..]),
         Some("setup") => setup(&ctx, true),
         Some("data") => ensure_data(&ctx),
+        Some("models") => match args.get(1).map(String::as_str) {
+            None => models(&ctx, false),
+            Some("--check") => models(&ctx, true),
+            Some(other) => Err(format!("models takes --check or nothing, not {other}")),
+        },
         _ => {
             eprintln!(
-                "usage: cargo xtask <serve [port] | test | dist | bench [quick | full | lessons] | data | setup>"
+                "usage: cargo xtask <serve [port] | test | dist | bench [quick | full | lessons] | data | models [--check] | setup>"
             );
             return ExitCode::from(2);
         }
