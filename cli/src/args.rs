@@ -149,6 +149,11 @@ pub struct DeviceArgs {
     /// device before each optimiser step.
     #[arg(long, default_value_t = 1)]
     pub devices: usize,
+    /// With --devices: burn-train's distributed data-parallel strategy instead (a copy of the
+    /// network on every device, gradients averaged by an all-reduce after each step). wgpu and
+    /// CUDA only: burn's CPU backend has no all-reduce.
+    #[arg(long)]
+    pub ddp: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

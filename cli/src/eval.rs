@@ -13,6 +13,7 @@ pub fn run(args: EvalArgs) -> Result<(), String> {
     let device = devices(&DeviceArgs {
         backend: args.backend,
         devices: 1,
+        ddp: false,
     })?
     .remove(0)
     .inner();

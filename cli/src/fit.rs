@@ -11,6 +11,7 @@ use std::time::Instant;
 use burn::optim::lr_scheduler::cosine::CosineAnnealingLrSchedulerConfig;
 use burn::optim::lr_scheduler::module_lr_scheduler::ModuleLrScheduler;
 use burn::tensor::Device;
+use burn::tensor::distributed::{DistributedConfig, ReduceOperation};
 use burn::train::metric::{AccuracyMetric, LossMetric};
 use burn::train::{
     ExecutionStrategy, Interrupter, Learner, MultiDeviceOptim, SupervisedTraining, TrainingStrategy,
@@ -39,6 +40,9 @@ pub struct Plan {
     pub schedule: Schedule,
     /// Training devices, with autodiff; the network lives on the first.
     pub devices: Vec<Device>,
+    /// Several devices train with burn-train's distributed data-parallel strategy rather than
+    /// its multi-device one.
+    pub ddp: bool,
     /// burn-train's folder.
     pub artifacts: PathBuf,
     /// Continue after this epoch's checkpoint.
@@ -155,9 +159,16 @@ pub fn fit<N: Network>(
         training = training.checkpoint(epoch);
     }
     if plan.devices.len() > 1 {
-        training = training.with_training_strategy(TrainingStrategy::Default(
-            ExecutionStrategy::multi(plan.devices.clone(), MultiDeviceOptim::OptimMainDevice),
-        ));
+        let devices = plan.devices.clone();
+        let strategy = if plan.ddp {
+            let config = DistributedConfig {
+                all_reduce_op: ReduceOperation::Mean,
+            };
+            ExecutionStrategy::ddp(devices, config)
+        } else {
+            ExecutionStrategy::multi(devices, MultiDeviceOptim::OptimMainDevice)
+        };
+        training = training.with_training_strategy(TrainingStrategy::Default(strategy));
     }
     let learner = Learner::new(
         Trainee { net },

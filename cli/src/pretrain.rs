@@ -79,6 +79,7 @@ fn plan(
         learning_rate: recipe.learning_rate,
         schedule: recipe.schedule,
         devices: devices(&args.device)?,
+        ddp: args.device.ddp,
         artifacts: artifacts(args.artifacts.as_deref(), &folder),
         resume: None,
         steps_before: 0,

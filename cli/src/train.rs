@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use burn::tensor::Device;
-use kindling_engine::backend::native_devices;
+use kindling_engine::backend::{NativeBackend, native_devices};
 use kindling_engine::common::model_file::Precision;
 use kindling_engine::common::optimizer::OptimizerKind;
 use kindling_engine::lessons::cnn::checkpoint;
@@ -167,6 +167,7 @@ fn plan(
         devices: devices(&run.device)?,
         artifacts: artifacts(run.artifacts.as_deref(), name),
         resume: run.resume,
+        ddp: run.device.ddp,
         steps_before,
         checkpoints: true,
         first_losses_only: false,
@@ -202,6 +203,16 @@ pub fn devices(args: &DeviceArgs) -> Result<Vec<Device>, String> {
              `cargo build --release -p kindling-cli --features {0}`",
             backend.name()
         ));
+    }
+    if args.ddp && backend == NativeBackend::Cpu {
+        return Err(
+            "--ddp: burn's CPU backend has no all-reduce, which burn-train's distributed \
+             data-parallel strategy needs; --devices alone uses the multi-device strategy"
+                .into(),
+        );
+    }
+    if args.ddp && args.devices < 2 {
+        return Err("--ddp needs --devices 2 or more".into());
     }
     native_devices(backend, args.devices).map_err(|e| format!("--devices: {e}"))
 }

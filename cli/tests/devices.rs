@@ -1,10 +1,11 @@
 //! `--devices 2` on the CPU: burn-train's multi-device strategy with the CPU backend's one device
 //! given twice (one worker thread each), which is what this machine can test of data parallelism.
 
-use kindling_cli::args::Schedule;
+use kindling_cli::args::{Backend, DeviceArgs, Schedule};
 use kindling_cli::data::{self, Mnist};
 use kindling_cli::fit::{FIRST_LOSSES, Plan};
 use kindling_cli::run::train;
+use kindling_cli::train::devices;
 use kindling_engine::backend::{NativeBackend, native_devices};
 use kindling_engine::lessons::cnn::CnnSettings;
 use kindling_engine::lessons::cnn::model::CnnConfig;
@@ -23,6 +24,7 @@ fn two_cpu_devices_share_each_epoch_and_learn() {
         learning_rate: settings.learning_rate,
         schedule: Schedule::Constant,
         devices,
+        ddp: false,
         artifacts: std::env::temp_dir().join(format!("kindling-devices-{}", std::process::id())),
         resume: None,
         steps_before: 0,
@@ -58,6 +60,13 @@ fn two_cpu_devices_share_each_epoch_and_learn() {
 #[test]
 fn missing_backends_and_no_devices_are_refused() {
     assert!(native_devices(NativeBackend::Cpu, 0).is_err());
+    // burn's CPU backend has no all-reduce for the distributed data-parallel strategy.
+    let ddp = DeviceArgs {
+        backend: Backend::Cpu,
+        devices: 2,
+        ddp: true,
+    };
+    assert!(devices(&ddp).unwrap_err().contains("all-reduce"));
     for backend in [NativeBackend::Wgpu, NativeBackend::Cuda] {
         if !backend.compiled() {
             let error = native_devices(backend, 1).err().unwrap();

@@ -36,6 +36,7 @@ fn a_resumed_run_ends_where_an_uninterrupted_one_does() {
         learning_rate: settings.learning_rate,
         schedule: Schedule::Cosine,
         devices: vec![backend::cpu()],
+        ddp: false,
         artifacts: folder.clone(),
         resume,
         steps_before: 0,

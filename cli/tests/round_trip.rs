@@ -48,6 +48,7 @@ fn one_epoch(settings: &CnnSettings, steps_before: u64) -> Plan {
         learning_rate: settings.learning_rate,
         schedule: Schedule::Constant,
         devices: vec![backend::cpu()],
+        ddp: false,
         artifacts: std::env::temp_dir().join(format!("kindling-round-trip-{}", std::process::id())),
         resume: None,
         steps_before,

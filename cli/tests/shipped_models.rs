@@ -111,6 +111,7 @@ fn retraining_reproduces_the_first_losses() {
         device: DeviceArgs {
             backend: Backend::Cpu,
             devices: 1,
+            ddp: false,
         },
         artifacts: None,
     };
