@@ -131,11 +131,11 @@ fn head_bias_gradient(model: &Resnet, grads: &Gradients) -> Option<Tensor<1>> {
             self.path.pop();
         }
         fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-            if self.path.join(".") == "head.bias" {
-                if let Some(grad) = param.val().grad(self.grads) {
-                    let count = grad.dims().iter().product::<usize>();
-                    self.found = Some(grad.reshape([count]));
-                }
+            if self.path.join(".") == "head.bias"
+                && let Some(grad) = param.val().grad(self.grads)
+            {
+                let count = grad.dims().iter().product::<usize>();
+                self.found = Some(grad.reshape([count]));
             }
         }
     }
