@@ -17,9 +17,9 @@ pub const NAMES: [ShippedName; 3] = [
 
 /// The absolute difference allowed between a card's first batch losses and a retraining's on
 /// another machine. On the machine that made the file they are equal. CPU kernels differ by
-/// instruction set (AVX2, AVX-512 and NEON sum in other orders), which moves a loss in its sixth
-/// or seventh significant digit after a few steps; a different seed, data order, network or
-/// optimiser moves the first losses by hundredths or more.
+/// instruction set (AVX2, AVX-512 and NEON sum in other orders), which should move a loss in its
+/// sixth or seventh significant digit after a few steps; any real change moves the first losses
+/// far more (another seed for the classifier: up to 0.21).
 pub const TOLERANCE: f32 = 1e-3;
 
 /// A file is stored as f16 unless that costs more test accuracy than this.
