@@ -44,6 +44,9 @@ pub struct MlpDiscriminator {
     output: Linear,
 }
 
+// One generator lives per lesson, so the variants' size difference costs nothing; boxing would
+// take the variant out of burn's Module derive.
+#[allow(clippy::large_enum_variant)]
 #[derive(Module, Debug)]
 pub enum DigitGenerator {
     Dcgan(DcganGenerator),
