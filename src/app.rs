@@ -17,6 +17,9 @@ use crate::lessons::bench::state::BenchAction;
 use crate::lessons::cnn::effects::{save_exported, use_cnn_worker};
 use crate::lessons::cnn::page::CnnPage;
 use crate::lessons::cnn::state::CnnAction;
+use crate::lessons::gan::effects::use_gan_worker;
+use crate::lessons::gan::page::Gan;
+use crate::lessons::gan::state::GanAction;
 use crate::lessons::losses::effects::use_losses_worker;
 use crate::lessons::losses::page::LossesPage;
 use crate::lessons::playground::effects::use_playground_worker;
@@ -48,6 +51,7 @@ fn route_event(event: WorkerEvent) -> Action {
             Action::Losses(WorkedAction::Computed { id, result })
         }
         WorkerEvent::Message(FromWorker::Cnn(event)) => Action::Cnn(CnnAction::Event(event)),
+        WorkerEvent::Message(FromWorker::Gan(event)) => Action::Gan(GanAction::Event(event)),
         WorkerEvent::Message(FromWorker::Bench(event)) => Action::Bench(BenchAction::Event(event)),
         event => Action::Worker(event),
     }
@@ -175,6 +179,7 @@ pub fn App() -> Html {
     use_lesson_link(state.route, &state.activations);
     use_lesson_link(state.route, &state.losses);
     use_lesson_link(state.route, &state.cnn);
+    use_lesson_link(state.route, &state.gan);
     use_lesson_link(state.route, &state.bench);
 
     // Each lesson talks to the worker through its own effects.
@@ -196,6 +201,7 @@ pub fn App() -> Html {
         to_app(&state, Action::Losses),
     );
     use_cnn_worker(&state.cnn, &worker, ready);
+    use_gan_worker(&state.gan, &worker, ready);
     let backend_text = badge_text(state.lang(), state.backend.as_ref());
     use_bench_worker(
         &state.bench,
@@ -276,6 +282,9 @@ pub fn App() -> Html {
         },
         Route::Cnn => html! {
             <CnnPage {lang} state={state.cnn.clone()} on_cnn={to_app(&state, Action::Cnn)} />
+        },
+        Route::Gan => html! {
+            <Gan {lang} state={state.gan.clone()} on_action={to_app(&state, Action::Gan)} />
         },
         Route::Bench => html! {
             <BenchPage

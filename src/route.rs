@@ -11,17 +11,19 @@ pub enum Route {
     Activations,
     Losses,
     Cnn,
+    Gan,
     Bench,
     About,
 }
 
 impl Route {
-    pub const ALL: [Route; 7] = [
+    pub const ALL: [Route; 8] = [
         Route::Home,
         Route::Playground,
         Route::Activations,
         Route::Losses,
         Route::Cnn,
+        Route::Gan,
         Route::Bench,
         Route::About,
     ];
@@ -34,6 +36,7 @@ impl Route {
             Route::Activations => "activations",
             Route::Losses => "losses",
             Route::Cnn => "cnn",
+            Route::Gan => "gan",
             Route::Bench => "bench",
             Route::About => "about",
         }

@@ -16,6 +16,7 @@ use crate::lessons::PageLesson;
 use crate::lessons::activations::state::ActivationsState;
 use crate::lessons::bench::state::{BenchAction, BenchState};
 use crate::lessons::cnn::state::{CnnAction, CnnState};
+use crate::lessons::gan::state::{GanAction, GanState};
 use crate::lessons::losses::state::LossesState;
 use crate::lessons::playground::state::{PlaygroundAction, PlaygroundState};
 use crate::lessons::worked_answer::{WorkedAction, WorkedLesson};
@@ -54,6 +55,7 @@ pub struct AppState {
     pub activations: ActivationsLesson,
     pub losses: LossesLesson,
     pub cnn: CnnState,
+    pub gan: GanState,
     pub bench: BenchState,
     /// The MNIST files' description, once asked for (the About page), or why it is missing.
     pub mnist: Option<Result<Rc<MnistManifest>, String>>,
@@ -76,6 +78,7 @@ pub enum Action {
     Activations(ActivationsAction),
     Losses(LossesAction),
     Cnn(CnnAction),
+    Gan(GanAction),
     Bench(BenchAction),
     Mnist(Result<MnistManifest, String>),
 }
@@ -108,6 +111,7 @@ impl AppState {
             activations: WorkedLesson::default(),
             losses: WorkedLesson::default(),
             cnn: CnnState::default(),
+            gan: GanState::default(),
             bench: BenchState::default(),
             mnist: None,
         };
@@ -161,12 +165,13 @@ impl AppState {
     }
 
     /// Every lesson, for what the shell does to each alike (one line a lesson).
-    fn lessons(&mut self) -> [&mut dyn PageLesson; 5] {
+    fn lessons(&mut self) -> [&mut dyn PageLesson; 6] {
         [
             &mut self.playground,
             &mut self.activations,
             &mut self.losses,
             &mut self.cnn,
+            &mut self.gan,
             &mut self.bench,
         ]
     }
@@ -224,6 +229,7 @@ impl AppState {
             | FromWorker::Losses(_)
             | FromWorker::Cnn(_)
             | FromWorker::Transfer(_)
+            | FromWorker::Gan(_)
             | FromWorker::Bench(_) => {}
             FromWorker::Panicked { message } => {
                 self.worker_lost();
@@ -268,6 +274,7 @@ impl Reducible for AppState {
             Action::Activations(action) => next.activations.reduce(action),
             Action::Losses(action) => next.losses.reduce(action),
             Action::Cnn(action) => next.cnn.reduce(action),
+            Action::Gan(action) => next.gan.reduce(action),
             Action::Bench(action) => next.bench.reduce(action),
             Action::Mnist(result) => next.mnist = Some(result.map(Rc::new)),
         }

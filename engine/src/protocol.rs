@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::lessons::activations::messages::{ActivationsCommand, ActivationsEvent};
 use crate::lessons::bench::messages::{Command as BenchCommand, Event as BenchEvent};
 use crate::lessons::cnn::messages::{CnnCommand, CnnEvent};
+use crate::lessons::gan::messages::{GanCommand, GanEvent};
 use crate::lessons::losses::messages::{LossesCommand, LossesEvent};
 use crate::lessons::playground::messages::{PlaygroundCommand, PlaygroundEvent};
 use crate::lessons::transfer::messages::{TransferCommand, TransferEvent};
@@ -165,6 +166,7 @@ pub enum ToWorker {
     Losses(LossesCommand),
     Cnn(CnnCommand),
     Transfer(TransferCommand),
+    Gan(GanCommand),
     Bench(BenchCommand),
     /// Deliberately panic, to exercise recovery from a crash.
     Crash,
@@ -185,6 +187,7 @@ pub enum FromWorker {
     Losses(LossesEvent),
     Cnn(CnnEvent),
     Transfer(TransferEvent),
+    Gan(GanEvent),
     Bench(BenchEvent),
     /// What `Calibrate` measured; `trained` says whether any lesson has trained on this worker
     /// (a learner's model would be lost by switching now).

@@ -42,7 +42,7 @@ const NODES: &[Node] = &[
         key: "unsupervised",
         x: 540.0,
         y: 148.0,
-        lesson: None,
+        lesson: Some(Route::Gan),
         ingredient: false,
     },
     Node {

@@ -4,6 +4,7 @@ pub mod confusion_matrix;
 pub mod drawing_pad;
 pub mod filter_grid;
 pub mod image_gallery;
+pub mod line_chart;
 pub mod load_progress;
 pub mod loss_chart;
 pub mod math;

@@ -1,5 +1,6 @@
 //! The GAN lesson's settings as text in its link, e.g.
-//! `#/gan?target=ring&zdim=2&z=gaussian&g=64,64&d=64,64&gact=relu&dact=relu&gopt=adam&dopt=adam&glr=0.001&dlr=0.001&k=1&loss=nonsat&batch=128&seed=1`.
+//! `#/gan?target=ring&zdim=2&z=gaussian&g=64,64&d=64,64&gact=relu&dact=relu&gopt=adam&dopt=adam&glr=0.001&dlr=0.001&k=1&loss=nonsat&batch=128&seed=1`
+//! (in `ToyField::ALL`'s order).
 //! A drawn or pasted distribution travels as `pts=x,y;x,y;…`. Missing keys keep their default; a
 //! bad value keeps its default and is reported. Pure functions.
 
@@ -157,31 +158,36 @@ pub fn from_query(query: &str) -> (ToySettings, Vec<ToyError>) {
     (settings, errors)
 }
 
+/// One setting as text, as the form's field and the link show it.
+pub fn text(s: &ToySettings, field: ToyField) -> String {
+    match field {
+        ToyField::Target => s.target.name().into(),
+        ToyField::Points => points_text(&s.custom),
+        ToyField::NoiseDim => s.noise_dim.to_string(),
+        ToyField::Noise => s.noise.name().into(),
+        ToyField::GLayers => widths_text(&s.g_hidden),
+        ToyField::DLayers => widths_text(&s.d_hidden),
+        ToyField::GActivation => s.g_activation.name().into(),
+        ToyField::DActivation => s.d_activation.name().into(),
+        ToyField::GOptimizer => s.g_optimizer.name().into(),
+        ToyField::DOptimizer => s.d_optimizer.name().into(),
+        ToyField::GLearningRate => s.g_learning_rate.to_string(),
+        ToyField::DLearningRate => s.d_learning_rate.to_string(),
+        ToyField::DSteps => s.d_steps.to_string(),
+        ToyField::Loss => s.loss.name().into(),
+        ToyField::BatchSize => s.batch_size.to_string(),
+        ToyField::Seed => s.seed.to_string(),
+    }
+}
+
 /// Every setting as a link's query; the points only for a drawn or pasted target.
 pub fn to_query(s: &ToySettings) -> String {
-    let mut query = format!(
-        "target={}&zdim={}&z={}&g={}&d={}&gact={}&dact={}&gopt={}&dopt={}&glr={}&dlr={}&k={}&loss={}&batch={}&seed={}",
-        s.target.name(),
-        s.noise_dim,
-        s.noise.name(),
-        widths_text(&s.g_hidden),
-        widths_text(&s.d_hidden),
-        s.g_activation.name(),
-        s.d_activation.name(),
-        s.g_optimizer.name(),
-        s.d_optimizer.name(),
-        s.g_learning_rate,
-        s.d_learning_rate,
-        s.d_steps,
-        s.loss.name(),
-        s.batch_size,
-        s.seed,
-    );
-    if s.target == Target::Custom {
-        query.push_str("&pts=");
-        query.push_str(&points_text(&s.custom));
-    }
-    query
+    ToyField::ALL
+        .iter()
+        .filter(|&&f| f != ToyField::Points || s.target == Target::Custom)
+        .map(|&f| format!("{}={}", f.key(), text(s, f)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 #[cfg(test)]

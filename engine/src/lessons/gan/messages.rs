@@ -3,17 +3,21 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::metrics::Divergence;
+use super::digits::{DigitError, DigitSettings};
+use super::metrics::{ClassMeter, Divergence};
 use super::settings::{ToyError, ToySettings};
+use crate::common::model_card::ModelFileError;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub enum GanCommand {
     Toy(ToyCommand),
+    Digits(DigitCommand),
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub enum GanEvent {
     Toy(ToyEvent),
+    Digits(DigitEvent),
 }
 
 /// Which network a single step trains.
@@ -96,4 +100,87 @@ pub struct ToyView {
     pub shares: Vec<f32>,
     pub elapsed_ms: f64,
     pub iterations_per_second: f64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub enum DigitCommand {
+    /// Fresh networks with these settings (MNIST is fetched the first time); stays paused.
+    Load {
+        settings: DigitSettings,
+    },
+    Play,
+    Pause,
+    /// One D step and one G step, then paused.
+    Step,
+    /// `frames` images between the noise vectors of two seeds, for `label` when conditional.
+    Walk {
+        from: u64,
+        to: u64,
+        frames: u32,
+        label: u8,
+    },
+    /// Samples asked for one digit (conditional runs).
+    Draw {
+        label: u8,
+    },
+    /// The generator as a model file.
+    Save,
+    /// A generator file to take in place of the current one.
+    LoadGenerator {
+        bytes: Vec<u8>,
+    },
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub enum DigitEvent {
+    DataProgress {
+        loaded: u64,
+        total: u64,
+    },
+    DataFailed {
+        message: String,
+    },
+    Loaded {
+        settings: DigitSettings,
+    },
+    Rejected {
+        errors: Vec<DigitError>,
+    },
+    /// The run's numbers and the fixed noise batch's images (one byte a pixel, 784 an image).
+    Progress {
+        iterations: u64,
+        d_loss: f32,
+        g_loss: f32,
+        d_real: f32,
+        d_fake: f32,
+        elapsed_ms: f64,
+        grid: Vec<u8>,
+    },
+    /// The classifier's verdict on 1 000 samples.
+    Meter {
+        meter: ClassMeter,
+    },
+    /// Why there is no meter (the classifier could not be fetched or read).
+    MeterUnavailable {
+        message: String,
+    },
+    Walk {
+        frames: Vec<u8>,
+    },
+    Drawn {
+        label: u8,
+        images: Vec<u8>,
+    },
+    Saved {
+        bytes: Vec<u8>,
+    },
+    GeneratorLoaded {
+        iterations: u64,
+    },
+    GeneratorRefused {
+        error: ModelFileError,
+    },
+    Running {
+        running: bool,
+    },
 }

@@ -1,0 +1,214 @@
+//! The digits section's part of the GAN lesson's state, and how its actions and the worker's
+//! digit events change it. Requests are counted; `effects.rs` sends them.
+
+use std::rc::Rc;
+
+use kindling_engine::common::model_card::ModelFileError;
+use kindling_engine::lessons::gan::digits::{DigitError, DigitSettings};
+use kindling_engine::lessons::gan::messages::DigitEvent;
+use kindling_engine::lessons::gan::metrics::ClassMeter;
+
+use crate::lessons::gan::state::{Curves, History};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Data {
+    Loading { loaded: u64, total: u64 },
+    Failed(String),
+}
+
+/// What the learner did with a generator file, and how it went.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FileNote {
+    Loaded { iterations: u64 },
+    Refused(ModelFileError),
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct DigitRequests {
+    pub load: u64,
+    pub play: u64,
+    pub pause: u64,
+    pub step: u64,
+    pub walk: u64,
+    pub draw: u64,
+    pub save: u64,
+    pub open: u64,
+    /// The file to open with the next `open`.
+    pub file: Rc<Vec<u8>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct DigitsState {
+    pub settings: DigitSettings,
+    pub url_errors: Vec<DigitError>,
+    pub rejected: Vec<DigitError>,
+    /// Whether the learner has started the section (MNIST is only fetched then).
+    pub started: bool,
+    pub data: Option<Data>,
+    pub running: bool,
+    pub iterations: u64,
+    pub history: Rc<History>,
+    pub grid: Option<Rc<Vec<u8>>>,
+    pub meter: Option<ClassMeter>,
+    pub meter_unavailable: Option<String>,
+    pub walk_seeds: (u64, u64),
+    pub walk: Option<Rc<Vec<u8>>>,
+    pub draw_label: u8,
+    pub drawn: Option<(u8, Rc<Vec<u8>>)>,
+    /// The last saved generator, and how many have been saved (a change downloads it).
+    pub saved: (u64, Rc<Vec<u8>>),
+    pub file_note: Option<FileNote>,
+    pub requests: DigitRequests,
+}
+
+pub enum DigitsAction {
+    Start,
+    SetSettings(DigitSettings),
+    Play,
+    Pause,
+    Step,
+    /// A walk between the next pair of seeds.
+    Walk,
+    SetDrawLabel(u8),
+    Draw,
+    Save,
+    Open(Vec<u8>),
+    Event(DigitEvent),
+}
+
+impl DigitsState {
+    pub fn new(settings: DigitSettings, url_errors: Vec<DigitError>) -> Self {
+        Self {
+            settings,
+            url_errors,
+            walk_seeds: (1, 2),
+            draw_label: 7,
+            ..Self::default()
+        }
+    }
+
+    pub fn reduce(&mut self, action: DigitsAction) {
+        let r = &mut self.requests;
+        match action {
+            DigitsAction::Start => {
+                self.started = true;
+                r.load += 1;
+            }
+            DigitsAction::SetSettings(settings) => {
+                if settings != self.settings {
+                    self.settings = settings;
+                    self.url_errors.clear();
+                    if self.started {
+                        r.load += 1;
+                    }
+                }
+            }
+            DigitsAction::Play => r.play += 1,
+            DigitsAction::Pause => r.pause += 1,
+            DigitsAction::Step => r.step += 1,
+            DigitsAction::Walk => {
+                self.walk_seeds = (self.walk_seeds.1, self.walk_seeds.1 + 1);
+                r.walk += 1;
+            }
+            DigitsAction::SetDrawLabel(label) => self.draw_label = label.min(9),
+            DigitsAction::Draw => r.draw += 1,
+            DigitsAction::Save => r.save += 1,
+            DigitsAction::Open(bytes) => {
+                r.file = Rc::new(bytes);
+                r.open += 1;
+            }
+            DigitsAction::Event(event) => self.on_event(event),
+        }
+    }
+
+    fn on_event(&mut self, event: DigitEvent) {
+        match event {
+            DigitEvent::DataProgress { loaded, total } => {
+                self.data = Some(Data::Loading { loaded, total })
+            }
+            DigitEvent::DataFailed { message } => self.data = Some(Data::Failed(message)),
+            DigitEvent::Loaded { .. } => {
+                self.data = None;
+                self.rejected.clear();
+                self.running = false;
+                self.history = Rc::new(History::default());
+                self.walk = None;
+                self.drawn = None;
+                self.meter = None;
+            }
+            DigitEvent::Rejected { errors } => self.rejected = errors,
+            DigitEvent::Progress {
+                iterations,
+                d_loss,
+                g_loss,
+                d_real,
+                d_fake,
+                grid,
+                ..
+            } => {
+                let mut history = (*self.history).clone();
+                history.push(
+                    iterations,
+                    Curves {
+                        d_loss,
+                        g_loss,
+                        d_real,
+                        d_fake,
+                    },
+                );
+                self.history = Rc::new(history);
+                self.iterations = iterations;
+                self.grid = Some(Rc::new(grid));
+            }
+            DigitEvent::Meter { meter } => self.meter = Some(meter),
+            DigitEvent::MeterUnavailable { message } => self.meter_unavailable = Some(message),
+            DigitEvent::Walk { frames } => self.walk = Some(Rc::new(frames)),
+            DigitEvent::Drawn { label, images } => self.drawn = Some((label, Rc::new(images))),
+            DigitEvent::Saved { bytes } => self.saved = (self.saved.0 + 1, Rc::new(bytes)),
+            DigitEvent::GeneratorLoaded { iterations } => {
+                self.file_note = Some(FileNote::Loaded { iterations })
+            }
+            DigitEvent::GeneratorRefused { error } => {
+                self.file_note = Some(FileNote::Refused(error))
+            }
+            DigitEvent::Running { running } => self.running = running,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_is_fetched_only_once_started_and_events_fill_the_section() {
+        let mut state = DigitsState::new(DigitSettings::default(), Vec::new());
+        state.reduce(DigitsAction::SetSettings(DigitSettings {
+            seed: 4,
+            ..DigitSettings::default()
+        }));
+        assert_eq!(state.requests.load, 0);
+        state.reduce(DigitsAction::Start);
+        assert_eq!(state.requests.load, 1);
+        state.reduce(DigitsAction::Event(DigitEvent::Progress {
+            iterations: 5,
+            d_loss: 1.0,
+            g_loss: 2.0,
+            d_real: 0.6,
+            d_fake: 0.4,
+            elapsed_ms: 1.0,
+            grid: vec![0; 784],
+        }));
+        assert_eq!(state.iterations, 5);
+        assert_eq!(state.history.points.len(), 1);
+        state.reduce(DigitsAction::Walk);
+        assert_eq!((state.walk_seeds, state.requests.walk), ((2, 3), 1));
+        state.reduce(DigitsAction::Event(DigitEvent::Saved { bytes: vec![1, 2] }));
+        assert_eq!(state.saved.0, 1);
+        state.reduce(DigitsAction::Open(vec![9]));
+        assert_eq!(
+            (state.requests.open, state.requests.file.as_slice()),
+            (1, &[9u8][..])
+        );
+    }
+}

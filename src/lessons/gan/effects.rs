@@ -1,0 +1,56 @@
+//! The GAN lesson's only route to the worker: its settings whenever a worker is ready, and one
+//! message each time a request counter in its state moves.
+
+use kindling_engine::lessons::gan::messages::{GanCommand, ToyCommand};
+use kindling_engine::protocol::ToWorker;
+use yew::prelude::*;
+
+use crate::lessons::gan::digits_effects::use_digits_worker;
+use crate::lessons::gan::state::GanState;
+use crate::services::worker::WorkerLink;
+
+/// `ready`: the number of the worker that said `Ready`, `None` while there is none (commands
+/// then are dropped: the next worker gets the state).
+#[hook]
+pub fn use_gan_worker(state: &GanState, worker: &WorkerLink, ready: Option<u64>) {
+    let send = {
+        let worker = worker.clone();
+        move |command: ToyCommand| {
+            if ready.is_some() {
+                worker.send(ToWorker::Gan(GanCommand::Toy(command)));
+            }
+        }
+    };
+    use_digits_worker(&state.digits, worker, ready);
+    let requests = state.requests;
+    {
+        let send = send.clone();
+        let settings = state.toy.clone();
+        use_effect_with((ready, requests.load), move |_| {
+            send(ToyCommand::Load { settings })
+        });
+    }
+    {
+        let send = send.clone();
+        let slow = state.slow;
+        use_effect_with(requests.play, move |&count| {
+            if count > 0 {
+                send(ToyCommand::Play { slow });
+            }
+        });
+    }
+    {
+        let send = send.clone();
+        use_effect_with(requests.pause, move |&count| {
+            if count > 0 {
+                send(ToyCommand::Pause);
+            }
+        });
+    }
+    let part = requests.step_part;
+    use_effect_with(requests.step, move |&count| {
+        if count > 0 {
+            send(ToyCommand::Step { part });
+        }
+    });
+}

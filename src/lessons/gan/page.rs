@@ -1,0 +1,248 @@
+//! "Two networks compete": a generator learns to imitate a 2-D distribution while a
+//! discriminator learns to tell its points from the real ones.
+
+use std::rc::Rc;
+
+use kindling_engine::lessons::gan::ToySettings;
+use kindling_engine::lessons::gan::messages::StepPart;
+use kindling_engine::lessons::gan::metrics::COVERED_SHARE;
+use kindling_engine::lessons::gan::settings::{CUSTOM_POINTS, EXTENT, Preset, Target};
+use yew::prelude::*;
+
+use crate::i18n::{Lang, t};
+use crate::lessons::gan::digits_page::DigitsSection;
+use crate::lessons::gan::state::{GanAction, GanState, History, Layer};
+use crate::lessons::gan::text::{source_error, toy_error};
+use crate::lessons::gan::widgets::coverage::Readouts;
+use crate::lessons::gan::widgets::own_data::OwnData;
+use crate::lessons::gan::widgets::presets::Presets;
+use crate::lessons::gan::widgets::run_bar::RunBar;
+use crate::lessons::gan::widgets::toy_form::ToyForm;
+use crate::lessons::gan::widgets::toy_plot::{Heat, Scene, ToyPlot, Warp};
+use crate::route::Route;
+use crate::widgets::line_chart::{Line, LineChart};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    pub state: GanState,
+    pub on_action: Callback<GanAction>,
+}
+
+const LAYERS: [(Layer, &str, &str); 3] = [
+    (Layer::Heatmap, "gan-show-heat", "gan.layer.heatmap"),
+    (Layer::Manifold, "gan-show-manifold", "gan.layer.manifold"),
+    (Layer::Arrows, "gan-show-arrows", "gan.layer.arrows"),
+];
+
+fn scene(state: &GanState) -> Scene {
+    let view = state.view.as_deref();
+    let layers = state.layers;
+    let empty = Rc::new(Vec::new());
+    Scene {
+        extent: EXTENT,
+        heat: view.filter(|_| layers.heatmap).map(|v| Heat {
+            resolution: v.resolution,
+            values: Rc::new(v.heat.clone()),
+        }),
+        warp: view.filter(|_| layers.manifold).map(|v| Warp {
+            grid: v.manifold.noise_dim == 2,
+            side: v.manifold.side,
+            points: Rc::new(v.manifold.points.clone()),
+        }),
+        real: state.real.clone().unwrap_or_else(|| empty.clone()),
+        fake: view.map_or(empty, |v| Rc::new(v.fake.clone())),
+        arrows: view
+            .filter(|_| layers.arrows)
+            .map(|v| Rc::new(v.arrows.clone())),
+        drawn: state.drawn.clone(),
+        drawing: state.drawing,
+    }
+}
+
+/// The curves' steps and lines: the two losses, and D's mean outputs.
+fn curves(lang: Lang, history: &History) -> (Rc<Vec<u64>>, Rc<Vec<Line>>, Rc<Vec<Line>>) {
+    let steps = Rc::new(history.points.iter().map(|p| p.0).collect());
+    let line = |key: &str,
+                class: &'static str,
+                pick: fn(&crate::lessons::gan::state::Curves) -> f32| Line {
+        label: t(lang, key).into(),
+        class,
+        values: history.points.iter().map(|p| pick(&p.1)).collect(),
+    };
+    let losses = Rc::new(vec![
+        line("gan.curve.d_loss", "d", |c| c.d_loss),
+        line("gan.curve.g_loss", "g", |c| c.g_loss),
+    ]);
+    let outputs = Rc::new(vec![
+        line("gan.curve.d_real", "real", |c| c.d_real),
+        line("gan.curve.d_fake", "fake", |c| c.d_fake),
+    ]);
+    (steps, losses, outputs)
+}
+
+#[component]
+pub fn Gan(props: &Props) -> Html {
+    let state = &props.state;
+    let lang = props.lang;
+    let act = |make: fn() -> GanAction| {
+        let on_action = props.on_action.clone();
+        Callback::from(move |()| on_action.emit(make()))
+    };
+    let on_settings = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |settings: ToySettings| {
+            // "Your points" without enough of them: draw some first.
+            if settings.target == Target::Custom && settings.custom.len() < CUSTOM_POINTS.0 {
+                on_action.emit(GanAction::StartDrawing);
+            } else {
+                on_action.emit(GanAction::SetToy(settings));
+            }
+        })
+    };
+    let on_draw = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |p: [f32; 2]| on_action.emit(GanAction::Draw(p)))
+    };
+    let on_csv = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |text: String| on_action.emit(GanAction::Csv(text)))
+    };
+    let on_slow = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |slow: bool| on_action.emit(GanAction::SetSlow(slow)))
+    };
+    let on_layer = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |i: usize| on_action.emit(GanAction::Toggle(LAYERS[i].0)))
+    };
+    let on_digits = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |action| on_action.emit(GanAction::Digits(action)))
+    };
+    let on_preset = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |i: usize| on_action.emit(GanAction::Preset(Preset::ALL[i])))
+    };
+    let layers: Vec<(&'static str, String, bool)> = LAYERS
+        .iter()
+        .map(|&(layer, id, key)| {
+            let on = match layer {
+                Layer::Heatmap => state.layers.heatmap,
+                Layer::Manifold => state.layers.manifold,
+                Layer::Arrows => state.layers.arrows,
+            };
+            (id, t(lang, key), on)
+        })
+        .collect();
+    let current_preset = Preset::ALL
+        .iter()
+        .find(|p| p.settings() == state.toy)
+        .map(|p| p.name());
+    let view = state.view.as_deref();
+    let (steps, losses, outputs) = curves(lang, &state.history);
+    let problems: Vec<String> = state.problems().map(|e| toy_error(lang, e)).collect();
+    let tips = ["gan.tip.k", "gan.tip.loss", "gan.tip.noise", "gan.tip.own"];
+
+    html! {
+        <div class="gan">
+            <header class="page-head">
+                <h1 id="page-title">{t(lang, "gan.title")}</h1>
+                <p class="lead">{t(lang, "gan.lead")}</p>
+            </header>
+            if !problems.is_empty() {
+                <div id="gan-problems" class="notice warning" role="alert">
+                    <p>{t(lang, "gan.problems")}</p>
+                    <ul>{ for problems.iter().map(|p| html! { <li>{p.clone()}</li> }) }</ul>
+                </div>
+            }
+            <section class="gan-toy" aria-labelledby="gan-toy-title">
+                <h2 id="gan-toy-title">{t(lang, "gan.toy.title")}</h2>
+                <Presets {lang} names={Preset::ALL.iter().map(|p| p.name()).collect::<Vec<_>>()} current={current_preset} on_choose={on_preset} />
+                <div class="gan-grid">
+                    <div class="card gan-controls">
+                        <ToyForm {lang} settings={state.toy.clone()} on_change={on_settings} />
+                        <OwnData
+                            {lang}
+                            drawing={state.drawing}
+                            drawn={state.drawn.len()}
+                            error={state.source_error.as_ref().map(|e| source_error(lang, e))}
+                            on_start={act(|| GanAction::StartDrawing)}
+                            on_clear={act(|| GanAction::ClearDrawing)}
+                            on_use={act(|| GanAction::UseDrawing)}
+                            on_cancel={act(|| GanAction::CancelDrawing)}
+                            {on_csv}
+                        />
+                    </div>
+                    <div class="card gan-live">
+                        <RunBar
+                            {lang}
+                            running={state.running}
+                            slow={state.slow}
+                            on_play={act(|| GanAction::Play)}
+                            on_pause={act(|| GanAction::Pause)}
+                            on_step={act(|| GanAction::Step(StepPart::Both))}
+                            on_step_d={act(|| GanAction::Step(StepPart::Discriminator))}
+                            on_step_g={act(|| GanAction::Step(StepPart::Generator))}
+                            on_reset={act(|| GanAction::Reset)}
+                            {on_slow}
+                            {layers}
+                            {on_layer}
+                        />
+                        <div class="gan-views">
+                            <figure class="gan-figure">
+                                <ToyPlot aria_label={t(lang, "gan.plot.aria")} scene={scene(state)} {on_draw} />
+                                <figcaption class="plot-legend">
+                                    <span class="legend-item"><span class="dot real" aria-hidden="true" />{t(lang, "gan.plot.real")}</span>
+                                    <span class="legend-item"><span class="dot fake" aria-hidden="true" />{t(lang, "gan.plot.fake")}</span>
+                                    <span class="legend-item muted">{t(lang, "gan.plot.heat")}</span>
+                                </figcaption>
+                            </figure>
+                            <div class="gan-side">
+                                <Readouts
+                                    {lang}
+                                    updates={view.map(|v| (v.iterations, v.d_updates, v.g_updates))}
+                                    d_real={view.map(|v| v.d_real)}
+                                    d_fake={view.map(|v| v.d_fake)}
+                                    divergence={view.and_then(|v| v.divergence).map(|d| (d.kl, d.js))}
+                                    shares={view.map(|v| v.shares.clone()).unwrap_or_default()}
+                                    covered_share={COVERED_SHARE}
+                                />
+                                <LineChart
+                                    id="gan-losses"
+                                    aria_label={t(lang, "gan.curve.losses_aria")}
+                                    x_label={t(lang, "gan.curve.x")}
+                                    empty={t(lang, "chart.empty")}
+                                    steps={steps.clone()}
+                                    lines={losses}
+                                />
+                                <LineChart
+                                    id="gan-outputs"
+                                    aria_label={t(lang, "gan.curve.outputs_aria")}
+                                    x_label={t(lang, "gan.curve.x")}
+                                    empty={t(lang, "chart.empty")}
+                                    {steps}
+                                    lines={outputs}
+                                    top={Some(1.0)}
+                                />
+                            </div>
+                        </div>
+                    </div>
+                </div>
+            </section>
+            <DigitsSection {lang} state={state.digits.clone()} on_action={on_digits} />
+            <aside class="card gan-explain" aria-labelledby="gan-explain-title">
+                <h2 id="gan-explain-title">{t(lang, "gan.explain.title")}</h2>
+                <p>{t(lang, "gan.explain.game")}</p>
+                <p>{t(lang, "gan.explain.views")}</p>
+                <p>
+                    {t(lang, "gan.explain.losses")}{" "}
+                    <a href={Route::Losses.href()}>{t(lang, "gan.explain.losses_link")}</a>
+                </p>
+                <p>{t(lang, "gan.explain.article")}</p>
+                <h3>{t(lang, "gan.tip.title")}</h3>
+                <ul class="tips">{ for tips.into_iter().map(|k| html! { <li>{t(lang, k)}</li> }) }</ul>
+            </aside>
+        </div>
+    }
+}

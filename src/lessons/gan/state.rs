@@ -1,0 +1,358 @@
+//! The GAN lesson's part of the page state, and how learner actions and worker events change it.
+//!
+//! Messages to the worker are not sent from here: the reducer counts requests (`requests`), and
+//! `effects.rs` sends one message each time a counter moves, reading its content from the state.
+
+use std::rc::Rc;
+
+use kindling_engine::lessons::gan::ToySettings;
+use kindling_engine::lessons::gan::csv::{self, CsvError};
+use kindling_engine::lessons::gan::link::quantize;
+use kindling_engine::lessons::gan::messages::{DigitEvent, GanEvent, StepPart, ToyEvent, ToyView};
+use kindling_engine::lessons::gan::settings::{CUSTOM_POINTS, Preset, Target, ToyError};
+
+use crate::lessons::gan::digits_state::{DigitsAction, DigitsState};
+use crate::widgets::series::Series;
+
+/// Most points kept for the curves.
+pub const MAX_POINTS: usize = 400;
+
+/// The values the curves show at one moment.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Curves {
+    pub d_loss: f32,
+    pub g_loss: f32,
+    pub d_real: f32,
+    pub d_fake: f32,
+}
+
+/// Against the number of updates (D's and G's together), so single D or G steps show too.
+pub type History = Series<Curves, MAX_POINTS>;
+
+/// What the toy's plot draws; each can be switched off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layer {
+    Heatmap,
+    Manifold,
+    Arrows,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layers {
+    pub heatmap: bool,
+    pub manifold: bool,
+    pub arrows: bool,
+}
+
+impl Default for Layers {
+    fn default() -> Self {
+        Self {
+            heatmap: true,
+            manifold: true,
+            arrows: false,
+        }
+    }
+}
+
+/// Why the learner's own points were not used.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SourceError {
+    Csv(CsvError),
+    TooFewDrawn { found: usize, needed: usize },
+}
+
+/// How many times each message has been asked for; a change sends it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Requests {
+    pub load: u64,
+    pub play: u64,
+    pub pause: u64,
+    pub step: u64,
+    /// What the last step request trains.
+    pub step_part: StepPart,
+}
+
+impl Default for Requests {
+    fn default() -> Self {
+        Self {
+            load: 0,
+            play: 0,
+            pause: 0,
+            step: 0,
+            step_part: StepPart::Both,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct GanState {
+    pub toy: ToySettings,
+    /// Settings in the link that could not be used (defaults were used instead).
+    pub url_errors: Vec<ToyError>,
+    /// Problems the worker found with the last settings sent.
+    pub rejected: Vec<ToyError>,
+    pub running: bool,
+    /// Slow motion: one iteration at a time.
+    pub slow: bool,
+    pub real: Option<Rc<Vec<f32>>>,
+    pub modes: Rc<Vec<[f32; 2]>>,
+    pub view: Option<Rc<ToyView>>,
+    pub history: Rc<History>,
+    pub layers: Layers,
+    /// The plot takes points from the pointer.
+    pub drawing: bool,
+    /// The points drawn so far (plot coordinates).
+    pub drawn: Rc<Vec<[f32; 2]>>,
+    pub source_error: Option<SourceError>,
+    pub requests: Requests,
+    pub digits: DigitsState,
+}
+
+pub enum GanAction {
+    /// Valid settings chosen by the learner: a new run, running if the last one was.
+    SetToy(ToySettings),
+    FromUrl {
+        settings: ToySettings,
+        errors: Vec<ToyError>,
+    },
+    Preset(Preset),
+    Play,
+    Pause,
+    SetSlow(bool),
+    Step(StepPart),
+    /// A new run with the same settings.
+    Reset,
+    Toggle(Layer),
+    StartDrawing,
+    /// A point drawn on the plot.
+    Draw([f32; 2]),
+    ClearDrawing,
+    /// Train on the drawn points.
+    UseDrawing,
+    CancelDrawing,
+    /// Text pasted or uploaded as CSV.
+    Csv(String),
+    Event(GanEvent),
+    Digits(DigitsAction),
+    WorkerLost,
+}
+
+impl GanState {
+    pub fn new(toy: ToySettings, url_errors: Vec<ToyError>) -> Self {
+        Self {
+            toy,
+            url_errors,
+            digits: DigitsState::new(Default::default(), Vec::new()),
+            ..Self::default()
+        }
+    }
+
+    fn load(&mut self, toy: ToySettings) {
+        if toy != self.toy {
+            self.toy = toy;
+            self.requests.load += 1;
+            if self.running {
+                self.requests.play += 1;
+            }
+        }
+        self.rejected.clear();
+    }
+
+    fn use_points(&mut self, custom: Vec<[f32; 2]>) {
+        self.source_error = None;
+        self.drawing = false;
+        let toy = ToySettings {
+            target: Target::Custom,
+            custom,
+            ..self.toy.clone()
+        };
+        self.url_errors.clear();
+        self.load(toy);
+    }
+
+    pub fn reduce(&mut self, action: GanAction) {
+        match action {
+            GanAction::SetToy(toy) => {
+                if toy != self.toy {
+                    self.url_errors.clear();
+                    self.load(toy);
+                }
+            }
+            GanAction::FromUrl { settings, errors } => {
+                self.url_errors = errors;
+                self.load(settings);
+            }
+            GanAction::Preset(preset) => {
+                self.url_errors.clear();
+                self.load(preset.settings());
+            }
+            GanAction::Play => self.requests.play += 1,
+            GanAction::Pause => self.requests.pause += 1,
+            GanAction::SetSlow(slow) => {
+                self.slow = slow;
+                if self.running {
+                    self.requests.play += 1;
+                }
+            }
+            GanAction::Step(part) => {
+                self.requests.step += 1;
+                self.requests.step_part = part;
+            }
+            GanAction::Reset => self.requests.load += 1,
+            GanAction::Toggle(layer) => {
+                let l = &mut self.layers;
+                match layer {
+                    Layer::Heatmap => l.heatmap = !l.heatmap,
+                    Layer::Manifold => l.manifold = !l.manifold,
+                    Layer::Arrows => l.arrows = !l.arrows,
+                }
+            }
+            GanAction::StartDrawing => {
+                self.drawing = true;
+                self.drawn = Rc::new(Vec::new());
+                self.source_error = None;
+            }
+            GanAction::Draw([x, y]) => {
+                if self.drawing && self.drawn.len() < CUSTOM_POINTS.1 {
+                    Rc::make_mut(&mut self.drawn).push([quantize(x), quantize(y)]);
+                }
+            }
+            GanAction::ClearDrawing => self.drawn = Rc::new(Vec::new()),
+            GanAction::UseDrawing => {
+                let (found, needed) = (self.drawn.len(), CUSTOM_POINTS.0);
+                if found < needed {
+                    self.source_error = Some(SourceError::TooFewDrawn { found, needed });
+                } else {
+                    self.use_points(self.drawn.to_vec());
+                }
+            }
+            GanAction::CancelDrawing => {
+                self.drawing = false;
+                self.source_error = None;
+            }
+            GanAction::Csv(text) => match csv::read(&text) {
+                Ok(points) => self.use_points(points),
+                Err(error) => self.source_error = Some(SourceError::Csv(error)),
+            },
+            GanAction::Event(GanEvent::Toy(event)) => self.on_toy(event),
+            GanAction::Event(GanEvent::Digits(event)) => self.on_digits(event),
+            GanAction::Digits(action) => self.digits.reduce(action),
+            GanAction::WorkerLost => {
+                self.running = false;
+                self.digits.running = false;
+            }
+        }
+    }
+
+    fn on_toy(&mut self, event: ToyEvent) {
+        match event {
+            ToyEvent::Loaded { real, modes, .. } => {
+                self.running = false;
+                self.view = None;
+                self.history = Rc::new(History::default());
+                self.rejected.clear();
+                self.real = Some(Rc::new(real));
+                self.modes = Rc::new(modes);
+            }
+            ToyEvent::Rejected { errors } => self.rejected = errors,
+            ToyEvent::View { view } => {
+                let updates = view.d_updates + view.g_updates;
+                let mut history = if updates == 0 {
+                    History::default()
+                } else {
+                    (*self.history).clone()
+                };
+                history.push(
+                    updates,
+                    Curves {
+                        d_loss: view.d_loss,
+                        g_loss: view.g_loss,
+                        d_real: view.d_real,
+                        d_fake: view.d_fake,
+                    },
+                );
+                self.history = Rc::new(history);
+                self.view = Some(Rc::new(*view));
+            }
+            ToyEvent::Running { running } => self.running = running,
+        }
+    }
+
+    fn on_digits(&mut self, event: DigitEvent) {
+        self.digits.reduce(DigitsAction::Event(event));
+    }
+
+    /// The problems to show under the form: the link's and the worker's.
+    pub fn problems(&self) -> impl Iterator<Item = &ToyError> {
+        self.url_errors.iter().chain(&self.rejected)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drawn_points_are_used_only_when_there_are_enough() {
+        let mut state = GanState::default();
+        state.reduce(GanAction::StartDrawing);
+        for i in 0..9 {
+            state.reduce(GanAction::Draw([i as f32 * 0.1, 0.12345]));
+        }
+        state.reduce(GanAction::UseDrawing);
+        assert_eq!(
+            state.source_error,
+            Some(SourceError::TooFewDrawn {
+                found: 9,
+                needed: 10
+            })
+        );
+        assert_eq!(state.requests.load, 0);
+        state.reduce(GanAction::Draw([0.5, 0.5]));
+        state.reduce(GanAction::UseDrawing);
+        assert_eq!(state.source_error, None);
+        assert_eq!(state.toy.target, Target::Custom);
+        assert_eq!(state.toy.custom.len(), 10);
+        assert_eq!(state.toy.custom[0], [0.0, 0.123]);
+        assert_eq!(state.requests.load, 1);
+        assert!(!state.drawing);
+    }
+
+    #[test]
+    fn a_bad_csv_is_refused_and_a_good_one_loads() {
+        let mut state = GanState::default();
+        state.reduce(GanAction::Csv("1,2\n3\n".into()));
+        assert_eq!(
+            state.source_error,
+            Some(SourceError::Csv(CsvError::OneColumn { line: 2 }))
+        );
+        assert_eq!(state.requests.load, 0);
+        let good: String = (0..12).map(|i| format!("{i},{}\n", i % 3)).collect();
+        state.reduce(GanAction::Csv(good));
+        assert_eq!(state.source_error, None);
+        assert_eq!(state.toy.custom.len(), 12);
+        assert_eq!(state.requests.load, 1);
+    }
+
+    #[test]
+    fn steps_carry_their_part_and_slow_motion_replays_while_running() {
+        let mut state = GanState::default();
+        state.reduce(GanAction::Step(StepPart::Generator));
+        assert_eq!(
+            (state.requests.step, state.requests.step_part),
+            (1, StepPart::Generator)
+        );
+        state.reduce(GanAction::SetSlow(true));
+        assert_eq!(state.requests.play, 0);
+        state.reduce(GanAction::Event(GanEvent::Toy(ToyEvent::Running {
+            running: true,
+        })));
+        state.reduce(GanAction::SetSlow(false));
+        assert_eq!(state.requests.play, 1);
+        state.reduce(GanAction::Preset(Preset::ModeCollapse));
+        assert_eq!(state.toy, Preset::ModeCollapse.settings());
+        assert_eq!((state.requests.load, state.requests.play), (1, 2));
+        state.reduce(GanAction::WorkerLost);
+        assert!(!state.running);
+    }
+}

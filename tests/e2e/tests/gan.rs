@@ -1,0 +1,161 @@
+//! The GAN lesson in headless Chromium: the 2-D section trains (on the CPU and on WebGPU, which
+//! is SwiftShader here) and its plot changes; a drawn distribution is accepted, too few drawn
+//! points and a bad CSV are refused with a message.
+
+use kindling_e2e::{Browser, number, serve_site};
+
+/// The plot's pixels, as a data URL.
+fn plot(browser: &Browser) -> String {
+    browser
+        .eval("return document.querySelector('#gan-plot').toDataURL();")
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn iterations(browser: &Browser) -> Option<f64> {
+    browser.text("#gan-iterations").and_then(|t| number(&t))
+}
+
+fn hash(browser: &Browser) -> String {
+    browser
+        .eval("return location.hash;")
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn trains_and_the_plot_changes(backend: &str) {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!("{site}/?lang=en&backend={backend}#/gan"));
+    browser.wait_for("the untrained view", 120, |b| {
+        iterations(b).filter(|&n| n == 0.0)
+    });
+    assert!(hash(&browser).contains("target=ring"), "{}", hash(&browser));
+    let d_real = browser.wait_for("D's mean output on the real points", 60, |b| {
+        b.text("#gan-d-real").and_then(|t| number(&t))
+    });
+    assert!((0.0..=1.0).contains(&d_real), "{d_real}");
+    let before = plot(&browser);
+
+    browser.click("#gan-play");
+    browser.wait_for("100 iterations", 180, |b| {
+        iterations(b).filter(|&n| n >= 100.0)
+    });
+    browser.click("#gan-play");
+    browser.wait_for("paused", 30, |b| {
+        b.text("#gan-status").filter(|s| s == "Paused")
+    });
+    let after = plot(&browser);
+    assert_ne!(before, after, "{backend}: the plot did not change");
+    let covered = browser.text("#gan-covered").unwrap_or_default();
+    assert!(covered.contains("of 8 modes"), "{covered}");
+
+    // One D step moves only D's count.
+    let updates = |b: &Browser| b.text("#gan-updates").unwrap_or_default();
+    let was = updates(&browser);
+    browser.click("#gan-step-d");
+    let now = browser.wait_for("a D step", 30, |b| Some(updates(b)).filter(|u| *u != was));
+    let parse = |u: &str| -> Vec<u64> { u.split('/').filter_map(|p| p.trim().parse().ok()).collect() };
+    let (was, now) = (parse(&was), parse(&now));
+    assert_eq!((now[0], now[1]), (was[0] + 1, was[1]), "{was:?} → {now:?}");
+    browser.screenshot(&format!("gan-2d-{backend}")).ok();
+}
+
+#[test]
+fn the_2d_section_trains_on_the_cpu_and_its_plot_changes() {
+    trains_and_the_plot_changes("cpu");
+}
+
+#[test]
+fn the_2d_section_trains_on_webgpu_and_its_plot_changes() {
+    trains_and_the_plot_changes("webgpu");
+}
+
+#[test]
+fn a_drawn_distribution_is_accepted_and_a_bad_csv_is_refused() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!("{site}/?lang=en&backend=cpu#/gan"));
+    browser.wait_for("the untrained view", 120, |b| {
+        iterations(b).filter(|&n| n == 0.0)
+    });
+
+    // Too few points: refused with a message.
+    browser.click("#gan-draw");
+    browser.draw("#gan-plot", &[(0.5, 0.5)]);
+    browser.click("#gan-draw-use");
+    let error = browser.wait_for("too few points refused", 10, |b| b.text("#gan-data-error"));
+    assert!(error.contains("at least 10"), "{error}");
+    assert!(hash(&browser).contains("target=ring"));
+
+    // Two strokes, an "L": accepted, and the run restarts on them.
+    let down: Vec<(f64, f64)> = (0..=20).map(|i| (0.3, 0.2 + 0.03 * i as f64)).collect();
+    let across: Vec<(f64, f64)> = (0..=15).map(|i| (0.3 + 0.03 * i as f64, 0.8)).collect();
+    browser.draw("#gan-plot", &down);
+    browser.draw("#gan-plot", &across);
+    browser.click("#gan-draw-use");
+    browser.wait_for("the drawn target in the link", 20, |b| {
+        Some(hash(b)).filter(|h| h.contains("target=custom") && h.contains("pts="))
+    });
+    assert_eq!(browser.text("#gan-data-error"), None);
+    browser.wait_for("a view of the new run", 60, |b| {
+        iterations(b).filter(|&n| n == 0.0)
+    });
+    browser.click("#gan-step");
+    browser.wait_for("one iteration on the drawing", 60, |b| {
+        iterations(b).filter(|&n| n == 1.0)
+    });
+
+    // A CSV with text, then one with a single column: refused, the drawing stays.
+    let link = hash(&browser);
+    browser.click(".gan-csv summary");
+    for (csv, expected) in [("x,y\n1,2\nabc,3\n", "Line 3"), ("1,2\n3\n", "Line 2 has one value")] {
+        browser.type_into("#gan-csv-text", csv);
+        browser.click("#gan-csv-use");
+        let error = browser.wait_for("the CSV refused", 10, |b| {
+            b.text("#gan-data-error").filter(|e| e.contains(expected))
+        });
+        assert!(!error.is_empty());
+        assert_eq!(hash(&browser), link, "a refused CSV changes nothing");
+    }
+    // A good one is taken.
+    let good: String = (0..12).map(|i| format!("{i},{}\n", (i * i) % 7)).collect();
+    browser.type_into("#gan-csv-text", &good);
+    browser.click("#gan-csv-use");
+    browser.wait_for("the CSV's points in the link", 20, |b| {
+        Some(hash(b)).filter(|h| *h != link && h.contains("target=custom"))
+    });
+    assert_eq!(browser.text("#gan-data-error"), None);
+}
+
+/// How many iterations the digits section reports.
+fn digit_iterations(browser: &Browser) -> Option<f64> {
+    let text = browser.text("#gan-digits-iterations")?;
+    number(text.split_whitespace().next()?)
+}
+
+fn grid_checksum(browser: &Browser) -> Option<String> {
+    browser.attribute("#gan-digits-grid", "data-checksum")
+}
+
+#[test]
+fn the_digits_section_shows_a_sample_grid_that_changes() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!("{site}/?lang=en&backend=cpu#/gan?dmodel=mlp&dbatch=32"));
+    browser.click("#gan-digits-start");
+    let first = browser.wait_for("the first sample grid", 240, grid_checksum);
+    assert_eq!(digit_iterations(&browser), Some(0.0));
+    browser.click("#gan-digits-play");
+    browser.wait_for("20 iterations", 240, |b| {
+        digit_iterations(b).filter(|&n| n >= 20.0)
+    });
+    browser.click("#gan-digits-play");
+    let later = grid_checksum(&browser).unwrap_or_default();
+    assert_ne!(first, later, "the grid did not change");
+    browser.click("#gan-walk");
+    browser.wait_for("a latent walk", 60, |b| b.attribute("#gan-walk-frames", "data-checksum"));
+    browser.screenshot("gan-digits").ok();
+}

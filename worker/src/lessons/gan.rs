@@ -1,0 +1,151 @@
+//! The GAN lesson inside the worker: the 2-D toy's two networks, trained in time-boxed chunks,
+//! and the view the page draws after each report; the digits in `gan/digits.rs`. One of the two
+//! trains at a time.
+
+mod digits;
+
+use futures::future::LocalBoxFuture;
+use kindling_engine::burn::tensor::Device;
+use kindling_engine::lessons::gan::messages::{
+    DigitCommand, GanCommand, GanEvent, ToyCommand, ToyEvent,
+};
+use kindling_engine::lessons::gan::targets::modes;
+use kindling_engine::lessons::gan::training::ToyTrainer;
+use kindling_engine::protocol::{FromWorker, ToWorker};
+use web_time::Instant;
+
+use super::Lesson;
+use crate::{post, sleep};
+use digits::Digits;
+
+/// Iterations between two looks at the message queue, at most.
+const CHUNK_ITERATIONS: u64 = 100;
+/// Milliseconds of training between two looks at the message queue.
+const CHUNK_MS: f64 = 40.0;
+/// Milliseconds between two views while running.
+const REPORT_MS: f64 = 200.0;
+/// In slow motion: one iteration, its view, then this pause.
+const SLOW_PAUSE_MS: i32 = 250;
+
+fn send(event: ToyEvent) {
+    post(&FromWorker::Gan(GanEvent::Toy(event)));
+}
+
+pub struct GanLesson {
+    device: Device,
+    digits: Digits,
+    toy: Option<ToyTrainer>,
+    running: bool,
+    slow: bool,
+    since_report_ms: f64,
+}
+
+impl GanLesson {
+    pub fn new(device: Device) -> Self {
+        Self {
+            digits: Digits::new(device.clone()),
+            device,
+            toy: None,
+            running: false,
+            slow: false,
+            since_report_ms: 0.0,
+        }
+    }
+
+    async fn report(&self) {
+        if let Some(toy) = &self.toy {
+            send(ToyEvent::View {
+                view: Box::new(toy.view().await),
+            });
+        }
+    }
+
+    fn set_running(&mut self, running: bool) {
+        let running = running && self.toy.is_some();
+        if running != self.running {
+            self.running = running;
+            send(ToyEvent::Running { running });
+        }
+    }
+
+    async fn toy(&mut self, command: ToyCommand) {
+        match command {
+            ToyCommand::Load { settings } => {
+                match ToyTrainer::new(settings.clone(), self.device.clone()) {
+                    Ok(trainer) => {
+                        send(ToyEvent::Loaded {
+                            real: trainer.real_view().to_vec(),
+                            modes: modes(settings.target),
+                            settings,
+                        });
+                        self.toy = Some(trainer);
+                        self.set_running(false);
+                        self.report().await;
+                    }
+                    Err(errors) => send(ToyEvent::Rejected { errors }),
+                }
+            }
+            ToyCommand::Play { slow } => {
+                self.slow = slow;
+                self.digits.set_running(false);
+                self.set_running(true);
+            }
+            ToyCommand::Pause => self.set_running(false),
+            ToyCommand::Step { part } => {
+                self.set_running(false);
+                if let Some(toy) = &mut self.toy {
+                    toy.step(part).await;
+                }
+                self.report().await;
+            }
+        }
+    }
+}
+
+impl Lesson for GanLesson {
+    fn handle(&mut self, message: ToWorker) -> Result<LocalBoxFuture<'_, ()>, ToWorker> {
+        match message {
+            ToWorker::Gan(GanCommand::Toy(command)) => Ok(Box::pin(self.toy(command))),
+            ToWorker::Gan(GanCommand::Digits(command)) => Ok(Box::pin(async move {
+                let play = command == DigitCommand::Play;
+                self.digits.handle(command).await;
+                if play {
+                    self.set_running(false);
+                }
+            })),
+            other => Err(other),
+        }
+    }
+
+    fn running(&self) -> bool {
+        self.running || self.digits.running
+    }
+
+    fn pause(&mut self) {
+        self.set_running(false);
+        self.digits.set_running(false);
+    }
+
+    fn tick(&mut self) -> LocalBoxFuture<'_, ()> {
+        Box::pin(async move {
+            if self.digits.running {
+                self.digits.tick().await;
+                return;
+            }
+            let started = Instant::now();
+            let Some(toy) = &mut self.toy else { return };
+            if self.slow {
+                toy.train_chunk(1, f64::INFINITY).await;
+                self.report().await;
+                sleep(SLOW_PAUSE_MS).await;
+                return;
+            }
+            toy.train_chunk(CHUNK_ITERATIONS, CHUNK_MS).await;
+            self.since_report_ms += started.elapsed().as_secs_f64() * 1000.0;
+            if self.since_report_ms >= REPORT_MS {
+                self.since_report_ms = 0.0;
+                self.report().await;
+            }
+        })
+    }
+}
