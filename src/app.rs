@@ -200,7 +200,7 @@ pub fn App() -> Html {
         ready,
         to_app(&state, Action::Losses),
     );
-    use_cnn_worker(&state.cnn, &worker, ready);
+    use_cnn_worker(&state.cnn, &worker, ready, to_app(&state, Action::Cnn));
     use_gan_worker(&state.gan, &worker, ready);
     let backend_text = badge_text(state.lang(), state.backend.as_ref());
     use_bench_worker(

@@ -1,9 +1,10 @@
-//! Browser services: the training worker, local storage, files, the clipboard and the data
-//! manifest.
+//! Browser services: the training worker, local storage, files, the clipboard, the data
+//! manifest and the shipped models.
 
 pub mod clipboard;
 pub mod download;
 pub mod file_read;
 pub mod manifest;
+pub mod models;
 pub mod storage;
 pub mod worker;

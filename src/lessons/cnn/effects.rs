@@ -1,14 +1,16 @@
 //! The CNN lesson's only route to the worker: one message each time a request counter in its
 //! state moves, with its content read from the state; a worker that says `Ready` gets the data
-//! and the model the lesson asked for again.
+//! and the model the lesson asked for again. Also its route to the shipped models (fetched by the
+//! page, then loaded like a file the learner chose).
 
 use kindling_engine::lessons::cnn::messages::{CnnCommand, CnnEvent};
 use kindling_engine::protocol::ToWorker;
 use yew::prelude::*;
 
-use crate::lessons::cnn::state::{CnnAction, CnnState, ModelMessage, model_file_name};
-use crate::services::download;
+use crate::lessons::cnn::shipped::ShippedProblem;
+use crate::lessons::cnn::state::{Arrived, CnnAction, CnnState, ModelMessage, model_file_name};
 use crate::services::worker::WorkerLink;
+use crate::services::{download, models};
 
 /// A saved model is handed to the browser as soon as it arrives (the state keeps only its card);
 /// the action that says so if the browser refused it.
@@ -25,7 +27,39 @@ pub fn save_exported(event: &CnnEvent) -> Option<CnnAction> {
 /// `ready`: the number of the worker that said `Ready`, `None` while there is none (commands
 /// then are dropped: the next worker gets the state).
 #[hook]
-pub fn use_cnn_worker(state: &CnnState, worker: &WorkerLink, ready: Option<u64>) {
+pub fn use_cnn_worker(
+    state: &CnnState,
+    worker: &WorkerLink,
+    ready: Option<u64>,
+    on_cnn: Callback<CnnAction>,
+) {
+    {
+        let on_cnn = on_cnn.clone();
+        use_effect_with(state.requests.shipped_list, move |&count| {
+            if count > 0 {
+                wasm_bindgen_futures::spawn_local(async move {
+                    on_cnn.emit(CnnAction::Shipped(models::fetch_listing().await));
+                });
+            }
+        });
+    }
+    {
+        let name = state.fetching.as_ref().map(|m| m.name.clone());
+        use_effect_with(state.requests.shipped_file, move |&count| {
+            if let (true, Some(name)) = (count > 0, name) {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let result = match models::fetch_file(&name).await {
+                        Ok(download) => Ok(Arrived {
+                            bytes: download.bytes,
+                            sha256: download.sha256,
+                        }),
+                        Err(message) => Err(ShippedProblem::Unreachable { message }),
+                    };
+                    on_cnn.emit(CnnAction::ShippedArrived { name, result });
+                });
+            }
+        });
+    }
     let send = {
         let worker = worker.clone();
         move |command: CnnCommand| {

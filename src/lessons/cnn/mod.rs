@@ -1,9 +1,11 @@
 //! "Seeing digits": a convolutional network trained on MNIST.
 
+pub mod card_text;
 pub mod effects;
 pub mod fields;
 pub mod link;
 pub mod page;
+pub mod shipped;
 pub mod state;
 pub mod text;
 pub mod widgets;

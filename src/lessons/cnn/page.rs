@@ -56,6 +56,10 @@ pub fn CnnPage(props: &Props) -> Html {
         let on_cnn = props.on_cnn.clone();
         Callback::from(move |message: ModelMessage| on_cnn.emit(CnnAction::ModelMessage(message)))
     };
+    let on_load_shipped = {
+        let on_cnn = props.on_cnn.clone();
+        Callback::from(move |name: String| on_cnn.emit(CnnAction::LoadShipped(name)))
+    };
 
     let model = cnn.model.clone();
     let steps_per_epoch = model.as_ref().map_or(1, |m| m.steps_per_epoch.max(1));
@@ -194,6 +198,9 @@ pub fn CnnPage(props: &Props) -> Html {
                         on_export={action(|| CnnAction::Export)}
                         {on_import}
                         {on_message}
+                        shipped={cnn.shipped.clone()}
+                        fetching={cnn.fetching.as_ref().map(|m| m.name.clone())}
+                        {on_load_shipped}
                     />
                 </section>
             </div>

@@ -15,6 +15,7 @@ use kindling_engine::lessons::cnn::messages::{CnnEvent, DataLoadError, Inspectio
 use kindling_engine::lessons::cnn::preprocess::Preprocessed;
 
 use crate::lessons::cnn::link::CnnUrlError;
+use crate::lessons::cnn::shipped::{Listed, ShippedModel, ShippedProblem, check_file, offers};
 use crate::widgets::softmax_bars::argmax;
 
 /// Most points kept in each curve.
@@ -77,12 +78,29 @@ impl Prediction {
 pub enum ModelMessage {
     Exporting,
     Exported,
-    Reading { name: String },
+    Reading {
+        name: String,
+    },
+    /// A shipped model's file is on its way.
+    Fetching {
+        name: String,
+    },
     Imported,
     ImportFailed(CheckpointError),
-    TooLarge { bytes: u64 },
-    Unreadable { message: String },
-    DownloadFailed { message: String },
+    TooLarge {
+        bytes: u64,
+    },
+    Unreadable {
+        message: String,
+    },
+    DownloadFailed {
+        message: String,
+    },
+    /// A shipped model did not load.
+    ShippedFailed {
+        name: String,
+        problem: ShippedProblem,
+    },
 }
 
 impl ModelMessage {
@@ -90,10 +108,12 @@ impl ModelMessage {
     pub fn is_import_result(&self) -> bool {
         matches!(
             self,
-            ModelMessage::Imported
+            ModelMessage::Fetching { .. }
+                | ModelMessage::Imported
                 | ModelMessage::ImportFailed(_)
                 | ModelMessage::TooLarge { .. }
                 | ModelMessage::Unreadable { .. }
+                | ModelMessage::ShippedFailed { .. }
         )
     }
 
@@ -104,6 +124,7 @@ impl ModelMessage {
                 | ModelMessage::TooLarge { .. }
                 | ModelMessage::Unreadable { .. }
                 | ModelMessage::DownloadFailed { .. }
+                | ModelMessage::ShippedFailed { .. }
         )
     }
 }
@@ -115,6 +136,29 @@ pub fn model_file_name(card: &ModelCard) -> String {
         Some(a) if a.is_finite() => format!("kindling-cnn-{:.1}.safetensors", a * 100.0),
         _ => "kindling-cnn-untested.safetensors".to_string(),
     }
+}
+
+/// The trained models shipped with the site that this lesson offers.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum ShippedList {
+    #[default]
+    NotAsked,
+    Loading,
+    Ready {
+        models: Rc<Vec<ShippedModel>>,
+        /// A line for each card that could not be fetched or read.
+        unreadable: Vec<String>,
+    },
+    /// The list could not be read.
+    Failed(String),
+}
+
+/// A shipped model's file as it arrived, with its SHA-256 as the browser computed it (or why it
+/// could not).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arrived {
+    pub bytes: Vec<u8>,
+    pub sha256: Result<String, String>,
 }
 
 /// How many times each message has been asked for; a change sends it.
@@ -132,6 +176,10 @@ pub struct Requests {
     pub export: u64,
     /// `Import` of `CnnState::import`.
     pub import: u64,
+    /// Fetching the list of shipped models (not a worker message).
+    pub shipped_list: u64,
+    /// Fetching the file of `CnnState::fetching` (not a worker message).
+    pub shipped_file: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -167,6 +215,9 @@ pub struct CnnState {
     pub requests: Requests,
     /// The model file being imported, until the worker answers.
     pub import: Option<Rc<Vec<u8>>>,
+    pub shipped: ShippedList,
+    /// The shipped model whose file is being fetched.
+    pub fetching: Option<Rc<ShippedModel>>,
 }
 
 // Actions live for one dispatch; boxing the worker event would only add an allocation.
@@ -198,6 +249,17 @@ pub enum CnnAction {
     Export,
     /// Replace the model by the saved one in these bytes.
     Import(Vec<u8>),
+    /// Each shipped model's name and card (or why it could not be fetched), or why there is no
+    /// list.
+    Shipped(Result<Vec<Listed>, String>),
+    /// Load the shipped model of this name.
+    LoadShipped(String),
+    /// The file of the shipped model `name` arrived (checked, then imported), or could not be
+    /// fetched.
+    ShippedArrived {
+        name: String,
+        result: Result<Arrived, ShippedProblem>,
+    },
     Event(CnnEvent),
     WorkerCrashed,
 }
@@ -254,6 +316,8 @@ impl CnnState {
                 if self.requests.data == 0 {
                     self.requests.data = 1;
                     self.requests.load += 1;
+                    self.requests.shipped_list = 1;
+                    self.shipped = ShippedList::Loading;
                     self.data = DataStatus::Loading {
                         loaded: 0,
                         total: 0,
@@ -314,10 +378,47 @@ impl CnnState {
                 self.import = Some(Rc::new(bytes));
                 self.requests.import += 1;
             }
+            CnnAction::Shipped(list) => {
+                self.shipped = match list.map(offers) {
+                    Ok((models, unreadable)) => ShippedList::Ready {
+                        models: Rc::new(models),
+                        unreadable,
+                    },
+                    Err(message) => ShippedList::Failed(message),
+                }
+            }
+            CnnAction::LoadShipped(name) => {
+                let ShippedList::Ready { models, .. } = &self.shipped else {
+                    return;
+                };
+                if let Some(model) = models.iter().find(|m| m.name == name) {
+                    self.fetching = Some(Rc::new(model.clone()));
+                    self.model_message = Some(ModelMessage::Fetching { name });
+                    self.requests.shipped_file += 1;
+                }
+            }
+            CnnAction::ShippedArrived { name, result } => self.shipped_arrived(name, result),
             CnnAction::Event(event) => self.on_event(event),
             CnnAction::WorkerCrashed => {
                 self.running = false;
                 self.import = None;
+            }
+        }
+    }
+
+    /// Only the file asked for last counts; it is imported only if its card says it is this file.
+    fn shipped_arrived(&mut self, name: String, result: Result<Arrived, ShippedProblem>) {
+        let Some(model) = self.fetching.take_if(|m| m.name == name) else {
+            return;
+        };
+        let checked = result.and_then(|arrived| {
+            let sha256 = arrived.sha256.as_deref().map_err(String::as_str);
+            check_file(&model, &arrived.bytes, sha256).map(|()| arrived.bytes)
+        });
+        match checked {
+            Ok(bytes) => self.reduce(CnnAction::Import(bytes)),
+            Err(problem) => {
+                self.model_message = Some(ModelMessage::ShippedFailed { name, problem })
             }
         }
     }
@@ -419,6 +520,7 @@ impl CnnState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lessons::cnn::shipped;
     use kindling_engine::lessons::cnn::config::CnnEvaluation;
 
     fn loaded(card: Option<ModelCard>) -> CnnEvent {
@@ -698,6 +800,113 @@ mod tests {
             errors: Vec::new(),
         });
         assert_eq!(state.requests.load, 2);
+    }
+
+    #[test]
+    fn a_shipped_model_loads_only_when_its_file_is_the_one_its_card_describes() {
+        let mut state = CnnState::new(&CnnSettings::default(), Vec::new());
+        state.reduce(CnnAction::Open);
+        state.reduce(CnnAction::Open);
+        assert_eq!(state.requests.shipped_list, 1, "the list is fetched once");
+        assert_eq!(state.shipped, ShippedList::Loading);
+        let name = "mnist-classifier".to_string();
+        // Nothing to load before the list arrives.
+        state.reduce(CnnAction::LoadShipped(name.clone()));
+        assert_eq!(
+            (state.requests.shipped_file, state.model_message.clone()),
+            (0, None)
+        );
+
+        let sha = "ab".repeat(32);
+        let card = shipped::tests::card();
+        let listed = vec![
+            (
+                name.clone(),
+                Ok(shipped::tests::shipped_json(&card, &sha, 4)),
+            ),
+            ("gone".to_string(), Err("HTTP 404".to_string())),
+        ];
+        state.reduce(CnnAction::Shipped(Ok(listed)));
+        let ShippedList::Ready { models, unreadable } = &state.shipped else {
+            panic!("{:?}", state.shipped);
+        };
+        assert_eq!(models.len(), 1);
+        assert_eq!(unreadable, &["gone (HTTP 404)".to_string()]);
+        state.on_event(loaded(None));
+        state.reduce(CnnAction::LoadShipped("not-shipped".into()));
+        assert_eq!(state.requests.shipped_file, 0);
+
+        let arrived = |sha256: &str| {
+            Ok(Arrived {
+                bytes: vec![1, 2, 3, 4],
+                sha256: Ok(sha256.to_string()),
+            })
+        };
+        let failed = |problem| {
+            Some(ModelMessage::ShippedFailed {
+                name: name.clone(),
+                problem,
+            })
+        };
+        // A damaged file: a message, nothing sent to the worker, the model stays.
+        state.reduce(CnnAction::LoadShipped(name.clone()));
+        assert_eq!(state.requests.shipped_file, 1);
+        assert_eq!(
+            state.fetching.as_ref().map(|m| m.name.as_str()),
+            Some("mnist-classifier")
+        );
+        assert_eq!(
+            state.model_message,
+            Some(ModelMessage::Fetching { name: name.clone() })
+        );
+        state.reduce(CnnAction::ShippedArrived {
+            name: name.clone(),
+            result: arrived(&"cd".repeat(32)),
+        });
+        assert_eq!(
+            state.model_message,
+            failed(ShippedProblem::ChecksumMismatch)
+        );
+        assert!(
+            state
+                .model_message
+                .as_ref()
+                .is_some_and(ModelMessage::is_failure)
+        );
+        assert_eq!((state.requests.import, state.import.clone()), (0, None));
+        assert!(state.model.is_some() && state.fetching.is_none());
+        // An answer nobody waits for any more is dropped.
+        state.reduce(CnnAction::ShippedArrived {
+            name: name.clone(),
+            result: arrived(&sha),
+        });
+        assert_eq!(state.requests.import, 0);
+
+        // A missing file.
+        state.reduce(CnnAction::LoadShipped(name.clone()));
+        let unreachable = ShippedProblem::Unreachable {
+            message: "HTTP 404".into(),
+        };
+        state.reduce(CnnAction::ShippedArrived {
+            name: name.clone(),
+            result: Err(unreachable.clone()),
+        });
+        assert_eq!(state.model_message, failed(unreachable));
+        assert_eq!(state.requests.import, 0);
+
+        // The right file goes to the worker through the same path as a chosen file.
+        state.reduce(CnnAction::LoadShipped(name.clone()));
+        assert_eq!(state.requests.shipped_file, 3);
+        state.reduce(CnnAction::ShippedArrived {
+            name: name.clone(),
+            result: arrived(&sha),
+        });
+        assert_eq!(state.requests.import, 1);
+        assert_eq!(state.import.as_deref(), Some(&vec![1, 2, 3, 4]));
+
+        let mut unlisted = CnnState::default();
+        unlisted.reduce(CnnAction::Shipped(Err("HTTP 404".into())));
+        assert_eq!(unlisted.shipped, ShippedList::Failed("HTTP 404".into()));
     }
 
     #[test]

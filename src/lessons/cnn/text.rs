@@ -8,6 +8,7 @@ use kindling_engine::lessons::cnn::messages::DataLoadError;
 use crate::format::{group, size};
 use crate::i18n::{Lang, problem_text, t, tf};
 use crate::lessons::cnn::link::CnnUrlError;
+use crate::lessons::cnn::shipped::ShippedProblem;
 use crate::lessons::cnn::state::{MAX_MODEL_BYTES, ModelMessage};
 
 fn field_key(field: CnnField) -> &'static str {
@@ -232,11 +233,40 @@ pub fn url_error(lang: Lang, error: &CnnUrlError) -> String {
     }
 }
 
+/// Why the shipped model `name` did not load.
+pub fn shipped_problem(lang: Lang, name: &str, problem: &ShippedProblem) -> String {
+    match problem {
+        ShippedProblem::Unreachable { message } => tf(
+            lang,
+            "cnn.shipped.unreachable",
+            &[("name", name), ("message", message)],
+        ),
+        ShippedProblem::NoChecksum { message } => tf(
+            lang,
+            "cnn.shipped.no_checksum",
+            &[("name", name), ("message", message)],
+        ),
+        ShippedProblem::WrongSize { expected, found } => tf(
+            lang,
+            "cnn.shipped.wrong_size",
+            &[
+                ("name", name),
+                ("expected", &group(*expected)),
+                ("found", &group(*found)),
+            ],
+        ),
+        ShippedProblem::ChecksumMismatch => {
+            tf(lang, "cnn.shipped.checksum_mismatch", &[("name", name)])
+        }
+    }
+}
+
 pub fn model_message(lang: Lang, message: &ModelMessage) -> String {
     match message {
         ModelMessage::Exporting => t(lang, "cnn.model.exporting"),
         ModelMessage::Exported => t(lang, "cnn.model.exported"),
         ModelMessage::Reading { name } => tf(lang, "cnn.model.reading", &[("name", name)]),
+        ModelMessage::Fetching { name } => tf(lang, "cnn.shipped.fetching", &[("name", name)]),
         ModelMessage::Imported => t(lang, "cnn.model.imported"),
         ModelMessage::ImportFailed(error) => checkpoint_error(lang, error),
         ModelMessage::TooLarge { bytes } => tf(
@@ -250,6 +280,7 @@ pub fn model_message(lang: Lang, message: &ModelMessage) -> String {
         ModelMessage::DownloadFailed { message } => {
             tf(lang, "cnn.model.download_failed", &[("message", message)])
         }
+        ModelMessage::ShippedFailed { name, problem } => shipped_problem(lang, name, problem),
     }
 }
 
@@ -385,6 +416,22 @@ mod tests {
             ModelMessage::DownloadFailed {
                 message: "x".into(),
             },
+            ModelMessage::Fetching {
+                name: "mnist-classifier".into(),
+            },
+        ];
+        let shipped_problems = [
+            ShippedProblem::Unreachable {
+                message: "HTTP 404".into(),
+            },
+            ShippedProblem::NoChecksum {
+                message: "x".into(),
+            },
+            ShippedProblem::WrongSize {
+                expected: 2,
+                found: 1,
+            },
+            ShippedProblem::ChecksumMismatch,
         ];
         for lang in Lang::ALL {
             problems.iter().for_each(|p| worded(&problem(lang, p)));
@@ -398,6 +445,22 @@ mod tests {
             messages
                 .iter()
                 .for_each(|m| worded(&model_message(lang, m)));
+            for problem in &shipped_problems {
+                let failed = ModelMessage::ShippedFailed {
+                    name: "mnist-classifier".into(),
+                    problem: problem.clone(),
+                };
+                let text = model_message(lang, &failed);
+                worded(&text);
+                assert!(text.contains("mnist-classifier"), "{text}");
+            }
+            for key in ["title", "intro", "loading", "none"] {
+                worded(&t(lang, &format!("cnn.shipped.{key}")));
+            }
+            for key in ["list_failed", "load", "unreadable"] {
+                let args = [("message", "x"), ("name", "m"), ("list", "a (b)")];
+                worded(&tf(lang, &format!("cnn.shipped.{key}"), &args));
+            }
             for key in CnnKey::ALL {
                 worded(&t(lang, &format!("cnn.field.{}", key.key())));
             }

@@ -1,5 +1,6 @@
 pub mod architecture;
 pub mod block_editor;
+pub mod card_list;
 pub mod controls;
 pub mod curves;
 pub mod data_progress;
@@ -9,4 +10,5 @@ pub mod feature_maps;
 pub mod inside;
 pub mod model_file;
 pub mod settings_form;
+pub mod shipped_models;
 pub mod test_image_picker;

@@ -1,16 +1,16 @@
-//! The CNN lesson's model file panel: saving the trained model to a file and loading one back,
-//! with the model's card.
+//! The CNN lesson's model file panel: saving the trained model to a file, loading one back or
+//! one of the trained models shipped with the site, and the loaded model's card.
 
 use kindling_engine::lessons::cnn::card::ModelCard;
-use kindling_engine::lessons::cnn::config::IMAGE_SIDE;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::format::{group, percent};
-use crate::i18n::{Lang, t, tf};
-use crate::lessons::cnn::link::block_text;
-use crate::lessons::cnn::state::{MAX_MODEL_BYTES, ModelMessage};
+use crate::i18n::{Lang, t};
+use crate::lessons::cnn::card_text::{card_rows, provenance_rows};
+use crate::lessons::cnn::state::{MAX_MODEL_BYTES, ModelMessage, ShippedList};
 use crate::lessons::cnn::text::model_message;
+use crate::lessons::cnn::widgets::card_list::card_list;
+use crate::lessons::cnn::widgets::shipped_models::shipped_models;
 use crate::services::file_read;
 
 #[derive(Properties, PartialEq)]
@@ -24,57 +24,25 @@ pub struct Props {
     /// Load the model in these bytes.
     pub on_import: Callback<Vec<u8>>,
     pub on_message: Callback<ModelMessage>,
-}
-
-fn row(label: String, value: String) -> Html {
-    html! {
-        <div class="card-row">
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-        </div>
-    }
+    /// The trained models shipped with the site.
+    pub shipped: ShippedList,
+    /// The shipped model whose file is on its way.
+    pub fetching: Option<String>,
+    /// Load the shipped model of this name.
+    pub on_load_shipped: Callback<String>,
 }
 
 fn card_view(lang: Lang, card: &ModelCard) -> Html {
-    let settings = &card.settings;
-    let blocks: Vec<String> = settings.blocks.iter().map(block_text).collect();
-    let architecture = tf(
-        lang,
-        "cnn.card.architecture_value",
-        &[
-            (
-                "blocks",
-                &if blocks.is_empty() {
-                    "—".to_string()
-                } else {
-                    blocks.join(", ")
-                },
-            ),
-            ("dense", &settings.dense.to_string()),
-            (
-                "act",
-                &t(lang, &format!("act.{}", settings.activation.name())),
-            ),
-        ],
-    );
-    let parameters = settings
-        .parameter_count(IMAGE_SIDE, IMAGE_SIDE)
-        .map_or("—".to_string(), group);
     html! {
-        <dl class="model-card-list">
-            { row(t(lang, "cnn.card.architecture"), architecture) }
-            { row(t(lang, "cnn.card.parameters"), parameters) }
-            { row(t(lang, "cnn.card.data"), card.data.clone()) }
-            { row(t(lang, "cnn.card.epochs"), tf(lang, "cnn.card.epochs_value", &[("epochs", &format!("{:.2}", card.epochs_trained)), ("steps", &group(card.steps))])) }
-            { row(t(lang, "cnn.card.accuracy"), card.test_accuracy.map_or(t(lang, "cnn.card.not_measured"), |a| percent(a as f64))) }
-            { row(t(lang, "cnn.card.training"), tf(lang, "cnn.card.training_value", &[
-                ("opt", &t(lang, &format!("opt.{}", settings.optimizer.name()))),
-                ("lr", &settings.learning_rate.to_string()),
-                ("batch", &settings.batch_size.to_string()),
-            ])) }
-            { row(t(lang, "cnn.card.seed"), card.seed.to_string()) }
-            { row(t(lang, "cnn.card.created_by"), card.created_by.clone()) }
-        </dl>
+        <>
+            { card_list(card_rows(lang, card)) }
+            if let Some(provenance) = &card.provenance {
+                <div id="cnn-model-provenance" class="model-provenance">
+                    <h4>{t(lang, "cnn.card.provenance")}</h4>
+                    { card_list(provenance_rows(lang, provenance)) }
+                </div>
+            }
+        </>
     }
 }
 
@@ -136,6 +104,7 @@ pub fn ModelFile(props: &Props) -> Html {
                     {text(export)}
                 </p>
             </div>
+            { shipped_models(lang, &props.shipped, props.has_model, props.fetching.as_deref(), &props.on_load_shipped) }
             <div class="field upload-field">
                 <label for="cnn-upload">{t(lang, "cnn.model.upload")}</label>
                 <input id="cnn-upload" type="file" accept=".safetensors" onchange={on_file} />
