@@ -85,7 +85,7 @@ pub fn format_hash(route: Route, query: &str) -> String {
 }
 
 // Shared with the native program, which reads the same links.
-pub use kindling_engine::common::parse::{percent_decode, query_pairs};
+pub use kindling_engine::common::parse::query_pairs;
 
 /// The first value of `key` in the query.
 pub fn query_param(query: &str, key: &str) -> Option<String> {
@@ -148,6 +148,7 @@ pub fn replace_hash(hash: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kindling_engine::common::parse::percent_decode;
 
     #[test]
     fn routes_parse_and_format() {

@@ -60,8 +60,11 @@ fn scene(state: &GanState) -> Scene {
     }
 }
 
+/// Steps, the loss lines and the lines of D's mean outputs.
+type CurveLines = (Rc<Vec<u64>>, Rc<Vec<Line>>, Rc<Vec<Line>>);
+
 /// The curves' steps and lines: the two losses, and D's mean outputs.
-fn curves(lang: Lang, history: &History) -> (Rc<Vec<u64>>, Rc<Vec<Line>>, Rc<Vec<Line>>) {
+fn curves(lang: Lang, history: &History) -> CurveLines {
     let steps = Rc::new(history.points.iter().map(|p| p.0).collect());
     let line = |key: &str,
                 class: &'static str,
