@@ -14,6 +14,8 @@ use kindling_engine::lessons::activations::ActivationRequest;
 use kindling_engine::lessons::article::Examples;
 use kindling_engine::lessons::cnn::config::CnnSettings;
 use kindling_engine::lessons::cnn::training::CnnTrainer;
+use kindling_engine::lessons::gan::ToySettings;
+use kindling_engine::lessons::gan::training::ToyTrainer;
 use kindling_engine::lessons::losses;
 use kindling_engine::lessons::losses::LossRequest;
 use kindling_engine::lessons::playground::PlaygroundConfig;
@@ -191,4 +193,166 @@ async fn cpu_tiny_model_trains_and_worked_examples_agree() {
     let (before, after) = trains(backend::cpu(), 30).await;
     assert!(after < before * 0.9, "CPU loss {before} → {after}");
     worked_examples_agree(&backend::cpu(), "CPU").await;
+}
+
+/// The toy GAN's first iterations from the same weights on `device`: D's and G's losses, and the
+/// generated points.
+async fn gan_run(device: Device, start: &(Vec<f32>, Vec<f32>)) -> (f32, f32, Vec<f32>) {
+    use kindling_engine::common::model_file::{load_weights, parameters};
+    let settings = ToySettings {
+        g_hidden: vec![8],
+        d_hidden: vec![8],
+        batch_size: 16,
+        ..ToySettings::default()
+    };
+    let mut trainer = ToyTrainer::new(settings, device).expect("valid settings");
+    let g = trainer.generator().clone();
+    let d = trainer.discriminator().clone();
+    let (g_listed, d_listed) = (parameters(&g), parameters(&d));
+    let g = load_weights(g, &g_listed, start.0.clone()).expect("G's weights fit");
+    let d = load_weights(d, &d_listed, start.1.clone()).expect("D's weights fit");
+    trainer.set_networks(g, d);
+    trainer.train_chunk(3, f64::INFINITY).await;
+    let view = trainer.view().await;
+    (view.d_loss, view.g_loss, view.fake[..40].to_vec())
+}
+
+/// Three toy GAN iterations (k D steps then a G step each) on WebGPU and on the CPU, from the
+/// same weights and the same seeded batches, give the same losses and points.
+async fn gan_backends_agree(gpu: Device) {
+    use kindling_engine::common::model_file::read_weights;
+    let fresh = ToyTrainer::new(
+        ToySettings {
+            g_hidden: vec![8],
+            d_hidden: vec![8],
+            batch_size: 16,
+            ..ToySettings::default()
+        },
+        backend::cpu(),
+    )
+    .expect("valid settings");
+    let start = (
+        read_weights(fresh.generator()).await.expect("G reads"),
+        read_weights(fresh.discriminator()).await.expect("D reads"),
+    );
+    let cpu = gan_run(backend::cpu(), &start).await;
+    let gpu = gan_run(gpu, &start).await;
+    assert!(cpu.0.is_finite() && cpu.1.is_finite(), "{cpu:?}");
+    assert!(
+        (cpu.0 - gpu.0).abs() <= 1e-3 * (1.0 + cpu.0.abs()),
+        "D loss CPU {} vs WebGPU {}",
+        cpu.0,
+        gpu.0
+    );
+    assert!(
+        (cpu.1 - gpu.1).abs() <= 1e-3 * (1.0 + cpu.1.abs()),
+        "G loss CPU {} vs WebGPU {}",
+        cpu.1,
+        gpu.1
+    );
+    for (c, g) in cpu.2.iter().zip(&gpu.2) {
+        assert!(
+            (c - g).abs() <= 1e-3,
+            "points CPU {:?} vs WebGPU {:?}",
+            cpu.2,
+            gpu.2
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn gan_iterations_agree_on_webgpu_and_the_cpu() {
+    let gpu = backend::init_webgpu()
+        .await
+        .expect("WebGPU initialises in headless Chromium");
+    gan_backends_agree(gpu.device).await;
+}
+
+/// The CNN shipped in static/models/, and its logits natively for the first MNIST test image of
+/// each digit (written and checked by xtask/tests/classifier_fixture.rs).
+const CLASSIFIER: &[u8] = include_bytes!("../static/models/mnist-classifier.safetensors");
+const CLASSIFIER_LOGITS: &str = include_str!("fixtures/mnist-classifier-logits.json");
+
+#[derive(serde::Deserialize)]
+struct LogitsFixture {
+    images: Vec<FixtureImage>,
+}
+
+#[derive(serde::Deserialize)]
+struct FixtureImage {
+    label: u8,
+    /// 784 bytes in hex.
+    pixels: String,
+    logits: Vec<f32>,
+}
+
+/// The shipped classifier loads on `device` as the worker loads a model file, reads the fixture's
+/// images as their digits, and gives the native logits within `tolerance` × (1 + |logit|).
+async fn shipped_classifier_agrees(device: Device, backend: &str, tolerance: f32) {
+    use kindling_engine::common::read::read_floats;
+    use kindling_engine::datasets::mnist;
+    use kindling_engine::lessons::cnn::checkpoint;
+    use kindling_engine::lessons::cnn::model::CnnConfig;
+
+    let fixture: LogitsFixture =
+        serde_wasm_bindgen::from_value(js_sys::JSON::parse(CLASSIFIER_LOGITS).unwrap()).unwrap();
+    let byte = |pair: &[u8]| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap();
+    let images = Images {
+        rows: 28,
+        cols: 28,
+        pixels: fixture
+            .images
+            .iter()
+            .flat_map(|image| image.pixels.as_bytes().chunks(2).map(byte))
+            .collect(),
+        labels: fixture.images.iter().map(|image| image.label).collect(),
+    };
+    assert_eq!(images.pixels.len(), 784 * images.len());
+
+    // The worker's path: a trainer from the file, predicting a drawn-like image in [0, 1].
+    let (trainer, card) =
+        CnnTrainer::from_checkpoint(CLASSIFIER, images.clone(), images.clone(), device.clone())
+            .expect("the shipped classifier loads");
+    assert_eq!(
+        card.provenance.map(|p| p.name).as_deref(),
+        Some("mnist-classifier")
+    );
+    for i in [0, images.len() - 1] {
+        let pixels: Vec<f32> = images.image(i).iter().map(|&p| p as f32 / 255.0).collect();
+        let probabilities = trainer.predict(&pixels).await;
+        let best = (0..10).max_by(|&a, &b| probabilities[a].total_cmp(&probabilities[b]));
+        assert_eq!(
+            best,
+            Some(usize::from(images.labels[i])),
+            "{backend}: {probabilities:?}"
+        );
+    }
+
+    // The logits, all images in one batch.
+    let (card, weights) = checkpoint::decode(CLASSIFIER).unwrap();
+    let model = CnnConfig::from_settings(&card.settings, 28, 28).init(&device);
+    let model = checkpoint::load_weights(model, &card, weights).unwrap();
+    let (batch, _) = mnist::batch(&images, 0..images.len(), &device);
+    let logits = read_floats(model.forward(batch)).await;
+    assert_eq!(logits.len(), 10 * images.len());
+    for (image, here) in fixture.images.iter().zip(logits.chunks(10)) {
+        for (native, now) in image.logits.iter().zip(here) {
+            assert!(
+                (native - now).abs() <= tolerance * (1.0 + native.abs()),
+                "{backend}, a {}: native {:?}, here {here:?}",
+                image.label,
+                image.logits
+            );
+        }
+    }
+}
+
+// The logits differ from the native ones by at most 1e-6 × (1 + |logit|) in headless Chromium,
+// on the CPU backend (wasm SIMD kernels) and on WebGPU (SwiftShader; checked in the WebGPU test
+// above, as WebGPU initialises once per page). The CPU's bound leaves a hundredfold margin,
+// WebGPU's a thousandfold, as hardware GPUs order their sums their own way.
+
+#[wasm_bindgen_test]
+async fn the_shipped_classifier_predicts_as_natively_on_the_cpu() {
+    shipped_classifier_agrees(backend::cpu(), "CPU", 1e-4).await;
 }
