@@ -186,6 +186,7 @@ async fn webgpu_adapter_found_tiny_model_trains_and_worked_examples_agree() {
     assert!(after < before, "WebGPU loss {before} → {after}");
     worked_examples_agree(&gpu.device, "WebGPU").await;
     cnn_backends_agree(gpu.device.clone()).await;
+    shipped_classifier_agrees(gpu.device.clone(), "WebGPU", 1e-3).await;
 }
 
 #[wasm_bindgen_test]

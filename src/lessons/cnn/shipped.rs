@@ -220,10 +220,10 @@ pub mod tests {
     /// A shipped card as the native program writes it: the card's JSON plus `file_sha256` and
     /// `file_bytes`, read as the page reads it.
     pub fn shipped_json(card: &ModelCard, sha256: &str, bytes: u64) -> Value {
-        let mut value = serde_json::to_value(card).unwrap();
-        value["file_sha256"] = sha256.into();
-        value["file_bytes"] = bytes.into();
-        Value::parse(&value.to_string()).unwrap()
+        let json = crate::json::to_string(card).unwrap();
+        let members = json.strip_suffix('}').unwrap();
+        let shipped = format!(r#"{members},"file_sha256":"{sha256}","file_bytes":{bytes}}}"#);
+        Value::parse(&shipped).unwrap()
     }
 
     pub fn shipped(sha256: &str, bytes: u64) -> ShippedModel {
