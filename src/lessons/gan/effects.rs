@@ -27,7 +27,9 @@ pub fn use_gan_worker(state: &GanState, worker: &WorkerLink, ready: Option<u64>)
         let send = send.clone();
         let settings = state.toy.clone();
         use_effect_with((ready, requests.load), move |_| {
-            send(ToyCommand::Load { settings })
+            send(ToyCommand::Load {
+                settings: Box::new(settings),
+            })
         });
     }
     {

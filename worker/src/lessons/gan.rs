@@ -71,6 +71,7 @@ impl GanLesson {
     async fn toy(&mut self, command: ToyCommand) {
         match command {
             ToyCommand::Load { settings } => {
+                let settings = *settings;
                 match ToyTrainer::new(settings.clone(), self.device.clone()) {
                     Ok(trainer) => {
                         send(ToyEvent::Loaded {

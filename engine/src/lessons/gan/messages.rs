@@ -31,9 +31,10 @@ pub enum StepPart {
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub enum ToyCommand {
-    /// Fresh networks and data from these settings; stays paused.
+    /// Fresh networks and data from these settings; stays paused. Boxed: the settings are
+    /// the largest of all commands.
     Load {
-        settings: ToySettings,
+        settings: Box<ToySettings>,
     },
     /// Trains until paused; `slow`: one iteration at a time, with a pause to watch each.
     Play {

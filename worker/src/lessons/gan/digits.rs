@@ -45,7 +45,7 @@ fn bytes(pixels: &[f32]) -> Vec<u8> {
 
 enum Classifier {
     NotTried,
-    Ready(Cnn),
+    Ready(Box<Cnn>),
     Unavailable,
 }
 
@@ -138,7 +138,7 @@ impl Digits {
             elapsed_ms: progress.elapsed_ms,
             grid: bytes(&trainer.grid().await),
         });
-        if self.reports % REPORTS_PER_METER == 0 {
+        if self.reports.is_multiple_of(REPORTS_PER_METER) {
             self.meter().await;
         }
         self.reports += 1;
@@ -147,7 +147,7 @@ impl Digits {
     async fn meter(&mut self) {
         if let Classifier::NotTried = self.classifier {
             self.classifier = match fetch_classifier(&self.device).await {
-                Ok(model) => Classifier::Ready(model),
+                Ok(model) => Classifier::Ready(Box::new(model)),
                 Err(message) => {
                     send(DigitEvent::MeterUnavailable { message });
                     Classifier::Unavailable
