@@ -1,6 +1,7 @@
 //! In headless Chromium, inside a dedicated worker as in production: a WebGPU adapter is found
-//! and a tiny model trains on WebGPU and on the CPU backend with falling loss; the CNN gives the
-//! same losses on both backends from the same weights.
+//! and a tiny model trains on WebGPU and on the CPU backend with falling loss; the CNN and the toy
+//! GAN give the same losses on both backends from the same weights; the shipped classifier gives
+//! its native logits on both.
 #![cfg(target_arch = "wasm32")]
 
 use kindling_engine::backend;
@@ -20,6 +21,8 @@ use kindling_engine::lessons::losses;
 use kindling_engine::lessons::losses::LossRequest;
 use kindling_engine::lessons::playground::PlaygroundConfig;
 use kindling_engine::lessons::playground::training::Trainer;
+use std::cell::RefCell;
+
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
@@ -175,18 +178,33 @@ async fn cnn_backends_agree(gpu: Device) {
     assert_eq!(cpu_probs.len(), 10);
 }
 
-#[wasm_bindgen_test]
-async fn webgpu_adapter_found_tiny_model_trains_and_worked_examples_agree() {
+thread_local! {
+    /// burn's WebGPU runtime initialises once per page: the WebGPU tests share the first one's.
+    static WEBGPU: RefCell<Option<(Device, String)>> = const { RefCell::new(None) };
+}
+
+/// The WebGPU device and its adapter's description, initialised by the first test that asks.
+async fn webgpu() -> (Device, String) {
+    if let Some(gpu) = WEBGPU.with(|cell| cell.borrow().clone()) {
+        return gpu;
+    }
     let gpu = backend::init_webgpu()
         .await
         .expect("WebGPU initialises in headless Chromium");
-    assert!(!gpu.adapter.is_empty());
-    let (before, after) = trains(gpu.device.clone(), 8).await;
+    let gpu = (gpu.device, gpu.adapter);
+    WEBGPU.with(|cell| *cell.borrow_mut() = Some(gpu.clone()));
+    gpu
+}
+
+#[wasm_bindgen_test]
+async fn webgpu_adapter_found_tiny_model_trains_and_worked_examples_agree() {
+    let (device, adapter) = webgpu().await;
+    assert!(!adapter.is_empty());
+    let (before, after) = trains(device.clone(), 8).await;
     assert!(before.is_finite() && after.is_finite());
     assert!(after < before, "WebGPU loss {before} → {after}");
-    worked_examples_agree(&gpu.device, "WebGPU").await;
-    cnn_backends_agree(gpu.device.clone()).await;
-    shipped_classifier_agrees(gpu.device.clone(), "WebGPU", 1e-3).await;
+    worked_examples_agree(&device, "WebGPU").await;
+    cnn_backends_agree(device).await;
 }
 
 #[wasm_bindgen_test]
@@ -263,10 +281,7 @@ async fn gan_backends_agree(gpu: Device) {
 
 #[wasm_bindgen_test]
 async fn gan_iterations_agree_on_webgpu_and_the_cpu() {
-    let gpu = backend::init_webgpu()
-        .await
-        .expect("WebGPU initialises in headless Chromium");
-    gan_backends_agree(gpu.device).await;
+    gan_backends_agree(webgpu().await.0).await;
 }
 
 /// The CNN shipped in static/models/, and its logits natively for the first MNIST test image of
@@ -349,11 +364,15 @@ async fn shipped_classifier_agrees(device: Device, backend: &str, tolerance: f32
 }
 
 // The logits differ from the native ones by at most 1e-6 × (1 + |logit|) in headless Chromium,
-// on the CPU backend (wasm SIMD kernels) and on WebGPU (SwiftShader; checked in the WebGPU test
-// above, as WebGPU initialises once per page). The CPU's bound leaves a hundredfold margin,
-// WebGPU's a thousandfold, as hardware GPUs order their sums their own way.
+// on the CPU backend (wasm SIMD kernels) and on WebGPU (SwiftShader). The CPU's bound leaves a
+// hundredfold margin, WebGPU's a thousandfold, as hardware GPUs order their sums their own way.
 
 #[wasm_bindgen_test]
 async fn the_shipped_classifier_predicts_as_natively_on_the_cpu() {
     shipped_classifier_agrees(backend::cpu(), "CPU", 1e-4).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_shipped_classifier_predicts_as_natively_on_webgpu() {
+    shipped_classifier_agrees(webgpu().await.0, "WebGPU", 1e-3).await;
 }
