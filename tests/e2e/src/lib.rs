@@ -187,6 +187,38 @@ impl Browser {
         self.eval(&script).as_str().map(|s| s.trim().to_string())
     }
 
+    /// An attribute of the first element matching `selector`, if both exist.
+    pub fn attribute(&self, selector: &str, name: &str) -> Option<String> {
+        let script = format!(
+            "const e = document.querySelector({}); return e ? e.getAttribute({}) : null;",
+            json!(selector),
+            json!(name)
+        );
+        self.eval(&script).as_str().map(str::to_string)
+    }
+
+    /// Draws one stroke on the canvas `selector` through its points, given as fractions of its
+    /// width and height, as pointer events (what a finger or a mouse sends).
+    pub fn draw(&self, selector: &str, points: &[(f64, f64)]) {
+        let script = format!(
+            r#"
+const c = document.querySelector({});
+const r = c.getBoundingClientRect();
+const points = {};
+const at = ([fx, fy], type) => c.dispatchEvent(new PointerEvent(type, {{
+  bubbles: true, pointerId: 1, pointerType: 'touch', isPrimary: true, buttons: type === 'pointerup' ? 0 : 1,
+  clientX: r.left + fx * r.width, clientY: r.top + fy * r.height }}));
+at(points[0], 'pointerdown');
+for (const p of points.slice(1)) at(p, 'pointermove');
+at(points[points.length - 1], 'pointerup');
+return true;
+"#,
+            json!(selector),
+            json!(points)
+        );
+        self.eval(&script);
+    }
+
     pub fn value(&self, selector: &str) -> Option<String> {
         let script = format!(
             "const e = document.querySelector({}); return e ? e.value : null;",
@@ -302,6 +334,26 @@ impl Drop for Browser {
         let _ = self.driver.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
+}
+
+/// A handwritten 1: a vertical stroke down the middle, slightly slanted.
+pub fn stroke_one() -> Vec<(f64, f64)> {
+    (0..=30)
+        .map(|i| {
+            let t = f64::from(i) / 30.0;
+            (0.53 - 0.04 * t, 0.15 + 0.7 * t)
+        })
+        .collect()
+}
+
+/// A handwritten 0: an upright ellipse, closed.
+pub fn stroke_zero() -> Vec<(f64, f64)> {
+    (0..=48)
+        .map(|i| {
+            let angle = std::f64::consts::TAU * f64::from(i) / 48.0;
+            (0.5 + 0.22 * angle.sin(), 0.5 - 0.33 * angle.cos())
+        })
+        .collect()
 }
 
 /// Parses a readout such as `0.693`, `97.5%` or `1234`.

@@ -3,34 +3,12 @@
 
 use std::time::Duration;
 
-use kindling_e2e::{Browser, serve_site};
-
-fn attribute(b: &Browser, selector: &str, name: &str) -> Option<String> {
-    let script = format!(
-        "const e = document.querySelector({}); return e ? e.getAttribute({}) : null;",
-        serde_json::json!(selector),
-        serde_json::json!(name)
-    );
-    b.eval(&script).as_str().map(str::to_string)
-}
+use kindling_e2e::{Browser, serve_site, stroke_one};
 
 fn accuracy(b: &Browser, selector: &str) -> Option<f64> {
-    attribute(b, selector, "data-accuracy").and_then(|a| a.parse().ok())
+    b.attribute(selector, "data-accuracy")
+        .and_then(|a| a.parse().ok())
 }
-
-/// A vertical stroke down the middle of the canvas, as pointer events (what a finger or a mouse
-/// sends), slightly slanted like a handwritten 1.
-const DRAW_ONE: &str = r#"
-const c = document.querySelector('#cnn-canvas');
-const r = c.getBoundingClientRect();
-const at = (fx, fy, type) => c.dispatchEvent(new PointerEvent(type, {
-  bubbles: true, pointerId: 1, pointerType: 'touch', isPrimary: true, buttons: type === 'pointerup' ? 0 : 1,
-  clientX: r.left + fx * r.width, clientY: r.top + fy * r.height }));
-at(0.53, 0.15, 'pointerdown');
-for (let i = 1; i <= 30; i++) at(0.53 - 0.04 * i / 30, 0.15 + 0.7 * i / 30, 'pointermove');
-at(0.49, 0.85, 'pointerup');
-return true;
-"#;
 
 #[test]
 fn cnn_trains_on_mnist_recognises_a_drawn_one_and_round_trips_its_model() {
@@ -47,7 +25,8 @@ fn cnn_trains_on_mnist_recognises_a_drawn_one_and_round_trips_its_model() {
     }
     browser.goto(&format!("{site}/?lang=en&backend=cpu#/cnn?epochs=1"));
     browser.wait_for("MNIST loaded", 180, |b| {
-        attribute(b, "#cnn-data-progress", "data-state").filter(|s| s == "ready")
+        b.attribute("#cnn-data-progress", "data-state")
+            .filter(|s| s == "ready")
     });
     browser.wait_for("untrained model", 60, |b| {
         b.text("#cnn-step-count").filter(|s| s == "0")
@@ -59,7 +38,8 @@ fn cnn_trains_on_mnist_recognises_a_drawn_one_and_round_trips_its_model() {
     });
     browser.click("#cnn-play");
     browser.wait_for("paused", 60, |b| {
-        attribute(b, "#cnn-play", "data-running").filter(|r| r == "false")
+        b.attribute("#cnn-play", "data-running")
+            .filter(|r| r == "false")
     });
     browser.click("#cnn-evaluate");
     let full = browser.wait_for("full test accuracy", 300, |b| accuracy(b, "#cnn-accuracy"));
@@ -72,9 +52,9 @@ fn cnn_trains_on_mnist_recognises_a_drawn_one_and_round_trips_its_model() {
     assert_eq!(cells.as_u64(), Some(100), "a 10 × 10 confusion matrix");
     browser.screenshot("cnn-trained").ok();
 
-    browser.eval(DRAW_ONE);
+    browser.draw("#cnn-canvas", &stroke_one());
     let digit = browser.wait_for("a prediction of the drawing", 60, |b| {
-        attribute(b, "#cnn-prediction", "data-digit")
+        b.attribute("#cnn-prediction", "data-digit")
     });
     assert_eq!(digit, "1", "the drawn stroke is a 1");
 
@@ -108,7 +88,9 @@ fn cnn_trains_on_mnist_recognises_a_drawn_one_and_round_trips_its_model() {
     );
     // The trained model is still there.
     assert_eq!(
-        attribute(&browser, "#cnn-prediction", "data-digit").as_deref(),
+        browser
+            .attribute("#cnn-prediction", "data-digit")
+            .as_deref(),
         Some("1")
     );
 
@@ -126,9 +108,9 @@ fn cnn_trains_on_mnist_recognises_a_drawn_one_and_round_trips_its_model() {
     });
     assert!(steps.parse::<u64>().unwrap_or(0) > 0, "{steps}");
     browser.eval("document.querySelector('#cnn-clear').click(); return true;");
-    browser.eval(DRAW_ONE);
+    browser.draw("#cnn-canvas", &stroke_one());
     let digit = browser.wait_for("a prediction by the loaded model", 60, |b| {
-        attribute(b, "#cnn-prediction", "data-digit")
+        b.attribute("#cnn-prediction", "data-digit")
     });
     assert_eq!(digit, "1");
     browser.screenshot("cnn-loaded").ok();
