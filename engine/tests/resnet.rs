@@ -421,10 +421,12 @@ fn damaged_and_other_files_are_refused_with_the_reason() {
         "this file holds a \"cnn\" model, not a \"resnet\" model"
     );
     // And a residual network is not a CNN.
-    assert!(matches!(
-        cnn_checkpoint::decode(&bytes),
-        Err(cnn_checkpoint::CheckpointError::BadCard { .. })
-    ));
+    assert_eq!(
+        cnn_checkpoint::decode(&bytes).err(),
+        Some(cnn_checkpoint::CheckpointError::WrongModel {
+            found: "resnet".into()
+        })
+    );
 
     // A card whose settings describe a wider network than its tensors.
     let wider = with_card(&bytes, |c| c["settings"]["stem"] = json!(6));

@@ -211,6 +211,9 @@ pub fn checkpoint_error(lang: Lang, error: &CheckpointError) -> String {
             "cnn.import_error.wrong_image_size",
             &[("rows", &n(rows)), ("cols", &n(cols))],
         ),
+        CheckpointError::WrongModel { found } => {
+            tf(lang, "cnn.import_error.wrong_model", &[("model", found)])
+        }
     }
 }
 
@@ -390,6 +393,9 @@ mod tests {
             CheckpointError::ChecksumMismatch,
             CheckpointError::NotFinite,
             CheckpointError::WrongImageSize { rows: 32, cols: 32 },
+            CheckpointError::WrongModel {
+                found: "resnet".into(),
+            },
         ];
         let url_errors = [
             CnnUrlError::Value {

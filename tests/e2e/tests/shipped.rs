@@ -1,7 +1,8 @@
 //! The trained classifier shipped with the site, in the CNN lesson in headless Chromium on the
 //! CPU backend: its card shows before anything is loaded, "Load a trained model" loads it, it
-//! reads drawn digits, and a copy of its file with one damaged byte is refused while the page
-//! keeps the model and keeps working; so is a damaged file on the site itself.
+//! reads drawn digits, and a copy of its file with one damaged byte or a model of another
+//! architecture is refused while the page keeps the model and keeps working; so is a damaged
+//! file on the site itself.
 
 use std::path::{Path, PathBuf};
 
@@ -161,8 +162,24 @@ fn the_shipped_classifier_loads_from_its_card_reads_drawn_digits_and_refuses_a_d
         browser.text("#cnn-step-count").map(|s| s.replace(',', "")),
         Some(steps.to_string())
     );
+    // A model of another architecture: the shipped residual network.
+    let resnet = cards
+        .iter()
+        .find(|(_, c)| c["model"] == "resnet")
+        .map(|(name, _)| models_dir().join(format!("{name}.safetensors")))
+        .expect("a shipped residual network");
+    browser.upload("#cnn-upload", &resnet);
+    let refusal = browser.wait_for("the other architecture's refusal", 60, |b| {
+        b.text("#cnn-model-message")
+            .filter(|m| m.contains("another kind"))
+    });
+    assert!(refusal.contains("resnet"), "{refusal}");
     assert_eq!(
-        draw_and_read(&browser, &stroke_one(), "a 1 after the refusal"),
+        browser.text("#cnn-step-count").map(|s| s.replace(',', "")),
+        Some(steps.to_string())
+    );
+    assert_eq!(
+        draw_and_read(&browser, &stroke_one(), "a 1 after the refusals"),
         "1"
     );
 

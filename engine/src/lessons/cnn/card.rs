@@ -70,6 +70,10 @@ pub enum CheckpointError {
         rows: usize,
         cols: usize,
     },
+    /// A Kindling model of another kind (`found`: a residual network is "resnet").
+    WrongModel {
+        found: String,
+    },
 }
 
 impl fmt::Display for CheckpointError {
@@ -113,6 +117,9 @@ impl fmt::Display for CheckpointError {
                     "the model reads {rows} × {cols} images, but the images here have another size"
                 )
             }
+            Self::WrongModel { found } => {
+                write!(f, "this file holds a \"{found}\" model, not a CNN")
+            }
         }
     }
 }
@@ -126,9 +133,7 @@ impl From<ModelFileError> for CheckpointError {
             ModelFileError::UnsupportedVersion { version } => Self::UnsupportedVersion { version },
             ModelFileError::Truncated => Self::Truncated,
             ModelFileError::BadCard { message } => Self::BadCard { message },
-            ModelFileError::WrongModel { found, .. } => Self::BadCard {
-                message: format!("it describes a \"{found}\" model, not a CNN"),
-            },
+            ModelFileError::WrongModel { found, .. } => Self::WrongModel { found },
             ModelFileError::BadSettings { message } | ModelFileError::ShapeMismatch { message } => {
                 Self::ShapeMismatch { message }
             }
