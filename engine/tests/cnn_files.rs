@@ -454,7 +454,7 @@ fn damaged_and_foreign_files_are_refused_with_the_reason() {
     let mlp = edited(&|c| c["model"] = json!("mlp"));
     assert!(matches!(
         import_error(&assemble(&mlp, &tensors)),
-        CheckpointError::BadCard { .. }
+        CheckpointError::WrongModel { .. }
     ));
     let unset = edited(&|c| _ = c.as_object_mut().unwrap().remove("settings"));
     assert!(matches!(
