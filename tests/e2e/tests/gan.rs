@@ -144,19 +144,31 @@ fn the_digits_section_shows_a_sample_grid_that_changes() {
     browser.goto(&format!(
         "{site}/?lang=en&backend=cpu#/gan?dmodel=mlp&dbatch=32"
     ));
-    browser.click("#gan-digits-start");
+    click_when_ready(&browser, "#gan-digits-start");
     let first = browser.wait_for("the first sample grid", 240, grid_checksum);
     assert_eq!(digit_iterations(&browser), Some(0.0));
-    browser.click("#gan-digits-play");
+    click_when_ready(&browser, "#gan-digits-play");
     browser.wait_for("20 iterations", 240, |b| {
         digit_iterations(b).filter(|&n| n >= 20.0)
     });
-    browser.click("#gan-digits-play");
+    click_when_ready(&browser, "#gan-digits-play");
     let later = grid_checksum(&browser).unwrap_or_default();
     assert_ne!(first, later, "the grid did not change");
-    browser.click("#gan-walk");
+    click_when_ready(&browser, "#gan-walk");
     browser.wait_for("a latent walk", 60, |b| {
         b.attribute("#gan-walk-frames", "data-checksum")
     });
     browser.screenshot("gan-digits").ok();
+}
+
+/// Clicks `selector` once it is on the page and enabled: under load the digits section renders
+/// its buttons a moment after the state that asks for them.
+fn click_when_ready(browser: &Browser, selector: &str) {
+    let script = format!(
+        "const e = document.querySelector({selector:?}); return e !== null && !e.disabled;"
+    );
+    browser.wait_for(selector, 120, |b| {
+        b.eval(&script).as_bool().filter(|&ready| ready)
+    });
+    browser.click(selector);
 }
