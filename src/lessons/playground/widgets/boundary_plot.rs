@@ -38,20 +38,6 @@ pub fn heat_colour(p: f32) -> [u8; 3] {
     [channel(base[0]), channel(base[1]), channel(base[2])]
 }
 
-/// The probability at a point of the canvas, interpolated between the grid's cell centres.
-fn sample(boundary: &Boundary, px: f64, py: f64) -> f32 {
-    let n = boundary.resolution as usize;
-    let at = |row: usize, col: usize| boundary.probabilities[row * n + col];
-    let gx = (px / SIZE as f64 * n as f64 - 0.5).clamp(0.0, (n - 1) as f64);
-    let gy = (py / SIZE as f64 * n as f64 - 0.5).clamp(0.0, (n - 1) as f64);
-    let (c0, r0) = (gx.floor() as usize, gy.floor() as usize);
-    let (c1, r1) = ((c0 + 1).min(n - 1), (r0 + 1).min(n - 1));
-    let (fx, fy) = ((gx - c0 as f64) as f32, (gy - r0 as f64) as f32);
-    let top = at(r0, c0) * (1.0 - fx) + at(r0, c1) * fx;
-    let bottom = at(r1, c0) * (1.0 - fx) + at(r1, c1) * fx;
-    top * (1.0 - fy) + bottom * fy
-}
-
 /// Canvas coordinates of a point of the plane.
 fn to_canvas(x: f32, y: f32) -> (f64, f64) {
     let e = EXTENT as f64;
@@ -77,24 +63,17 @@ fn draw(
         .flatten()?
         .dyn_into::<CanvasRenderingContext2d>()
         .ok()?;
-    let size = SIZE as usize;
-    let mut pixels = vec![255u8; size * size * 4];
     let usable = boundary.filter(|b| {
         let n = b.resolution as usize;
         n > 0 && b.probabilities.len() == n * n
     });
-    for py in 0..size {
-        for px in 0..size {
-            let rgb = match usable {
-                Some(b) => heat_colour(sample(b, px as f64 + 0.5, py as f64 + 0.5)),
-                None => EMPTY,
-            };
-            let i = (py * size + px) * 4;
-            pixels[i..i + 3].copy_from_slice(&rgb);
+    match usable {
+        Some(b) => draw_heat(&ctx, b)?,
+        None => {
+            ctx.set_fill_style_str(&css(EMPTY.map(f64::from)));
+            ctx.fill_rect(0.0, 0.0, SIZE as f64, SIZE as f64);
         }
     }
-    let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), SIZE, SIZE).ok()?;
-    ctx.put_image_data(&image, 0.0, 0.0).ok()?;
 
     // Axes through the origin.
     let (ox, oy) = to_canvas(0.0, 0.0);
@@ -135,6 +114,40 @@ fn draw(
         }
     }
     Some(())
+}
+
+/// One pixel per grid cell on a small canvas, scaled up with the browser's bilinear smoothing:
+/// colouring every pixel of the large canvas here took up to a second of the main thread per
+/// report while training.
+fn draw_heat(ctx: &CanvasRenderingContext2d, boundary: &Boundary) -> Option<()> {
+    let n = boundary.resolution;
+    let pixels: Vec<u8> = boundary
+        .probabilities
+        .iter()
+        .flat_map(|&p| {
+            let [r, g, b] = heat_colour(p);
+            [r, g, b, 255]
+        })
+        .collect();
+    let grid = web_sys::window()?
+        .document()?
+        .create_element("canvas")
+        .ok()?
+        .dyn_into::<HtmlCanvasElement>()
+        .ok()?;
+    grid.set_width(n);
+    grid.set_height(n);
+    let grid_ctx = grid
+        .get_context("2d")
+        .ok()
+        .flatten()?
+        .dyn_into::<CanvasRenderingContext2d>()
+        .ok()?;
+    let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), n, n).ok()?;
+    grid_ctx.put_image_data(&image, 0.0, 0.0).ok()?;
+    ctx.set_image_smoothing_enabled(true);
+    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&grid, 0.0, 0.0, SIZE as f64, SIZE as f64)
+        .ok()
 }
 
 #[component]
