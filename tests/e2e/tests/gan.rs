@@ -54,6 +54,15 @@ fn trains_and_the_plot_changes(backend: &str, target: f64) {
     let covered = browser.text("#gan-covered").unwrap_or_default();
     assert!(covered.contains("of 8 modes"), "{covered}");
 
+    // One D step after pausing moves only D's count, by one.
+    let updates = |b: &Browser| b.text("#gan-updates").unwrap_or_default();
+    let was = updates(&browser);
+    browser.click("#gan-step-d");
+    let now = browser.wait_for("a D step", 30, |b| Some(updates(b)).filter(|u| *u != was));
+    let parse =
+        |u: &str| -> Vec<u64> { u.split('/').filter_map(|p| p.trim().parse().ok()).collect() };
+    let (was, now) = (parse(&was), parse(&now));
+    assert_eq!((now[0], now[1]), (was[0] + 1, was[1]), "{was:?} → {now:?}");
     browser.screenshot(&format!("gan-2d-{backend}")).ok();
 }
 

@@ -91,7 +91,14 @@ impl GanLesson {
                 self.digits.set_running(false);
                 self.set_running(true);
             }
-            ToyCommand::Pause => self.set_running(false),
+            ToyCommand::Pause => {
+                // The page's counts and view lag training by up to one report; bring them up
+                // to date before saying "paused", or the next step seems to train many times.
+                if self.running {
+                    self.report().await;
+                }
+                self.set_running(false);
+            }
             ToyCommand::Step { part } => {
                 self.set_running(false);
                 if let Some(toy) = &mut self.toy {

@@ -187,7 +187,13 @@ impl Digits {
                 }
             }
             DigitCommand::Play => self.set_running(true),
-            DigitCommand::Pause => self.set_running(false),
+            DigitCommand::Pause => {
+                // As in the toy: the page's counts must be current when it says "paused".
+                if self.running {
+                    self.report().await;
+                }
+                self.set_running(false);
+            }
             DigitCommand::Step => {
                 self.set_running(false);
                 if let Some(trainer) = &mut self.trainer {
