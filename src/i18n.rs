@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use kindling_engine::common::model_card::ModelFileError;
 use kindling_engine::common::parse::Problem;
 use kindling_engine::lessons::playground::config::{ConfigError, Field};
 use serde::{Deserialize, Serialize};
@@ -193,6 +194,36 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
     }
 }
 
+/// Why a model file was refused or could not be written, in words (any lesson's model files).
+pub fn model_file_error(lang: Lang, error: &ModelFileError) -> String {
+    match error {
+        ModelFileError::NotAModel => t(lang, "model_file.not_a_model"),
+        ModelFileError::UnsupportedVersion { version } => tf(
+            lang,
+            "model_file.unsupported_version",
+            &[("version", &version.to_string())],
+        ),
+        ModelFileError::Truncated => t(lang, "model_file.truncated"),
+        ModelFileError::BadCard { message } => {
+            tf(lang, "model_file.bad_card", &[("message", message)])
+        }
+        ModelFileError::WrongModel { expected, found } => tf(
+            lang,
+            "model_file.wrong_model",
+            &[("expected", expected), ("found", found)],
+        ),
+        ModelFileError::BadSettings { message } => {
+            tf(lang, "model_file.bad_settings", &[("message", message)])
+        }
+        ModelFileError::ShapeMismatch { message } => {
+            tf(lang, "model_file.shape_mismatch", &[("message", message)])
+        }
+        ModelFileError::ChecksumMismatch => t(lang, "model_file.checksum_mismatch"),
+        ModelFileError::NotFinite => t(lang, "model_file.not_finite"),
+        ModelFileError::Unreadable => t(lang, "model_file.unreadable"),
+    }
+}
+
 /// The name of a setting.
 pub fn field_name(lang: Lang, field: Field) -> String {
     t(lang, &format!("field.{}", field.key()))
@@ -222,6 +253,35 @@ mod tests {
         let mut missing: Vec<&String> = en.keys().filter(|k| !zh.contains_key(*k)).collect();
         missing.extend(zh.keys().filter(|k| !en.contains_key(*k)));
         assert!(missing.is_empty(), "{missing:?}");
+    }
+
+    #[test]
+    fn every_model_file_error_has_words_in_both_languages() {
+        let message = || "m".to_string();
+        let errors = [
+            ModelFileError::NotAModel,
+            ModelFileError::UnsupportedVersion { version: 9 },
+            ModelFileError::Truncated,
+            ModelFileError::BadCard { message: message() },
+            ModelFileError::WrongModel {
+                expected: "digit-gan".into(),
+                found: "cnn".into(),
+            },
+            ModelFileError::BadSettings { message: message() },
+            ModelFileError::ShapeMismatch { message: message() },
+            ModelFileError::ChecksumMismatch,
+            ModelFileError::NotFinite,
+            ModelFileError::Unreadable,
+        ];
+        for lang in [Lang::En, Lang::Zh] {
+            for error in &errors {
+                let text = model_file_error(lang, error);
+                assert!(!text.starts_with("model_file."), "{error:?}: {text}");
+                assert!(!text.contains('{'), "{error:?}: {text}");
+            }
+        }
+        let wrong = model_file_error(Lang::En, &errors[4]);
+        assert!(wrong.contains("cnn") && wrong.contains("digit-gan"), "{wrong}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::format::percent;
-use crate::i18n::{Lang, problem_text, t, tf};
+use crate::i18n::{Lang, model_file_error, problem_text, t, tf};
 use crate::lessons::gan::digits_state::{Data, DigitsAction, DigitsState, FileNote};
 use crate::lessons::gan::state::History;
 use crate::services::file_read;
@@ -39,6 +39,16 @@ fn mosaic(images: &[u8], per_row: usize) -> (usize, usize, Rc<Vec<u8>>) {
         }
     }
     (h, w, Rc::new(bytes_rgba(&grey)))
+}
+
+/// The label of the field a digit setting's problem is about, as the form shows it.
+fn field_key(field: DigitField) -> &'static str {
+    match field {
+        DigitField::Latent => "gan.digits.latent",
+        DigitField::LearningRate => "gan.field.glr",
+        DigitField::BatchSize => "gan.field.batch",
+        DigitField::Seed => "gan.field.seed",
+    }
 }
 
 fn picture(id: &'static str, images: &[u8], per_row: usize, label: String) -> Html {
@@ -141,12 +151,12 @@ pub fn DigitsSection(props: &Props) -> Html {
             });
         })
     };
-    let number = |field: DigitField, key: &str, range: (f64, f64)| {
+    let number = |field: DigitField, range: (f64, f64)| {
         html! {
             <NumberField<DigitSettings>
                 {lang}
                 {field}
-                label={t(lang, key)}
+                label={t(lang, field_key(field))}
                 hint={tf(lang, "controls.range", &[("min", &range.0.to_string()), ("max", &range.1.to_string())])}
                 config={state.settings.clone()}
                 on_change={on_settings.clone()}
@@ -170,7 +180,16 @@ pub fn DigitsSection(props: &Props) -> Html {
         .url_errors
         .iter()
         .chain(&state.rejected)
-        .map(|e| problem_text(lang, &e.problem))
+        .map(|e| {
+            tf(
+                lang,
+                "problem.with_field",
+                &[
+                    ("field", &t(lang, field_key(e.field))),
+                    ("problem", &problem_text(lang, &e.problem)),
+                ],
+            )
+        })
         .collect();
     let meter = state.meter.as_ref().map(|m| {
         let most = m.histogram.iter().copied().max().unwrap_or(1).max(1) as f32;
@@ -200,7 +219,7 @@ pub fn DigitsSection(props: &Props) -> Html {
         FileNote::Refused(error) => tf(
             lang,
             "gan.digits.file_refused",
-            &[("error", &format!("{error:?}"))],
+            &[("error", &model_file_error(lang, error))],
         ),
     });
 
@@ -222,10 +241,10 @@ pub fn DigitsSection(props: &Props) -> Html {
                     <input type="checkbox" id="gan-dcond" checked={state.settings.conditional} onchange={on_conditional} />
                     {t(lang, "gan.digits.conditional")}
                 </label>
-                { number(DigitField::Latent, "gan.digits.latent", LATENT) }
-                { number(DigitField::LearningRate, "gan.field.glr", LEARNING_RATE) }
-                { number(DigitField::BatchSize, "gan.field.batch", BATCH_SIZE) }
-                { number(DigitField::Seed, "gan.field.seed", SEED) }
+                { number(DigitField::Latent, LATENT) }
+                { number(DigitField::LearningRate, LEARNING_RATE) }
+                { number(DigitField::BatchSize, BATCH_SIZE) }
+                { number(DigitField::Seed, SEED) }
             </form>
             if !problems.is_empty() {
                 <ul class="notice warning" role="alert">{ for problems.iter().map(|p| html! { <li>{p.clone()}</li> }) }</ul>
