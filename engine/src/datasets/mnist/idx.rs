@@ -29,7 +29,7 @@ fn header(bytes: &[u8], magic: usize, fields: usize) -> Result<Vec<usize>, DataE
         .collect()
 }
 
-fn exact_length(bytes: &[u8], expected: usize) -> Result<(), DataError> {
+pub(super) fn exact_length(bytes: &[u8], expected: usize) -> Result<(), DataError> {
     match bytes.len().cmp(&expected) {
         std::cmp::Ordering::Less => Err(DataError::Truncated {
             expected,

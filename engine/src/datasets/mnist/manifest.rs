@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::idx::{assemble, image_dims, label_count};
+use super::idx::{assemble, exact_length, image_dims, label_count};
 use super::{DataError, Images, sha256_hex};
 
 /// The manifest's name in the data folder.
@@ -89,20 +89,17 @@ impl Split {
     }
 
     /// The split's two decompressed files, checked and parsed: each file's header against its
-    /// length (so a cut-off download says so), then its checksum, then the labels.
+    /// length (so a cut-off download says so), its length against the manifest's, then its
+    /// checksum, then the labels.
     pub fn decode(&self, images: &[u8], labels: &[u8]) -> Result<Images, BadFile> {
         let blame = |file: &DataFile| {
             let file = file.file.clone();
             move |error| BadFile { file, error }
         };
         let dims = image_dims(images).map_err(blame(&self.images))?;
-        self.images
-            .check_sha256(images)
-            .map_err(blame(&self.images))?;
+        self.images.check(images).map_err(blame(&self.images))?;
         let count = label_count(labels).map_err(blame(&self.labels))?;
-        self.labels
-            .check_sha256(labels)
-            .map_err(blame(&self.labels))?;
+        self.labels.check(labels).map_err(blame(&self.labels))?;
         assemble(images, labels, dims, count).map_err(blame(&self.labels))
     }
 }
@@ -116,6 +113,12 @@ impl DataFile {
             gzip_bytes,
             sha256: sha256_hex(raw),
         }
+    }
+
+    /// `raw` (the decompressed file) against the recorded size, then the recorded SHA-256.
+    pub fn check(&self, raw: &[u8]) -> Result<(), DataError> {
+        exact_length(raw, usize::try_from(self.bytes).unwrap_or(usize::MAX))?;
+        self.check_sha256(raw)
     }
 
     pub fn check_sha256(&self, raw: &[u8]) -> Result<(), DataError> {
@@ -180,6 +183,19 @@ mod tests {
         assert_eq!(
             split.decode(b"PK\x03\x04 not ours at all", &labels),
             bad("i.gz", DataError::NotADataFile)
+        );
+        // A file whose header agrees with its length, but not with the manifest's size.
+        let mut recorded = split.clone();
+        recorded.images.bytes = 30;
+        assert_eq!(
+            recorded.decode(&images, &labels),
+            bad(
+                "i.gz",
+                DataError::Truncated {
+                    expected: 30,
+                    actual: 28
+                }
+            )
         );
         // A label file whose checksum is recorded but whose labels are not digits.
         let mut digits = labels.clone();

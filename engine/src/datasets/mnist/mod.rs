@@ -1,13 +1,17 @@
-//! MNIST-style image sets: the original idx files (served gzip-compressed), the manifest that
+//! MNIST-style image sets (MNIST, Fashion-MNIST): the original idx files (served gzip-compressed), the manifest that
 //! describes them, and the checks that reject a truncated or altered file.
 
 #[cfg(feature = "compute")]
 mod batch;
+#[cfg(feature = "compute")]
+mod folder;
 mod idx;
 mod manifest;
 
 #[cfg(feature = "compute")]
 pub use batch::batch;
+#[cfg(feature = "compute")]
+pub use folder::{FolderError, IdxFolder, load_folder};
 
 pub use idx::parse_idx;
 pub use manifest::{BadFile, DataFile, MANIFEST_FILE, MnistManifest, Split, Splits};

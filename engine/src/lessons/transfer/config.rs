@@ -46,11 +46,32 @@ pub enum Target {
     Fashion,
 }
 
+/// The digits of the digits target, relabelled 0–4 in this order.
+pub const TARGET_DIGITS: [u8; 5] = [5, 6, 7, 8, 9];
+
 impl Target {
+    pub const ALL: [Target; 2] = [Target::Digits, Target::Fashion];
+
     pub fn name(self) -> &'static str {
         match self {
             Target::Digits => "digits",
             Target::Fashion => "fashion",
+        }
+    }
+
+    /// Classes the new head tells apart.
+    pub fn classes(self) -> usize {
+        match self {
+            Target::Digits => TARGET_DIGITS.len(),
+            Target::Fashion => crate::datasets::fashion::CLASSES.len(),
+        }
+    }
+
+    /// The data's folder under `static/`, as `cargo xtask data` writes it.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Target::Digits => "mnist",
+            Target::Fashion => crate::datasets::fashion::FOLDER,
         }
     }
 }

@@ -1,7 +1,17 @@
 //! The labelled examples an experiment trains on: `k` images per class, picked with a seed.
 
+use super::config::{TARGET_DIGITS, Target};
 use crate::datasets::mnist::Images;
 use crate::rng::Rng;
+
+/// The part of a data set (`target`'s own, from its folder) the target task uses, labelled
+/// 0..`target.classes()`: digits 5–9 of MNIST as 0–4, all of Fashion-MNIST as it is.
+pub fn target_images(target: Target, set: &Images) -> Images {
+    match target {
+        Target::Digits => set.with_classes(&TARGET_DIGITS),
+        Target::Fashion => set.clone(),
+    }
+}
 
 /// `per_class` images of each class of `set` (labels 0..`classes`), picked at random with
 /// `seed`, in class-interleaved order; all of `set` when `per_class` is 0. A class with fewer
@@ -50,6 +60,22 @@ mod tests {
             pixels: (0..60).collect(),
             labels,
         }
+    }
+
+    #[test]
+    fn each_target_keeps_its_classes() {
+        let digits = Images {
+            rows: 1,
+            cols: 1,
+            pixels: (0..10).collect(),
+            labels: (0..10).collect(),
+        };
+        let five_to_nine = target_images(Target::Digits, &digits);
+        assert_eq!(five_to_nine.labels, vec![0, 1, 2, 3, 4]);
+        assert_eq!(five_to_nine.pixels, vec![5, 6, 7, 8, 9]);
+        assert_eq!(target_images(Target::Fashion, &digits), digits);
+        assert_eq!(Target::Digits.classes(), 5);
+        assert_eq!(Target::Fashion.classes(), 10);
     }
 
     #[test]
