@@ -11,6 +11,7 @@ pub mod optimizer;
 pub mod parse;
 #[cfg(feature = "compute")]
 pub mod pool;
+pub mod preprocess;
 #[cfg(feature = "compute")]
 pub mod read;
 #[cfg(feature = "compute")]

@@ -1,4 +1,5 @@
-//! Turning a drawn digit into an MNIST-style 28 × 28 image, the way MNIST itself was made:
+//! Turning a drawing (a digit, or any shape a learner draws or uploads) into an MNIST-style
+//! 28 × 28 image, the way MNIST itself was made:
 //! crop to the ink, scale the crop so its longer side is 20 pixels (keeping its aspect ratio,
 //! averaging areas so thin strokes keep their grey levels), then place it in a 28 × 28 frame
 //! so that its centre of mass sits at the frame's centre.
@@ -11,7 +12,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::config::IMAGE_SIDE;
+/// Side of the frame every network here reads (MNIST's).
+pub const IMAGE_SIDE: usize = 28;
 
 /// Side of the square the crop is scaled into (MNIST: 20 in a 28 frame).
 pub const BOX_SIDE: usize = 20;

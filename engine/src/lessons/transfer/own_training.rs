@@ -1,0 +1,312 @@
+//! Fine-tuning the shipped backbone on the learner's own classes: a new head, trained alone
+//! first, then with the last block (as the comparison's last-block arm); the softmax for a new
+//! drawing; the network saved with its card and loaded back to train on.
+
+use burn::lr_scheduler::module_lr_scheduler::ModuleLearningRate;
+use burn::module::Module;
+use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::tensor::{Device, Tensor, activation};
+
+use super::config::{Arm, TransferSettings};
+use super::model::{block_count, learning_rates, prepare, unfreeze_last_block};
+use super::own::{EXAMPLE_PIXELS, OwnClasses, OwnProblem};
+use super::own_card::{OWN_MODEL, OwnCard, OwnSettings};
+use super::training::evaluate;
+use crate::common::model_file::{self, Card, ModelFileError, ParamEntry, Precision};
+use crate::common::read::read_floats;
+use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
+use crate::datasets::mnist::{Images, batch};
+use crate::models::resnet::ResnetSettings;
+use crate::models::resnet::model::{Resnet, ResnetConfig};
+use crate::rng::Rng;
+
+impl Card for OwnCard {
+    const MODEL: &'static str = OWN_MODEL;
+
+    fn parameters(&self) -> &[ParamEntry] {
+        &self.parameters
+    }
+
+    fn set_parameters(&mut self, parameters: Vec<ParamEntry>) {
+        self.parameters = parameters;
+    }
+
+    fn weights_sha256(&self) -> &str {
+        &self.weights_sha256
+    }
+
+    fn set_weights_sha256(&mut self, sha256: String) {
+        self.weights_sha256 = sha256;
+    }
+}
+
+/// The learner's network and where its training stands.
+pub struct OwnTrainer {
+    model: Resnet,
+    network: ResnetSettings,
+    names: Vec<String>,
+    settings: OwnSettings,
+    optimizer: ModuleOptimizer,
+    rates: ModuleLearningRate,
+    set: Images,
+    order: Vec<usize>,
+    rng: Rng,
+    step: u64,
+    /// Steps to reach before pausing.
+    target: u64,
+    unfreeze_at: Option<u64>,
+    loss: CrossEntropyLoss,
+    record: ChunkRecord,
+    device: Device,
+}
+
+/// Images a step trains on (all examples when fewer).
+pub const OWN_BATCH: usize = 32;
+
+fn rates(settings: &OwnSettings) -> ModuleLearningRate {
+    let settings = TransferSettings {
+        learning_rate: settings.learning_rate,
+        ..TransferSettings::default()
+    };
+    learning_rates(Arm::LastBlock, &settings)
+}
+
+impl OwnTrainer {
+    /// A new head on `backbone` (a network of `network`'s shape) for `classes`, ready to train
+    /// `settings.steps` steps. `device` must have autodiff enabled.
+    pub fn new(
+        backbone: &Resnet,
+        network: &ResnetSettings,
+        classes: &OwnClasses,
+        settings: OwnSettings,
+        device: Device,
+    ) -> Result<Self, Vec<OwnProblem>> {
+        let problems = classes.problems();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let count = classes.names.len();
+        let model = prepare(
+            Arm::LastBlock,
+            backbone,
+            network,
+            count,
+            settings.seed,
+            &device,
+        );
+        let network = ResnetSettings {
+            classes: count,
+            ..network.clone()
+        };
+        let unfreeze_at = Some((settings.steps as f64 * settings.head_first).round() as u64);
+        Ok(Self::with_model(
+            model,
+            network,
+            classes.names.clone(),
+            settings,
+            unfreeze_at,
+            classes.images(),
+            device,
+        ))
+    }
+
+    fn with_model(
+        model: Resnet,
+        network: ResnetSettings,
+        names: Vec<String>,
+        settings: OwnSettings,
+        unfreeze_at: Option<u64>,
+        set: Images,
+        device: Device,
+    ) -> Self {
+        Self {
+            model,
+            network,
+            names,
+            optimizer: AdamConfig::new().init(),
+            rates: rates(&settings),
+            order: (0..set.len()).collect(),
+            set,
+            rng: Rng::new(settings.seed.wrapping_add(1)),
+            step: 0,
+            target: settings.steps as u64,
+            unfreeze_at,
+            settings,
+            loss: CrossEntropyLossConfig::new().init(&device),
+            record: ChunkRecord::default(),
+            device,
+        }
+    }
+
+    /// The network a model file of own classes holds, ready to train further on new examples
+    /// (its head and last block train, the rest stays frozen). Its examples are not in the file:
+    /// give them with [`OwnTrainer::set_examples`] before training.
+    pub fn import(
+        bytes: &[u8],
+        settings: OwnSettings,
+        device: Device,
+    ) -> Result<(Self, OwnCard), ModelFileError> {
+        let (card, weights) = model_file::decode::<OwnCard>(bytes)?;
+        if let Some(message) = card.problem() {
+            return Err(ModelFileError::BadCard { message });
+        }
+        let problems = card.settings.validate();
+        if !problems.is_empty() {
+            let message = problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Err(ModelFileError::BadSettings { message });
+        }
+        let model = ResnetConfig::from_settings(&card.settings).init(&device);
+        let model = model_file::load_weights(model, &card.parameters, weights)?;
+        let blocks = block_count(&card.settings);
+        let model = unfreeze_last_block(model.freeze_backbone(), blocks);
+        let mut trainer = Self::with_model(
+            model,
+            card.settings.clone(),
+            card.class_names.clone(),
+            settings,
+            None,
+            Images {
+                rows: 28,
+                cols: 28,
+                pixels: Vec::new(),
+                labels: Vec::new(),
+            },
+            device,
+        );
+        trainer.step = card.steps;
+        trainer.target = card.steps;
+        Ok((trainer, card))
+    }
+
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    pub fn step_count(&self) -> u64 {
+        self.step
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.step >= self.target || self.set.is_empty()
+    }
+
+    /// Trains on `classes`' examples from now on; its names must be this network's.
+    pub fn set_examples(&mut self, classes: &OwnClasses) -> Result<(), Vec<OwnProblem>> {
+        let mut problems = classes.problems();
+        if classes.names.len() != self.names.len() {
+            problems.push(OwnProblem::ClassCount {
+                count: classes.names.len(),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        self.names = classes.names.clone();
+        self.set = classes.images();
+        self.order = (0..self.set.len()).collect();
+        Ok(())
+    }
+
+    /// `steps` more steps to run.
+    pub fn train_more(&mut self, steps: u32) {
+        self.target = self.step.max(self.target) + steps as u64;
+    }
+
+    fn step_next(&mut self) -> Option<Tensor<1>> {
+        if self.is_finished() {
+            return None;
+        }
+        if self.unfreeze_at == Some(self.step) {
+            self.model = unfreeze_last_block(self.model.clone(), block_count(&self.network));
+        }
+        let batch_size = OWN_BATCH.min(self.set.len());
+        let per_epoch = (self.set.len() / batch_size).max(1) as u64;
+        let within = (self.step % per_epoch) as usize;
+        if within == 0 {
+            self.rng.shuffle(&mut self.order);
+        }
+        let indices = self.order[within * batch_size..(within + 1) * batch_size].to_vec();
+        let (x, y) = batch(&self.set, indices, &self.device);
+        let loss = self.loss.forward(self.model.forward(x), y);
+        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        self.model = self
+            .optimizer
+            .step(self.rates.clone(), self.model.clone(), grads);
+        self.step += 1;
+        Some(loss.without_autodiff())
+    }
+
+    /// Runs up to `max_steps` steps, stopping once `budget_ms` has passed or the steps asked for
+    /// are done. Returns the number of steps run.
+    pub async fn train_chunk(&mut self, max_steps: u64, budget_ms: f64) -> u64 {
+        train_chunk(self, max_steps, budget_ms).await
+    }
+
+    /// The last batch's loss.
+    pub fn last_loss(&self) -> f32 {
+        self.record.last_batch_loss
+    }
+
+    /// Accuracy on the examples it trains on (None before any).
+    pub async fn accuracy(&self) -> Option<f32> {
+        if self.set.is_empty() {
+            return None;
+        }
+        let (_, accuracy, _) =
+            evaluate(&self.model, &self.set, self.names.len(), None, &self.device).await;
+        Some(accuracy)
+    }
+
+    /// The probability of each class for a 28 × 28 image (one byte a pixel, 0 = background).
+    pub async fn predict(&self, image: &[u8]) -> Result<Vec<f32>, OwnProblem> {
+        if image.len() != EXAMPLE_PIXELS {
+            return Err(OwnProblem::WrongImageSize {
+                actual: image.len(),
+            });
+        }
+        let one = Images {
+            rows: 28,
+            cols: 28,
+            pixels: image.to_vec(),
+            labels: vec![0],
+        };
+        let (x, _) = batch(&one, [0], &self.device);
+        let logits = self.model.valid().forward(x.without_autodiff());
+        Ok(read_floats(activation::softmax(logits, 1)).await)
+    }
+
+    /// The card the network would be saved with now.
+    pub async fn card(&self) -> OwnCard {
+        let mut card = OwnCard::new(self.network.clone(), self.names.clone());
+        card.examples = vec![0; self.names.len()];
+        for &label in &self.set.labels {
+            card.examples[label as usize] += 1;
+        }
+        card.steps = self.step;
+        card.train_accuracy = self.accuracy().await;
+        card.seed = self.settings.seed;
+        card
+    }
+
+    /// The network as a model file, with its card.
+    pub async fn export(&self) -> Result<(Vec<u8>, OwnCard), ModelFileError> {
+        let card = self.card().await;
+        let bytes = model_file::save(&self.model.valid(), card.clone(), Precision::F32).await?;
+        Ok((bytes, card))
+    }
+}
+
+impl StepTrainer for OwnTrainer {
+    fn step(&mut self) -> Option<Tensor<1>> {
+        self.step_next()
+    }
+
+    fn record(&mut self) -> &mut ChunkRecord {
+        &mut self.record
+    }
+}
