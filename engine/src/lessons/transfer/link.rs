@@ -1,13 +1,15 @@
 //! The transfer lesson's settings as text in its link, e.g.
-//! `#/transfer?labels=10&steps=120&batch=32&lr=0.003&blr=0.1&head=0.5&seed=1` (`labels=all` for
-//! the whole training set). Missing keys keep their default; a bad value keeps its default and
-//! its key is reported. Pure functions.
+//! `#/transfer?labels=10&steps=120&batch=32&lr=0.003&blr=0.1&head=0.5&seed=1&target=digits`
+//! (`labels=all` for the whole training set, `target=fashion` for clothes). Missing keys keep
+//! their default; a bad value keeps its default and its key is reported. Pure functions.
 
-use super::config::{LABEL_CHOICES, MAX_BATCH, MAX_STEPS, TransferSettings};
+use super::config::{LABEL_CHOICES, MAX_BATCH, MAX_STEPS, Target, TransferSettings};
 use crate::common::number::parse_f64;
 use crate::common::parse::query_pairs;
 
-pub const KEYS: [&str; 7] = ["labels", "steps", "batch", "lr", "blr", "head", "seed"];
+pub const KEYS: [&str; 8] = [
+    "labels", "steps", "batch", "lr", "blr", "head", "seed", "target",
+];
 
 pub fn has_keys(query: &str) -> bool {
     query_pairs(query)
@@ -56,6 +58,11 @@ pub fn from_query(query: &str) -> (TransferSettings, Vec<String>) {
                 .map(|v| s.head_first = v)
                 .is_some(),
             "seed" => value.parse().ok().map(|v| s.seed = v).is_some(),
+            "target" => Target::ALL
+                .into_iter()
+                .find(|t| t.name() == value)
+                .map(|t| s.target = t)
+                .is_some(),
             _ => true,
         };
         if !ok {
@@ -75,14 +82,15 @@ pub fn labels_text(labels: u32) -> String {
 
 pub fn to_query(s: &TransferSettings) -> String {
     format!(
-        "labels={}&steps={}&batch={}&lr={}&blr={}&head={}&seed={}",
+        "labels={}&steps={}&batch={}&lr={}&blr={}&head={}&seed={}&target={}",
         labels_text(s.labels_per_class),
         s.steps,
         s.batch,
         s.learning_rate,
         s.backbone_multiplier,
         s.head_first,
-        s.seed
+        s.seed,
+        s.target.name()
     )
 }
 
@@ -97,13 +105,16 @@ mod tests {
             steps: 40,
             learning_rate: 0.01,
             seed: 9,
+            target: Target::Fashion,
             ..TransferSettings::default()
         };
         let query = to_query(&settings);
+        assert!(query.ends_with("&target=fashion"), "{query}");
         assert!(query.starts_with("labels=all&steps=40"));
         assert_eq!(from_query(&query), (settings, Vec::new()));
-        let (s, refused) = from_query("labels=7&steps=0&lr=2&blr=0.5&lang=zh");
-        assert_eq!(refused, ["labels", "steps", "lr"]);
+        let (s, refused) = from_query("labels=7&steps=0&lr=2&blr=0.5&lang=zh&target=cats");
+        assert_eq!(refused, ["labels", "steps", "lr", "target"]);
+        assert_eq!(s.target, Target::Digits);
         assert_eq!(s.backbone_multiplier, 0.5);
         assert_eq!(s.labels_per_class, 10);
         assert!(has_keys("steps=3") && !has_keys("lang=zh"));
