@@ -25,6 +25,9 @@ use crate::lessons::losses::page::LossesPage;
 use crate::lessons::playground::effects::use_playground_worker;
 use crate::lessons::playground::page::Playground;
 use crate::lessons::playground::state::PlaygroundAction;
+use crate::lessons::transfer::effects::use_transfer_worker;
+use crate::lessons::transfer::page::TransferPage;
+use crate::lessons::transfer::state::TransferAction;
 use crate::lessons::worked_answer::WorkedAction;
 use crate::route::{self, Route};
 use crate::services::worker::{WorkerEvent, WorkerLink, WorkerService};
@@ -52,6 +55,9 @@ fn route_event(event: WorkerEvent) -> Action {
         }
         WorkerEvent::Message(FromWorker::Cnn(event)) => Action::Cnn(CnnAction::Event(event)),
         WorkerEvent::Message(FromWorker::Gan(event)) => Action::Gan(GanAction::Event(event)),
+        WorkerEvent::Message(FromWorker::Transfer(event)) => {
+            Action::Transfer(TransferAction::Event(event))
+        }
         WorkerEvent::Message(FromWorker::Bench(event)) => Action::Bench(BenchAction::Event(event)),
         event => Action::Worker(event),
     }
@@ -180,6 +186,7 @@ pub fn App() -> Html {
     use_lesson_link(state.route, &state.losses);
     use_lesson_link(state.route, &state.cnn);
     use_lesson_link(state.route, &state.gan);
+    use_lesson_link(state.route, &state.transfer);
     use_lesson_link(state.route, &state.bench);
 
     // Each lesson talks to the worker through its own effects.
@@ -202,6 +209,7 @@ pub fn App() -> Html {
     );
     use_cnn_worker(&state.cnn, &worker, ready, to_app(&state, Action::Cnn));
     use_gan_worker(&state.gan, &worker, ready);
+    use_transfer_worker(&state.transfer, &worker, ready);
     let backend_text = badge_text(state.lang(), state.backend.as_ref());
     use_bench_worker(
         &state.bench,
@@ -285,6 +293,9 @@ pub fn App() -> Html {
         },
         Route::Gan => html! {
             <Gan {lang} state={state.gan.clone()} on_action={to_app(&state, Action::Gan)} />
+        },
+        Route::Transfer => html! {
+            <TransferPage {lang} state={state.transfer.clone()} on_action={to_app(&state, Action::Transfer)} />
         },
         Route::Bench => html! {
             <BenchPage

@@ -1,5 +1,5 @@
-//! Hash routes (`#/`, `#/playground?…`, `#/cnn?…`, `#/bench?…`, `#/about`), so the site works
-//! from any sub-path.
+//! Hash routes (`#/`, `#/playground?…`, `#/cnn?…`, `#/transfer?…`, `#/bench?…`, `#/about`), so
+//! the site works from any sub-path.
 
 use kindling_engine::lessons::playground::config::Field;
 
@@ -12,18 +12,20 @@ pub enum Route {
     Losses,
     Cnn,
     Gan,
+    Transfer,
     Bench,
     About,
 }
 
 impl Route {
-    pub const ALL: [Route; 8] = [
+    pub const ALL: [Route; 9] = [
         Route::Home,
         Route::Playground,
         Route::Activations,
         Route::Losses,
         Route::Cnn,
         Route::Gan,
+        Route::Transfer,
         Route::Bench,
         Route::About,
     ];
@@ -37,6 +39,7 @@ impl Route {
             Route::Losses => "losses",
             Route::Cnn => "cnn",
             Route::Gan => "gan",
+            Route::Transfer => "transfer",
             Route::Bench => "bench",
             Route::About => "about",
         }
@@ -169,6 +172,10 @@ mod tests {
         assert_eq!(
             parse_hash("#/cnn?epochs=1"),
             (Route::Cnn, "epochs=1".into())
+        );
+        assert_eq!(
+            parse_hash("#/transfer?labels=5"),
+            (Route::Transfer, "labels=5".into())
         );
         assert_eq!(
             parse_hash("#/bench?auto=1&steps=2"),

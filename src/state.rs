@@ -19,6 +19,7 @@ use crate::lessons::cnn::state::{CnnAction, CnnState};
 use crate::lessons::gan::state::{GanAction, GanState};
 use crate::lessons::losses::state::LossesState;
 use crate::lessons::playground::state::{PlaygroundAction, PlaygroundState};
+use crate::lessons::transfer::state::{TransferAction, TransferState};
 use crate::lessons::worked_answer::{WorkedAction, WorkedLesson};
 use crate::route::{self, Route};
 use crate::services::manifest::MnistManifest;
@@ -56,6 +57,7 @@ pub struct AppState {
     pub losses: LossesLesson,
     pub cnn: CnnState,
     pub gan: GanState,
+    pub transfer: TransferState,
     pub bench: BenchState,
     /// The MNIST files' description, once asked for (the About page), or why it is missing.
     pub mnist: Option<Result<Rc<MnistManifest>, String>>,
@@ -79,6 +81,7 @@ pub enum Action {
     Losses(LossesAction),
     Cnn(CnnAction),
     Gan(GanAction),
+    Transfer(TransferAction),
     Bench(BenchAction),
     Mnist(Result<MnistManifest, String>),
 }
@@ -112,6 +115,7 @@ impl AppState {
             losses: WorkedLesson::default(),
             cnn: CnnState::default(),
             gan: GanState::default(),
+            transfer: TransferState::default(),
             bench: BenchState::default(),
             mnist: None,
         };
@@ -165,13 +169,14 @@ impl AppState {
     }
 
     /// Every lesson, for what the shell does to each alike (one line a lesson).
-    fn lessons(&mut self) -> [&mut dyn PageLesson; 6] {
+    fn lessons(&mut self) -> [&mut dyn PageLesson; 7] {
         [
             &mut self.playground,
             &mut self.activations,
             &mut self.losses,
             &mut self.cnn,
             &mut self.gan,
+            &mut self.transfer,
             &mut self.bench,
         ]
     }
@@ -275,6 +280,7 @@ impl Reducible for AppState {
             Action::Losses(action) => next.losses.reduce(action),
             Action::Cnn(action) => next.cnn.reduce(action),
             Action::Gan(action) => next.gan.reduce(action),
+            Action::Transfer(action) => next.transfer.reduce(action),
             Action::Bench(action) => next.bench.reduce(action),
             Action::Mnist(result) => next.mnist = Some(result.map(Rc::new)),
         }

@@ -9,6 +9,7 @@ pub mod cnn;
 pub mod gan;
 pub mod losses;
 pub mod playground;
+pub mod transfer;
 pub mod worked;
 pub mod worked_answer;
 

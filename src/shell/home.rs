@@ -39,6 +39,13 @@ pub fn Home(props: &Props) -> Html {
                 </div>
                 <a class="button" id="home-cnn" href={Route::Cnn.href()}>{t(lang, "home.cnn_cta")}</a>
             </section>
+            <section class="card lesson-card" aria-labelledby="home-transfer-title">
+                <div class="lesson-card-text">
+                    <h2 id="home-transfer-title">{t(lang, "home.transfer_title")}</h2>
+                    <p>{t(lang, "home.transfer_text")}</p>
+                </div>
+                <a class="button" id="home-transfer" href={Route::Transfer.href()}>{t(lang, "home.transfer_cta")}</a>
+            </section>
             <section class="card map-card" aria-labelledby="map-title">
                 <h2 id="map-title">{t(lang, "home.map_title")}</h2>
                 <p class="muted">{t(lang, "home.map_intro")}</p>

@@ -84,7 +84,7 @@ const NODES: &[Node] = &[
         key: "customised",
         x: 380.0,
         y: 368.0,
-        lesson: None,
+        lesson: Some(Route::Transfer),
         ingredient: false,
     },
     Node {

@@ -1,0 +1,4 @@
+//! The transfer lesson's settings as text in the link: the codec lives in the engine, next to
+//! the settings.
+
+pub use kindling_engine::lessons::transfer::link::*;

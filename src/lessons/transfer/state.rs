@@ -1,0 +1,393 @@
+//! The transfer lesson's part of the page state, and how learner actions and worker events
+//! change it. Messages to the worker are not sent from here: the reducer counts requests, and
+//! `effects.rs` sends one message each time a counter moves.
+
+use std::collections::BTreeMap;
+
+use kindling_engine::lessons::transfer::config::{
+    Arm, ArmPoint, ArmResult, FeatureMap2d, Filters, LayerPlan, Target, TransferProblem,
+    TransferSettings, WorkedExample,
+};
+use kindling_engine::lessons::transfer::messages::{BackboneInfo, TransferEvent};
+
+use crate::lessons::transfer::fields::TransferField;
+
+/// How many times each message has been asked for; a change sends it.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Requests {
+    pub prepare: u64,
+    pub run: u64,
+    pub play: u64,
+    pub pause: u64,
+    pub work: u64,
+    pub inside: u64,
+}
+
+/// The run on screen, as the worker started it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Started {
+    pub settings: TransferSettings,
+    pub plans: Vec<(Arm, Vec<LayerPlan>)>,
+    /// Labelled training examples, all classes together.
+    pub labelled: usize,
+    pub test: usize,
+}
+
+/// One arm's final test accuracy after a run with `per_class` labelled examples per class.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Measured {
+    pub target: Target,
+    pub per_class: u32,
+    pub arm: Arm,
+    pub accuracy: f32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inside {
+    pub before: FeatureMap2d,
+    pub after: FeatureMap2d,
+    pub filters_before: Filters,
+    pub filters_after: Filters,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct TransferState {
+    /// The settings the link shows and the next run uses.
+    pub settings: TransferSettings,
+    /// Link keys whose values were refused.
+    pub refused: Vec<String>,
+    /// Fields whose text cannot be used right now (their last good value is in `settings`).
+    pub unusable: Vec<TransferField>,
+    /// The worker refused the settings.
+    pub rejected: Vec<TransferProblem>,
+    pub requests: Requests,
+    /// Bytes of the backbone and data received so far, while loading.
+    pub loaded: Option<(u64, u64)>,
+    pub backbone: Option<BackboneInfo>,
+    /// The target whose data the worker holds, with its training and test sizes.
+    pub data: Option<(Target, usize, usize)>,
+    /// Why the backbone or the data could not be loaded.
+    pub failed: Option<String>,
+    pub running: bool,
+    pub started: Option<Started>,
+    /// Each arm's live curve.
+    pub curves: BTreeMap<Arm, Vec<ArmPoint>>,
+    /// The finished run's settings and every arm's result.
+    pub results: Option<(TransferSettings, Vec<ArmResult>)>,
+    /// Final accuracies over every finished run of this visit, one per target, size and arm.
+    pub by_labels: Vec<Measured>,
+    /// The arm and test image of the worked example (the feature extractor's by default).
+    pub work_arm: Option<Arm>,
+    pub work_index: usize,
+    pub worked: Option<WorkedExample>,
+    pub inside: Option<Inside>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TransferAction {
+    FromUrl {
+        settings: TransferSettings,
+        refused: Vec<String>,
+    },
+    /// The page opened: the backbone and the data are fetched unless they are here.
+    Open,
+    SetSettings(TransferSettings),
+    /// Whether a field's text can be used, as the learner types.
+    FieldValid(TransferField, bool),
+    Retry,
+    Run,
+    Play,
+    Pause,
+    Work {
+        arm: Arm,
+        test_index: usize,
+    },
+    Event(TransferEvent),
+    WorkerLost,
+}
+
+impl TransferState {
+    pub fn new(settings: TransferSettings, refused: Vec<String>) -> Self {
+        Self {
+            settings,
+            refused,
+            ..Self::default()
+        }
+    }
+
+    /// Whether the settings can be run as they stand.
+    pub fn can_run(&self) -> bool {
+        self.unusable.is_empty() && self.settings.validate().is_empty()
+    }
+
+    pub fn reduce(&mut self, action: TransferAction) {
+        match action {
+            TransferAction::FromUrl { settings, refused } => {
+                self.settings = settings;
+                self.refused = refused;
+                self.unusable.clear();
+            }
+            TransferAction::Open => {
+                if self.data.is_none() && self.loaded.is_none() {
+                    self.requests.prepare += 1;
+                }
+            }
+            TransferAction::SetSettings(settings) => {
+                if settings.target != self.settings.target {
+                    self.failed = None;
+                    self.requests.prepare += 1;
+                }
+                self.settings = settings;
+                self.rejected.clear();
+            }
+            TransferAction::FieldValid(field, valid) => {
+                self.unusable.retain(|&f| f != field);
+                if !valid {
+                    self.unusable.push(field);
+                }
+            }
+            TransferAction::Retry => {
+                self.failed = None;
+                self.requests.prepare += 1;
+            }
+            TransferAction::Run => {
+                if self.can_run() {
+                    self.failed = None;
+                    self.rejected.clear();
+                    self.requests.run += 1;
+                }
+            }
+            TransferAction::Play => self.requests.play += 1,
+            TransferAction::Pause => self.requests.pause += 1,
+            TransferAction::Work { arm, test_index } => {
+                self.work_arm = Some(arm);
+                self.work_index = test_index;
+                self.requests.work += 1;
+            }
+            TransferAction::Event(event) => self.on_event(event),
+            TransferAction::WorkerLost => {
+                // The worker's run and data are gone; what the page measured stays on screen.
+                self.running = false;
+                self.loaded = None;
+                self.data = None;
+                self.started = None;
+            }
+        }
+    }
+
+    fn on_event(&mut self, event: TransferEvent) {
+        match event {
+            TransferEvent::Progress { loaded, total } => self.loaded = Some((loaded, total)),
+            TransferEvent::Ready {
+                target,
+                backbone,
+                train,
+                test,
+            } => {
+                self.backbone = Some(backbone);
+                self.data = Some((target, train, test));
+                self.loaded = None;
+                self.failed = None;
+            }
+            TransferEvent::Failed { message } => {
+                self.failed = Some(message);
+                self.loaded = None;
+                self.running = false;
+            }
+            TransferEvent::Started {
+                settings,
+                plans,
+                labelled,
+                test,
+            } => {
+                self.started = Some(Started {
+                    settings,
+                    plans,
+                    labelled,
+                    test,
+                });
+                self.curves.clear();
+                self.results = None;
+                self.worked = None;
+                self.inside = None;
+            }
+            TransferEvent::Rejected { problems } => self.rejected = problems,
+            TransferEvent::Running { running } => self.running = running,
+            TransferEvent::Point { point } => {
+                self.curves.entry(point.arm).or_default().push(point);
+            }
+            TransferEvent::Finished { settings, results } => {
+                self.record(&settings, &results);
+                self.results = Some((settings, results));
+                // The worked example and the inside views of the finished networks.
+                self.requests.work += 1;
+                self.requests.inside += 1;
+            }
+            TransferEvent::Worked { example } => self.worked = Some(example),
+            TransferEvent::Inside {
+                before,
+                after,
+                filters_before,
+                filters_after,
+            } => {
+                self.inside = Some(Inside {
+                    before,
+                    after,
+                    filters_before,
+                    filters_after,
+                })
+            }
+        }
+    }
+
+    /// Adds a finished run to the accuracy-against-labels plot (replacing an earlier run of the
+    /// same target and size). "All" is placed at the examples per class it really had.
+    fn record(&mut self, settings: &TransferSettings, results: &[ArmResult]) {
+        let per_class = match (settings.labels_per_class, &self.started) {
+            (0, Some(started)) => (started.labelled / settings.target.classes()) as u32,
+            (labels, _) => labels,
+        };
+        let target = settings.target;
+        self.by_labels
+            .retain(|m| (m.target, m.per_class) != (target, per_class));
+        self.by_labels.extend(results.iter().map(|r| Measured {
+            target,
+            per_class,
+            arm: r.arm,
+            accuracy: r.accuracy,
+        }));
+        self.by_labels.sort_by_key(|m| m.per_class);
+    }
+
+    /// The finished run's accuracy of `arm`.
+    pub fn accuracy(&self, arm: Arm) -> Option<f32> {
+        let (_, results) = self.results.as_ref()?;
+        results.iter().find(|r| r.arm == arm).map(|r| r.accuracy)
+    }
+
+    /// The finished run's best arm and its accuracy (the first of equals, in the page's order).
+    pub fn best(&self) -> Option<(Arm, f32)> {
+        let (_, results) = self.results.as_ref()?;
+        results.iter().fold(None, |best, r| match best {
+            Some((_, a)) if a >= r.accuracy => best,
+            _ => Some((r.arm, r.accuracy)),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(arm: Arm, accuracy: f32) -> ArmResult {
+        ArmResult {
+            arm,
+            accuracy,
+            loss: 0.5,
+            steps: 10,
+            trained: 1,
+            frozen: 0,
+            elapsed_ms: 1.0,
+        }
+    }
+
+    fn finished(labels: u32, accuracies: [f32; 4]) -> TransferAction {
+        let settings = TransferSettings {
+            labels_per_class: labels,
+            ..TransferSettings::default()
+        };
+        let results = Arm::ALL
+            .iter()
+            .zip(accuracies)
+            .map(|(&arm, a)| result(arm, a))
+            .collect();
+        TransferAction::Event(TransferEvent::Finished { settings, results })
+    }
+
+    fn started(labels: u32, labelled: usize) -> TransferAction {
+        TransferAction::Event(TransferEvent::Started {
+            settings: TransferSettings {
+                labels_per_class: labels,
+                ..TransferSettings::default()
+            },
+            plans: Vec::new(),
+            labelled,
+            test: 100,
+        })
+    }
+
+    #[test]
+    fn a_finished_run_fills_the_table_and_the_labels_plot_and_asks_for_the_inside() {
+        let mut state = TransferState::default();
+        state.reduce(TransferAction::Run);
+        assert_eq!(state.requests.run, 1);
+        state.reduce(started(10, 50));
+        state.reduce(finished(10, [0.6, 0.8, 0.85, 0.9]));
+        let at = |state: &TransferState, per_class, arm| {
+            state
+                .by_labels
+                .iter()
+                .find(|m| m.per_class == per_class && m.arm == arm)
+                .map(|m| m.accuracy)
+        };
+        assert_eq!(at(&state, 10, Arm::Extract), Some(0.8));
+        assert_eq!((state.requests.work, state.requests.inside), (1, 1));
+        assert_eq!(state.best(), Some((Arm::Everything, 0.9)));
+        assert_eq!(state.accuracy(Arm::Scratch), Some(0.6));
+
+        // Another size adds points; the same size again replaces its own.
+        state.reduce(started(0, 29_000));
+        state.reduce(finished(0, [0.9, 0.9, 0.95, 0.99]));
+        assert_eq!(at(&state, 5_800, Arm::Everything), Some(0.99));
+        state.reduce(started(10, 50));
+        state.reduce(finished(10, [0.5, 0.7, 0.7, 0.7]));
+        assert_eq!(state.by_labels.len(), 8);
+        assert_eq!(at(&state, 10, Arm::Scratch), Some(0.5));
+        assert_eq!(state.best(), Some((Arm::Extract, 0.7)), "first of equals");
+    }
+
+    #[test]
+    fn a_field_that_cannot_be_used_stops_the_run() {
+        let mut state = TransferState::default();
+        state.reduce(TransferAction::FieldValid(TransferField::Steps, false));
+        state.reduce(TransferAction::Run);
+        assert_eq!(state.requests.run, 0);
+        state.reduce(TransferAction::FieldValid(TransferField::Steps, true));
+        state.reduce(TransferAction::Run);
+        assert_eq!(state.requests.run, 1);
+        // Settings the engine refuses (from anywhere) do not run either.
+        state.reduce(TransferAction::SetSettings(TransferSettings {
+            steps: 0,
+            ..TransferSettings::default()
+        }));
+        state.reduce(TransferAction::Run);
+        assert_eq!(state.requests.run, 1);
+    }
+
+    #[test]
+    fn the_page_prepares_once_and_again_for_another_target_or_a_new_worker() {
+        let mut state = TransferState::default();
+        state.reduce(TransferAction::Open);
+        assert_eq!(state.requests.prepare, 1);
+        state.reduce(TransferAction::Event(TransferEvent::Progress {
+            loaded: 5,
+            total: 10,
+        }));
+        state.reduce(TransferAction::Open);
+        assert_eq!(state.requests.prepare, 1, "already loading");
+        state.reduce(TransferAction::Event(TransferEvent::Failed {
+            message: "no".into(),
+        }));
+        assert_eq!(state.failed.as_deref(), Some("no"));
+        state.reduce(TransferAction::Retry);
+        assert_eq!((state.requests.prepare, state.failed.clone()), (2, None));
+        state.reduce(TransferAction::SetSettings(TransferSettings {
+            target: Target::Fashion,
+            ..TransferSettings::default()
+        }));
+        assert_eq!(state.requests.prepare, 3);
+        state.reduce(started(10, 50));
+        state.reduce(TransferAction::WorkerLost);
+        assert_eq!((state.started.clone(), state.data), (None, None));
+    }
+}

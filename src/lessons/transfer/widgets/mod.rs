@@ -1,0 +1,5 @@
+//! The transfer lesson's own widgets.
+
+pub mod lines;
+pub mod network;
+pub mod scatter;

@@ -1,0 +1,198 @@
+//! The transfer lesson in headless Chromium on the CPU backend: the four arms run a few steps
+//! and the page shows their table, networks, worked example and inside views; a bad field value
+//! shows a message and cannot be run; the link carries the settings both ways.
+
+use kindling_e2e::{Browser, number, serve_site};
+
+fn hash(browser: &Browser) -> String {
+    browser
+        .eval("return location.hash;")
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn count(browser: &Browser, selector: &str) -> u64 {
+    browser
+        .eval(&format!(
+            "return document.querySelectorAll({selector:?}).length;"
+        ))
+        .as_u64()
+        .unwrap_or(0)
+}
+
+fn data_ready(browser: &Browser) {
+    browser.wait_for("the backbone and MNIST loaded", 240, |b| {
+        b.attribute("#transfer-data-progress", "data-state")
+            .filter(|s| s == "ready")
+    });
+}
+
+#[test]
+fn the_four_arms_run_on_the_cpu_and_the_page_shows_their_results() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!(
+        "{site}/?lang=en&backend=cpu#/transfer?labels=5&steps=6&batch=8&seed=3"
+    ));
+    data_ready(&browser);
+    let backbone = browser.text("#transfer-backbone").unwrap_or_default();
+    assert!(backbone.contains("0, 1, 2, 3, 4"), "{backbone}");
+    assert!(hash(&browser).contains("steps=6"), "{}", hash(&browser));
+
+    browser.click("#transfer-run");
+    browser.wait_for("four rows of results", 600, |b| {
+        (count(b, "#transfer-results tbody tr") == 4).then_some(())
+    });
+    for arm in ["scratch", "extract", "last_block", "everything"] {
+        let row = format!("#transfer-results tr[data-arm={arm}]");
+        let accuracy = browser
+            .text(&format!("{row} td.accuracy"))
+            .and_then(|t| number(&t))
+            .unwrap_or(f64::NAN);
+        assert!((0.0..=100.0).contains(&accuracy), "{arm}: {accuracy}");
+        let steps = browser.text(&format!("{row} td:nth-of-type(3)"));
+        assert_eq!(steps.as_deref(), Some("6"), "{arm} ran the budget");
+    }
+    let verdict = browser.text("#transfer-verdict").unwrap_or_default();
+    assert!(
+        verdict.contains("With 5 labelled examples per class and 6 steps"),
+        "{verdict}"
+    );
+    assert_eq!(count(&browser, "#transfer-by-labels circle"), 4);
+
+    // Feature extraction freezes every layer but the new head; from scratch freezes none.
+    let layers = count(&browser, "#transfer-network-extract .layer");
+    assert!(layers >= 3, "{layers} layers");
+    assert_eq!(
+        count(
+            &browser,
+            "#transfer-network-extract .layer[data-frozen=true]"
+        ),
+        layers - 1
+    );
+    assert_eq!(
+        count(
+            &browser,
+            "#transfer-network-scratch .layer[data-frozen=true]"
+        ),
+        0
+    );
+
+    // The worked example through the feature extractor: no gradient reaches its backbone.
+    browser.wait_for("the worked example", 120, |b| b.text("#transfer-loss"));
+    assert_eq!(
+        count(&browser, "#transfer-gradients li[data-trains=false]"),
+        layers - 1
+    );
+    assert_eq!(
+        count(&browser, "#transfer-gradients li[data-trains=true]"),
+        1
+    );
+    assert_eq!(count(&browser, "#transfer-logits tbody tr"), 5);
+
+    browser.wait_for("the features in two dimensions", 120, |b| {
+        (count(b, "#transfer-pca-after circle") > 0).then_some(())
+    });
+    assert!(count(&browser, "#transfer-filters-before canvas") > 0);
+    browser.screenshot("transfer-finished").ok();
+}
+
+#[test]
+fn a_bad_value_shows_a_message_and_cannot_run() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!("{site}/?lang=en&backend=cpu#/transfer?steps=6"));
+    // WebDriver's clear() sends no input event, so a redraw while loading would put the old text
+    // back before the keys arrive: type once the page is still.
+    data_ready(&browser);
+    assert_eq!(browser.attribute("#transfer-run", "disabled"), None);
+
+    browser.type_into("#field-transfer-steps", "0");
+    let error = browser.wait_for("the steps refused", 10, |b| {
+        b.text("#error-transfer-steps").filter(|e| !e.is_empty())
+    });
+    assert!(error.contains("between 1 and 5000"), "{error}");
+    browser.wait_for("Run disabled", 10, |b| {
+        b.attribute("#transfer-run", "disabled")
+    });
+    assert!(hash(&browser).contains("steps=6"), "{}", hash(&browser));
+    assert_eq!(
+        browser.text("#transfer-status").as_deref(),
+        Some("Not run yet.")
+    );
+    assert_eq!(count(&browser, "#transfer-results"), 0);
+
+    // A good value again: the message goes and Run comes back.
+    browser.type_into("#field-transfer-steps", "4");
+    browser.wait_for("Run enabled", 10, |b| {
+        b.attribute("#transfer-run", "disabled")
+            .is_none()
+            .then_some(())
+    });
+    assert_eq!(browser.text("#error-transfer-steps").as_deref(), Some(""));
+
+    // A link with values the lesson cannot use names them and keeps the defaults.
+    browser.goto(&format!(
+        "{site}/?lang=en&backend=cpu#/transfer?steps=0&labels=7"
+    ));
+    let problems = browser.wait_for("the refused link values", 30, |b| {
+        b.text("#transfer-problems")
+    });
+    assert!(
+        problems.contains("“steps”") && problems.contains("“labels”"),
+        "{problems}"
+    );
+    assert_eq!(
+        browser.value("#field-transfer-steps").as_deref(),
+        Some("120")
+    );
+}
+
+#[test]
+fn the_link_carries_the_settings_both_ways() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!(
+        "{site}/?lang=en&backend=cpu#/transfer?labels=all&steps=7&batch=16&lr=0.01&blr=0.5&head=0.25&seed=9"
+    ));
+    data_ready(&browser);
+    assert_eq!(browser.value("#field-transfer-steps").as_deref(), Some("7"));
+    for (field, value) in [
+        ("batch", "16"),
+        ("lr", "0.01"),
+        ("blr", "0.5"),
+        ("head", "0.25"),
+    ] {
+        let selector = format!("#field-transfer-{field}");
+        assert_eq!(browser.value(&selector).as_deref(), Some(value), "{field}");
+    }
+    assert_eq!(browser.value("#transfer-labels").as_deref(), Some("0"));
+
+    // A change in the page goes into the link, the other settings kept.
+    browser.select("#transfer-labels", "50");
+    let link = browser.wait_for("labels in the link", 10, |b| {
+        Some(hash(b)).filter(|h| h.contains("labels=50"))
+    });
+    for part in [
+        "steps=7",
+        "batch=16",
+        "lr=0.01",
+        "blr=0.5",
+        "head=0.25",
+        "seed=9",
+    ] {
+        assert!(link.contains(part), "{part} in {link}");
+    }
+    browser.type_into("#field-transfer-seed", "12");
+    browser.wait_for("the seed in the link", 10, |b| {
+        Some(hash(b)).filter(|h| h.contains("seed=12"))
+    });
+
+    // A link changed while the page is open moves the fields.
+    browser.eval("location.hash = '#/transfer?steps=9&labels=1'; return true;");
+    browser.wait_for("the fields following the link", 10, |b| {
+        b.value("#field-transfer-steps").filter(|v| v == "9")
+    });
+    assert_eq!(browser.value("#transfer-labels").as_deref(), Some("1"));
+}
