@@ -95,7 +95,10 @@ fn own_classes_train_predict_export_and_import() {
     assert!(imported.is_finished());
     assert!(imported.set_examples(&shapes(3, 2)).is_err());
     imported.set_examples(&shapes(6, 2)).unwrap();
-    imported.train_more(5);
+    imported.train_more(&OwnSettings {
+        steps: 5,
+        ..settings.clone()
+    });
     while !imported.is_finished() {
         pollster::block_on(imported.train_chunk(100, f64::INFINITY));
     }

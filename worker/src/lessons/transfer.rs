@@ -12,6 +12,8 @@ use kindling_engine::datasets::mnist::Images;
 use kindling_engine::lessons::transfer::config::{Arm, Target};
 use kindling_engine::lessons::transfer::messages::{BackboneInfo, TransferCommand, TransferEvent};
 use kindling_engine::lessons::transfer::model::block_count;
+use kindling_engine::lessons::transfer::own::OwnClasses;
+use kindling_engine::lessons::transfer::own_training::OwnTrainer;
 use kindling_engine::lessons::transfer::sample::target_images;
 use kindling_engine::lessons::transfer::training::{LIVE_EVAL, TransferRun};
 use kindling_engine::lessons::transfer::worked::{feature_map, filters, worked_example};
@@ -25,6 +27,9 @@ use web_sys::Response;
 
 use super::Lesson;
 use crate::{mnist, post, scope};
+
+mod own;
+mod upload;
 
 /// The shipped backbone, trained on digits 0–4.
 const BACKBONE: &str = "static/models/mnist04-resnet.safetensors";
@@ -50,6 +55,10 @@ pub struct TransferLesson {
     sets: HashMap<Target, (Arc<Images>, Arc<Images>)>,
     run: Option<TransferRun>,
     running: bool,
+    /// The learner's own classes, and the network fine-tuned on them.
+    own: OwnClasses,
+    own_trainer: Option<OwnTrainer>,
+    own_running: bool,
 }
 
 fn js_text(value: &JsValue) -> String {
@@ -83,6 +92,9 @@ impl TransferLesson {
             sets: HashMap::new(),
             run: None,
             running: false,
+            own: OwnClasses::default(),
+            own_trainer: None,
+            own_running: false,
         }
     }
 
@@ -94,31 +106,40 @@ impl TransferLesson {
         }
     }
 
+    /// Loads the shipped backbone unless it is loaded; says what failed.
+    async fn load_backbone(&mut self) -> bool {
+        if self.backbone.is_some() {
+            return true;
+        }
+        let loaded = fetch_bytes(BACKBONE).await.and_then(|bytes| {
+            checkpoint::load(&bytes, &self.device).map_err(|e| format!("{BACKBONE}: {e}"))
+        });
+        match loaded {
+            Ok((model, card)) => {
+                let info = BackboneInfo {
+                    classes: card.classes.clone(),
+                    parameters: card.settings.parameter_count(),
+                    test_accuracy: card.test_accuracy,
+                    steps: card.steps,
+                };
+                self.backbone = Some(Backbone {
+                    model,
+                    settings: card.settings,
+                    info,
+                });
+                true
+            }
+            Err(message) => {
+                send(TransferEvent::Failed { message });
+                false
+            }
+        }
+    }
+
     /// Loads the backbone and the target's data unless they are loaded; says what failed.
     async fn prepare(&mut self, target: Target) -> bool {
-        if self.backbone.is_none() {
-            let loaded = fetch_bytes(BACKBONE).await.and_then(|bytes| {
-                checkpoint::load(&bytes, &self.device).map_err(|e| format!("{BACKBONE}: {e}"))
-            });
-            match loaded {
-                Ok((model, card)) => {
-                    let info = BackboneInfo {
-                        classes: card.classes.clone(),
-                        parameters: card.settings.parameter_count(),
-                        test_accuracy: card.test_accuracy,
-                        steps: card.steps,
-                    };
-                    self.backbone = Some(Backbone {
-                        model,
-                        settings: card.settings,
-                        info,
-                    });
-                }
-                Err(message) => {
-                    send(TransferEvent::Failed { message });
-                    return false;
-                }
-            }
+        if !self.load_backbone().await {
+            return false;
         }
         if let Entry::Vacant(slot) = self.sets.entry(target) {
             let mut last_sent = 0;
@@ -199,6 +220,7 @@ impl TransferLesson {
             TransferCommand::Pause => self.set_running(false),
             TransferCommand::Work { arm, test_index } => self.work(arm, test_index).await,
             TransferCommand::Inside => self.inside().await,
+            own => self.own_command(own).await,
         }
     }
 
@@ -259,14 +281,19 @@ impl Lesson for TransferLesson {
     }
 
     fn running(&self) -> bool {
-        self.running
+        self.running || self.own_running
     }
 
     fn pause(&mut self) {
         self.set_running(false);
+        self.set_own_running(false);
     }
 
     fn tick(&mut self) -> LocalBoxFuture<'_, ()> {
-        Box::pin(self.train())
+        if self.running {
+            Box::pin(self.train())
+        } else {
+            Box::pin(self.train_own())
+        }
     }
 }

@@ -7,6 +7,9 @@ use super::config::{
     Arm, ArmPoint, ArmResult, FeatureMap2d, Filters, LayerPlan, Target, TransferProblem,
     TransferSettings, WorkedExample,
 };
+use super::own::{OwnProblem, UploadProblem};
+use super::own_card::{OwnCard, OwnSettings};
+use crate::common::model_card::ModelFileError;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "snake_case")]
@@ -29,6 +32,45 @@ pub enum TransferCommand {
     /// The backbone's features in two dimensions and the first layer's kernels, before
     /// (the shipped backbone) and after (the everything arm's network) fine-tuning.
     Inside,
+    /// Own classes: their names (2–5). Each keeps the examples at its place; a network trained
+    /// for another number of classes is dropped.
+    OwnNames {
+        names: Vec<String>,
+    },
+    /// A 28 × 28 example (one byte a pixel, 0 = background), prepared as drawn digits are.
+    OwnAdd {
+        class: usize,
+        #[serde(with = "serde_bytes")]
+        image: Vec<u8>,
+    },
+    /// An uploaded file's bytes, made into an example in the worker.
+    OwnUpload {
+        class: usize,
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+    },
+    OwnRemove {
+        class: usize,
+        index: usize,
+    },
+    /// Train `settings.steps` steps on the examples: a new network from the shipped backbone,
+    /// or the one trained or loaded before when its classes are still the same number.
+    OwnTrain {
+        settings: OwnSettings,
+    },
+    /// The softmax of the own network for a 28 × 28 drawing.
+    OwnPredict {
+        #[serde(with = "serde_bytes")]
+        image: Vec<u8>,
+    },
+    /// Save the own network as a model file with its card.
+    OwnExport,
+    /// Load an own network's model file: its class names replace the classes (without
+    /// examples); add examples to train it further.
+    OwnImport {
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+    },
 }
 
 /// What the shipped backbone is.
@@ -90,5 +132,57 @@ pub enum TransferEvent {
         after: FeatureMap2d,
         filters_before: Filters,
         filters_after: Filters,
+    },
+    /// Own classes after any change: names, examples per class, what stands in the way of
+    /// training (empty: ready).
+    OwnExamples {
+        names: Vec<String>,
+        counts: Vec<usize>,
+        problems: Vec<OwnProblem>,
+    },
+    /// An example was added (an upload as the worker prepared it).
+    OwnAdded {
+        class: usize,
+        index: usize,
+        #[serde(with = "serde_bytes")]
+        image: Vec<u8>,
+    },
+    /// A command about own classes was refused; nothing changed.
+    OwnRejected {
+        problems: Vec<OwnProblem>,
+    },
+    /// An uploaded file did not become an example; nothing changed.
+    OwnUploadRefused {
+        problem: UploadProblem,
+    },
+    OwnRunning {
+        running: bool,
+    },
+    /// Training goes on: steps so far, the steps asked for, the last batch's loss.
+    OwnProgress {
+        step: u64,
+        target: u64,
+        loss: f32,
+    },
+    /// The steps asked for are done: accuracy on the own examples.
+    OwnTrained {
+        step: u64,
+        accuracy: Option<f32>,
+    },
+    /// Each class's probability for the drawing of `OwnPredict`.
+    OwnPrediction {
+        probabilities: Vec<f32>,
+    },
+    OwnExported {
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+        card: OwnCard,
+    },
+    OwnImported {
+        card: OwnCard,
+    },
+    /// A model file was refused (damaged, another kind of model); nothing changed.
+    OwnFileRefused {
+        error: ModelFileError,
     },
 }

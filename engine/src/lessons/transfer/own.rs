@@ -63,6 +63,10 @@ pub enum OwnProblem {
         class: usize,
         count: usize,
     },
+    /// Steps, learning rate or head-first share out of range.
+    BadSettings,
+    /// Nothing is trained yet to predict with or save.
+    NotTrained,
 }
 
 /// Why an uploaded file did not become an example.

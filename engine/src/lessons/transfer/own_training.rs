@@ -212,9 +212,15 @@ impl OwnTrainer {
         Ok(())
     }
 
-    /// `steps` more steps to run.
-    pub fn train_more(&mut self, steps: u32) {
-        self.target = self.step.max(self.target) + steps as u64;
+    /// `settings.steps` more steps to run, at `settings.learning_rate`.
+    pub fn train_more(&mut self, settings: &OwnSettings) {
+        self.rates = rates(settings);
+        self.target = self.step.max(self.target) + settings.steps as u64;
+    }
+
+    /// The step training pauses at.
+    pub fn target_steps(&self) -> u64 {
+        self.target
     }
 
     fn step_next(&mut self) -> Option<Tensor<1>> {
