@@ -7,6 +7,7 @@ pub mod article;
 /// Not a lesson: the speed benchmark behind `#/bench`, shaped like one.
 pub mod bench;
 pub mod cnn;
+pub mod detect;
 pub mod gan;
 pub mod losses;
 pub mod playground;

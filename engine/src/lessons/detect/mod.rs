@@ -1,0 +1,15 @@
+//! The detection project: the source article's "pretrained backbone + new head" done right, as
+//! finding and naming a digit on a 64 × 64 canvas. The shipped residual network's backbone, a
+//! head that reads its maps position by position, and a class and a box out of it.
+
+pub mod boxes;
+pub mod config;
+pub mod data;
+#[cfg(feature = "compute")]
+pub mod loss;
+#[cfg(feature = "compute")]
+pub mod model;
+#[cfg(feature = "compute")]
+pub mod training;
+
+pub use config::{DetectEvaluation, DetectProblem, DetectSettings, HeadKind};

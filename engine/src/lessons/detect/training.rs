@@ -1,0 +1,264 @@
+//! Training the detector on freshly generated canvases (every step draws new ones from the
+//! seed), in time-boxed chunks with asynchronous reads only, and scoring it on generated test
+//! canvases made from MNIST's test digits.
+
+use std::sync::Arc;
+
+use burn::lr_scheduler::module_lr_scheduler::{ModuleLearningRate, ModuleLrScheduler};
+use burn::module::{Module, ParamGroup};
+use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::tensor::{Device, Tensor};
+
+use super::boxes::{RelBox, iou};
+use super::config::{DetectEvaluation, DetectProblem, DetectSettings};
+use super::data::{self, CANVAS, Level};
+use super::loss::{iou_loss, smooth_l1_loss};
+use super::model::{Detector, DetectorConfig};
+use crate::common::read::read_floats;
+use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
+use crate::datasets::mnist::Images;
+use crate::models::resnet::model::Resnet;
+
+/// The seed of the test canvases: the same for every run, so scores compare.
+pub const TEST_SEED: u64 = 0x7E57;
+/// Canvases per evaluation batch.
+pub const EVAL_BATCH: usize = 250;
+/// Smooth L1's β, in shares of the canvas (about 3 pixels).
+pub const BETA: f32 = 0.05;
+
+/// The losses of one batch.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepLosses {
+    pub total: f32,
+    pub class: f32,
+    /// Smooth L1 + (1 − IoU), unweighted.
+    pub boxes: f32,
+}
+
+/// One test canvas as the detector sees it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Prediction {
+    pub class: u8,
+    pub bbox: RelBox,
+    /// The softmax probability of the predicted class.
+    pub confidence: f32,
+}
+
+pub struct DetectRun {
+    settings: DetectSettings,
+    device: Device,
+    model: Detector,
+    optimizer: ModuleOptimizer,
+    rates: ModuleLearningRate,
+    train: Arc<Images>,
+    test: Arc<Images>,
+    loss: CrossEntropyLoss,
+    step: u64,
+    record: ChunkRecord,
+    /// [3] total, class and box loss of the last step, not read yet.
+    last: Option<Tensor<1>>,
+}
+
+impl DetectRun {
+    /// A detector on `backbone` (frozen; its output maps have `features` channels) for the ten
+    /// digits, trained on canvases of `train`'s digits and scored on canvases of `test`'s.
+    /// `device` must have autodiff enabled.
+    pub fn new(
+        settings: DetectSettings,
+        backbone: &Resnet,
+        features: usize,
+        train: impl Into<Arc<Images>>,
+        test: impl Into<Arc<Images>>,
+        device: Device,
+    ) -> Result<Self, Vec<DetectProblem>> {
+        let problems = settings.validate();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        device.seed(settings.seed);
+        let model =
+            DetectorConfig::from_settings(&settings, features, 10).init(backbone.clone(), &device);
+        Ok(Self {
+            rates: ModuleLrScheduler::new(settings.learning_rate).step(),
+            loss: CrossEntropyLossConfig::new().init(&device),
+            optimizer: AdamConfig::new().init(),
+            settings,
+            device,
+            model,
+            train: train.into(),
+            test: test.into(),
+            step: 0,
+            record: ChunkRecord::default(),
+            last: None,
+        })
+    }
+
+    pub fn settings(&self) -> &DetectSettings {
+        &self.settings
+    }
+
+    pub fn model(&self) -> &Detector {
+        &self.model
+    }
+
+    pub fn steps_done(&self) -> u64 {
+        self.step
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.step >= self.settings.steps as u64
+    }
+
+    pub fn record(&self) -> ChunkRecord {
+        self.record
+    }
+
+    fn step_next(&mut self) -> Option<Tensor<1>> {
+        if self.is_finished() {
+            return None;
+        }
+        if self.settings.unfreeze_at.map(u64::from) == Some(self.step) {
+            self.model = self.model.clone().unfreeze_backbone();
+            let head = self.settings.learning_rate;
+            self.rates = ModuleLrScheduler::new(head)
+                .with_group(
+                    ParamGroup::from_predicate("backbone."),
+                    head * self.settings.backbone_share,
+                )
+                .step();
+        }
+        let batch = self.settings.batch as u64;
+        let first = self.step * batch;
+        let (x, classes, boxes) = data::batch(
+            &self.train,
+            self.settings.seed,
+            first..first + batch,
+            &self.device,
+        );
+        let output = self.model.forward(x);
+        let class = self.loss.forward(output.logits, classes);
+        let place = smooth_l1_loss(output.boxes.clone(), boxes.clone(), BETA)
+            + iou_loss(output.boxes, boxes);
+        let total = class.clone() + place.clone().mul_scalar(self.settings.box_weight);
+        let grads = GradientsParams::from_grads(total.backward(), &self.model);
+        self.model = self
+            .optimizer
+            .step(self.rates.clone(), self.model.clone(), grads);
+        self.step += 1;
+        let total = total.without_autodiff();
+        self.last = Some(Tensor::cat(
+            vec![
+                total.clone(),
+                class.without_autodiff(),
+                place.without_autodiff(),
+            ],
+            0,
+        ));
+        Some(total)
+    }
+
+    /// Runs up to `max_steps` steps, stopping early once `budget_ms` has passed or the run is
+    /// over. Returns the steps run and the last batch's losses (None before any step).
+    pub async fn train_chunk(
+        &mut self,
+        max_steps: u64,
+        budget_ms: f64,
+    ) -> (u64, Option<StepLosses>) {
+        let done = train_chunk(self, max_steps, budget_ms).await;
+        let losses = match self.last.take() {
+            Some(last) if done > 0 => match read_floats(last).await[..] {
+                [total, class, boxes] => Some(StepLosses {
+                    total,
+                    class,
+                    boxes,
+                }),
+                _ => None,
+            },
+            _ => None,
+        };
+        (done, losses)
+    }
+
+    /// The detector's class and box for test canvases `indices`.
+    pub async fn predict(&self, indices: impl IntoIterator<Item = u64>) -> Vec<Prediction> {
+        predict(&self.model, &self.test, indices, &self.device).await
+    }
+
+    /// Mean IoU, class accuracy and hits on the first `count` test canvases.
+    pub async fn evaluate(&self, count: usize) -> DetectEvaluation {
+        evaluate(&self.model, &self.test, count, &self.device).await
+    }
+}
+
+impl StepTrainer for DetectRun {
+    fn step(&mut self) -> Option<Tensor<1>> {
+        self.step_next()
+    }
+
+    fn record(&mut self) -> &mut ChunkRecord {
+        &mut self.record
+    }
+}
+
+/// `model`'s class and box for test canvases `indices` (of [`TEST_SEED`], digits of `test`).
+pub async fn predict(
+    model: &Detector,
+    test: &Images,
+    indices: impl IntoIterator<Item = u64>,
+    device: &Device,
+) -> Vec<Prediction> {
+    let model = model.valid();
+    let indices: Vec<u64> = indices.into_iter().collect();
+    let mut predictions = Vec::with_capacity(indices.len());
+    for chunk in indices.chunks(EVAL_BATCH) {
+        let (x, _, _) = data::batch(test, TEST_SEED, chunk.iter().copied(), device);
+        let output = model.forward(x);
+        let probabilities = burn::tensor::activation::softmax(output.logits, 1);
+        let probabilities = read_floats(probabilities).await;
+        let boxes = read_floats(output.boxes).await;
+        let classes = probabilities.len() / chunk.len().max(1);
+        for (row, place) in probabilities.chunks(classes.max(1)).zip(boxes.chunks(4)) {
+            let (class, confidence) =
+                row.iter()
+                    .copied()
+                    .enumerate()
+                    .fold(
+                        (0, f32::MIN),
+                        |best, (i, p)| if p > best.1 { (i, p) } else { best },
+                    );
+            predictions.push(Prediction {
+                class: class as u8,
+                bbox: RelBox::from_array([place[0], place[1], place[2], place[3]]),
+                confidence,
+            });
+        }
+    }
+    predictions
+}
+
+/// `model` on the first `count` test canvases.
+pub async fn evaluate(
+    model: &Detector,
+    test: &Images,
+    count: usize,
+    device: &Device,
+) -> DetectEvaluation {
+    let predictions = predict(model, test, 0..count as u64, device).await;
+    let (mut iou_sum, mut correct, mut hits) = (0.0f64, 0usize, 0usize);
+    for (index, prediction) in predictions.iter().enumerate() {
+        let truth = data::canvas(test, Level::One, TEST_SEED, index as u64).objects[0];
+        let overlap = iou(&prediction.bbox, &truth.bbox.encode(CANVAS));
+        let right = prediction.class == truth.class;
+        iou_sum += overlap as f64;
+        correct += usize::from(right);
+        hits += usize::from(right && overlap >= 0.5);
+    }
+    let n = predictions.len().max(1) as f64;
+    DetectEvaluation {
+        count: predictions.len(),
+        mean_iou: (iou_sum / n) as f32,
+        class_accuracy: (correct as f64 / n) as f32,
+        hits: (hits as f64 / n) as f32,
+    }
+}
