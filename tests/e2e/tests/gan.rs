@@ -1,6 +1,7 @@
 //! The GAN lesson in headless Chromium: the 2-D section trains (on the CPU and on WebGPU, which
 //! is SwiftShader here) and its plot changes; a drawn distribution is accepted, too few drawn
-//! points and a bad CSV are refused with a message.
+//! points and a bad CSV are refused with a message. The digits section trains, its grid changes,
+//! the conditional variant draws a chosen digit, and its generator downloads and loads back.
 
 use kindling_e2e::{Browser, number, serve_site};
 
@@ -168,6 +169,77 @@ fn the_digits_section_shows_a_sample_grid_that_changes() {
         b.attribute("#gan-walk-frames", "data-checksum")
     });
     browser.screenshot("gan-digits").ok();
+}
+
+#[test]
+fn the_conditional_digit_gan_draws_a_digit_and_its_generator_loads_back() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!(
+        "{site}/?lang=en&backend=cpu#/gan?dmodel=mlp&dbatch=32&dcond=1"
+    ));
+    click_when_ready(&browser, "#gan-digits-start");
+    browser.wait_for("the first sample grid", 240, grid_checksum);
+    click_when_ready(&browser, "#gan-digits-play");
+    browser.wait_for("10 iterations", 240, |b| {
+        digit_iterations(b).filter(|&n| n >= 10.0)
+    });
+    click_when_ready(&browser, "#gan-digits-play");
+
+    // The shipped classifier reads 1,000 samples for the mode-collapse meter.
+    let classes = browser.wait_for("the mode-collapse meter", 120, |b| {
+        b.attribute("#gan-meter", "data-classes")
+    });
+    let classes: u32 = classes.parse().unwrap();
+    assert!((1..=10).contains(&classes), "{classes}");
+    let bars = browser.eval("return document.querySelectorAll('#gan-meter .mode-bar').length;");
+    assert_eq!(bars.as_u64(), Some(10));
+
+    // "Draw me a 7": eight samples asked for that digit.
+    browser.select("#gan-draw-label", "7");
+    click_when_ready(&browser, "#gan-draw-digit");
+    browser.wait_for("the drawn samples", 60, |b| {
+        b.attribute("#gan-drawn", "data-checksum")
+    });
+    let caption = browser
+        .eval(
+            "return document.querySelector('#gan-drawn [aria-label]').getAttribute('aria-label');",
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(caption.contains('7'), "{caption}");
+
+    // The generator downloads as a model file with its card, a junk file is refused with words,
+    // and the downloaded file loads back.
+    click_when_ready(&browser, "#gan-save");
+    let file = browser.wait_for("the downloaded generator", 60, |b| {
+        std::fs::read_dir(b.downloads())
+            .ok()?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "safetensors"))
+    });
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(
+        bytes.len() > 8 && bytes[8..].starts_with(br#"{"__metadata__":{"kindling.model_card":"#),
+        "{} bytes",
+        bytes.len()
+    );
+    let junk = browser.downloads().join("junk.safetensors");
+    std::fs::write(&junk, b"not a model at all").unwrap();
+    browser.upload("#gan-open", &junk);
+    let note = browser.wait_for("the junk refused", 60, |b| {
+        b.text("#gan-file-note")
+            .filter(|n| n.contains("not a Kindling model"))
+    });
+    assert!(!note.contains("NotAModel"), "{note}");
+    browser.upload("#gan-open", &file);
+    browser.wait_for("the generator loaded back", 60, |b| {
+        b.text("#gan-file-note")
+            .filter(|n| n.contains("Generator loaded"))
+    });
 }
 
 /// Clicks `selector` once it is on the page and enabled: under load the digits section renders
