@@ -9,7 +9,7 @@ use yew::prelude::*;
 use crate::format::percent;
 use crate::i18n::{Lang, t, tf};
 use crate::lessons::transfer::state::Inside;
-use crate::lessons::transfer::widgets::scatter::Scatter;
+use crate::lessons::transfer::widgets::scatter::scatter;
 use crate::widgets::filter_grid::{FilterGrid, FilterWords};
 
 fn words(lang: Lang) -> FilterWords {
@@ -25,7 +25,7 @@ fn words(lang: Lang) -> FilterWords {
 fn map(lang: Lang, id: &'static str, key: &str, map: &FeatureMap2d) -> Html {
     html! {
         <figure class="transfer-map">
-            <Scatter id={id} aria_label={t(lang, key)} points={map.points.clone()} labels={map.labels.clone()} />
+            { scatter(id, t(lang, key), &map.points, &map.labels) }
             <figcaption>{t(lang, key)}{" · "}{tf(lang, "transfer.inside.explained", &[("share", &percent(map.explained as f64))])}</figcaption>
         </figure>
     }

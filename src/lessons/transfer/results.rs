@@ -8,7 +8,7 @@ use crate::format::{duration, fmt3, group, percent};
 use crate::i18n::{Lang, t};
 use crate::lessons::transfer::state::TransferState;
 use crate::lessons::transfer::text::{arm_name, verdict};
-use crate::lessons::transfer::widgets::lines::{Line, Lines};
+use crate::lessons::transfer::widgets::lines::{Axes, Line, lines};
 
 fn line(lang: Lang, arm: Arm, points: Vec<(f64, f64)>) -> Line {
     Line {
@@ -20,7 +20,7 @@ fn line(lang: Lang, arm: Arm, points: Vec<(f64, f64)>) -> Line {
 
 /// Each arm's accuracy on the first test images, against its steps.
 pub fn curves(lang: Lang, state: &TransferState) -> Html {
-    let lines: Vec<Line> = Arm::ALL
+    let arm_lines: Vec<Line> = Arm::ALL
         .iter()
         .map(|&arm| {
             let points = state.curves.get(&arm).map_or(Vec::new(), |points| {
@@ -33,11 +33,14 @@ pub fn curves(lang: Lang, state: &TransferState) -> Html {
         })
         .collect();
     let steps = state.started.as_ref().map_or(0, |s| s.settings.steps);
-    let ticks = vec![(0.0, "0".to_string()), (steps as f64, steps.to_string())];
-    html! {
-        <Lines id="transfer-curves" aria_label={t(lang, "transfer.curves.aria")}
-            x_label={t(lang, "transfer.curves.x")} {lines} {ticks} />
-    }
+    let axes = Axes {
+        id: "transfer-curves",
+        aria_label: t(lang, "transfer.curves.aria"),
+        x_label: t(lang, "transfer.curves.x"),
+        log_x: false,
+        ticks: vec![(0.0, "0".to_string()), (steps as f64, steps.to_string())],
+    };
+    lines(axes, arm_lines)
 }
 
 fn row(lang: Lang, result: &ArmResult) -> Html {
@@ -76,7 +79,7 @@ pub fn by_labels(lang: Lang, state: &TransferState) -> Html {
         .iter()
         .filter(|m| m.target == target)
         .collect();
-    let lines: Vec<Line> = Arm::ALL
+    let arm_lines: Vec<Line> = Arm::ALL
         .iter()
         .map(|&arm| {
             let points = measured
@@ -92,10 +95,14 @@ pub fn by_labels(lang: Lang, state: &TransferState) -> Html {
         .map(|m| (m.per_class as f64, m.per_class.to_string()))
         .collect();
     ticks.dedup();
-    html! {
-        <Lines id="transfer-by-labels" aria_label={t(lang, "transfer.by_labels.aria")}
-            x_label={t(lang, "transfer.by_labels.x")} log_x=true {lines} {ticks} />
-    }
+    let axes = Axes {
+        id: "transfer-by-labels",
+        aria_label: t(lang, "transfer.by_labels.aria"),
+        x_label: t(lang, "transfer.by_labels.x"),
+        log_x: true,
+        ticks,
+    };
+    lines(axes, arm_lines)
 }
 
 /// The comparison's results: curves, then (when the run is finished) the sentence and table,

@@ -237,6 +237,8 @@ impl TransferState {
                     filters_after,
                 })
             }
+            // The "your own classes" section is not on the page yet: its events change nothing.
+            _ => {}
         }
     }
 
@@ -250,13 +252,19 @@ impl TransferState {
         let target = settings.target;
         self.by_labels
             .retain(|m| (m.target, m.per_class) != (target, per_class));
-        self.by_labels.extend(results.iter().map(|r| Measured {
+        // Kept in order of size (inserted in place: a sort would add to the page's size).
+        let at = self
+            .by_labels
+            .iter()
+            .position(|m| m.per_class > per_class)
+            .unwrap_or(self.by_labels.len());
+        let runs = results.iter().map(|r| Measured {
             target,
             per_class,
             arm: r.arm,
             accuracy: r.accuracy,
-        }));
-        self.by_labels.sort_by_key(|m| m.per_class);
+        });
+        self.by_labels.splice(at..at, runs);
     }
 
     /// The finished run's accuracy of `arm`.

@@ -25,13 +25,20 @@ pub fn class_name(lang: Lang, target: Target, i: usize) -> String {
     }
 }
 
-/// Small gradients stay readable: `0.0123`, `4.56e-5`.
-fn small(value: f32) -> String {
-    if value == 0.0 || value.abs() >= 1e-3 {
-        fmt_digits(value as f64, 4)
-    } else {
-        format!("{value:.2e}")
+/// Small gradients stay readable: `0.0123`, `4.56e-5` (without the standard library's
+/// exponent formatting, which would add to the page's size).
+pub fn small(value: f32) -> String {
+    let v = value as f64;
+    if v == 0.0 || !v.is_finite() || v.abs() >= 1e-3 {
+        return fmt_digits(v, 4);
     }
+    let mut exponent = v.abs().log10().floor() as i32;
+    let mut mantissa = v / 10f64.powi(exponent);
+    if mantissa.abs() >= 9.995 {
+        mantissa /= 10.0;
+        exponent += 1;
+    }
+    format!("{}e{exponent}", fmt_digits(mantissa, 2))
 }
 
 fn example(lang: Lang, target: Target, e: &WorkedExample) -> Html {
@@ -129,5 +136,19 @@ pub fn worked(lang: Lang, state: &TransferState, on_action: &Callback<TransferAc
                 <p class="muted">{t(lang, "transfer.worked.wait")}</p>
             }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::small;
+
+    #[test]
+    fn small_gradients_are_written_with_an_exponent() {
+        assert_eq!(small(0.0), "0.0000");
+        assert_eq!(small(0.01234), "0.0123");
+        assert_eq!(small(4.56e-5), "4.56e-5");
+        assert_eq!(small(-9.999e-4), "-1.00e-3");
+        assert_eq!(small(1e-7), "1.00e-7");
     }
 }

@@ -18,27 +18,23 @@ pub struct Line {
     pub points: Vec<(f64, f64)>,
 }
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub id: AttrValue,
-    pub aria_label: AttrValue,
-    pub x_label: AttrValue,
-    pub lines: Vec<Line>,
-    /// x is drawn on a log scale (every x must be above 0).
-    #[prop_or_default]
+/// The chart's text and scale: its element's id, its label, the x axis's label, whether x is
+/// drawn on a log scale (every x must then be above 0), and labels under the axis at given x.
+pub struct Axes {
+    pub id: &'static str,
+    pub aria_label: String,
+    pub x_label: String,
     pub log_x: bool,
-    /// Labels under the x axis at these x values.
     pub ticks: Vec<(f64, String)>,
 }
 
-#[component]
-pub fn Lines(props: &Props) -> Html {
-    let fx = |x: f64| if props.log_x { x.max(1e-9).ln() } else { x };
-    let (lo, hi) = props
-        .lines
+/// A plain function, not a component: a component costs the page its own props and diffing.
+pub fn lines(axes: Axes, lines: Vec<Line>) -> Html {
+    let fx = |x: f64| if axes.log_x { x.max(1e-9).ln() } else { x };
+    let (lo, hi) = lines
         .iter()
         .flat_map(|l| l.points.iter().map(|p| p.0))
-        .chain(props.ticks.iter().map(|t| t.0))
+        .chain(axes.ticks.iter().map(|t| t.0))
         .map(fx)
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
             (lo.min(x), hi.max(x))
@@ -50,19 +46,19 @@ pub fn Lines(props: &Props) -> Html {
     let f = |v: f64| format!("{v:.1}");
     html! {
         <figure class="line-figure">
-            <svg id={props.id.clone()} class="line-chart" viewBox={format!("0 0 {W} {H}")} role="img"
-                aria-label={props.aria_label.clone()}>
+            <svg id={axes.id} class="line-chart" viewBox={format!("0 0 {W} {H}")} role="img"
+                aria-label={axes.aria_label}>
                 { for [0.0, 0.5, 1.0].iter().map(|&y| html! {
                     <g class="tick">
                         <line class="grid" x1={f(LEFT)} x2={f(W - RIGHT)} y1={f(sy(y))} y2={f(sy(y))} />
                         <text x={f(LEFT - 6.0)} y={f(sy(y))} text-anchor="end" dominant-baseline="middle">{format!("{:.0}%", y * 100.0)}</text>
                     </g>
                 }) }
-                { for props.ticks.iter().map(|(x, label)| html! {
+                { for axes.ticks.iter().map(|(x, label)| html! {
                     <text class="tick" x={f(sx(*x))} y={f(H - BOTTOM + 16.0)} text-anchor="middle">{label.clone()}</text>
                 }) }
-                <text class="axis-label" x={f((LEFT + W - RIGHT) / 2.0)} y={f(H - 4.0)} text-anchor="middle">{props.x_label.clone()}</text>
-                { for props.lines.iter().map(|line| html! {
+                <text class="axis-label" x={f((LEFT + W - RIGHT) / 2.0)} y={f(H - 4.0)} text-anchor="middle">{axes.x_label}</text>
+                { for lines.iter().map(|line| html! {
                     <g class={classes!("arm-line", line.class)}>
                         <polyline class="line" points={line.points.iter().map(|&(x, y)| format!("{},{}", f(sx(x)), f(sy(y)))).collect::<Vec<_>>().join(" ")} />
                         { for line.points.iter().map(|&(x, y)| html! { <circle cx={f(sx(x))} cy={f(sy(y))} r="2.5" /> }) }
@@ -70,7 +66,7 @@ pub fn Lines(props: &Props) -> Html {
                 }) }
             </svg>
             <figcaption class="chart-legend">
-                { for props.lines.iter().map(|line| html! {
+                { for lines.iter().map(|line| html! {
                     <span class="legend-item"><span class={classes!("line-swatch", line.class)} aria-hidden="true" />{line.label.clone()}</span>
                 }) }
             </figcaption>

@@ -5,20 +5,10 @@ use yew::prelude::*;
 const SIDE: f64 = 220.0;
 const PAD: f64 = 8.0;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub id: AttrValue,
-    pub aria_label: AttrValue,
-    pub points: Vec<[f32; 2]>,
-    /// Class of each point (its colour: CSS class `class-<n>`).
-    pub labels: Vec<u8>,
-}
-
-#[component]
-pub fn Scatter(props: &Props) -> Html {
+/// `labels`: the class of each point (its colour: CSS class `class-<n>`).
+pub fn scatter(id: &'static str, aria_label: String, points: &[[f32; 2]], labels: &[u8]) -> Html {
     let extent = |axis: usize| {
-        props
-            .points
+        points
             .iter()
             .map(|p| p[axis] as f64)
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
@@ -31,9 +21,9 @@ pub fn Scatter(props: &Props) -> Html {
         PAD + (v - lo) / span * (SIDE - 2.0 * PAD)
     };
     html! {
-        <svg id={props.id.clone()} class="transfer-scatter" viewBox={format!("0 0 {SIDE} {SIDE}")}
-            role="img" aria-label={props.aria_label.clone()}>
-            { for props.points.iter().zip(&props.labels).map(|(p, label)| html! {
+        <svg {id} class="transfer-scatter" viewBox={format!("0 0 {SIDE} {SIDE}")}
+            role="img" aria-label={aria_label}>
+            { for points.iter().zip(labels).map(|(p, label)| html! {
                 <circle class={format!("class-{label}")} r="2.5"
                     cx={format!("{:.1}", scale(p[0] as f64, x))}
                     cy={format!("{:.1}", SIDE - scale(p[1] as f64, y))} />
