@@ -9,7 +9,7 @@ use kindling_engine::lessons::detect::boxes::{RelBox, iou};
 use kindling_engine::lessons::detect::config::{DetectSettings, HeadKind};
 use kindling_engine::lessons::detect::data::{CANVAS, Level, batch, canvas};
 use kindling_engine::lessons::detect::model::{DetectorConfig, parameter_counts};
-use kindling_engine::lessons::detect::training::{DetectRun, TEST_SEED};
+use kindling_engine::lessons::detect::training::{DetectRun, TEST_SEED, detect_drawn};
 use kindling_engine::models::resnet::ResnetSettings;
 use kindling_engine::models::resnet::model::ResnetConfig;
 
@@ -88,7 +88,7 @@ fn the_single_digit_head_learns_where_and_what_the_digit_is() {
         network.feature_channels(),
         train,
         test.clone(),
-        device,
+        device.clone(),
     )
     .expect("valid settings");
     let before = pollster::block_on(run.evaluate(200));
@@ -134,4 +134,17 @@ fn the_single_digit_head_learns_where_and_what_the_digit_is() {
     let (first, last) = (first.unwrap(), last.unwrap());
     assert!(last.total < first.total, "{first:?} → {last:?}");
     assert_eq!(after.count, 200);
+    // A canvas handed over as pixels (as a drawing would be) gets the same answer as the same
+    // test canvas; a canvas of another size gets none.
+    let drawn = canvas(&test, Level::One, TEST_SEED, 5);
+    let from_pixels = pollster::block_on(detect_drawn(run.model(), &drawn.pixels, &device))
+        .expect("a 64 × 64 canvas");
+    let from_test = pollster::block_on(run.predict([5]))[0];
+    assert_eq!(from_pixels.class, from_test.class);
+    let (a, b) = (from_pixels.bbox.to_array(), from_test.bbox.to_array());
+    assert!(
+        a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-5),
+        "{a:?} vs {b:?}"
+    );
+    assert!(pollster::block_on(detect_drawn(run.model(), &[0; 28 * 28], &device)).is_none());
 }

@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::boxes::RelBox;
+
 /// How the head reads the backbone's output maps.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 #[serde(rename_all = "snake_case")]
@@ -138,6 +140,24 @@ pub struct DetectEvaluation {
     pub class_accuracy: f32,
     /// Share of canvases with IoU ≥ 0.5 and the right class: a detection that counts.
     pub hits: f32,
+}
+
+/// The losses of one batch.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq)]
+pub struct StepLosses {
+    pub total: f32,
+    pub class: f32,
+    /// Smooth L1 + (1 − IoU), unweighted.
+    pub boxes: f32,
+}
+
+/// What the detector says about one canvas.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq)]
+pub struct Prediction {
+    pub class: u8,
+    pub bbox: RelBox,
+    /// The softmax probability of the predicted class.
+    pub confidence: f32,
 }
 
 #[cfg(test)]

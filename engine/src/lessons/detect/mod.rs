@@ -5,11 +5,15 @@
 pub mod boxes;
 pub mod config;
 pub mod data;
+pub mod link;
 #[cfg(feature = "compute")]
 pub mod loss;
+pub mod messages;
 #[cfg(feature = "compute")]
 pub mod model;
 #[cfg(feature = "compute")]
 pub mod training;
 
-pub use config::{DetectEvaluation, DetectProblem, DetectSettings, HeadKind};
+pub use config::{
+    DetectEvaluation, DetectProblem, DetectSettings, HeadKind, Prediction, StepLosses,
+};

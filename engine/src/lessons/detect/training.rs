@@ -8,16 +8,17 @@ use burn::lr_scheduler::module_lr_scheduler::{ModuleLearningRate, ModuleLrSchedu
 use burn::module::{Module, ParamGroup};
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
-use burn::tensor::{Device, Tensor};
+use burn::tensor::activation::softmax;
+use burn::tensor::{Device, Tensor, TensorData};
 
 use super::boxes::{RelBox, iou};
-use super::config::{DetectEvaluation, DetectProblem, DetectSettings};
+use super::config::{DetectEvaluation, DetectProblem, DetectSettings, Prediction, StepLosses};
 use super::data::{self, CANVAS, Level};
 use super::loss::{iou_loss, smooth_l1_loss};
 use super::model::{Detector, DetectorConfig};
 use crate::common::read::read_floats;
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
-use crate::datasets::mnist::Images;
+use crate::datasets::mnist::{Images, normalise};
 use crate::models::resnet::model::Resnet;
 
 /// The seed of the test canvases: the same for every run, so scores compare.
@@ -26,24 +27,6 @@ pub const TEST_SEED: u64 = 0x7E57;
 pub const EVAL_BATCH: usize = 250;
 /// Smooth L1's β, in shares of the canvas (about 3 pixels).
 pub const BETA: f32 = 0.05;
-
-/// The losses of one batch.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct StepLosses {
-    pub total: f32,
-    pub class: f32,
-    /// Smooth L1 + (1 − IoU), unweighted.
-    pub boxes: f32,
-}
-
-/// One test canvas as the detector sees it.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Prediction {
-    pub class: u8,
-    pub bbox: RelBox,
-    /// The softmax probability of the predicted class.
-    pub confidence: f32,
-}
 
 pub struct DetectRun {
     settings: DetectSettings,
@@ -213,12 +196,36 @@ pub async fn predict(
     let mut predictions = Vec::with_capacity(indices.len());
     for chunk in indices.chunks(EVAL_BATCH) {
         let (x, _, _) = data::batch(test, TEST_SEED, chunk.iter().copied(), device);
-        let output = model.forward(x);
-        let probabilities = burn::tensor::activation::softmax(output.logits, 1);
-        let probabilities = read_floats(probabilities).await;
-        let boxes = read_floats(output.boxes).await;
-        let classes = probabilities.len() / chunk.len().max(1);
-        for (row, place) in probabilities.chunks(classes.max(1)).zip(boxes.chunks(4)) {
+        predictions.extend(read_predictions(&model, x).await);
+    }
+    predictions
+}
+
+/// `model`'s class and box for a drawn canvas: `pixels` row-major, 64 × 64, one byte a pixel (0 =
+/// background, as MNIST). None for another number of pixels.
+pub async fn detect_drawn(model: &Detector, pixels: &[u8], device: &Device) -> Option<Prediction> {
+    if pixels.len() != CANVAS * CANVAS {
+        return None;
+    }
+    let values: Vec<f32> = pixels
+        .iter()
+        .map(|&p| normalise(p as f32 / 255.0))
+        .collect();
+    let x = Tensor::from_data(TensorData::new(values, [1, 1, CANVAS, CANVAS]), device);
+    read_predictions(&model.valid(), x).await.into_iter().next()
+}
+
+/// The class (the most probable) and box `model` gives each of the canvases `x`.
+async fn read_predictions(model: &Detector, x: Tensor<4>) -> Vec<Prediction> {
+    let [count, ..] = x.dims();
+    let output = model.forward(x.without_autodiff());
+    let probabilities = read_floats(softmax(output.logits, 1)).await;
+    let boxes = read_floats(output.boxes).await;
+    let classes = probabilities.len() / count.max(1);
+    probabilities
+        .chunks(classes.max(1))
+        .zip(boxes.chunks(4))
+        .map(|(row, place)| {
             let (class, confidence) =
                 row.iter()
                     .copied()
@@ -227,14 +234,13 @@ pub async fn predict(
                         (0, f32::MIN),
                         |best, (i, p)| if p > best.1 { (i, p) } else { best },
                     );
-            predictions.push(Prediction {
+            Prediction {
                 class: class as u8,
                 bbox: RelBox::from_array([place[0], place[1], place[2], place[3]]),
                 confidence,
-            });
-        }
-    }
-    predictions
+            }
+        })
+        .collect()
 }
 
 /// `model` on the first `count` test canvases.
