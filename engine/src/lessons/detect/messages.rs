@@ -1,0 +1,156 @@
+//! The detection project's messages between the page and the worker, for when the lesson is
+//! wired (a `ToWorker::Detect` and `FromWorker::Detect` pair; not yet in `protocol.rs`). Plain
+//! serde data.
+
+use serde::{Deserialize, Serialize};
+
+use super::config::{DetectEvaluation, DetectProblem, DetectSettings, Prediction, StepLosses};
+use super::data::Object;
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum DetectCommand {
+    /// Fetch the shipped backbone and MNIST, unless they are loaded.
+    Prepare,
+    /// Start training a detector from the start (preparing first if needed).
+    Run {
+        settings: DetectSettings,
+    },
+    Play,
+    Pause,
+    /// Test canvases `first..first + count` with the true and the predicted boxes.
+    Show {
+        first: u64,
+        count: usize,
+    },
+    /// A drawn 64 × 64 canvas (row-major, one byte a pixel, 0 = background) through the detector.
+    Detect {
+        #[serde(with = "serde_bytes")]
+        pixels: Vec<u8>,
+    },
+}
+
+/// One test canvas, its digit and what the detector says.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ShownCanvas {
+    pub index: u64,
+    #[serde(with = "serde_bytes")]
+    pub pixels: Vec<u8>,
+    pub truth: Object,
+    pub predicted: Prediction,
+    /// The IoU of the predicted box with the true one.
+    pub iou: f32,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum DetectEvent {
+    /// Bytes of the backbone and the data received so far.
+    Progress {
+        loaded: u64,
+        total: u64,
+    },
+    Ready {
+        backbone_parameters: u64,
+        train_digits: usize,
+        test_digits: usize,
+    },
+    /// The backbone or the data could not be loaded.
+    Failed {
+        message: String,
+    },
+    /// The settings cannot be trained.
+    Refused {
+        problems: Vec<DetectProblem>,
+    },
+    /// A run began: the parameters that train and those frozen.
+    Started {
+        trained: u64,
+        frozen: u64,
+    },
+    /// After a chunk of steps: the last batch's losses.
+    Trained {
+        step: u64,
+        steps: u64,
+        losses: StepLosses,
+        steps_per_second: f64,
+    },
+    /// A score on the test canvases, during or after the run.
+    Evaluated {
+        step: u64,
+        evaluation: DetectEvaluation,
+    },
+    Paused,
+    Finished {
+        evaluation: DetectEvaluation,
+        elapsed_ms: f64,
+    },
+    Shown {
+        canvases: Vec<ShownCanvas>,
+    },
+    /// The drawn canvas's class and box.
+    Detected {
+        prediction: Prediction,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::detect::boxes::{PixelBox, RelBox};
+
+    #[test]
+    fn messages_cross_as_postcard_bytes_unchanged() {
+        let commands = [
+            DetectCommand::Prepare,
+            DetectCommand::Run {
+                settings: DetectSettings::default(),
+            },
+            DetectCommand::Show { first: 3, count: 8 },
+            DetectCommand::Detect {
+                pixels: vec![0, 255, 17],
+            },
+        ];
+        for command in commands {
+            let bytes = postcard::to_allocvec(&command).unwrap();
+            assert_eq!(
+                postcard::from_bytes::<DetectCommand>(&bytes).unwrap(),
+                command
+            );
+        }
+        let predicted = Prediction {
+            class: 7,
+            bbox: RelBox::from_array([0.5, 0.25, 0.5, 0.25]),
+            confidence: 0.9,
+        };
+        let events = [
+            DetectEvent::Refused {
+                problems: vec![DetectProblem::Steps],
+            },
+            DetectEvent::Shown {
+                canvases: vec![ShownCanvas {
+                    index: 4,
+                    pixels: vec![1, 2, 3],
+                    truth: Object {
+                        class: 7,
+                        bbox: PixelBox {
+                            left: 16,
+                            top: 8,
+                            right: 48,
+                            bottom: 24,
+                        },
+                    },
+                    predicted,
+                    iou: 1.0,
+                }],
+            },
+            DetectEvent::Detected {
+                prediction: predicted,
+            },
+        ];
+        for event in events {
+            let bytes = postcard::to_allocvec(&event).unwrap();
+            assert_eq!(postcard::from_bytes::<DetectEvent>(&bytes).unwrap(), event);
+        }
+    }
+}
