@@ -3,7 +3,7 @@
 //! digits 0–4 (`static/models/mnist04-resnet.safetensors`).
 //!
 //! `cargo run --release -p kindling-engine --example transfer_table -- [labels,…] [lr,…] [steps]
-//! [digits|fashion] [backbone share,…] [head-first share,…]`
+//! [digits|fashion] [backbone share,…] [head-first share,…] [seed,…]`
 
 #[path = "../tests/transfer_common/mod.rs"]
 mod transfer_common;
@@ -34,22 +34,25 @@ fn main() {
     };
     let shares: Vec<f64> = list(args.next(), &defaults.backbone_multiplier.to_string());
     let head_first: Vec<f64> = list(args.next(), &defaults.head_first.to_string());
+    let seeds: Vec<u64> = list(args.next(), &defaults.seed.to_string());
     let (train, test) = transfer_common::load_target(target);
     let device = backend::cpu().autodiff();
     let (backbone, network) = transfer_common::shipped_backbone(&device);
     println!(
-        "target {}, {steps} steps, batch {}, seed {}",
+        "target {}, {steps} steps, batch {}",
         target.name(),
-        defaults.batch,
-        defaults.seed
+        defaults.batch
     );
     println!(
-        "| labels/class | lr | backbone share | head first | scratch | extract | last block | everything |"
+        "| labels/class | lr | backbone share | head first | seed | scratch | extract | last block | everything |"
     );
     for &k in &labels {
         for &lr in &rates {
             for &share in &shares {
-                for &first in &head_first {
+                for (&first, &seed) in head_first
+                    .iter()
+                    .flat_map(|f| seeds.iter().map(move |s| (f, s)))
+                {
                     let settings = TransferSettings {
                         target,
                         labels_per_class: k,
@@ -57,6 +60,7 @@ fn main() {
                         steps,
                         backbone_multiplier: share,
                         head_first: first,
+                        seed,
                         ..defaults.clone()
                     };
                     let mut run = TransferRun::new(
@@ -75,7 +79,7 @@ fn main() {
                     let results = pollster::block_on(run.results());
                     let cell = |arm: Arm| format!("{:.1} %", results[arm.index()].accuracy * 100.0);
                     println!(
-                        "| {} | {lr} | {share} | {first} | {} | {} | {} | {} |",
+                        "| {} | {lr} | {share} | {first} | {seed} | {} | {} | {} | {} |",
                         if k == 0 {
                             "all".to_string()
                         } else {
