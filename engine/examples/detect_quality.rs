@@ -4,6 +4,13 @@
 //!
 //! `cargo run --release -p kindling-engine --example detect_quality -- [steps] [batch]
 //! [spatial|pooled] [unfreeze at] [learning rate]`
+//!
+//! Measured once (`-- 1000 32 spatial 500`: the spatial head, batches of 32, the backbone's
+//! convolutions unfrozen from step 500 at a tenth of the head's rate 0.003, seed 1): mean IoU
+//! 0.853, class accuracy 97.50 %, IoU ≥ 0.5 with the right class 97.40 % on 1,000 test canvases;
+//! 1,270 s of training on two CPU cores shared with other builds (500 frozen steps in 252 s,
+//! the 500 unfrozen ones about four times slower each). After 150 frozen steps alone: 0.699 and
+//! 94.8 %.
 
 #[path = "../tests/detect_common/mod.rs"]
 mod detect_common;
