@@ -5,6 +5,14 @@
 //!
 //! `cargo run --release -p kindling-engine --example gan_digits_quality -- <classifier.safetensors>
 //!  <mnist idx folder> <dcgan|mlp> <plain|conditional> [every] [max]`
+//!
+//! Measured on 2026-12-01 with the shipped `static/models/mnist-classifier.safetensors` (99.31 %),
+//! default settings (latent 32, Adam 0.0005, batch 64, seed 1), on two shared, busy CPU cores:
+//! - MLP, plain: bar met after 12,000 iterations (499 s): 81.4 % confident, 10 classes.
+//! - MLP, conditional: bar met after 10,000 iterations (528 s): 91.1 % confident, 91.1 % of
+//!   the samples read as the digit asked for, 10 classes.
+//! - DCGAN, plain: not met: 52 % at 1,000 iterations, 70 % at 6,000, 76.4 % at 12,000 (2,619 s),
+//!   all 10 classes throughout.
 
 use std::sync::Arc;
 
