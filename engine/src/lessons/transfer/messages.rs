@@ -186,3 +186,55 @@ pub enum TransferEvent {
         error: ModelFileError,
     },
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::transfer::own::OwnProblem;
+    use crate::protocol::{decode, encode};
+
+    #[test]
+    fn own_class_messages_survive_the_trip_between_page_and_worker() {
+        let commands = [
+            TransferCommand::OwnNames {
+                names: vec!["+".into(), "−".into()],
+            },
+            TransferCommand::OwnAdd {
+                class: 1,
+                image: vec![7; 784],
+            },
+            TransferCommand::OwnUpload {
+                class: 0,
+                bytes: b"\x89PNG\r\n\x1a\n".to_vec(),
+            },
+            TransferCommand::OwnTrain {
+                settings: OwnSettings::default(),
+            },
+            TransferCommand::OwnExport,
+        ];
+        for command in commands {
+            let bytes = encode(&command).unwrap();
+            assert_eq!(decode::<TransferCommand>(&bytes), Ok(command));
+        }
+        let events = [
+            TransferEvent::OwnExamples {
+                names: vec!["a".into(), "b".into()],
+                counts: vec![5, 0],
+                problems: vec![OwnProblem::TooFewExamples { class: 1, count: 0 }],
+            },
+            TransferEvent::OwnUploadRefused {
+                problem: UploadProblem::HugeFile { bytes: 11 << 20 },
+            },
+            TransferEvent::OwnFileRefused {
+                error: ModelFileError::ChecksumMismatch,
+            },
+            TransferEvent::OwnPrediction {
+                probabilities: vec![0.25, 0.75],
+            },
+        ];
+        for event in events {
+            let bytes = encode(&event).unwrap();
+            assert_eq!(decode::<TransferEvent>(&bytes), Ok(event));
+        }
+    }
+}
