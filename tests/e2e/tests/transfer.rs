@@ -1,6 +1,7 @@
 //! The transfer lesson in headless Chromium on the CPU backend: the four arms run a few steps
 //! and the page shows their table, networks, worked example and inside views; a bad field value
-//! shows a message and cannot be run; the link carries the settings both ways.
+//! shows a message and cannot be run (in English and Chinese); the link carries the settings
+//! both ways.
 
 use kindling_e2e::{Browser, number, serve_site};
 
@@ -95,7 +96,12 @@ fn the_four_arms_run_on_the_cpu_and_the_page_shows_their_results() {
         (count(b, "#transfer-pca-after circle") > 0).then_some(())
     });
     assert!(count(&browser, "#transfer-filters-before canvas") > 0);
-    browser.screenshot("transfer-finished").ok();
+    for section in ["results", "network-extract", "worked", "inside"] {
+        browser.eval(&format!(
+            "document.querySelector('#transfer-{section}').scrollIntoView(); return true;"
+        ));
+        browser.screenshot(&format!("transfer-{section}")).ok();
+    }
 }
 
 #[test]
@@ -147,6 +153,17 @@ fn a_bad_value_shows_a_message_and_cannot_run() {
         browser.value("#field-transfer-steps").as_deref(),
         Some("120")
     );
+
+    // The same in Chinese: the page's words and the link's message.
+    browser.goto(&format!("{site}/?lang=zh&backend=cpu#/transfer?steps=0"));
+    let han = |text: &str| text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    browser.wait_for("the Chinese lesson", 60, |b| {
+        b.text("h1").filter(|t| han(t))
+    });
+    for part in ["#transfer-run", "#transfer-problems", "#transfer-status"] {
+        let text = browser.text(part).unwrap_or_default();
+        assert!(han(&text), "{part} in Chinese: {text}");
+    }
 }
 
 #[test]
