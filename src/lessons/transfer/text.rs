@@ -94,7 +94,8 @@ mod tests {
     fn the_verdict_states_the_numbers_of_the_run() {
         assert_eq!(verdict(Lang::En, &TransferState::default()), None);
         let text = verdict(Lang::En, &finished([0.412, 0.734, 0.75, 0.801])).unwrap();
-        for part in ["10 labelled", "120 steps", "41.2%", "73.4%", "32.2 points"] {
+        let steps = format!("{} steps", TransferSettings::default().steps);
+        for part in ["10 labelled", &steps, "41.2%", "73.4%", "32.2 points"] {
             assert!(text.contains(part), "{part} in {text}");
         }
         assert!(text.contains("Fine-tune everything"), "{text}");
