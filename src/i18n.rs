@@ -281,7 +281,10 @@ mod tests {
             }
         }
         let wrong = model_file_error(Lang::En, &errors[4]);
-        assert!(wrong.contains("cnn") && wrong.contains("digit-gan"), "{wrong}");
+        assert!(
+            wrong.contains("cnn") && wrong.contains("digit-gan"),
+            "{wrong}"
+        );
     }
 
     #[test]
