@@ -84,9 +84,17 @@ fn a_calibration_is_shown_and_kept_for_the_adapter() {
     let kept = browser.eval("return localStorage.getItem('kindling.calibrations');");
     let kept: serde_json::Value =
         serde_json::from_str(kept.as_str().expect("a calibration is kept")).unwrap();
-    assert_eq!(kept[0]["adapter"], adapter.as_str(), "{kept}");
-    let choice = kept[0]["choice"].as_str().unwrap_or_default();
+    let calibration = &kept[0]["calibration"];
+    assert_eq!(calibration["adapter"], adapter.as_str(), "{kept}");
+    let choice = calibration["choice"].as_str().unwrap_or_default();
     assert!(choice == "cpu" || choice == "webgpu", "{kept}");
+    // Kept with when and in which browser it was measured, so that it can expire.
+    let user_agent = browser.eval("return navigator.userAgent;");
+    assert_eq!(kept[0]["browser"], user_agent, "{kept}");
+    assert!(
+        kept[0]["measured_ms"].as_f64().unwrap_or(0.0) > 0.0,
+        "{kept}"
+    );
     // The learner chose WebGPU: the measurement neither switches nor offers a switch.
     assert!(browser.text("#backend-switch").is_none());
     assert!(badge(&browser, "WebGPU · ").is_some());
