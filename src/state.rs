@@ -235,6 +235,7 @@ impl AppState {
             | FromWorker::Cnn(_)
             | FromWorker::Transfer(_)
             | FromWorker::Gan(_)
+            | FromWorker::Detect(_)
             | FromWorker::Bench(_) => {}
             FromWorker::Panicked { message } => {
                 self.worker_lost();

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::lessons::activations::messages::{ActivationsCommand, ActivationsEvent};
 use crate::lessons::bench::messages::{Command as BenchCommand, Event as BenchEvent};
 use crate::lessons::cnn::messages::{CnnCommand, CnnEvent};
+use crate::lessons::detect::messages::{DetectCommand, DetectEvent};
 use crate::lessons::gan::messages::{GanCommand, GanEvent};
 use crate::lessons::losses::messages::{LossesCommand, LossesEvent};
 use crate::lessons::playground::messages::{PlaygroundCommand, PlaygroundEvent};
@@ -167,6 +168,7 @@ pub enum ToWorker {
     Cnn(CnnCommand),
     Transfer(TransferCommand),
     Gan(GanCommand),
+    Detect(DetectCommand),
     Bench(BenchCommand),
     /// Deliberately panic, to exercise recovery from a crash.
     Crash,
@@ -188,6 +190,7 @@ pub enum FromWorker {
     Cnn(CnnEvent),
     Transfer(TransferEvent),
     Gan(GanEvent),
+    Detect(DetectEvent),
     Bench(BenchEvent),
     /// What `Calibrate` measured; `trained` says whether any lesson has trained on this worker
     /// (a learner's model would be lost by switching now).
@@ -301,6 +304,12 @@ mod tests {
             ToWorker::Cnn(CnnCommand::Export),
             ToWorker::Cnn(CnnCommand::Import {
                 bytes: vec![0, 1, 255],
+            }),
+            ToWorker::Detect(DetectCommand::Run {
+                settings: crate::lessons::detect::DetectSettings::default(),
+            }),
+            ToWorker::Detect(DetectCommand::Detect {
+                pixels: vec![0, 9, 255],
             }),
             ToWorker::Bench(BenchCommand::Run {
                 workload: Workload::CnnSmall,
@@ -471,6 +480,16 @@ mod tests {
                 first_ms: 120.5,
                 steps_ms: vec![15.25, 16.0],
             })),
+            FromWorker::Detect(DetectEvent::Trained {
+                step: 5,
+                steps: 10,
+                losses: crate::lessons::detect::StepLosses {
+                    total: 3.0,
+                    class: 2.0,
+                    boxes: 0.5,
+                },
+                steps_per_second: 1.5,
+            }),
             FromWorker::Bench(BenchEvent::Failed {
                 workload: Workload::Transfer,
                 message: "out of memory".into(),

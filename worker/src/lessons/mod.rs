@@ -7,6 +7,7 @@ use kindling_engine::protocol::ToWorker;
 mod activations;
 mod bench;
 mod cnn;
+mod detect;
 mod gan;
 mod losses;
 mod playground;
@@ -39,6 +40,7 @@ pub fn all(device: &Device) -> Vec<Box<dyn Lesson>> {
         Box::new(cnn::CnnLesson::new(device.clone())),
         Box::new(transfer::TransferLesson::new(device.clone())),
         Box::new(gan::GanLesson::new(device.clone())),
+        Box::new(detect::DetectLesson::new(device.clone())),
         Box::new(bench::BenchLesson::new(device.clone())),
     ]
 }

@@ -1,6 +1,5 @@
-//! The detection project's messages between the page and the worker, for when the lesson is
-//! wired (a `ToWorker::Detect` and `FromWorker::Detect` pair; not yet in `protocol.rs`). Plain
-//! serde data.
+//! The detection project's messages between the page and the worker (`ToWorker::Detect` and
+//! `FromWorker::Detect`). Plain serde data.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,282 @@
+//! The detection project inside the worker: the shipped `mnist-resnet` backbone and MNIST, a
+//! detector trained on generated 64 × 64 canvases in time-boxed chunks, its scores, test canvases
+//! with their true and predicted boxes, and the learner's drawn canvas through it.
+
+use std::sync::Arc;
+
+use futures::future::LocalBoxFuture;
+use js_sys::Uint8Array;
+use kindling_engine::burn::tensor::Device;
+use kindling_engine::datasets::mnist::Images;
+use kindling_engine::lessons::detect::boxes::iou;
+use kindling_engine::lessons::detect::data::{self, CANVAS, Level};
+use kindling_engine::lessons::detect::messages::{DetectCommand, DetectEvent, ShownCanvas};
+use kindling_engine::lessons::detect::model::parameter_counts;
+use kindling_engine::lessons::detect::training::{DetectRun, TEST_SEED, detect_drawn};
+use kindling_engine::models::resnet::checkpoint;
+use kindling_engine::models::resnet::model::Resnet;
+use kindling_engine::protocol::{FromWorker, ToWorker};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::Response;
+use web_time::Instant;
+
+use super::Lesson;
+use crate::{mnist, post, scope};
+
+/// The shipped backbone, trained on all ten digits.
+const BACKBONE: &str = "static/models/mnist-resnet.safetensors";
+const CHUNK_MS: f64 = 150.0;
+const CHUNK_STEPS: u64 = 50;
+/// Test canvases scored while training (about five times a run) and at its end.
+const LIVE_EVAL: usize = 50;
+const FINAL_EVAL: usize = 200;
+/// The most test canvases one `Show` returns.
+const MAX_SHOWN: usize = 24;
+
+fn send(event: DetectEvent) {
+    post(&FromWorker::Detect(event));
+}
+
+struct Backbone {
+    model: Resnet,
+    features: usize,
+    parameters: u64,
+}
+
+pub struct DetectLesson {
+    device: Device,
+    backbone: Option<Backbone>,
+    /// MNIST's (train, test) digits, which the canvases are made of.
+    digits: Option<(Arc<Images>, Arc<Images>)>,
+    run: Option<DetectRun>,
+    running: bool,
+    /// Wall time spent training the run so far.
+    trained_ms: f64,
+    /// The step of the next live score.
+    next_eval: u64,
+}
+
+/// The whole file at `path` on the site.
+async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
+    let response: Response = JsFuture::from(scope().fetch_with_str(path))
+        .await
+        .map_err(|e| format!("{path}: {e:?}"))?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!("{path}: HTTP {}", response.status()));
+    }
+    let buffer = response.array_buffer().map_err(|e| format!("{e:?}"))?;
+    let buffer = JsFuture::from(buffer)
+        .await
+        .map_err(|e| format!("{path}: {e:?}"))?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+impl DetectLesson {
+    pub fn new(device: Device) -> Self {
+        Self {
+            device,
+            backbone: None,
+            digits: None,
+            run: None,
+            running: false,
+            trained_ms: 0.0,
+            next_eval: 0,
+        }
+    }
+
+    fn set_running(&mut self, running: bool) {
+        let running = running && self.run.as_ref().is_some_and(|r| !r.is_finished());
+        if running != self.running {
+            self.running = running;
+            if !running {
+                send(DetectEvent::Paused);
+            }
+        }
+    }
+
+    /// Loads the backbone and MNIST unless they are loaded; says what failed.
+    async fn prepare(&mut self) -> bool {
+        if self.backbone.is_none() {
+            let loaded = fetch_bytes(BACKBONE).await.and_then(|bytes| {
+                checkpoint::load(&bytes, &self.device).map_err(|e| format!("{BACKBONE}: {e}"))
+            });
+            match loaded {
+                Ok((model, card)) => {
+                    self.backbone = Some(Backbone {
+                        model,
+                        features: card.settings.feature_channels(),
+                        parameters: card.settings.parameter_count(),
+                    })
+                }
+                Err(message) => {
+                    send(DetectEvent::Failed { message });
+                    return false;
+                }
+            }
+        }
+        if self.digits.is_none() {
+            let mut last_sent = 0;
+            let loaded = mnist::load(|loaded, total| {
+                if loaded == 0 || loaded == total || loaded - last_sent >= total / 50 {
+                    last_sent = loaded;
+                    send(DetectEvent::Progress { loaded, total });
+                }
+            })
+            .await;
+            match loaded {
+                Ok((train, test)) => self.digits = Some((Arc::new(train), Arc::new(test))),
+                Err(error) => {
+                    send(DetectEvent::Failed {
+                        message: format!("static/mnist/: {error:?}"),
+                    });
+                    return false;
+                }
+            }
+        }
+        if let (Some(backbone), Some((train, test))) = (&self.backbone, &self.digits) {
+            send(DetectEvent::Ready {
+                backbone_parameters: backbone.parameters,
+                train_digits: train.len(),
+                test_digits: test.len(),
+            });
+        }
+        true
+    }
+
+    async fn handle_command(&mut self, command: DetectCommand) {
+        match command {
+            DetectCommand::Prepare => {
+                self.prepare().await;
+            }
+            DetectCommand::Run { settings } => {
+                self.running = false;
+                self.run = None;
+                if !self.prepare().await {
+                    return;
+                }
+                let (Some(backbone), Some((train, test))) = (&self.backbone, &self.digits) else {
+                    return;
+                };
+                match DetectRun::new(
+                    settings,
+                    &backbone.model,
+                    backbone.features,
+                    train.clone(),
+                    test.clone(),
+                    self.device.clone(),
+                ) {
+                    Ok(run) => {
+                        let (trained, frozen) = parameter_counts(run.model());
+                        send(DetectEvent::Started { trained, frozen });
+                        self.trained_ms = 0.0;
+                        self.next_eval = live_interval(&run);
+                        self.run = Some(run);
+                        self.set_running(true);
+                    }
+                    Err(problems) => send(DetectEvent::Refused { problems }),
+                }
+            }
+            DetectCommand::Play => self.set_running(true),
+            DetectCommand::Pause => self.set_running(false),
+            DetectCommand::Show { first, count } => self.show(first, count).await,
+            DetectCommand::Detect { pixels } => {
+                let Some(run) = &self.run else { return };
+                match detect_drawn(run.model(), &pixels, &self.device).await {
+                    Some(prediction) => send(DetectEvent::Detected { prediction }),
+                    None => send(DetectEvent::Failed {
+                        message: format!(
+                            "a drawing needs {} pixels, not {}",
+                            CANVAS * CANVAS,
+                            pixels.len()
+                        ),
+                    }),
+                }
+            }
+        }
+    }
+
+    /// Test canvases `first..first + count` with their digits and the detector's answers.
+    async fn show(&self, first: u64, count: usize) {
+        let (Some(run), Some((_, test))) = (&self.run, &self.digits) else {
+            return;
+        };
+        let indices = first..first + count.min(MAX_SHOWN) as u64;
+        let predictions = run.predict(indices.clone()).await;
+        let canvases = indices
+            .zip(predictions)
+            .map(|(index, predicted)| {
+                let canvas = data::canvas(test, Level::One, TEST_SEED, index);
+                let truth = canvas.objects[0];
+                ShownCanvas {
+                    index,
+                    iou: iou(&predicted.bbox, &truth.bbox.encode(CANVAS)),
+                    pixels: canvas.pixels,
+                    truth,
+                    predicted,
+                }
+            })
+            .collect();
+        send(DetectEvent::Shown { canvases });
+    }
+
+    /// Trains for a moment; sends the losses, a live score when one is due, and the final score.
+    async fn train(&mut self) {
+        let Some(run) = &mut self.run else {
+            self.set_running(false);
+            return;
+        };
+        let began = Instant::now();
+        let (done, losses) = run.train_chunk(CHUNK_STEPS, CHUNK_MS).await;
+        let chunk_ms = began.elapsed().as_secs_f64() * 1000.0;
+        self.trained_ms += chunk_ms;
+        let step = run.steps_done();
+        if let Some(losses) = losses {
+            send(DetectEvent::Trained {
+                step,
+                steps: run.settings().steps as u64,
+                losses,
+                steps_per_second: done as f64 / (chunk_ms / 1000.0).max(1e-6),
+            });
+        }
+        if run.is_finished() {
+            let evaluation = run.evaluate(FINAL_EVAL).await;
+            send(DetectEvent::Finished {
+                evaluation,
+                elapsed_ms: self.trained_ms,
+            });
+            self.set_running(false);
+        } else if step >= self.next_eval {
+            let evaluation = run.evaluate(LIVE_EVAL).await;
+            send(DetectEvent::Evaluated { step, evaluation });
+            self.next_eval = step + live_interval(run);
+        }
+    }
+}
+
+/// Steps between live scores: about five a run.
+fn live_interval(run: &DetectRun) -> u64 {
+    (run.settings().steps as u64 / 5).max(1)
+}
+
+impl Lesson for DetectLesson {
+    fn handle(&mut self, message: ToWorker) -> Result<LocalBoxFuture<'_, ()>, ToWorker> {
+        match message {
+            ToWorker::Detect(command) => Ok(Box::pin(self.handle_command(command))),
+            other => Err(other),
+        }
+    }
+
+    fn running(&self) -> bool {
+        self.running
+    }
+
+    fn pause(&mut self) {
+        self.set_running(false);
+    }
+
+    fn tick(&mut self) -> LocalBoxFuture<'_, ()> {
+        Box::pin(self.train())
+    }
+}
