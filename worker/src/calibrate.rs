@@ -6,7 +6,7 @@
 use futures::future::{Either, select};
 use kindling_engine::burn::tensor::Device;
 use kindling_engine::lessons::bench::runner::BenchRun;
-use kindling_engine::lessons::bench::workload::{Workload, median};
+use kindling_engine::lessons::bench::workload::median;
 use kindling_engine::protocol::Calibration;
 use web_time::{Duration, Instant};
 
@@ -31,7 +31,7 @@ pub async fn run(adapter: String, cpu: &Device, webgpu: &Device) -> Calibration 
 /// Milliseconds a step on `device` (the median of the steps after the first, or the first when
 /// no other fits), or `None` when the first step is not done by `deadline`.
 async fn measure(device: &Device, deadline: Instant) -> Option<f64> {
-    let mut bench = BenchRun::new(Workload::CnnSmall, device, SEED);
+    let mut bench = BenchRun::without_device_randomness(device, SEED);
     let first = before(deadline, bench.timed_step()).await?;
     let mut steps = Vec::new();
     let mut last = first;

@@ -3,7 +3,7 @@
 use burn::config::Config;
 use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
-use burn::nn::{Linear, LinearConfig};
+use burn::nn::{Initializer, Linear, LinearConfig};
 use burn::tensor::{Device, Tensor, activation};
 
 use crate::common::pool::max_pool;
@@ -29,16 +29,33 @@ pub const SMALL_FEATURES: usize = 16 * 4 * 4;
 pub struct SmallCnnConfig {
     #[config(default = 10)]
     pub classes: usize,
+    /// `None`: each layer's own random default, drawn from the device's generator. A constant
+    /// draws nothing from it.
+    #[config(default = "None")]
+    pub initializer: Option<Initializer>,
 }
 
 impl SmallCnnConfig {
     pub fn init(&self, device: &Device) -> SmallCnn {
+        let conv = |channels, kernel| {
+            let config = Conv2dConfig::new(channels, kernel);
+            match &self.initializer {
+                Some(initializer) => config.with_initializer(initializer.clone()),
+                None => config,
+            }
+            .init(device)
+        };
+        let head = LinearConfig::new(SMALL_FEATURES, self.classes);
+        let head = match &self.initializer {
+            Some(initializer) => head.with_initializer(initializer.clone()),
+            None => head,
+        };
         SmallCnn {
             convs: SmallConvs {
-                conv1: Conv2dConfig::new([1, 8], [5, 5]).init(device),
-                conv2: Conv2dConfig::new([8, 16], [5, 5]).init(device),
+                conv1: conv([1, 8], [5, 5]),
+                conv2: conv([8, 16], [5, 5]),
             },
-            head: LinearConfig::new(SMALL_FEATURES, self.classes).init(device),
+            head: head.init(device),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! reading the step's result back.
 
 use burn::module::Module;
+use burn::nn::Initializer;
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
 use burn::optim::{AdamConfig, ModuleOptimizer};
 use burn::tensor::{Device, Int, Tensor, TensorData};
@@ -73,12 +74,35 @@ pub struct BenchRun {
 }
 
 const ADAM_RATE: f64 = 1e-3;
+/// Small enough that the constant network's activations stay finite over a calibration.
+const CONSTANT_WEIGHT: f64 = 0.01;
 const GAN_RATE: f64 = 2e-4;
 
 impl BenchRun {
     /// `device` must have autodiff enabled. The same seed gives the same weights and data.
     pub fn new(workload: Workload, device: &Device, seed: u64) -> Self {
         device.seed(seed);
+        Self::build(workload, device, seed, None)
+    }
+
+    /// Workload A for timing alone, on a device that lessons share: its weights are constant
+    /// and its data comes from the crate's own generator, so the device's random stream (which
+    /// a lesson's dropout or next initialisation continues) is neither reseeded nor advanced.
+    pub fn without_device_randomness(device: &Device, seed: u64) -> Self {
+        let constant = Initializer::Constant {
+            value: CONSTANT_WEIGHT,
+        };
+        Self::build(Workload::CnnSmall, device, seed, Some(constant))
+    }
+
+    /// `initializer` replaces the small CNN's random one (workloads A and its variants).
+    fn build(
+        workload: Workload,
+        device: &Device,
+        seed: u64,
+        initializer: Option<Initializer>,
+    ) -> Self {
+        let small = || SmallCnnConfig::new().with_initializer(initializer.clone());
         let mut rng = Rng::new(seed);
         let n = workload.batch();
         let x = images(&mut rng, n, device);
@@ -86,7 +110,7 @@ impl BenchRun {
         let adam = || AdamConfig::new().init();
         let state = match workload {
             Workload::CnnSmall => State::Small {
-                model: SmallCnnConfig::new().init(device),
+                model: small().init(device),
                 optimizer: adam(),
             },
             Workload::CnnDefault => {
@@ -115,10 +139,10 @@ impl BenchRun {
                 }))
             }
             Workload::Inference => State::Inference {
-                model: SmallCnnConfig::new().init(device).valid(),
+                model: small().init(device).valid(),
             },
             Workload::Transfer => {
-                let mut model = SmallCnnConfig::new().init(device);
+                let mut model = small().init(device);
                 model.convs = model.convs.no_grad();
                 State::Transfer {
                     model,
