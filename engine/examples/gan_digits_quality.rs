@@ -4,7 +4,7 @@
 //! at least 90 % of the samples asked for digit d are classified as d).
 //!
 //! `cargo run --release -p kindling-engine --example gan_digits_quality -- <classifier.safetensors>
-//!  <mnist idx folder> <dcgan|mlp> <plain|conditional> [every] [max]`
+//!  <mnist idx folder> <dcgan|mlp> <plain|conditional> [every] [max] [learning rate]`
 //!
 //! Measured on 2026-12-01 with the shipped `static/models/mnist-classifier.safetensors` (99.31 %),
 //! default settings (latent 32, Adam 0.0005, batch 64, seed 1), on two shared, busy CPU cores:
@@ -40,12 +40,17 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [classifier, mnist, model, kind, ..] = args.as_slice() else {
         eprintln!(
-            "usage: <classifier.safetensors> <mnist idx folder> <dcgan|mlp> <plain|conditional> [every] [max]"
+            "usage: <classifier.safetensors> <mnist idx folder> <dcgan|mlp> <plain|conditional> [every] [max] [learning rate]"
         );
         std::process::exit(2);
     };
     let every: u64 = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(250);
     let max: u64 = args.get(5).and_then(|s| s.parse().ok()).unwrap_or(20_000);
+    let defaults = DigitSettings::default();
+    let learning_rate: f64 = args
+        .get(6)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(defaults.learning_rate);
     let device = backend::cpu();
     let bytes = std::fs::read(classifier).expect("classifier file");
     let (card, weights) = checkpoint::decode(&bytes).expect("a CNN model file");
@@ -63,7 +68,8 @@ fn main() {
     let settings = DigitSettings {
         model: DigitModel::from_name(model).expect("dcgan or mlp"),
         conditional,
-        ..DigitSettings::default()
+        learning_rate,
+        ..defaults
     };
     println!(
         "{settings:?}; classifier test accuracy {:?}",
