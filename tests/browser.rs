@@ -1,7 +1,8 @@
 //! In headless Chromium, inside a dedicated worker as in production: a WebGPU adapter is found
 //! and a tiny model trains on WebGPU and on the CPU backend with falling loss; the CNN and the toy
 //! GAN give the same losses on both backends from the same weights; the shipped classifier gives
-//! its native logits on both.
+//! its native logits on both; the transfer lesson's four arms train from the shipped backbone on
+//! both, whose features agree between them.
 #![cfg(target_arch = "wasm32")]
 
 use kindling_engine::backend;
@@ -375,4 +376,105 @@ async fn the_shipped_classifier_predicts_as_natively_on_the_cpu() {
 #[wasm_bindgen_test]
 async fn the_shipped_classifier_predicts_as_natively_on_webgpu() {
     shipped_classifier_agrees(webgpu().await.0, "WebGPU", 1e-3).await;
+}
+
+/// The backbone the transfer lesson ships (a residual network trained on digits 0–4).
+const BACKBONE: &[u8] = include_bytes!("../static/models/mnist04-resnet.safetensors");
+
+/// The shipped backbone's features for three bar images, on `device`, in evaluation mode.
+async fn backbone_features(device: &Device) -> Vec<f32> {
+    use kindling_engine::burn::module::Module;
+    use kindling_engine::common::read::read_floats;
+    use kindling_engine::datasets::mnist;
+    use kindling_engine::models::resnet::checkpoint;
+
+    let (backbone, _) = checkpoint::load(BACKBONE, device).expect("the shipped backbone loads");
+    let images = bars(3);
+    let (x, _) = mnist::batch(&images, 0..3, device);
+    read_floats(backbone.valid().features(x.without_autodiff())).await
+}
+
+/// The four arms (scratch, feature extraction, last block, everything) each run a few steps on
+/// `device` from the shipped backbone: every arm finishes its steps with a finite loss, feature
+/// extraction leaves the backbone's features exactly as they were on this backend, and the
+/// fine-tuning arms change them.
+async fn transfer_arms_run(device: Device, backend: &str) {
+    use kindling_engine::burn::module::Module;
+    use kindling_engine::common::read::read_floats;
+    use kindling_engine::datasets::mnist;
+    use kindling_engine::lessons::transfer::config::{Arm, TransferSettings};
+    use kindling_engine::lessons::transfer::training::TransferRun;
+    use kindling_engine::models::resnet::checkpoint;
+
+    let (backbone, card) = checkpoint::load(BACKBONE, &device).expect("the shipped backbone loads");
+    let settings = TransferSettings {
+        labels_per_class: 5,
+        steps: 3,
+        batch: 6,
+        ..TransferSettings::default()
+    };
+    let mut run = TransferRun::new(
+        settings,
+        &backbone,
+        &card.settings,
+        &bars(30),
+        bars(9),
+        3,
+        device.clone(),
+    )
+    .expect("valid settings");
+    while !run.is_finished() {
+        run.train_chunk(4, f64::INFINITY).await;
+    }
+    let results = run.results().await;
+    assert_eq!(results.len(), 4, "{backend}");
+    for result in &results {
+        assert_eq!(result.steps, 3, "{backend}: {result:?}");
+        assert!(result.loss.is_finite(), "{backend}: {result:?}");
+        assert!(result.trained > 0, "{backend}: {result:?}");
+        assert_eq!(
+            result.frozen == 0,
+            matches!(result.arm, Arm::Scratch | Arm::Everything),
+            "{backend}: {result:?}"
+        );
+    }
+    let images = bars(3);
+    let features = |arm: Arm| {
+        let (x, _) = mnist::batch(&images, 0..3, &device);
+        read_floats(run.arm(arm).model().valid().features(x.without_autodiff()))
+    };
+    let before = backbone_features(&device).await;
+    assert_eq!(
+        features(Arm::Extract).await,
+        before,
+        "{backend}: feature extraction moved the frozen backbone"
+    );
+    // The last-block arm unfreezes its last block after its head-only share of the steps.
+    for arm in [Arm::LastBlock, Arm::Everything] {
+        assert_ne!(
+            features(arm).await,
+            before,
+            "{backend}: {arm:?} moved nothing"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_transfer_arms_train_on_the_cpu() {
+    transfer_arms_run(backend::cpu(), "CPU").await;
+}
+
+#[wasm_bindgen_test]
+async fn the_transfer_arms_train_on_webgpu_and_its_backbone_features_match_the_cpu() {
+    let gpu = webgpu().await.0;
+    transfer_arms_run(gpu.clone(), "WebGPU").await;
+    let cpu = backbone_features(&backend::cpu()).await;
+    let here = backbone_features(&gpu).await;
+    assert_eq!(cpu.len(), here.len());
+    for (c, g) in cpu.iter().zip(&here) {
+        assert!(
+            (c - g).abs() <= 1e-3 * (1.0 + c.abs()),
+            "CPU {cpu:?} vs WebGPU {here:?}"
+        );
+    }
 }
