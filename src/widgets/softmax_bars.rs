@@ -25,6 +25,9 @@ pub struct Props {
     /// The right answer, when known: marked beside its bar.
     #[prop_or_default]
     pub label: Option<u8>,
+    /// The classes' names; without them, each bar is named by its number.
+    #[prop_or_default]
+    pub names: Vec<String>,
 }
 
 /// Index of the largest finite value.
@@ -44,7 +47,7 @@ pub fn SoftmaxBars(props: &Props) -> Html {
     html! {
         <ol
             id={props.id.clone()}
-            class="softmax"
+            class={classes!("softmax", (!props.names.is_empty()).then_some("named"))}
             aria-label={words.aria.clone()}
             data-digit={predicted.map(|d| d.to_string())}
         >
@@ -52,12 +55,13 @@ pub fn SoftmaxBars(props: &Props) -> Html {
                 let width = format!("width: {:.1}%", (p.clamp(0.0, 1.0) * 100.0));
                 let is_label = props.label.map(usize::from) == Some(digit);
                 let text = percent(p as f64);
+                let name = props.names.get(digit).cloned().unwrap_or_else(|| digit.to_string());
                 html! {
                     <li
                         class={classes!("bar-row", (predicted == Some(digit)).then_some("predicted"), is_label.then_some("truth"))}
-                        aria-label={fill(&words.row, &[("digit", &digit.to_string()), ("p", &text)])}
+                        aria-label={fill(&words.row, &[("digit", &name), ("p", &text)])}
                     >
-                        <span class="bar-digit">{digit}</span>
+                        <span class="bar-digit">{name}</span>
                         <span class="bar-track" aria-hidden="true"><span class="bar-fill" style={width} /></span>
                         <span class="bar-value">{text}</span>
                         if is_label {

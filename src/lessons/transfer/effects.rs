@@ -1,14 +1,20 @@
 //! The transfer lesson's only route to the worker: one message each time a request counter in
 //! its state moves, with its content read from the state; a worker that says `Ready` is asked
-//! for the backbone and the data again.
+//! for the backbone and the data again, and given the learner's own classes and examples. A saved
+//! model of own classes is downloaded from here too.
 
 use kindling_engine::lessons::transfer::config::Arm;
 use kindling_engine::lessons::transfer::messages::TransferCommand;
 use kindling_engine::protocol::ToWorker;
 use yew::prelude::*;
 
+use crate::lessons::transfer::own_state::{OwnState, split_names};
 use crate::lessons::transfer::state::TransferState;
+use crate::services::download;
 use crate::services::worker::WorkerLink;
+
+/// The name a saved model of own classes is offered under.
+const OWN_FILE: &str = "kindling-own-classes.safetensors";
 
 /// `ready`: the number of the worker that said `Ready`, `None` while there is none (commands
 /// then are dropped).
@@ -67,9 +73,111 @@ pub fn use_transfer_worker(state: &TransferState, worker: &WorkerLink, ready: Op
             }
         });
     }
-    use_effect_with(requests.inside, move |&count| {
+    {
+        let send = send.clone();
+        use_effect_with(requests.inside, move |&count| {
+            if count > 0 {
+                send(TransferCommand::Inside);
+            }
+        });
+    }
+    use_own_classes(&state.own, ready, send);
+}
+
+/// The own classes' messages, and the download of a saved model.
+#[hook]
+fn use_own_classes(
+    own: &OwnState,
+    ready: Option<u64>,
+    send: impl Fn(TransferCommand) + Clone + 'static,
+) {
+    let r = own.requests.clone();
+    {
+        // A new worker holds no classes: it is given the page's, with their examples.
+        let send = send.clone();
+        let names = own.names.clone();
+        let examples = own.examples.clone();
+        use_effect_with(ready, move |_| {
+            if !names.is_empty() {
+                send(TransferCommand::OwnNames { names });
+                for (class, list) in examples.into_iter().enumerate() {
+                    for image in list {
+                        send(TransferCommand::OwnAdd {
+                            class,
+                            image: image.to_vec(),
+                        });
+                    }
+                }
+            }
+        });
+    }
+    let names = split_names(&own.draft);
+    let (class, image) = r.added.clone();
+    let (upload_class, files) = r.uploaded.clone();
+    let (remove_class, index) = r.removed;
+    let settings = own.settings.clone();
+    let test = own.test_drawing.clone();
+    let file = r.file.clone();
+    use_send(r.names, send.clone(), move || {
+        vec![TransferCommand::OwnNames { names }]
+    });
+    use_send(r.add, send.clone(), move || {
+        vec![TransferCommand::OwnAdd {
+            class,
+            image: image.to_vec(),
+        }]
+    });
+    use_send(r.upload, send.clone(), move || {
+        files
+            .iter()
+            .map(|bytes| TransferCommand::OwnUpload {
+                class: upload_class,
+                bytes: bytes.clone(),
+            })
+            .collect()
+    });
+    use_send(r.remove, send.clone(), move || {
+        vec![TransferCommand::OwnRemove {
+            class: remove_class,
+            index,
+        }]
+    });
+    use_send(r.train, send.clone(), move || {
+        vec![TransferCommand::OwnTrain { settings }]
+    });
+    use_send(r.predict, send.clone(), move || {
+        test.map(|image| TransferCommand::OwnPredict {
+            image: image.to_vec(),
+        })
+        .into_iter()
+        .collect()
+    });
+    use_send(r.export, send.clone(), || vec![TransferCommand::OwnExport]);
+    use_send(r.import, send, move || {
+        vec![TransferCommand::OwnImport {
+            bytes: file.to_vec(),
+        }]
+    });
+    let saved = own.saved.clone();
+    use_effect_with(saved.0, move |&count| {
         if count > 0 {
-            send(TransferCommand::Inside);
+            let _ = download::save(OWN_FILE, &saved.1);
+        }
+    });
+}
+
+/// Sends the commands `make` gives each time `count` moves.
+#[hook]
+fn use_send(
+    count: u64,
+    send: impl Fn(TransferCommand) + 'static,
+    make: impl FnOnce() -> Vec<TransferCommand> + 'static,
+) {
+    use_effect_with(count, move |&count| {
+        if count > 0 {
+            for command in make() {
+                send(command);
+            }
         }
     });
 }

@@ -9,6 +9,7 @@ use crate::format::{group, percent};
 use crate::i18n::{Lang, t, tf};
 use crate::lessons::transfer::fields::TransferField;
 use crate::lessons::transfer::inside::inside;
+use crate::lessons::transfer::own::own_classes;
 use crate::lessons::transfer::results::results;
 use crate::lessons::transfer::state::{TransferAction, TransferState};
 use crate::lessons::transfer::text::{arm_name, labels_text, problem};
@@ -236,6 +237,7 @@ pub fn TransferPage(props: &Props) -> Html {
                 { worked(lang, state, on_action) }
             }
             { inside(lang, state.inside.as_ref(), names) }
+            { own_classes(lang, &state.own, on_action) }
         </div>
     }
 }

@@ -11,6 +11,7 @@ use kindling_engine::lessons::transfer::config::{
 use kindling_engine::lessons::transfer::messages::{BackboneInfo, TransferEvent};
 
 use crate::lessons::transfer::fields::TransferField;
+use crate::lessons::transfer::own_state::{OwnAction, OwnState};
 
 /// How many times each message has been asked for; a change sends it.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
@@ -81,6 +82,8 @@ pub struct TransferState {
     pub work_index: usize,
     pub worked: Option<WorkedExample>,
     pub inside: Option<Inside>,
+    /// "Your own classes".
+    pub own: OwnState,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -102,6 +105,7 @@ pub enum TransferAction {
         arm: Arm,
         test_index: usize,
     },
+    Own(OwnAction),
     Event(TransferEvent),
     WorkerLost,
 }
@@ -164,8 +168,10 @@ impl TransferState {
                 self.work_index = test_index;
                 self.requests.work += 1;
             }
+            TransferAction::Own(action) => self.own.reduce(action),
             TransferAction::Event(event) => self.on_event(event),
             TransferAction::WorkerLost => {
+                self.own.reduce(OwnAction::WorkerLost);
                 // The worker's run and data are gone; what the page measured stays on screen.
                 self.running = false;
                 self.loaded = None;
@@ -237,8 +243,7 @@ impl TransferState {
                     filters_after,
                 })
             }
-            // The "your own classes" section is not on the page yet: its events change nothing.
-            _ => {}
+            own => self.own.on_event(own),
         }
     }
 

@@ -1,5 +1,6 @@
 //! The transfer lesson's own widgets.
 
+pub mod examples;
 pub mod lines;
 pub mod network;
 pub mod scatter;

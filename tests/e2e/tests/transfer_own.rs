@@ -1,0 +1,278 @@
+//! "Your own classes" on the transfer page, in headless Chromium on the CPU backend: three drawn
+//! shapes are learned and a new drawing of each is recognised; an uploaded PNG becomes an
+//! example, and files that are not pictures are refused with a message, the examples unchanged.
+
+use std::f64::consts::TAU;
+use std::path::Path;
+
+use kindling_e2e::{Browser, serve_site};
+
+fn open(browser: &Browser, site: &str) {
+    browser.goto(&format!("{site}/?lang=en&backend=cpu#/transfer"));
+    // The worker takes one command at a time: the backbone and MNIST come first.
+    browser.wait_for("the backbone and MNIST loaded", 240, |b| {
+        b.attribute("#transfer-data-progress", "data-state")
+            .filter(|s| s == "ready")
+    });
+}
+
+fn count(browser: &Browser, class: usize) -> Option<u64> {
+    browser
+        .attribute(&format!("#own-examples-{class}"), "data-count")
+        .and_then(|c| c.parse().ok())
+}
+
+fn set_names(browser: &Browser, names: &str, classes: usize) {
+    browser.type_into("#own-names", names);
+    browser.wait_for("the names usable", 10, |b| {
+        b.attribute("#own-names-set", "disabled")
+            .is_none()
+            .then_some(())
+    });
+    browser.click("#own-names-set");
+    browser.wait_for("the classes in the page", 60, |b| {
+        (0..classes).all(|c| count(b, c) == Some(0)).then_some(())
+    });
+}
+
+/// A stroke through points (fractions of the pad), the `k`th of its kind.
+type Shape = fn(usize) -> Vec<(f64, f64)>;
+
+/// A ring, `k` making it a little different each time.
+fn circle(k: usize) -> Vec<(f64, f64)> {
+    let (cx, cy, r) = (0.48 + 0.01 * k as f64, 0.5, 0.25 + 0.02 * (k % 3) as f64);
+    (0..=40)
+        .map(|i| {
+            let a = TAU * f64::from(i) / 40.0;
+            (cx + r * a.sin(), cy - r * 1.1 * a.cos())
+        })
+        .collect()
+}
+
+/// A vertical stroke.
+fn line(k: usize) -> Vec<(f64, f64)> {
+    let x = 0.45 + 0.02 * k as f64;
+    (0..=20)
+        .map(|i| {
+            let t = f64::from(i) / 20.0;
+            (x + 0.05 * t, 0.15 + 0.7 * t)
+        })
+        .collect()
+}
+
+/// A Z: across the top, down the diagonal, across the bottom.
+fn zigzag(k: usize) -> Vec<(f64, f64)> {
+    let (l, r) = (0.25 + 0.015 * k as f64, 0.72 + 0.01 * k as f64);
+    let corners = [(l, 0.25), (r, 0.25), (l, 0.75), (r, 0.77)];
+    corners
+        .windows(2)
+        .flat_map(|w| {
+            let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+            (0..10).map(move |i| {
+                let t = f64::from(i) / 10.0;
+                (x0 + (x1 - x0) * t, y0 + (y1 - y0) * t)
+            })
+        })
+        .chain([corners[3]])
+        .collect()
+}
+
+/// Draws on the examples pad and adds the drawing to `class`, the `n`th of that class.
+fn add_drawing(browser: &Browser, class: usize, n: u64, stroke: &[(f64, f64)]) {
+    browser.draw("#own-canvas", stroke);
+    let add = format!("#own-add-{class}");
+    browser.wait_for("the drawing ready to add", 10, |b| {
+        b.attribute(&add, "disabled").is_none().then_some(())
+    });
+    browser.click(&add);
+    browser.wait_for("the example in its class", 30, |b| {
+        (count(b, class) == Some(n)).then_some(())
+    });
+}
+
+fn predict(browser: &Browser, stroke: &[(f64, f64)]) -> String {
+    browser.eval("document.querySelector('#own-test-clear').click(); return true;");
+    browser.wait_for("the pad wiped", 10, |b| {
+        b.attribute("#own-prediction", "data-class")
+            .is_none()
+            .then_some(())
+    });
+    browser.draw("#own-test-canvas", stroke);
+    browser.wait_for("the network's answer", 60, |b| {
+        b.attribute("#own-prediction", "data-class")
+    })
+}
+
+#[test]
+fn drawn_classes_are_learned_and_a_new_drawing_is_recognised() {
+    let site = serve_site();
+    let browser = Browser::start();
+    open(&browser, &site);
+    set_names(&browser, "circle, line, zigzag", 3);
+    let shapes: [Shape; 3] = [circle, line, zigzag];
+    for k in 0..5 {
+        for (class, shape) in shapes.iter().enumerate() {
+            add_drawing(&browser, class, k as u64 + 1, &shape(k));
+        }
+    }
+    assert_eq!(
+        browser.eval("return document.querySelectorAll('#own-examples-2 .own-thumb').length;"),
+        5
+    );
+    // One removed and drawn again: the count follows.
+    browser.click("#own-remove-1-4");
+    browser.wait_for("the example removed", 10, |b| {
+        (count(b, 1) == Some(4)).then_some(())
+    });
+    assert!(browser.attribute("#own-train", "disabled").is_some());
+    add_drawing(&browser, 1, 5, &line(4));
+
+    browser.click("#own-train");
+    let accuracy: f64 = browser.wait_for("the trained network", 600, |b| {
+        b.attribute("#own-status", "data-accuracy")
+            .and_then(|a| a.parse().ok())
+    });
+    assert!(accuracy >= 0.9, "accuracy on its own examples: {accuracy}");
+    let status = browser.text("#own-status").unwrap_or_default();
+    assert!(status.contains("Trained for 60 steps"), "{status}");
+
+    assert_eq!(predict(&browser, &zigzag(7)), "2", "a new zigzag");
+    let bars = browser.text("#own-prediction .softmax").unwrap_or_default();
+    for name in ["circle", "line", "zigzag"] {
+        assert!(bars.contains(name), "{name} in {bars}");
+    }
+    assert_eq!(predict(&browser, &circle(6)), "0", "a new circle");
+    for (part, name) in [("#own", "examples"), ("#own-train", "trained")] {
+        browser.eval(&format!(
+            "document.querySelector('{part}').scrollIntoView({{block: 'center'}}); return true;"
+        ));
+        browser.screenshot(&format!("transfer-own-{name}")).ok();
+    }
+}
+
+/// A PNG of `width × height` grey pixels, `ink(x, y)` black and the rest white: 8-bit greyscale,
+/// its image data in stored (uncompressed) deflate blocks.
+fn png(width: u32, height: u32, ink: impl Fn(u32, u32) -> bool) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend((data.len() as u32).to_be_bytes());
+        let start = out.len();
+        out.extend(kind);
+        out.extend(data);
+        let crc = crc32(&out[start..]);
+        out.extend(crc.to_be_bytes());
+    }
+    let mut raw = Vec::new();
+    for y in 0..height {
+        raw.push(0); // no filter
+        raw.extend((0..width).map(|x| if ink(x, y) { 0u8 } else { 255 }));
+    }
+    let mut zlib = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
+    for (i, block) in blocks.iter().enumerate() {
+        zlib.push(u8::from(i + 1 == blocks.len()));
+        let len = block.len() as u16;
+        zlib.extend(len.to_le_bytes());
+        zlib.extend((!len).to_le_bytes());
+        zlib.extend(*block);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in &raw {
+        a = (a + u32::from(byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    zlib.extend(((b << 16) | a).to_be_bytes());
+    let mut header = Vec::new();
+    header.extend(width.to_be_bytes());
+    header.extend(height.to_be_bytes());
+    header.extend([8, 0, 0, 0, 0]); // 8-bit greyscale
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    chunk(&mut out, b"IHDR", &header);
+    chunk(&mut out, b"IDAT", &zlib);
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+fn upload(browser: &Browser, class: usize, dir: &Path, name: &str, bytes: &[u8]) {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    browser.upload(&format!("#own-upload-{class}"), &path);
+}
+
+fn message(browser: &Browser, part: &str) -> String {
+    browser.wait_for(part, 30, |b| {
+        b.text("#own-upload-message").filter(|m| m.contains(part))
+    })
+}
+
+#[test]
+fn an_uploaded_png_becomes_an_example_and_a_file_that_is_not_a_picture_is_refused() {
+    let site = serve_site();
+    let browser = Browser::start();
+    open(&browser, &site);
+    set_names(&browser, "plus, minus", 2);
+    let dir = std::env::temp_dir().join(format!("kindling-own-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+
+    // A large plus sign, off centre on a wide white picture.
+    let plus = png(300, 200, |x, y| {
+        (x.abs_diff(110) < 8 && y.abs_diff(90) < 60) || (y.abs_diff(90) < 8 && x.abs_diff(110) < 60)
+    });
+    upload(&browser, 0, &dir, "plus.png", &plus);
+    browser.wait_for("the uploaded example", 60, |b| {
+        (count(b, 0) == Some(1)).then_some(())
+    });
+    assert_eq!(count(&browser, 1), Some(0));
+    assert_eq!(browser.text("#own-upload-message").as_deref(), Some(""));
+    // The worker's 28 × 28 example, drawn in the page: white ink in the middle, black corners.
+    let pixel = |x: u32, y: u32| {
+        browser
+            .eval(&format!(
+                "const c = document.querySelector('#own-examples-0 .own-thumb'); \
+                 return c.getContext('2d').getImageData({x}, {y}, 1, 1).data[0];"
+            ))
+            .as_u64()
+            .unwrap_or(999)
+    };
+    assert!(pixel(14, 14) > 200, "ink at the centre: {}", pixel(14, 14));
+    assert_eq!(pixel(0, 0), 0);
+
+    // Not a picture, an empty file, a picture of one colour: a message each, nothing added.
+    upload(&browser, 0, &dir, "notes.png", b"these are not pixels");
+    message(&browser, "not a picture");
+    upload(&browser, 1, &dir, "empty.png", b"");
+    message(&browser, "empty");
+    upload(&browser, 1, &dir, "white.png", &png(40, 40, |_, _| false));
+    message(&browser, "one colour");
+    assert_eq!((count(&browser, 0), count(&browser, 1)), (Some(1), Some(0)));
+    let role = browser.attribute("#own-upload-message", "role");
+    assert_eq!(role.as_deref(), Some("alert"));
+
+    // A good file again clears the message.
+    upload(
+        &browser,
+        1,
+        &dir,
+        "minus.png",
+        &png(120, 60, |x, y| y.abs_diff(30) < 5 && x.abs_diff(60) < 45),
+    );
+    browser.wait_for("the second example", 60, |b| {
+        (count(b, 1) == Some(1)).then_some(())
+    });
+    assert_eq!(browser.text("#own-upload-message").as_deref(), Some(""));
+    browser.screenshot("transfer-own-uploads").ok();
+    let _ = std::fs::remove_dir_all(&dir);
+}
