@@ -1,7 +1,8 @@
 //! The GAN lesson in headless Chromium: the 2-D section trains (on the CPU and on WebGPU, which
 //! is SwiftShader here) and its plot changes; a drawn distribution is accepted, too few drawn
-//! points and a bad CSV are refused with a message. The digits section trains, its grid changes,
-//! the conditional variant draws a chosen digit, and its generator downloads and loads back.
+//! points and a bad CSV are refused with a message. The digits section trains (the MLP on the
+//! CPU, the DCGAN on WebGPU) and its grid changes; the conditional variant draws a chosen digit,
+//! and its generator downloads and loads back.
 
 use kindling_e2e::{Browser, number, serve_site};
 
@@ -147,28 +148,49 @@ fn grid_checksum(browser: &Browser) -> Option<String> {
     browser.attribute("#gan-digits-grid", "data-checksum")
 }
 
-#[test]
-fn the_digits_section_shows_a_sample_grid_that_changes() {
+/// `model`: "mlp" or "dcgan"; `target`: iterations before pausing (fewer on WebGPU, which is
+/// SwiftShader here).
+fn digits_train_and_the_grid_changes(backend: &str, model: &str, target: f64) {
     let site = serve_site();
     let browser = Browser::start();
     browser.goto(&format!(
-        "{site}/?lang=en&backend=cpu#/gan?dmodel=mlp&dbatch=32"
+        "{site}/?lang=en&backend={backend}#/gan?dmodel={model}&dbatch=32"
     ));
+    let badge = if backend == "cpu" {
+        "CPU ·"
+    } else {
+        "WebGPU ·"
+    };
+    browser.wait_for("the backend asked for", 180, |b| {
+        b.text("#backend-badge").filter(|t| t.starts_with(badge))
+    });
     click_when_ready(&browser, "#gan-digits-start");
     let first = browser.wait_for("the first sample grid", 240, grid_checksum);
     assert_eq!(digit_iterations(&browser), Some(0.0));
     click_when_ready(&browser, "#gan-digits-play");
-    browser.wait_for("20 iterations", 240, |b| {
-        digit_iterations(b).filter(|&n| n >= 20.0)
+    browser.wait_for("training iterations", 300, |b| {
+        digit_iterations(b).filter(|&n| n >= target)
     });
     click_when_ready(&browser, "#gan-digits-play");
     let later = grid_checksum(&browser).unwrap_or_default();
-    assert_ne!(first, later, "the grid did not change");
+    assert_ne!(first, later, "{backend}: the grid did not change");
     click_when_ready(&browser, "#gan-walk");
-    browser.wait_for("a latent walk", 60, |b| {
+    browser.wait_for("a latent walk", 120, |b| {
         b.attribute("#gan-walk-frames", "data-checksum")
     });
-    browser.screenshot("gan-digits").ok();
+    browser
+        .screenshot(&format!("gan-digits-{model}-{backend}"))
+        .ok();
+}
+
+#[test]
+fn the_digits_section_shows_a_sample_grid_that_changes() {
+    digits_train_and_the_grid_changes("cpu", "mlp", 20.0);
+}
+
+#[test]
+fn the_digits_section_trains_the_dcgan_on_webgpu() {
+    digits_train_and_the_grid_changes("webgpu", "dcgan", 3.0);
 }
 
 #[test]
