@@ -17,6 +17,9 @@ use crate::lessons::bench::state::BenchAction;
 use crate::lessons::cnn::effects::{save_exported, use_cnn_worker};
 use crate::lessons::cnn::page::CnnPage;
 use crate::lessons::cnn::state::CnnAction;
+use crate::lessons::detect::effects::use_detect_worker;
+use crate::lessons::detect::page::DetectPage;
+use crate::lessons::detect::state::DetectAction;
 use crate::lessons::gan::effects::use_gan_worker;
 use crate::lessons::gan::page::Gan;
 use crate::lessons::gan::state::GanAction;
@@ -57,6 +60,9 @@ fn route_event(event: WorkerEvent) -> Action {
         WorkerEvent::Message(FromWorker::Gan(event)) => Action::Gan(GanAction::Event(event)),
         WorkerEvent::Message(FromWorker::Transfer(event)) => {
             Action::Transfer(TransferAction::Event(event))
+        }
+        WorkerEvent::Message(FromWorker::Detect(event)) => {
+            Action::Detect(DetectAction::Event(event))
         }
         WorkerEvent::Message(FromWorker::Bench(event)) => Action::Bench(BenchAction::Event(event)),
         event => Action::Worker(event),
@@ -187,6 +193,7 @@ pub fn App() -> Html {
     use_lesson_link(state.route, &state.cnn);
     use_lesson_link(state.route, &state.gan);
     use_lesson_link(state.route, &state.transfer);
+    use_lesson_link(state.route, &state.detect);
     use_lesson_link(state.route, &state.bench);
 
     // Each lesson talks to the worker through its own effects.
@@ -210,6 +217,7 @@ pub fn App() -> Html {
     use_cnn_worker(&state.cnn, &worker, ready, to_app(&state, Action::Cnn));
     use_gan_worker(&state.gan, &worker, ready);
     use_transfer_worker(&state.transfer, &worker, ready);
+    use_detect_worker(&state.detect, &worker, ready);
     let backend_text = badge_text(state.lang(), state.backend.as_ref());
     use_bench_worker(
         &state.bench,
@@ -296,6 +304,9 @@ pub fn App() -> Html {
         },
         Route::Transfer => html! {
             <TransferPage {lang} state={state.transfer.clone()} on_action={to_app(&state, Action::Transfer)} />
+        },
+        Route::Detect => html! {
+            <DetectPage {lang} state={state.detect.clone()} on_action={to_app(&state, Action::Detect)} />
         },
         Route::Bench => html! {
             <BenchPage

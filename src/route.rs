@@ -13,12 +13,13 @@ pub enum Route {
     Cnn,
     Gan,
     Transfer,
+    Detect,
     Bench,
     About,
 }
 
 impl Route {
-    pub const ALL: [Route; 9] = [
+    pub const ALL: [Route; 10] = [
         Route::Home,
         Route::Playground,
         Route::Activations,
@@ -26,6 +27,7 @@ impl Route {
         Route::Cnn,
         Route::Gan,
         Route::Transfer,
+        Route::Detect,
         Route::Bench,
         Route::About,
     ];
@@ -40,6 +42,7 @@ impl Route {
             Route::Cnn => "cnn",
             Route::Gan => "gan",
             Route::Transfer => "transfer",
+            Route::Detect => "detect",
             Route::Bench => "bench",
             Route::About => "about",
         }

@@ -16,6 +16,7 @@ use crate::lessons::PageLesson;
 use crate::lessons::activations::state::ActivationsState;
 use crate::lessons::bench::state::{BenchAction, BenchState};
 use crate::lessons::cnn::state::{CnnAction, CnnState};
+use crate::lessons::detect::state::{DetectAction, DetectState};
 use crate::lessons::gan::state::{GanAction, GanState};
 use crate::lessons::losses::state::LossesState;
 use crate::lessons::playground::state::{PlaygroundAction, PlaygroundState};
@@ -58,6 +59,7 @@ pub struct AppState {
     pub cnn: CnnState,
     pub gan: GanState,
     pub transfer: TransferState,
+    pub detect: DetectState,
     pub bench: BenchState,
     /// The MNIST files' description, once asked for (the About page), or why it is missing.
     pub mnist: Option<Result<Rc<MnistManifest>, String>>,
@@ -82,6 +84,7 @@ pub enum Action {
     Cnn(CnnAction),
     Gan(GanAction),
     Transfer(TransferAction),
+    Detect(DetectAction),
     Bench(BenchAction),
     Mnist(Result<MnistManifest, String>),
 }
@@ -116,6 +119,7 @@ impl AppState {
             cnn: CnnState::default(),
             gan: GanState::default(),
             transfer: TransferState::default(),
+            detect: DetectState::default(),
             bench: BenchState::default(),
             mnist: None,
         };
@@ -169,7 +173,7 @@ impl AppState {
     }
 
     /// Every lesson, for what the shell does to each alike (one line a lesson).
-    fn lessons(&mut self) -> [&mut dyn PageLesson; 7] {
+    fn lessons(&mut self) -> [&mut dyn PageLesson; 8] {
         [
             &mut self.playground,
             &mut self.activations,
@@ -177,6 +181,7 @@ impl AppState {
             &mut self.cnn,
             &mut self.gan,
             &mut self.transfer,
+            &mut self.detect,
             &mut self.bench,
         ]
     }
@@ -282,6 +287,7 @@ impl Reducible for AppState {
             Action::Cnn(action) => next.cnn.reduce(action),
             Action::Gan(action) => next.gan.reduce(action),
             Action::Transfer(action) => next.transfer.reduce(action),
+            Action::Detect(action) => next.detect.reduce(action),
             Action::Bench(action) => next.bench.reduce(action),
             Action::Mnist(result) => next.mnist = Some(result.map(Rc::new)),
         }

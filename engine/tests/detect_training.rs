@@ -9,6 +9,7 @@ use kindling_engine::lessons::detect::boxes::{RelBox, iou};
 use kindling_engine::lessons::detect::config::{DetectSettings, HeadKind};
 use kindling_engine::lessons::detect::data::{CANVAS, Level, batch, canvas};
 use kindling_engine::lessons::detect::model::{DetectorConfig, parameter_counts};
+use kindling_engine::lessons::detect::shapes::{self, Dim};
 use kindling_engine::lessons::detect::training::{DetectRun, TEST_SEED, detect_drawn};
 use kindling_engine::models::resnet::ResnetSettings;
 use kindling_engine::models::resnet::model::ResnetConfig;
@@ -37,6 +38,25 @@ fn both_heads_give_a_class_and_a_box_per_canvas_and_only_the_head_trains_at_firs
         let output = detector.forward(x.clone());
         assert_eq!(output.logits.dims(), [3, 10]);
         assert_eq!(output.boxes.dims(), [3, 4]);
+        // The shapes the page shows are these.
+        let layers = shapes::detector(&network, head, 8);
+        let shown = |name: &str| {
+            layers
+                .iter()
+                .find(|l| l.name == name)
+                .unwrap()
+                .shape
+                .clone()
+        };
+        assert_eq!(shown("classes"), [Dim::Size(10)]);
+        assert_eq!(shown("box"), [Dim::Size(4)]);
+        assert_eq!(
+            shown("backbone"),
+            backbone.feature_maps(x.clone()).dims()[1..]
+                .iter()
+                .map(|&d| Dim::Size(d))
+                .collect::<Vec<_>>()
+        );
         let values: Vec<f32> = output.boxes.into_data().try_to_vec::<f32>().unwrap();
         assert!(values.iter().all(|v| (0.0..=1.0).contains(v)), "{values:?}");
         match head {
@@ -44,6 +64,7 @@ fn both_heads_give_a_class_and_a_box_per_canvas_and_only_the_head_trains_at_firs
                 // 64 → 64 → 32 → 16: a weight for each of the 16 × 16 positions.
                 let heat = output.heat.expect("the spatial head's heat map");
                 assert_eq!(heat.dims(), [3, 256]);
+                assert_eq!(shown("heat"), [Dim::Size(256)]);
                 let sums: Vec<f32> = heat.sum_dim(1).into_data().try_to_vec::<f32>().unwrap();
                 assert!(sums.iter().all(|s| (s - 1.0).abs() < 1e-4), "{sums:?}");
             }

@@ -46,6 +46,13 @@ pub fn Home(props: &Props) -> Html {
                 </div>
                 <a class="button" id="home-transfer" href={Route::Transfer.href()}>{t(lang, "home.transfer_cta")}</a>
             </section>
+            <section class="card lesson-card" aria-labelledby="home-detect-title">
+                <div class="lesson-card-text">
+                    <h2 id="home-detect-title">{t(lang, "home.detect_title")}</h2>
+                    <p>{t(lang, "home.detect_text")}</p>
+                </div>
+                <a class="button" id="home-detect" href={Route::Detect.href()}>{t(lang, "home.detect_cta")}</a>
+            </section>
             <section class="card map-card" aria-labelledby="map-title">
                 <h2 id="map-title">{t(lang, "home.map_title")}</h2>
                 <p class="muted">{t(lang, "home.map_intro")}</p>

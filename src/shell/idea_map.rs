@@ -91,7 +91,7 @@ const NODES: &[Node] = &[
         key: "vision",
         x: 220.0,
         y: 468.0,
-        lesson: None,
+        lesson: Some(Route::Detect),
         ingredient: false,
     },
     Node {

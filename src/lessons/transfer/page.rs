@@ -198,6 +198,9 @@ pub fn TransferPage(props: &Props) -> Html {
                         <li><strong>{arm_name(lang, arm)}</strong>{": "}{t(lang, &format!("transfer.arm_explain.{}", arm.name()))}</li>
                     }) }
                 </ol>
+                <p id="transfer-detect">{t(lang, "transfer.detect_link.text")}{" "}
+                    <a id="transfer-detect-link" href={crate::route::Route::Detect.href()}>{t(lang, "transfer.detect_link.go")}</a>
+                </p>
             </section>
             <section class="card" aria-labelledby="transfer-setup-title">
                 <h2 id="transfer-setup-title">{t(lang, "transfer.setup.title")}</h2>

@@ -13,6 +13,7 @@ use kindling_engine::lessons::detect::data::{self, CANVAS, Level};
 use kindling_engine::lessons::detect::messages::{DetectCommand, DetectEvent, ShownCanvas};
 use kindling_engine::lessons::detect::model::parameter_counts;
 use kindling_engine::lessons::detect::training::{DetectRun, TEST_SEED, detect_drawn};
+use kindling_engine::models::resnet::ResnetSettings;
 use kindling_engine::models::resnet::checkpoint;
 use kindling_engine::models::resnet::model::Resnet;
 use kindling_engine::protocol::{FromWorker, ToWorker};
@@ -40,8 +41,7 @@ fn send(event: DetectEvent) {
 
 struct Backbone {
     model: Resnet,
-    features: usize,
-    parameters: u64,
+    settings: ResnetSettings,
 }
 
 pub struct DetectLesson {
@@ -106,8 +106,7 @@ impl DetectLesson {
                 Ok((model, card)) => {
                     self.backbone = Some(Backbone {
                         model,
-                        features: card.settings.feature_channels(),
-                        parameters: card.settings.parameter_count(),
+                        settings: card.settings,
                     })
                 }
                 Err(message) => {
@@ -137,7 +136,8 @@ impl DetectLesson {
         }
         if let (Some(backbone), Some((train, test))) = (&self.backbone, &self.digits) {
             send(DetectEvent::Ready {
-                backbone_parameters: backbone.parameters,
+                backbone_parameters: backbone.settings.parameter_count(),
+                backbone: backbone.settings.clone(),
                 train_digits: train.len(),
                 test_digits: test.len(),
             });
@@ -162,7 +162,7 @@ impl DetectLesson {
                 match DetectRun::new(
                     settings,
                     &backbone.model,
-                    backbone.features,
+                    backbone.settings.feature_channels(),
                     train.clone(),
                     test.clone(),
                     self.device.clone(),

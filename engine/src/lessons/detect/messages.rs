@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::{DetectEvaluation, DetectProblem, DetectSettings, Prediction, StepLosses};
 use super::data::Object;
+use crate::models::resnet::ResnetSettings;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "snake_case")]
@@ -51,6 +52,8 @@ pub enum DetectEvent {
     },
     Ready {
         backbone_parameters: u64,
+        /// The backbone's shape (from its card), for the layer shapes the page shows.
+        backbone: ResnetSettings,
         train_digits: usize,
         test_digits: usize,
     },

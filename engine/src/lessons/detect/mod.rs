@@ -11,6 +11,7 @@ pub mod loss;
 pub mod messages;
 #[cfg(feature = "compute")]
 pub mod model;
+pub mod shapes;
 #[cfg(feature = "compute")]
 pub mod training;
 

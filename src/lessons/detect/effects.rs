@@ -1,0 +1,81 @@
+//! The detection project's only route to the worker: one message each time a request counter in
+//! its state moves, with its content read from the state; a worker that says `Ready` is asked
+//! for the backbone and the data again.
+
+use kindling_engine::lessons::detect::messages::DetectCommand;
+use kindling_engine::protocol::ToWorker;
+use yew::prelude::*;
+
+use crate::lessons::detect::state::{DetectState, SHOWN};
+use crate::services::worker::WorkerLink;
+
+/// `ready`: the number of the worker that said `Ready`, `None` while there is none (commands
+/// then are dropped).
+#[hook]
+pub fn use_detect_worker(state: &DetectState, worker: &WorkerLink, ready: Option<u64>) {
+    let send = {
+        let worker = worker.clone();
+        move |command: DetectCommand| {
+            if ready.is_some() {
+                worker.send(ToWorker::Detect(command));
+            }
+        }
+    };
+    let requests = state.requests;
+    {
+        let send = send.clone();
+        use_effect_with((ready, requests.prepare), move |&(_, count)| {
+            if count > 0 {
+                send(DetectCommand::Prepare);
+            }
+        });
+    }
+    {
+        let send = send.clone();
+        let settings = state
+            .asked
+            .clone()
+            .unwrap_or_else(|| state.settings.clone());
+        use_effect_with(requests.run, move |&count| {
+            if count > 0 {
+                send(DetectCommand::Run { settings });
+            }
+        });
+    }
+    {
+        let send = send.clone();
+        use_effect_with(requests.play, move |&count| {
+            if count > 0 {
+                send(DetectCommand::Play);
+            }
+        });
+    }
+    {
+        let send = send.clone();
+        use_effect_with(requests.pause, move |&count| {
+            if count > 0 {
+                send(DetectCommand::Pause);
+            }
+        });
+    }
+    {
+        let send = send.clone();
+        let first = state.show_first;
+        use_effect_with(requests.show, move |&count| {
+            if count > 0 {
+                send(DetectCommand::Show {
+                    first,
+                    count: SHOWN,
+                });
+            }
+        });
+    }
+    let pixels = state.drawing.clone();
+    use_effect_with(requests.detect, move |&count| {
+        if let (true, Some(pixels)) = (count > 0, pixels) {
+            send(DetectCommand::Detect {
+                pixels: pixels.to_vec(),
+            });
+        }
+    });
+}

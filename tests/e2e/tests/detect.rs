@@ -1,0 +1,164 @@
+//! The detection project in headless Chromium on the CPU backend: a detector trains a tiny
+//! budget, the page shows its scores and test canvases with the true and the predicted boxes,
+//! and a drawn digit gets a box; a bad link value and a bad field value show messages (in
+//! English and Chinese) and a bad field cannot be run.
+
+use kindling_e2e::{Browser, number, serve_site, stroke_one};
+
+fn hash(browser: &Browser) -> String {
+    browser
+        .eval("return location.hash;")
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn count(browser: &Browser, selector: &str) -> u64 {
+    browser
+        .eval(&format!(
+            "return document.querySelectorAll({selector:?}).length;"
+        ))
+        .as_u64()
+        .unwrap_or(0)
+}
+
+fn data_ready(browser: &Browser) {
+    browser.wait_for("the backbone and MNIST loaded", 240, |b| {
+        b.attribute("#detect-data-progress", "data-state")
+            .filter(|s| s == "ready")
+    });
+}
+
+#[test]
+fn a_detector_trains_on_the_cpu_and_boxes_test_canvases_and_a_drawing() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!(
+        "{site}/?lang=en&backend=cpu#/detect?steps=4&batch=4&hidden=8&seed=2"
+    ));
+    data_ready(&browser);
+    assert!(hash(&browser).contains("steps=4"), "{}", hash(&browser));
+    let ready = browser.text("#detect-data-progress ~ .data-text");
+    assert!(
+        ready
+            .as_deref()
+            .is_some_and(|r| r.contains("10,000 test digits")),
+        "{ready:?}"
+    );
+    // The two designs, with the article's two outputs against this head's class and box.
+    let article = browser.text("#detect-design-article").unwrap_or_default();
+    assert!(
+        article.contains("[B, 2]") && article.contains("[B, 1024]"),
+        "{article}"
+    );
+    let ours = browser.text("#detect-design-ours").unwrap_or_default();
+    assert!(
+        ours.contains("[B, 64, 16, 16]") && ours.contains("[B, 10]") && ours.contains("[B, 4]"),
+        "{ours}"
+    );
+
+    browser.click("#detect-run");
+    browser.wait_for("the final score", 600, |b| b.text("#detect-final"));
+    assert_eq!(browser.text("#detect-step").as_deref(), Some("4 / 4"));
+    let iou = browser
+        .text("#detect-mean-iou")
+        .and_then(|t| number(&t))
+        .unwrap_or(f64::NAN);
+    assert!((0.0..=1.0).contains(&iou), "mean IoU {iou}");
+    let accuracy = browser
+        .text("#detect-accuracy")
+        .and_then(|t| number(&t))
+        .unwrap_or(f64::NAN);
+    assert!((0.0..=100.0).contains(&accuracy), "accuracy {accuracy}");
+    assert!(
+        browser
+            .text("#detect-final h3")
+            .is_some_and(|t| t.contains("200 test canvases")),
+        "{:?}",
+        browser.text("#detect-final h3")
+    );
+    assert!(count(&browser, "#detect-losses polyline.line.class-loss") > 0);
+    assert!(count(&browser, "#detect-losses polyline.line.box-loss") > 0);
+
+    browser.wait_for("eight test canvases", 120, |b| {
+        (count(b, "#detect-canvases .shown-canvas") == 8).then_some(())
+    });
+    assert_eq!(count(&browser, "#detect-canvases rect.box.truth"), 8);
+    assert_eq!(count(&browser, "#detect-canvases rect.box.predicted"), 8);
+    // A true box is a real box on the canvas; each canvas states its IoU.
+    let width: f64 = browser
+        .attribute("#detect-canvas-0 rect.box.truth", "width")
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(0.0);
+    assert!((1.0..=64.0).contains(&width), "true box width {width}");
+    let shown_iou = browser
+        .text("#detect-canvases .shown-iou")
+        .and_then(|t| number(t.trim_start_matches("IoU")))
+        .unwrap_or(f64::NAN);
+    assert!((0.0..=1.0).contains(&shown_iou), "{shown_iou}");
+    browser.eval("document.querySelector('#detect-canvases').scrollIntoView(); return true;");
+    browser.screenshot("detect-canvases").ok();
+
+    browser.click("#detect-next");
+    browser.wait_for("the next canvases", 120, |b| {
+        (count(b, "#detect-canvas-8") == 1).then_some(())
+    });
+
+    browser.draw("#detect-pad", &stroke_one());
+    let answer = browser.wait_for("the drawing's box", 60, |b| {
+        b.text("#detect-own-status")
+            .filter(|s| s.starts_with("The detector sees a"))
+    });
+    assert!(answer.contains("orange box"), "{answer}");
+    assert_eq!(count(&browser, "#detect-own-result rect.box.predicted"), 1);
+    browser.screenshot("detect-own").ok();
+}
+
+#[test]
+fn bad_link_and_field_values_show_messages_and_a_bad_field_cannot_run() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!(
+        "{site}/?lang=en&backend=cpu#/detect?steps=0&head=retinanet&seed=4"
+    ));
+    let problems = browser.wait_for("the refused link values", 30, |b| {
+        b.text("#detect-problems")
+    });
+    assert!(
+        problems.contains("“steps”") && problems.contains("“head”"),
+        "{problems}"
+    );
+    assert_eq!(browser.value("#detect-head").as_deref(), Some("spatial"));
+    data_ready(&browser);
+    assert_eq!(browser.attribute("#detect-run", "disabled"), None);
+
+    browser.type_into("#field-detect-hidden", "0");
+    let error = browser.wait_for("the channels refused", 10, |b| {
+        b.text("#error-detect-hidden").filter(|e| !e.is_empty())
+    });
+    assert!(error.contains("256"), "{error}");
+    browser.wait_for("Run disabled", 10, |b| {
+        b.attribute("#detect-run", "disabled")
+    });
+    assert_eq!(
+        browser.text("#detect-status").as_deref(),
+        Some("Not trained yet.")
+    );
+    browser.type_into("#field-detect-unfreeze", "soon");
+    browser.wait_for("the unfreezing step refused", 10, |b| {
+        b.text("#error-detect-unfreeze").filter(|e| !e.is_empty())
+    });
+
+    // The same link in Chinese names the refused values in Chinese.
+    browser.goto(&format!(
+        "{site}/?lang=zh&backend=cpu#/detect?steps=0&head=retinanet&seed=5"
+    ));
+    let problems = browser.wait_for("the refused link values in Chinese", 30, |b| {
+        b.text("#detect-problems").filter(|p| p.contains("链接"))
+    });
+    assert!(problems.contains("“steps”"), "{problems}");
+    assert_eq!(
+        browser.text("#page-title").as_deref(),
+        Some("找到并认出一个数字")
+    );
+}
