@@ -370,6 +370,8 @@ impl OwnState {
                 self.progress = None;
                 self.file_note = Some(FileNote::Loaded { steps: card.steps });
                 self.card = Some(card);
+                // The drawing on the test pad is read again, by the loaded network.
+                self.prediction = None;
                 self.predict();
             }
             TransferEvent::OwnFileRefused { error } => {
@@ -609,7 +611,14 @@ mod tests {
         );
         assert_eq!(state.examples[0].len(), 5, "a refused file changes nothing");
 
+        state.reduce(OwnAction::TestDrawn(Some(vec![3; 784])));
+        state.on_event(TransferEvent::OwnPrediction {
+            probabilities: vec![0.5, 0.5],
+        });
+        let asked = state.requests.predict;
         state.on_event(TransferEvent::OwnImported { card: card.clone() });
+        assert_eq!(state.prediction, None, "the old network's answer is gone");
+        assert_eq!(state.requests.predict, asked + 1, "the loaded one is asked");
         assert_eq!(state.names, names(&["x", "y", "z"]));
         assert_eq!(state.draft, "x, y, z");
         assert_eq!(state.examples, vec![Vec::<Rc<Vec<u8>>>::new(); 3]);

@@ -148,6 +148,78 @@ fn drawn_classes_are_learned_and_a_new_drawing_is_recognised() {
         ));
         browser.screenshot(&format!("transfer-own-{name}")).ok();
     }
+    save_load_and_train_further(&browser);
+}
+
+/// The trained network is saved with its card; a junk file is refused; the saved file loads
+/// back with its classes, reads the drawing on the test pad, and trains further on new examples.
+fn save_load_and_train_further(browser: &Browser) {
+    browser.click("#own-export");
+    let file = browser.wait_for("the saved model", 60, |b| {
+        std::fs::read_dir(b.downloads())
+            .ok()?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "safetensors"))
+    });
+    // Chromium writes the file under a temporary name first; the final name means it is complete.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(
+        bytes.len() > 8 && bytes[8..].starts_with(br#"{"__metadata__":{"kindling.model_card":"#),
+        "{} bytes",
+        bytes.len()
+    );
+    let card = browser.text("#own-card").unwrap_or_default();
+    assert!(
+        card.contains("circle, line, zigzag") && card.contains("mnist04-resnet"),
+        "{card}"
+    );
+
+    let junk = browser.downloads().join("junk.safetensors");
+    std::fs::write(&junk, b"not a model at all").unwrap();
+    browser.upload("#own-import", &junk);
+    let refused = browser.wait_for("the junk refused", 30, |b| {
+        b.text("#own-file-message").filter(|m| !m.is_empty())
+    });
+    assert!(refused.contains("not loaded"), "{refused}");
+    assert_eq!(count(browser, 0), Some(5), "a refused file changes nothing");
+
+    // Other classes first, so that loading visibly brings the saved ones back.
+    // (Each class keeps its examples by position; the third goes, and the network with it.)
+    browser.type_into("#own-names", "a, b");
+    browser.click("#own-names-set");
+    browser.wait_for("two classes", 60, |b| {
+        (count(b, 2).is_none() && count(b, 1) == Some(5)).then_some(())
+    });
+    assert!(browser.attribute("#own-export", "disabled").is_some());
+    browser.upload("#own-import", &file);
+    let loaded = browser.wait_for("the file loaded", 60, |b| {
+        b.text("#own-file-message").filter(|m| m.contains("Loaded"))
+    });
+    assert!(loaded.contains("60 steps"), "{loaded}");
+    assert_eq!(
+        browser.value("#own-names").as_deref(),
+        Some("circle, line, zigzag")
+    );
+    assert_eq!((count(browser, 0), count(browser, 2)), (Some(0), Some(0)));
+    let answer = browser.wait_for("the loaded network's answer", 60, |b| {
+        b.attribute("#own-prediction", "data-class")
+    });
+    assert_eq!(answer, "0", "the circle still on the test pad");
+
+    let shapes: [Shape; 3] = [circle, line, zigzag];
+    for k in 0..5 {
+        for (class, shape) in shapes.iter().enumerate() {
+            add_drawing(browser, class, k as u64 + 1, &shape(k + 1));
+        }
+    }
+    browser.click("#own-train");
+    browser.wait_for("trained further", 600, |b| {
+        b.text("#own-status")
+            .filter(|s| s.contains("Trained for 120 steps"))
+    });
+    assert_eq!(predict(browser, &line(9)), "1", "a new line");
 }
 
 /// A PNG of `width × height` grey pixels, `ink(x, y)` black and the rest white: 8-bit greyscale,
@@ -261,6 +333,22 @@ fn an_uploaded_png_becomes_an_example_and_a_file_that_is_not_a_picture_is_refuse
     let role = browser.attribute("#own-upload-message", "role");
     assert_eq!(role.as_deref(), Some("alert"));
 
+    // Too large to read: refused by its size alone.
+    let huge = dir.join("huge.png");
+    std::fs::write(&huge, vec![0u8; 11 << 20]).unwrap();
+    browser.upload("#own-upload-0", &huge);
+    message(&browser, "at most");
+    // The same message in Chinese.
+    browser.click("#lang-zh");
+    let han = |text: &str| text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    browser.wait_for("the message in Chinese", 30, |b| {
+        b.text("#own-upload-message")
+            .filter(|m| han(m) && m.contains("MB"))
+    });
+    browser.click("#lang-en");
+    message(&browser, "at most");
+    assert_eq!((count(&browser, 0), count(&browser, 1)), (Some(1), Some(0)));
+
     // A good file again clears the message.
     upload(
         &browser,
@@ -273,6 +361,9 @@ fn an_uploaded_png_becomes_an_example_and_a_file_that_is_not_a_picture_is_refuse
         (count(b, 1) == Some(1)).then_some(())
     });
     assert_eq!(browser.text("#own-upload-message").as_deref(), Some(""));
+    browser.eval(
+        "document.querySelector('#own-examples-0').scrollIntoView({block: 'center'}); return true;",
+    );
     browser.screenshot("transfer-own-uploads").ok();
     let _ = std::fs::remove_dir_all(&dir);
 }
