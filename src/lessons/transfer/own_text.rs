@@ -66,7 +66,7 @@ pub fn own_problem(lang: Lang, names: &[String], problem: &OwnProblem) -> String
             &[
                 ("class", &class(*c)),
                 ("count", &count.to_string()),
-                ("more", &MIN_EXAMPLES.saturating_sub(*count).to_string()),
+                ("min", &MIN_EXAMPLES.to_string()),
             ],
         ),
         OwnProblem::BadSettings => t(lang, "transfer.own.problem.settings"),
@@ -199,7 +199,7 @@ mod tests {
         }
         let en = |p| own_problem(Lang::En, &names, &p);
         assert!(en(OwnProblem::TooFewExamples { class: 1, count: 2 }).contains("“minus”"));
-        assert!(en(OwnProblem::TooFewExamples { class: 1, count: 2 }).contains('3'));
+        assert!(en(OwnProblem::TooFewExamples { class: 1, count: 2 }).contains("2 of the 5"));
         assert!(en(OwnProblem::ClassCount { count: 6 }).contains('6'));
         assert!(en(OwnProblem::EmptyName { class: 2 }).contains('3'));
         let zh = own_problem(Lang::Zh, &names, &OwnProblem::SameName { class: 1 });

@@ -295,7 +295,23 @@ fn an_uploaded_png_becomes_an_example_and_a_file_that_is_not_a_picture_is_refuse
     let site = serve_site();
     let browser = Browser::start();
     open(&browser, &site);
+    // Names the engine refuses: said as they are typed, and the classes cannot be set.
+    for (names, words) in [
+        ("plus", "the list now has 1"),
+        ("plus, plus", "used twice"),
+        ("a, b, c, d, e, f", "the list now has 6"),
+        ("plus, , minus", "Class 2 has no name"),
+    ] {
+        browser.type_into("#own-names", names);
+        let problems = browser.wait_for(words, 10, |b| {
+            b.text("#own-name-problems").filter(|p| p.contains(words))
+        });
+        assert!(problems.contains(words), "{names}: {problems}");
+        assert!(browser.attribute("#own-names-set", "disabled").is_some());
+    }
+    assert_eq!(count(&browser, 0), None, "no classes yet");
     set_names(&browser, "plus, minus", 2);
+    assert_eq!(browser.text("#own-name-problems"), None);
     let dir = std::env::temp_dir().join(format!("kindling-own-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
 
