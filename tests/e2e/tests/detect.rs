@@ -111,6 +111,7 @@ fn a_detector_trains_on_the_cpu_and_boxes_test_canvases_and_a_drawing() {
     });
     assert!(answer.contains("orange box"), "{answer}");
     assert_eq!(count(&browser, "#detect-own-result rect.box.predicted"), 1);
+    browser.eval("document.querySelector('#detect-own-title').scrollIntoView(); return true;");
     browser.screenshot("detect-own").ok();
 }
 
