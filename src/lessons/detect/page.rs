@@ -258,7 +258,7 @@ pub fn DetectPage(props: &Props) -> Html {
                     { training(lang, run) }
                     { finished(lang, run) }
                 }
-                { canvases(lang, &state.shown, on_action) }
+                { canvases(lang, &state.shown, state.detector, on_action) }
             </section>
             { design(lang, &backbone, shown_settings.head, shown_settings.hidden) }
             { own_canvas(lang, state, on_action) }

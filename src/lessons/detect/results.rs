@@ -187,8 +187,13 @@ fn shown(lang: Lang, canvas: &ShownCanvas) -> Html {
     }
 }
 
-/// The shown test canvases and a button for the next ones.
-pub fn canvases(lang: Lang, canvases: &[ShownCanvas], on_action: &Callback<DetectAction>) -> Html {
+/// The shown test canvases, and a button for the next ones while the worker holds the detector.
+pub fn canvases(
+    lang: Lang,
+    canvases: &[ShownCanvas],
+    more: bool,
+    on_action: &Callback<DetectAction>,
+) -> Html {
     if canvases.is_empty() {
         return html! {};
     }
@@ -200,10 +205,12 @@ pub fn canvases(lang: Lang, canvases: &[ShownCanvas], on_action: &Callback<Detec
             <div class="canvas-grid" id="detect-canvases">
                 { for canvases.iter().map(|c| shown(lang, c)) }
             </div>
-            <button type="button" id="detect-next" class="button small"
-                onclick={Callback::from(move |_: MouseEvent| on_action.emit(DetectAction::ShowNext))}>
-                {t(lang, "detect.canvases.next")}
-            </button>
+            if more {
+                <button type="button" id="detect-next" class="button small"
+                    onclick={Callback::from(move |_: MouseEvent| on_action.emit(DetectAction::ShowNext))}>
+                    {t(lang, "detect.canvases.next")}
+                </button>
+            }
         </div>
     }
 }

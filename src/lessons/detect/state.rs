@@ -220,6 +220,7 @@ impl DetectState {
             DetectEvent::Failed { message } => {
                 self.failed = Some(message);
                 self.loading = None;
+                self.asked = None;
                 self.running = false;
             }
             DetectEvent::Refused { problems } => {
@@ -455,10 +456,16 @@ mod tests {
         }));
         state.reduce(DetectAction::Open);
         assert_eq!(state.requests.prepare, 1, "already loading");
+        state.reduce(DetectAction::Run);
+        assert!(state.asked.is_some());
         state.reduce(event(DetectEvent::Failed {
             message: "HTTP 404".into(),
         }));
         assert_eq!(state.failed.as_deref(), Some("HTTP 404"));
+        assert_eq!(
+            state.asked, None,
+            "a run that could not start is not starting"
+        );
         state.reduce(DetectAction::Retry);
         assert_eq!((state.requests.prepare, state.failed.clone()), (2, None));
         state.reduce(event(DetectEvent::Ready {
