@@ -1,6 +1,7 @@
 //! Shared by the xtask commands and the end-to-end tests.
 
 pub mod data;
+pub mod loader;
 pub mod serve;
 
 /// Chromium flags for headless runs on a machine with no network beyond the registries.

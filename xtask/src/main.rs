@@ -600,6 +600,10 @@ fn main() -> ExitCode {
         Some("bench") => bench(&ctx, &args[1..]),
         Some("setup") => setup(&ctx, true),
         Some("data") => ensure_data(&ctx),
+        // Trunk's post-build hook (Trunk.toml): the folder it is staging.
+        Some("loader") => env::var("TRUNK_STAGING_DIR")
+            .map_err(|_| "loader runs as trunk's post-build hook (TRUNK_STAGING_DIR unset)".into())
+            .and_then(|dir| xtask::loader::externalise_in(Path::new(&dir))),
         Some("models") => match args.get(1).map(String::as_str) {
             None => models(&ctx, false),
             Some("--check") => models(&ctx, true),

@@ -1,5 +1,5 @@
 //! The built site in headless Chromium: languages, training, clicks while training, URL state,
-//! bad input, console errors and requests that would leave the origin.
+//! bad input, console errors, requests that would leave the origin, and the Content-Security-Policy.
 
 use kindling_e2e::{Browser, number, serve_site};
 
@@ -188,4 +188,47 @@ fn a_worker_panic_shows_a_banner_and_the_worker_restarts() {
         .filter(|u| !u.starts_with(&site))
         .collect();
     assert!(foreign.is_empty(), "{foreign:?}");
+}
+
+#[test]
+fn the_content_security_policy_allows_no_inline_script_and_no_eval() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!("{site}/?lang=en#/"));
+    browser.wait_for("the backend badge", 120, badge_ready);
+    assert_clean(&browser, &site);
+    assert_eq!(
+        browser.eval("return document.querySelectorAll('script:not([src])').length;"),
+        0,
+        "the built page still holds an inline script"
+    );
+    let policy = browser
+        .eval(
+            "return document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content;",
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let scripts = policy
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("script-src"))
+        .unwrap_or_default();
+    assert_eq!(scripts, "script-src 'self' 'wasm-unsafe-eval'", "{policy}");
+    assert!(policy.contains("default-src 'self'"), "{policy}");
+    // An injected script is refused by the policy, not merely absent. (Scripts that WebDriver
+    // runs, like this one, are exempt; the one it adds to the page is not.)
+    let inline = browser.eval(
+        "const s = document.createElement('script');
+         s.textContent = 'window.injected = true;';
+         document.head.appendChild(s);
+         return window.injected === true;",
+    );
+    assert_eq!(inline, false, "an inline script ran");
+    let refusals: Vec<_> = browser
+        .console()
+        .into_iter()
+        .filter(|(_, message)| message.contains("Content Security Policy"))
+        .collect();
+    assert!(!refusals.is_empty(), "no policy violation was reported");
 }
