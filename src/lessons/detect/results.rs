@@ -73,6 +73,19 @@ pub fn training(lang: Lang, run: &Run) -> Html {
                 ],
             ),
         ),
+        stat(
+            "detect-backbone",
+            t(lang, "detect.stat.backbone"),
+            match (run.unfrozen_at, run.settings.unfreeze_at) {
+                (Some(step), _) => tf(lang, "detect.stat.unfrozen", &[("step", &group(step))]),
+                (None, Some(step)) => tf(
+                    lang,
+                    "detect.stat.unfreezes",
+                    &[("step", &group(step as u64))],
+                ),
+                (None, None) => t(lang, "detect.stat.frozen"),
+            },
+        ),
     ];
     html! {
         <div class="detect-training">

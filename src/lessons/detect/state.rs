@@ -45,6 +45,8 @@ pub struct Run {
     /// Parameters that train and that are frozen, as the worker counted them at the start.
     pub trained: u64,
     pub frozen: u64,
+    /// The step from which the backbone trained too, once it has.
+    pub unfrozen_at: Option<u64>,
     /// The last chunk's step, of `steps`, and its speed.
     pub step: u64,
     pub steps: u64,
@@ -235,6 +237,7 @@ impl DetectState {
                     settings,
                     trained,
                     frozen,
+                    unfrozen_at: None,
                     step: 0,
                     steps_per_second: 0.0,
                     losses: Rc::default(),
@@ -258,6 +261,17 @@ impl DetectState {
                     run.steps = steps;
                     run.steps_per_second = steps_per_second;
                     Rc::make_mut(&mut run.losses).push(step, losses);
+                }
+            }
+            DetectEvent::Unfrozen {
+                step,
+                trained,
+                frozen,
+            } => {
+                if let Some(run) = &mut self.run {
+                    run.unfrozen_at = Some(step);
+                    run.trained = trained;
+                    run.frozen = frozen;
                 }
             }
             DetectEvent::Evaluated { step, evaluation } => {
@@ -363,7 +377,13 @@ mod tests {
             step: 6,
             evaluation: evaluation(0.3),
         }));
+        state.reduce(event(DetectEvent::Unfrozen {
+            step: 5,
+            trained: 9,
+            frozen: 3,
+        }));
         let run = state.run.clone().unwrap();
+        assert_eq!((run.unfrozen_at, run.trained, run.frozen), (Some(5), 9, 3));
         assert_eq!(run.losses.points.len(), 2);
         assert_eq!(run.losses.points[1], (6, losses(6.0)));
         assert_eq!(run.scores, vec![(6, evaluation(0.3))]);

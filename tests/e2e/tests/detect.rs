@@ -1,7 +1,7 @@
 //! The detection project in headless Chromium on the CPU backend: a detector trains a tiny
-//! budget, the page shows its scores and test canvases with the true and the predicted boxes,
-//! and a drawn digit gets a box; a bad link value and a bad field value show messages (in
-//! English and Chinese) and a bad field cannot be run.
+//! budget (its backbone unfrozen halfway), the page shows its scores and test canvases with the
+//! true and the predicted boxes, and a drawn digit gets a box; a bad link value and a bad field
+//! value show messages (in English and Chinese) and a bad field cannot be run.
 
 use kindling_e2e::{Browser, number, serve_site, stroke_one};
 
@@ -34,7 +34,7 @@ fn a_detector_trains_on_the_cpu_and_boxes_test_canvases_and_a_drawing() {
     let site = serve_site();
     let browser = Browser::start();
     browser.goto(&format!(
-        "{site}/?lang=en&backend=cpu#/detect?steps=4&batch=4&hidden=8&seed=2"
+        "{site}/?lang=en&backend=cpu#/detect?steps=4&batch=4&hidden=8&seed=2&unfreeze=2"
     ));
     data_ready(&browser);
     assert!(hash(&browser).contains("steps=4"), "{}", hash(&browser));
@@ -60,6 +60,19 @@ fn a_detector_trains_on_the_cpu_and_boxes_test_canvases_and_a_drawing() {
     browser.click("#detect-run");
     browser.wait_for("the final score", 600, |b| b.text("#detect-final"));
     assert_eq!(browser.text("#detect-step").as_deref(), Some("4 / 4"));
+    // From step 2 the backbone's convolutions train as well: most parameters train now.
+    let backbone = browser.text("#detect-backbone").unwrap_or_default();
+    assert!(backbone.contains("since step 2"), "{backbone}");
+    let counts: Vec<f64> = browser
+        .text("#detect-trained")
+        .unwrap_or_default()
+        .split(", ")
+        .filter_map(|part| number(&part.split(' ').next()?.replace(',', "")))
+        .collect();
+    assert!(
+        counts.len() == 2 && counts[0] > counts[1],
+        "trained, frozen: {counts:?}"
+    );
     let iou = browser
         .text("#detect-mean-iou")
         .and_then(|t| number(&t))

@@ -228,10 +228,21 @@ impl DetectLesson {
             return;
         };
         let began = Instant::now();
+        let before = run.steps_done();
         let (done, losses) = run.train_chunk(CHUNK_STEPS, CHUNK_MS).await;
         let chunk_ms = began.elapsed().as_secs_f64() * 1000.0;
         self.trained_ms += chunk_ms;
         let step = run.steps_done();
+        if let Some(at) = run.settings().unfreeze_at.map(u64::from)
+            && (before..step).contains(&at)
+        {
+            let (trained, frozen) = parameter_counts(run.model());
+            send(DetectEvent::Unfrozen {
+                step: at,
+                trained,
+                frozen,
+            });
+        }
         if let Some(losses) = losses {
             send(DetectEvent::Trained {
                 step,

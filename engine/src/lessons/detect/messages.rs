@@ -77,6 +77,13 @@ pub enum DetectEvent {
         losses: StepLosses,
         steps_per_second: f64,
     },
+    /// The backbone's convolutions train from `step` on: the parameters that train and those
+    /// still frozen.
+    Unfrozen {
+        step: u64,
+        trained: u64,
+        frozen: u64,
+    },
     /// A score on the test canvases, during or after the run.
     Evaluated {
         step: u64,
