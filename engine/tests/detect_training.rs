@@ -10,7 +10,9 @@ use kindling_engine::lessons::detect::config::{DetectSettings, HeadKind};
 use kindling_engine::lessons::detect::data::{CANVAS, Level, batch, canvas};
 use kindling_engine::lessons::detect::model::{DetectorConfig, parameter_counts};
 use kindling_engine::lessons::detect::shapes::{self, Dim};
-use kindling_engine::lessons::detect::training::{DetectRun, TEST_SEED, detect_drawn};
+use kindling_engine::lessons::detect::training::{
+    DetectRun, TEST_SEED, detect_drawn, detect_drawn_looking,
+};
 use kindling_engine::models::resnet::ResnetSettings;
 use kindling_engine::models::resnet::model::ResnetConfig;
 
@@ -69,6 +71,22 @@ fn both_heads_give_a_class_and_a_box_per_canvas_and_only_the_head_trains_at_firs
                 assert!(sums.iter().all(|s| (s - 1.0).abs() < 1e-4), "{sums:?}");
             }
             HeadKind::Pooled => assert!(output.heat.is_none()),
+        }
+        // What the page is sent: the same answer as without the heat map, and the heat map
+        // (a weight for each of the 16 × 16 positions) for the spatial head only.
+        let drawn = canvas(&test, Level::One, 1, 0).pixels;
+        let (prediction, heat) =
+            pollster::block_on(detect_drawn_looking(&detector, &drawn, &device)).unwrap();
+        assert_eq!(
+            Some(prediction),
+            pollster::block_on(detect_drawn(&detector, &drawn, &device))
+        );
+        match head {
+            HeadKind::Spatial => {
+                assert_eq!(heat.len(), 256);
+                assert!((heat.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+            }
+            HeadKind::Pooled => assert!(heat.is_empty()),
         }
         // The head: two 3 × 3 convolutions 64 → 8 → 8, then the class (8 → 10) and the place
         // (8 → 2 sizes, or 8 → 4), and the spatial head's 1 × 1 heat map (8 → 1).

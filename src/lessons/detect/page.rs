@@ -165,7 +165,7 @@ fn own_canvas(lang: Lang, state: &DetectState, on_action: &Callback<DetectAction
             let drawn = predicted_box(lang, &prediction);
             html! {
                 <>
-                    { boxed_canvas("detect-own-result".into(), CANVAS, pixels, &[drawn], t(lang, "detect.own.result_label")) }
+                    { boxed_canvas("detect-own-result".into(), CANVAS, pixels, &state.detected_heat, &[drawn], t(lang, "detect.own.result_label")) }
                     <p id="detect-own-status">{tf(lang, "detect.own.answer", &[
                         ("class", &prediction.class.to_string()),
                         ("confidence", &percent(prediction.confidence as f64)),

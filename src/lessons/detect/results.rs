@@ -194,7 +194,7 @@ fn shown(lang: Lang, canvas: &ShownCanvas) -> Html {
     );
     html! {
         <div class={classes!("shown-canvas", if right { "right" } else { "wrong" })}>
-            { boxed_canvas(format!("detect-canvas-{}", canvas.index), CANVAS, &canvas.pixels, &[truth, predicted], label) }
+            { boxed_canvas(format!("detect-canvas-{}", canvas.index), CANVAS, &canvas.pixels, &canvas.heat, &[truth, predicted], label) }
             <p class="shown-iou">{tf(lang, "detect.canvas.iou", &[("iou", &fmt3(canvas.iou as f64))])}</p>
         </div>
     }

@@ -84,6 +84,8 @@ pub struct DetectState {
     /// The learner's 64 × 64 canvas and what the detector says about it.
     pub drawing: Option<Rc<Vec<u8>>>,
     pub detected: Option<Prediction>,
+    /// Where the spatial head looked on the drawing (empty for the pooled head).
+    pub detected_heat: Rc<Vec<f32>>,
     /// Whether the worker holds the run's detector (a new worker does not).
     pub detector: bool,
 }
@@ -298,7 +300,10 @@ impl DetectState {
                 }
             }
             DetectEvent::Shown { canvases } => self.shown = canvases,
-            DetectEvent::Detected { prediction } => self.detected = Some(prediction),
+            DetectEvent::Detected { prediction, heat } => {
+                self.detected = Some(prediction);
+                self.detected_heat = Rc::new(heat);
+            }
         }
     }
 
@@ -423,6 +428,7 @@ mod tests {
                 confidence: 0.5,
             },
             iou: 0.0,
+            heat: Vec::new(),
         };
         state.reduce(event(DetectEvent::Shown {
             canvases: vec![canvas.clone()],
@@ -433,8 +439,10 @@ mod tests {
         assert_eq!(state.requests.detect, 2);
         state.reduce(event(DetectEvent::Detected {
             prediction: state.shown[0].predicted,
+            heat: vec![0.5, 0.5],
         }));
         assert!(state.detected.is_some());
+        assert_eq!(*state.detected_heat, [0.5, 0.5]);
         state.reduce(DetectAction::Drawn(None));
         assert_eq!((state.drawing.clone(), state.detected), (None, None));
         assert_eq!(state.requests.detect, 2);

@@ -98,6 +98,14 @@ fn a_detector_trains_on_the_cpu_and_boxes_test_canvases_and_a_drawing() {
     });
     assert_eq!(count(&browser, "#detect-canvases rect.box.truth"), 8);
     assert_eq!(count(&browser, "#detect-canvases rect.box.predicted"), 8);
+    // Where the spatial head looked, shaded on each canvas: a 16 × 16 grid of weights.
+    assert_eq!(count(&browser, "#detect-canvases canvas.heat-overlay"), 8);
+    assert_eq!(
+        browser
+            .attribute("#detect-canvas-0 canvas.heat-overlay", "width")
+            .as_deref(),
+        Some("16")
+    );
     // A true box is a real box on the canvas; each canvas states its IoU.
     let width: f64 = browser
         .attribute("#detect-canvas-0 rect.box.truth", "width")
@@ -124,6 +132,7 @@ fn a_detector_trains_on_the_cpu_and_boxes_test_canvases_and_a_drawing() {
     });
     assert!(answer.contains("orange box"), "{answer}");
     assert_eq!(count(&browser, "#detect-own-result rect.box.predicted"), 1);
+    assert_eq!(count(&browser, "#detect-own-result canvas.heat-overlay"), 1);
     browser.eval("document.querySelector('#detect-own-title').scrollIntoView(); return true;");
     browser.screenshot("detect-own").ok();
 }

@@ -12,7 +12,7 @@ use kindling_engine::lessons::detect::boxes::iou;
 use kindling_engine::lessons::detect::data::{self, CANVAS, Level};
 use kindling_engine::lessons::detect::messages::{DetectCommand, DetectEvent, ShownCanvas};
 use kindling_engine::lessons::detect::model::parameter_counts;
-use kindling_engine::lessons::detect::training::{DetectRun, TEST_SEED, detect_drawn};
+use kindling_engine::lessons::detect::training::{DetectRun, TEST_SEED, detect_drawn_looking};
 use kindling_engine::models::resnet::ResnetSettings;
 use kindling_engine::models::resnet::checkpoint;
 use kindling_engine::models::resnet::model::Resnet;
@@ -183,8 +183,8 @@ impl DetectLesson {
             DetectCommand::Show { first, count } => self.show(first, count).await,
             DetectCommand::Detect { pixels } => {
                 let Some(run) = &self.run else { return };
-                match detect_drawn(run.model(), &pixels, &self.device).await {
-                    Some(prediction) => send(DetectEvent::Detected { prediction }),
+                match detect_drawn_looking(run.model(), &pixels, &self.device).await {
+                    Some((prediction, heat)) => send(DetectEvent::Detected { prediction, heat }),
                     None => send(DetectEvent::Failed {
                         message: format!(
                             "a drawing needs {} pixels, not {}",
@@ -203,10 +203,10 @@ impl DetectLesson {
             return;
         };
         let indices = first..first + count.min(MAX_SHOWN) as u64;
-        let predictions = run.predict(indices.clone()).await;
+        let looks = run.predict_looking(indices.clone()).await;
         let canvases = indices
-            .zip(predictions)
-            .map(|(index, predicted)| {
+            .zip(looks)
+            .map(|(index, (predicted, heat))| {
                 let canvas = data::canvas(test, Level::One, TEST_SEED, index);
                 let truth = canvas.objects[0];
                 ShownCanvas {
@@ -215,6 +215,7 @@ impl DetectLesson {
                     pixels: canvas.pixels,
                     truth,
                     predicted,
+                    heat,
                 }
             })
             .collect();

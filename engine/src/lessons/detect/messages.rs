@@ -40,6 +40,9 @@ pub struct ShownCanvas {
     pub predicted: Prediction,
     /// The IoU of the predicted box with the true one.
     pub iou: f32,
+    /// Where the spatial head looked: its weights over the backbone's map positions, row-major
+    /// (empty for the pooled head).
+    pub heat: Vec<f32>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -97,9 +100,10 @@ pub enum DetectEvent {
     Shown {
         canvases: Vec<ShownCanvas>,
     },
-    /// The drawn canvas's class and box.
+    /// The drawn canvas's class and box, and where the head looked (as in [`ShownCanvas`]).
     Detected {
         prediction: Prediction,
+        heat: Vec<f32>,
     },
 }
 
@@ -151,10 +155,12 @@ mod tests {
                     },
                     predicted,
                     iou: 1.0,
+                    heat: vec![0.25; 4],
                 }],
             },
             DetectEvent::Detected {
                 prediction: predicted,
+                heat: Vec::new(),
             },
         ];
         for event in events {

@@ -168,6 +168,11 @@ impl DetectRun {
         predict(&self.model, &self.test, indices, &self.device).await
     }
 
+    /// [`Self::predict`] with where the head looked on each canvas.
+    pub async fn predict_looking(&self, indices: impl IntoIterator<Item = u64>) -> Vec<Look> {
+        predict_looking(&self.model, &self.test, indices, &self.device).await
+    }
+
     /// Mean IoU, class accuracy and hits on the first `count` test canvases.
     pub async fn evaluate(&self, count: usize) -> DetectEvaluation {
         evaluate(&self.model, &self.test, count, &self.device).await
@@ -184,6 +189,10 @@ impl StepTrainer for DetectRun {
     }
 }
 
+/// A prediction and where the spatial head looked: its softmax weights over the backbone's map
+/// positions, row-major, summing to 1 (empty for the pooled head, which looks everywhere alike).
+pub type Look = (Prediction, Vec<f32>);
+
 /// `model`'s class and box for test canvases `indices` (of [`TEST_SEED`], digits of `test`).
 pub async fn predict(
     model: &Detector,
@@ -191,19 +200,57 @@ pub async fn predict(
     indices: impl IntoIterator<Item = u64>,
     device: &Device,
 ) -> Vec<Prediction> {
+    let looks = predict_with(model, test, indices, device, false).await;
+    looks
+        .into_iter()
+        .map(|(prediction, _)| prediction)
+        .collect()
+}
+
+/// [`predict`] with where the head looked on each canvas.
+pub async fn predict_looking(
+    model: &Detector,
+    test: &Images,
+    indices: impl IntoIterator<Item = u64>,
+    device: &Device,
+) -> Vec<Look> {
+    predict_with(model, test, indices, device, true).await
+}
+
+async fn predict_with(
+    model: &Detector,
+    test: &Images,
+    indices: impl IntoIterator<Item = u64>,
+    device: &Device,
+    heat: bool,
+) -> Vec<Look> {
     let model = model.valid();
     let indices: Vec<u64> = indices.into_iter().collect();
-    let mut predictions = Vec::with_capacity(indices.len());
+    let mut looks = Vec::with_capacity(indices.len());
     for chunk in indices.chunks(EVAL_BATCH) {
         let (x, _, _) = data::batch(test, TEST_SEED, chunk.iter().copied(), device);
-        predictions.extend(read_predictions(&model, x).await);
+        looks.extend(read_looks(&model, x, heat).await);
     }
-    predictions
+    looks
 }
 
 /// `model`'s class and box for a drawn canvas: `pixels` row-major, 64 × 64, one byte a pixel (0 =
 /// background, as MNIST). None for another number of pixels.
 pub async fn detect_drawn(model: &Detector, pixels: &[u8], device: &Device) -> Option<Prediction> {
+    let look = drawn_with(model, pixels, device, false).await?;
+    Some(look.0)
+}
+
+/// [`detect_drawn`] with where the head looked.
+pub async fn detect_drawn_looking(
+    model: &Detector,
+    pixels: &[u8],
+    device: &Device,
+) -> Option<Look> {
+    drawn_with(model, pixels, device, true).await
+}
+
+async fn drawn_with(model: &Detector, pixels: &[u8], device: &Device, heat: bool) -> Option<Look> {
     if pixels.len() != CANVAS * CANVAS {
         return None;
     }
@@ -212,20 +259,27 @@ pub async fn detect_drawn(model: &Detector, pixels: &[u8], device: &Device) -> O
         .map(|&p| normalise(p as f32 / 255.0))
         .collect();
     let x = Tensor::from_data(TensorData::new(values, [1, 1, CANVAS, CANVAS]), device);
-    read_predictions(&model.valid(), x).await.into_iter().next()
+    read_looks(&model.valid(), x, heat).await.into_iter().next()
 }
 
-/// The class (the most probable) and box `model` gives each of the canvases `x`.
-async fn read_predictions(model: &Detector, x: Tensor<4>) -> Vec<Prediction> {
+/// The class (the most probable) and box `model` gives each of the canvases `x`, and where it
+/// looked when `heat` asks for it (read only then).
+async fn read_looks(model: &Detector, x: Tensor<4>, heat: bool) -> Vec<Look> {
     let [count, ..] = x.dims();
     let output = model.forward(x.without_autodiff());
     let probabilities = read_floats(softmax(output.logits, 1)).await;
     let boxes = read_floats(output.boxes).await;
+    let weights = match (heat, output.heat) {
+        (true, Some(weights)) => read_floats(weights).await,
+        _ => Vec::new(),
+    };
     let classes = probabilities.len() / count.max(1);
+    let positions = weights.len() / count.max(1);
     probabilities
         .chunks(classes.max(1))
         .zip(boxes.chunks(4))
-        .map(|(row, place)| {
+        .enumerate()
+        .map(|(i, (row, place))| {
             let (class, confidence) =
                 row.iter()
                     .copied()
@@ -234,11 +288,16 @@ async fn read_predictions(model: &Detector, x: Tensor<4>) -> Vec<Prediction> {
                         (0, f32::MIN),
                         |best, (i, p)| if p > best.1 { (i, p) } else { best },
                     );
-            Prediction {
+            let prediction = Prediction {
                 class: class as u8,
                 bbox: RelBox::from_array([place[0], place[1], place[2], place[3]]),
                 confidence,
-            }
+            };
+            let looked = weights
+                .get(i * positions..(i + 1) * positions)
+                .unwrap_or_default()
+                .to_vec();
+            (prediction, looked)
         })
         .collect()
 }
