@@ -39,7 +39,7 @@ pub fn MnistData(props: &Props) -> Html {
             <p id="mnist-manifest-error" class="notice warning">{tf(lang, "about.mnist_unavailable", &[("message", message)])}</p>
         },
         Some(Ok(manifest)) => html! {
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table id="mnist-files" class="worked mnist-files">
                     <thead>
                         <tr>

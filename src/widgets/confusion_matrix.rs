@@ -64,7 +64,7 @@ pub fn ConfusionMatrix(props: &Props) -> Html {
     };
     let cell = |row: usize, col: usize| counts.get(row * n + col).copied().unwrap_or(0);
     html! {
-        <div id={props.id.clone()} class="confusion table-scroll">
+        <div id={props.id.clone()} class="confusion table-scroll" tabindex="0">
             <table class="confusion-table">
                 <caption>{words.caption.clone()}</caption>
                 <thead>

@@ -9,6 +9,8 @@ use std::process::{Command, ExitCode};
 
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
+/// axe-core, the accessibility audit the end-to-end tests inject into every page.
+const AXE_PACKAGE: &str = "axe-core@4.10.2";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The two worker builds' wasm in dist/ (WebGPU, CPU-only), which `dist` optimises.
 const WORKER_WASM: [&str; 2] = ["worker_bg.wasm", "worker_cpu_bg.wasm"];
@@ -295,8 +297,29 @@ fn setup(ctx: &Ctx, browser: bool) -> Result {
     if browser {
         ensure_lint_tools(ctx)?;
         ensure_chromium(ctx)?;
+        ensure_axe(ctx)?;
     }
     Ok(())
+}
+
+/// axe-core's script, where tests/e2e/tests/accessibility.rs reads it.
+fn axe_script(ctx: &Ctx) -> PathBuf {
+    ctx.cache.join("npm-axe/node_modules/axe-core/axe.min.js")
+}
+
+fn ensure_axe(ctx: &Ctx) -> Result {
+    let installed = ctx.cache.join("npm-axe/node_modules/axe-core/package.json");
+    let version = AXE_PACKAGE.rsplit('@').next().unwrap_or_default();
+    if std::fs::read_to_string(&installed)
+        .is_ok_and(|json| json.contains(&format!("\"version\": \"{version}\"")))
+    {
+        return Ok(());
+    }
+    say(&format!(
+        "installing the accessibility audit (npm {AXE_PACKAGE}) under {}",
+        ctx.cache.display()
+    ));
+    npm_install(ctx, &ctx.cache.join("npm-axe"), &[AXE_PACKAGE])
 }
 
 /// Builds the site into dist/. With `optimise`, the workers' wasm goes through wasm-opt -Oz
@@ -474,7 +497,8 @@ fn test(ctx: &Ctx) -> Result {
     run(ctx
         .cmd("cargo")
         .args(["test", "--release", "-p", "kindling-e2e"])
-        .env("KINDLING_DIST", ctx.root.join("dist")))?;
+        .env("KINDLING_DIST", ctx.root.join("dist"))
+        .env("KINDLING_AXE", axe_script(ctx)))?;
     say("all tests passed");
     Ok(())
 }

@@ -157,7 +157,7 @@ pub fn ActivationsPage(props: &Props) -> Html {
     let formula_card = html! {
         <section class="card lesson-formula" aria-labelledby="act-formula-title">
             <h2 id="act-formula-title">{t(lang, "act.formula_title")}</h2>
-            <div id="formula" class="formula">{formula(lang, page.function)}</div>
+            <div id="formula" class="formula" tabindex="0">{formula(lang, page.function)}</div>
             <p>{t(lang, &format!("act.about.{name}"))}</p>
         </section>
     };
@@ -281,7 +281,7 @@ fn results(
             <section class="card" aria-labelledby="worked-title">
                 <h2 id="worked-title">{t(lang, "act.worked_title")}</h2>
                 <p class="muted">{t(lang, "act.worked_intro")}</p>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table id="worked" class="worked">
                         <thead>
                             <tr>

@@ -194,7 +194,7 @@ pub fn BenchPage(props: &Props) -> Html {
 
                 <section class="card bench-results" aria-labelledby="bench-results-title">
                     <h2 id="bench-results-title">{t(lang, "bench.results_title")}</h2>
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0">
                         <table id="bench-table" class="bench-table">
                             <thead>
                                 <tr>
@@ -237,7 +237,7 @@ pub fn BenchPage(props: &Props) -> Html {
                             {bench.copy.as_ref().map(|m| copy_message(lang, m)).unwrap_or_default()}
                         </span>
                     </div>
-                    <pre id="bench-text" class="bench-text">{text}</pre>
+                    <pre id="bench-text" class="bench-text" tabindex="0">{text}</pre>
                 </section>
             </div>
 

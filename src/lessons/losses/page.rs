@@ -193,7 +193,7 @@ pub fn LossesPage(props: &Props) -> Html {
     let formula_card = html! {
         <section class="card lesson-formula" aria-labelledby="loss-formula-title">
             <h2 id="loss-formula-title">{t(lang, "loss.formula_title")}</h2>
-            <div id="formula" class="formula">{formula(lang, kind)}</div>
+            <div id="formula" class="formula" tabindex="0">{formula(lang, kind)}</div>
             <p>{t(lang, &format!("loss.about.{name}"))}</p>
         </section>
     };
@@ -279,7 +279,7 @@ fn results(
                         <strong id="loss-clamped">{fmt3(result.clamped)}</strong>
                     </span>
                 </p>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table id="loss-steps" class="worked">
                         <thead>
                             <tr>

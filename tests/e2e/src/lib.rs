@@ -286,6 +286,12 @@ return true;
         ));
     }
 
+    /// Resizes the browser window (the page's viewport follows, less any browser chrome).
+    pub fn set_window_size(&self, width: u32, height: u32) {
+        self.run(self.client.set_window_size(width, height))
+            .expect("window resized");
+    }
+
     /// Browser console entries since the last call, as (level, message).
     pub fn console(&self) -> Vec<(String, String)> {
         self.run(self.client.issue_cmd(BrowserLog))

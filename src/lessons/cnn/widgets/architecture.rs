@@ -101,7 +101,7 @@ pub fn CnnArchitecture(props: &Props) -> Html {
     let edited = props.draft != props.applied;
     html! {
         <figure id="cnn-architecture" class={classes!("architecture", stale.then_some("stale"))}>
-            <ol class="arch-flow" aria-label={t(lang, "cnn.arch.aria")}>
+            <ol class="arch-flow" tabindex="0" aria-label={t(lang, "cnn.arch.aria")}>
                 <li class="arch-layer input" data-layer="input">
                     <span class="arch-stage">{t(lang, "cnn.stage.input")}</span>
                     <span class="arch-name">{"input"}</span>
