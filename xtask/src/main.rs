@@ -471,6 +471,12 @@ fn test(ctx: &Ctx) -> Result {
     run(ctx
         .cmd("cargo")
         .args(["test", "--release", "-p", "kindling", "--bin", "app"]))?;
+    say(
+        "property tests of the parsers (proptest; its own build, so burn's features stay as they are)",
+    );
+    run(ctx
+        .cmd("cargo")
+        .args(["test", "--release", "-p", "kindling-parsers"]))?;
     say("building the site");
     build_site(ctx, false)?;
     say("browser tests (wasm-bindgen-test in headless Chromium, WebGPU and CPU)");
