@@ -3,13 +3,18 @@
 //! digits 0–4 (`static/models/mnist04-resnet.safetensors`).
 //!
 //! `cargo run --release -p kindling-engine --example transfer_table -- [labels,…] [lr,…] [steps]
-//! [digits|fashion] [backbone share,…] [head-first share,…] [seed,…]`
+//! [digits|fashion] [backbone share,…] [head-first share,…] [seed,…] [--write]`
+//!
+//! With `--write` (and one value of each setting but labels), the table is also written to
+//! `static/transfer/table-<target>.json` (`MeasuredTable`), which the lesson's page shows and
+//! `engine/tests/transfer_table.rs` checks against the engine.
 
 #[path = "../tests/transfer_common/mod.rs"]
 mod transfer_common;
 
 use kindling_engine::backend;
 use kindling_engine::lessons::transfer::config::{Arm, Target, TransferSettings};
+use kindling_engine::lessons::transfer::table::{MeasuredRow, MeasuredTable};
 use kindling_engine::lessons::transfer::training::TransferRun;
 
 fn list<T: std::str::FromStr>(arg: Option<String>, default: &str) -> Vec<T> {
@@ -20,7 +25,9 @@ fn list<T: std::str::FromStr>(arg: Option<String>, default: &str) -> Vec<T> {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    let write = all.iter().any(|a| a == "--write");
+    let mut args = all.iter().filter(|a| *a != "--write").cloned();
     let defaults = TransferSettings::default();
     let labels: Vec<u32> = list(args.next(), "1,5,10,50,0");
     let rates: Vec<f64> = list(args.next(), &defaults.learning_rate.to_string());
@@ -35,6 +42,12 @@ fn main() {
     let shares: Vec<f64> = list(args.next(), &defaults.backbone_multiplier.to_string());
     let head_first: Vec<f64> = list(args.next(), &defaults.head_first.to_string());
     let seeds: Vec<u64> = list(args.next(), &defaults.seed.to_string());
+    let single = rates.len() == 1 && shares.len() == 1 && head_first.len() == 1 && seeds.len() == 1;
+    assert!(
+        !write || single,
+        "--write takes one value of each setting but labels"
+    );
+    let mut rows = Vec::new();
     let (train, test) = transfer_common::load_target(target);
     let device = backend::cpu().autodiff();
     let (backbone, network) = transfer_common::shipped_backbone(&device);
@@ -77,6 +90,12 @@ fn main() {
                         pollster::block_on(run.train_chunk(1000, f64::INFINITY));
                     }
                     let results = pollster::block_on(run.results());
+                    rows.push(MeasuredRow {
+                        labels_per_class: k,
+                        train_images: run.train_set().len(),
+                        test_images: run.test_set().len(),
+                        accuracy: results.iter().map(|r| r.accuracy).collect(),
+                    });
                     let cell = |arm: Arm| format!("{:.1} %", results[arm.index()].accuracy * 100.0);
                     println!(
                         "| {} | {lr} | {share} | {first} | {seed} | {} | {} | {} | {} |",
@@ -93,5 +112,31 @@ fn main() {
                 }
             }
         }
+    }
+    if write {
+        let table = MeasuredTable {
+            target,
+            settings: TransferSettings {
+                target,
+                learning_rate: rates[0],
+                steps,
+                backbone_multiplier: shares[0],
+                head_first: head_first[0],
+                seed: seeds[0],
+                ..defaults
+            },
+            command: format!(
+                "cargo run --release -p kindling-engine --example transfer_table -- {}",
+                all.join(" ")
+            ),
+            backend: "native CPU (burn-flex)".to_string(),
+            arms: Arm::ALL.to_vec(),
+            rows,
+        };
+        let path = transfer_common::data_folder(&MeasuredTable::file(target));
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("static/transfer");
+        let json = serde_json::to_string_pretty(&table).expect("the table as JSON");
+        std::fs::write(&path, json + "\n").expect("the table file");
+        println!("wrote {}", path.display());
     }
 }

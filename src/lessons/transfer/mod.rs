@@ -4,6 +4,7 @@ pub mod effects;
 pub mod fields;
 pub mod inside;
 pub mod link;
+pub mod measured;
 pub mod own;
 pub mod own_state;
 pub mod own_text;

@@ -9,6 +9,7 @@ use crate::format::{group, percent};
 use crate::i18n::{Lang, t, tf};
 use crate::lessons::transfer::fields::TransferField;
 use crate::lessons::transfer::inside::inside;
+use crate::lessons::transfer::measured::MeasuredTables;
 use crate::lessons::transfer::own::own_classes;
 use crate::lessons::transfer::results::results;
 use crate::lessons::transfer::state::{TransferAction, TransferState};
@@ -229,6 +230,7 @@ pub fn TransferPage(props: &Props) -> Html {
                 </div>
                 { results(lang, state) }
             </section>
+            <MeasuredTables {lang} />
             if let Some(started) = &state.started {
                 <section class="card" aria-labelledby="transfer-network-title">
                     <h2 id="transfer-network-title">{t(lang, "transfer.network.title")}</h2>

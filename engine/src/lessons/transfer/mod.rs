@@ -14,6 +14,7 @@ pub mod own_card;
 pub mod own_training;
 pub mod pca;
 pub mod sample;
+pub mod table;
 #[cfg(feature = "compute")]
 pub mod training;
 #[cfg(feature = "compute")]
