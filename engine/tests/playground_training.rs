@@ -87,3 +87,40 @@ fn invalid_settings_are_refused_not_trained() {
     let errors = Trainer::new(config, backend::cpu()).err().expect("refused");
     assert_eq!(errors.len(), 2);
 }
+
+/// A learning rate far too high blows the weights up until the loss is no longer a number; the
+/// trainer says so, and rolling back returns to the last step whose loss was finite, from which
+/// the same steps are taken again.
+#[test]
+fn a_diverged_run_is_detected_and_rolls_back_to_its_last_finite_step() {
+    use kindling_engine::common::activation::Activation;
+    use kindling_engine::common::optimizer::OptimizerKind;
+    let config = PlaygroundConfig {
+        dataset: DatasetKind::Spiral,
+        learning_rate: 10.0,
+        optimizer: OptimizerKind::Momentum,
+        activation: Activation::Linear,
+        ..Default::default()
+    };
+    let mut trainer = Trainer::new(config, backend::cpu()).unwrap();
+    assert!(!trainer.diverged());
+    let mut chunks = 0;
+    while !trainer.diverged() && chunks < 200 {
+        pollster::block_on(trainer.train_chunk(5, f64::INFINITY));
+        chunks += 1;
+    }
+    assert!(trainer.diverged(), "no divergence in {chunks} chunks");
+    let (bad, good) = (trainer.step_count(), trainer.good_step());
+    assert!(good < bad && bad - good <= 5, "{good} → {bad}");
+    let batch_loss = |t: &Trainer| pollster::block_on(t.progress()).batch_loss;
+    assert!(!batch_loss(&trainer).is_finite());
+
+    trainer.roll_back();
+    assert!(!trainer.diverged());
+    assert_eq!(trainer.step_count(), good);
+    assert!(batch_loss(&trainer).is_finite());
+    // The same steps again, from the same state, blow up the same way.
+    pollster::block_on(trainer.train_chunk(bad - good, f64::INFINITY));
+    assert!(trainer.diverged());
+    assert_eq!(trainer.step_count(), bad);
+}

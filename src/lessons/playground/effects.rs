@@ -30,7 +30,8 @@ pub fn use_playground_worker(state: &PlaygroundState, worker: &WorkerLink, ready
     }
     use_command(requests.play, PlaygroundCommand::Play, send.clone());
     use_command(requests.pause, PlaygroundCommand::Pause, send.clone());
-    use_command(requests.step, PlaygroundCommand::Step, send);
+    use_command(requests.step, PlaygroundCommand::Step, send.clone());
+    use_command(requests.roll_back, PlaygroundCommand::RollBack, send);
 }
 
 /// Sends `command` each time `count` moves.

@@ -3,7 +3,7 @@
 use kindling_engine::lessons::playground::PlaygroundConfig;
 use yew::prelude::*;
 
-use crate::i18n::{Lang, config_error_text, t};
+use crate::i18n::{Lang, config_error_text, t, tf};
 use crate::lessons::playground::state::{PlaygroundAction, PlaygroundState};
 use crate::lessons::playground::widgets::boundary_plot::BoundaryPlot;
 use crate::lessons::playground::widgets::controls::PlaygroundControls;
@@ -58,6 +58,15 @@ pub fn Playground(props: &Props) -> Html {
         </div>
     });
 
+    let diverged = state.diverged.map(|(step, good)| html! {
+        <div id="diverged" class="notice warning" role="alert">
+            <p>{tf(lang, "playground.diverged", &[("step", &step.to_string()), ("good", &good.to_string())])}</p>
+            <button type="button" id="roll-back" class="button" onclick={send(|| PlaygroundAction::RollBack)}>
+                {tf(lang, "playground.roll_back", &[("good", &good.to_string())])}
+            </button>
+        </div>
+    });
+
     let tips = [
         "playground.tip_linear",
         "playground.tip_spiral",
@@ -73,6 +82,7 @@ pub fn Playground(props: &Props) -> Html {
             </header>
             {url_notice}
             {rejected}
+            {diverged}
             <div class="pg-grid">
                 <section class="card pg-controls" aria-labelledby="controls-title">
                     <h2 id="controls-title">{t(lang, "controls.title")}</h2>

@@ -31,6 +31,7 @@ pub struct Requests {
     pub play: u64,
     pub pause: u64,
     pub step: u64,
+    pub roll_back: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -46,6 +47,8 @@ pub struct PlaygroundState {
     pub split: Option<Rc<Split>>,
     pub boundary: Option<Rc<Boundary>>,
     pub requests: Requests,
+    /// The loss stopped being a number: (at which step, the last step a roll back returns to).
+    pub diverged: Option<(u64, u64)>,
 }
 
 pub enum PlaygroundAction {
@@ -59,6 +62,8 @@ pub enum PlaygroundAction {
     Play,
     Pause,
     Step,
+    /// Back to the last step whose loss was a number, after a divergence.
+    RollBack,
     /// A new run with the same configuration.
     Reset,
     Event(PlaygroundEvent),
@@ -101,6 +106,10 @@ impl PlaygroundState {
             PlaygroundAction::Play => self.requests.play += 1,
             PlaygroundAction::Pause => self.requests.pause += 1,
             PlaygroundAction::Step => self.requests.step += 1,
+            PlaygroundAction::RollBack => {
+                self.requests.roll_back += 1;
+                self.diverged = None;
+            }
             PlaygroundAction::Reset => self.requests.load += 1,
             PlaygroundAction::Event(event) => self.on_event(event),
             PlaygroundAction::WorkerLost => self.running = false,
@@ -117,6 +126,7 @@ impl PlaygroundState {
                 }
                 self.history = Rc::new(History::default());
                 self.rejected.clear();
+                self.diverged = None;
                 self.split = Some(Rc::new(split));
             }
             PlaygroundEvent::Rejected { errors } => self.rejected = errors,
@@ -146,6 +156,10 @@ impl PlaygroundState {
                 }));
             }
             PlaygroundEvent::Running { running } => self.running = running,
+            PlaygroundEvent::Diverged { step, good_step } => {
+                self.running = false;
+                self.diverged = Some((step, good_step));
+            }
         }
     }
 }
@@ -174,5 +188,31 @@ mod tests {
         state.reduce(PlaygroundAction::Reset);
         state.reduce(PlaygroundAction::Step);
         assert_eq!((state.requests.load, state.requests.step), (2, 1));
+    }
+
+    #[test]
+    fn a_divergence_pauses_and_is_kept_until_rolled_back_or_reloaded() {
+        let mut state = PlaygroundState::default();
+        state.reduce(PlaygroundAction::Event(PlaygroundEvent::Running {
+            running: true,
+        }));
+        let diverged = PlaygroundEvent::Diverged {
+            step: 120,
+            good_step: 100,
+        };
+        state.reduce(PlaygroundAction::Event(diverged.clone()));
+        assert!(!state.running);
+        assert_eq!(state.diverged, Some((120, 100)));
+        state.reduce(PlaygroundAction::RollBack);
+        assert_eq!((state.diverged, state.requests.roll_back), (None, 1));
+        state.reduce(PlaygroundAction::Event(diverged));
+        state.reduce(PlaygroundAction::Event(PlaygroundEvent::Loaded {
+            config: PlaygroundConfig::default(),
+            split: kindling_engine::datasets::toy2d::Split {
+                train: Vec::new(),
+                test: Vec::new(),
+            },
+        }));
+        assert_eq!(state.diverged, None);
     }
 }

@@ -232,3 +232,39 @@ fn the_content_security_policy_allows_no_inline_script_and_no_eval() {
         .collect();
     assert!(!refusals.is_empty(), "no policy violation was reported");
 }
+
+#[test]
+fn a_diverging_run_pauses_explains_and_rolls_back() {
+    let site = serve_site();
+    let browser = Browser::start();
+    // Momentum at a learning rate of 10 on a linear network blows the weights up within a few
+    // dozen steps.
+    browser.goto(&format!(
+        "{site}/?lang=en&backend=cpu#/playground?data=spiral&act=linear&opt=momentum&lr=10"
+    ));
+    browser.wait_for("first loss readout", 120, |b| readout(b, "#train-loss"));
+    browser.click("#play");
+    let message = browser.wait_for("the divergence notice", 60, |b| {
+        b.text("#diverged").filter(|t| !t.is_empty())
+    });
+    assert!(message.contains("learning rate"), "{message}");
+    browser.wait_for("paused status", 30, |b| {
+        b.text("#status")
+            .filter(|s| s.to_lowercase().contains("paused"))
+    });
+    let stopped_at = readout(&browser, "#step-count").unwrap();
+    let button = browser.text("#roll-back").unwrap_or_default();
+    let good = number(button.trim_start_matches("Go back to step")).unwrap_or(f64::NAN);
+    assert!(good < stopped_at, "{button} / {stopped_at}");
+    browser.screenshot("playground-diverged").ok();
+
+    browser.click("#roll-back");
+    browser.wait_for("the step rolled back", 30, |b| {
+        readout(b, "#step-count").filter(|&s| s == good)
+    });
+    assert!(browser.text("#diverged").is_none());
+    // The same learning rate blows up again from there, and says so again.
+    browser.click("#play");
+    browser.wait_for("the notice again", 60, |b| b.text("#diverged"));
+    assert_clean(&browser, &site);
+}

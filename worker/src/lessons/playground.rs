@@ -82,7 +82,25 @@ impl PlaygroundLesson {
                     trainer.train_chunk(1, f64::INFINITY).await;
                 }
                 self.report().await;
+                self.stop_if_diverged();
             }
+            PlaygroundCommand::RollBack => {
+                self.set_running(false);
+                if let Some(trainer) = &mut self.trainer {
+                    trainer.roll_back();
+                }
+                self.report().await;
+            }
+        }
+    }
+
+    /// Pauses a run whose loss is no longer a number, and says so: more steps cannot help.
+    fn stop_if_diverged(&mut self) {
+        let Some(trainer) = &self.trainer else { return };
+        if trainer.diverged() {
+            let (step, good_step) = (trainer.step_count(), trainer.good_step());
+            self.set_running(false);
+            send(PlaygroundEvent::Diverged { step, good_step });
         }
     }
 }
@@ -110,10 +128,12 @@ impl Lesson for PlaygroundLesson {
                 trainer.train_chunk(CHUNK_STEPS, CHUNK_MS).await;
             }
             self.since_report_ms += started.elapsed().as_secs_f64() * 1000.0;
-            if self.since_report_ms >= REPORT_MS {
+            let diverged = self.trainer.as_ref().is_some_and(Trainer::diverged);
+            if self.since_report_ms >= REPORT_MS || diverged {
                 self.since_report_ms = 0.0;
                 self.report().await;
             }
+            self.stop_if_diverged();
         })
     }
 }

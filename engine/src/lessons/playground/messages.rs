@@ -19,6 +19,8 @@ pub enum PlaygroundCommand {
     Pause,
     /// One step, then paused.
     Step,
+    /// Back to the last step whose loss was a number, after `Diverged`; stays paused.
+    RollBack,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -43,5 +45,11 @@ pub enum PlaygroundEvent {
     },
     Running {
         running: bool,
+    },
+    /// The loss stopped being a number at `step`, and training paused; `good_step` is the last
+    /// step a roll back returns to.
+    Diverged {
+        step: u64,
+        good_step: u64,
     },
 }

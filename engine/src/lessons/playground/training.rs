@@ -28,6 +28,21 @@ pub struct Trainer {
     rng: Rng,
     step: u64,
     record: ChunkRecord,
+    /// Where the run stood after its last chunk that ended with a finite loss (or at the start):
+    /// what [`Trainer::roll_back`] restores once the loss stops being a number.
+    good: Box<GoodState>,
+}
+
+/// A run's state at one step. Cloning it is cheap: the tensors are shared, not copied.
+#[derive(Clone)]
+struct GoodState {
+    model: Mlp,
+    optimizer: ModuleOptimizer,
+    order: Vec<usize>,
+    cursor: usize,
+    rng: Rng,
+    step: u64,
+    batch_loss: f32,
 }
 
 fn to_tensors(points: &[Point], device: &Device) -> (Tensor<2>, Tensor<1, Int>) {
@@ -55,10 +70,20 @@ impl Trainer {
         let n = BOUNDARY_RESOLUTION;
         // [n*n*2] flat coordinates → [n*n, 2] points.
         let grid = Tensor::from_data(TensorData::new(grid_points(), [n * n, 2]), &device);
-        let order = (0..split.train.len()).collect();
+        let order: Vec<usize> = (0..split.train.len()).collect();
+        let rng = Rng::new(config.seed.wrapping_add(1));
+        let good = Box::new(GoodState {
+            model: model.clone(),
+            optimizer: optimizer.clone(),
+            order: order.clone(),
+            cursor: usize::MAX,
+            rng: rng.clone(),
+            step: 0,
+            batch_loss: f32::NAN,
+        });
         Ok(Self {
             loss: CrossEntropyLossConfig::new().init(&device),
-            rng: Rng::new(config.seed.wrapping_add(1)),
+            rng,
             config,
             device,
             model,
@@ -71,7 +96,32 @@ impl Trainer {
             cursor: usize::MAX,
             step: 0,
             record: ChunkRecord::default(),
+            good,
         })
+    }
+
+    /// Whether the last batch loss is no longer a number (NaN or infinite): the weights have
+    /// blown up, and more steps cannot bring them back.
+    pub fn diverged(&self) -> bool {
+        self.step > 0 && !self.record.last_batch_loss.is_finite()
+    }
+
+    /// The step [`Trainer::roll_back`] would return to.
+    pub fn good_step(&self) -> u64 {
+        self.good.step
+    }
+
+    /// Returns to the last state whose loss was finite: its weights, optimiser state, batch order
+    /// and step. Training time is kept.
+    pub fn roll_back(&mut self) {
+        let good = (*self.good).clone();
+        self.model = good.model;
+        self.optimizer = good.optimizer;
+        self.order = good.order;
+        self.cursor = good.cursor;
+        self.rng = good.rng;
+        self.step = good.step;
+        self.record.last_batch_loss = good.batch_loss;
     }
 
     pub fn config(&self) -> &PlaygroundConfig {
@@ -123,7 +173,19 @@ impl Trainer {
     /// the device by reading the last batch loss. The time, waiting included, counts as training
     /// time. Returns the number of steps run.
     pub async fn train_chunk(&mut self, max_steps: u64, budget_ms: f64) -> u64 {
-        train_chunk(self, max_steps, budget_ms).await
+        let done = train_chunk(self, max_steps, budget_ms).await;
+        if !self.diverged() {
+            *self.good = GoodState {
+                model: self.model.clone(),
+                optimizer: self.optimizer.clone(),
+                order: self.order.clone(),
+                cursor: self.cursor,
+                rng: self.rng.clone(),
+                step: self.step,
+                batch_loss: self.record.last_batch_loss,
+            };
+        }
+        done
     }
 
     async fn loss_and_accuracy(
