@@ -1,5 +1,6 @@
 //! axe-core's automated accessibility audit (npm `axe-core`, installed by `cargo xtask setup`
-//! under the cache) on every page, in both languages: no violation of serious or critical impact.
+//! under the cache) on every page, in both languages: no violation of serious or critical impact,
+//! and no request to another origin.
 
 use kindling_e2e::{Browser, serve_site};
 
@@ -62,6 +63,13 @@ fn every_page_passes_the_audit_in_both_languages() {
             });
             for violation in audit(&browser, &axe) {
                 found.push(format!("{lang} #/{page}: {violation}"));
+            }
+            // Every page loads from this origin alone (the page's resource timing: the
+            // worker's own fetches are not in it).
+            for url in browser.requested_urls() {
+                if !url.starts_with(&site) {
+                    found.push(format!("{lang} #/{page}: a request to {url}"));
+                }
             }
         }
     }
