@@ -1,7 +1,9 @@
 //! The transfer lesson in headless Chromium on the CPU backend: the four arms run a few steps
 //! and the page shows their table, networks, worked example and inside views; a bad field value
 //! shows a message and cannot be run (in English and Chinese); the link carries the settings
-//! both ways.
+//! both ways. The Fashion-MNIST target loads and runs, the measured tables show the engine's
+//! numbers from `static/transfer/`, Pause and Play hold and resume a run, and the four arms run
+//! on WebGPU.
 
 use kindling_e2e::{Browser, number, serve_site};
 
@@ -213,4 +215,125 @@ fn the_link_carries_the_settings_both_ways() {
         b.value("#field-transfer-steps").filter(|v| v == "9")
     });
     assert_eq!(browser.value("#transfer-labels").as_deref(), Some("1"));
+}
+
+/// The engine's measured table for `target` as shipped (`static/transfer/table-<target>.json`).
+fn shipped_table(target: &str) -> serde_json::Value {
+    let path = format!(
+        "{}/../../static/transfer/table-{target}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn the_fashion_target_runs_on_the_cpu_and_the_measured_tables_show() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!(
+        "{site}/?lang=en&backend=cpu#/transfer?target=fashion&labels=1&steps=4&batch=8&seed=2"
+    ));
+    data_ready(&browser);
+    let ready = browser
+        .text("#transfer-data-progress + .data-text")
+        .unwrap_or_default();
+    assert!(ready.contains("10,000 test images"), "{ready}");
+
+    // Both targets' measured tables, every cell as the engine wrote it.
+    browser.wait_for("the measured tables", 60, |b| {
+        (count(b, "#transfer-measured table tbody tr") == 10).then_some(())
+    });
+    for target in ["digits", "fashion"] {
+        let table = shipped_table(target);
+        let arms = table["arms"].as_array().unwrap();
+        for row in table["rows"].as_array().unwrap() {
+            let labels = row["labels_per_class"].as_u64().unwrap();
+            for (arm, accuracy) in arms.iter().zip(row["accuracy"].as_array().unwrap()) {
+                let cell = format!(
+                    "#transfer-measured-{target} tr[data-labels='{labels}'] td[data-arm={}]",
+                    arm.as_str().unwrap()
+                );
+                let shown = browser.text(&cell).unwrap_or_default();
+                let wanted = format!("{:.1}%", accuracy.as_f64().unwrap() * 100.0);
+                assert_eq!(shown, wanted, "{cell}");
+            }
+        }
+    }
+
+    browser.click("#transfer-run");
+    browser.wait_for("four rows of results", 600, |b| {
+        (count(b, "#transfer-results tbody tr") == 4).then_some(())
+    });
+    for arm in ["scratch", "extract", "last_block", "everything"] {
+        let row = format!("#transfer-results tr[data-arm={arm}]");
+        let accuracy = browser
+            .text(&format!("{row} td.accuracy"))
+            .and_then(|t| number(&t))
+            .unwrap_or(f64::NAN);
+        assert!((0.0..=100.0).contains(&accuracy), "{arm}: {accuracy}");
+        let steps = browser.text(&format!("{row} td:nth-of-type(3)"));
+        assert_eq!(steps.as_deref(), Some("4"), "{arm} ran the budget");
+    }
+    // Ten classes of clothes in the worked example's logits.
+    browser.wait_for("the worked example", 120, |b| b.text("#transfer-loss"));
+    assert_eq!(count(&browser, "#transfer-logits tbody tr"), 10);
+    browser.eval("document.querySelector('#transfer-measured').scrollIntoView(); return true;");
+    browser.screenshot("transfer-measured").ok();
+}
+
+#[test]
+fn pause_holds_a_run_and_play_resumes_it() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!(
+        "{site}/?lang=en&backend=cpu#/transfer?labels=1&steps=5000&batch=4"
+    ));
+    data_ready(&browser);
+    assert_eq!(count(&browser, "#transfer-play"), 0);
+    browser.click("#transfer-run");
+    browser.wait_for("the run training", 120, |b| {
+        b.text("#transfer-status").filter(|s| s == "Training…")
+    });
+    assert_eq!(browser.text("#transfer-play").as_deref(), Some("Pause"));
+
+    browser.click("#transfer-play");
+    browser.wait_for("the run paused", 60, |b| {
+        b.text("#transfer-status").filter(|s| s == "Paused")
+    });
+    assert_eq!(browser.text("#transfer-play").as_deref(), Some("Play"));
+    assert_eq!(count(&browser, "#transfer-results"), 0);
+
+    browser.click("#transfer-play");
+    browser.wait_for("the run training again", 60, |b| {
+        b.text("#transfer-status").filter(|s| s == "Training…")
+    });
+    assert_eq!(browser.text("#transfer-play").as_deref(), Some("Pause"));
+}
+
+/// WebGPU here is SwiftShader (software) and slow: one label per class and one step, and the
+/// test waits for each arm's live point (its accuracy on the first test images after that step)
+/// rather than the final score on the whole test set. The badge is checked so that a silent
+/// fall back to the CPU fails the test.
+#[test]
+fn the_four_arms_train_on_webgpu() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!(
+        "{site}/?lang=en&backend=webgpu#/transfer?labels=1&steps=1&batch=4"
+    ));
+    browser.wait_for("the WebGPU backend", 180, |b| {
+        b.text("#backend-badge")
+            .filter(|t| t.starts_with("WebGPU ·"))
+    });
+    data_ready(&browser);
+    browser.click("#transfer-run");
+    for arm in ["scratch", "extract", "last_block", "everything"] {
+        browser.wait_for(&format!("{arm}'s point after its step"), 400, |b| {
+            (count(b, &format!("#transfer-curves g.{arm} circle")) == 1).then_some(())
+        });
+    }
+    let badge = browser.text("#backend-badge").unwrap_or_default();
+    assert!(badge.starts_with("WebGPU ·"), "{badge}");
+    browser.screenshot("transfer-webgpu-curves").ok();
 }
