@@ -10,6 +10,14 @@ use kindling_engine::lessons::gan::settings::{LossKind, Target};
 use kindling_engine::lessons::gan::targets::modes;
 use kindling_engine::lessons::gan::training::{ARROWS, HEAT_RESOLUTION, ToyTrainer, VIEW_POINTS};
 
+/// burn's CPU backend keeps one random generator for the process, which every trainer here seeds
+/// and draws from: the tests take turns, or one's draws land between another's seed and init.
+static SEEDED: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn seeded() -> std::sync::MutexGuard<'static, ()> {
+    SEEDED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn weights(trainer: &ToyTrainer) -> (Vec<f32>, Vec<f32>) {
     let g = pollster::block_on(read_weights(trainer.generator())).unwrap();
     let d = pollster::block_on(read_weights(trainer.discriminator())).unwrap();
@@ -18,6 +26,7 @@ fn weights(trainer: &ToyTrainer) -> (Vec<f32>, Vec<f32>) {
 
 #[test]
 fn a_discriminator_step_changes_only_d_and_a_generator_step_only_g() {
+    let _seeded = seeded();
     for &loss in LossKind::ALL {
         let settings = ToySettings {
             loss,
@@ -38,6 +47,7 @@ fn a_discriminator_step_changes_only_d_and_a_generator_step_only_g() {
 
 #[test]
 fn the_same_seed_gives_the_same_run_and_the_view_is_whole() {
+    let _seeded = seeded();
     let run = || {
         let mut trainer = ToyTrainer::new(ToySettings::default(), backend::cpu()).unwrap();
         pollster::block_on(trainer.train_chunk(20, f64::INFINITY));
@@ -61,6 +71,7 @@ fn the_same_seed_gives_the_same_run_and_the_view_is_whole() {
 
 #[test]
 fn k_discriminator_steps_run_before_each_generator_step() {
+    let _seeded = seeded();
     let settings = ToySettings {
         d_steps: 3,
         noise_dim: 1,
@@ -78,6 +89,7 @@ fn k_discriminator_steps_run_before_each_generator_step() {
 
 #[test]
 fn a_drawn_distribution_trains() {
+    let _seeded = seeded();
     let custom: Vec<[f32; 2]> = (0..12).map(|i| [i as f32 / 10.0 - 0.5, 0.3]).collect();
     let settings = ToySettings {
         target: Target::Custom,
@@ -103,6 +115,7 @@ fn a_drawn_distribution_trains() {
 /// that one. (`examples/gan_quality.rs` measures the first such iteration on other seeds.)
 #[test]
 fn the_default_run_covers_all_eight_modes_of_the_ring_within_10000_iterations() {
+    let _seeded = seeded();
     let mut trainer = ToyTrainer::new(ToySettings::default(), backend::cpu()).unwrap();
     let centres = modes(Target::Ring);
     let shares = |trainer: &ToyTrainer| {

@@ -5,6 +5,14 @@ use kindling_engine::datasets::toy2d::DatasetKind;
 use kindling_engine::lessons::playground::PlaygroundConfig;
 use kindling_engine::lessons::playground::training::{BOUNDARY_RESOLUTION, Progress, Trainer};
 
+/// burn's CPU backend keeps one random generator for the process, which every trainer here seeds
+/// and draws from: the tests take turns, or one's draws land between another's seed and init.
+static SEEDED: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn seeded() -> std::sync::MutexGuard<'static, ()> {
+    SEEDED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn losses(config: &PlaygroundConfig, steps: u64) -> Vec<Progress> {
     let mut trainer = Trainer::new(config.clone(), backend::cpu()).expect("valid config");
     let mut reports = Vec::new();
@@ -14,6 +22,7 @@ fn losses(config: &PlaygroundConfig, steps: u64) -> Vec<Progress> {
 
 #[test]
 fn training_lowers_the_loss() {
+    let _seeded = seeded();
     let config = PlaygroundConfig {
         dataset: DatasetKind::Circle,
         ..Default::default()
@@ -33,6 +42,7 @@ fn training_lowers_the_loss() {
 
 #[test]
 fn same_seed_same_losses_other_seed_other_losses() {
+    let _seeded = seeded();
     let config = PlaygroundConfig {
         dataset: DatasetKind::Xor,
         ..Default::default()
@@ -49,6 +59,7 @@ fn same_seed_same_losses_other_seed_other_losses() {
 
 #[test]
 fn default_spiral_reaches_95_percent_within_2000_steps() {
+    let _seeded = seeded();
     let config = PlaygroundConfig::default();
     assert_eq!(config.dataset, DatasetKind::Spiral);
     let reports = losses(&config, 2000);
@@ -62,6 +73,7 @@ fn default_spiral_reaches_95_percent_within_2000_steps() {
 
 #[test]
 fn boundary_is_a_probability_grid_that_matches_the_points() {
+    let _seeded = seeded();
     let config = PlaygroundConfig {
         dataset: DatasetKind::Gaussians,
         ..Default::default()
@@ -79,6 +91,7 @@ fn boundary_is_a_probability_grid_that_matches_the_points() {
 
 #[test]
 fn invalid_settings_are_refused_not_trained() {
+    let _seeded = seeded();
     let config = PlaygroundConfig {
         learning_rate: -1.0,
         hidden: vec![0],
@@ -93,6 +106,7 @@ fn invalid_settings_are_refused_not_trained() {
 /// the same steps are taken again.
 #[test]
 fn a_diverged_run_is_detected_and_rolls_back_to_its_last_finite_step() {
+    let _seeded = seeded();
     use kindling_engine::common::activation::Activation;
     use kindling_engine::common::optimizer::OptimizerKind;
     let config = PlaygroundConfig {
