@@ -1,5 +1,5 @@
-//! "Your own classes" on the transfer page, in headless Chromium on the CPU backend: three drawn
-//! shapes are learned and a new drawing of each is recognised; an uploaded PNG becomes an
+//! "Your own classes" on the transfer page, in headless Chromium: three drawn shapes are learned
+//! on the CPU backend (two on WebGPU) and a new drawing of each is recognised; an uploaded PNG becomes an
 //! example, and files that are not pictures are refused with a message, the examples unchanged.
 
 use std::f64::consts::TAU;
@@ -8,7 +8,11 @@ use std::path::Path;
 use kindling_e2e::{Browser, serve_site};
 
 fn open(browser: &Browser, site: &str) {
-    browser.goto(&format!("{site}/?lang=en&backend=cpu#/transfer"));
+    open_on(browser, site, "cpu");
+}
+
+fn open_on(browser: &Browser, site: &str, backend: &str) {
+    browser.goto(&format!("{site}/?lang=en&backend={backend}#/transfer"));
     // The worker takes one command at a time: the backbone and MNIST come first.
     browser.wait_for("the backbone and MNIST loaded", 240, |b| {
         b.attribute("#transfer-data-progress", "data-state")
@@ -149,6 +153,33 @@ fn drawn_classes_are_learned_and_a_new_drawing_is_recognised() {
         browser.screenshot(&format!("transfer-own-{name}")).ok();
     }
     save_load_and_train_further(&browser);
+}
+
+/// The same on WebGPU (SwiftShader here, slow): two drawn shapes, the shortest training, and a
+/// new drawing of each recognised. The badge is checked, so a fall back to the CPU fails.
+#[test]
+fn drawn_classes_are_learned_on_webgpu() {
+    let site = serve_site();
+    let browser = Browser::start();
+    open_on(&browser, &site, "webgpu");
+    let badge = browser.text("#backend-badge").unwrap_or_default();
+    assert!(badge.starts_with("WebGPU ·"), "{badge}");
+    set_names(&browser, "circle, line", 2);
+    let shapes: [Shape; 2] = [circle, line];
+    for k in 0..5 {
+        for (class, shape) in shapes.iter().enumerate() {
+            add_drawing(&browser, class, k as u64 + 1, &shape(k));
+        }
+    }
+    browser.select("#own-steps", "30");
+    browser.click("#own-train");
+    let accuracy: f64 = browser.wait_for("the trained network", 600, |b| {
+        b.attribute("#own-status", "data-accuracy")
+            .and_then(|a| a.parse().ok())
+    });
+    assert!(accuracy >= 0.9, "accuracy on its own examples: {accuracy}");
+    assert_eq!(predict(&browser, &circle(6)), "0", "a new circle");
+    assert_eq!(predict(&browser, &line(7)), "1", "a new line");
 }
 
 /// The trained network is saved with its card; a junk file is refused; the saved file loads
