@@ -19,6 +19,20 @@ pub type Result<T> = std::result::Result<T, String>;
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The built site, served from a background thread.
+/// Every page's route, the home page first: what the whole-site passes visit.
+pub const PAGES: &[&str] = &[
+    "",
+    "playground",
+    "activations",
+    "losses",
+    "cnn",
+    "gan",
+    "transfer",
+    "detect",
+    "bench",
+    "about",
+];
+
 pub fn serve_site() -> String {
     let dist = std::env::var_os("KINDLING_DIST")
         .map(PathBuf::from)
@@ -284,6 +298,14 @@ return true;
             json!(selector),
             json!(value)
         ));
+    }
+
+    /// Opens `page` (a route from [`PAGES`]) in `lang` on the CPU backend, once its worker is ready.
+    pub fn open_page(&self, site: &str, lang: &str, page: &str) {
+        self.goto(&format!("{site}/?lang={lang}&backend=cpu#/{page}"));
+        self.wait_for("the backend badge", 120, |b| {
+            b.text("#backend-badge").filter(|t| t.contains('·'))
+        });
     }
 
     /// Resizes the browser window (the page's viewport follows, less any browser chrome).

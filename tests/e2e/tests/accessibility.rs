@@ -2,20 +2,7 @@
 //! under the cache) on every page, in both languages: no violation of serious or critical impact,
 //! and no request to another origin.
 
-use kindling_e2e::{Browser, serve_site};
-
-const PAGES: &[&str] = &[
-    "",
-    "playground",
-    "activations",
-    "losses",
-    "cnn",
-    "gan",
-    "transfer",
-    "detect",
-    "bench",
-    "about",
-];
+use kindling_e2e::{Browser, PAGES, serve_site};
 
 fn axe_source() -> String {
     let path = std::env::var("KINDLING_AXE").unwrap_or_else(|_| {
@@ -57,10 +44,7 @@ fn every_page_passes_the_audit_in_both_languages() {
     let mut found = Vec::new();
     for lang in ["en", "zh"] {
         for page in PAGES {
-            browser.goto(&format!("{site}/?lang={lang}&backend=cpu#/{page}"));
-            browser.wait_for("the backend badge", 120, |b| {
-                b.text("#backend-badge").filter(|t| t.contains('·'))
-            });
+            browser.open_page(&site, lang, page);
             for violation in audit(&browser, &axe) {
                 found.push(format!("{lang} #/{page}: {violation}"));
             }

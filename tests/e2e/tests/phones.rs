@@ -1,20 +1,7 @@
 //! Every page at a phone's width (360 CSS pixels): nothing wider than the screen, so that no page
 //! scrolls sideways; a screenshot of each is kept for a person to look at.
 
-use kindling_e2e::{Browser, serve_site};
-
-const PAGES: &[&str] = &[
-    "",
-    "playground",
-    "activations",
-    "losses",
-    "cnn",
-    "gan",
-    "transfer",
-    "detect",
-    "bench",
-    "about",
-];
+use kindling_e2e::{Browser, PAGES, serve_site};
 
 /// Elements that stick out past the viewport's right edge (outside scrolling containers, whose
 /// own overflow is by design), as short descriptions.
@@ -42,10 +29,7 @@ fn every_page_fits_a_360_pixel_screen_in_both_languages() {
     let mut found = Vec::new();
     for lang in ["en", "zh"] {
         for page in PAGES {
-            browser.goto(&format!("{site}/?lang={lang}&backend=cpu#/{page}"));
-            browser.wait_for("the backend badge", 120, |b| {
-                b.text("#backend-badge").filter(|t| t.contains('·'))
-            });
+            browser.open_page(&site, lang, page);
             let report = browser.eval(OVERFLOW);
             let (width, scroll) = (report["width"].as_u64(), report["scroll"].as_u64());
             assert!(width.is_some_and(|w| w <= 360), "{report}");
