@@ -181,7 +181,7 @@ pub enum Schedule {
 
 #[derive(Args, Debug)]
 pub struct PretrainArgs {
-    /// Which model; `all` for the three.
+    /// Which model; `all` for every one.
     #[arg(value_enum)]
     pub name: ShippedName,
     /// The folder of the shipped models.
@@ -197,6 +197,10 @@ pub struct PretrainArgs {
     /// burn-train's folder (default: a folder under the system's temporary directory).
     #[arg(long)]
     pub artifacts: Option<PathBuf>,
+    /// mnist-detector only: train this many steps instead of the recipe's (unfreezing halfway),
+    /// to measure the cost; point --models at another folder holding mnist-resnet.
+    #[arg(long, conflicts_with = "check")]
+    pub steps: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -205,6 +209,8 @@ pub enum ShippedName {
     #[value(name = "mnist04-resnet")]
     Mnist04Resnet,
     MnistResnet,
+    /// The detection project's detector on mnist-resnet (trained by the engine's own loop).
+    MnistDetector,
     All,
 }
 

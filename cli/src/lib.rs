@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod data;
+pub mod detector;
 pub mod eval;
 pub mod evaluate;
 pub mod files;

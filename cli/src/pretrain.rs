@@ -5,11 +5,13 @@ use std::path::{Path, PathBuf};
 use kindling_engine::common::model_card::Provenance;
 use kindling_engine::common::model_file::Precision;
 use kindling_engine::lessons::cnn::model::CnnConfig;
+use kindling_engine::lessons::detect::card::SHIPPED_DETECTOR;
 use kindling_engine::models::resnet::model::ResnetConfig;
 use serde_json::Value;
 
 use crate::args::{PretrainArgs, ShippedName};
 use crate::data::{self, Mnist};
+use crate::detector;
 use crate::eval::digits_text;
 use crate::files::{self, Model};
 use crate::fit::{FIRST_LOSSES, Plan};
@@ -21,12 +23,21 @@ use crate::train::{artifacts, devices, write};
 
 pub fn run(args: PretrainArgs) -> Result<(), String> {
     let names: Vec<ShippedName> = match args.name {
-        ShippedName::All => NAMES.to_vec(),
+        ShippedName::All => [&NAMES[..], &[ShippedName::MnistDetector]].concat(),
         one => vec![one],
     };
+    if args.steps.is_some() && names != [ShippedName::MnistDetector] {
+        return Err("--steps is for mnist-detector only".into());
+    }
     let mnist = Mnist::load(&data::folder(args.data.data.as_deref()))?;
     for name in names {
-        let report = if args.check {
+        let report = if name == ShippedName::MnistDetector {
+            if args.check {
+                detector::check(&args, &mnist)
+            } else {
+                detector::make(&args, &mnist)
+            }
+        } else if args.check {
             check(name, &args, &mnist)
         } else {
             make(name, &args, &mnist)
@@ -319,7 +330,8 @@ pub fn compare_losses(card: &[f32], retrained: &[f32], tolerance: f32) -> Result
 const INDEX: &str = "index.json";
 
 fn index_json() -> String {
-    let names: Vec<&str> = NAMES.iter().map(|n| file_name(*n)).collect();
+    let mut names: Vec<&str> = NAMES.iter().map(|n| file_name(*n)).collect();
+    names.push(SHIPPED_DETECTOR);
     serde_json::to_string_pretty(&serde_json::json!({ "models": names })).unwrap_or_default() + "\n"
 }
 

@@ -6,9 +6,12 @@ use kindling_engine::common::optimizer::OptimizerKind;
 use kindling_engine::lessons::cnn::config::CnnSettings;
 use kindling_engine::models::resnet::ResnetSettings;
 
+use kindling_engine::lessons::detect::card::SHIPPED_DETECTOR;
+
 use crate::args::{Schedule, ShippedName};
 
-/// The shipped models, in the order `index.json` lists them.
+/// The shipped models burn-train makes, in the order `index.json` lists them (the detector,
+/// `detector.rs`, comes after them).
 pub const NAMES: [ShippedName; 3] = [
     ShippedName::MnistClassifier,
     ShippedName::Mnist04Resnet,
@@ -32,6 +35,7 @@ pub fn file_name(name: ShippedName) -> &'static str {
         ShippedName::MnistClassifier => "mnist-classifier",
         ShippedName::Mnist04Resnet => "mnist04-resnet",
         ShippedName::MnistResnet => "mnist-resnet",
+        ShippedName::MnistDetector => SHIPPED_DETECTOR,
         ShippedName::All => "all",
     }
 }
@@ -86,6 +90,7 @@ pub fn recipe(name: ShippedName) -> Recipe {
         }
         ShippedName::Mnist04Resnet => resnet((0..5).collect(), 3),
         ShippedName::MnistResnet | ShippedName::All => resnet((0..10).collect(), 3),
+        ShippedName::MnistDetector => unreachable!("the detector's recipe is detector::recipe"),
     }
 }
 

@@ -7,9 +7,9 @@ use std::sync::Mutex;
 use kindling_cli::args::{Backend, DataArgs, DeviceArgs, PretrainArgs, ShippedName};
 use kindling_cli::data::{self, Mnist};
 use kindling_cli::eval::test;
-use kindling_cli::files;
 use kindling_cli::pretrain::{check, check_index};
 use kindling_cli::recipes::{NAMES, file_name};
+use kindling_cli::{detector, files};
 use kindling_engine::backend;
 
 /// Building a network draws from burn's global CPU generator: one test at a time does.
@@ -114,10 +114,14 @@ fn retraining_reproduces_the_first_losses() {
             ddp: false,
         },
         artifacts: None,
+        steps: None,
     };
     for name in NAMES {
         let report =
             check(name, &args, &mnist).unwrap_or_else(|e| panic!("{}: {e}", file_name(name)));
         assert!(report.contains("reproduced"), "{report}");
     }
+    // The detector: its cards, its score on its 1,000 test canvases, its first losses.
+    let report = detector::check(&args, &mnist).unwrap_or_else(|e| panic!("mnist-detector: {e}"));
+    assert!(report.contains("reproduced"), "{report}");
 }

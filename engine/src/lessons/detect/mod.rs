@@ -3,8 +3,11 @@
 //! head that reads its maps position by position, and a class and a box out of it.
 
 pub mod boxes;
+pub mod card;
 pub mod config;
 pub mod data;
+#[cfg(feature = "compute")]
+pub mod file;
 pub mod link;
 #[cfg(feature = "compute")]
 pub mod loss;
