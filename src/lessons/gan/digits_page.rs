@@ -10,9 +10,11 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::format::percent;
+use crate::format::{percent, size};
 use crate::i18n::{Lang, model_file_error, problem_text, t, tf};
-use crate::lessons::gan::digits_state::{Data, DigitsAction, DigitsState, FileNote};
+use crate::lessons::gan::digits_state::{
+    Data, DigitsAction, DigitsState, FileNote, MAX_GENERATOR_BYTES,
+};
 use crate::lessons::gan::state::History;
 use crate::services::file_read;
 use crate::widgets::line_chart::{Line, LineChart};
@@ -144,10 +146,17 @@ pub fn DigitsSection(props: &Props) -> Html {
             let Some(file) = input.files().and_then(|f| f.get(0)) else {
                 return;
             };
+            let bytes = file.size() as u64;
+            if bytes > MAX_GENERATOR_BYTES {
+                on_action.emit(DigitsAction::FileNotRead(FileNote::TooLarge { bytes }));
+                return;
+            }
             let on_action = on_action.clone();
             spawn_local(async move {
-                let bytes = file_read::read_bytes(&file).await.unwrap_or_default();
-                on_action.emit(DigitsAction::Open(bytes));
+                on_action.emit(match file_read::read_bytes(&file).await {
+                    Ok(bytes) => DigitsAction::Open(bytes),
+                    Err(message) => DigitsAction::FileNotRead(FileNote::Unreadable(message)),
+                });
             });
         })
     };
@@ -221,6 +230,17 @@ pub fn DigitsSection(props: &Props) -> Html {
             "gan.digits.file_refused",
             &[("error", &model_file_error(lang, error))],
         ),
+        FileNote::TooLarge { bytes } => tf(
+            lang,
+            "gan.digits.file_too_large",
+            &[
+                ("size", &size(*bytes)),
+                ("allowed", &size(MAX_GENERATOR_BYTES)),
+            ],
+        ),
+        FileNote::Unreadable(message) => {
+            tf(lang, "gan.digits.file_unreadable", &[("message", message)])
+        }
     });
 
     html! {

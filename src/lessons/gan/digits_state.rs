@@ -19,9 +19,20 @@ pub enum Data {
 /// What the learner did with a generator file, and how it went.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FileNote {
-    Loaded { iterations: u64 },
+    Loaded {
+        iterations: u64,
+    },
     Refused(ModelFileError),
+    /// Larger than [`MAX_GENERATOR_BYTES`]: not read.
+    TooLarge {
+        bytes: u64,
+    },
+    /// The browser could not read the file.
+    Unreadable(String),
 }
+
+/// The largest generator file read: the largest generator (the MLP) takes about 2.2 MB.
+pub const MAX_GENERATOR_BYTES: u64 = 8_000_000;
 
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct DigitRequests {
@@ -73,6 +84,8 @@ pub enum DigitsAction {
     Draw,
     Save,
     Open(Vec<u8>),
+    /// A chosen file that was not read: too large, or unreadable.
+    FileNotRead(FileNote),
     Event(DigitEvent),
 }
 
@@ -117,6 +130,7 @@ impl DigitsState {
                 r.file = Rc::new(bytes);
                 r.open += 1;
             }
+            DigitsAction::FileNotRead(note) => self.file_note = Some(note),
             DigitsAction::Event(event) => self.on_event(event),
         }
     }
@@ -210,5 +224,10 @@ mod tests {
             (state.requests.open, state.requests.file.as_slice()),
             (1, &[9u8][..])
         );
+        // A file not read asks the worker for nothing and keeps the run.
+        let note = FileNote::TooLarge { bytes: 1 << 30 };
+        state.reduce(DigitsAction::FileNotRead(note.clone()));
+        assert_eq!(state.file_note, Some(note));
+        assert_eq!((state.requests.open, state.iterations), (1, 5));
     }
 }

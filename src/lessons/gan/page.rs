@@ -111,6 +111,10 @@ pub fn Gan(props: &Props) -> Html {
         let on_action = props.on_action.clone();
         Callback::from(move |text: String| on_action.emit(GanAction::Csv(text)))
     };
+    let on_csv_refused = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |error| on_action.emit(GanAction::CsvRefused(error)))
+    };
     let on_slow = {
         let on_action = props.on_action.clone();
         Callback::from(move |slow: bool| on_action.emit(GanAction::SetSlow(slow)))
@@ -175,6 +179,7 @@ pub fn Gan(props: &Props) -> Html {
                             on_use={act(|| GanAction::UseDrawing)}
                             on_cancel={act(|| GanAction::CancelDrawing)}
                             {on_csv}
+                            on_refused={on_csv_refused}
                         />
                     </div>
                     <div class="card gan-live">

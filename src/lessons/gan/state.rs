@@ -132,6 +132,8 @@ pub enum GanAction {
     CancelDrawing,
     /// Text pasted or uploaded as CSV.
     Csv(String),
+    /// A CSV file refused before it was read.
+    CsvRefused(CsvError),
     Event(GanEvent),
     Digits(DigitsAction),
     WorkerLost,
@@ -234,6 +236,7 @@ impl GanState {
                 Ok(points) => self.use_points(points),
                 Err(error) => self.source_error = Some(SourceError::Csv(error)),
             },
+            GanAction::CsvRefused(error) => self.source_error = Some(SourceError::Csv(error)),
             GanAction::Event(GanEvent::Toy(event)) => self.on_toy(event),
             GanAction::Event(GanEvent::Digits(event)) => self.on_digits(event),
             GanAction::Digits(action) => self.digits.reduce(action),
@@ -332,6 +335,22 @@ mod tests {
         assert_eq!(state.source_error, None);
         assert_eq!(state.toy.custom.len(), 12);
         assert_eq!(state.requests.load, 1);
+        // A file refused unread: the message shows, the points in use stay.
+        let refused = CsvError::TooLarge {
+            bytes: 1 << 30,
+            allowed: 1 << 18,
+        };
+        state.reduce(GanAction::CsvRefused(refused.clone()));
+        assert_eq!(state.source_error, Some(SourceError::Csv(refused)));
+        assert_eq!(state.toy.custom.len(), 12);
+        assert_eq!(state.requests.load, 1);
+        // Pasted text over the limit is refused by the parser the same way.
+        state.reduce(GanAction::Csv("1,2\n".repeat(70_000)));
+        assert!(matches!(
+            state.source_error,
+            Some(SourceError::Csv(CsvError::TooLarge { .. }))
+        ));
+        assert_eq!(state.toy.custom.len(), 12);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use kindling_engine::lessons::gan::csv::CsvError;
 use kindling_engine::lessons::gan::settings::{ToyError, ToyField, ToyProblem};
 
+use crate::format::size;
 use crate::i18n::{Lang, problem_text, t, tf};
 use crate::lessons::gan::state::SourceError;
 
@@ -43,6 +44,11 @@ pub fn toy_error(lang: Lang, error: &ToyError) -> String {
 pub fn csv_error(lang: Lang, error: &CsvError) -> String {
     let n = |v: &usize| v.to_string();
     match error {
+        CsvError::TooLarge { bytes, allowed } => tf(
+            lang,
+            "gan.csv.too_large",
+            &[("size", &size(*bytes)), ("allowed", &size(*allowed))],
+        ),
         CsvError::Empty => t(lang, "gan.csv.empty"),
         CsvError::OneColumn { line } => tf(lang, "gan.csv.one_column", &[("line", &n(line))]),
         CsvError::TooManyColumns { line, columns } => tf(

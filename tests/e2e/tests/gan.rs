@@ -128,6 +128,16 @@ fn a_drawn_distribution_is_accepted_and_a_bad_csv_is_refused() {
         assert!(!error.is_empty());
         assert_eq!(hash(&browser), link, "a refused CSV changes nothing");
     }
+    // A 1 GB file (sparse on disk) is refused by its size, unread; the drawing stays.
+    let huge = sparse_file("points.csv");
+    browser.upload("#gan-csv-file", &huge);
+    let error = browser.wait_for("the huge CSV refused", 10, |b| {
+        b.text("#gan-data-error")
+            .filter(|e| e.contains("1073.7 MB"))
+    });
+    assert!(error.contains("Nothing was read"), "{error}");
+    assert_eq!(hash(&browser), link, "a refused file changes nothing");
+    let _ = std::fs::remove_file(&huge);
     // A good one is taken.
     let good: String = (0..12).map(|i| format!("{i},{}\n", (i * i) % 7)).collect();
     browser.type_into("#gan-csv-text", &good);
@@ -257,11 +267,32 @@ fn the_conditional_digit_gan_draws_a_digit_and_its_generator_loads_back() {
             .filter(|n| n.contains("not a Kindling model"))
     });
     assert!(!note.contains("NotAModel"), "{note}");
+    // A 1 GB file is refused by its size, unread, and the run goes on as it was.
+    let huge = sparse_file("generator.safetensors");
+    browser.upload("#gan-open", &huge);
+    browser.wait_for("the huge file refused", 30, |b| {
+        b.text("#gan-file-note")
+            .filter(|n| n.contains("1073.7 MB") && n.contains("at most 8.0 MB"))
+    });
+    let _ = std::fs::remove_file(&huge);
     browser.upload("#gan-open", &file);
     browser.wait_for("the generator loaded back", 60, |b| {
         b.text("#gan-file-note")
             .filter(|n| n.contains("Generator loaded"))
     });
+}
+
+/// A 1 GiB file of zeros named `name` that takes no room on disk: the page must refuse it by
+/// its size, without reading it.
+fn sparse_file(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("kindling-huge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    path
 }
 
 /// Clicks `selector` once it is on the page and enabled: under load the digits section renders

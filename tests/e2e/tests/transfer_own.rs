@@ -380,6 +380,17 @@ fn an_uploaded_png_becomes_an_example_and_a_file_that_is_not_a_picture_is_refuse
     let role = browser.attribute("#own-upload-message", "role");
     assert_eq!(role.as_deref(), Some("alert"));
 
+    // A decompression bomb: a small file whose header claims 30,000 × 30,000 pixels. It is
+    // refused by what the header says, before the browser decodes anything (a decoded picture
+    // this size would take 3.6 GB; if it were decoded, its missing pixel data would make it
+    // "could not be read" instead).
+    let mut bomb = png(2, 2, |_, _| true);
+    bomb[16..20].copy_from_slice(&30_000u32.to_be_bytes());
+    bomb[20..24].copy_from_slice(&30_000u32.to_be_bytes());
+    upload(&browser, 0, &dir, "bomb.png", &bomb);
+    message(&browser, "30,000 × 30,000 pixels, too many");
+    assert_eq!((count(&browser, 0), count(&browser, 1)), (Some(1), Some(0)));
+
     // Too large to read: refused by its size alone.
     let huge = dir.join("huge.png");
     std::fs::write(&huge, vec![0u8; 11 << 20]).unwrap();

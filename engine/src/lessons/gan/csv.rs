@@ -11,6 +11,11 @@ use crate::common::number::parse_f64;
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "snake_case")]
 pub enum CsvError {
+    /// More text than [`MAX_TEXT_BYTES`]: refused before it is read.
+    TooLarge {
+        bytes: u64,
+        allowed: u64,
+    },
     /// No points at all.
     Empty,
     /// A line with one value (1-based line number).
@@ -41,6 +46,9 @@ pub enum CsvError {
     },
 }
 
+/// The most CSV text read: the most points allowed take well under a tenth of it.
+pub const MAX_TEXT_BYTES: usize = 256 * 1024;
+
 /// The values of one line, split at commas, semicolons, tabs or spaces.
 fn cells(line: &str) -> Vec<&str> {
     line.split([',', ';', '\t', ' '])
@@ -51,6 +59,12 @@ fn cells(line: &str) -> Vec<&str> {
 
 /// The points of a CSV text, as written (not yet fitted to the plot).
 pub fn parse(text: &str) -> Result<Vec<[f64; 2]>, CsvError> {
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(CsvError::TooLarge {
+            bytes: text.len() as u64,
+            allowed: MAX_TEXT_BYTES as u64,
+        });
+    }
     let mut points = Vec::new();
     let mut seen_line = false;
     for (index, line) in text.lines().enumerate() {

@@ -115,7 +115,16 @@ pub fn check_upload(bytes: &[u8]) -> Result<(), UploadProblem> {
     if !looks_like_an_image(bytes) {
         return Err(UploadProblem::NotAnImage);
     }
-    Ok(())
+    // The size the header claims, before anything decodes it: a file of a few hundred
+    // kilobytes can hold a picture of billions of pixels. A header this cannot read is left to
+    // the browser's decoder, which refuses what it cannot read and is checked again after.
+    match imagesize::blob_size(bytes) {
+        Ok(size) => {
+            let side = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+            check_picture(side(size.width), side(size.height))
+        }
+        Err(_) => Ok(()),
+    }
 }
 
 /// What can be told of a decoded picture's size before reading its pixels.
@@ -376,6 +385,66 @@ mod tests {
         // Fewer classes: the last one goes with its examples; the others keep theirs.
         own.set_names(&names(&["plus", "minus"])).unwrap();
         assert_eq!(own.counts(), vec![1, 19]);
+    }
+
+    #[cfg(feature = "compute")]
+    /// A PNG of `width × height` grey pixels, all black: rows of a filter byte and zeros,
+    /// deflated, so that a huge picture makes a small file.
+    fn black_png(width: u32, height: u32) -> Vec<u8> {
+        use flate2::{Compression, write::ZlibEncoder};
+        use std::io::Write;
+        let chunk = |png: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]| {
+            png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            png.extend_from_slice(kind);
+            png.extend_from_slice(data);
+            let mut crc = flate2::Crc::new();
+            crc.update(kind);
+            crc.update(data);
+            png.extend_from_slice(&crc.sum().to_be_bytes());
+        };
+        let mut header = Vec::new();
+        header.extend_from_slice(&width.to_be_bytes());
+        header.extend_from_slice(&height.to_be_bytes());
+        // 8-bit greyscale, deflate, no filter method, no interlace.
+        header.extend_from_slice(&[8, 0, 0, 0, 0]);
+        let row = vec![0u8; width as usize + 1];
+        let mut z = ZlibEncoder::new(Vec::new(), Compression::best());
+        for _ in 0..height {
+            z.write_all(&row).unwrap();
+        }
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        chunk(&mut png, b"IHDR", &header);
+        chunk(&mut png, b"IDAT", &z.finish().unwrap());
+        chunk(&mut png, b"IEND", &[]);
+        png
+    }
+
+    #[cfg(feature = "compute")]
+    #[test]
+    fn a_decompression_bomb_is_refused_from_its_header() {
+        // 10,000 × 10,000 pixels (100 MB of pixels, 400 MB once decoded to RGBA) in about 100 KB.
+        let bomb = black_png(10_000, 10_000);
+        assert!(bomb.len() < 200_000, "{}", bomb.len());
+        assert_eq!(
+            check_upload(&bomb),
+            Err(UploadProblem::HugePicture {
+                width: 10_000,
+                height: 10_000
+            })
+        );
+        // The same encoder's small picture passes: the header is read, not guessed.
+        assert_eq!(check_upload(&black_png(64, 48)), Ok(()));
+        // The claim alone is enough: a one-pixel file whose header says 70,000 × 70,000.
+        let mut claim = black_png(1, 1);
+        claim[16..20].copy_from_slice(&70_000u32.to_be_bytes());
+        claim[20..24].copy_from_slice(&70_000u32.to_be_bytes());
+        assert_eq!(
+            check_upload(&claim),
+            Err(UploadProblem::HugePicture {
+                width: 70_000,
+                height: 70_000
+            })
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The learner's own distribution: draw it on the plot, or paste or upload a CSV of points.
 
+use kindling_engine::lessons::gan::csv::{CsvError, MAX_TEXT_BYTES};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -20,6 +21,8 @@ pub struct Props {
     pub on_cancel: Callback<()>,
     /// CSV text, pasted or read from a file.
     pub on_csv: Callback<String>,
+    /// A file refused before it was read (too large).
+    pub on_refused: Callback<CsvError>,
 }
 
 fn click(callback: &Callback<()>) -> Callback<MouseEvent> {
@@ -41,6 +44,7 @@ pub fn OwnData(props: &Props) -> Html {
     };
     let on_file = {
         let on_csv = props.on_csv.clone();
+        let on_refused = props.on_refused.clone();
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
                 return;
@@ -48,6 +52,14 @@ pub fn OwnData(props: &Props) -> Html {
             let Some(file) = input.files().and_then(|files| files.get(0)) else {
                 return;
             };
+            let bytes = file.size() as u64;
+            if bytes > MAX_TEXT_BYTES as u64 {
+                on_refused.emit(CsvError::TooLarge {
+                    bytes,
+                    allowed: MAX_TEXT_BYTES as u64,
+                });
+                return;
+            }
             let on_csv = on_csv.clone();
             spawn_local(async move {
                 // A file that cannot be read, or is not text, gives text the parser refuses.
