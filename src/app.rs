@@ -41,6 +41,7 @@ use crate::shell::error_banner::ErrorBanner;
 use crate::shell::home::Home;
 use crate::shell::language_switch::LanguageSwitch;
 use crate::shell::nav::Nav;
+use crate::shell::offline_notice::OfflineNotice;
 use crate::state::{Action, AppState};
 
 /// Each lesson's events go to its own reducer; the rest is the shell's.
@@ -343,6 +344,7 @@ pub fn App() -> Html {
                 </div>
             </header>
             <ErrorBanner {lang} banner={state.banner.clone()} {on_dismiss} />
+            <OfflineNotice {lang} />
             <main id="main" class="page">{page}</main>
             <footer class="site-footer">
                 <p>{t(lang, "footer.text")}</p>

@@ -6,5 +6,6 @@ pub mod download;
 pub mod file_read;
 pub mod manifest;
 pub mod models;
+pub mod offline;
 pub mod storage;
 pub mod worker;

@@ -300,6 +300,7 @@ fn open(
     calibration: Option<Calibration>,
 ) -> Result<(), String> {
     let worker = Worker::new(build.script()).map_err(|e| js_text(&e))?;
+    crate::services::offline::keep_build(build.script());
     let weak = Rc::downgrade(this);
     let on_message = MessageClosure::new(move |event: MessageEvent| {
         received(&weak, generation, event.data());

@@ -8,3 +8,4 @@ pub mod idea_map;
 pub mod language_switch;
 pub mod mnist_data;
 pub mod nav;
+pub mod offline_notice;

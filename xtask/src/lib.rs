@@ -2,6 +2,7 @@
 
 pub mod data;
 pub mod loader;
+pub mod offline;
 pub mod serve;
 
 /// Chromium flags for headless runs on a machine with no network beyond the registries.

@@ -336,7 +336,9 @@ fn build_site(ctx: &Ctx, optimise: bool) -> Result {
 fn optimise_workers(ctx: &Ctx, run_if_missing: bool) -> Result {
     WORKER_WASM
         .iter()
-        .try_for_each(|name| optimise_worker(ctx, name, run_if_missing))
+        .try_for_each(|name| optimise_worker(ctx, name, run_if_missing))?;
+    // The service worker's versions and list follow the files as they are now.
+    xtask::offline::write_in(&ctx.root.join("dist"))
 }
 
 /// Replaces dist/'s worker wasm `name` by its wasm-opt -Oz result, cached by content. Unless
@@ -633,7 +635,10 @@ fn main() -> ExitCode {
         // Trunk's post-build hook (Trunk.toml): the folder it is staging.
         Some("loader") => env::var("TRUNK_STAGING_DIR")
             .map_err(|_| "loader runs as trunk's post-build hook (TRUNK_STAGING_DIR unset)".into())
-            .and_then(|dir| xtask::loader::externalise_in(Path::new(&dir))),
+            .and_then(|dir| {
+                xtask::loader::externalise_in(Path::new(&dir))?;
+                xtask::offline::write_in(Path::new(&dir))
+            }),
         Some("models") => match args.get(1).map(String::as_str) {
             None => models(&ctx, false),
             Some("--check") => models(&ctx, true),

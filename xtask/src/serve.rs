@@ -3,15 +3,26 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 
 /// Serves `root` on 127.0.0.1:`port` (0 picks a free port) from a background thread and
 /// returns the bound port.
 pub fn spawn(root: PathBuf, port: u16) -> std::io::Result<u16> {
+    spawn_with_switch(root, port, Arc::new(AtomicBool::new(false)))
+}
+
+/// As [`spawn`], but while `down` is set every connection is closed unanswered, as when the
+/// network is off (the offline end-to-end tests).
+pub fn spawn_with_switch(root: PathBuf, port: u16, down: Arc<AtomicBool>) -> std::io::Result<u16> {
     let listener = TcpListener::bind(("127.0.0.1", port))?;
     let port = listener.local_addr()?.port();
     thread::spawn(move || {
         for stream in listener.incoming().flatten() {
+            if down.load(Ordering::SeqCst) {
+                continue;
+            }
             let root = root.clone();
             thread::spawn(move || {
                 let _ = answer(stream, &root);
