@@ -1,13 +1,17 @@
 //! The detection project's only route to the worker: one message each time a request counter in
 //! its state moves, with its content read from the state; a worker that says `Ready` is asked
-//! for the backbone and the data again.
+//! for the backbone and the data again. A saved detector is downloaded from here too.
 
 use kindling_engine::lessons::detect::messages::DetectCommand;
 use kindling_engine::protocol::ToWorker;
 use yew::prelude::*;
 
 use crate::lessons::detect::state::{DetectState, SHOWN};
+use crate::services::download;
 use crate::services::worker::WorkerLink;
+
+/// The name a saved detector is offered under.
+const DETECTOR_FILE: &str = "detector.safetensors";
 
 /// `ready`: the number of the worker that said `Ready`, `None` while there is none (commands
 /// then are dropped).
@@ -67,6 +71,41 @@ pub fn use_detect_worker(state: &DetectState, worker: &WorkerLink, ready: Option
                     first,
                     count: SHOWN,
                 });
+            }
+        });
+    }
+    {
+        let send = send.clone();
+        use_effect_with(requests.use_shipped, move |&count| {
+            if count > 0 {
+                send(DetectCommand::UseShipped);
+            }
+        });
+    }
+    {
+        let send = send.clone();
+        use_effect_with(requests.export, move |&count| {
+            if count > 0 {
+                send(DetectCommand::Export);
+            }
+        });
+    }
+    {
+        let send = send.clone();
+        let bytes = state.import_bytes.clone();
+        use_effect_with(requests.import, move |&count| {
+            if count > 0 {
+                send(DetectCommand::Import {
+                    bytes: bytes.to_vec(),
+                });
+            }
+        });
+    }
+    {
+        let saved = state.saved.clone();
+        use_effect_with(saved.0, move |&count| {
+            if count > 0 {
+                let _ = download::save(DETECTOR_FILE, &saved.1);
             }
         });
     }

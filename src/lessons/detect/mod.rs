@@ -6,6 +6,7 @@ pub mod drawing;
 pub mod effects;
 pub mod fields;
 pub mod link;
+pub mod model_file;
 pub mod page;
 pub mod results;
 pub mod state;

@@ -15,6 +15,7 @@ use crate::i18n::{Lang, t, tf};
 use crate::lessons::detect::design::design;
 use crate::lessons::detect::drawing::to_canvas;
 use crate::lessons::detect::fields::DetectField;
+use crate::lessons::detect::model_file::model_file;
 use crate::lessons::detect::results::{canvases, finished, predicted_box, training};
 use crate::lessons::detect::state::{DetectAction, DetectState};
 use crate::lessons::detect::text::problem;
@@ -261,6 +262,7 @@ pub fn DetectPage(props: &Props) -> Html {
                 { canvases(lang, &state.shown, state.detector, on_action) }
             </section>
             { design(lang, &backbone, shown_settings.head, shown_settings.hidden) }
+            { model_file(lang, state, on_action) }
             { own_canvas(lang, state, on_action) }
         </div>
     }

@@ -4,6 +4,8 @@
 
 use std::rc::Rc;
 
+use kindling_engine::common::model_card::ModelFileError;
+use kindling_engine::lessons::detect::card::DetectCard;
 use kindling_engine::lessons::detect::config::{
     DetectEvaluation, DetectProblem, DetectSettings, Prediction, StepLosses,
 };
@@ -17,6 +19,24 @@ use crate::widgets::series::Series;
 const MAX_POINTS: usize = 300;
 /// Test canvases shown at a time.
 pub const SHOWN: usize = 8;
+/// The largest file read as a detector (a detector on the shipped backbone is under 1 MB).
+pub const MAX_MODEL_BYTES: u64 = 10_000_000;
+
+/// What became of the latest model file, or of the shipped detector.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FileNote {
+    Loaded {
+        shipped: bool,
+        steps: u64,
+    },
+    Refused(ModelFileError),
+    TooLarge {
+        bytes: u64,
+    },
+    Unreadable(String),
+    /// The shipped detector could not be fetched.
+    Unavailable(String),
+}
 
 /// How many times each message has been asked for; a change sends it.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
@@ -27,6 +47,9 @@ pub struct Requests {
     pub pause: u64,
     pub show: u64,
     pub detect: u64,
+    pub use_shipped: u64,
+    pub export: u64,
+    pub import: u64,
 }
 
 /// What the worker loaded.
@@ -88,6 +111,14 @@ pub struct DetectState {
     pub detected_heat: Rc<Vec<f32>>,
     /// Whether the worker holds the run's detector (a new worker does not).
     pub detector: bool,
+    /// The card of the detector loaded or saved last, and whether it is the shipped one.
+    pub card: Option<Rc<DetectCard>>,
+    pub card_shipped: bool,
+    /// The model file to load next.
+    pub import_bytes: Rc<Vec<u8>>,
+    /// The latest saved model file, and how many have been saved (a change downloads it).
+    pub saved: (u64, Rc<Vec<u8>>),
+    pub file_note: Option<FileNote>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -109,6 +140,13 @@ pub enum DetectAction {
     ShowNext,
     /// The learner's canvas changed (None: wiped).
     Drawn(Option<Vec<u8>>),
+    /// Replace the detector with the shipped one.
+    UseShipped,
+    /// Save the detector as a file.
+    Export,
+    /// Load a detector from a model file.
+    Import(Vec<u8>),
+    FileNote(FileNote),
     Event(DetectEvent),
     WorkerLost,
 }
@@ -185,6 +223,21 @@ impl DetectState {
                     self.requests.detect += 1;
                 }
             }
+            DetectAction::UseShipped => {
+                self.file_note = None;
+                self.requests.use_shipped += 1;
+            }
+            DetectAction::Export => {
+                if self.detector {
+                    self.requests.export += 1;
+                }
+            }
+            DetectAction::Import(bytes) => {
+                self.file_note = None;
+                self.import_bytes = Rc::new(bytes);
+                self.requests.import += 1;
+            }
+            DetectAction::FileNote(note) => self.file_note = Some(note),
             DetectAction::Event(event) => self.on_event(event),
             DetectAction::WorkerLost => {
                 // The worker's detector and data are gone; the scores stay on screen.
@@ -251,6 +304,51 @@ impl DetectState {
                 self.shown.clear();
                 self.show_first = 0;
                 self.detected = None;
+                // The card described the detector this run replaces.
+                self.card = None;
+                self.file_note = None;
+            }
+            DetectEvent::ModelLoaded {
+                card,
+                shipped,
+                trained,
+                frozen,
+            } => {
+                // The worker's detector is the loaded one now; its score on the test canvases
+                // comes next, as a finished run's does.
+                self.asked = None;
+                self.running = false;
+                self.detector = true;
+                self.shown.clear();
+                self.show_first = 0;
+                self.detected = None;
+                self.run = Some(Run {
+                    settings: card.settings.clone(),
+                    trained,
+                    frozen,
+                    unfrozen_at: None,
+                    step: card.steps,
+                    steps: card.steps,
+                    steps_per_second: 0.0,
+                    losses: Rc::default(),
+                    scores: Vec::new(),
+                    finished: None,
+                });
+                self.file_note = Some(FileNote::Loaded {
+                    shipped,
+                    steps: card.steps,
+                });
+                self.card = Some(Rc::new(*card));
+                self.card_shipped = shipped;
+            }
+            DetectEvent::FileRefused { error } => self.file_note = Some(FileNote::Refused(error)),
+            DetectEvent::ShippedUnavailable { message } => {
+                self.file_note = Some(FileNote::Unavailable(message))
+            }
+            DetectEvent::Exported { bytes, card } => {
+                self.saved = (self.saved.0 + 1, Rc::new(bytes));
+                self.card_shipped = card.provenance.is_some() && self.card_shipped;
+                self.card = Some(Rc::new(*card));
             }
             DetectEvent::Trained {
                 step,
@@ -514,5 +612,85 @@ mod tests {
         assert_eq!(state.requests.detect, 0, "no detector in a new worker");
         state.reduce(DetectAction::Open);
         assert_eq!(state.requests.prepare, 3, "a new worker loads again");
+    }
+
+    #[test]
+    fn a_loaded_detector_boxes_at_once_and_a_refused_file_changes_nothing() {
+        use kindling_engine::models::resnet::ResnetSettings;
+        let mut state = DetectState::default();
+        state.reduce(DetectAction::Drawn(Some(vec![0, 255])));
+        state.reduce(DetectAction::Export);
+        assert_eq!(state.requests.export, 0, "nothing to save yet");
+        state.reduce(DetectAction::UseShipped);
+        assert_eq!(state.requests.use_shipped, 1);
+        let mut card = DetectCard::new(
+            DetectSettings {
+                steps: 1000,
+                unfreeze_at: Some(500),
+                ..DetectSettings::default()
+            },
+            ResnetSettings::default(),
+            7,
+        );
+        card.steps = 1000;
+        state.reduce(event(DetectEvent::ModelLoaded {
+            card: Box::new(card.clone()),
+            shipped: true,
+            trained: 10,
+            frozen: 20,
+        }));
+        assert!(state.detector && !state.running);
+        assert_eq!(
+            state.file_note,
+            Some(FileNote::Loaded {
+                shipped: true,
+                steps: 1000
+            })
+        );
+        assert_eq!(state.card.as_deref(), Some(&card));
+        let run = state.run.clone().expect("the loaded detector's run");
+        assert_eq!((run.step, run.steps, run.trained), (1000, 1000, 10));
+        // Its score arrives as a finished run's: the canvases and the drawing are asked for.
+        state.reduce(event(DetectEvent::Finished {
+            evaluation: evaluation(0.8),
+            elapsed_ms: 5.0,
+        }));
+        assert!(state.is_finished());
+        assert_eq!((state.requests.show, state.requests.detect), (1, 1));
+
+        // A junk file: refused, and the detector, its run and its card stay.
+        let before = state.clone();
+        state.reduce(DetectAction::Import(vec![1, 2, 3]));
+        assert_eq!(state.requests.import, 1);
+        assert_eq!(*state.import_bytes, vec![1, 2, 3]);
+        state.reduce(event(DetectEvent::FileRefused {
+            error: ModelFileError::NotAModel,
+        }));
+        assert_eq!(
+            state.file_note,
+            Some(FileNote::Refused(ModelFileError::NotAModel))
+        );
+        assert_eq!(
+            (state.run.clone(), state.card.clone()),
+            (before.run, before.card)
+        );
+        assert!(state.detector);
+
+        // Saving: the file arrives once, with its card.
+        state.reduce(DetectAction::Export);
+        assert_eq!(state.requests.export, 1);
+        state.reduce(event(DetectEvent::Exported {
+            bytes: vec![9; 4],
+            card: Box::new(card),
+        }));
+        assert_eq!(state.saved.0, 1);
+        assert_eq!(*state.saved.1, vec![9; 4]);
+
+        // A new run's detector has no card yet.
+        state.reduce(event(DetectEvent::Started {
+            trained: 1,
+            frozen: 2,
+        }));
+        assert!(state.card.is_none() && state.file_note.is_none());
     }
 }

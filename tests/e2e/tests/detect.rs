@@ -185,3 +185,171 @@ fn bad_link_and_field_values_show_messages_and_a_bad_field_cannot_run() {
         Some("找到并认出一个数字")
     );
 }
+
+/// The predicted box over the drawing, in canvas pixels: left, top, right, bottom.
+fn drawn_box(browser: &Browser) -> [f64; 4] {
+    let read = |name: &str| {
+        browser
+            .attribute("#detect-own-result rect.box.predicted", name)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
+    let (x, y) = (read("x"), read("y"));
+    [x, y, x + read("width"), y + read("height")]
+}
+
+fn saved_file(browser: &Browser) -> std::path::PathBuf {
+    browser.wait_for("the saved detector", 60, |b| {
+        std::fs::read_dir(b.downloads())
+            .ok()?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("detector"))
+                    && p.extension().is_some_and(|x| x == "safetensors")
+            })
+    })
+}
+
+#[test]
+fn the_shipped_detector_boxes_a_drawn_digit_and_a_detector_saves_refuses_junk_and_loads_back() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!(
+        "{site}/?lang=en&backend=cpu#/detect?steps=4&batch=4&hidden=8&seed=2"
+    ));
+    data_ready(&browser);
+
+    // A "1" drawn high on the left of the square, not where MNIST's digits sit.
+    let stroke: Vec<(f64, f64)> = (0..=30)
+        .map(|i| {
+            let t = f64::from(i) / 30.0;
+            (0.27 - 0.03 * t, 0.1 + 0.32 * t)
+        })
+        .collect();
+    browser.draw("#detect-pad", &stroke);
+    assert!(
+        browser
+            .text("#detect-own-status")
+            .is_some_and(|s| s.contains("use the shipped one")),
+        "{:?}",
+        browser.text("#detect-own-status")
+    );
+
+    browser.click("#detect-use-shipped");
+    let card = browser.wait_for("the shipped detector's card", 120, |b| {
+        b.text("#detect-card")
+    });
+    for part in [
+        "mnist-detector",
+        "mnist-resnet",
+        "0.853",
+        "97.5",
+        "1,000 test canvases",
+        "pretrain mnist-detector",
+        "CC BY-SA 3.0",
+    ] {
+        assert!(card.contains(part), "{part} in the card: {card}");
+    }
+    let answer = browser.wait_for("the drawing's box", 120, |b| {
+        b.text("#detect-own-status")
+            .filter(|s| s.starts_with("The detector sees a"))
+    });
+    // The ink spans x 0.24–0.27 and y 0.10–0.42 of the square: on the 64 × 64 canvas about
+    // x 15–17, y 6–27 (the pen adds a few pixels around it).
+    let [left, top, right, bottom] = drawn_box(&browser);
+    let ink = [13.0, 4.0, 20.0, 29.0];
+    let overlap_x = right.min(ink[2]) - left.max(ink[0]);
+    let overlap_y = bottom.min(ink[3]) - top.max(ink[1]);
+    assert!(
+        overlap_x > 0.0 && overlap_y > 10.0,
+        "box {:?} against the ink {ink:?}; {answer}",
+        [left, top, right, bottom]
+    );
+    let (centre_x, centre_y) = ((left + right) / 2.0, (top + bottom) / 2.0);
+    assert!(
+        (10.0..24.0).contains(&centre_x) && (8.0..26.0).contains(&centre_y),
+        "box centre ({centre_x}, {centre_y})"
+    );
+    browser.eval("document.querySelector('#detect-own-title').scrollIntoView(); return true;");
+    browser.screenshot("detect-shipped-own").ok();
+    // The shipped detector's score on the page's 200 test canvases, measured in the browser.
+    let final_title = browser.wait_for("the shipped detector's score", 120, |b| {
+        b.text("#detect-final h3")
+    });
+    assert!(final_title.contains("200 test canvases"), "{final_title}");
+    let iou = browser
+        .text("#detect-mean-iou")
+        .and_then(|t| number(&t))
+        .unwrap_or(f64::NAN);
+    assert!(
+        iou >= 0.75,
+        "mean IoU of the shipped detector in the browser: {iou}"
+    );
+
+    // The learner's own detector: a tiny run, saved with its card.
+    browser.click("#detect-run");
+    browser.wait_for("the run's final score", 600, |b| {
+        b.text("#detect-step").filter(|s| s == "4 / 4")?;
+        b.text("#detect-final")
+    });
+    assert!(
+        browser.text("#detect-card").is_none(),
+        "the new run has no card yet"
+    );
+    browser.click("#detect-export");
+    let file = saved_file(&browser);
+    // Chromium writes the file under a temporary name first; the final name means it is complete.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(
+        bytes.len() > 8 && bytes[8..].starts_with(br#"{"__metadata__":{"kindling.model_card":"#),
+        "{} bytes",
+        bytes.len()
+    );
+    let card = browser.text("#detect-card").unwrap_or_default();
+    assert!(
+        card.contains("your own") && card.contains("4 steps"),
+        "{card}"
+    );
+
+    // Junk is refused, in words, and the run on screen stays.
+    let junk = browser.downloads().join("junk.safetensors");
+    std::fs::write(&junk, b"not a model at all").unwrap();
+    browser.upload("#detect-import", &junk);
+    let refused = browser.wait_for("the junk refused", 60, |b| {
+        b.text("#detect-file-message").filter(|m| !m.is_empty())
+    });
+    assert!(
+        refused.contains("not loaded") && refused.contains("not a Kindling model"),
+        "{refused}"
+    );
+    assert_eq!(
+        browser.attribute("#detect-file-message", "role").as_deref(),
+        Some("alert")
+    );
+    assert_eq!(browser.text("#detect-step").as_deref(), Some("4 / 4"));
+    assert!(browser.text("#detect-final").is_some());
+
+    // The shipped one again, then the saved file back: its card, and boxes on the drawing.
+    browser.click("#detect-use-shipped");
+    browser.wait_for("the shipped detector again", 120, |b| {
+        b.text("#detect-card")
+            .filter(|c| c.contains("mnist-detector"))
+    });
+    browser.upload("#detect-import", &file);
+    let loaded = browser.wait_for("the saved detector loaded", 120, |b| {
+        b.text("#detect-file-message")
+            .filter(|m| m.contains("Loaded"))
+    });
+    assert!(loaded.contains("4 steps"), "{loaded}");
+    let card = browser.text("#detect-card").unwrap_or_default();
+    assert!(
+        card.contains("your own") && card.contains("8 channels"),
+        "{card}"
+    );
+    browser.wait_for("the loaded detector's box on the drawing", 120, |b| {
+        (count(b, "#detect-own-result rect.box.predicted") == 1).then_some(())
+    });
+}

@@ -7,9 +7,13 @@ use std::sync::Arc;
 use futures::future::LocalBoxFuture;
 use js_sys::Uint8Array;
 use kindling_engine::burn::tensor::Device;
+use kindling_engine::common::model_file;
 use kindling_engine::datasets::mnist::Images;
 use kindling_engine::lessons::detect::boxes::iou;
+use kindling_engine::lessons::detect::card::DetectCard;
+use kindling_engine::lessons::detect::config::DetectEvaluation;
 use kindling_engine::lessons::detect::data::{self, CANVAS, Level};
+use kindling_engine::lessons::detect::file;
 use kindling_engine::lessons::detect::messages::{DetectCommand, DetectEvent, ShownCanvas};
 use kindling_engine::lessons::detect::model::parameter_counts;
 use kindling_engine::lessons::detect::training::{DetectRun, TEST_SEED, detect_drawn_looking};
@@ -27,6 +31,8 @@ use crate::{mnist, post, scope};
 
 /// The shipped backbone, trained on all ten digits.
 const BACKBONE: &str = "static/models/mnist-resnet.safetensors";
+/// The shipped detector, trained natively by `kindling pretrain mnist-detector`.
+const SHIPPED: &str = "static/models/mnist-detector.safetensors";
 const CHUNK_MS: f64 = 150.0;
 const CHUNK_STEPS: u64 = 50;
 /// Test canvases scored while training (about five times a run) and at its end.
@@ -55,6 +61,10 @@ pub struct DetectLesson {
     trained_ms: f64,
     /// The step of the next live score.
     next_eval: u64,
+    /// The card of a detector loaded from a file, saved again as it came.
+    origin: Option<DetectCard>,
+    /// The trained run's final score, for its card.
+    final_eval: Option<DetectEvaluation>,
 }
 
 /// The whole file at `path` on the site.
@@ -83,6 +93,80 @@ impl DetectLesson {
             running: false,
             trained_ms: 0.0,
             next_eval: 0,
+            origin: None,
+            final_eval: None,
+        }
+    }
+
+    /// Replaces the detector with the one in `bytes`, or says why not (the detector stays).
+    async fn install(&mut self, bytes: &[u8], shipped: bool) {
+        if !self.prepare().await {
+            return;
+        }
+        let Some((train, test)) = self.digits.clone() else {
+            return;
+        };
+        match file::load(bytes, &self.device) {
+            Ok((model, card)) => {
+                self.set_running(false);
+                let run = DetectRun::loaded(
+                    model,
+                    card.settings.clone(),
+                    card.steps,
+                    train,
+                    test,
+                    self.device.clone(),
+                );
+                let (trained, frozen) = parameter_counts(run.model());
+                self.run = Some(run);
+                self.trained_ms = card.training_seconds.unwrap_or(0.0) * 1000.0;
+                self.final_eval = card.evaluation;
+                self.origin = Some(card.clone());
+                send(DetectEvent::ModelLoaded {
+                    card: Box::new(card),
+                    shipped,
+                    trained,
+                    frozen,
+                });
+                // Scored here as a trained run is, so the page shows it alike.
+                if let Some(run) = &self.run {
+                    let evaluation = run.evaluate(FINAL_EVAL).await;
+                    send(DetectEvent::Finished {
+                        evaluation,
+                        elapsed_ms: self.trained_ms,
+                    });
+                }
+            }
+            Err(error) => send(DetectEvent::FileRefused { error }),
+        }
+    }
+
+    /// The detector as a model file: a loaded one with its card as it came, a trained one with a
+    /// card of its settings, steps, final score and training time.
+    async fn export(&self) {
+        let (Some(run), Some(backbone)) = (&self.run, &self.backbone) else {
+            return;
+        };
+        let card = self.origin.clone().unwrap_or_else(|| {
+            let mut card =
+                DetectCard::new(run.settings().clone(), backbone.settings.clone(), TEST_SEED);
+            card.steps = run.steps_done();
+            card.evaluation = self.final_eval;
+            card.training_seconds = Some((self.trained_ms / 1000.0).round());
+            card
+        });
+        match file::save(run.model(), card).await {
+            Ok(bytes) => {
+                // The card with its parameter list and checksum, as the file holds it.
+                match model_file::decode::<DetectCard>(&bytes) {
+                    Ok((card, _)) => send(DetectEvent::Exported {
+                        bytes,
+                        card: Box::new(card),
+                    }),
+                    Err(error) => send(DetectEvent::FileRefused { error }),
+                }
+            }
+            Err(error) => send(DetectEvent::FileRefused { error }),
         }
     }
 
@@ -171,6 +255,8 @@ impl DetectLesson {
                         let (trained, frozen) = parameter_counts(run.model());
                         send(DetectEvent::Started { trained, frozen });
                         self.trained_ms = 0.0;
+                        self.origin = None;
+                        self.final_eval = None;
                         self.next_eval = live_interval(&run);
                         self.run = Some(run);
                         self.set_running(true);
@@ -181,6 +267,12 @@ impl DetectLesson {
             DetectCommand::Play => self.set_running(true),
             DetectCommand::Pause => self.set_running(false),
             DetectCommand::Show { first, count } => self.show(first, count).await,
+            DetectCommand::UseShipped => match fetch_bytes(SHIPPED).await {
+                Ok(bytes) => self.install(&bytes, true).await,
+                Err(message) => send(DetectEvent::ShippedUnavailable { message }),
+            },
+            DetectCommand::Import { bytes } => self.install(&bytes, false).await,
+            DetectCommand::Export => self.export().await,
             DetectCommand::Detect { pixels } => {
                 let Some(run) = &self.run else { return };
                 match detect_drawn_looking(run.model(), &pixels, &self.device).await {
@@ -254,6 +346,7 @@ impl DetectLesson {
         }
         if run.is_finished() {
             let evaluation = run.evaluate(FINAL_EVAL).await;
+            self.final_eval = Some(evaluation);
             send(DetectEvent::Finished {
                 evaluation,
                 elapsed_ms: self.trained_ms,

@@ -3,8 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::card::DetectCard;
 use super::config::{DetectEvaluation, DetectProblem, DetectSettings, Prediction, StepLosses};
 use super::data::Object;
+use crate::common::model_card::ModelFileError;
 use crate::models::resnet::ResnetSettings;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -27,6 +29,16 @@ pub enum DetectCommand {
     Detect {
         #[serde(with = "serde_bytes")]
         pixels: Vec<u8>,
+    },
+    /// Replace the detector with the shipped one (`static/models/mnist-detector`).
+    UseShipped,
+    /// The detector as a model file with its card.
+    Export,
+    /// Replace the detector with the one in this model file; a file that is refused changes
+    /// nothing.
+    Import {
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
     },
 }
 
@@ -105,6 +117,27 @@ pub enum DetectEvent {
         prediction: Prediction,
         heat: Vec<f32>,
     },
+    /// The detector now is the one of this card (`shipped`: the site's own), with the
+    /// parameters that would train and those frozen.
+    ModelLoaded {
+        card: Box<DetectCard>,
+        shipped: bool,
+        trained: u64,
+        frozen: u64,
+    },
+    /// A model file was refused; the detector is unchanged.
+    FileRefused {
+        error: ModelFileError,
+    },
+    /// The shipped detector could not be fetched; the detector is unchanged.
+    ShippedUnavailable {
+        message: String,
+    },
+    Exported {
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+        card: Box<DetectCard>,
+    },
 }
 
 #[cfg(test)]
@@ -122,6 +155,11 @@ mod tests {
             DetectCommand::Show { first: 3, count: 8 },
             DetectCommand::Detect {
                 pixels: vec![0, 255, 17],
+            },
+            DetectCommand::UseShipped,
+            DetectCommand::Export,
+            DetectCommand::Import {
+                bytes: vec![1, 2, 3],
             },
         ];
         for command in commands {
@@ -161,6 +199,19 @@ mod tests {
             DetectEvent::Detected {
                 prediction: predicted,
                 heat: Vec::new(),
+            },
+            DetectEvent::ModelLoaded {
+                card: Box::new(DetectCard::new(
+                    DetectSettings::default(),
+                    ResnetSettings::default(),
+                    3,
+                )),
+                shipped: true,
+                trained: 5,
+                frozen: 6,
+            },
+            DetectEvent::FileRefused {
+                error: ModelFileError::ChecksumMismatch,
             },
         ];
         for event in events {
