@@ -38,6 +38,7 @@ use crate::services::{manifest, storage};
 use crate::shell::about::About;
 use crate::shell::backend_badge::{BackendBadge, badge_text};
 use crate::shell::error_banner::ErrorBanner;
+use crate::shell::fault_hooks::{self, FaultHooks};
 use crate::shell::home::Home;
 use crate::shell::language_switch::LanguageSwitch;
 use crate::shell::nav::Nav;
@@ -271,6 +272,18 @@ pub fn App() -> Html {
         Callback::from(move |_| state.dispatch(Action::DismissBanner))
     };
 
+    let fault_hooks = (route::url_param("debug").as_deref() == Some(fault_hooks::DEBUG_VALUE))
+        .then(|| {
+            let (panic, kill) = (worker.clone(), worker.clone());
+            html! {
+                <FaultHooks
+                    {lang}
+                    on_panic={Callback::from(move |()| panic.send(ToWorker::Crash))}
+                    on_kill={Callback::from(move |()| kill.kill())}
+                />
+            }
+        });
+
     let page = match state.route {
         Route::Home => html! { <Home {lang} /> },
         Route::About => html! { <About {lang} manifest={state.mnist.clone()} /> },
@@ -345,6 +358,7 @@ pub fn App() -> Html {
             </header>
             <ErrorBanner {lang} banner={state.banner.clone()} {on_dismiss} />
             <OfflineNotice {lang} />
+            {fault_hooks}
             <main id="main" class="page">{page}</main>
             <footer class="site-footer">
                 <p>{t(lang, "footer.text")}</p>

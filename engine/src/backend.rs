@@ -17,6 +17,13 @@ pub struct WebGpu {
 /// WebGPU worker); the CPU worker and native builds cannot.
 pub const WEBGPU: bool = cfg!(all(target_arch = "wasm32", feature = "webgpu"));
 
+/// Whether tensors on `device` can be read synchronously, as burn's records (`into_record`, an
+/// optimiser's `to_record`) read them: everywhere but on WebGPU in a browser, where only async
+/// reads work.
+pub fn reads_synchronously(device: &Device) -> bool {
+    !WEBGPU || *device == cpu()
+}
+
 /// Initialises burn's WebGPU runtime. Must be awaited before any tensor is made on it: the sync
 /// path panics in a browser.
 #[cfg(all(target_arch = "wasm32", feature = "webgpu"))]

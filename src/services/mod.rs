@@ -4,6 +4,7 @@
 pub mod clipboard;
 pub mod download;
 pub mod file_read;
+pub mod kept_runs;
 pub mod manifest;
 pub mod models;
 pub mod offline;

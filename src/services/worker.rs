@@ -200,6 +200,23 @@ impl WorkerService {
     pub fn shutdown(&self) {
         stop(&self.inner);
     }
+
+    /// Ends the worker without a word from it, as the browser ends one that ran out of memory,
+    /// and recovers as from any crash (a test hook: `shell/fault_hooks.rs`).
+    pub fn kill(&self) {
+        let generation = {
+            let inner = self.inner.borrow();
+            if let Some(worker) = &inner.worker {
+                worker.terminate();
+            }
+            inner.generation
+        };
+        crashed(
+            &Rc::downgrade(&self.inner),
+            generation,
+            "the worker was killed".to_string(),
+        );
+    }
 }
 
 /// Terminates the current worker. Its closures are dropped later: this may run inside one of them.
@@ -459,6 +476,13 @@ impl WorkerLink {
     pub fn restart(&self, preference: BackendPreference) {
         if let Some(service) = self.0.borrow().as_ref() {
             service.restart(preference);
+        }
+    }
+
+    pub fn kill(&self) {
+        let service = self.0.borrow().clone();
+        if let Some(service) = service {
+            service.kill();
         }
     }
 

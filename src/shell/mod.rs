@@ -3,6 +3,7 @@
 pub mod about;
 pub mod backend_badge;
 pub mod error_banner;
+pub mod fault_hooks;
 pub mod home;
 pub mod idea_map;
 pub mod language_switch;

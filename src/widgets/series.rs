@@ -18,6 +18,15 @@ impl<T, const MAX: usize> Default for Series<T, MAX> {
 }
 
 impl<T, const MAX: usize> Series<T, MAX> {
+    /// A series holding these points (as kept earlier: in order, already thinned).
+    pub fn from_points(points: Vec<(u64, T)>) -> Self {
+        let mut series = Self::default();
+        for (step, value) in points {
+            series.push(step, value);
+        }
+        series
+    }
+
     /// Adds a point; a step before the last one starts the series again, the same step
     /// replaces the last value.
     pub fn push(&mut self, step: u64, value: T) {

@@ -1,16 +1,21 @@
 //! The CNN lesson's only route to the worker: one message each time a request counter in its
 //! state moves, with its content read from the state; a worker that says `Ready` gets the data
-//! and the model the lesson asked for again. Also its route to the shipped models (fetched by the
-//! page, then loaded like a file the learner chose).
+//! and the model the lesson asked for again (the run's checkpoint, when the last worker stopped
+//! and left one). Also its route to the shipped models (fetched by the page, then loaded like a
+//! file the learner chose).
 
 use kindling_engine::lessons::cnn::messages::{CnnCommand, CnnEvent};
 use kindling_engine::protocol::ToWorker;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 use crate::lessons::cnn::shipped::ShippedProblem;
-use crate::lessons::cnn::state::{Arrived, CnnAction, CnnState, ModelMessage, model_file_name};
+use crate::lessons::cnn::state::{
+    Arrived, CnnAction, CnnState, KEPT_KEY, ModelMessage, model_file_name,
+};
 use crate::services::worker::WorkerLink;
-use crate::services::{download, models};
+use crate::services::{download, kept_runs, models};
 
 /// A saved model is handed to the browser as soon as it arrives (the state keeps only its card);
 /// the action that says so if the browser refused it.
@@ -33,6 +38,7 @@ pub fn use_cnn_worker(
     ready: Option<u64>,
     on_cnn: Callback<CnnAction>,
 ) {
+    use_kept_run(state, on_cnn.clone());
     {
         let on_cnn = on_cnn.clone();
         use_effect_with(state.requests.shipped_list, move |&count| {
@@ -78,11 +84,18 @@ pub fn use_cnn_worker(
         });
     }
     {
+        // After the worker stopped, the next one resumes the run from its checkpoint.
         let send = send.clone();
         let settings = state.applied.clone();
+        let resume = state.resume.clone();
         use_effect_with((ready, requests.load), move |&(_, count)| {
             if count > 0 {
-                send(CnnCommand::Load { settings });
+                send(match resume {
+                    Some(kept) => CnnCommand::Resume {
+                        checkpoint: Box::new((*kept.0).clone()),
+                    },
+                    None => CnnCommand::Load { settings },
+                });
             }
         });
     }
@@ -121,6 +134,64 @@ pub fn use_cnn_worker(
     use_command(requests.step, CnnCommand::Step, send.clone());
     use_command(requests.evaluate, CnnCommand::Evaluate, send.clone());
     use_command(requests.export, CnnCommand::Export, send);
+}
+
+/// The run kept in the browser: looked for once, kept when asked and when the tab is hidden or
+/// frozen (the browser may discard a hidden tab, and a frozen one runs nothing).
+#[hook]
+fn use_kept_run(state: &CnnState, on_cnn: Callback<CnnAction>) {
+    {
+        let on_cnn = on_cnn.clone();
+        use_effect_with(state.requests.kept_lookup, move |&count| {
+            if count > 0 {
+                wasm_bindgen_futures::spawn_local(async move {
+                    on_cnn.emit(CnnAction::KeptLooked(kept_runs::get(KEPT_KEY).await));
+                });
+            }
+        });
+    }
+    {
+        let on_cnn = on_cnn.clone();
+        // The state's large parts are shared (Rc); the run is made only when it is kept.
+        let state = state.clone();
+        use_effect_with(state.requests.keep, move |&count| {
+            if let (true, Some(run)) = (count > 0, state.to_keep()) {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let step = run.checkpoint.step;
+                    let kept = kept_runs::put(KEPT_KEY, &run.to_bytes()).await;
+                    on_cnn.emit(CnnAction::KeptSaved(kept.map(|()| step)));
+                });
+            }
+        });
+    }
+    use_effect_with((), move |_| {
+        let document = web_sys::window().and_then(|w| w.document());
+        let on_hide = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let hidden = web_sys::window()
+                .and_then(|w| w.document())
+                .is_some_and(|d| d.hidden());
+            if hidden || event.type_() == "freeze" {
+                on_cnn.emit(CnnAction::TabHidden);
+            }
+        });
+        listen(document.as_ref(), on_hide.as_ref().unchecked_ref(), true);
+        move || {
+            listen(document.as_ref(), on_hide.as_ref().unchecked_ref(), false);
+            drop(on_hide);
+        }
+    });
+}
+
+/// Adds or removes `listener` for the tab being hidden or frozen.
+fn listen(document: Option<&web_sys::Document>, listener: &js_sys::Function, add: bool) {
+    let Some(document) = document else { return };
+    for event in ["visibilitychange", "freeze"] {
+        let _ = if add {
+            document.add_event_listener_with_callback(event, listener)
+        } else {
+            document.remove_event_listener_with_callback(event, listener)
+        };
+    }
 }
 
 /// Sends `command` each time `count` moves.

@@ -4,9 +4,11 @@ use kindling_engine::lessons::cnn::CnnSettings;
 use kindling_engine::lessons::cnn::preprocess::Preprocessed;
 use yew::prelude::*;
 
-use crate::i18n::{Lang, t};
-use crate::lessons::cnn::state::{CnnAction, CnnState, ModelMessage};
-use crate::lessons::cnn::text::{problem, url_error};
+use crate::i18n::{Lang, t, tf};
+use crate::lessons::cnn::state::{CnnAction, CnnState, KeepMessage, KeptInBrowser, ModelMessage};
+use crate::lessons::cnn::text::{
+    checkpoint_line, keep_message, kept_problem, problem, recovery, url_error,
+};
 use crate::lessons::cnn::widgets::architecture::CnnArchitecture;
 use crate::lessons::cnn::widgets::controls::CnnControls;
 use crate::lessons::cnn::widgets::curves::CnnCurves;
@@ -92,6 +94,33 @@ pub fn CnnPage(props: &Props) -> Html {
         }
     });
 
+    let recovery_notice = cnn.recovery.as_ref().map(|r| {
+        html! { <div id="cnn-recovery" class="notice" role="status">{recovery(lang, r)}</div> }
+    });
+    let checkpoint_step = cnn.checkpoint.as_ref().map(|kept| kept.0.step);
+    let checkpoint_text = checkpoint_line(lang, checkpoint_step, cnn.no_checkpoints.as_ref());
+    let resume_kept = match &cnn.kept {
+        KeptInBrowser::Found(run) => {
+            let step = run.checkpoint.step.to_string();
+            html! {
+                <button type="button" id="cnn-resume-kept" class="button primary" data-step={step.clone()} onclick={action(|| CnnAction::ResumeKept).reform(|_: MouseEvent| ())}>
+                    {tf(lang, "cnn.kept.resume", &[("step", &step)])}
+                </button>
+            }
+        }
+        _ => Html::default(),
+    };
+    let kept_note = kept_problem(lang, &cnn.kept).map(
+        |text| html! { <p id="cnn-kept-problem" class="notice warning" role="status">{text}</p> },
+    );
+    let keep_note = cnn.keep_message.as_ref().map(|m| {
+        let step = match m {
+            KeepMessage::Kept { step, .. } => Some(step.to_string()),
+            _ => None,
+        };
+        html! { <p id="cnn-kept-message" class="muted small" role="status" data-step={step}>{keep_message(lang, m)}</p> }
+    });
+
     html! {
         <div id="cnn-page" class="cnn">
             <header class="page-head">
@@ -130,6 +159,19 @@ pub fn CnnPage(props: &Props) -> Html {
                             on_evaluate={action(|| CnnAction::Evaluate)}
                             on_reset={action(|| CnnAction::Reset)}
                         />
+                        {recovery_notice}
+                        <p id="cnn-checkpoint" class="muted small" data-step={checkpoint_step.map(|s| s.to_string())}>
+                            {checkpoint_text}
+                        </p>
+                        <div class="cnn-kept">
+                            {resume_kept}
+                            <button type="button" id="cnn-keep" class="button" disabled={cnn.checkpoint.is_none()} onclick={action(|| CnnAction::KeepRun).reform(|_: MouseEvent| ())}>
+                                {t(lang, "cnn.kept.keep")}
+                            </button>
+                            <p class="muted small">{t(lang, "cnn.kept.explain")}</p>
+                            {kept_note}
+                            {keep_note}
+                        </div>
                         <CnnCurves
                             {lang}
                             loss={cnn.loss.clone()}

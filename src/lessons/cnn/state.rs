@@ -13,6 +13,7 @@ use kindling_engine::lessons::cnn::config::{
 };
 use kindling_engine::lessons::cnn::messages::{CnnEvent, DataLoadError, Inspection};
 use kindling_engine::lessons::cnn::preprocess::Preprocessed;
+use kindling_engine::lessons::cnn::resume::{CnnCheckpoint, KeptCnnRun, KeptRunError, ResumeError};
 
 use crate::lessons::cnn::link::CnnUrlError;
 use crate::lessons::cnn::shipped::{Listed, ShippedModel, ShippedProblem, check_file, offers};
@@ -161,6 +162,62 @@ pub struct Arrived {
     pub sha256: Result<String, String>,
 }
 
+/// The run's latest checkpoint as the worker sent it; compared by identity, as it is large.
+#[derive(Clone, Debug)]
+pub struct Kept(pub Rc<CnnCheckpoint>);
+
+impl PartialEq for Kept {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// What became of the run after its worker stopped.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Recovery {
+    /// The next worker gets the checkpoint of `step`.
+    Resuming { step: u64 },
+    /// The run goes on from the checkpoint of `step`, paused.
+    Resumed { step: u64 },
+    /// The run kept in the browser goes on from `step`, paused.
+    Restored { step: u64 },
+    /// The checkpoint could not be resumed; a fresh network was asked for.
+    Failed(ResumeError),
+    /// There was no checkpoint yet; the run starts again.
+    Lost,
+}
+
+/// The run kept in this browser (IndexedDB), as the page found it when it opened.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum KeptInBrowser {
+    #[default]
+    NotLooked,
+    Looking,
+    Nothing,
+    /// A run to resume.
+    Found(Rc<KeptCnnRun>),
+    /// Something is kept, but it is not a run this page can resume.
+    Unreadable(KeptRunError),
+    /// The browser's storage could not be read.
+    Unavailable(String),
+}
+
+/// What became of the last request to keep the run in the browser.
+#[derive(Clone, Debug, PartialEq)]
+pub enum KeepMessage {
+    Keeping,
+    /// Kept at `step`; `hidden`: because the tab was hidden.
+    Kept {
+        step: u64,
+        hidden: bool,
+    },
+    NothingYet,
+    Failed(String),
+}
+
+/// The key the CNN lesson's run is kept under in the browser.
+pub const KEPT_KEY: &str = "cnn";
+
 /// How many times each message has been asked for; a change sends it.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub struct Requests {
@@ -180,6 +237,10 @@ pub struct Requests {
     pub shipped_list: u64,
     /// Fetching the file of `CnnState::fetching` (not a worker message).
     pub shipped_file: u64,
+    /// Looking for a run kept in the browser (not a worker message).
+    pub kept_lookup: u64,
+    /// Keeping the run's checkpoint and curves in the browser (not a worker message).
+    pub keep: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -218,6 +279,22 @@ pub struct CnnState {
     pub shipped: ShippedList,
     /// The shipped model whose file is being fetched.
     pub fetching: Option<Rc<ShippedModel>>,
+    /// The run's latest checkpoint.
+    pub checkpoint: Option<Kept>,
+    /// Why this run's checkpoints cannot be taken.
+    pub no_checkpoints: Option<ResumeError>,
+    /// The checkpoint the next `Load` request resumes instead of starting afresh (after the
+    /// worker stopped).
+    pub resume: Option<Kept>,
+    pub recovery: Option<Recovery>,
+    pub kept: KeptInBrowser,
+    pub keep_message: Option<KeepMessage>,
+    /// Whether the pending keep is because the tab was hidden.
+    pub keep_hidden: bool,
+    /// The step of the checkpoint last kept in the browser.
+    pub kept_step: Option<u64>,
+    /// The kept run being resumed: its curves come back with it.
+    pub restoring: Option<Rc<KeptCnnRun>>,
 }
 
 // Actions live for one dispatch; boxing the worker event would only add an allocation.
@@ -262,6 +339,17 @@ pub enum CnnAction {
     },
     Event(CnnEvent),
     WorkerCrashed,
+    /// What the browser's storage holds for this lesson (bytes, nothing, or why it could not be
+    /// read).
+    KeptLooked(Result<Option<Vec<u8>>, String>),
+    /// Keep the run in the browser.
+    KeepRun,
+    /// The tab was hidden or frozen: keep the run in the browser, if there is a newer checkpoint.
+    TabHidden,
+    /// The run was kept in the browser at this step, or why not.
+    KeptSaved(Result<u64, String>),
+    /// Resume the run kept in the browser.
+    ResumeKept,
 }
 
 /// Training speed in images per second.
@@ -318,6 +406,8 @@ impl CnnState {
                     self.requests.load += 1;
                     self.requests.shipped_list = 1;
                     self.shipped = ShippedList::Loading;
+                    self.requests.kept_lookup = 1;
+                    self.kept = KeptInBrowser::Looking;
                     self.data = DataStatus::Loading {
                         loaded: 0,
                         total: 0,
@@ -337,19 +427,19 @@ impl CnnState {
                     self.applied = self.draft.clone();
                     self.url_errors.clear();
                     self.rejected.clear();
-                    self.requests.load += 1;
+                    self.new_run();
                 }
             }
             CnnAction::Reset => {
                 self.draft = self.applied.clone();
-                self.requests.load += 1;
+                self.new_run();
             }
             CnnAction::FromUrl { settings, errors } => {
                 self.url_errors = errors;
                 self.draft = settings.clone();
                 if settings != self.applied {
                     self.applied = settings;
-                    self.requests.load += 1;
+                    self.new_run();
                 }
             }
             CnnAction::Inspect(index) => {
@@ -399,11 +489,77 @@ impl CnnState {
             }
             CnnAction::ShippedArrived { name, result } => self.shipped_arrived(name, result),
             CnnAction::Event(event) => self.on_event(event),
+            CnnAction::KeptLooked(found) => {
+                self.kept = match found {
+                    Ok(None) => KeptInBrowser::Nothing,
+                    Ok(Some(bytes)) => match KeptCnnRun::from_bytes(&bytes) {
+                        Ok(run) => KeptInBrowser::Found(Rc::new(run)),
+                        Err(error) => KeptInBrowser::Unreadable(error),
+                    },
+                    Err(message) => KeptInBrowser::Unavailable(message),
+                }
+            }
+            CnnAction::KeepRun => {
+                if self.checkpoint.is_some() {
+                    self.keep_hidden = false;
+                    self.keep_message = Some(KeepMessage::Keeping);
+                    self.requests.keep += 1;
+                } else {
+                    self.keep_message = Some(KeepMessage::NothingYet);
+                }
+            }
+            CnnAction::TabHidden => {
+                let step = self.checkpoint.as_ref().map(|kept| kept.0.step);
+                if step.is_some() && step != self.kept_step {
+                    self.keep_hidden = true;
+                    self.requests.keep += 1;
+                }
+            }
+            CnnAction::KeptSaved(saved) => {
+                self.keep_message = Some(match saved {
+                    Ok(step) => {
+                        self.kept_step = Some(step);
+                        KeepMessage::Kept {
+                            step,
+                            hidden: self.keep_hidden,
+                        }
+                    }
+                    Err(message) => KeepMessage::Failed(message),
+                });
+            }
+            CnnAction::ResumeKept => {
+                if let KeptInBrowser::Found(run) = &self.kept {
+                    let run = run.clone();
+                    let checkpoint = Kept(Rc::new(run.checkpoint.clone()));
+                    self.recovery = None;
+                    self.resume = Some(checkpoint);
+                    self.restoring = Some(run);
+                    self.requests.load += 1;
+                    self.kept = KeptInBrowser::Nothing;
+                }
+            }
             CnnAction::WorkerCrashed => {
                 self.running = false;
                 self.import = None;
+                if self.model.is_some() {
+                    // A resume still on its way is sent again to the next worker.
+                    self.resume = self.resume.take().or_else(|| self.checkpoint.clone());
+                    self.recovery = Some(match &self.resume {
+                        Some(kept) => Recovery::Resuming { step: kept.0.step },
+                        None => Recovery::Lost,
+                    });
+                }
             }
         }
+    }
+
+    /// A fresh network with the applied settings: the old run's checkpoints go.
+    fn new_run(&mut self) {
+        self.checkpoint = None;
+        self.resume = None;
+        self.restoring = None;
+        self.recovery = None;
+        self.requests.load += 1;
     }
 
     /// Only the file asked for last counts; it is imported only if its card says it is this file.
@@ -421,6 +577,64 @@ impl CnnState {
                 self.model_message = Some(ModelMessage::ShippedFailed { name, problem })
             }
         }
+    }
+
+    /// The run goes on from its checkpoint at `step`: what the page drew up to it stays, what
+    /// came after it (lost with the worker) goes.
+    fn resumed(
+        &mut self,
+        settings: CnnSettings,
+        layers: Vec<LayerShape>,
+        steps_per_epoch: u64,
+        step: u64,
+    ) {
+        self.running = false;
+        self.progress = None;
+        self.recovery = Some(Recovery::Resumed { step });
+        if let Some(run) = self.restoring.take() {
+            self.recovery = Some(Recovery::Restored { step });
+            // A run kept in the browser brings back the curves the page drew before the reload.
+            self.loss = Rc::new(Series::from_points(run.loss.clone()));
+            self.quick = Rc::new(Series::from_points(run.quick.clone()));
+            self.full = Rc::new(Series::from_points(run.full.clone()));
+            self.latest_full = None;
+        }
+        for series in [&mut self.loss, &mut self.quick, &mut self.full] {
+            Rc::make_mut(series).points.retain(|&(s, _)| s <= step);
+        }
+        // The accuracy shown is the last one measured up to the checkpoint.
+        self.latest_quick = self.quick.points.last().copied();
+        self.latest_full = self.latest_full.take().filter(|f| f.step <= step);
+        self.applied = settings.clone();
+        self.model = Some(Rc::new(LoadedModel {
+            base_step: step,
+            settings,
+            layers,
+            steps_per_epoch,
+        }));
+        self.checkpoint = self.resume.take();
+        self.requests.inspect += 1;
+        self.predict_again();
+    }
+
+    /// The run as it is kept in the browser: the latest checkpoint and the curves up to it.
+    pub fn to_keep(&self) -> Option<KeptCnnRun> {
+        let checkpoint = self.checkpoint.as_ref()?.0.as_ref().clone();
+        let step = checkpoint.step;
+        let upto = |series: &Series| -> Vec<(u64, f32)> {
+            series
+                .points
+                .iter()
+                .copied()
+                .filter(|p| p.0 <= step)
+                .collect()
+        };
+        Some(KeptCnnRun {
+            loss: upto(&self.loss),
+            quick: upto(&self.quick),
+            full: upto(&self.full),
+            ..KeptCnnRun::new(checkpoint)
+        })
     }
 
     pub fn on_event(&mut self, event: CnnEvent) {
@@ -466,6 +680,11 @@ impl CnnState {
                     steps_per_epoch,
                 }));
                 self.card = card;
+                self.checkpoint = None;
+                self.no_checkpoints = None;
+                if !matches!(self.recovery, Some(Recovery::Lost | Recovery::Failed(_))) {
+                    self.recovery = None;
+                }
                 self.requests.inspect += 1;
                 self.predict_again();
             }
@@ -512,6 +731,23 @@ impl CnnState {
             CnnEvent::ImportFailed { error } => {
                 self.import = None;
                 self.model_message = Some(ModelMessage::ImportFailed(error))
+            }
+            CnnEvent::Checkpoint { checkpoint } => {
+                self.checkpoint = Some(Kept(Rc::new(checkpoint)));
+            }
+            CnnEvent::NoCheckpoint { error } => self.no_checkpoints = Some(error),
+            CnnEvent::Resumed {
+                settings,
+                layers,
+                steps_per_epoch,
+                step,
+            } => self.resumed(settings, layers, steps_per_epoch, step),
+            CnnEvent::ResumeFailed { error } => {
+                self.resume = None;
+                self.restoring = None;
+                self.checkpoint = None;
+                self.recovery = Some(Recovery::Failed(error));
+                self.requests.load += 1;
             }
         }
     }
@@ -907,6 +1143,183 @@ mod tests {
         let mut unlisted = CnnState::default();
         unlisted.reduce(CnnAction::Shipped(Err("HTTP 404".into())));
         assert_eq!(unlisted.shipped, ShippedList::Failed("HTTP 404".into()));
+    }
+
+    fn checkpoint(step: u64) -> CnnEvent {
+        CnnEvent::Checkpoint {
+            checkpoint: CnnCheckpoint {
+                settings: CnnSettings::default(),
+                step,
+                elapsed_ms: 1.0,
+                batch_loss: 0.5,
+                test_accuracy: None,
+                model: vec![1, 2, 3],
+                optimizer: vec![4],
+            },
+        }
+    }
+
+    fn resumed(step: u64) -> CnnEvent {
+        let settings = CnnSettings::default();
+        CnnEvent::Resumed {
+            layers: settings.layer_shapes(28, 28).unwrap(),
+            settings,
+            steps_per_epoch: 938,
+            step,
+        }
+    }
+
+    #[test]
+    fn a_crashed_run_resumes_from_its_latest_checkpoint_with_its_curves_up_to_it() {
+        let mut state = CnnState::new(&CnnSettings::default(), Vec::new());
+        state.reduce(CnnAction::Open);
+        state.on_event(loaded(None));
+        // No checkpoint yet: the run is lost, a fresh one is asked for as before.
+        state.reduce(CnnAction::WorkerCrashed);
+        assert_eq!(state.recovery, Some(Recovery::Lost));
+        assert!(state.resume.is_none());
+
+        state.on_event(loaded(None));
+        assert_eq!(state.recovery, Some(Recovery::Lost), "said until a new run");
+        for step in [10, 20, 30, 40] {
+            state.on_event(progress(step));
+            state.on_event(evaluated(step, false, step as f32 / 100.0));
+        }
+        state.on_event(checkpoint(20));
+        state.on_event(checkpoint(30));
+        assert_eq!(state.checkpoint.as_ref().map(|k| k.0.step), Some(30));
+        state.reduce(CnnAction::WorkerCrashed);
+        assert_eq!(state.recovery, Some(Recovery::Resuming { step: 30 }));
+        assert_eq!(state.resume.as_ref().map(|k| k.0.step), Some(30));
+        // A second crash before the resume arrived sends the same checkpoint again.
+        state.reduce(CnnAction::WorkerCrashed);
+        assert_eq!(state.resume.as_ref().map(|k| k.0.step), Some(30));
+
+        state.on_event(resumed(30));
+        assert_eq!(state.recovery, Some(Recovery::Resumed { step: 30 }));
+        assert!(state.resume.is_none() && !state.running);
+        assert_eq!(state.checkpoint.as_ref().map(|k| k.0.step), Some(30));
+        assert_eq!(state.step(), Some(30));
+        let steps = |series: &Series| series.points.iter().map(|p| p.0).collect::<Vec<_>>();
+        assert_eq!(steps(&state.loss), [10, 20, 30]);
+        assert_eq!(steps(&state.quick), [10, 20, 30]);
+        assert_eq!(state.latest_quick, Some((30, 0.3)));
+        // Training goes on from there.
+        state.on_event(progress(31));
+        assert_eq!(steps(&state.loss), [10, 20, 30, 31]);
+
+        // A checkpoint that cannot be resumed: said, and a fresh network asked for.
+        state.on_event(checkpoint(40));
+        state.reduce(CnnAction::WorkerCrashed);
+        let load = state.requests.load;
+        state.on_event(CnnEvent::ResumeFailed {
+            error: ResumeError::BadSettings,
+        });
+        assert_eq!(
+            state.recovery,
+            Some(Recovery::Failed(ResumeError::BadSettings))
+        );
+        assert_eq!(state.requests.load, load + 1);
+        assert!(state.resume.is_none() && state.checkpoint.is_none());
+
+        // A new run forgets the old run's checkpoint.
+        state.on_event(loaded(None));
+        state.on_event(checkpoint(5));
+        state.reduce(CnnAction::Reset);
+        assert!(state.checkpoint.is_none() && state.recovery.is_none());
+        state.reduce(CnnAction::WorkerCrashed);
+        assert!(state.resume.is_none());
+    }
+
+    #[test]
+    fn a_run_kept_in_the_browser_comes_back_with_its_curves_or_a_message() {
+        let mut state = CnnState::new(&CnnSettings::default(), Vec::new());
+        state.reduce(CnnAction::Open);
+        assert_eq!(
+            (state.requests.kept_lookup, state.kept.clone()),
+            (1, KeptInBrowser::Looking)
+        );
+        state.reduce(CnnAction::KeptLooked(Ok(None)));
+        assert_eq!(state.kept, KeptInBrowser::Nothing);
+        state.on_event(loaded(None));
+        // Nothing to keep before the first checkpoint.
+        state.reduce(CnnAction::KeepRun);
+        assert_eq!(state.keep_message, Some(KeepMessage::NothingYet));
+        assert_eq!(state.requests.keep, 0);
+        state.reduce(CnnAction::TabHidden);
+        assert_eq!(state.requests.keep, 0);
+
+        for step in [10, 20, 30] {
+            state.on_event(progress(step));
+            state.on_event(evaluated(step, false, 0.5));
+        }
+        state.on_event(checkpoint(20));
+        state.reduce(CnnAction::KeepRun);
+        assert_eq!(state.requests.keep, 1);
+        let kept = state.to_keep().expect("a checkpoint to keep");
+        assert_eq!(kept.checkpoint.step, 20);
+        let steps = |points: &[(u64, f32)]| points.iter().map(|p| p.0).collect::<Vec<_>>();
+        assert_eq!(
+            steps(&kept.loss),
+            [10, 20],
+            "the curves up to the checkpoint"
+        );
+        state.reduce(CnnAction::KeptSaved(Ok(20)));
+        assert_eq!(
+            state.keep_message,
+            Some(KeepMessage::Kept {
+                step: 20,
+                hidden: false
+            })
+        );
+        // Hidden: kept again only when there is a newer checkpoint.
+        state.reduce(CnnAction::TabHidden);
+        assert_eq!(state.requests.keep, 1);
+        state.on_event(checkpoint(30));
+        state.reduce(CnnAction::TabHidden);
+        assert_eq!(state.requests.keep, 2);
+        state.reduce(CnnAction::KeptSaved(Err("quota".into())));
+        assert_eq!(
+            state.keep_message,
+            Some(KeepMessage::Failed("quota".into()))
+        );
+
+        // After a reload: the kept bytes are offered, then resumed with their curves.
+        let bytes = kept.to_bytes();
+        let mut reloaded = CnnState::new(&CnnSettings::default(), Vec::new());
+        reloaded.reduce(CnnAction::Open);
+        reloaded.reduce(CnnAction::KeptLooked(Ok(Some(bytes))));
+        assert!(matches!(&reloaded.kept, KeptInBrowser::Found(run) if run.checkpoint.step == 20));
+        reloaded.on_event(loaded(None));
+        let load = reloaded.requests.load;
+        reloaded.reduce(CnnAction::ResumeKept);
+        assert_eq!(reloaded.requests.load, load + 1);
+        assert_eq!(reloaded.resume.as_ref().map(|k| k.0.step), Some(20));
+        assert_eq!(reloaded.kept, KeptInBrowser::Nothing, "offered once");
+        reloaded.on_event(resumed(20));
+        assert_eq!(reloaded.recovery, Some(Recovery::Restored { step: 20 }));
+        assert_eq!(steps(&reloaded.loss.points), [10, 20]);
+        assert_eq!(reloaded.step(), Some(20));
+        assert_eq!(reloaded.checkpoint.as_ref().map(|k| k.0.step), Some(20));
+
+        // Damaged bytes, another format, or no storage: a message, nothing offered.
+        let mut damaged = CnnState::default();
+        damaged.reduce(CnnAction::KeptLooked(Ok(Some(vec![1, 2, 3]))));
+        assert!(matches!(
+            damaged.kept,
+            KeptInBrowser::Unreadable(KeptRunError::Unreadable { .. })
+        ));
+        let mut newer = kept.clone();
+        newer.format = 7;
+        damaged.reduce(CnnAction::KeptLooked(Ok(Some(newer.to_bytes()))));
+        assert_eq!(
+            damaged.kept,
+            KeptInBrowser::Unreadable(KeptRunError::OtherFormat { format: 7 })
+        );
+        damaged.reduce(CnnAction::KeptLooked(Err("blocked".into())));
+        assert_eq!(damaged.kept, KeptInBrowser::Unavailable("blocked".into()));
+        damaged.reduce(CnnAction::ResumeKept);
+        assert_eq!(damaged.requests.load, 0);
     }
 
     #[test]

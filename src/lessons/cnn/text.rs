@@ -4,12 +4,15 @@ use kindling_engine::datasets::mnist::DataError;
 use kindling_engine::lessons::cnn::card::CheckpointError;
 use kindling_engine::lessons::cnn::config::{CnnField, CnnProblem, LayerKind};
 use kindling_engine::lessons::cnn::messages::DataLoadError;
+use kindling_engine::lessons::cnn::resume::{CHECKPOINT_EVERY_MS, KeptRunError, ResumeError};
 
 use crate::format::{group, size};
 use crate::i18n::{Lang, problem_text, t, tf};
 use crate::lessons::cnn::link::CnnUrlError;
 use crate::lessons::cnn::shipped::ShippedProblem;
-use crate::lessons::cnn::state::{MAX_MODEL_BYTES, ModelMessage};
+use crate::lessons::cnn::state::{
+    KeepMessage, KeptInBrowser, MAX_MODEL_BYTES, ModelMessage, Recovery,
+};
 
 fn field_key(field: CnnField) -> &'static str {
     match field {
@@ -217,6 +220,84 @@ pub fn checkpoint_error(lang: Lang, error: &CheckpointError) -> String {
     }
 }
 
+pub fn resume_error(lang: Lang, error: &ResumeError) -> String {
+    match error {
+        ResumeError::NotOnThisBackend => t(lang, "cnn.resume_error.backend"),
+        ResumeError::BadSettings => t(lang, "cnn.resume_error.bad_settings"),
+        ResumeError::Unreadable { message } => {
+            tf(lang, "cnn.resume_error.unreadable", &[("message", message)])
+        }
+        ResumeError::BadStep { step } => {
+            tf(lang, "cnn.resume_error.bad_step", &[("step", &n(step))])
+        }
+    }
+}
+
+/// The line about the run's checkpoints: how often they are taken, and the latest one's step.
+pub fn checkpoint_line(lang: Lang, step: Option<u64>, unavailable: Option<&ResumeError>) -> String {
+    let seconds = n(CHECKPOINT_EVERY_MS / 1000.0);
+    match (unavailable, step) {
+        (Some(error), _) => tf(
+            lang,
+            "cnn.checkpoint.unavailable",
+            &[("reason", &resume_error(lang, error))],
+        ),
+        (None, Some(step)) => tf(
+            lang,
+            "cnn.checkpoint.kept",
+            &[("step", &n(step)), ("seconds", &seconds)],
+        ),
+        (None, None) => tf(lang, "cnn.checkpoint.none", &[("seconds", &seconds)]),
+    }
+}
+
+pub fn recovery(lang: Lang, recovery: &Recovery) -> String {
+    match recovery {
+        Recovery::Resuming { step } => tf(lang, "cnn.recovery.resuming", &[("step", &n(step))]),
+        Recovery::Resumed { step } => tf(lang, "cnn.recovery.resumed", &[("step", &n(step))]),
+        Recovery::Restored { step } => tf(lang, "cnn.recovery.restored", &[("step", &n(step))]),
+        Recovery::Failed(error) => tf(
+            lang,
+            "cnn.recovery.failed",
+            &[("reason", &resume_error(lang, error))],
+        ),
+        Recovery::Lost => t(lang, "cnn.recovery.lost"),
+    }
+}
+
+pub fn keep_message(lang: Lang, message: &KeepMessage) -> String {
+    match message {
+        KeepMessage::Keeping => t(lang, "cnn.kept.keeping"),
+        KeepMessage::Kept { step, hidden } => tf(
+            lang,
+            if *hidden {
+                "cnn.kept.kept_hidden"
+            } else {
+                "cnn.kept.kept"
+            },
+            &[("step", &n(step))],
+        ),
+        KeepMessage::NothingYet => t(lang, "cnn.kept.nothing_yet"),
+        KeepMessage::Failed(message) => tf(lang, "cnn.kept.failed", &[("message", message)]),
+    }
+}
+
+/// What the page says about a run kept in the browser that it cannot offer; None otherwise.
+pub fn kept_problem(lang: Lang, kept: &KeptInBrowser) -> Option<String> {
+    Some(match kept {
+        KeptInBrowser::Unreadable(KeptRunError::Unreadable { message }) => {
+            tf(lang, "cnn.kept.unreadable", &[("message", message)])
+        }
+        KeptInBrowser::Unreadable(KeptRunError::OtherFormat { format }) => {
+            tf(lang, "cnn.kept.other_format", &[("format", &n(format))])
+        }
+        KeptInBrowser::Unavailable(message) => {
+            tf(lang, "cnn.kept.unavailable", &[("message", message)])
+        }
+        _ => return None,
+    })
+}
+
 pub fn url_error(lang: Lang, error: &CnnUrlError) -> String {
     match error {
         CnnUrlError::Value { key, problem } => tf(
@@ -295,6 +376,66 @@ mod tests {
 
     fn worded(text: &str) {
         assert!(!text.contains('{') && !text.starts_with("cnn."), "{text}");
+    }
+
+    #[test]
+    fn checkpoints_and_recoveries_have_words() {
+        let errors = [
+            ResumeError::NotOnThisBackend,
+            ResumeError::BadSettings,
+            ResumeError::Unreadable {
+                message: "x".into(),
+            },
+            ResumeError::BadStep { step: 9 },
+        ];
+        for lang in Lang::ALL {
+            let kept = checkpoint_line(lang, Some(1234), None);
+            worded(&kept);
+            assert!(kept.contains("1234") && kept.contains('5'), "{kept}");
+            worded(&checkpoint_line(lang, None, None));
+            for error in &errors {
+                worded(&checkpoint_line(lang, None, Some(error)));
+                worded(&recovery(lang, &Recovery::Failed(error.clone())));
+            }
+            for step in [
+                Recovery::Resuming { step: 77 },
+                Recovery::Resumed { step: 77 },
+            ] {
+                let text = recovery(lang, &step);
+                worded(&text);
+                assert!(text.contains("77"), "{text}");
+            }
+            worded(&recovery(lang, &Recovery::Lost));
+            for message in [
+                KeepMessage::Keeping,
+                KeepMessage::Kept {
+                    step: 3,
+                    hidden: true,
+                },
+                KeepMessage::Kept {
+                    step: 3,
+                    hidden: false,
+                },
+                KeepMessage::NothingYet,
+                KeepMessage::Failed("x".into()),
+            ] {
+                worded(&keep_message(lang, &message));
+            }
+            for kept in [
+                KeptInBrowser::Unreadable(KeptRunError::Unreadable {
+                    message: "x".into(),
+                }),
+                KeptInBrowser::Unreadable(KeptRunError::OtherFormat { format: 2 }),
+                KeptInBrowser::Unavailable("x".into()),
+            ] {
+                worded(&kept_problem(lang, &kept).expect("a problem"));
+            }
+            assert_eq!(kept_problem(lang, &KeptInBrowser::Nothing), None);
+            for key in ["keep", "explain"] {
+                worded(&t(lang, &format!("cnn.kept.{key}")));
+            }
+            worded(&tf(lang, "cnn.kept.resume", &[("step", "3")]));
+        }
     }
 
     #[test]

@@ -105,7 +105,41 @@ impl WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
+/// chromedriver's (non-standard) `POST /session/{id}/goog/cdp/execute`: one DevTools protocol
+/// command, for what WebDriver cannot do (freezing the page, as a hidden tab is frozen).
+#[derive(Debug)]
+struct DevTools {
+    command: String,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> std::result::Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({"cmd": self.command, "params": self.params});
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
 impl Browser {
+    /// Runs one DevTools protocol command (`Page.setWebLifecycleState`, …); its result.
+    pub fn devtools(&self, command: &str, params: Value) -> Result<Value> {
+        self.run(self.client.issue_cmd(DevTools {
+            command: command.to_string(),
+            params,
+        }))
+    }
+
     /// Starts chromedriver and a fresh headless Chromium with its own profile.
     pub fn start() -> Self {
         let runtime = tokio::runtime::Builder::new_current_thread()

@@ -8,6 +8,7 @@ use kindling_engine::burn::tensor::Device;
 use kindling_engine::datasets::mnist::Images;
 use kindling_engine::lessons::cnn::checkpoint;
 use kindling_engine::lessons::cnn::messages::{CnnCommand, CnnEvent, Inspection};
+use kindling_engine::lessons::cnn::resume::CHECKPOINT_EVERY_MS;
 use kindling_engine::lessons::cnn::training::CnnTrainer;
 use kindling_engine::protocol::{FromWorker, ToWorker};
 use web_time::Instant;
@@ -51,6 +52,11 @@ pub struct CnnLesson {
     last_full_accuracy: Option<f32>,
     since_report_ms: f64,
     reports: u32,
+    since_checkpoint_ms: f64,
+    /// The step of the last checkpoint sent for this run.
+    checkpointed: Option<u64>,
+    /// This run's checkpoints cannot be taken, and the page has been told.
+    no_checkpoints: bool,
 }
 
 impl CnnLesson {
@@ -65,6 +71,9 @@ impl CnnLesson {
             last_full_accuracy: None,
             since_report_ms: 0.0,
             reports: 0,
+            since_checkpoint_ms: 0.0,
+            checkpointed: None,
+            no_checkpoints: false,
         }
     }
 
@@ -123,8 +132,34 @@ impl CnnLesson {
             card,
         });
         self.trainer = Some(trainer);
+        self.checkpointed = None;
+        self.no_checkpoints = false;
+        self.since_checkpoint_ms = 0.0;
         self.report(true).await;
         self.quick_evaluation().await;
+        // An imported model is worth keeping before it trains.
+        self.send_checkpoint();
+    }
+
+    /// Sends the run's checkpoint, unless the page already has the one of this step; says once
+    /// when the run's checkpoints cannot be taken (on WebGPU).
+    fn send_checkpoint(&mut self) {
+        self.since_checkpoint_ms = 0.0;
+        let Some(trainer) = &self.trainer else { return };
+        let step = trainer.step_count();
+        if step == 0 || self.checkpointed == Some(step) || self.no_checkpoints {
+            return;
+        }
+        match trainer.checkpoint(self.last_full_accuracy) {
+            Ok(checkpoint) => {
+                send(CnnEvent::Checkpoint { checkpoint });
+                self.checkpointed = Some(step);
+            }
+            Err(error) => {
+                send(CnnEvent::NoCheckpoint { error });
+                self.no_checkpoints = true;
+            }
+        }
     }
 
     async fn run(&mut self, command: CnnCommand) {
@@ -142,7 +177,12 @@ impl CnnLesson {
                 }
             }
             CnnCommand::Play => self.set_running(true),
-            CnnCommand::Pause => self.set_running(false),
+            CnnCommand::Pause => {
+                self.set_running(false);
+                // The page shows the step it paused at, which is the checkpoint's.
+                self.report(false).await;
+                self.send_checkpoint();
+            }
             CnnCommand::Step => {
                 self.set_running(false);
                 if let Some(trainer) = &mut self.trainer {
@@ -153,6 +193,7 @@ impl CnnLesson {
                     }
                 }
                 self.report(true).await;
+                self.send_checkpoint();
             }
             CnnCommand::Evaluate => self.full_evaluation().await,
             CnnCommand::Inspect { test_index } => {
@@ -184,6 +225,33 @@ impl CnnLesson {
                     Err(error) => send(CnnEvent::ImportFailed { error }),
                 }
             }
+            CnnCommand::Resume { checkpoint } => {
+                let Some((train, test)) = self.ensure_data().await else {
+                    return;
+                };
+                match CnnTrainer::resume(&checkpoint, train, test, self.device.clone()) {
+                    Ok(trainer) => {
+                        self.set_running(false);
+                        let step = trainer.step_count();
+                        send(CnnEvent::Resumed {
+                            settings: trainer.settings().clone(),
+                            layers: trainer.layers().to_vec(),
+                            steps_per_epoch: trainer.steps_per_epoch(),
+                            step,
+                        });
+                        self.next_quick_eval = step;
+                        self.last_full_accuracy = checkpoint.test_accuracy;
+                        self.trainer = Some(trainer);
+                        // The page holds this step's checkpoint already.
+                        self.checkpointed = Some(step);
+                        self.no_checkpoints = false;
+                        self.since_checkpoint_ms = 0.0;
+                        self.report(true).await;
+                        self.quick_evaluation().await;
+                    }
+                    Err(error) => send(CnnEvent::ResumeFailed { error }),
+                }
+            }
         }
     }
 
@@ -202,7 +270,9 @@ impl CnnLesson {
             trainer.is_finished(),
             trainer.epoch() > epoch,
         );
-        self.since_report_ms += started.elapsed().as_secs_f64() * 1000.0;
+        let took_ms = started.elapsed().as_secs_f64() * 1000.0;
+        self.since_report_ms += took_ms;
+        self.since_checkpoint_ms += took_ms;
         if new_epoch {
             self.full_evaluation().await;
         } else if step >= self.next_quick_eval {
@@ -216,6 +286,9 @@ impl CnnLesson {
             self.reports += 1;
             self.report(finished || self.reports.is_multiple_of(REPORTS_PER_INSPECTION))
                 .await;
+        }
+        if finished || self.since_checkpoint_ms >= CHECKPOINT_EVERY_MS {
+            self.send_checkpoint();
         }
     }
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::card::{CheckpointError, ModelCard};
 use super::config::{CnnEvaluation, CnnProblem, CnnProgress, CnnSettings, FeatureMaps, LayerShape};
+use super::resume::{CnnCheckpoint, ResumeError};
 use crate::datasets::mnist::DataError;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -37,6 +38,11 @@ pub enum CnnCommand {
     Import {
         #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
+    },
+    /// Go on with the run a checkpoint was taken from (a new worker after a crash): answered by
+    /// `Resumed`, paused, or `ResumeFailed`.
+    Resume {
+        checkpoint: Box<CnnCheckpoint>,
     },
 }
 
@@ -127,5 +133,23 @@ pub enum CnnEvent {
     },
     ImportFailed {
         error: CheckpointError,
+    },
+    /// The run's latest checkpoint, for the page to keep (see `resume::CHECKPOINT_EVERY_MS`).
+    Checkpoint {
+        checkpoint: CnnCheckpoint,
+    },
+    /// This run's checkpoints cannot be taken (once per run).
+    NoCheckpoint {
+        error: ResumeError,
+    },
+    /// The run goes on from a checkpoint at `step`, paused.
+    Resumed {
+        settings: CnnSettings,
+        layers: Vec<LayerShape>,
+        steps_per_epoch: u64,
+        step: u64,
+    },
+    ResumeFailed {
+        error: ResumeError,
     },
 }

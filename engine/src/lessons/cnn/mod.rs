@@ -8,6 +8,7 @@ pub mod link;
 pub mod messages;
 #[cfg(feature = "compute")]
 pub mod model;
+pub mod resume;
 /// Drawings made ready for the network live in `common` (the transfer lesson's own classes use
 /// them too); this path stays for the CNN lesson's users.
 pub use crate::common::preprocess;

@@ -8,7 +8,8 @@
 use burn::module::Module;
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
 use burn::optim::ModuleOptimizer;
-use burn::tensor::{Device, Int, Tensor, TensorData, activation};
+use burn::store::{ModuleRecord, RecordError};
+use burn::tensor::{Bytes, Device, Int, Tensor, TensorData, activation};
 
 use super::card::{CheckpointError, ModelCard};
 use super::checkpoint::{self, TrainingRecord};
@@ -17,6 +18,8 @@ use super::config::{
     MAX_MISCLASSIFIED,
 };
 use super::model::{Cnn, CnnConfig};
+use super::resume::{CnnCheckpoint, ResumeError};
+use crate::backend;
 use crate::common::read::read_floats;
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::mnist::{Images, batch, normalise};
@@ -126,6 +129,60 @@ impl CnnTrainer {
         Ok((trainer, card))
     }
 
+    /// The run's checkpoint (see [`super::resume`]): burn's records of the network (with its
+    /// parameter ids) and of the optimiser's state, as burnpack bytes. Records read the device
+    /// synchronously, so this fails on WebGPU.
+    pub fn checkpoint(&self, test_accuracy: Option<f32>) -> Result<CnnCheckpoint, ResumeError> {
+        if !backend::reads_synchronously(&self.device) {
+            return Err(ResumeError::NotOnThisBackend);
+        }
+        let model = self.model.clone().into_record().into_bytes();
+        let optimizer = self.optimizer.into_bytes();
+        Ok(CnnCheckpoint {
+            settings: self.settings.clone(),
+            step: self.step,
+            elapsed_ms: self.record.elapsed_ms,
+            batch_loss: self.record.last_batch_loss,
+            test_accuracy,
+            model: model.map_err(unreadable)?.to_vec(),
+            optimizer: optimizer.map_err(unreadable)?.to_vec(),
+        })
+    }
+
+    /// The run `checkpoint` was taken from, paused where it was: the same weights and optimiser
+    /// state (matched by parameter id), the same step and, replaying the shuffles, the same order
+    /// of batches; the next step is the one the first run would have taken.
+    pub fn resume(
+        checkpoint: &CnnCheckpoint,
+        train: impl Into<Arc<Images>>,
+        test: impl Into<Arc<Images>>,
+        device: Device,
+    ) -> Result<Self, ResumeError> {
+        let mut trainer = Self::new(checkpoint.settings.clone(), train, test, device)
+            .map_err(|_| ResumeError::BadSettings)?;
+        if checkpoint.step > trainer.total_steps() {
+            return Err(ResumeError::BadStep {
+                step: checkpoint.step,
+            });
+        }
+        let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(checkpoint.model.clone()))
+            .map_err(unreadable)?;
+        trainer.model = trainer.model.try_load_record(record).map_err(unreadable)?;
+        trainer.optimizer = trainer
+            .optimizer
+            .from_bytes(Bytes::from_bytes_vec(checkpoint.optimizer.clone()))
+            .map_err(unreadable)?;
+        trainer.step = checkpoint.step;
+        // The elapsed time covers every step, so the speed counts them all.
+        trainer.record.elapsed_ms = checkpoint.elapsed_ms;
+        trainer.record.last_batch_loss = checkpoint.batch_loss;
+        // One shuffle at the start of each epoch begun so far.
+        for _ in 0..checkpoint.step.div_ceil(trainer.steps_per_epoch) {
+            trainer.rng.shuffle(&mut trainer.order);
+        }
+        Ok(trainer)
+    }
+
     /// The model as a file (see [`checkpoint`]), with the test accuracy to record. Empty when the
     /// device could not be read.
     pub async fn export(&self, test_accuracy: Option<f32>) -> Vec<u8> {
@@ -221,6 +278,12 @@ impl CnnTrainer {
         let start = within * self.batch;
         let indices = self.order[start..start + self.batch].to_vec();
         let (x, y) = self.batch_tensors(&self.train, indices.into_iter());
+        if self.settings.dropout > 0.0 {
+            // Each step's dropout masks depend on the seed and the step alone, so a run resumed
+            // from a checkpoint draws the masks the uninterrupted run would have drawn.
+            self.device
+                .seed(self.settings.seed ^ self.step.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        }
         let loss = self.loss.forward(self.model.forward(x), y);
         self.model = crate::common::optimizer::step(
             &mut self.optimizer,
@@ -351,6 +414,12 @@ impl CnnTrainer {
             return Vec::new();
         }
         values.chunks(kh * kw).map(<[f32]>::to_vec).collect()
+    }
+}
+
+fn unreadable(error: RecordError) -> ResumeError {
+    ResumeError::Unreadable {
+        message: error.to_string(),
     }
 }
 

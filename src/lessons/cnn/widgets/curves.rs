@@ -147,7 +147,7 @@ pub fn CnnCurves(props: &Props) -> Html {
     html! {
         <div class="cnn-curves">
             <figure class="loss-figure">
-                <svg id="cnn-loss-chart" class="loss-chart" viewBox={format!("0 0 {W} {H}")} role="img" aria-label={t(lang, "cnn.curves.loss_aria")}>
+                <svg id="cnn-loss-chart" class="loss-chart" data-last-step={props.loss.points.last().map(|p| p.0.to_string())} viewBox={format!("0 0 {W} {H}")} role="img" aria-label={t(lang, "cnn.curves.loss_aria")}>
                     { frame(lang, &loss_axes, props.steps_per_epoch, &loss_ticks, &t(lang, "cnn.curves.loss")) }
                     if props.loss.points.is_empty() {
                         { empty(lang) }

@@ -1,0 +1,96 @@
+//! A run's checkpoint, for the page to keep while the worker trains: everything the next worker
+//! needs to go on exactly where this one was (the weights and the optimiser's state as burn
+//! records them, in burnpack bytes, the step and the run's settings). The curves stay on the
+//! page, which drew them.
+
+use serde::{Deserialize, Serialize};
+
+use super::config::CnnSettings;
+
+/// How often a training worker sends its checkpoint: every this many milliseconds of training,
+/// and whenever training stops (paused, finished).
+pub const CHECKPOINT_EVERY_MS: f64 = 5_000.0;
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct CnnCheckpoint {
+    pub settings: CnnSettings,
+    /// Steps done.
+    pub step: u64,
+    /// Training time so far, in milliseconds.
+    pub elapsed_ms: f64,
+    /// The last batch's loss (NaN before any), the first point the resumed run reports.
+    pub batch_loss: f32,
+    /// The last evaluation on the whole test set, for a saved model's card.
+    pub test_accuracy: Option<f32>,
+    /// The network's parameters with their ids: burn's `ModuleRecord` as burnpack bytes.
+    #[serde(with = "serde_bytes")]
+    pub model: Vec<u8>,
+    /// The optimiser's state per parameter id: burn's `OptimizerRecord` as burnpack bytes.
+    #[serde(with = "serde_bytes")]
+    pub optimizer: Vec<u8>,
+}
+
+/// Why a checkpoint could not be taken or could not be resumed from.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum ResumeError {
+    /// The device cannot be read synchronously (WebGPU), which burn's records need.
+    NotOnThisBackend,
+    /// The settings no longer build a network for these images.
+    BadSettings,
+    /// burn could not read or apply the recorded bytes.
+    Unreadable { message: String },
+    /// The step is past the end of the run.
+    BadStep { step: u64 },
+}
+
+/// The format of a [`KeptCnnRun`]; a kept run of another format is not read.
+pub const KEPT_FORMAT: u32 = 1;
+
+/// A run kept in the browser (IndexedDB) to resume after a reload: its checkpoint and the curves
+/// the page drew up to it, as (step, value) points.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct KeptCnnRun {
+    pub format: u32,
+    pub checkpoint: CnnCheckpoint,
+    pub loss: Vec<(u64, f32)>,
+    pub quick: Vec<(u64, f32)>,
+    pub full: Vec<(u64, f32)>,
+}
+
+/// Why a kept run could not be read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum KeptRunError {
+    /// Not the bytes of a kept run (damaged, or written by something else).
+    Unreadable { message: String },
+    /// Kept by another version of the site.
+    OtherFormat { format: u32 },
+}
+
+impl KeptCnnRun {
+    pub fn new(checkpoint: CnnCheckpoint) -> Self {
+        Self {
+            format: KEPT_FORMAT,
+            checkpoint,
+            loss: Vec::new(),
+            quick: Vec::new(),
+            full: Vec::new(),
+        }
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        crate::protocol::encode(self).unwrap_or_default()
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, KeptRunError> {
+        // The format comes first, so another version's run is named as such, not as damage.
+        let (format, _) =
+            postcard::take_from_bytes::<u32>(bytes).map_err(|e| KeptRunError::Unreadable {
+                message: e.to_string(),
+            })?;
+        if format != KEPT_FORMAT {
+            return Err(KeptRunError::OtherFormat { format });
+        }
+        crate::protocol::decode(bytes).map_err(|message| KeptRunError::Unreadable { message })
+    }
+}
