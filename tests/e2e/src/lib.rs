@@ -2,9 +2,11 @@
 //! small synchronous API, and a site fixture that serves `dist/` on 127.0.0.1.
 
 use std::fmt::Display;
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
@@ -55,6 +57,61 @@ pub struct Browser {
     client: Client,
     driver: Child,
     profile: PathBuf,
+    outside: Outside,
+}
+
+/// Hosts that Chromium itself contacts in the background whatever page it shows (its updater,
+/// Google sign-in, network time, search preconnect, autofill, optimisation hints), measured here
+/// with a blank page. The site has no business with any of them; any other host is a failure.
+const CHROMIUM_OWN_HOSTS: &[&str] = &[
+    "accounts.google.com",
+    "clients2.google.com",
+    "content-autofill.googleapis.com",
+    "optimizationguide-pa.googleapis.com",
+    "start.duckduckgo.com",
+    "update.googleapis.com",
+];
+
+/// The rest of the internet, as this browser sees it: Chromium sends every request for another
+/// host than the loopback through this proxy (`--proxy-server`), which writes down its first
+/// line and refuses it. Requests from the page, its workers and its service worker all count,
+/// which the page's own resource timing cannot see.
+struct Outside {
+    port: u16,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+impl Outside {
+    fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a port for the proxy");
+        let port = listener.local_addr().expect("the proxy's port").port();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&requests);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut line = String::new();
+                let _ = BufReader::new(&stream).read_line(&mut line);
+                let line = line.trim().to_string();
+                // A connection that sends nothing (a speculative preconnect) asks for nothing.
+                if !line.is_empty() && !is_chromiums_own(&line) {
+                    log.lock().unwrap_or_else(|e| e.into_inner()).push(line);
+                }
+                let _ = (&stream).write_all(
+                    b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            }
+        });
+        Self { port, requests }
+    }
+}
+
+/// Whether a proxy request line (`GET http://host/… HTTP/1.1`, `CONNECT host:443 HTTP/1.1`) is
+/// for one of [`CHROMIUM_OWN_HOSTS`].
+fn is_chromiums_own(line: &str) -> bool {
+    let target = line.split(' ').nth(1).unwrap_or_default();
+    let target = target.strip_prefix("http://").unwrap_or(target);
+    let host = target.split(['/', ':']).next().unwrap_or_default();
+    CHROMIUM_OWN_HOSTS.contains(&host)
 }
 
 fn free_port() -> u16 {
@@ -162,6 +219,9 @@ impl Browser {
             std::env::temp_dir().join(format!("kindling-e2e-{}-{port}", std::process::id()));
         let mut args: Vec<String> = xtask::CHROME_ARGS.iter().map(|s| s.to_string()).collect();
         args.push("--window-size=1280,1000".into());
+        // Loopback addresses (the site) bypass the proxy; everything else reaches `Outside`.
+        let outside = Outside::start();
+        args.push(format!("--proxy-server=http://127.0.0.1:{}", outside.port));
         args.push(format!("--user-data-dir={}", profile.display()));
         let capabilities = json!({
             "browserName": "chrome",
@@ -187,7 +247,29 @@ impl Browser {
             client,
             driver,
             profile,
+            outside,
         }
+    }
+
+    /// The first line of each request that tried to leave for another host so far (but for
+    /// Chromium's own background requests).
+    pub fn foreign_requests(&self) -> Vec<String> {
+        self.outside
+            .requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Like `foreign_requests`, and forgets them: for a test that sends one on purpose.
+    pub fn take_foreign_requests(&self) -> Vec<String> {
+        std::mem::take(
+            &mut *self
+                .outside
+                .requests
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        )
     }
 
     /// Runs one WebDriver command to completion.
@@ -395,6 +477,14 @@ impl Drop for Browser {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
+        // Every test's whole session, whatever it did, requested nothing from another origin.
+        let foreign = self.foreign_requests();
+        if !std::thread::panicking() {
+            assert!(
+                foreign.is_empty(),
+                "requests left the site for another origin: {foreign:?}"
+            );
+        }
     }
 }
 

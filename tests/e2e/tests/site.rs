@@ -268,3 +268,24 @@ fn a_diverging_run_pauses_explains_and_rolls_back() {
     browser.wait_for("the notice again", 60, |b| b.text("#diverged"));
     assert_clean(&browser, &site);
 }
+
+#[test]
+fn a_request_to_another_origin_is_caught_by_the_test_harness() {
+    // Every test's browser fails on a request that leaves for another origin (see
+    // `Browser`'s drop); this checks that such a request is in fact seen, and that the site's
+    // own requests are not.
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!("{site}/?lang=en#/"));
+    browser.wait_for("the home page", 60, |b| b.text("h1"));
+    assert_eq!(browser.foreign_requests(), Vec::<String>::new());
+    browser.goto("http://kindling-elsewhere.example/page");
+    let seen = browser.wait_for("the foreign request", 30, |b| {
+        Some(b.foreign_requests()).filter(|r| !r.is_empty())
+    });
+    assert_eq!(
+        seen,
+        ["GET http://kindling-elsewhere.example/page HTTP/1.1"]
+    );
+    browser.take_foreign_requests();
+}
