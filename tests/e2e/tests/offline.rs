@@ -102,6 +102,29 @@ fn load_afresh(b: &Browser, url: &str) {
     });
 }
 
+/// axe-core's serious and critical violations inside `selector` (as accessibility.rs audits whole
+/// pages, which never show these notices).
+fn audit(b: &Browser, selector: &str) -> Vec<String> {
+    let path = std::env::var("KINDLING_AXE").unwrap_or_else(|_| {
+        let home = std::env::var("HOME").unwrap_or_default();
+        format!("{home}/.cache/kindling/npm-axe/node_modules/axe-core/axe.min.js")
+    });
+    let axe = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{path}: {e} (run `cargo xtask setup`)"));
+    b.eval(&format!(
+        "{axe}\n; window.axeResult = null; axe.run({}, {{ resultTypes: ['violations'] }}).then(r => {{ window.axeResult = r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.help); }}); return 1;",
+        serde_json::json!(selector)
+    ));
+    let result = b.wait_for("the audit", 120, |b| {
+        let r = b.eval("return window.axeResult;");
+        (!r.is_null()).then_some(r)
+    });
+    let found = result.as_array().into_iter().flatten();
+    found
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
 fn mnist_ready(b: &Browser) {
     b.wait_for("MNIST loaded", 180, |b| {
         b.attribute("#cnn-data-progress", "data-state")
@@ -184,6 +207,7 @@ fn a_lesson_whose_data_loaded_once_works_offline_and_one_whose_data_never_loaded
                 .as_deref(),
             Some("static/fashion-mnist/")
         );
+        assert_eq!(audit(&browser, "#offline-missing"), Vec::<String>::new());
     }
     browser.screenshot("offline-missing").ok();
 }
@@ -219,6 +243,7 @@ fn a_new_release_is_announced_and_applied_only_on_the_learners_click() {
         b.text("#update-notice")
     });
     assert!(text.contains("A new version"), "{text}");
+    assert_eq!(audit(&browser, "#update-notice"), Vec::<String>::new());
     // Installed but waiting: the page still runs the release it opened with.
     assert_eq!(controller_version(&browser), first);
     assert!(
