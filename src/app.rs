@@ -357,7 +357,7 @@ pub fn App() -> Html {
                 </div>
             </header>
             <ErrorBanner {lang} banner={state.banner.clone()} {on_dismiss} />
-            <OfflineNotice {lang} />
+            <OfflineNotice {lang} training={state.training()} />
             {fault_hooks}
             <main id="main" class="page">{page}</main>
             <footer class="site-footer">

@@ -103,6 +103,17 @@ pub fn initial_lang() -> Lang {
 }
 
 impl AppState {
+    /// Whether any lesson is training now: a reload (to apply a new release) would stop it.
+    pub fn training(&self) -> bool {
+        self.playground.running
+            || self.cnn.running
+            || self.gan.running
+            || self.gan.digits.running
+            || self.transfer.running
+            || self.transfer.own.running
+            || self.detect.running
+    }
+
     pub fn new(lang: Lang, preference: BackendPreference, route: Route) -> Self {
         let mut state = Self {
             route,
@@ -303,6 +314,26 @@ mod tests {
 
     fn message(message: FromWorker) -> Action {
         Action::Worker(WorkerEvent::Message(message))
+    }
+
+    #[test]
+    fn any_lesson_that_trains_counts_as_training() {
+        let fresh = || AppState::new(Lang::En, BackendPreference::Auto, Route::Home);
+        assert!(!fresh().training());
+        let marks: [fn(&mut AppState); 7] = [
+            |s| s.playground.running = true,
+            |s| s.cnn.running = true,
+            |s| s.gan.running = true,
+            |s| s.gan.digits.running = true,
+            |s| s.transfer.running = true,
+            |s| s.transfer.own.running = true,
+            |s| s.detect.running = true,
+        ];
+        for mark in marks {
+            let mut state = fresh();
+            mark(&mut state);
+            assert!(state.training());
+        }
     }
 
     #[test]

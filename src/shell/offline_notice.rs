@@ -9,6 +9,8 @@ use crate::services::offline::{self, OfflineEvent};
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lang: Lang,
+    /// A lesson is training: the update, which reloads the page, waits until it pauses.
+    pub training: bool,
 }
 
 /// The data set's folder of a missing file (`static/mnist/`), or the file itself.
@@ -36,11 +38,18 @@ pub fn OfflineNotice(props: &Props) -> Html {
             }));
         });
     }
+    let training = props.training;
     let update = update_ready.then(|| {
         html! {
             <div id="update-notice" class="offline-notice" role="status">
-                <p class="offline-notice-text">{t(lang, "offline.update_ready")}</p>
+                <p class="offline-notice-text">
+                    {t(lang, "offline.update_ready")}
+                    if training {
+                        {" "}<span id="update-wait">{t(lang, "offline.update_wait")}</span>
+                    }
+                </p>
                 <button type="button" id="update-apply" class="offline-notice-button"
+                    disabled={training}
                     onclick={Callback::from(|_| offline::apply_update())}>
                     {t(lang, "offline.update_apply")}
                 </button>

@@ -252,6 +252,23 @@ fn a_new_release_is_announced_and_applied_only_on_the_learners_click() {
             .any(|(name, _)| name == &format!("kindling-app-{first}"))
     );
 
+    // While a lesson trains, the update waits: the reload would stop the run.
+    browser.eval("location.hash = '#/playground'; return true;");
+    browser.wait_for("the playground's worker", 120, |b| {
+        b.text("#step-count").filter(|n| n == "0")
+    });
+    browser.click("#play");
+    browser.wait_for("the update held while training", 60, |b| {
+        b.text("#update-wait")
+            .filter(|_| b.attribute("#update-apply", "disabled").is_some())
+    });
+    browser.click("#play");
+    browser.wait_for("the update offered again once paused", 60, |b| {
+        (b.text("#update-wait").is_none() && b.attribute("#update-apply", "disabled").is_none())
+            .then_some(())
+    });
+    assert_eq!(controller_version(&browser), first);
+
     browser.eval("window.beforeUpdate = true; return true;");
     browser.click("#update-apply");
     browser.wait_for("the page reloaded into the new release", 120, |b| {
