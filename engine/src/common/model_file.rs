@@ -48,6 +48,33 @@ pub trait Card: Serialize + DeserializeOwned {
     fn set_weights_sha256(&mut self, sha256: String);
 }
 
+/// `impl Card for $card` for a card struct with `parameters: Vec<ParamEntry>` and
+/// `weights_sha256: String` fields, naming the model `$model`.
+macro_rules! impl_card {
+    ($card:ty, $model:expr) => {
+        impl $crate::common::model_file::Card for $card {
+            const MODEL: &'static str = $model;
+
+            fn parameters(&self) -> &[$crate::common::model_card::ParamEntry] {
+                &self.parameters
+            }
+
+            fn set_parameters(&mut self, parameters: Vec<$crate::common::model_card::ParamEntry>) {
+                self.parameters = parameters;
+            }
+
+            fn weights_sha256(&self) -> &str {
+                &self.weights_sha256
+            }
+
+            fn set_weights_sha256(&mut self, sha256: String) {
+                self.weights_sha256 = sha256;
+            }
+        }
+    };
+}
+pub(crate) use impl_card;
+
 /// Each float tensor's module path and shape, in visiting order, without initialising lazy
 /// parameters.
 pub fn parameters<M: Module>(model: &M) -> Vec<ParamEntry> {

@@ -1,40 +1,29 @@
 //! The detector as a file: the shipped one, used with one click, and the learner's own saved and
 //! loaded back, each with its card.
 
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::i18n::{Lang, t};
 use crate::lessons::detect::state::{DetectAction, DetectState, FileNote, MAX_MODEL_BYTES};
 use crate::lessons::detect::text::{card_rows, file_note};
-use crate::services::file_read;
+use crate::services::file_read::{self, Chosen};
 
 pub fn model_file(lang: Lang, state: &DetectState, on_action: &Callback<DetectAction>) -> Html {
     let on_file = {
         let on_action = on_action.clone();
-        Callback::from(move |event: Event| {
-            let Some(input) = event.target_dyn_into::<HtmlInputElement>() else {
-                return;
-            };
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            input.set_value("");
-            let bytes = file.size() as u64;
-            if bytes > MAX_MODEL_BYTES {
-                on_action.emit(DetectAction::FileNote(FileNote::TooLarge { bytes }));
-                return;
-            }
-            let on_action = on_action.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                match file_read::read_bytes(&file).await {
-                    Ok(bytes) => on_action.emit(DetectAction::Import(bytes)),
-                    Err(message) => {
-                        on_action.emit(DetectAction::FileNote(FileNote::Unreadable(message)))
-                    }
+        file_read::on_file_chosen(
+            MAX_MODEL_BYTES,
+            Callback::from(move |chosen| match chosen {
+                Chosen::Reading { .. } => {}
+                Chosen::Read(bytes) => on_action.emit(DetectAction::Import(bytes)),
+                Chosen::TooLarge { bytes } => {
+                    on_action.emit(DetectAction::FileNote(FileNote::TooLarge { bytes }))
                 }
-            });
-        })
+                Chosen::Unreadable(message) => {
+                    on_action.emit(DetectAction::FileNote(FileNote::Unreadable(message)))
+                }
+            }),
+        )
     };
     let act = |action: DetectAction| {
         let on_action = on_action.clone();

@@ -6,8 +6,7 @@ use std::rc::Rc;
 use kindling_engine::common::parse::{BATCH_SIZE, LEARNING_RATE, SEED};
 use kindling_engine::lessons::gan::digits::{DigitField, DigitModel, DigitSettings, LATENT};
 use kindling_engine::lessons::gan::metrics::CONFIDENT;
-use wasm_bindgen_futures::spawn_local;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::format::{percent, size};
@@ -16,7 +15,7 @@ use crate::lessons::gan::digits_state::{
     Data, DigitsAction, DigitsState, FileNote, MAX_GENERATOR_BYTES,
 };
 use crate::lessons::gan::state::History;
-use crate::services::file_read;
+use crate::services::file_read::{self, Chosen};
 use crate::widgets::line_chart::{Line, LineChart};
 use crate::widgets::number_field::NumberField;
 use crate::widgets::pixel_image::{PixelImage, bytes_rgba};
@@ -139,26 +138,19 @@ pub fn DigitsSection(props: &Props) -> Html {
     };
     let on_file = {
         let on_action = props.on_action.clone();
-        Callback::from(move |e: Event| {
-            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
-                return;
-            };
-            let Some(file) = input.files().and_then(|f| f.get(0)) else {
-                return;
-            };
-            let bytes = file.size() as u64;
-            if bytes > MAX_GENERATOR_BYTES {
-                on_action.emit(DigitsAction::FileNotRead(FileNote::TooLarge { bytes }));
-                return;
-            }
-            let on_action = on_action.clone();
-            spawn_local(async move {
-                on_action.emit(match file_read::read_bytes(&file).await {
-                    Ok(bytes) => DigitsAction::Open(bytes),
-                    Err(message) => DigitsAction::FileNotRead(FileNote::Unreadable(message)),
-                });
-            });
-        })
+        file_read::on_file_chosen(
+            MAX_GENERATOR_BYTES,
+            Callback::from(move |chosen| match chosen {
+                Chosen::Reading { .. } => {}
+                Chosen::Read(bytes) => on_action.emit(DigitsAction::Open(bytes)),
+                Chosen::TooLarge { bytes } => {
+                    on_action.emit(DigitsAction::FileNotRead(FileNote::TooLarge { bytes }))
+                }
+                Chosen::Unreadable(message) => {
+                    on_action.emit(DigitsAction::FileNotRead(FileNote::Unreadable(message)))
+                }
+            }),
+        )
     };
     let number = |field: DigitField, range: (f64, f64)| {
         html! {

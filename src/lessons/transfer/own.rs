@@ -17,7 +17,7 @@ use crate::lessons::transfer::state::TransferAction;
 use crate::lessons::transfer::widgets::examples::{
     ExampleCallbacks, ExampleWords, Limits, examples,
 };
-use crate::services::file_read;
+use crate::services::file_read::{self, Chosen};
 use crate::widgets::drawing_pad::{Drawing, DrawingPad, SIDE};
 use crate::widgets::softmax_bars::{BarWords, SoftmaxBars, argmax};
 
@@ -274,27 +274,19 @@ fn test_step(lang: Lang, own: &OwnState, act: &Act) -> Html {
 fn file_step(lang: Lang, own: &OwnState, act: &Act) -> Html {
     let on_file = {
         let act = act.clone();
-        Callback::from(move |event: Event| {
-            let Some(input) = event.target_dyn_into::<HtmlInputElement>() else {
-                return;
-            };
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            input.set_value("");
-            let bytes = file.size() as u64;
-            if bytes > MAX_MODEL_BYTES {
-                act.emit(OwnAction::FileNote(FileNote::TooLarge { bytes }));
-                return;
-            }
-            let act = act.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                match file_read::read_bytes(&file).await {
-                    Ok(bytes) => act.emit(OwnAction::Import(bytes)),
-                    Err(message) => act.emit(OwnAction::FileNote(FileNote::Unreadable(message))),
+        file_read::on_file_chosen(
+            MAX_MODEL_BYTES,
+            Callback::from(move |chosen| match chosen {
+                Chosen::Reading { .. } => {}
+                Chosen::Read(bytes) => act.emit(OwnAction::Import(bytes)),
+                Chosen::TooLarge { bytes } => {
+                    act.emit(OwnAction::FileNote(FileNote::TooLarge { bytes }))
                 }
-            });
-        })
+                Chosen::Unreadable(message) => {
+                    act.emit(OwnAction::FileNote(FileNote::Unreadable(message)))
+                }
+            }),
+        )
     };
     let refused = matches!(&own.file_note, Some(n) if !matches!(n, FileNote::Loaded { .. }));
     html! {

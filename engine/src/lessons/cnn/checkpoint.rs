@@ -11,7 +11,7 @@
 pub use super::card::{CheckpointError, ModelCard, ParamEntry, Provenance};
 use super::config::CnnSettings;
 use super::model::Cnn;
-use crate::common::model_file::{self, Card};
+use crate::common::model_file::{self, impl_card};
 pub use crate::common::model_file::{CARD_KEY, FORMAT_VERSION, Precision};
 
 /// The `model` a card must name.
@@ -19,25 +19,7 @@ pub const MODEL_KIND: &str = "cnn";
 /// How the `.kcnn` files of format 1 began.
 pub const OLD_MAGIC: &[u8] = b"KINDLING-CNN\n";
 
-impl Card for ModelCard {
-    const MODEL: &'static str = MODEL_KIND;
-
-    fn parameters(&self) -> &[ParamEntry] {
-        &self.parameters
-    }
-
-    fn set_parameters(&mut self, parameters: Vec<ParamEntry>) {
-        self.parameters = parameters;
-    }
-
-    fn weights_sha256(&self) -> &str {
-        &self.weights_sha256
-    }
-
-    fn set_weights_sha256(&mut self, sha256: String) {
-        self.weights_sha256 = sha256;
-    }
-}
+impl_card!(ModelCard, MODEL_KIND);
 
 /// What a card records about training; the rest of the card is filled in when saving.
 #[derive(Clone, Debug, PartialEq)]

@@ -6,28 +6,10 @@ use burn::tensor::Device;
 
 use super::card::{DETECTOR_MODEL, DetectCard};
 use super::model::{Detector, DetectorConfig};
-use crate::common::model_file::{self, Card, ModelFileError, ParamEntry, Precision};
+use crate::common::model_file::{self, ModelFileError, Precision, impl_card};
 use crate::models::resnet::model::ResnetConfig;
 
-impl Card for DetectCard {
-    const MODEL: &'static str = DETECTOR_MODEL;
-
-    fn parameters(&self) -> &[ParamEntry] {
-        &self.parameters
-    }
-
-    fn set_parameters(&mut self, parameters: Vec<ParamEntry>) {
-        self.parameters = parameters;
-    }
-
-    fn weights_sha256(&self) -> &str {
-        &self.weights_sha256
-    }
-
-    fn set_weights_sha256(&mut self, sha256: String) {
-        self.weights_sha256 = sha256;
-    }
-}
+impl_card!(DetectCard, DETECTOR_MODEL);
 
 /// The model file of `model` with `card` (its parameter list and checksum are filled in here).
 pub async fn save(model: &Detector, card: DetectCard) -> Result<Vec<u8>, ModelFileError> {

@@ -13,7 +13,7 @@ use super::digits_card::{GeneratorCard, MODEL_KIND};
 use super::digits_model::{DigitDiscriminator, DigitGenerator, DigitNetworksConfig};
 use super::loss::{discriminator_loss, generator_loss};
 use super::settings::LossKind;
-use crate::common::model_file::{self, Card, ModelFileError, ParamEntry, Precision};
+use crate::common::model_file::{self, ModelFileError, Precision, impl_card};
 use crate::common::read::{read_floats, read_scalar};
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::mnist::Images;
@@ -24,25 +24,7 @@ pub const GRID: usize = 64;
 /// The seed of the grid's fixed noise.
 const GRID_SEED: u64 = 7;
 
-impl Card for GeneratorCard {
-    const MODEL: &'static str = MODEL_KIND;
-
-    fn parameters(&self) -> &[ParamEntry] {
-        &self.parameters
-    }
-
-    fn set_parameters(&mut self, parameters: Vec<ParamEntry>) {
-        self.parameters = parameters;
-    }
-
-    fn weights_sha256(&self) -> &str {
-        &self.weights_sha256
-    }
-
-    fn set_weights_sha256(&mut self, sha256: String) {
-        self.weights_sha256 = sha256;
-    }
-}
+impl_card!(GeneratorCard, MODEL_KIND);
 
 fn networks(settings: &DigitSettings) -> DigitNetworksConfig {
     DigitNetworksConfig::new(

@@ -13,7 +13,7 @@ use super::model::{block_count, learning_rates, prepare, unfreeze_last_block};
 use super::own::{EXAMPLE_PIXELS, OwnClasses, OwnProblem};
 use super::own_card::{OWN_MODEL, OwnCard, OwnSettings};
 use super::training::evaluate;
-use crate::common::model_file::{self, Card, ModelFileError, ParamEntry, Precision};
+use crate::common::model_file::{self, ModelFileError, Precision, impl_card};
 use crate::common::read::read_floats;
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::mnist::{Images, batch};
@@ -21,25 +21,7 @@ use crate::models::resnet::ResnetSettings;
 use crate::models::resnet::model::{Resnet, ResnetConfig};
 use crate::rng::Rng;
 
-impl Card for OwnCard {
-    const MODEL: &'static str = OWN_MODEL;
-
-    fn parameters(&self) -> &[ParamEntry] {
-        &self.parameters
-    }
-
-    fn set_parameters(&mut self, parameters: Vec<ParamEntry>) {
-        self.parameters = parameters;
-    }
-
-    fn weights_sha256(&self) -> &str {
-        &self.weights_sha256
-    }
-
-    fn set_weights_sha256(&mut self, sha256: String) {
-        self.weights_sha256 = sha256;
-    }
-}
+impl_card!(OwnCard, OWN_MODEL);
 
 /// The learner's network and where its training stands.
 pub struct OwnTrainer {

@@ -5,27 +5,9 @@ use burn::tensor::Device;
 
 use super::card::{MODEL_KIND, ResnetCard};
 use super::model::{Resnet, ResnetConfig};
-use crate::common::model_file::{self, Card, ModelFileError, ParamEntry, Precision};
+use crate::common::model_file::{self, ModelFileError, Precision, impl_card};
 
-impl Card for ResnetCard {
-    const MODEL: &'static str = MODEL_KIND;
-
-    fn parameters(&self) -> &[ParamEntry] {
-        &self.parameters
-    }
-
-    fn set_parameters(&mut self, parameters: Vec<ParamEntry>) {
-        self.parameters = parameters;
-    }
-
-    fn weights_sha256(&self) -> &str {
-        &self.weights_sha256
-    }
-
-    fn set_weights_sha256(&mut self, sha256: String) {
-        self.weights_sha256 = sha256;
-    }
-}
+impl_card!(ResnetCard, MODEL_KIND);
 
 /// The model file for `model` with `card` (its parameter list and checksum are filled in here).
 pub async fn save(

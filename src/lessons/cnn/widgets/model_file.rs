@@ -2,7 +2,6 @@
 //! one of the trained models shipped with the site, and the loaded model's card.
 
 use kindling_engine::lessons::cnn::card::ModelCard;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::i18n::{Lang, t};
@@ -11,7 +10,7 @@ use crate::lessons::cnn::state::{MAX_MODEL_BYTES, ModelMessage, ShippedList};
 use crate::lessons::cnn::text::model_message;
 use crate::lessons::cnn::widgets::card_list::card_list;
 use crate::lessons::cnn::widgets::shipped_models::shipped_models;
-use crate::services::file_read;
+use crate::services::file_read::{self, Chosen};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -56,30 +55,17 @@ pub fn ModelFile(props: &Props) -> Html {
     let on_file = {
         let on_import = props.on_import.clone();
         let on_message = props.on_message.clone();
-        Callback::from(move |event: Event| {
-            let Some(input) = event.target_dyn_into::<HtmlInputElement>() else {
-                return;
-            };
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            // Choosing the same file again must fire `change` again.
-            input.set_value("");
-            let bytes = file.size() as u64;
-            if bytes > MAX_MODEL_BYTES {
-                on_message.emit(ModelMessage::TooLarge { bytes });
-                return;
-            }
-            on_message.emit(ModelMessage::Reading { name: file.name() });
-            let on_import = on_import.clone();
-            let on_message = on_message.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                match file_read::read_bytes(&file).await {
-                    Ok(bytes) => on_import.emit(bytes),
-                    Err(message) => on_message.emit(ModelMessage::Unreadable { message }),
+        file_read::on_file_chosen(
+            MAX_MODEL_BYTES,
+            Callback::from(move |chosen| match chosen {
+                Chosen::Reading { name } => on_message.emit(ModelMessage::Reading { name }),
+                Chosen::Read(bytes) => on_import.emit(bytes),
+                Chosen::TooLarge { bytes } => on_message.emit(ModelMessage::TooLarge { bytes }),
+                Chosen::Unreadable(message) => {
+                    on_message.emit(ModelMessage::Unreadable { message })
                 }
-            });
-        })
+            }),
+        )
     };
     // `cnn-model-message` answers the last file chosen; saving reports beside the button.
     let (import, export) = match &props.message {

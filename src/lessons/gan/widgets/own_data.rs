@@ -1,12 +1,11 @@
 //! The learner's own distribution: draw it on the plot, or paste or upload a CSV of points.
 
 use kindling_engine::lessons::gan::csv::{CsvError, MAX_TEXT_BYTES};
-use wasm_bindgen_futures::spawn_local;
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::i18n::{Lang, t, tf};
-use crate::services::file_read;
+use crate::services::file_read::{self, Chosen};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -45,28 +44,19 @@ pub fn OwnData(props: &Props) -> Html {
     let on_file = {
         let on_csv = props.on_csv.clone();
         let on_refused = props.on_refused.clone();
-        Callback::from(move |e: Event| {
-            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
-                return;
-            };
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            let bytes = file.size() as u64;
-            if bytes > MAX_TEXT_BYTES as u64 {
-                on_refused.emit(CsvError::TooLarge {
+        file_read::on_file_chosen(
+            MAX_TEXT_BYTES as u64,
+            Callback::from(move |chosen| match chosen {
+                Chosen::Reading { .. } => {}
+                Chosen::Read(bytes) => on_csv.emit(String::from_utf8_lossy(&bytes).into_owned()),
+                Chosen::TooLarge { bytes } => on_refused.emit(CsvError::TooLarge {
                     bytes,
                     allowed: MAX_TEXT_BYTES as u64,
-                });
-                return;
-            }
-            let on_csv = on_csv.clone();
-            spawn_local(async move {
-                // A file that cannot be read, or is not text, gives text the parser refuses.
-                let bytes = file_read::read_bytes(&file).await.unwrap_or_default();
-                on_csv.emit(String::from_utf8_lossy(&bytes).into_owned());
-            });
-        })
+                }),
+                // A file the browser cannot read gives text the parser refuses.
+                Chosen::Unreadable(_) => on_csv.emit(String::new()),
+            }),
+        )
     };
     html! {
         <div class="gan-own-data">
