@@ -4,6 +4,11 @@
 
 pub mod boxes;
 pub mod card;
+#[cfg(feature = "compute")]
+pub mod centre_model;
+#[cfg(feature = "compute")]
+pub mod centre_training;
+pub mod centres;
 pub mod config;
 pub mod data;
 #[cfg(feature = "compute")]
@@ -11,6 +16,7 @@ pub mod file;
 pub mod link;
 #[cfg(feature = "compute")]
 pub mod loss;
+pub mod map;
 pub mod messages;
 #[cfg(feature = "compute")]
 pub mod model;

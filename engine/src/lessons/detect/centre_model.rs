@@ -1,0 +1,97 @@
+//! The multi-digit detector: the shipped residual network's backbone and a CenterNet-style head
+//! that answers at every cell of its maps (see [`super::centres`] for what the answers mean):
+//!
+//! ```text
+//! [B, 1, 64, 64] canvases → backbone (stem, blocks; no pooling, no head)   → [B, 64, 16, 16]
+//!   → conv 3×3, ReLU, conv 3×3, ReLU (hidden channels)                    → [B, H, 16, 16]
+//!   → heat: conv 1×1 (a logit per class and cell; sigmoid = "a digit of this class is
+//!     centred here")                                                      → [B, 10, 16, 16]
+//!   → regression: conv 1×1 (width and height in cells, offset in the cell) → [B, 4, 16, 16]
+//! ```
+//! Unlike the single-digit head there is no softmax over positions: each cell decides on its own,
+//! so any number of digits can be found.
+
+use burn::config::Config;
+use burn::module::{Module, Param, ParamGroup};
+use burn::nn::PaddingConfig2d;
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::tensor::activation::relu;
+use burn::tensor::{Device, Tensor};
+
+use super::centres::{CLASSES, REGRESSION};
+use crate::models::resnet::model::Resnet;
+
+/// The heat map's starting bias: sigmoid(−2.19) ≈ 0.1, so at first every cell says "probably
+/// nothing" and the focal loss's many empty cells do not swamp the first steps (as CenterNet
+/// and RetinaNet start).
+const HEAT_BIAS: f32 = -2.19;
+
+#[derive(Config, Debug)]
+pub struct CentreDetectorConfig {
+    /// The backbone's output channels.
+    pub features: usize,
+    pub hidden: usize,
+}
+
+impl CentreDetectorConfig {
+    /// A fresh head on `backbone`, which is frozen whole (its batch norms keep their running
+    /// statistics).
+    pub fn init(&self, backbone: Resnet, device: &Device) -> CentreDetector {
+        let conv = |inputs: usize, outputs: usize, kernel: usize| {
+            let pad = kernel / 2;
+            Conv2dConfig::new([inputs, outputs], [kernel, kernel])
+                .with_padding(PaddingConfig2d::Explicit(pad, pad, pad, pad))
+                .init(device)
+        };
+        let mut heat = conv(self.hidden, CLASSES, 1);
+        heat.bias = Some(Param::from_tensor(Tensor::full(
+            [CLASSES],
+            HEAT_BIAS,
+            device,
+        )));
+        CentreDetector {
+            backbone: backbone.freeze(),
+            mix: conv(self.features, self.hidden, 3),
+            mix2: conv(self.hidden, self.hidden, 3),
+            heat,
+            regression: conv(self.hidden, REGRESSION, 1),
+        }
+    }
+}
+
+#[derive(Module, Debug)]
+pub struct CentreDetector {
+    backbone: Resnet,
+    mix: Conv2d,
+    mix2: Conv2d,
+    heat: Conv2d,
+    regression: Conv2d,
+}
+
+/// What the head says about a batch of canvases, per cell.
+pub struct CentreOutput {
+    /// [B, 10, 16, 16] heat logits.
+    pub heat: Tensor<4>,
+    /// [B, 4, 16, 16] width, height (cells), offset x, y (in the cell).
+    pub regression: Tensor<4>,
+}
+
+impl CentreDetector {
+    /// [B, 1, 64, 64] normalised canvases → heat logits and regression per cell.
+    pub fn forward(&self, canvases: Tensor<4>) -> CentreOutput {
+        let maps = self.backbone.feature_maps(canvases);
+        let maps = relu(self.mix2.forward(relu(self.mix.forward(maps))));
+        CentreOutput {
+            heat: self.heat.forward(maps.clone()),
+            regression: self.regression.forward(maps),
+        }
+    }
+
+    /// The backbone's convolutions train from now on; its batch norms keep the statistics and
+    /// the scale and shift it learnt, and its unused classifier stays frozen.
+    pub fn unfreeze_backbone(self) -> Self {
+        self.unfreeze_group(ParamGroup::from_predicate("backbone."))
+            .freeze_group(ParamGroup::from_predicates(vec!["backbone.", "norm"]))
+            .freeze_group(ParamGroup::from_predicate("backbone.head."))
+    }
+}

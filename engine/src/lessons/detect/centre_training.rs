@@ -1,0 +1,368 @@
+//! Training the multi-digit detector (level two: two or three digits and clutter a canvas) on
+//! freshly generated canvases, in time-boxed chunks with asynchronous reads only, and scoring it
+//! by mAP@0.5 on generated test canvases of MNIST's test digits.
+//!
+//! The loss is CenterNet's: a focal loss on the heat map against the gaussian targets, and L1 on
+//! the size (weight 0.1, in cells) and the offset (weight 1) at the digits' centre cells only,
+//! each summed and divided by the number of digits in the batch.
+
+use std::sync::Arc;
+
+use burn::lr_scheduler::module_lr_scheduler::{ModuleLearningRate, ModuleLrScheduler};
+use burn::module::{Module, ParamGroup};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::tensor::activation::{log_sigmoid, sigmoid};
+use burn::tensor::{Device, Tensor, TensorData};
+
+use super::boxes::Detection;
+use super::centre_model::{CentreDetector, CentreDetectorConfig};
+use super::centres::{self, CELLS, CLASSES, GRID, REGRESSION, SCORE_THRESHOLD, TOP_K};
+use super::config::{DetectProblem, DetectSettings, StepLosses};
+use super::data::{self, CANVAS, Level};
+use super::map::{MapReport, Truth, mean_average_precision};
+use super::training::{EVAL_BATCH, TEST_SEED};
+use crate::common::read::read_floats;
+use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
+use crate::datasets::mnist::{Images, normalise};
+use crate::models::resnet::model::Resnet;
+
+/// The size loss's weight against the heat map's (CenterNet's 0.1; the size is in cells).
+pub const SIZE_WEIGHT: f32 = 0.1;
+/// The IoU a detection needs with a true box to count.
+pub const MAP_IOU: f32 = 0.5;
+
+/// A batch of level-two canvases with their targets, on the device.
+pub struct CentreBatch {
+    /// [B, 1, 64, 64] normalised canvases.
+    pub canvases: Tensor<4>,
+    /// [B, 10, 16, 16] gaussian heat targets.
+    pub heat: Tensor<4>,
+    /// [B, 10, 16, 16] 1 at the digits' centre cells.
+    pub peaks: Tensor<4>,
+    /// [B, 4, 16, 16] size and offset targets.
+    pub regression: Tensor<4>,
+    /// [B, 4, 16, 16] 1 at the centre cells (all four channels).
+    pub mask: Tensor<4>,
+    /// Digits in the batch.
+    pub objects: usize,
+}
+
+/// Level-two canvases `indices` of `seed` with their targets.
+pub fn batch(
+    digits: &Images,
+    seed: u64,
+    indices: impl IntoIterator<Item = u64>,
+    device: &Device,
+) -> CentreBatch {
+    let (mut pixels, mut heat, mut peaks, mut regression, mut mask) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut count, mut objects) = (0, 0);
+    for index in indices {
+        let canvas = data::canvas(digits, Level::Many, seed, index);
+        pixels.extend(canvas.pixels.iter().map(|&p| normalise(p as f32 / 255.0)));
+        let targets = centres::encode(&canvas.objects);
+        peaks.extend(
+            targets
+                .heat
+                .iter()
+                .map(|&h| if h == 1.0 { 1.0f32 } else { 0.0 }),
+        );
+        heat.extend(targets.heat);
+        regression.extend(targets.regression);
+        for _ in 0..REGRESSION {
+            mask.extend_from_slice(&targets.mask);
+        }
+        objects += canvas.objects.len();
+        count += 1;
+    }
+    let grid = |values: Vec<f32>, channels: usize| {
+        Tensor::from_data(
+            TensorData::new(values, [count, channels, GRID, GRID]),
+            device,
+        )
+    };
+    CentreBatch {
+        canvases: Tensor::from_data(TensorData::new(pixels, [count, 1, CANVAS, CANVAS]), device),
+        heat: grid(heat, CLASSES),
+        peaks: grid(peaks, CLASSES),
+        regression: grid(regression, REGRESSION),
+        mask: grid(mask, REGRESSION),
+        objects,
+    }
+}
+
+/// CenterNet's focal loss of heat logits against gaussian targets: at a centre cell
+/// −(1 − p)² log p, elsewhere −(1 − y)⁴ p² log(1 − p) (a cell near a centre is punished less for
+/// guessing one), summed and divided by the number of digits. [1].
+pub fn focal_loss(
+    logits: Tensor<4>,
+    target: Tensor<4>,
+    peaks: Tensor<4>,
+    objects: usize,
+) -> Tensor<1> {
+    let p = sigmoid(logits.clone());
+    let log_p = log_sigmoid(logits.clone());
+    let log_not_p = log_sigmoid(logits.neg());
+    let positive = (p.clone().neg().add_scalar(1.0).powf_scalar(2.0) * log_p) * peaks.clone();
+    let negative = target.neg().add_scalar(1.0).powf_scalar(4.0)
+        * p.powf_scalar(2.0)
+        * log_not_p
+        * peaks.neg().add_scalar(1.0);
+    (positive + negative)
+        .sum()
+        .neg()
+        .div_scalar(objects.max(1) as f32)
+}
+
+/// L1 of the size and the offset at the centre cells, each summed and divided by the number of
+/// digits: ([1] size, [1] offset).
+pub fn regression_losses(
+    predicted: Tensor<4>,
+    target: Tensor<4>,
+    mask: Tensor<4>,
+    objects: usize,
+) -> (Tensor<1>, Tensor<1>) {
+    let [batch, _, rows, cols] = predicted.dims();
+    let error = (predicted - target).abs() * mask;
+    let n = objects.max(1) as f32;
+    let part = |channels: std::ops::Range<usize>| {
+        error
+            .clone()
+            .slice([0..batch, channels, 0..rows, 0..cols])
+            .sum()
+            .div_scalar(n)
+    };
+    (part(0..2), part(2..4))
+}
+
+pub struct CentreRun {
+    settings: DetectSettings,
+    device: Device,
+    model: CentreDetector,
+    optimizer: ModuleOptimizer,
+    rates: ModuleLearningRate,
+    train: Arc<Images>,
+    test: Arc<Images>,
+    step: u64,
+    record: ChunkRecord,
+    /// [3] total, heat and box loss of the last step, not read yet.
+    last: Option<Tensor<1>>,
+}
+
+impl CentreRun {
+    /// A multi-digit detector on `backbone` (frozen; its output maps have `features` channels),
+    /// trained on level-two canvases of `train`'s digits and scored on canvases of `test`'s.
+    /// `settings.head` and `settings.box_weight` are the single-digit head's and unused here.
+    /// `device` must have autodiff enabled.
+    pub fn new(
+        settings: DetectSettings,
+        backbone: &Resnet,
+        features: usize,
+        train: impl Into<Arc<Images>>,
+        test: impl Into<Arc<Images>>,
+        device: Device,
+    ) -> Result<Self, Vec<DetectProblem>> {
+        let problems = settings.validate();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        device.seed(settings.seed);
+        let model =
+            CentreDetectorConfig::new(features, settings.hidden).init(backbone.clone(), &device);
+        Ok(Self {
+            rates: ModuleLrScheduler::new(settings.learning_rate).step(),
+            optimizer: AdamConfig::new().init(),
+            settings,
+            device,
+            model,
+            train: train.into(),
+            test: test.into(),
+            step: 0,
+            record: ChunkRecord::default(),
+            last: None,
+        })
+    }
+
+    pub fn settings(&self) -> &DetectSettings {
+        &self.settings
+    }
+
+    pub fn model(&self) -> &CentreDetector {
+        &self.model
+    }
+
+    pub fn steps_done(&self) -> u64 {
+        self.step
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.step >= self.settings.steps as u64
+    }
+
+    pub fn record(&self) -> ChunkRecord {
+        self.record
+    }
+
+    fn step_next(&mut self) -> Option<Tensor<1>> {
+        if self.is_finished() {
+            return None;
+        }
+        if self.settings.unfreeze_at.map(u64::from) == Some(self.step) {
+            self.model = self.model.clone().unfreeze_backbone();
+            let head = self.settings.learning_rate;
+            self.rates = ModuleLrScheduler::new(head)
+                .with_group(
+                    ParamGroup::from_predicate("backbone."),
+                    head * self.settings.backbone_share,
+                )
+                .step();
+        }
+        let size = self.settings.batch as u64;
+        let first = self.step * size;
+        let b = batch(
+            &self.train,
+            self.settings.seed,
+            first..first + size,
+            &self.device,
+        );
+        let output = self.model.forward(b.canvases);
+        let heat = focal_loss(output.heat, b.heat, b.peaks, b.objects);
+        let (size_loss, offset_loss) =
+            regression_losses(output.regression, b.regression, b.mask, b.objects);
+        let place = size_loss.mul_scalar(SIZE_WEIGHT) + offset_loss;
+        let total = heat.clone() + place.clone();
+        let grads = GradientsParams::from_grads(total.backward(), &self.model);
+        self.model = self
+            .optimizer
+            .step(self.rates.clone(), self.model.clone(), grads);
+        self.step += 1;
+        let total = total.without_autodiff();
+        self.last = Some(Tensor::cat(
+            vec![
+                total.clone(),
+                heat.without_autodiff(),
+                place.without_autodiff(),
+            ],
+            0,
+        ));
+        Some(total)
+    }
+
+    /// Runs up to `max_steps` steps, stopping early once `budget_ms` has passed or the run is
+    /// over. Returns the steps run and the last batch's losses (`class` is the heat map's focal
+    /// loss, `boxes` the weighted size and offset L1; None before any step).
+    pub async fn train_chunk(
+        &mut self,
+        max_steps: u64,
+        budget_ms: f64,
+    ) -> (u64, Option<StepLosses>) {
+        let done = train_chunk(self, max_steps, budget_ms).await;
+        let losses = match self.last.take() {
+            Some(last) if done > 0 => match read_floats(last).await[..] {
+                [total, class, boxes] => Some(StepLosses {
+                    total,
+                    class,
+                    boxes,
+                }),
+                _ => None,
+            },
+            _ => None,
+        };
+        (done, losses)
+    }
+
+    /// The detections on test canvases `indices`.
+    pub async fn predict(&self, indices: impl IntoIterator<Item = u64>) -> Vec<Vec<Detection>> {
+        predict(&self.model, &self.test, indices, &self.device).await
+    }
+
+    /// mAP@0.5 on the first `count` test canvases.
+    pub async fn evaluate(&self, count: usize) -> MapReport {
+        evaluate(&self.model, &self.test, count, &self.device).await
+    }
+}
+
+impl StepTrainer for CentreRun {
+    fn step(&mut self) -> Option<Tensor<1>> {
+        self.step_next()
+    }
+
+    fn record(&mut self) -> &mut ChunkRecord {
+        &mut self.record
+    }
+}
+
+/// The detections `model` makes on each of the canvases `x`.
+async fn read_detections(model: &CentreDetector, x: Tensor<4>) -> Vec<Vec<Detection>> {
+    let [count, ..] = x.dims();
+    let output = model.forward(x.without_autodiff());
+    let heat = read_floats(sigmoid(output.heat)).await;
+    let regression = read_floats(output.regression).await;
+    if heat.len() != count * CLASSES * CELLS || regression.len() != count * REGRESSION * CELLS {
+        return vec![Vec::new(); count];
+    }
+    heat.chunks(CLASSES * CELLS)
+        .zip(regression.chunks(REGRESSION * CELLS))
+        .map(|(h, r)| centres::decode(h, r, SCORE_THRESHOLD, TOP_K))
+        .collect()
+}
+
+/// `model`'s detections on level-two test canvases `indices` (of [`TEST_SEED`], digits of
+/// `test`).
+pub async fn predict(
+    model: &CentreDetector,
+    test: &Images,
+    indices: impl IntoIterator<Item = u64>,
+    device: &Device,
+) -> Vec<Vec<Detection>> {
+    let model = model.valid();
+    let indices: Vec<u64> = indices.into_iter().collect();
+    let mut found = Vec::with_capacity(indices.len());
+    for chunk in indices.chunks(EVAL_BATCH) {
+        let b = batch(test, TEST_SEED, chunk.iter().copied(), device);
+        found.extend(read_detections(&model, b.canvases).await);
+    }
+    found
+}
+
+/// `model`'s detections on a drawn canvas: `pixels` row-major, 64 × 64, one byte a pixel (0 =
+/// background). None for another number of pixels.
+pub async fn detect_drawn(
+    model: &CentreDetector,
+    pixels: &[u8],
+    device: &Device,
+) -> Option<Vec<Detection>> {
+    if pixels.len() != CANVAS * CANVAS {
+        return None;
+    }
+    let values: Vec<f32> = pixels
+        .iter()
+        .map(|&p| normalise(p as f32 / 255.0))
+        .collect();
+    let x = Tensor::from_data(TensorData::new(values, [1, 1, CANVAS, CANVAS]), device);
+    read_detections(&model.valid(), x).await.into_iter().next()
+}
+
+/// The true objects of level-two test canvas `index`.
+pub fn test_truths(test: &Images, index: u64) -> Vec<Truth> {
+    data::canvas(test, Level::Many, TEST_SEED, index)
+        .objects
+        .iter()
+        .map(|o| Truth {
+            class: o.class,
+            bbox: o.bbox.encode(CANVAS),
+        })
+        .collect()
+}
+
+/// `model`'s mAP@0.5 on the first `count` level-two test canvases.
+pub async fn evaluate(
+    model: &CentreDetector,
+    test: &Images,
+    count: usize,
+    device: &Device,
+) -> MapReport {
+    let detections = predict(model, test, 0..count as u64, device).await;
+    let truths: Vec<Vec<Truth>> = (0..count as u64).map(|i| test_truths(test, i)).collect();
+    mean_average_precision(&detections, &truths, CLASSES, MAP_IOU)
+}
