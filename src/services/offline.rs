@@ -3,6 +3,8 @@
 //! secure context: https or localhost); elsewhere the site works online as before and says
 //! nothing. A new release installs in the background and waits: the page announces it, and only
 //! the learner's click switches to it and reloads (`apply_update`).
+//! An open tab looks for a release again when it comes back into view, when the network returns
+//! and every hour (`keep_looking`).
 
 use std::cell::{Cell, RefCell};
 
@@ -93,6 +95,7 @@ pub fn register(on_event: Callback<OfflineEvent>) {
             Ok(registration) => {
                 let registration: ServiceWorkerRegistration = registration.unchecked_into();
                 watch(&registration, on_event);
+                keep_looking(&registration);
                 REGISTRATION.with(|r| *r.borrow_mut() = Some(registration));
             }
             // Not alarming: the site works online without it.
@@ -130,6 +133,46 @@ fn watch(registration: &ServiceWorkerRegistration, on_event: Callback<OfflineEve
     let on_found = Closure::<dyn Fn()>::new(follow);
     registration.set_onupdatefound(Some(on_found.as_ref().unchecked_ref()));
     on_found.forget();
+}
+
+/// How often an open tab asks for a new release, besides when it comes back into view or online.
+const LOOK_EVERY_MS: i32 = 60 * 60 * 1000;
+
+/// Asks the server for a new release while the tab stays open: the browser looks by itself only
+/// when a page of the site loads, and a class may keep one tab open all day. A release found is
+/// announced by `watch`.
+fn keep_looking(registration: &ServiceWorkerRegistration) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let look = {
+        let registration = registration.clone();
+        let looking = std::rc::Rc::new(Cell::new(false));
+        move || {
+            let hidden = web_sys::window()
+                .and_then(|w| w.document())
+                .is_some_and(|d| d.hidden());
+            if hidden || looking.replace(true) {
+                return;
+            }
+            let (registration, looking) = (registration.clone(), looking.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                // Offline or a server error: the next look tries again.
+                if let Ok(promise) = registration.update() {
+                    let _ = JsFuture::from(promise).await;
+                }
+                looking.set(false);
+            });
+        }
+    };
+    let look = Closure::<dyn Fn()>::new(look);
+    let handler = look.as_ref().unchecked_ref();
+    if let Some(document) = window.document() {
+        let _ = document.add_event_listener_with_callback("visibilitychange", handler);
+    }
+    let _ = window.add_event_listener_with_callback("online", handler);
+    let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(handler, LOOK_EVERY_MS);
+    look.forget();
 }
 
 /// The learner's click: the waiting release takes over, then this tab reloads into it.

@@ -289,3 +289,26 @@ fn a_new_release_is_announced_and_applied_only_on_the_learners_click() {
         "the old release's cache is gone: {names:?}"
     );
 }
+
+#[test]
+fn an_open_tab_hears_of_a_release_when_it_comes_back_into_view() {
+    let site = Site::start("open-tab");
+    let browser = Browser::start();
+    browser.open_page(&site.url, "en", "");
+    browser.wait_for("the service worker controlling the page", 120, |b| {
+        controlled(b).then_some(())
+    });
+    let first = controller_version(&browser);
+    publish_release(&site.folder, "fedcba9876543210");
+    // No page of the site loads again: only the tab's own look can find the release.
+    let waiting = "return navigator.serviceWorker.getRegistration().then(r => !!(r && (r.waiting || r.installing)));";
+    assert_eq!(browser.eval(waiting), false);
+    assert_eq!(browser.text("#update-notice"), None);
+    // What the browser does when the learner comes back to the tab.
+    browser.eval("document.dispatchEvent(new Event('visibilitychange')); return true;");
+    let text = browser.wait_for("the new release announced", 120, |b| {
+        b.text("#update-notice")
+    });
+    assert!(text.contains("A new version"), "{text}");
+    assert_eq!(controller_version(&browser), first);
+}
