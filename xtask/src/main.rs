@@ -587,10 +587,14 @@ fn ensure_tfjs(ctx: &Ctx) -> Result<PathBuf> {
 }
 
 /// `bench [quick] [options]`: Kindling's #/bench page against TensorFlow.js; `bench full` and
-/// `bench lessons`: the lesson pages' own readouts (no tfjs).
+/// `bench lessons`: the lesson pages' own readouts; `bench memory`: the worker's memory over long
+/// runs (no tfjs for these three).
 fn bench(ctx: &Ctx, args: &[String]) -> Result {
     setup(ctx, true)?;
-    let lessons_only = matches!(args.first().map(String::as_str), Some("full" | "lessons"));
+    let lessons_only = matches!(
+        args.first().map(String::as_str),
+        Some("full" | "lessons" | "memory")
+    );
     let tfjs = if lessons_only {
         None
     } else {
@@ -646,7 +650,7 @@ fn main() -> ExitCode {
         },
         _ => {
             eprintln!(
-                "usage: cargo xtask <serve [port] | test | dist | bench [quick | full | lessons] | data | models [--check] | setup>"
+                "usage: cargo xtask <serve [port] | test | dist | bench [quick | full | lessons | memory] | data | models [--check] | setup>"
             );
             return ExitCode::from(2);
         }

@@ -2,6 +2,7 @@
 //! the run a link with `auto=1` asks for once a worker is ready. Also the browser's clock and
 //! clipboard, which the page needs around a run.
 
+use kindling_engine::lessons::bench::memory::sample_every;
 use kindling_engine::lessons::bench::messages::Command;
 use kindling_engine::protocol::{ActiveBackend, ToWorker};
 use yew::prelude::*;
@@ -38,7 +39,8 @@ pub fn use_bench_worker(
     label: String,
     on_bench: Callback<BenchAction>,
 ) {
-    // A run started: the worker queues one command per workload and runs them in order.
+    // A run started: the worker queues one command per workload (the memory ones last) and runs
+    // them in order.
     {
         let worker = worker.clone();
         let run = state.current_run().cloned();
@@ -49,6 +51,13 @@ pub fn use_bench_worker(
                         workload,
                         warmup: run.warmup,
                         steps: run.steps,
+                    }));
+                }
+                for (workload, steps) in run.memory {
+                    worker.send(ToWorker::Bench(Command::Memory {
+                        workload,
+                        steps,
+                        every: sample_every(steps),
                     }));
                 }
             }

@@ -6,8 +6,13 @@
 //! bench` opens the page so); it is an instruction, not a setting, so the link the page writes
 //! leaves it out. A missing or bad value falls back to its default; unknown workload names are
 //! skipped, and a list with none left means every workload.
+//!
+//! `memory=playground,cnn-small` adds the memory workloads (long runs, the worker's memory
+//! sampled as they go; none unless named), and `memsteps=N` sets their length, which otherwise
+//! depends on the backend (`MemoryWorkload::default_steps`).
 
 use kindling_engine::common::parse::{Problem, parse_whole};
+use kindling_engine::lessons::bench::memory::MemoryWorkload;
 use kindling_engine::lessons::bench::workload::Workload;
 
 use crate::route::query_pairs;
@@ -19,6 +24,8 @@ pub const STEPS: (f64, f64) = (1.0, 500.0);
 pub const WARMUP: (f64, f64) = (0.0, 100.0);
 pub const DEFAULT_STEPS: u32 = 20;
 pub const DEFAULT_WARMUP: u32 = 3;
+/// Steps a memory workload may be asked for in the link, inclusive.
+pub const MEMORY_STEPS: (f64, f64) = (1.0, 100_000.0);
 
 /// What one run measures.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,6 +34,10 @@ pub struct BenchSettings {
     pub warmup: u32,
     /// Never empty, in the order of `Workload::ALL`, each once.
     pub workloads: Vec<Workload>,
+    /// The memory workloads, in the order of `MemoryWorkload::ALL`, each once; often none.
+    pub memory: Vec<MemoryWorkload>,
+    /// Their steps; `None`: each workload's default on the backend of the run.
+    pub memory_steps: Option<u32>,
 }
 
 impl Default for BenchSettings {
@@ -35,6 +46,8 @@ impl Default for BenchSettings {
             steps: DEFAULT_STEPS,
             warmup: DEFAULT_WARMUP,
             workloads: Workload::ALL.to_vec(),
+            memory: Vec::new(),
+            memory_steps: None,
         }
     }
 }
@@ -62,6 +75,31 @@ impl BenchSettings {
             ..self.clone()
         }
     }
+
+    /// The settings with the memory workload `workload` in or out of the run.
+    pub fn with_memory(&self, workload: MemoryWorkload, on: bool) -> Self {
+        let memory = MemoryWorkload::ALL
+            .iter()
+            .copied()
+            .filter(|&w| {
+                if w == workload {
+                    on
+                } else {
+                    self.memory.contains(&w)
+                }
+            })
+            .collect();
+        Self {
+            memory,
+            ..self.clone()
+        }
+    }
+
+    /// The steps a memory workload runs on a backend (`webgpu`), the link's `memsteps` first.
+    pub fn memory_steps_for(&self, workload: MemoryWorkload, webgpu: bool) -> u32 {
+        self.memory_steps
+            .unwrap_or_else(|| workload.default_steps(webgpu))
+    }
 }
 
 /// What a link says: the settings, and whether to run at once.
@@ -71,7 +109,7 @@ pub struct BenchLink {
     pub auto: bool,
 }
 
-const KEYS: [&str; 4] = ["steps", "warmup", "w", "auto"];
+const KEYS: [&str; 6] = ["steps", "warmup", "w", "memory", "memsteps", "auto"];
 
 /// Whether the (raw) query says anything to the benchmark.
 pub fn has_keys(query: &str) -> bool {
@@ -92,6 +130,19 @@ fn parse_workloads(text: &str) -> Option<Vec<Workload>> {
         .filter(|w| named.contains(w))
         .collect();
     (!workloads.is_empty()).then_some(workloads)
+}
+
+/// The memory workloads a `memory` value names, in their usual order (none is allowed).
+fn parse_memory(text: &str) -> Vec<MemoryWorkload> {
+    let named: Vec<MemoryWorkload> = text
+        .split(',')
+        .filter_map(|name| MemoryWorkload::from_name(name.trim()))
+        .collect();
+    MemoryWorkload::ALL
+        .iter()
+        .copied()
+        .filter(|w| named.contains(w))
+        .collect()
 }
 
 fn whole(text: &str, range: (f64, f64)) -> Result<u32, Problem> {
@@ -119,6 +170,12 @@ pub fn from_query(query: &str) -> BenchLink {
                     link.settings.workloads = workloads;
                 }
             }
+            "memory" => link.settings.memory = parse_memory(value),
+            "memsteps" => {
+                if let Ok(steps) = whole(value, MEMORY_STEPS) {
+                    link.settings.memory_steps = Some(steps);
+                }
+            }
             "auto" => link.auto = matches!(value, "1" | "true" | "yes"),
             _ => {}
         }
@@ -129,12 +186,20 @@ pub fn from_query(query: &str) -> BenchLink {
 /// The settings as the link shows them (never `auto`).
 pub fn to_query(settings: &BenchSettings) -> String {
     let names: Vec<&str> = settings.workloads.iter().map(|w| w.name()).collect();
-    format!(
+    let mut query = format!(
         "steps={}&warmup={}&w={}",
         settings.steps,
         settings.warmup,
         names.join(",")
-    )
+    );
+    if !settings.memory.is_empty() {
+        let names: Vec<&str> = settings.memory.iter().map(|w| w.name()).collect();
+        query.push_str(&format!("&memory={}", names.join(",")));
+    }
+    if let Some(steps) = settings.memory_steps {
+        query.push_str(&format!("&memsteps={steps}"));
+    }
+    query
 }
 
 /// A number of the form: the timed steps or the warm-up steps.
@@ -190,6 +255,7 @@ mod tests {
             steps: 7,
             warmup: 0,
             workloads: vec![Workload::CnnSmall, Workload::Gan],
+            ..BenchSettings::default()
         };
         let query = to_query(&some);
         assert_eq!(query, "steps=7&warmup=0&w=cnn-small,gan");
@@ -203,6 +269,49 @@ mod tests {
         assert!(has_keys(&query));
         assert!(has_keys("auto=1"));
         assert!(!has_keys("lang=zh&backend=cpu"));
+    }
+
+    #[test]
+    fn memory_workloads_round_trip_and_default_by_backend() {
+        let link = from_query("w=inference&memory=cnn-small, playground,nope&memsteps=40");
+        assert_eq!(
+            link.settings.memory,
+            vec![MemoryWorkload::Playground, MemoryWorkload::CnnSmall]
+        );
+        assert_eq!(link.settings.memory_steps, Some(40));
+        let query = to_query(&link.settings);
+        assert_eq!(
+            query,
+            "steps=20&warmup=3&w=inference&memory=playground,cnn-small&memsteps=40"
+        );
+        assert_eq!(from_query(&query).settings, link.settings);
+        assert!(has_keys("memory=playground"));
+        let playground = MemoryWorkload::Playground;
+        assert_eq!(link.settings.memory_steps_for(playground, false), 40);
+        let defaults = from_query("memory=playground");
+        assert_eq!(
+            defaults.settings.memory_steps_for(playground, false),
+            10_000
+        );
+        assert_eq!(defaults.settings.memory_steps_for(playground, true), 300);
+        // Bad values: no memory workload, the backend's default length.
+        for query in [
+            "memory=",
+            "memory=%00",
+            "memsteps=0",
+            "memsteps=1e9",
+            "memsteps=x",
+        ] {
+            let link = from_query(query);
+            assert!(link.settings.memory.is_empty(), "{query}");
+            assert_eq!(link.settings.memory_steps, None, "{query}");
+        }
+        let off = defaults.settings.with_memory(playground, false);
+        assert!(off.memory.is_empty());
+        assert_eq!(
+            off.with_memory(MemoryWorkload::CnnSmall, true).memory,
+            vec![MemoryWorkload::CnnSmall]
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod effects;
 pub mod link;
+pub mod memory_table;
 pub mod page;
 pub mod state;
 pub mod text;

@@ -9,12 +9,14 @@ use yew::prelude::*;
 use crate::i18n::{Lang, t, tf};
 use crate::lessons::bench::effects::{copy_text, now_utc};
 use crate::lessons::bench::link::{BenchField, BenchSettings, STEPS, WARMUP};
+use crate::lessons::bench::memory_table::memory_section;
 use crate::lessons::bench::state::{BackendRun, BenchAction, BenchState, Outcome, RunState};
 use crate::lessons::bench::text::{
-    backend_short, copy_message, examples_per_second, markdown, ms, outcome_problem, status,
-    workload_about, workload_name,
+    backend_short, copy_message, examples_per_second, markdown, memory_workload_name, ms,
+    outcome_problem, status, workload_about, workload_name,
 };
 use crate::widgets::number_field::NumberField;
+use kindling_engine::lessons::bench::memory::MemoryWorkload;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -94,6 +96,18 @@ pub fn BenchPage(props: &Props) -> Html {
             }
         })
     };
+
+    let toggle_memory = |workload: MemoryWorkload| {
+        let on_bench = props.on_bench.clone();
+        let settings = bench.settings.clone();
+        Callback::from(move |event: Event| {
+            if let Some(input) = event.target_dyn_into::<HtmlInputElement>() {
+                let next = settings.with_memory(workload, input.checked());
+                on_bench.emit(BenchAction::SetSettings(next));
+            }
+        })
+    };
+    let webgpu = matches!(props.backend, Some(ActiveBackend::WebGpu { .. }));
 
     let backend_text = match &props.backend {
         Some(_) => props.backend_text.to_string(),
@@ -176,6 +190,23 @@ pub fn BenchPage(props: &Props) -> Html {
                             }
                         }) }
                     </fieldset>
+                    <fieldset class="bench-workloads">
+                        <legend>{t(lang, "bench.memory_label")}</legend>
+                        { for MemoryWorkload::ALL.iter().map(|&workload| {
+                            let checked = bench.settings.memory.contains(&workload);
+                            let id = format!("bench-m-{}", workload.name());
+                            let steps = bench.settings.memory_steps_for(workload, webgpu);
+                            html! {
+                                <label class="bench-check" for={id.clone()}>
+                                    <input type="checkbox" {id} {checked} onchange={toggle_memory(workload)} />
+                                    {tf(lang, "bench.memory_choice", &[
+                                        ("workload", &memory_workload_name(lang, workload)),
+                                        ("steps", &crate::format::group(u64::from(steps))),
+                                    ])}
+                                </label>
+                            }
+                        }) }
+                    </fieldset>
                     <div class="bench-actions">
                         <button
                             type="button"
@@ -228,6 +259,7 @@ pub fn BenchPage(props: &Props) -> Html {
                         <li>{t(lang, "bench.explain.own_machine")}</li>
                         <li>{t(lang, "bench.explain.switch")}</li>
                     </ul>
+                    {memory_section(lang, bench)}
                     <h3>{t(lang, "bench.text_title")}</h3>
                     <div class="bench-copy">
                         <button type="button" id="bench-copy" class="button" onclick={on_copy}>

@@ -1,6 +1,7 @@
 //! The benchmark page's state and its reducer: the settings, the run in progress, and the
 //! results kept per backend, so that a run after a change of backend adds a column.
 
+use kindling_engine::lessons::bench::memory::{MemoryResult, MemoryWorkload};
 use kindling_engine::lessons::bench::messages::Event;
 use kindling_engine::lessons::bench::workload::{BenchResult, Workload};
 use kindling_engine::protocol::ActiveBackend;
@@ -30,10 +31,10 @@ impl RunState {
     }
 }
 
-/// How one workload of a run ended.
+/// How one workload of a run ended: a timed one (`BenchResult`) or a memory one.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Outcome {
-    Finished(BenchResult),
+pub enum Outcome<T = BenchResult> {
+    Finished(T),
     /// The worker said why it could not run it.
     Failed(String),
     /// The worker stopped (crashed, or was replaced by a change of backend) before it ran.
@@ -54,6 +55,10 @@ pub struct BackendRun {
     pub workloads: Vec<Workload>,
     /// What has ended so far, in the order it ended.
     pub outcomes: Vec<(Workload, Outcome)>,
+    /// The memory workloads the run asked for, each with its steps, in order; they run after
+    /// the timed ones.
+    pub memory: Vec<(MemoryWorkload, u32)>,
+    pub memory_outcomes: Vec<(MemoryWorkload, Outcome<MemoryResult>)>,
 }
 
 impl BackendRun {
@@ -78,6 +83,42 @@ impl BackendRun {
             .copied()
             .filter(|&w| self.outcome(w).is_none())
             .collect()
+    }
+
+    pub fn memory_outcome(&self, workload: MemoryWorkload) -> Option<&Outcome<MemoryResult>> {
+        self.memory_outcomes
+            .iter()
+            .find(|(w, _)| *w == workload)
+            .map(|(_, o)| o)
+    }
+
+    /// The memory workloads still waiting for an outcome, in the order they run.
+    pub fn pending_memory(&self) -> Vec<MemoryWorkload> {
+        self.memory
+            .iter()
+            .map(|&(w, _)| w)
+            .filter(|&w| self.memory_outcome(w).is_none())
+            .collect()
+    }
+
+    /// Every workload the run asked for, timed and memory.
+    pub fn total(&self) -> usize {
+        self.workloads.len() + self.memory.len()
+    }
+
+    /// How many have ended, and how many of those finished.
+    pub fn ended(&self) -> (usize, usize) {
+        let finished = self
+            .outcomes
+            .iter()
+            .filter(|(_, o)| matches!(o, Outcome::Finished(_)))
+            .count()
+            + self
+                .memory_outcomes
+                .iter()
+                .filter(|(_, o)| matches!(o, Outcome::Finished(_)))
+                .count();
+        (self.outcomes.len() + self.memory_outcomes.len(), finished)
     }
 }
 
@@ -151,6 +192,33 @@ impl BenchState {
         self.current_run()?.pending().first().copied()
     }
 
+    /// The memory workload the worker runs now: once every timed one has ended.
+    pub fn running_memory(&self) -> Option<MemoryWorkload> {
+        if self.status != RunState::Running {
+            return None;
+        }
+        let run = self.current_run()?;
+        if !run.pending().is_empty() {
+            return None;
+        }
+        run.pending_memory().first().copied()
+    }
+
+    /// The memory table's rows: the memory workloads chosen or already measured.
+    pub fn memory_rows(&self) -> Vec<MemoryWorkload> {
+        MemoryWorkload::ALL
+            .iter()
+            .copied()
+            .filter(|w| {
+                self.settings.memory.contains(w)
+                    || self
+                        .runs
+                        .iter()
+                        .any(|run| run.memory.iter().any(|(m, _)| m == w))
+            })
+            .collect()
+    }
+
     /// The table's rows: the chosen workloads and any already measured, in the usual order.
     pub fn rows(&self) -> Vec<Workload> {
         Workload::ALL
@@ -179,6 +247,13 @@ impl BenchState {
                 if self.status == RunState::Running {
                     return;
                 }
+                let webgpu = matches!(backend, ActiveBackend::WebGpu { .. });
+                let memory = self
+                    .settings
+                    .memory
+                    .iter()
+                    .map(|&w| (w, self.settings.memory_steps_for(w, webgpu)))
+                    .collect();
                 let run = BackendRun {
                     backend,
                     label,
@@ -187,6 +262,8 @@ impl BenchState {
                     warmup: self.settings.warmup,
                     workloads: self.settings.workloads.clone(),
                     outcomes: Vec::new(),
+                    memory,
+                    memory_outcomes: Vec::new(),
                 };
                 let index = match self
                     .runs
@@ -207,19 +284,27 @@ impl BenchState {
                 self.run_requests += 1;
                 self.copy = None;
             }
-            BenchAction::Event(event) => {
-                let (workload, outcome) = match event {
-                    Event::Finished(result) => (result.workload, Outcome::Finished(result)),
-                    Event::Failed { workload, message } => (workload, Outcome::Failed(message)),
-                };
-                self.ended(workload, outcome);
-            }
+            BenchAction::Event(event) => match event {
+                Event::Finished(result) => self.ended(result.workload, Outcome::Finished(result)),
+                Event::Failed { workload, message } => {
+                    self.ended(workload, Outcome::Failed(message))
+                }
+                Event::MemoryFinished(result) => {
+                    self.memory_ended(result.workload, Outcome::Finished(result))
+                }
+                Event::MemoryFailed { workload, message } => {
+                    self.memory_ended(workload, Outcome::Failed(message))
+                }
+            },
             BenchAction::WorkerLost => {
                 if self.status == RunState::Running
                     && let Some(run) = self.current.and_then(|i| self.runs.get_mut(i))
                 {
                     for workload in run.pending() {
                         run.outcomes.push((workload, Outcome::Lost));
+                    }
+                    for workload in run.pending_memory() {
+                        run.memory_outcomes.push((workload, Outcome::Lost));
                     }
                     self.status = RunState::Failed;
                 }
@@ -245,12 +330,31 @@ impl BenchState {
             return;
         }
         run.outcomes.push((workload, outcome));
-        if run.pending().is_empty() {
-            let all_finished = run
-                .outcomes
-                .iter()
-                .all(|(_, o)| matches!(o, Outcome::Finished(_)));
-            self.status = if all_finished {
+        self.end_if_all_ended();
+    }
+
+    /// Records how memory workload `workload` of the run in progress ended; stale ones ignored.
+    fn memory_ended(&mut self, workload: MemoryWorkload, outcome: Outcome<MemoryResult>) {
+        if self.status != RunState::Running {
+            return;
+        }
+        let Some(run) = self.current.and_then(|i| self.runs.get_mut(i)) else {
+            return;
+        };
+        if !run.pending_memory().contains(&workload) {
+            return;
+        }
+        run.memory_outcomes.push((workload, outcome));
+        self.end_if_all_ended();
+    }
+
+    fn end_if_all_ended(&mut self) {
+        let Some(run) = self.current_run() else {
+            return;
+        };
+        let (ended, finished) = run.ended();
+        if ended == run.total() {
+            self.status = if finished == ended {
                 RunState::Done
             } else {
                 RunState::Failed
@@ -422,6 +526,84 @@ mod tests {
         );
         state.reduce(BenchAction::FromLink(from_query("auto=1")));
         assert!(state.auto);
+    }
+
+    fn memory_finished(workload: MemoryWorkload, steps: u32) -> BenchAction {
+        use kindling_engine::lessons::bench::memory::MemorySample;
+        BenchAction::Event(Event::MemoryFinished(MemoryResult {
+            workload,
+            steps,
+            samples: vec![MemorySample {
+                step: 0,
+                wasm_bytes: 1 << 20,
+                gpu: None,
+            }],
+        }))
+    }
+
+    #[test]
+    fn memory_workloads_run_after_the_timed_ones_with_the_backends_length() {
+        let link = "w=inference&steps=1&warmup=0&memory=playground,cnn-small";
+        let mut state = BenchState::from_link(from_query(link));
+        assert_eq!(
+            state.memory_rows(),
+            vec![MemoryWorkload::Playground, MemoryWorkload::CnnSmall]
+        );
+        state.reduce(run(cpu()));
+        let current = state.current_run().unwrap();
+        assert_eq!(
+            current.memory,
+            vec![
+                (MemoryWorkload::Playground, 10_000),
+                (MemoryWorkload::CnnSmall, 2_000)
+            ]
+        );
+        assert_eq!(current.total(), 3);
+        assert_eq!(
+            state.running_memory(),
+            None,
+            "the timed workload runs first"
+        );
+        state.reduce(finished(Workload::Inference, 0.1));
+        assert_eq!(state.status, RunState::Running);
+        assert_eq!(state.running_memory(), Some(MemoryWorkload::Playground));
+        state.reduce(memory_finished(MemoryWorkload::Playground, 10_000));
+        // A memory result twice, or for a workload not asked for, changes nothing.
+        state.reduce(memory_finished(MemoryWorkload::Playground, 10_000));
+        assert_eq!(state.current_run().unwrap().memory_outcomes.len(), 1);
+        assert_eq!(state.running_memory(), Some(MemoryWorkload::CnnSmall));
+        state.reduce(BenchAction::Event(Event::MemoryFailed {
+            workload: MemoryWorkload::CnnSmall,
+            message: "stopped".into(),
+        }));
+        assert_eq!(state.status, RunState::Failed);
+        assert_eq!(state.current_run().unwrap().ended(), (3, 2));
+        assert!(matches!(
+            state
+                .current_run()
+                .unwrap()
+                .memory_outcome(MemoryWorkload::Playground),
+            Some(Outcome::Finished(_))
+        ));
+        // On WebGPU a few hundred steps; a lost worker loses what was still to run.
+        state.reduce(run(gpu("SwiftShader")));
+        assert_eq!(
+            state.current_run().unwrap().memory,
+            vec![
+                (MemoryWorkload::Playground, 300),
+                (MemoryWorkload::CnnSmall, 300)
+            ]
+        );
+        state.reduce(finished(Workload::Inference, 0.1));
+        state.reduce(BenchAction::WorkerLost);
+        assert_eq!(state.status, RunState::Failed);
+        assert_eq!(
+            state
+                .current_run()
+                .unwrap()
+                .memory_outcome(MemoryWorkload::CnnSmall),
+            Some(&Outcome::Lost)
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The benchmark's backends, states and numbers in words, and its results as a Markdown table.
 
+use kindling_engine::lessons::bench::memory::{MemoryMeasure, MemoryResult, MemoryWorkload};
 use kindling_engine::lessons::bench::workload::{BenchResult, Workload};
 use kindling_engine::protocol::ActiveBackend;
 
@@ -20,6 +21,39 @@ pub fn examples_per_second(result: &BenchResult) -> String {
     } else {
         "—".into()
     }
+}
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+/// Bytes in MiB, one decimal.
+pub fn mib(bytes: u64) -> String {
+    fmt_digits(bytes as f64 / MIB, 1)
+}
+
+/// A growth in bytes per 1,000 steps, in KiB with its sign; `—` when unknown.
+pub fn growth_kib(growth: Option<f64>) -> String {
+    match growth {
+        Some(g) if g > 0.0 => format!("+{}", fmt_digits(g / 1024.0, 1)),
+        Some(g) => fmt_digits(g / 1024.0, 1),
+        None => "—".into(),
+    }
+}
+
+pub fn memory_workload_name(lang: Lang, workload: MemoryWorkload) -> String {
+    t(lang, &format!("bench.memory_workload.{}", workload.name()))
+}
+
+pub fn measure_name(lang: Lang, measure: MemoryMeasure) -> String {
+    t(lang, &format!("bench.measure.{}", measure.name()))
+}
+
+/// The measures a result has: the wasm memory always, the GPU's on WebGPU.
+pub fn measures(result: &MemoryResult) -> Vec<MemoryMeasure> {
+    MemoryMeasure::ALL
+        .iter()
+        .copied()
+        .filter(|&m| result.summary(m).is_some())
+        .collect()
 }
 
 /// The workload's short name, e.g. "Small CNN (A)".
@@ -51,8 +85,8 @@ pub fn backend_short(lang: Lang, backend: &ActiveBackend) -> String {
 /// What `#bench-state` says.
 pub fn status(lang: Lang, state: &BenchState) -> String {
     let run = state.current_run();
-    let total = run.map_or(0, |r| r.workloads.len());
-    let ended = run.map_or(0, |r| r.outcomes.len());
+    let total = run.map_or(0, |r| r.total());
+    let ended = run.map_or(0, |r| r.ended().0);
     let count = |n: usize| n.to_string();
     match state.status {
         RunState::Idle => t(lang, "bench.state.idle"),
@@ -66,7 +100,27 @@ pub fn status(lang: Lang, state: &BenchState) -> String {
                     ("total", &count(total)),
                 ],
             ),
-            None => t(lang, "bench.state.idle"),
+            None => match (state.running_memory(), run) {
+                (Some(workload), Some(run)) => tf(
+                    lang,
+                    "bench.state.memory_running",
+                    &[
+                        ("workload", &memory_workload_name(lang, workload)),
+                        (
+                            "steps",
+                            &group(u64::from(
+                                run.memory
+                                    .iter()
+                                    .find(|(w, _)| *w == workload)
+                                    .map_or(0, |&(_, steps)| steps),
+                            )),
+                        ),
+                        ("number", &count(ended + 1)),
+                        ("total", &count(total)),
+                    ],
+                ),
+                _ => t(lang, "bench.state.idle"),
+            },
         },
         RunState::Done => tf(
             lang,
@@ -81,12 +135,7 @@ pub fn status(lang: Lang, state: &BenchState) -> String {
             ],
         ),
         RunState::Failed => {
-            let finished = run.map_or(0, |r| {
-                r.outcomes
-                    .iter()
-                    .filter(|(_, o)| matches!(o, Outcome::Finished(_)))
-                    .count()
-            });
+            let finished = run.map_or(0, |r| r.ended().1);
             tf(
                 lang,
                 "bench.state.failed",
@@ -97,7 +146,7 @@ pub fn status(lang: Lang, state: &BenchState) -> String {
 }
 
 /// A workload that did not finish, in words.
-pub fn outcome_problem(lang: Lang, outcome: &Outcome) -> Option<String> {
+pub fn outcome_problem<T>(lang: Lang, outcome: &Outcome<T>) -> Option<String> {
     match outcome {
         Outcome::Finished(_) => None,
         Outcome::Failed(message) => Some(tf(lang, "bench.cell.failed", &[("message", message)])),
@@ -168,6 +217,72 @@ pub fn markdown(lang: Lang, state: &BenchState) -> String {
         );
         out.push_str(&format!("- {text}\n"));
     }
+    if state.runs.iter().any(|run| !run.memory.is_empty()) {
+        out.push_str(&memory_markdown(lang, state));
+    }
+    out
+}
+
+/// The memory workloads as Markdown: one row per backend, workload and measure.
+fn memory_markdown(lang: Lang, state: &BenchState) -> String {
+    let mut out = format!("\n### {}\n\n", t(lang, "bench.md.memory_title"));
+    let header: Vec<String> = [
+        "bench.memory.col.backend",
+        "bench.memory.col.workload",
+        "bench.memory.col.measure",
+        "bench.memory.col.steps",
+        "bench.memory.col.first",
+        "bench.memory.col.peak",
+        "bench.memory.col.last",
+        "bench.memory.col.growth",
+    ]
+    .iter()
+    .map(|key| t(lang, key))
+    .collect();
+    let line = |cells: &[String]| format!("| {} |\n", cells.join(" | "));
+    out.push_str(&line(&header));
+    let mut rule = vec!["---".to_string(); 3];
+    rule.extend(std::iter::repeat_n("---:".to_string(), 5));
+    out.push_str(&line(&rule));
+    for run in &state.runs {
+        let backend = backend_short(lang, &run.backend);
+        for &(workload, steps) in &run.memory {
+            let lead = [backend.clone(), workload.name().to_string()];
+            match run.memory_outcome(workload) {
+                Some(Outcome::Finished(result)) => {
+                    for measure in measures(result) {
+                        let Some(s) = result.summary(measure) else {
+                            continue;
+                        };
+                        let mut cells = lead.to_vec();
+                        cells.extend([
+                            measure_name(lang, measure),
+                            group(u64::from(steps)),
+                            mib(s.first),
+                            mib(s.peak),
+                            mib(s.last),
+                            growth_kib(s.growth_per_1000),
+                        ]);
+                        out.push_str(&line(&cells));
+                    }
+                }
+                other => {
+                    let word = match other {
+                        None => "…".to_string(),
+                        Some(_) => t(lang, "bench.md.failed"),
+                    };
+                    let mut cells = lead.to_vec();
+                    cells.push(word);
+                    cells.push(group(u64::from(steps)));
+                    cells.extend(std::iter::repeat_n("—".to_string(), 4));
+                    out.push_str(&line(&cells));
+                }
+            }
+        }
+    }
+    out.push('\n');
+    out.push_str(&t(lang, "bench.md.memory_note"));
+    out.push('\n');
     out
 }
 
@@ -202,13 +317,19 @@ mod tests {
                 worded(&workload_name(lang, workload));
                 worded(&workload_about(lang, workload));
             }
+            for &workload in MemoryWorkload::ALL {
+                worded(&memory_workload_name(lang, workload));
+            }
+            for &measure in MemoryMeasure::ALL {
+                worded(&measure_name(lang, measure));
+            }
             worded(&status(lang, &state));
             worded(&markdown(lang, &state));
             worded(&tf(lang, "bench.hint.range", &[("min", "1"), ("max", "2")]));
             worded(&copy_message(lang, &CopyMessage::Copied));
             worded(&copy_message(lang, &CopyMessage::Failed("x".into())));
-            worded(&outcome_problem(lang, &Outcome::Lost).unwrap());
-            worded(&outcome_problem(lang, &Outcome::Failed("x".into())).unwrap());
+            worded(&outcome_problem(lang, &Outcome::<BenchResult>::Lost).unwrap());
+            worded(&outcome_problem(lang, &Outcome::<BenchResult>::Failed("x".into())).unwrap());
             for key in [
                 "title",
                 "lead",
@@ -236,6 +357,21 @@ mod tests {
                 "workloads_title",
                 "cell.running",
                 "cell.waiting",
+                "memory_label",
+                "memory.title",
+                "memory.col.backend",
+                "memory.col.workload",
+                "memory.col.measure",
+                "memory.col.steps",
+                "memory.col.first",
+                "memory.col.peak",
+                "memory.col.last",
+                "memory.col.growth",
+                "memory.explain.wasm",
+                "memory.explain.gpu",
+                "memory.explain.growth",
+                "md.memory_title",
+                "md.memory_note",
             ] {
                 worded(&t(lang, &format!("bench.{key}")));
             }
@@ -298,6 +434,64 @@ mod tests {
         assert!(text.contains("2026-01-02 03:10 UTC"), "{text}");
         let zh = markdown(Lang::Zh, &state);
         assert!(zh.contains("| cnn-small | 120.3 | 15.6 |"), "{zh}");
+    }
+
+    #[test]
+    fn the_text_holds_the_memory_figures() {
+        use kindling_engine::lessons::bench::memory::{GpuMemory, MemorySample};
+        let link = "w=inference&steps=1&warmup=0&memory=cnn-small";
+        let mut state = BenchState::from_link(from_query(link));
+        let webgpu = ActiveBackend::WebGpu {
+            adapter: "SwiftShader".into(),
+        };
+        state.reduce(BenchAction::Run {
+            backend: webgpu,
+            label: "WebGPU · SwiftShader".into(),
+            date: "2026-01-02 03:04 UTC".into(),
+        });
+        state.reduce(finished(Workload::Inference, 1.0, 0.5));
+        let running = status(Lang::En, &state);
+        assert!(
+            running.contains("Small CNN, 300 steps (2 of 2)"),
+            "{running}"
+        );
+        let sample = |step, wasm: u64, in_use: u64| MemorySample {
+            step,
+            wasm_bytes: wasm << 20,
+            gpu: Some(GpuMemory {
+                in_use: in_use << 10,
+                reserved: 8 << 20,
+            }),
+        };
+        state.reduce(BenchAction::Event(Event::MemoryFinished(MemoryResult {
+            workload: MemoryWorkload::CnnSmall,
+            steps: 300,
+            samples: vec![
+                sample(0, 20, 100),
+                sample(30, 24, 300),
+                sample(300, 24, 300),
+            ],
+        })));
+        let text = markdown(Lang::En, &state);
+        assert!(
+            text.contains("| WebGPU · SwiftShader | cnn-small | wasm memory | 300 | 20.0 | 24.0 | 24.0 | 0.0 |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("| cnn-small | GPU, in use | 300 | 0.1 | 0.3 | 0.3 | 0.0 |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("GPU, reserved | 300 | 8.0 | 8.0 | 8.0 | 0.0 |"),
+            "{text}"
+        );
+        let zh = markdown(Lang::Zh, &state);
+        assert!(zh.contains("长时间运行的内存"), "{zh}");
+        worded(&text);
+        worded(&zh);
+        assert_eq!(growth_kib(Some(2048.0)), "+2.0");
+        assert_eq!(growth_kib(Some(-1024.0)), "-1.0");
+        assert_eq!(growth_kib(None), "—");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The benchmark page runs every workload in the worker when its link says `auto=1`, and shows
-//! each one's times in its row and in the text to copy. CPU backend, two timed steps: it checks
-//! that the page works, not how fast it is.
+//! each one's times in its row and in the text to copy, then the memory workloads' samples. CPU
+//! backend, two timed steps and four memory steps: it checks that the page works, not how fast it
+//! is or how much memory it takes.
 
 use kindling_e2e::{Browser, serve_site};
 use serde_json::json;
@@ -21,7 +22,7 @@ fn an_auto_run_fills_every_row_and_the_text() {
     let site = serve_site();
     let browser = Browser::start();
     browser.goto(&format!(
-        "{site}/?lang=en&backend=cpu#/bench?auto=1&steps=2&warmup=0"
+        "{site}/?lang=en&backend=cpu#/bench?auto=1&steps=2&warmup=0&memory=playground,cnn-small&memsteps=4"
     ));
     let state = browser.wait_for("the run to end", 600, |b| {
         attribute(b, "#bench-state", "data-state").filter(|s| s == "done" || s == "failed")
@@ -60,6 +61,42 @@ fn an_auto_run_fills_every_row_and_the_text() {
         );
     }
     assert!(text.contains("CPU"), "{text}");
+    // The memory workloads: on the CPU one wasm-memory row each (no GPU rows), with numbers.
+    let memory = browser.eval(
+        "return Array.from(document.querySelectorAll('#bench-memory-table tbody tr')).map(r => [r.id, r.dataset.current || '', r.dataset.steps || '', r.dataset.firstBytes || '', r.dataset.peakBytes || '', r.dataset.lastBytes || '', r.dataset.growthPerThousand || '']);",
+    );
+    let memory = memory.as_array().cloned().unwrap_or_default();
+    let ids: Vec<&str> = memory.iter().filter_map(|r| r[0].as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "bench-memory-0-playground-wasm",
+            "bench-memory-0-cnn-small-wasm"
+        ],
+        "one wasm row per memory workload"
+    );
+    for row in &memory {
+        let cell = |i: usize| row[i].as_str().unwrap_or_default();
+        assert_eq!(cell(1), "true", "{row}");
+        assert_eq!(cell(2), "4", "{row}");
+        let bytes: Vec<f64> = (3..6).filter_map(|i| cell(i).parse().ok()).collect();
+        assert_eq!(bytes.len(), 3, "first, peak and last are numbers: {row}");
+        // A wasm memory is whole 64 KiB pages, at least one; the peak is the largest sample.
+        for &b in &bytes {
+            assert!(b >= 65_536.0 && b % 65_536.0 == 0.0, "{row}");
+        }
+        assert!(bytes[1] >= bytes[0] && bytes[1] >= bytes[2], "{row}");
+        let growth: f64 = cell(6)
+            .parse()
+            .unwrap_or_else(|_| panic!("no growth figure: {row}"));
+        assert!(growth.is_finite(), "{row}");
+    }
+    for line in [
+        "| CPU | playground | wasm memory | 4 |",
+        "| CPU | cnn-small | wasm memory | 4 |",
+    ] {
+        assert!(text.contains(line), "{line} missing from the text:\n{text}");
+    }
     // The Run button is back, and the link keeps the settings but not `auto`: a reload does not
     // run again.
     assert_eq!(

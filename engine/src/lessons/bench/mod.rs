@@ -2,6 +2,7 @@
 //! data, timed step by step on the backend the worker runs. The models are bench models for now;
 //! the GAN and transfer lessons will reuse them.
 
+pub mod memory;
 pub mod messages;
 pub mod workload;
 

@@ -8,6 +8,7 @@ use burn::optim::{AdamConfig, ModuleOptimizer};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use web_time::Instant;
 
+use super::memory::GpuMemory;
 use super::model::{self, Mlp, NOISE, PIXELS, SmallCnn, SmallCnnConfig};
 use super::workload::{BenchResult, Workload};
 use crate::common::optimizer;
@@ -242,4 +243,13 @@ pub async fn run(
         first_ms,
         steps_ms,
     }
+}
+
+/// What burn's device allocator holds on `device` (cubecl's pools, recorded operations drained
+/// first, nothing read from the device); `None` on the CPU backend, which reports nothing.
+pub fn gpu_memory(device: &Device) -> Option<GpuMemory> {
+    device.memory_pool_usage().map(|usage| GpuMemory {
+        in_use: usage.bytes_in_use,
+        reserved: usage.bytes_reserved,
+    })
 }

@@ -11,6 +11,9 @@
 //! epochs on the CPU backend (wall time and test accuracy). `bench lessons`: the playground's and
 //! the CNN lesson's own speed readouts, the playground's start (navigation start until its first
 //! loss readout shows a number) and the main thread's long tasks (over 50 ms) while each trains.
+//! `bench memory`: the page's memory workloads (10,000 playground steps and 2,000 small-CNN steps
+//! on the CPU, 300 each on WebGPU), the worker's wasm memory and burn's GPU allocator sampled as
+//! they run; `--backends cpu,webgpu` (default cpu), `--memsteps N` to shorten them.
 //! Options: `--rounds N`, `--steps N`, `--warmup N`, `--engines a,b` (engine ids as in
 //! [`ENGINES`]), `--workloads a,b`.
 
@@ -966,9 +969,137 @@ fn cnn_full(site: &str) {
     );
 }
 
+/// One memory row of the page: (workload, measure, steps, first, peak, last, growth per 1,000).
+type MemoryRow = (String, String, f64, f64, f64, f64, Option<f64>);
+
+fn memory_rows(browser: &Browser) -> Vec<MemoryRow> {
+    let rows = browser.eval(
+        "return Array.from(document.querySelectorAll('#bench-memory-table tbody tr[data-current]')).map(r => [r.dataset.workload, r.dataset.measure || '', r.dataset.steps || '', r.dataset.firstBytes || '', r.dataset.peakBytes || '', r.dataset.lastBytes || '', r.dataset.growthPerThousand || '', r.dataset.error || '']);",
+    );
+    let number = |v: &Value| v.as_str().and_then(|s| s.parse::<f64>().ok());
+    rows.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|row| {
+            let cell = |i: usize| row[i].as_str().unwrap_or_default().to_string();
+            if !cell(7).is_empty() {
+                println!("  {} failed: {}", cell(0), cell(7));
+                return None;
+            }
+            Some((
+                cell(0),
+                cell(1),
+                number(&row[2])?,
+                number(&row[3])?,
+                number(&row[4])?,
+                number(&row[5])?,
+                number(&row[6]),
+            ))
+        })
+        .collect()
+}
+
+/// `bench memory`: long runs on the bench page, the worker's memory sampled as they go.
+fn memory(site: &str, args: &[String]) -> Result<bool, String> {
+    let mut backends = vec!["cpu".to_string()];
+    let mut memsteps = None;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--backends" => {
+                backends = it
+                    .next()
+                    .ok_or("--backends needs a value")?
+                    .split(',')
+                    .map(str::to_string)
+                    .collect()
+            }
+            "--memsteps" => {
+                let value = it.next().ok_or("--memsteps needs a value")?;
+                memsteps = Some(
+                    value
+                        .parse::<u32>()
+                        .map_err(|e| format!("--memsteps {value}: {e}"))?,
+                );
+            }
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    let machine = machine();
+    let mut md = format!(
+        "## Kindling's memory over long runs, `cargo xtask bench memory`\n\n{}; {}, {} cores; {}; headless.\n\n\
+         | backend | workload | measure | steps | first (MiB) | peak (MiB) | last (MiB) | growth per 1,000 steps (KiB) |\n\
+         |---|---|---|---:|---:|---:|---:|---:|\n",
+        machine.date, machine.cpu, machine.cores, machine.chromium
+    );
+    let mut ok = true;
+    for backend in &backends {
+        let mut query =
+            "auto=1&w=inference&steps=1&warmup=0&memory=playground,cnn-small".to_string();
+        if let Some(steps) = memsteps {
+            query.push_str(&format!("&memsteps={steps}"));
+        }
+        let browser = Browser::start();
+        browser.goto(&format!("{site}/?lang=en&backend={backend}#/bench?{query}"));
+        let badge = badge(&browser);
+        println!("memory on {badge} …");
+        let started = Instant::now();
+        let mut said = String::new();
+        let state = loop {
+            let state = attribute(&browser, "#bench-state", "data-state");
+            if let Some(s) = state.as_deref().filter(|s| matches!(*s, "done" | "failed")) {
+                break s.to_string();
+            }
+            let now = browser.text("#bench-state").unwrap_or_default();
+            if now != said {
+                println!("  {:.0} s: {now}", started.elapsed().as_secs_f64());
+                said = now;
+            }
+            if started.elapsed() > Duration::from_secs(4 * 3600) {
+                break "timed out after 4 h".into();
+            }
+            std::thread::sleep(Duration::from_secs(5));
+        };
+        println!("  {state} after {:.0} s", started.elapsed().as_secs_f64());
+        let rows = memory_rows(&browser);
+        ok &= state == "done" && !rows.is_empty();
+        let mib = |b: f64| format!("{:.1}", b / 1048576.0);
+        for (workload, measure, steps, first, peak, last, growth) in rows {
+            let growth = growth.map_or("—".into(), |g| format!("{:+.1}", g / 1024.0));
+            md.push_str(&format!(
+                "| {badge} | {workload} | {measure} | {steps} | {} | {} | {} | {growth} |\n",
+                mib(first),
+                mib(peak),
+                mib(last)
+            ));
+        }
+        if let Some(text) = browser.text("#bench-text") {
+            println!("  the page's text:\n{text}");
+        }
+    }
+    println!("\n{md}");
+    let dir = out_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let path = dir.join("memory-latest.md");
+    std::fs::write(&path, &md).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("wrote {}", path.display());
+    Ok(ok)
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
+        Some("memory") => match memory(&serve_site(), &args[1..]) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => {
+                eprintln!("bench memory: a run failed (see above)");
+                ExitCode::FAILURE
+            }
+            Err(e) => {
+                eprintln!("bench memory: {e}");
+                ExitCode::from(2)
+            }
+        },
         Some("full") => {
             cnn_full(&serve_site());
             ExitCode::SUCCESS
