@@ -6,15 +6,46 @@ pub struct Rng {
     state: u64,
 }
 
+/// SplitMix64's state moves by this odd constant at each draw.
+const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// GAMMA's inverse modulo 2^64 (Newton's iteration doubles the correct bits each round).
+const GAMMA_INVERSE: u64 = {
+    let mut x = GAMMA;
+    let mut round = 0;
+    while round < 6 {
+        x = x.wrapping_mul(2u64.wrapping_sub(GAMMA.wrapping_mul(x)));
+        round += 1;
+    }
+    x
+};
+
 impl Rng {
     pub fn new(seed: u64) -> Self {
         Self {
-            state: seed ^ 0x9E37_79B9_7F4A_7C15,
+            state: seed ^ GAMMA,
         }
     }
 
+    /// The generator `Rng::new(seed)` becomes after `draws` numbers, without drawing them.
+    pub fn at(seed: u64, draws: u64) -> Self {
+        Self {
+            state: Self::new(seed)
+                .state
+                .wrapping_add(draws.wrapping_mul(GAMMA)),
+        }
+    }
+
+    /// How many numbers this generator has drawn since `Rng::new(seed)`: its position, which
+    /// `Rng::at` goes back to.
+    pub fn draws_since(&self, seed: u64) -> u64 {
+        self.state
+            .wrapping_sub(Self::new(seed).state)
+            .wrapping_mul(GAMMA_INVERSE)
+    }
+
     pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        self.state = self.state.wrapping_add(GAMMA);
         let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -68,6 +99,19 @@ mod tests {
         assert!(samples.iter().all(|&u| (0.0..1.0).contains(&u)));
         let mean = samples.iter().sum::<f64>() / samples.len() as f64;
         assert!((mean - 0.5).abs() < 0.02, "mean {mean}");
+    }
+
+    #[test]
+    fn a_position_is_found_and_gone_back_to_without_drawing() {
+        assert_eq!(GAMMA.wrapping_mul(GAMMA_INVERSE), 1);
+        let mut r = Rng::new(11);
+        for _ in 0..1234 {
+            r.normal();
+        }
+        assert_eq!(r.draws_since(11), 2468);
+        let mut again = Rng::at(11, 2468);
+        assert_eq!(again.next_u64(), r.next_u64());
+        assert_ne!(Rng::at(12, 2468).next_u64(), Rng::at(11, 2469).next_u64());
     }
 
     #[test]

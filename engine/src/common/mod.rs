@@ -15,5 +15,8 @@ pub mod preprocess;
 #[cfg(feature = "compute")]
 pub mod read;
 #[cfg(feature = "compute")]
+pub mod records;
+pub mod resume;
+#[cfg(feature = "compute")]
 pub mod training;
 pub mod worked;

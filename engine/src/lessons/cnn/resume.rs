@@ -7,9 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::CnnSettings;
 
-/// How often a training worker sends its checkpoint: every this many milliseconds of training,
-/// and whenever training stops (paused, finished).
-pub const CHECKPOINT_EVERY_MS: f64 = 5_000.0;
+pub use crate::common::resume::{CHECKPOINT_EVERY_MS, KeptRunError, ResumeError};
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct CnnCheckpoint {
@@ -30,20 +28,6 @@ pub struct CnnCheckpoint {
     pub optimizer: Vec<u8>,
 }
 
-/// Why a checkpoint could not be taken or could not be resumed from.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(rename_all = "snake_case")]
-pub enum ResumeError {
-    /// The device cannot be read synchronously (WebGPU), which burn's records need.
-    NotOnThisBackend,
-    /// The settings no longer build a network for these images.
-    BadSettings,
-    /// burn could not read or apply the recorded bytes.
-    Unreadable { message: String },
-    /// The step is past the end of the run.
-    BadStep { step: u64 },
-}
-
 /// The format of a [`KeptCnnRun`]; a kept run of another format is not read.
 pub const KEPT_FORMAT: u32 = 1;
 
@@ -56,15 +40,6 @@ pub struct KeptCnnRun {
     pub loss: Vec<(u64, f32)>,
     pub quick: Vec<(u64, f32)>,
     pub full: Vec<(u64, f32)>,
-}
-
-/// Why a kept run could not be read.
-#[derive(Clone, Debug, PartialEq)]
-pub enum KeptRunError {
-    /// Not the bytes of a kept run (damaged, or written by something else).
-    Unreadable { message: String },
-    /// Kept by another version of the site.
-    OtherFormat { format: u32 },
 }
 
 impl KeptCnnRun {
@@ -83,14 +58,6 @@ impl KeptCnnRun {
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, KeptRunError> {
-        // The format comes first, so another version's run is named as such, not as damage.
-        let (format, _) =
-            postcard::take_from_bytes::<u32>(bytes).map_err(|e| KeptRunError::Unreadable {
-                message: e.to_string(),
-            })?;
-        if format != KEPT_FORMAT {
-            return Err(KeptRunError::OtherFormat { format });
-        }
-        crate::protocol::decode(bytes).map_err(|message| KeptRunError::Unreadable { message })
+        crate::common::resume::read_kept(bytes, KEPT_FORMAT)
     }
 }

@@ -11,10 +11,13 @@ use burn::tensor::{Device, Tensor, TensorData};
 use super::digits::{CLASSES, DigitError, DigitSettings, SIDE};
 use super::digits_card::{GeneratorCard, MODEL_KIND};
 use super::digits_model::{DigitDiscriminator, DigitGenerator, DigitNetworksConfig};
+use super::digits_resume::{DigitCheckpoint, ResumeError};
 use super::loss::{discriminator_loss, generator_loss};
 use super::settings::LossKind;
+use crate::backend;
 use crate::common::model_file::{self, ModelFileError, Precision, impl_card};
 use crate::common::read::{read_floats, read_scalar};
+use crate::common::records::{load_module, load_optimizer, module_bytes, optimizer_bytes};
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::mnist::Images;
 use crate::rng::Rng;
@@ -23,6 +26,18 @@ use crate::rng::Rng;
 pub const GRID: usize = 64;
 /// The seed of the grid's fixed noise.
 const GRID_SEED: u64 = 7;
+
+/// The seed of a run's batches and noise, from its settings' seed (the networks' weights come
+/// from the settings' seed itself).
+fn draws_seed(settings: &DigitSettings) -> u64 {
+    settings.seed.wrapping_add(1)
+}
+
+/// Numbers an iteration draws: a real batch (one each), and twice a noise batch (two a normal
+/// value, one a label).
+fn draws_per_iteration(settings: &DigitSettings) -> u64 {
+    (settings.batch_size * (1 + 2 * (2 * settings.latent + 1))) as u64
+}
 
 impl_card!(GeneratorCard, MODEL_KIND);
 
@@ -145,7 +160,7 @@ impl DigitTrainer {
             discriminator: config.discriminator(&device),
             g_optimizer: adam(),
             d_optimizer: adam(),
-            rng: Rng::new(settings.seed.wrapping_add(1)),
+            rng: Rng::new(draws_seed(&settings)),
             settings,
             device,
             images,
@@ -175,6 +190,70 @@ impl DigitTrainer {
     pub fn set_networks(&mut self, generator: DigitGenerator, discriminator: DigitDiscriminator) {
         self.generator = generator;
         self.discriminator = discriminator;
+    }
+
+    /// The run's checkpoint (see [`super::digits_resume`]): burn's records of both networks and
+    /// both optimisers, the iteration count and the random numbers' position. Records read the
+    /// device synchronously, so this fails on WebGPU.
+    pub async fn checkpoint(&self) -> Result<DigitCheckpoint, ResumeError> {
+        if !backend::reads_synchronously(&self.device) {
+            return Err(ResumeError::NotOnThisBackend);
+        }
+        let progress = self.progress().await;
+        Ok(DigitCheckpoint {
+            settings: self.settings.clone(),
+            iterations: self.iterations,
+            rng_draws: self.rng.draws_since(draws_seed(&self.settings)),
+            elapsed_ms: progress.elapsed_ms,
+            d_loss: progress.d_loss,
+            g_loss: progress.g_loss,
+            d_real: progress.d_real,
+            d_fake: progress.d_fake,
+            generator: module_bytes(&self.generator)?,
+            discriminator: module_bytes(&self.discriminator)?,
+            g_optimizer: optimizer_bytes(&self.g_optimizer)?,
+            d_optimizer: optimizer_bytes(&self.d_optimizer)?,
+        })
+    }
+
+    /// The run `checkpoint` was taken from, paused where it was: the same weights and optimiser
+    /// states (matched by parameter id), and the random numbers drawn on from the same position,
+    /// so the next iteration takes the batch and the noise the first run would have taken.
+    pub fn resume(
+        checkpoint: &DigitCheckpoint,
+        images: Arc<Images>,
+        device: Device,
+    ) -> Result<Self, ResumeError> {
+        let settings = &checkpoint.settings;
+        let mut trainer =
+            Self::new(settings.clone(), images, device).map_err(|_| ResumeError::BadSettings)?;
+        // Every iteration draws the same count, so the position must be the iterations' own.
+        if checkpoint
+            .iterations
+            .checked_mul(draws_per_iteration(settings))
+            != Some(checkpoint.rng_draws)
+        {
+            return Err(ResumeError::BadStep {
+                step: checkpoint.iterations,
+            });
+        }
+        trainer.generator = load_module(trainer.generator, &checkpoint.generator)?;
+        trainer.discriminator = load_module(trainer.discriminator, &checkpoint.discriminator)?;
+        trainer.g_optimizer = load_optimizer(trainer.g_optimizer, &checkpoint.g_optimizer)?;
+        trainer.d_optimizer = load_optimizer(trainer.d_optimizer, &checkpoint.d_optimizer)?;
+        trainer.rng = Rng::at(draws_seed(settings), checkpoint.rng_draws);
+        trainer.iterations = checkpoint.iterations;
+        trainer.record.elapsed_ms = checkpoint.elapsed_ms;
+        trainer.record.last_batch_loss = checkpoint.g_loss;
+        if checkpoint.iterations > 0 {
+            let scalar = |value: f32| Tensor::<1>::from_floats([value], &trainer.device);
+            trainer.last_outputs = Some((
+                scalar(checkpoint.d_loss),
+                scalar(checkpoint.d_real),
+                scalar(checkpoint.d_fake),
+            ));
+        }
+        Ok(trainer)
     }
 
     /// A batch of real images in (−1, 1) and their labels.

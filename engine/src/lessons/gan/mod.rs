@@ -4,6 +4,7 @@ pub mod csv;
 pub mod digits;
 pub mod digits_card;
 pub mod digits_link;
+pub mod digits_resume;
 pub mod link;
 pub mod messages;
 pub mod metrics;

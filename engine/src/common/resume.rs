@@ -1,0 +1,46 @@
+//! What every lesson's checkpoints share (issue 14): how often a training run sends one, why one
+//! could not be taken or resumed from, and runs kept in the browser, read format first. Plain
+//! data; the burn side is `records.rs`.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// How often a training worker sends its checkpoint: every this many milliseconds of training,
+/// and whenever training stops (paused, finished).
+pub const CHECKPOINT_EVERY_MS: f64 = 5_000.0;
+
+/// Why a checkpoint could not be taken or could not be resumed from.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum ResumeError {
+    /// The device cannot be read synchronously (WebGPU), which burn's records need.
+    NotOnThisBackend,
+    /// The settings no longer build a network for these images.
+    BadSettings,
+    /// burn could not read or apply the recorded bytes.
+    Unreadable { message: String },
+    /// The step is past the end of the run, or not one this run can reach.
+    BadStep { step: u64 },
+}
+
+/// Why a kept run could not be read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum KeptRunError {
+    /// Not the bytes of a kept run (damaged, or written by something else).
+    Unreadable { message: String },
+    /// Kept by another version of the site.
+    OtherFormat { format: u32 },
+}
+
+/// A kept run of `format` from its bytes (postcard, the format as its first field). The format is
+/// read first, so another version's run is named as such, not as damage.
+pub fn read_kept<T: DeserializeOwned>(bytes: &[u8], format: u32) -> Result<T, KeptRunError> {
+    let (found, _) =
+        postcard::take_from_bytes::<u32>(bytes).map_err(|e| KeptRunError::Unreadable {
+            message: e.to_string(),
+        })?;
+    if found != format {
+        return Err(KeptRunError::OtherFormat { format: found });
+    }
+    crate::protocol::decode(bytes).map_err(|message| KeptRunError::Unreadable { message })
+}

@@ -1,0 +1,67 @@
+//! A digit run's checkpoint, for the page to keep while the worker trains: both networks and
+//! both optimisers as burn records them (burnpack bytes), the iteration count and the position of
+//! the run's random numbers, so that the next worker goes on exactly where this one was. The
+//! curves stay on the page, which drew them.
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::common::resume::{CHECKPOINT_EVERY_MS, KeptRunError, ResumeError};
+
+use super::digits::DigitSettings;
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct DigitCheckpoint {
+    pub settings: DigitSettings,
+    /// Iterations done (one D step and one G step each).
+    pub iterations: u64,
+    /// Numbers the run's generator has drawn since its seed (batches and noise): where the
+    /// resumed run goes on drawing.
+    pub rng_draws: u64,
+    /// Training time so far, in milliseconds.
+    pub elapsed_ms: f64,
+    /// The last iteration's losses and D's mean outputs, the first numbers the resumed run shows.
+    pub d_loss: f32,
+    pub g_loss: f32,
+    pub d_real: f32,
+    pub d_fake: f32,
+    /// Each network's parameters with their ids: burn's `ModuleRecord` as burnpack bytes.
+    #[serde(with = "serde_bytes")]
+    pub generator: Vec<u8>,
+    #[serde(with = "serde_bytes")]
+    pub discriminator: Vec<u8>,
+    /// Each optimiser's state per parameter id: burn's `OptimizerRecord` as burnpack bytes.
+    #[serde(with = "serde_bytes")]
+    pub g_optimizer: Vec<u8>,
+    #[serde(with = "serde_bytes")]
+    pub d_optimizer: Vec<u8>,
+}
+
+/// The format of a [`KeptDigitRun`]; a kept run of another format is not read.
+pub const KEPT_FORMAT: u32 = 1;
+
+/// A digit run kept in the browser (IndexedDB) to resume after a reload: its checkpoint and the
+/// curves the page drew up to it, as (iteration, [D loss, G loss, D(x), D(G(z))]) points.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct KeptDigitRun {
+    pub format: u32,
+    pub checkpoint: DigitCheckpoint,
+    pub curves: Vec<(u64, [f32; 4])>,
+}
+
+impl KeptDigitRun {
+    pub fn new(checkpoint: DigitCheckpoint, curves: Vec<(u64, [f32; 4])>) -> Self {
+        Self {
+            format: KEPT_FORMAT,
+            checkpoint,
+            curves,
+        }
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        crate::protocol::encode(self).unwrap_or_default()
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, KeptRunError> {
+        crate::common::resume::read_kept(bytes, KEPT_FORMAT)
+    }
+}
