@@ -6,6 +6,7 @@
 pub mod activations;
 pub mod bench;
 pub mod cnn;
+pub mod data_load;
 pub mod detect;
 pub mod gan;
 pub mod losses;

@@ -1,9 +1,7 @@
 //! The CNN lesson's problems, errors and numbers in words.
 
-use kindling_engine::datasets::mnist::DataError;
 use kindling_engine::lessons::cnn::card::CheckpointError;
 use kindling_engine::lessons::cnn::config::{CnnField, CnnProblem, LayerKind};
-use kindling_engine::lessons::cnn::messages::DataLoadError;
 use kindling_engine::lessons::cnn::resume::{CHECKPOINT_EVERY_MS, KeptRunError, ResumeError};
 
 use crate::format::{group, size};
@@ -114,70 +112,6 @@ pub fn problem(lang: Lang, problem: &CnnProblem) -> String {
             ],
         ),
         CnnProblem::BadImages => t(lang, "cnn.problem.bad_images"),
-    }
-}
-
-pub fn data_problem(lang: Lang, error: &DataError) -> String {
-    match error {
-        DataError::NotADataFile => t(lang, "cnn.data_problem.not_a_data_file"),
-        DataError::Truncated { expected, actual } => tf(
-            lang,
-            "cnn.data_problem.truncated",
-            &[
-                ("expected", &group(*expected as u64)),
-                ("actual", &group(*actual as u64)),
-            ],
-        ),
-        DataError::TrailingBytes { expected, actual } => tf(
-            lang,
-            "cnn.data_problem.trailing_bytes",
-            &[
-                ("expected", &group(*expected as u64)),
-                ("actual", &group(*actual as u64)),
-            ],
-        ),
-        DataError::ChecksumMismatch { expected, actual } => tf(
-            lang,
-            "cnn.data_problem.checksum_mismatch",
-            &[("expected", expected), ("actual", actual)],
-        ),
-        DataError::BadLabel { index, label } => tf(
-            lang,
-            "cnn.data_problem.bad_label",
-            &[("index", &n(index)), ("label", &n(label))],
-        ),
-        DataError::CountMismatch { images, labels } => tf(
-            lang,
-            "cnn.data_problem.count_mismatch",
-            &[
-                ("images", &group(*images as u64)),
-                ("labels", &group(*labels as u64)),
-            ],
-        ),
-    }
-}
-
-pub fn data_load_error(lang: Lang, error: &DataLoadError) -> String {
-    match error {
-        DataLoadError::Network { file, message } => tf(
-            lang,
-            "cnn.data_error.network",
-            &[("file", file), ("message", message)],
-        ),
-        DataLoadError::Http { file, status } => tf(
-            lang,
-            "cnn.data_error.http",
-            &[("file", file), ("status", &n(status))],
-        ),
-        DataLoadError::BadManifest { message } => {
-            tf(lang, "cnn.data_error.bad_manifest", &[("message", message)])
-        }
-        DataLoadError::BadGzip { file } => tf(lang, "cnn.data_error.bad_gzip", &[("file", file)]),
-        DataLoadError::Corrupt { file, error } => tf(
-            lang,
-            "cnn.data_error.corrupt",
-            &[("file", file), ("problem", &data_problem(lang, error))],
-        ),
     }
 }
 
@@ -372,7 +306,9 @@ pub fn model_message(lang: Lang, message: &ModelMessage) -> String {
 mod tests {
     use super::*;
     use crate::lessons::cnn::link::CnnKey;
+    use crate::lessons::data_load::data_load_error;
     use kindling_engine::common::parse::Problem;
+    use kindling_engine::datasets::mnist::{DataError, DataLoadError};
 
     fn worded(text: &str) {
         assert!(!text.contains('{') && !text.starts_with("cnn."), "{text}");

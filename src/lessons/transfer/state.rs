@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use kindling_engine::datasets::mnist::DataLoadError;
 use kindling_engine::lessons::transfer::config::{
     Arm, ArmPoint, ArmResult, FeatureMap2d, Filters, LayerPlan, Target, TransferProblem,
     TransferSettings, WorkedExample,
@@ -51,6 +52,13 @@ pub struct Inside {
     pub filters_after: Filters,
 }
 
+/// Why the lesson could not start: its backbone or its target's images did not load.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadFailure {
+    Backbone(String),
+    Data(DataLoadError),
+}
+
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct TransferState {
     /// The settings the link shows and the next run uses.
@@ -68,7 +76,7 @@ pub struct TransferState {
     /// The target whose data the worker holds, with its training and test sizes.
     pub data: Option<(Target, usize, usize)>,
     /// Why the backbone or the data could not be loaded.
-    pub failed: Option<String>,
+    pub failed: Option<LoadFailure>,
     pub running: bool,
     pub started: Option<Started>,
     /// Each arm's live curve.
@@ -111,6 +119,12 @@ pub enum TransferAction {
 }
 
 impl TransferState {
+    fn fail(&mut self, failure: LoadFailure) {
+        self.failed = Some(failure);
+        self.loaded = None;
+        self.running = false;
+    }
+
     pub fn new(settings: TransferSettings, refused: Vec<String>) -> Self {
         Self {
             settings,
@@ -195,11 +209,8 @@ impl TransferState {
                 self.loaded = None;
                 self.failed = None;
             }
-            TransferEvent::Failed { message } => {
-                self.failed = Some(message);
-                self.loaded = None;
-                self.running = false;
-            }
+            TransferEvent::Failed { message } => self.fail(LoadFailure::Backbone(message)),
+            TransferEvent::DataFailed { error } => self.fail(LoadFailure::Data(error)),
             TransferEvent::Started {
                 settings,
                 plans,
@@ -378,6 +389,27 @@ mod tests {
     }
 
     #[test]
+    fn data_that_did_not_load_is_kept_as_the_workers_error_and_a_retry_asks_again() {
+        let mut state = TransferState::default();
+        state.reduce(TransferAction::Open);
+        state.reduce(TransferAction::Event(TransferEvent::Progress {
+            loaded: 5,
+            total: 10,
+        }));
+        let error = DataLoadError::Http {
+            file: "manifest.json".into(),
+            status: 404,
+        };
+        state.reduce(TransferAction::Event(TransferEvent::DataFailed {
+            error: error.clone(),
+        }));
+        assert_eq!(state.failed, Some(LoadFailure::Data(error)));
+        assert_eq!(state.loaded, None);
+        state.reduce(TransferAction::Retry);
+        assert_eq!((state.requests.prepare, state.failed.clone()), (2, None));
+    }
+
+    #[test]
     fn the_page_prepares_once_and_again_for_another_target_or_a_new_worker() {
         let mut state = TransferState::default();
         state.reduce(TransferAction::Open);
@@ -391,7 +423,7 @@ mod tests {
         state.reduce(TransferAction::Event(TransferEvent::Failed {
             message: "no".into(),
         }));
-        assert_eq!(state.failed.as_deref(), Some("no"));
+        assert_eq!(state.failed, Some(LoadFailure::Backbone("no".into())));
         state.reduce(TransferAction::Retry);
         assert_eq!((state.requests.prepare, state.failed.clone()), (2, None));
         state.reduce(TransferAction::SetSettings(TransferSettings {

@@ -208,6 +208,12 @@ fn a_lesson_whose_data_loaded_once_works_offline_and_one_whose_data_never_loaded
             Some("static/fashion-mnist/")
         );
         assert_eq!(audit(&browser, "#offline-missing"), Vec::<String>::new());
+        // The lesson's own message is the worker's error in words, not its debug form.
+        let error = browser.wait_for("the lesson's data error", 60, |b| {
+            b.text("#transfer-data-error")
+        });
+        assert!(error.contains("manifest.json"), "{lang}: {error}");
+        assert!(!error.contains('{'), "{lang}: {error}");
     }
     browser.screenshot("offline-missing").ok();
 }

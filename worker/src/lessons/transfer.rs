@@ -160,9 +160,7 @@ impl TransferLesson {
                     slot.insert(sets);
                 }
                 Err(error) => {
-                    send(TransferEvent::Failed {
-                        message: format!("{dir}: {error:?}"),
-                    });
+                    send(TransferEvent::DataFailed { error });
                     return false;
                 }
             }

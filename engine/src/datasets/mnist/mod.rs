@@ -81,6 +81,22 @@ impl Images {
     }
 }
 
+/// Why an image set (MNIST, Fashion-MNIST) could not be loaded from the site.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum DataLoadError {
+    /// The request itself failed (offline, blocked).
+    Network { file: String, message: String },
+    /// The server answered with an error status.
+    Http { file: String, status: u16 },
+    /// The manifest is not what `cargo xtask data` writes.
+    BadManifest { message: String },
+    /// The file is not gzip or does not decompress.
+    BadGzip { file: String },
+    /// The file arrived but is damaged.
+    Corrupt { file: String, error: DataError },
+}
+
 /// Why a data file was refused.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "snake_case")]

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::card::{CheckpointError, ModelCard};
 use super::config::{CnnEvaluation, CnnProblem, CnnProgress, CnnSettings, FeatureMaps, LayerShape};
 use super::resume::{CnnCheckpoint, ResumeError};
-use crate::datasets::mnist::DataError;
+pub use crate::datasets::mnist::DataLoadError;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "snake_case")]
@@ -44,22 +44,6 @@ pub enum CnnCommand {
     Resume {
         checkpoint: Box<CnnCheckpoint>,
     },
-}
-
-/// Why MNIST could not be loaded.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(rename_all = "snake_case")]
-pub enum DataLoadError {
-    /// The request itself failed (offline, blocked).
-    Network { file: String, message: String },
-    /// The server answered with an error status.
-    Http { file: String, status: u16 },
-    /// The manifest is not what `cargo xtask data` writes.
-    BadManifest { message: String },
-    /// The file is not gzip or does not decompress.
-    BadGzip { file: String },
-    /// The file arrived but is damaged.
-    Corrupt { file: String, error: DataError },
 }
 
 /// What the worker saw inside the network for one test image.

@@ -10,6 +10,7 @@ use super::config::{
 use super::own::{OwnProblem, UploadProblem};
 use super::own_card::{OwnCard, OwnSettings};
 use crate::common::model_card::ModelFileError;
+use crate::datasets::mnist::DataLoadError;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "snake_case")]
@@ -98,9 +99,13 @@ pub enum TransferEvent {
         train: usize,
         test: usize,
     },
-    /// The backbone or the data could not be loaded.
+    /// The backbone could not be loaded.
     Failed {
         message: String,
+    },
+    /// The target's images could not be loaded.
+    DataFailed {
+        error: DataLoadError,
     },
     /// An experiment started: each arm's layers and the labelled examples it trains on.
     Started {

@@ -5,7 +5,7 @@ use yew::prelude::*;
 use crate::format::{group, size};
 use crate::i18n::{Lang, t, tf};
 use crate::lessons::cnn::state::DataStatus;
-use crate::lessons::cnn::text::data_load_error;
+use crate::lessons::data_load::data_load_error;
 use crate::widgets::load_progress::{LoadProgress, LoadWords, Phase};
 
 #[derive(Properties, PartialEq)]
