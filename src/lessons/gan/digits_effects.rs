@@ -1,5 +1,6 @@
-//! The digits section's messages to the worker, one each time a request counter moves, and the
-//! download of a saved generator.
+//! The digits section's messages to the worker, one each time a request counter moves (a new
+//! worker gets the run's checkpoint, when the last one stopped and left one), and the download
+//! of a saved generator.
 
 use kindling_engine::lessons::gan::messages::{DigitCommand, GanCommand};
 use kindling_engine::protocol::ToWorker;
@@ -29,10 +30,17 @@ pub fn use_digits_worker(state: &DigitsState, worker: &WorkerLink, ready: Option
     let label = state.draw_label;
     let file = r.file.clone();
     {
+        // After the worker stopped, the next one resumes the run from its checkpoint.
         let send = send.clone();
+        let resume = state.resume.clone();
         use_effect_with((ready, r.load), move |_| {
             if started {
-                send(DigitCommand::Load { settings });
+                send(match resume {
+                    Some(kept) => DigitCommand::Resume {
+                        checkpoint: Box::new((*kept.0).clone()),
+                    },
+                    None => DigitCommand::Load { settings },
+                });
             }
         });
     }

@@ -14,6 +14,7 @@ use crate::i18n::{Lang, model_file_error, problem_text, t, tf};
 use crate::lessons::gan::digits_state::{
     Data, DigitsAction, DigitsState, FileNote, MAX_GENERATOR_BYTES,
 };
+use crate::lessons::gan::digits_text::{checkpoint_line, recovery};
 use crate::lessons::gan::state::History;
 use crate::services::file_read::{self, Chosen};
 use crate::widgets::line_chart::{Line, LineChart};
@@ -165,6 +166,7 @@ pub fn DigitsSection(props: &Props) -> Html {
         }
     };
     let running = state.running;
+    let checkpoint_iterations = state.checkpoint.as_ref().map(|kept| kept.0.iterations);
     let (steps, lines) = curves(lang, &state.history);
     let data = match &state.data {
         Some(Data::Loading { loaded, total }) => Some(tf(
@@ -276,13 +278,21 @@ pub fn DigitsSection(props: &Props) -> Html {
             if let Some(data) = data {
                 <p id="gan-digits-data" role="status">{data}</p>
             }
+            if let Some(r) = &state.recovery {
+                <div id="gan-digits-recovery" class="notice" role="status">{recovery(lang, r)}</div>
+            }
+            if state.started {
+                <p id="gan-digits-checkpoint" class="muted small" data-iterations={checkpoint_iterations.map(|i| i.to_string())}>
+                    {checkpoint_line(lang, checkpoint_iterations, state.no_checkpoints.as_ref())}
+                </p>
+            }
             if let Some(grid) = &state.grid {
                 <div class="gan-digit-views">
                     <figure>
                         { picture("gan-digits-grid", grid, 8, t(lang, "gan.digits.grid_aria")) }
                         <figcaption>{t(lang, "gan.digits.grid")}</figcaption>
                     </figure>
-                    <div>
+                    <div id="gan-digit-curves-box" data-last-iteration={state.history.points.last().map(|p| p.0.to_string())}>
                         <LineChart id="gan-digit-curves" aria_label={t(lang, "gan.curve.losses_aria")} x_label={t(lang, "gan.read.iterations")} empty={t(lang, "chart.empty")} {steps} {lines} />
                         {meter.unwrap_or_default()}
                         if let Some(message) = &state.meter_unavailable {

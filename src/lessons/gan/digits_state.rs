@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use kindling_engine::common::model_card::ModelFileError;
 use kindling_engine::lessons::gan::digits::{DigitError, DigitSettings};
+use kindling_engine::lessons::gan::digits_resume::{DigitCheckpoint, ResumeError};
 use kindling_engine::lessons::gan::messages::DigitEvent;
 use kindling_engine::lessons::gan::metrics::ClassMeter;
 
@@ -29,6 +30,29 @@ pub enum FileNote {
     },
     /// The browser could not read the file.
     Unreadable(String),
+}
+
+/// The run's latest checkpoint as the worker sent it; compared by identity, as it is large.
+#[derive(Clone, Debug)]
+pub struct Kept(pub Rc<DigitCheckpoint>);
+
+impl PartialEq for Kept {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// What became of the run after its worker stopped.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Recovery {
+    /// The next worker gets the checkpoint after `iterations`.
+    Resuming { iterations: u64 },
+    /// The run goes on from the checkpoint after `iterations`, paused.
+    Resumed { iterations: u64 },
+    /// The checkpoint could not be resumed; a fresh pair of networks was asked for.
+    Failed(ResumeError),
+    /// There was no checkpoint yet; the run starts again.
+    Lost,
 }
 
 /// The largest generator file read: the largest generator (the MLP) takes about 2.2 MB.
@@ -69,6 +93,15 @@ pub struct DigitsState {
     /// The last saved generator, and how many have been saved (a change downloads it).
     pub saved: (u64, Rc<Vec<u8>>),
     pub file_note: Option<FileNote>,
+    /// Whether the worker has a run (fresh or resumed) for this section.
+    pub loaded: bool,
+    /// The run's latest checkpoint.
+    pub checkpoint: Option<Kept>,
+    /// Why this run's checkpoints cannot be taken.
+    pub no_checkpoints: Option<ResumeError>,
+    /// The checkpoint the next load resumes instead of starting afresh (after the worker stopped).
+    pub resume: Option<Kept>,
+    pub recovery: Option<Recovery>,
     pub requests: DigitRequests,
 }
 
@@ -87,6 +120,8 @@ pub enum DigitsAction {
     /// A chosen file that was not read: too large, or unreadable.
     FileNotRead(FileNote),
     Event(DigitEvent),
+    /// The worker stopped (a panic, a kill, a change of backend).
+    WorkerLost,
 }
 
 impl DigitsState {
@@ -112,7 +147,7 @@ impl DigitsState {
                     self.settings = settings;
                     self.url_errors.clear();
                     if self.started {
-                        r.load += 1;
+                        self.new_run();
                     }
                 }
             }
@@ -132,7 +167,47 @@ impl DigitsState {
             }
             DigitsAction::FileNotRead(note) => self.file_note = Some(note),
             DigitsAction::Event(event) => self.on_event(event),
+            DigitsAction::WorkerLost => {
+                self.running = false;
+                if self.loaded {
+                    // A resume still on its way is sent again to the next worker.
+                    self.resume = self.resume.take().or_else(|| self.checkpoint.clone());
+                    self.recovery = Some(match &self.resume {
+                        Some(kept) => Recovery::Resuming {
+                            iterations: kept.0.iterations,
+                        },
+                        None => Recovery::Lost,
+                    });
+                }
+                self.loaded = false;
+            }
         }
+    }
+
+    /// A fresh pair of networks with the settings: the old run's checkpoints go.
+    fn new_run(&mut self) {
+        self.checkpoint = None;
+        self.resume = None;
+        self.recovery = None;
+        self.requests.load += 1;
+    }
+
+    /// The run goes on from its checkpoint after `iterations`: the curves up to it stay, what
+    /// came after it (lost with the worker) goes; the next report brings its grid.
+    fn resumed(&mut self, settings: DigitSettings, iterations: u64) {
+        self.data = None;
+        self.loaded = true;
+        self.running = false;
+        self.rejected.clear();
+        self.settings = settings;
+        self.iterations = iterations;
+        Rc::make_mut(&mut self.history)
+            .points
+            .retain(|&(i, _)| i <= iterations);
+        self.walk = None;
+        self.drawn = None;
+        self.checkpoint = self.resume.take();
+        self.recovery = Some(Recovery::Resumed { iterations });
     }
 
     fn on_event(&mut self, event: DigitEvent) {
@@ -142,6 +217,12 @@ impl DigitsState {
             }
             DigitEvent::DataFailed { message } => self.data = Some(Data::Failed(message)),
             DigitEvent::Loaded { .. } => {
+                self.loaded = true;
+                self.checkpoint = None;
+                self.no_checkpoints = None;
+                if !matches!(self.recovery, Some(Recovery::Lost | Recovery::Failed(_))) {
+                    self.recovery = None;
+                }
                 self.data = None;
                 self.rejected.clear();
                 self.running = false;
@@ -186,6 +267,20 @@ impl DigitsState {
                 self.file_note = Some(FileNote::Refused(error))
             }
             DigitEvent::Running { running } => self.running = running,
+            DigitEvent::Checkpoint { checkpoint } => {
+                self.checkpoint = Some(Kept(Rc::from(checkpoint)));
+            }
+            DigitEvent::NoCheckpoint { error } => self.no_checkpoints = Some(error),
+            DigitEvent::Resumed {
+                settings,
+                iterations,
+            } => self.resumed(settings, iterations),
+            DigitEvent::ResumeFailed { error } => {
+                self.resume = None;
+                self.checkpoint = None;
+                self.recovery = Some(Recovery::Failed(error));
+                self.requests.load += 1;
+            }
         }
     }
 }
@@ -229,5 +324,125 @@ mod tests {
         state.reduce(DigitsAction::FileNotRead(note.clone()));
         assert_eq!(state.file_note, Some(note));
         assert_eq!((state.requests.open, state.iterations), (1, 5));
+    }
+
+    fn progress(iterations: u64) -> DigitsAction {
+        DigitsAction::Event(DigitEvent::Progress {
+            iterations,
+            d_loss: 1.0,
+            g_loss: 2.0,
+            d_real: 0.6,
+            d_fake: 0.4,
+            elapsed_ms: 1.0,
+            grid: vec![0; 784],
+        })
+    }
+
+    fn checkpoint(iterations: u64) -> DigitsAction {
+        DigitsAction::Event(DigitEvent::Checkpoint {
+            checkpoint: Box::new(DigitCheckpoint {
+                settings: DigitSettings::default(),
+                iterations,
+                rng_draws: iterations * 7,
+                elapsed_ms: 1.0,
+                d_loss: 1.0,
+                g_loss: 2.0,
+                d_real: 0.5,
+                d_fake: 0.5,
+                generator: vec![1],
+                discriminator: vec![2],
+                g_optimizer: vec![3],
+                d_optimizer: vec![4],
+            }),
+        })
+    }
+
+    fn loaded() -> DigitsAction {
+        DigitsAction::Event(DigitEvent::Loaded {
+            settings: DigitSettings::default(),
+        })
+    }
+
+    fn resumed(iterations: u64) -> DigitsAction {
+        DigitsAction::Event(DigitEvent::Resumed {
+            settings: DigitSettings::default(),
+            iterations,
+        })
+    }
+
+    #[test]
+    fn a_crashed_run_resumes_from_its_latest_checkpoint_with_its_curves_up_to_it() {
+        let mut state = DigitsState::new(DigitSettings::default(), Vec::new());
+        // Before the section started, a crash concerns nothing here.
+        state.reduce(DigitsAction::WorkerLost);
+        assert_eq!(state.recovery, None);
+        state.reduce(DigitsAction::Start);
+        state.reduce(loaded());
+        // No checkpoint yet: the run is lost, fresh networks are asked for as before.
+        state.reduce(DigitsAction::WorkerLost);
+        assert_eq!(state.recovery, Some(Recovery::Lost));
+        assert!(state.resume.is_none());
+
+        state.reduce(loaded());
+        assert_eq!(state.recovery, Some(Recovery::Lost), "said until a new run");
+        for i in [100, 200, 300, 400] {
+            state.reduce(progress(i));
+        }
+        state.reduce(checkpoint(200));
+        state.reduce(checkpoint(300));
+        state.reduce(DigitsAction::Event(DigitEvent::Running { running: true }));
+        state.reduce(DigitsAction::WorkerLost);
+        assert!(!state.running);
+        assert_eq!(state.recovery, Some(Recovery::Resuming { iterations: 300 }));
+        assert_eq!(state.resume.as_ref().map(|k| k.0.iterations), Some(300));
+        // A second crash before the resume arrived sends the same checkpoint again.
+        state.reduce(DigitsAction::WorkerLost);
+        assert_eq!(state.resume.as_ref().map(|k| k.0.iterations), Some(300));
+
+        state.reduce(DigitsAction::Event(DigitEvent::DataProgress {
+            loaded: 1,
+            total: 2,
+        }));
+        state.reduce(resumed(300));
+        assert_eq!(state.recovery, Some(Recovery::Resumed { iterations: 300 }));
+        assert!(state.resume.is_none() && !state.running && state.data.is_none());
+        assert_eq!(state.checkpoint.as_ref().map(|k| k.0.iterations), Some(300));
+        assert_eq!(state.iterations, 300);
+        let points = |s: &DigitsState| s.history.points.iter().map(|p| p.0).collect::<Vec<_>>();
+        assert_eq!(points(&state), [100, 200, 300]);
+        state.reduce(progress(310));
+        assert_eq!(points(&state), [100, 200, 300, 310]);
+
+        // A checkpoint that cannot be resumed: said, and fresh networks asked for.
+        state.reduce(checkpoint(310));
+        state.reduce(DigitsAction::WorkerLost);
+        let load = state.requests.load;
+        state.reduce(DigitsAction::Event(DigitEvent::ResumeFailed {
+            error: ResumeError::BadSettings,
+        }));
+        assert_eq!(
+            state.recovery,
+            Some(Recovery::Failed(ResumeError::BadSettings))
+        );
+        assert_eq!(state.requests.load, load + 1);
+        assert!(state.resume.is_none() && state.checkpoint.is_none());
+
+        // New settings start a new run, which forgets the old run's checkpoint.
+        state.reduce(loaded());
+        state.reduce(checkpoint(5));
+        state.reduce(DigitsAction::SetSettings(DigitSettings {
+            seed: 9,
+            ..DigitSettings::default()
+        }));
+        assert!(state.checkpoint.is_none() && state.recovery.is_none());
+        state.reduce(loaded());
+        state.reduce(DigitsAction::WorkerLost);
+        assert!(state.resume.is_none());
+        assert_eq!(state.recovery, Some(Recovery::Lost));
+        // Where checkpoints cannot be taken, the page says why.
+        state.reduce(DigitsAction::Event(DigitEvent::NoCheckpoint {
+            error: ResumeError::NotOnThisBackend,
+        }));
+        assert_eq!(state.no_checkpoints, Some(ResumeError::NotOnThisBackend));
     }
 }

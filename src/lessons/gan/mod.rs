@@ -4,6 +4,7 @@ pub mod digits_effects;
 pub mod digits_fields;
 pub mod digits_page;
 pub mod digits_state;
+pub mod digits_text;
 pub mod effects;
 pub mod fields;
 pub mod link;

@@ -242,7 +242,7 @@ impl GanState {
             GanAction::Digits(action) => self.digits.reduce(action),
             GanAction::WorkerLost => {
                 self.running = false;
-                self.digits.running = false;
+                self.digits.reduce(DigitsAction::WorkerLost);
             }
         }
     }

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::digits::{DigitError, DigitSettings};
+use super::digits_resume::{DigitCheckpoint, ResumeError};
 use super::metrics::{ClassMeter, Divergence};
 use super::settings::{ToyError, ToySettings};
 use crate::common::model_card::ModelFileError;
@@ -130,6 +131,11 @@ pub enum DigitCommand {
     LoadGenerator {
         bytes: Vec<u8>,
     },
+    /// Go on with the run a checkpoint was taken from (a new worker after a crash): answered by
+    /// `Resumed`, paused, or `ResumeFailed`.
+    Resume {
+        checkpoint: Box<DigitCheckpoint>,
+    },
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -183,5 +189,22 @@ pub enum DigitEvent {
     },
     Running {
         running: bool,
+    },
+    /// The run's latest checkpoint, for the page to keep (see
+    /// `digits_resume::CHECKPOINT_EVERY_MS`).
+    Checkpoint {
+        checkpoint: Box<DigitCheckpoint>,
+    },
+    /// This run's checkpoints cannot be taken (once per run).
+    NoCheckpoint {
+        error: ResumeError,
+    },
+    /// The run goes on from a checkpoint after `iterations`, paused.
+    Resumed {
+        settings: DigitSettings,
+        iterations: u64,
+    },
+    ResumeFailed {
+        error: ResumeError,
     },
 }

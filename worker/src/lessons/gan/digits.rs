@@ -12,6 +12,7 @@ use kindling_engine::common::read::read_floats;
 use kindling_engine::datasets::mnist::{Images, normalise};
 use kindling_engine::lessons::cnn::checkpoint;
 use kindling_engine::lessons::cnn::model::{Cnn, CnnConfig};
+use kindling_engine::lessons::gan::digits_resume::CHECKPOINT_EVERY_MS;
 use kindling_engine::lessons::gan::digits_training::DigitTrainer;
 use kindling_engine::lessons::gan::messages::{DigitCommand, DigitEvent, GanEvent};
 use kindling_engine::lessons::gan::metrics::class_meter;
@@ -57,6 +58,11 @@ pub struct Digits {
     pub running: bool,
     since_report_ms: f64,
     reports: u32,
+    since_checkpoint_ms: f64,
+    /// The iteration of the last checkpoint sent for this run.
+    checkpointed: Option<u64>,
+    /// This run's checkpoints cannot be taken, and the page has been told.
+    no_checkpoints: bool,
 }
 
 async fn fetch_classifier(device: &Device) -> Result<Cnn, String> {
@@ -88,6 +94,41 @@ impl Digits {
             running: false,
             since_report_ms: 0.0,
             reports: 0,
+            since_checkpoint_ms: 0.0,
+            checkpointed: None,
+            no_checkpoints: false,
+        }
+    }
+
+    /// A new run (fresh or resumed at `checkpointed`): its checkpoints start again.
+    fn new_run(&mut self, trainer: DigitTrainer, checkpointed: Option<u64>) {
+        self.trainer = Some(trainer);
+        self.reports = 0;
+        self.checkpointed = checkpointed;
+        self.no_checkpoints = false;
+        self.since_checkpoint_ms = 0.0;
+    }
+
+    /// Sends the run's checkpoint, unless the page already has the one of this iteration; says
+    /// once when the run's checkpoints cannot be taken (on WebGPU).
+    async fn send_checkpoint(&mut self) {
+        self.since_checkpoint_ms = 0.0;
+        let Some(trainer) = &self.trainer else { return };
+        let iterations = trainer.iterations();
+        if iterations == 0 || self.checkpointed == Some(iterations) || self.no_checkpoints {
+            return;
+        }
+        match trainer.checkpoint().await {
+            Ok(checkpoint) => {
+                send(DigitEvent::Checkpoint {
+                    checkpoint: Box::new(checkpoint),
+                });
+                self.checkpointed = Some(iterations);
+            }
+            Err(error) => {
+                send(DigitEvent::NoCheckpoint { error });
+                self.no_checkpoints = true;
+            }
         }
     }
 
@@ -177,8 +218,7 @@ impl Digits {
                 };
                 match DigitTrainer::new(settings.clone(), data, self.device.clone()) {
                     Ok(trainer) => {
-                        self.trainer = Some(trainer);
-                        self.reports = 0;
+                        self.new_run(trainer, None);
                         send(DigitEvent::Loaded { settings });
                         self.set_running(false);
                         self.report().await;
@@ -193,6 +233,7 @@ impl Digits {
                     self.report().await;
                 }
                 self.set_running(false);
+                self.send_checkpoint().await;
             }
             DigitCommand::Step => {
                 self.set_running(false);
@@ -200,6 +241,7 @@ impl Digits {
                     trainer.train_chunk(1, f64::INFINITY).await;
                 }
                 self.report().await;
+                self.send_checkpoint().await;
             }
             DigitCommand::Walk {
                 from,
@@ -240,9 +282,31 @@ impl Digits {
                                 iterations: card.iterations,
                             });
                             self.report().await;
+                            // The run's generator changed: the page's checkpoint must hold it.
+                            self.checkpointed = None;
+                            self.send_checkpoint().await;
                         }
                         Err(error) => send(DigitEvent::GeneratorRefused { error }),
                     }
+                }
+            }
+            DigitCommand::Resume { checkpoint } => {
+                let Some(data) = self.ensure_data().await else {
+                    return;
+                };
+                match DigitTrainer::resume(&checkpoint, data, self.device.clone()) {
+                    Ok(trainer) => {
+                        let iterations = trainer.iterations();
+                        // The page holds this iteration's checkpoint already.
+                        self.new_run(trainer, Some(iterations));
+                        send(DigitEvent::Resumed {
+                            settings: checkpoint.settings.clone(),
+                            iterations,
+                        });
+                        self.set_running(false);
+                        self.report().await;
+                    }
+                    Err(error) => send(DigitEvent::ResumeFailed { error }),
                 }
             }
         }
@@ -254,10 +318,15 @@ impl Digits {
             return;
         };
         trainer.train_chunk(CHUNK_ITERATIONS, CHUNK_MS).await;
-        self.since_report_ms += started.elapsed().as_secs_f64() * 1000.0;
+        let took_ms = started.elapsed().as_secs_f64() * 1000.0;
+        self.since_report_ms += took_ms;
+        self.since_checkpoint_ms += took_ms;
         if self.since_report_ms >= REPORT_MS {
             self.since_report_ms = 0.0;
             self.report().await;
+        }
+        if self.since_checkpoint_ms >= CHECKPOINT_EVERY_MS {
+            self.send_checkpoint().await;
         }
     }
 }

@@ -1,0 +1,120 @@
+//! No lost training in the GAN lesson's digits section (issue 14): the page keeps the run's latest
+//! checkpoint, and when the worker is killed or panics, the new worker resumes the run from it,
+//! paused, with the curves up to it and its sample grid. The small MLP pair on the CPU keeps it
+//! quick; the faults come from the test hooks that `?debug=faults` shows.
+
+use kindling_e2e::{Browser, number, serve_site};
+
+fn iterations(b: &Browser) -> Option<u64> {
+    let text = b.text("#gan-digits-iterations")?;
+    number(text.split_whitespace().next()?).map(|n| n as u64)
+}
+
+fn checkpoint(b: &Browser) -> Option<u64> {
+    b.attribute("#gan-digits-checkpoint", "data-iterations")
+        .and_then(|s| s.parse().ok())
+}
+
+fn curves_end(b: &Browser) -> Option<u64> {
+    b.attribute("#gan-digit-curves-box", "data-last-iteration")
+        .and_then(|s| s.parse().ok())
+}
+
+fn paused(b: &Browser) -> Option<()> {
+    let class = b.attribute("#gan-digits-play", "class")?;
+    (!class.contains("running")).then_some(())
+}
+
+/// Clicks `selector` once it is on the page and enabled.
+fn click_when_ready(browser: &Browser, selector: &str) {
+    let script = format!(
+        "const e = document.querySelector({selector:?}); return e !== null && !e.disabled;"
+    );
+    browser.wait_for(selector, 120, |b| {
+        b.eval(&script).as_bool().filter(|&ready| ready)
+    });
+    browser.click(selector);
+}
+
+/// Waits for the run to go on from the checkpoint after `kept` iterations, paused, with the
+/// curves up to it and a sample grid.
+fn resumed_at(browser: &Browser, kept: u64) {
+    let said = browser.wait_for("resumed", 240, |b| {
+        b.text("#gan-digits-recovery")
+            .filter(|t| t.contains("goes on from its checkpoint"))
+    });
+    assert!(said.contains(&format!("after {kept} iterations")), "{said}");
+    browser.wait_for("the checkpoint's iteration", 60, |b| {
+        iterations(b).filter(|&n| n == kept)
+    });
+    assert!(paused(browser).is_some(), "resumed paused");
+    assert_eq!(curves_end(browser), Some(kept), "the curves up to it");
+    assert_eq!(checkpoint(browser), Some(kept), "its checkpoint stays");
+    browser.wait_for("the sample grid", 60, |b| {
+        b.attribute("#gan-digits-grid", "data-checksum")
+    });
+}
+
+#[test]
+fn a_killed_or_panicking_worker_loses_no_digit_training_before_the_last_checkpoint() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!(
+        "{site}/?lang=en&backend=cpu&debug=faults#/gan?dmodel=mlp&dbatch=16"
+    ));
+    click_when_ready(&browser, "#gan-digits-start");
+    browser.wait_for("the first sample grid", 240, |b| {
+        b.attribute("#gan-digits-grid", "data-checksum")
+    });
+    assert_eq!(checkpoint(&browser), None);
+    let line = browser.text("#gan-digits-checkpoint").unwrap_or_default();
+    assert!(line.contains("every 5 s"), "{line}");
+
+    // Train until the page holds a checkpoint and the run has gone past it.
+    click_when_ready(&browser, "#gan-digits-play");
+    let first = browser.wait_for("a checkpoint while training", 300, checkpoint);
+    assert!(first > 0);
+    browser.wait_for("iterations after the checkpoint", 120, |b| {
+        let n = iterations(b)?;
+        (n > checkpoint(b)?).then_some(n)
+    });
+
+    // Killed mid-training: the page's checkpoint is the one the new worker gets.
+    browser.click("#fault-kill");
+    browser.wait_for("the error banner", 60, |b| {
+        b.text("#error-banner").filter(|t| t.contains("killed"))
+    });
+    let kept = checkpoint(&browser).expect("the checkpoint stays on the page");
+    assert!(kept >= first);
+    resumed_at(&browser, kept);
+    browser.screenshot("gan-digits-resumed-after-kill").ok();
+
+    // It trains on from there, then pauses: pausing keeps a checkpoint of that very iteration.
+    click_when_ready(&browser, "#gan-digits-play");
+    browser.wait_for("training on", 120, |b| {
+        iterations(b).filter(|&n| n > kept + 5)
+    });
+    click_when_ready(&browser, "#gan-digits-play");
+    browser.wait_for("paused", 60, paused);
+    let at_pause = browser.wait_for("a checkpoint at the pause", 60, |b| {
+        let n = iterations(b)?;
+        (checkpoint(b)? == n).then_some(n)
+    });
+    assert!(at_pause > kept);
+
+    // A panic in the worker: nothing at all is lost from a paused run.
+    browser.click("#fault-panic");
+    browser.wait_for("the panic's banner", 60, |b| {
+        b.text("#error-banner")
+            .filter(|t| t.contains("crash requested by the page"))
+    });
+    browser.wait_for("resuming again", 60, |b| {
+        b.text("#gan-digits-recovery")
+            .filter(|t| t.contains(&format!("after {at_pause} iterations")))
+    });
+    resumed_at(&browser, at_pause);
+    click_when_ready(&browser, "#gan-digits-step");
+    browser.wait_for("one iteration more", 120, |b| {
+        iterations(b).filter(|&n| n == at_pause + 1)
+    });
+}
