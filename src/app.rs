@@ -274,12 +274,13 @@ pub fn App() -> Html {
 
     let fault_hooks = (route::url_param("debug").as_deref() == Some(fault_hooks::DEBUG_VALUE))
         .then(|| {
-            let (panic, kill) = (worker.clone(), worker.clone());
+            let (panic, kill, lose) = (worker.clone(), worker.clone(), worker.clone());
             html! {
                 <FaultHooks
                     {lang}
                     on_panic={Callback::from(move |()| panic.send(ToWorker::Crash))}
                     on_kill={Callback::from(move |()| kill.kill())}
+                    on_lose_device={Callback::from(move |()| lose.send(ToWorker::LoseDevice))}
                 />
             }
         });

@@ -34,8 +34,17 @@ pub type LossesAction = WorkedAction<LossesState, LossRequest, LossResult>;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Banner {
-    Crashed { message: String, restarted: bool },
-    Failed { message: String },
+    Crashed {
+        message: String,
+        restarted: bool,
+    },
+    /// The GPU device was lost; the page moved to the CPU.
+    DeviceLost {
+        message: String,
+    },
+    Failed {
+        message: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -253,6 +262,13 @@ impl AppState {
             | FromWorker::Gan(_)
             | FromWorker::Detect(_)
             | FromWorker::Bench(_) => {}
+            FromWorker::DeviceLost { message } => {
+                // The CPU for the rest of this visit (the saved choice stays): a fresh worker
+                // there, to which each lesson sends its state, the CNN its last checkpoint.
+                self.preference = BackendPreference::Cpu;
+                self.banner = Some(Banner::DeviceLost { message });
+                self.switch();
+            }
             FromWorker::Panicked { message } => {
                 self.worker_lost();
                 self.banner = Some(Banner::Crashed {
@@ -489,5 +505,25 @@ mod tests {
         assert!(!state.playground.running);
         let state = state.reduce(message(FromWorker::Ready { backend }));
         assert_eq!(state.ready_worker(), Some(2));
+    }
+
+    #[test]
+    fn a_lost_gpu_moves_the_page_to_a_cpu_worker() {
+        let state = ready_on_webgpu(BackendPreference::WebGpu);
+        let running = PlaygroundAction::Event(PlaygroundEvent::Running { running: true });
+        let state = state.reduce(Action::Playground(running));
+        let state = state.reduce(message(FromWorker::DeviceLost {
+            message: "Destroyed".into(),
+        }));
+        assert_eq!(state.preference, BackendPreference::Cpu);
+        assert_eq!(state.switches, 1, "a fresh worker is asked for");
+        assert_eq!(state.ready_worker(), None);
+        assert!(!state.playground.running, "the run pauses");
+        assert_eq!(
+            state.banner,
+            Some(Banner::DeviceLost {
+                message: "Destroyed".into()
+            })
+        );
     }
 }

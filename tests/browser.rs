@@ -189,7 +189,7 @@ async fn webgpu() -> (Device, String) {
     if let Some(gpu) = WEBGPU.with(|cell| cell.borrow().clone()) {
         return gpu;
     }
-    let gpu = backend::init_webgpu()
+    let gpu = backend::init_webgpu(|_| {})
         .await
         .expect("WebGPU initialises in headless Chromium");
     let gpu = (gpu.device, gpu.adapter);

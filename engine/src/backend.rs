@@ -7,10 +7,12 @@ pub fn cpu() -> Device {
     Device::flex().autodiff()
 }
 
-/// What a WebGPU initialisation found: the device, and a description of its adapter.
+/// What a WebGPU initialisation found: the device, a description of its adapter, and a way to
+/// destroy the GPU device as a lost GPU would end it (a test hook).
 pub struct WebGpu {
     pub device: Device,
     pub adapter: String,
+    pub destroy: Box<dyn Fn()>,
 }
 
 /// Whether this build can train on WebGPU: only the browser build with the `webgpu` feature (the
@@ -25,15 +27,20 @@ pub fn reads_synchronously(device: &Device) -> bool {
 }
 
 /// Initialises burn's WebGPU runtime. Must be awaited before any tensor is made on it: the sync
-/// path panics in a browser.
+/// path panics in a browser. `on_lost` is called with the reason when the GPU device is lost
+/// (a driver reset, the GPU gone, or `destroy`); cubecl then fails every later operation.
 #[cfg(all(target_arch = "wasm32", feature = "webgpu"))]
-pub async fn init_webgpu() -> Result<WebGpu, String> {
+pub async fn init_webgpu(on_lost: impl Fn(String) + Send + 'static) -> Result<WebGpu, String> {
     use burn::tensor::wgpu::WgpuBackend;
     let (device, setup) = Device::wgpu_options()
         .graphics_api(WgpuBackend::WebGpu)
         .init_with_setup_async()
         .await
         .map_err(|e| e.to_string())?;
+    setup
+        .device
+        .set_device_lost_callback(move |reason, message| on_lost(format!("{reason:?}: {message}")));
+    let gpu = setup.device.clone();
     let info = setup.adapter.get_info();
     let adapter = [
         info.name.as_str(),
@@ -46,6 +53,7 @@ pub async fn init_webgpu() -> Result<WebGpu, String> {
     .collect::<Vec<_>>()
     .join(" ");
     Ok(WebGpu {
+        destroy: Box::new(move || gpu.destroy()),
         device: device.autodiff(),
         adapter: if adapter.is_empty() {
             format!("{:?}", info.backend)
@@ -58,7 +66,7 @@ pub async fn init_webgpu() -> Result<WebGpu, String> {
 /// Without WebGPU in the build (the CPU worker, or natively, where the worker is only compiled for
 /// lints and training runs on the CPU backend).
 #[cfg(not(all(target_arch = "wasm32", feature = "webgpu")))]
-pub async fn init_webgpu() -> Result<WebGpu, String> {
+pub async fn init_webgpu(_on_lost: impl Fn(String) + Send + 'static) -> Result<WebGpu, String> {
     Err(if cfg!(target_arch = "wasm32") {
         "this build has no WebGPU: it is the CPU-only worker (no `webgpu` feature)".into()
     } else {

@@ -172,6 +172,9 @@ pub enum ToWorker {
     Bench(BenchCommand),
     /// Deliberately panic, to exercise recovery from a crash.
     Crash,
+    /// Destroy the GPU device, as a lost GPU ends it, to exercise the move to the CPU (a test
+    /// hook; a worker on the CPU ignores it).
+    LoseDevice,
 }
 
 /// One variant a lesson, holding that lesson's own events; the others are the worker's.
@@ -197,6 +200,11 @@ pub enum FromWorker {
     Calibrated {
         calibration: Calibration,
         trained: bool,
+    },
+    /// The GPU device was lost (wgpu's device-lost callback): the worker does nothing more, and
+    /// the page moves to the CPU.
+    DeviceLost {
+        message: String,
     },
     /// The worker hit a Rust panic and is about to stop.
     Panicked {
@@ -317,6 +325,7 @@ mod tests {
                 steps: 20,
             }),
             ToWorker::Crash,
+            ToWorker::LoseDevice,
         ] {
             round_trip(msg);
         }
@@ -494,6 +503,9 @@ mod tests {
                 workload: Workload::Transfer,
                 message: "out of memory".into(),
             }),
+            FromWorker::DeviceLost {
+                message: "Destroyed: device destroyed".into(),
+            },
             FromWorker::Panicked {
                 message: "boom".into(),
             },

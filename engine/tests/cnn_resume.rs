@@ -4,7 +4,7 @@
 use kindling_engine::backend;
 use kindling_engine::common::optimizer::OptimizerKind;
 use kindling_engine::lessons::cnn::config::CnnSettings;
-use kindling_engine::lessons::cnn::resume::{CnnCheckpoint, ResumeError};
+use kindling_engine::lessons::cnn::resume::{CheckpointKind, CnnCheckpoint, ResumeError};
 use kindling_engine::lessons::cnn::training::CnnTrainer;
 use kindling_engine::protocol;
 
@@ -133,4 +133,46 @@ fn a_damaged_or_foreign_checkpoint_is_refused_not_a_panic() {
         Some(ResumeError::BadStep { step: 10_000 })
     );
     assert!(resumed(&good).is_ok());
+}
+
+/// WebGPU's checkpoint: the weights alone, read asynchronously as a model file. The resumed run
+/// has the same weights and step; with plain SGD (no optimiser state) it then takes the
+/// uninterrupted run's very steps, and with Adam its optimiser starts afresh.
+#[test]
+fn a_checkpoint_of_the_weights_alone_resumes_the_weights_and_the_step() {
+    let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
+    let sgd = CnnSettings {
+        optimizer: OptimizerKind::Sgd,
+        learning_rate: 0.05,
+        ..settings()
+    };
+    let mut first = CnnTrainer::new(sgd, bars(600, 1), bars(60, 2), backend::cpu()).unwrap();
+    pollster::block_on(first.train_chunk(20, f64::INFINITY));
+    let taken = pollster::block_on(first.weights_checkpoint(Some(0.5))).expect("async reads");
+    assert_eq!(taken.kind, CheckpointKind::Weights);
+    assert!(!taken.keeps_optimizer() && taken.optimizer.is_empty());
+    let checkpoint: CnnCheckpoint =
+        protocol::decode(&protocol::encode(&taken).unwrap()).expect("round trip");
+    let mut second = resumed(&checkpoint).expect("resumes");
+    assert_eq!(second.step_count(), 20);
+    assert_eq!(model_file(&second), model_file(&first), "the same weights");
+    let expected = step_losses(&mut first, 30);
+    assert_eq!(step_losses(&mut second, 30), expected);
+    assert_eq!(model_file(&second), model_file(&first));
+
+    // Adam: the weights and the step survive, the optimiser's moments do not.
+    let mut adam = fresh();
+    pollster::block_on(adam.train_chunk(20, f64::INFINITY));
+    let taken = pollster::block_on(adam.weights_checkpoint(None)).unwrap();
+    let mut again = resumed(&taken).expect("resumes");
+    assert_eq!(again.step_count(), 20);
+    assert_eq!(model_file(&again), model_file(&adam));
+    assert_ne!(step_losses(&mut again, 5), step_losses(&mut adam, 5));
+
+    // A damaged model file is refused with a message.
+    let cut = CnnCheckpoint {
+        model: taken.model[..taken.model.len() / 2].to_vec(),
+        ..taken.clone()
+    };
+    assert!(matches!(resumed(&cut), Err(ResumeError::Unreadable { .. })));
 }

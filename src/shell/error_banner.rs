@@ -27,6 +27,7 @@ pub fn ErrorBanner(props: &Props) -> Html {
             message,
             restarted: false,
         } => tf(lang, "banner.crashed_stopped", &[("message", message)]),
+        Banner::DeviceLost { message } => tf(lang, "banner.device_lost", &[("message", message)]),
         Banner::Failed { message } => tf(lang, "banner.failed", &[("message", message)]),
     };
     let on_dismiss = props.on_dismiss.clone();

@@ -3,6 +3,8 @@
 //! through `ToWorker` / `FromWorker` messages. Two builds run it (`src/bin/`): with the `webgpu`
 //! feature it can train on WebGPU and calibrate (`calibrate.rs`), without it only on the CPU.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use futures::StreamExt;
 use futures::channel::mpsc::{UnboundedReceiver, unbounded};
 use js_sys::{Promise, Reflect};
@@ -42,6 +44,19 @@ pub(crate) async fn sleep(ms: i32) {
         let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
     });
     let _ = JsFuture::from(promise).await;
+}
+
+/// Set when the GPU device is lost: the worker has said so and does nothing more (the page starts
+/// a CPU worker, which resumes the runs from their checkpoints).
+static DEVICE_LOST: AtomicBool = AtomicBool::new(false);
+
+/// wgpu's device-lost callback: tells the page before any later operation on the lost device
+/// can fail.
+fn device_lost(message: String) {
+    if !DEVICE_LOST.swap(true, Ordering::SeqCst) {
+        web_sys::console::warn_1(&format!("the GPU device was lost: {message}").into());
+        post(&FromWorker::DeviceLost { message });
+    }
 }
 
 /// Lets the event loop run (and deliver messages) before continuing.
@@ -101,12 +116,15 @@ async fn probe_adapter(preference: BackendPreference) -> Result<String, CpuReaso
     judge_adapter(name, fallback, preference)
 }
 
+/// What destroys the GPU device (a test hook); None on the CPU.
+type Destroy = Option<Box<dyn Fn()>>;
+
 /// The backend for `preference`; on `Auto`, a calibration cached for this adapter decides.
 async fn choose_backend(
     preference: BackendPreference,
     calibration: Option<Calibration>,
-) -> (Device, ActiveBackend) {
-    let cpu = |reason| (backend::cpu(), ActiveBackend::Cpu { reason });
+) -> (Device, ActiveBackend, Destroy) {
+    let cpu = |reason| (backend::cpu(), ActiveBackend::Cpu { reason }, None);
     if preference == BackendPreference::Cpu {
         return cpu(CpuReason::Requested);
     }
@@ -121,11 +139,15 @@ async fn choose_backend(
     {
         return cpu(CpuReason::Measured { adapter: name });
     }
-    match backend::init_webgpu().await {
+    match backend::init_webgpu(device_lost).await {
         // The browser's name, even when empty (the badge then says so): the page files and looks
         // up calibrations under the name its own probe finds, which is this one. wgpu's own
         // description of a browser adapter is generic anyway.
-        Ok(gpu) => (gpu.device, ActiveBackend::WebGpu { adapter: name }),
+        Ok(gpu) => (
+            gpu.device,
+            ActiveBackend::WebGpu { adapter: name },
+            Some(gpu.destroy),
+        ),
         Err(error) => cpu(CpuReason::InitFailed { error }),
     }
 }
@@ -136,6 +158,7 @@ struct Worker {
     device: Device,
     active: ActiveBackend,
     calibrate: bool,
+    destroy: Destroy,
 }
 
 impl Worker {
@@ -144,10 +167,29 @@ impl Worker {
             // The backend is chosen once per worker; the page restarts the worker to change it.
             ToWorker::Init { .. } => {}
             ToWorker::Crash => panic!("crash requested by the page"),
+            ToWorker::LoseDevice => self.lose_device().await,
             // Measured as soon as no lesson trains, so that no training step runs meanwhile.
             ToWorker::Calibrate => self.calibrate = true,
             message => self.scheduler.handle(message).await,
         }
+    }
+
+    /// Destroys the GPU device (a test hook), then waits for wgpu's device-lost callback, so
+    /// that no training step runs on the lost device before the page hears of it.
+    async fn lose_device(&mut self) {
+        let Some(destroy) = &self.destroy else {
+            web_sys::console::warn_1(&"no GPU device to lose: this worker runs on the CPU".into());
+            return;
+        };
+        destroy();
+        for _ in 0..500 {
+            if DEVICE_LOST.load(Ordering::SeqCst) {
+                return;
+            }
+            sleep(10).await;
+        }
+        // Lost all the same: a destroyed device takes no more work.
+        device_lost("the device was destroyed and said nothing".into());
     }
 
     /// Runs a calibration that is due: only on WebGPU is there a choice to measure.
@@ -177,7 +219,7 @@ async fn serve(mut inbox: UnboundedReceiver<ToWorker>) {
             None => return,
         }
     };
-    let (device, active) = choose_backend(preference, calibration).await;
+    let (device, active, destroy) = choose_backend(preference, calibration).await;
     post(&FromWorker::Ready {
         backend: active.clone(),
     });
@@ -186,8 +228,12 @@ async fn serve(mut inbox: UnboundedReceiver<ToWorker>) {
         device,
         active,
         calibrate: false,
+        destroy,
     };
     loop {
+        if DEVICE_LOST.load(Ordering::SeqCst) {
+            return;
+        }
         if !worker.scheduler.running() {
             if worker.calibrate {
                 worker.calibrate().await;
@@ -201,6 +247,10 @@ async fn serve(mut inbox: UnboundedReceiver<ToWorker>) {
         }
         while let Ok(message) = inbox.try_recv() {
             worker.dispatch(message).await;
+        }
+        // No training step on a lost device.
+        if DEVICE_LOST.load(Ordering::SeqCst) {
+            return;
         }
         worker.scheduler.tick().await;
         yield_now().await;

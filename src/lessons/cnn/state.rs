@@ -758,6 +758,7 @@ mod tests {
     use super::*;
     use crate::lessons::cnn::shipped;
     use kindling_engine::lessons::cnn::config::CnnEvaluation;
+    use kindling_engine::lessons::cnn::resume::{CheckpointKind, KEPT_FORMAT};
 
     fn loaded(card: Option<ModelCard>) -> CnnEvent {
         let settings = CnnSettings::default();
@@ -1153,6 +1154,7 @@ mod tests {
                 elapsed_ms: 1.0,
                 batch_loss: 0.5,
                 test_accuracy: None,
+                kind: CheckpointKind::Records,
                 model: vec![1, 2, 3],
                 optimizer: vec![4],
             },
@@ -1304,7 +1306,9 @@ mod tests {
 
         // Damaged bytes, another format, or no storage: a message, nothing offered.
         let mut damaged = CnnState::default();
-        damaged.reduce(CnnAction::KeptLooked(Ok(Some(vec![1, 2, 3]))));
+        // This format's number, then junk.
+        let junk = vec![KEPT_FORMAT as u8, 2, 3];
+        damaged.reduce(CnnAction::KeptLooked(Ok(Some(junk))));
         assert!(matches!(
             damaged.kept,
             KeptInBrowser::Unreadable(KeptRunError::Unreadable { .. })

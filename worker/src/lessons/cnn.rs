@@ -138,19 +138,20 @@ impl CnnLesson {
         self.report(true).await;
         self.quick_evaluation().await;
         // An imported model is worth keeping before it trains.
-        self.send_checkpoint();
+        self.send_checkpoint().await;
     }
 
     /// Sends the run's checkpoint, unless the page already has the one of this step; says once
-    /// when the run's checkpoints cannot be taken (on WebGPU).
-    fn send_checkpoint(&mut self) {
+    /// when the run's checkpoints cannot be taken. On WebGPU it holds the weights alone, read
+    /// asynchronously.
+    async fn send_checkpoint(&mut self) {
         self.since_checkpoint_ms = 0.0;
         let Some(trainer) = &self.trainer else { return };
         let step = trainer.step_count();
         if step == 0 || self.checkpointed == Some(step) || self.no_checkpoints {
             return;
         }
-        match trainer.checkpoint(self.last_full_accuracy) {
+        match trainer.take_checkpoint(self.last_full_accuracy).await {
             Ok(checkpoint) => {
                 send(CnnEvent::Checkpoint { checkpoint });
                 self.checkpointed = Some(step);
@@ -181,7 +182,7 @@ impl CnnLesson {
                 self.set_running(false);
                 // The page shows the step it paused at, which is the checkpoint's.
                 self.report(false).await;
-                self.send_checkpoint();
+                self.send_checkpoint().await;
             }
             CnnCommand::Step => {
                 self.set_running(false);
@@ -193,7 +194,7 @@ impl CnnLesson {
                     }
                 }
                 self.report(true).await;
-                self.send_checkpoint();
+                self.send_checkpoint().await;
             }
             CnnCommand::Evaluate => self.full_evaluation().await,
             CnnCommand::Inspect { test_index } => {
@@ -288,7 +289,7 @@ impl CnnLesson {
                 .await;
         }
         if finished || self.since_checkpoint_ms >= CHECKPOINT_EVERY_MS {
-            self.send_checkpoint();
+            self.send_checkpoint().await;
         }
     }
 

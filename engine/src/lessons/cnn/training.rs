@@ -18,7 +18,7 @@ use super::config::{
     MAX_MISCLASSIFIED,
 };
 use super::model::{Cnn, CnnConfig};
-use super::resume::{CnnCheckpoint, ResumeError};
+use super::resume::{CheckpointKind, CnnCheckpoint, ResumeError};
 use crate::backend;
 use crate::common::read::read_floats;
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
@@ -144,14 +144,53 @@ impl CnnTrainer {
             elapsed_ms: self.record.elapsed_ms,
             batch_loss: self.record.last_batch_loss,
             test_accuracy,
+            kind: CheckpointKind::Records,
             model: model.map_err(unreadable)?.to_vec(),
             optimizer: optimizer.map_err(unreadable)?.to_vec(),
         })
     }
 
+    /// The run's checkpoint of the weights alone, read asynchronously as a model file (see
+    /// [`super::resume`]), as on WebGPU; the optimiser's state is not in it.
+    pub async fn weights_checkpoint(
+        &self,
+        test_accuracy: Option<f32>,
+    ) -> Result<CnnCheckpoint, ResumeError> {
+        let model = self.export(test_accuracy).await;
+        if model.is_empty() {
+            return Err(ResumeError::Unreadable {
+                message: "the device could not be read".into(),
+            });
+        }
+        Ok(CnnCheckpoint {
+            settings: self.settings.clone(),
+            step: self.step,
+            elapsed_ms: self.record.elapsed_ms,
+            batch_loss: self.record.last_batch_loss,
+            test_accuracy,
+            kind: CheckpointKind::Weights,
+            model,
+            optimizer: Vec::new(),
+        })
+    }
+
+    /// The fullest checkpoint this device allows: burn's records where tensors can be read
+    /// synchronously, the weights alone elsewhere (WebGPU in a browser).
+    pub async fn take_checkpoint(
+        &self,
+        test_accuracy: Option<f32>,
+    ) -> Result<CnnCheckpoint, ResumeError> {
+        if backend::reads_synchronously(&self.device) {
+            self.checkpoint(test_accuracy)
+        } else {
+            self.weights_checkpoint(test_accuracy).await
+        }
+    }
+
     /// The run `checkpoint` was taken from, paused where it was: the same weights and optimiser
     /// state (matched by parameter id), the same step and, replaying the shuffles, the same order
-    /// of batches; the next step is the one the first run would have taken.
+    /// of batches; the next step is the one the first run would have taken. A checkpoint of the
+    /// weights alone starts a fresh optimiser.
     pub fn resume(
         checkpoint: &CnnCheckpoint,
         train: impl Into<Arc<Images>>,
@@ -165,13 +204,23 @@ impl CnnTrainer {
                 step: checkpoint.step,
             });
         }
-        let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(checkpoint.model.clone()))
-            .map_err(unreadable)?;
-        trainer.model = trainer.model.try_load_record(record).map_err(unreadable)?;
-        trainer.optimizer = trainer
-            .optimizer
-            .from_bytes(Bytes::from_bytes_vec(checkpoint.optimizer.clone()))
-            .map_err(unreadable)?;
+        match checkpoint.kind {
+            CheckpointKind::Records => {
+                let bytes = Bytes::from_bytes_vec(checkpoint.model.clone());
+                let record = ModuleRecord::from_bytes(bytes).map_err(unreadable)?;
+                trainer.model = trainer.model.try_load_record(record).map_err(unreadable)?;
+                trainer.optimizer = trainer
+                    .optimizer
+                    .from_bytes(Bytes::from_bytes_vec(checkpoint.optimizer.clone()))
+                    .map_err(unreadable)?;
+            }
+            CheckpointKind::Weights => {
+                let (card, weights) =
+                    checkpoint::decode(&checkpoint.model).map_err(file_unreadable)?;
+                trainer.model = checkpoint::load_weights(trainer.model, &card, weights)
+                    .map_err(file_unreadable)?;
+            }
+        }
         trainer.step = checkpoint.step;
         // The elapsed time covers every step, so the speed counts them all.
         trainer.record.elapsed_ms = checkpoint.elapsed_ms;
@@ -418,6 +467,12 @@ impl CnnTrainer {
 }
 
 fn unreadable(error: RecordError) -> ResumeError {
+    ResumeError::Unreadable {
+        message: error.to_string(),
+    }
+}
+
+fn file_unreadable(error: CheckpointError) -> ResumeError {
     ResumeError::Unreadable {
         message: error.to_string(),
     }
