@@ -2,6 +2,7 @@
 //! its state moves, with its content read from the state; a worker that says `Ready` is asked
 //! for the backbone and the data again. A saved detector is downloaded from here too.
 
+use kindling_engine::lessons::detect::data::Level;
 use kindling_engine::lessons::detect::messages::DetectCommand;
 use kindling_engine::protocol::ToWorker;
 use yew::prelude::*;
@@ -40,9 +41,13 @@ pub fn use_detect_worker(state: &DetectState, worker: &WorkerLink, ready: Option
             .asked
             .clone()
             .unwrap_or_else(|| state.settings.clone());
+        let level = state.asked_level;
         use_effect_with(requests.run, move |&count| {
             if count > 0 {
-                send(DetectCommand::Run { settings });
+                send(match level {
+                    Level::One => DetectCommand::Run { settings },
+                    Level::Many => DetectCommand::RunMany { settings },
+                });
             }
         });
     }

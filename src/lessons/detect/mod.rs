@@ -6,6 +6,7 @@ pub mod drawing;
 pub mod effects;
 pub mod fields;
 pub mod link;
+pub mod many;
 pub mod model_file;
 pub mod page;
 pub mod results;
@@ -15,7 +16,19 @@ pub mod widgets;
 
 use crate::lessons::PageLesson;
 use crate::route::Route;
+use kindling_engine::lessons::detect::config::DetectSettings;
+use kindling_engine::lessons::detect::data::Level;
 use state::{DetectAction, DetectState};
+
+/// A link's settings, level and refused keys (the level's key among them when refused).
+fn from_link(query: &str) -> (DetectSettings, Level, Vec<String>) {
+    let (settings, mut refused) = link::from_query(query);
+    let (level, bad_level) = link::level_from_query(query);
+    if bad_level {
+        refused.push("level".to_string());
+    }
+    (settings, level, refused)
+}
 
 impl PageLesson for DetectState {
     fn route(&self) -> Route {
@@ -27,21 +40,29 @@ impl PageLesson for DetectState {
     }
 
     fn start_from_link(&mut self, query: &str) {
-        let (settings, refused) = link::from_query(query);
-        *self = DetectState::new(settings, refused);
+        let (settings, level, refused) = from_link(query);
+        *self = DetectState::new(settings, level, refused);
     }
 
     fn follow_link(&mut self, query: &str) {
-        let (settings, refused) = link::from_query(query);
-        self.reduce(DetectAction::FromUrl { settings, refused });
+        let (settings, level, refused) = from_link(query);
+        self.reduce(DetectAction::FromUrl {
+            settings,
+            level,
+            refused,
+        });
     }
 
     fn to_query(&self) -> String {
-        link::to_query(&self.settings)
+        link::to_query_with_level(&self.settings, self.level)
     }
 
     fn link_holds(query: &str, wanted: &str) -> bool {
-        link::has_keys(query) && link::from_query(query).0 == link::from_query(wanted).0
+        let read = |q: &str| {
+            let (settings, level, _) = from_link(q);
+            (settings, level)
+        };
+        link::has_keys(query) && read(query) == read(wanted)
     }
 
     fn opened(&mut self) {
@@ -90,5 +111,32 @@ mod tests {
         assert_eq!(state.refused, ["steps", "head"]);
         assert_eq!(state.settings, DetectSettings::default());
         assert!(!state.has_keys("lang=zh") && state.has_keys("box=3"));
+    }
+
+    #[test]
+    fn the_level_round_trips_through_the_link_and_a_bad_one_is_named() {
+        let mut state = DetectState::default();
+        state.start_from_link("steps=40&level=many");
+        assert_eq!(state.level, Level::Many);
+        assert_eq!(state.settings.steps, 40);
+        assert!(state.refused.is_empty());
+        let query = state.to_query();
+        assert!(query.ends_with("&level=many"), "{query}");
+        let mut again = DetectState::default();
+        again.start_from_link(&query);
+        assert_eq!(
+            (again.level, again.settings.clone()),
+            (Level::Many, state.settings.clone())
+        );
+        assert!(DetectState::link_holds(&query, &query));
+        // The same settings at the other level are another link.
+        let one = DetectState::new(state.settings.clone(), Level::One, vec![]).to_query();
+        assert!(!DetectState::link_holds(&one, &query));
+        assert!(!one.contains("level="));
+        // A bad level: level one, and the key is named.
+        state.follow_link("level=seven&steps=12");
+        assert_eq!(state.level, Level::One);
+        assert_eq!(state.refused, ["level"]);
+        assert_eq!(state.settings.steps, 12);
     }
 }

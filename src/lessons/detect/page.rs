@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use kindling_engine::lessons::detect::config::{DetectSettings, HeadKind};
-use kindling_engine::lessons::detect::data::CANVAS;
+use kindling_engine::lessons::detect::data::{CANVAS, Level};
 use kindling_engine::models::resnet::ResnetSettings;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -15,6 +15,7 @@ use crate::i18n::{Lang, t, tf};
 use crate::lessons::detect::design::design;
 use crate::lessons::detect::drawing::to_canvas;
 use crate::lessons::detect::fields::DetectField;
+use crate::lessons::detect::many::{canvases_many, finished_many, own_answer};
 use crate::lessons::detect::model_file::model_file;
 use crate::lessons::detect::results::{canvases, finished, predicted_box, training};
 use crate::lessons::detect::state::{DetectAction, DetectState};
@@ -77,8 +78,20 @@ fn settings_form(
     state: &DetectState,
     on_action: &Callback<DetectAction>,
     head_node: NodeRef,
+    level_node: NodeRef,
 ) -> Html {
     let settings = &state.settings;
+    let many = state.level == Level::Many;
+    let on_level = {
+        let on_action = on_action.clone();
+        Callback::from(move |e: Event| {
+            if let Some(select) = e.target_dyn_into::<HtmlSelectElement>()
+                && let Some(level) = Level::ALL.into_iter().find(|l| l.name() == select.value())
+            {
+                on_action.emit(DetectAction::SetLevel(level));
+            }
+        })
+    };
     let on_settings = {
         let on_action = on_action.clone();
         Callback::from(move |s: DetectSettings| on_action.emit(DetectAction::SetSettings(s)))
@@ -131,6 +144,15 @@ fn settings_form(
     html! {
         <form class="controls detect-form" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
             <div class="field">
+                <label for="detect-level">{t(lang, "detect.field.level")}</label>
+                <select id="detect-level" ref={level_node} onchange={on_level}>
+                    { for Level::ALL.iter().map(|&l| html! {
+                        <option value={l.name()} selected={l == state.level}>{t(lang, &format!("detect.level.{}", l.name()))}</option>
+                    }) }
+                </select>
+            </div>
+            // The multi-digit head has no head kind and no box weight of its own.
+            <div class="field" hidden={many}>
                 <label for="detect-head">{t(lang, "detect.field.head")}</label>
                 <select id="detect-head" ref={head_node} onchange={on_head}>
                     { for HeadKind::ALL.iter().map(|&h| html! {
@@ -138,7 +160,7 @@ fn settings_form(
                     }) }
                 </select>
             </div>
-            { for DetectField::ALL.into_iter().map(number) }
+            { for DetectField::ALL.into_iter().filter(|&f| !(many && f == DetectField::BoxWeight)).map(number) }
         </form>
     }
 }
@@ -152,6 +174,7 @@ fn own_canvas(lang: Lang, state: &DetectState, on_action: &Callback<DetectAction
             on_action.emit(DetectAction::Drawn(pixels));
         })
     };
+    let many = state.shown_level() == Level::Many;
     let answer = match (&state.drawing, state.detected, state.detector) {
         (_, _, false) => {
             html! { <p class="muted" id="detect-own-status">{t(lang, "detect.own.no_detector")}</p> }
@@ -159,6 +182,12 @@ fn own_canvas(lang: Lang, state: &DetectState, on_action: &Callback<DetectAction
         (None, ..) => {
             html! { <p class="muted" id="detect-own-status">{t(lang, "detect.own.empty")}</p> }
         }
+        (Some(pixels), _, true) if many => match &state.detected_many {
+            Some(detections) => own_answer(lang, pixels, detections),
+            None => {
+                html! { <p class="muted" id="detect-own-status">{t(lang, "detect.own.waiting")}</p> }
+            }
+        },
         (Some(_), None, true) => {
             html! { <p class="muted" id="detect-own-status">{t(lang, "detect.own.waiting")}</p> }
         }
@@ -178,7 +207,7 @@ fn own_canvas(lang: Lang, state: &DetectState, on_action: &Callback<DetectAction
     html! {
         <section class="card detect-own" aria-labelledby="detect-own-title">
             <h2 id="detect-own-title">{t(lang, "detect.own.title")}</h2>
-            <p>{tf(lang, "detect.own.lead", &[("canvas", &CANVAS.to_string())])}</p>
+            <p>{tf(lang, if many { "detect.many.own_lead" } else { "detect.own.lead" }, &[("canvas", &CANVAS.to_string())])}</p>
             <div class="detect-own-row">
                 <DrawingPad canvas_id="detect-pad" clear_id="detect-pad-clear"
                     canvas_label={t(lang, "detect.own.pad_label")} clear_label={t(lang, "detect.own.clear")}
@@ -195,6 +224,8 @@ pub fn DetectPage(props: &Props) -> Html {
     let state = &props.state;
     let on_action = &props.on_action;
     let head_node = use_synced_select(state.settings.head.name().to_string());
+    let level_node = use_synced_select(state.level.name().to_string());
+    let many = state.shown_level() == Level::Many;
     let act = |action: DetectAction| {
         let on_action = on_action.clone();
         Callback::from(move |_: MouseEvent| on_action.emit(action.clone()))
@@ -239,7 +270,10 @@ pub fn DetectPage(props: &Props) -> Html {
             <section class="card" aria-labelledby="detect-setup-title">
                 <h2 id="detect-setup-title">{t(lang, "detect.setup.title")}</h2>
                 { loading(lang, state, on_action) }
-                { settings_form(lang, state, on_action, head_node) }
+                if state.level == Level::Many {
+                    <p class="notice" id="detect-level-many">{t(lang, "detect.many.explained")}</p>
+                }
+                { settings_form(lang, state, on_action, head_node, level_node) }
                 if !messages.is_empty() {
                     <ul class="notice warning" id="detect-problems" role="alert">{ for messages.into_iter().map(|p| html! { <li>{p}</li> }) }</ul>
                 }
@@ -257,9 +291,17 @@ pub fn DetectPage(props: &Props) -> Html {
                 </div>
                 if let Some(run) = &state.run {
                     { training(lang, run) }
-                    { finished(lang, run) }
+                    if many {
+                        { finished_many(lang, run) }
+                    } else {
+                        { finished(lang, run) }
+                    }
                 }
-                { canvases(lang, &state.shown, state.detector, on_action) }
+                if many {
+                    { canvases_many(lang, &state.shown_many, state.detector, on_action) }
+                } else {
+                    { canvases(lang, &state.shown, state.detector, on_action) }
+                }
             </section>
             { design(lang, &backbone, shown_settings.head, shown_settings.hidden) }
             { model_file(lang, state, on_action) }

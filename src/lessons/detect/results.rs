@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use kindling_engine::lessons::detect::boxes::PixelBox;
 use kindling_engine::lessons::detect::config::Prediction;
-use kindling_engine::lessons::detect::data::CANVAS;
+use kindling_engine::lessons::detect::data::{CANVAS, Level};
 use kindling_engine::lessons::detect::messages::ShownCanvas;
 use yew::prelude::*;
 
@@ -25,31 +25,56 @@ fn stat(id: &'static str, label: String, value: String) -> Stat {
 pub fn training(lang: Lang, run: &Run) -> Html {
     let points = &run.losses.points;
     let steps = Rc::new(points.iter().map(|(s, _)| *s).collect::<Vec<_>>());
+    let many = run.level == Level::Many;
+    let (class_key, box_key) = if many {
+        ("detect.many.curve_heat", "detect.many.curve_box")
+    } else {
+        ("detect.curve.class", "detect.curve.box")
+    };
     let losses = Rc::new(vec![
         Line {
-            label: t(lang, "detect.curve.class").into(),
+            label: t(lang, class_key).into(),
             class: "class-loss",
             values: points.iter().map(|(_, l)| l.class).collect(),
         },
         Line {
-            label: t(lang, "detect.curve.box").into(),
+            label: t(lang, box_key).into(),
             class: "box-loss",
             values: points.iter().map(|(_, l)| l.boxes).collect(),
         },
     ]);
-    let score_steps = Rc::new(run.scores.iter().map(|(s, _)| *s).collect::<Vec<_>>());
-    let scores = Rc::new(vec![
-        Line {
-            label: t(lang, "detect.curve.iou").into(),
-            class: "iou",
-            values: run.scores.iter().map(|(_, e)| e.mean_iou).collect(),
-        },
-        Line {
-            label: t(lang, "detect.curve.accuracy").into(),
-            class: "accuracy",
-            values: run.scores.iter().map(|(_, e)| e.class_accuracy).collect(),
-        },
-    ]);
+    let (score_steps, scores) = if many {
+        (
+            run.maps.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
+            vec![Line {
+                label: t(lang, "detect.many.map").into(),
+                class: "iou",
+                values: run.maps.iter().map(|(_, m)| *m).collect(),
+            }],
+        )
+    } else {
+        (
+            run.scores.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
+            vec![
+                Line {
+                    label: t(lang, "detect.curve.iou").into(),
+                    class: "iou",
+                    values: run.scores.iter().map(|(_, e)| e.mean_iou).collect(),
+                },
+                Line {
+                    label: t(lang, "detect.curve.accuracy").into(),
+                    class: "accuracy",
+                    values: run.scores.iter().map(|(_, e)| e.class_accuracy).collect(),
+                },
+            ],
+        )
+    };
+    let (score_steps, scores) = (Rc::new(score_steps), Rc::new(scores));
+    let scores_aria = if many {
+        "detect.many.scores_aria"
+    } else {
+        "detect.curve.scores_aria"
+    };
     let items = vec![
         stat(
             "detect-step",
@@ -101,7 +126,7 @@ pub fn training(lang: Lang, run: &Run) -> Html {
                 />
                 <LineChart
                     id="detect-scores"
-                    aria_label={t(lang, "detect.curve.scores_aria")}
+                    aria_label={t(lang, scores_aria)}
                     x_label={t(lang, "detect.curve.x")}
                     empty={t(lang, "detect.curve.scores_empty")}
                     steps={score_steps}

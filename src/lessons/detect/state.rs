@@ -5,11 +5,14 @@
 use std::rc::Rc;
 
 use kindling_engine::common::model_card::ModelFileError;
+use kindling_engine::lessons::detect::boxes::Detection;
 use kindling_engine::lessons::detect::card::DetectCard;
 use kindling_engine::lessons::detect::config::{
     DetectEvaluation, DetectProblem, DetectSettings, Prediction, StepLosses,
 };
-use kindling_engine::lessons::detect::messages::{DetectEvent, ShownCanvas};
+use kindling_engine::lessons::detect::data::Level;
+use kindling_engine::lessons::detect::map::MapReport;
+use kindling_engine::lessons::detect::messages::{DetectEvent, ShownCanvas, ShownMany};
 use kindling_engine::models::resnet::ResnetSettings;
 
 use crate::lessons::detect::fields::DetectField;
@@ -65,6 +68,8 @@ pub struct Loaded {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Run {
     pub settings: DetectSettings,
+    /// One digit a canvas (the class-and-box head) or several (the CenterNet-style head).
+    pub level: Level,
     /// Parameters that train and that are frozen, as the worker counted them at the start.
     pub trained: u64,
     pub frozen: u64,
@@ -79,12 +84,40 @@ pub struct Run {
     pub scores: Vec<(u64, DetectEvaluation)>,
     /// The final score and the training's wall time.
     pub finished: Option<(DetectEvaluation, f64)>,
+    /// Level two: live mAP@0.5 on a few test canvases, the latest live report, and the final
+    /// report with the training's wall time.
+    pub maps: Vec<(u64, f32)>,
+    pub map_live: Option<MapReport>,
+    pub map_finished: Option<(MapReport, f64)>,
+}
+
+impl Run {
+    fn new(settings: DetectSettings, level: Level, trained: u64, frozen: u64) -> Self {
+        Self {
+            steps: settings.steps as u64,
+            settings,
+            level,
+            trained,
+            frozen,
+            unfrozen_at: None,
+            step: 0,
+            steps_per_second: 0.0,
+            losses: Rc::default(),
+            scores: Vec::new(),
+            finished: None,
+            maps: Vec::new(),
+            map_live: None,
+            map_finished: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct DetectState {
     /// The settings the link shows and the next run uses.
     pub settings: DetectSettings,
+    /// The level the link shows and the next run trains.
+    pub level: Level,
     /// Link keys whose values were refused.
     pub refused: Vec<String>,
     /// Fields whose text cannot be used right now (their last good value is in `settings`).
@@ -97,18 +130,23 @@ pub struct DetectState {
     pub loaded: Option<Loaded>,
     /// Why the backbone or the data could not be loaded.
     pub failed: Option<String>,
-    /// Settings sent with the last run request, until the worker starts it.
+    /// Settings and level sent with the last run request, until the worker starts it.
     pub asked: Option<DetectSettings>,
+    pub asked_level: Level,
     pub run: Option<Run>,
     pub running: bool,
     /// The first test canvas shown, and the canvases with both boxes.
     pub show_first: u64,
     pub shown: Vec<ShownCanvas>,
+    /// Level two's shown test canvases.
+    pub shown_many: Vec<ShownMany>,
     /// The learner's 64 × 64 canvas and what the detector says about it.
     pub drawing: Option<Rc<Vec<u8>>>,
     pub detected: Option<Prediction>,
     /// Where the spatial head looked on the drawing (empty for the pooled head).
     pub detected_heat: Rc<Vec<f32>>,
+    /// The multi-digit detector's boxes on the drawing.
+    pub detected_many: Option<Vec<Detection>>,
     /// Whether the worker holds the run's detector (a new worker does not).
     pub detector: bool,
     /// The card of the detector loaded or saved last, and whether it is the shipped one.
@@ -125,8 +163,11 @@ pub struct DetectState {
 pub enum DetectAction {
     FromUrl {
         settings: DetectSettings,
+        level: Level,
         refused: Vec<String>,
     },
+    /// One digit a canvas or several, for the next run.
+    SetLevel(Level),
     /// The page opened: the backbone and the data are fetched unless they are here.
     Open,
     SetSettings(DetectSettings),
@@ -152,9 +193,10 @@ pub enum DetectAction {
 }
 
 impl DetectState {
-    pub fn new(settings: DetectSettings, refused: Vec<String>) -> Self {
+    pub fn new(settings: DetectSettings, level: Level, refused: Vec<String>) -> Self {
         Self {
             settings,
+            level,
             refused,
             ..Self::default()
         }
@@ -166,15 +208,31 @@ impl DetectState {
     }
 
     pub fn is_finished(&self) -> bool {
-        self.run.as_ref().is_some_and(|r| r.finished.is_some())
+        self.run
+            .as_ref()
+            .is_some_and(|r| r.finished.is_some() || r.map_finished.is_some())
+    }
+
+    /// The level of the run on screen (of the next run before any).
+    pub fn shown_level(&self) -> Level {
+        self.run.as_ref().map_or(self.level, |r| r.level)
     }
 
     pub fn reduce(&mut self, action: DetectAction) {
         match action {
-            DetectAction::FromUrl { settings, refused } => {
+            DetectAction::FromUrl {
+                settings,
+                level,
+                refused,
+            } => {
                 self.settings = settings;
+                self.level = level;
                 self.refused = refused;
                 self.unusable.clear();
+            }
+            DetectAction::SetLevel(level) => {
+                self.level = level;
+                self.rejected.clear();
             }
             DetectAction::Open => {
                 if self.loaded.is_none() && self.loading.is_none() && self.failed.is_none() {
@@ -200,6 +258,7 @@ impl DetectState {
                     self.failed = None;
                     self.rejected.clear();
                     self.asked = Some(self.settings.clone());
+                    self.asked_level = self.level;
                     self.requests.run += 1;
                 }
             }
@@ -218,6 +277,7 @@ impl DetectState {
             }
             DetectAction::Drawn(pixels) => {
                 self.detected = None;
+                self.detected_many = None;
                 self.drawing = pixels.map(Rc::new);
                 if self.drawing.is_some() && self.detector {
                     self.requests.detect += 1;
@@ -228,7 +288,8 @@ impl DetectState {
                 self.requests.use_shipped += 1;
             }
             DetectAction::Export => {
-                if self.detector {
+                // Only a single-digit detector has a model file.
+                if self.detector && self.shown_level() == Level::One {
                     self.requests.export += 1;
                 }
             }
@@ -252,6 +313,7 @@ impl DetectState {
                     self.run = None;
                 }
                 self.detected = None;
+                self.detected_many = None;
             }
         }
     }
@@ -287,23 +349,14 @@ impl DetectState {
             }
             DetectEvent::Started { trained, frozen } => {
                 let settings = self.asked.take().unwrap_or_else(|| self.settings.clone());
-                self.run = Some(Run {
-                    steps: settings.steps as u64,
-                    settings,
-                    trained,
-                    frozen,
-                    unfrozen_at: None,
-                    step: 0,
-                    steps_per_second: 0.0,
-                    losses: Rc::default(),
-                    scores: Vec::new(),
-                    finished: None,
-                });
+                self.run = Some(Run::new(settings, self.asked_level, trained, frozen));
                 self.running = true;
                 self.detector = true;
                 self.shown.clear();
+                self.shown_many.clear();
                 self.show_first = 0;
                 self.detected = None;
+                self.detected_many = None;
                 // The card described the detector this run replaces.
                 self.card = None;
                 self.file_note = None;
@@ -320,20 +373,13 @@ impl DetectState {
                 self.running = false;
                 self.detector = true;
                 self.shown.clear();
+                self.shown_many.clear();
                 self.show_first = 0;
                 self.detected = None;
-                self.run = Some(Run {
-                    settings: card.settings.clone(),
-                    trained,
-                    frozen,
-                    unfrozen_at: None,
-                    step: card.steps,
-                    steps: card.steps,
-                    steps_per_second: 0.0,
-                    losses: Rc::default(),
-                    scores: Vec::new(),
-                    finished: None,
-                });
+                self.detected_many = None;
+                let mut run = Run::new(card.settings.clone(), Level::One, trained, frozen);
+                (run.step, run.steps) = (card.steps, card.steps);
+                self.run = Some(run);
                 self.file_note = Some(FileNote::Loaded {
                     shipped,
                     steps: card.steps,
@@ -397,6 +443,27 @@ impl DetectState {
                     self.requests.detect += 1;
                 }
             }
+            DetectEvent::ManyEvaluated { step, report } => {
+                if let Some(run) = &mut self.run {
+                    run.maps.push((step, report.map));
+                    run.map_live = Some(report);
+                }
+            }
+            DetectEvent::ManyFinished { report, elapsed_ms } => {
+                self.running = false;
+                if let Some(run) = &mut self.run {
+                    run.step = run.steps;
+                    run.maps.push((run.steps, report.map));
+                    run.map_finished = Some((report, elapsed_ms));
+                }
+                self.show_first = 0;
+                self.requests.show += 1;
+                if self.drawing.is_some() {
+                    self.requests.detect += 1;
+                }
+            }
+            DetectEvent::ShownMany { canvases } => self.shown_many = canvases,
+            DetectEvent::DetectedMany { detections } => self.detected_many = Some(detections),
             DetectEvent::Shown { canvases } => self.shown = canvases,
             DetectEvent::Detected { prediction, heat } => {
                 self.detected = Some(prediction);
@@ -544,6 +611,88 @@ mod tests {
         state.reduce(DetectAction::Drawn(None));
         assert_eq!((state.drawing.clone(), state.detected), (None, None));
         assert_eq!(state.requests.detect, 2);
+    }
+
+    #[test]
+    fn a_level_two_run_records_its_map_shows_several_boxes_and_has_no_file() {
+        use kindling_engine::lessons::detect::boxes::{Detection, PixelBox, RelBox};
+        use kindling_engine::lessons::detect::data::Object;
+        use kindling_engine::lessons::detect::map::MapReport;
+        let mut state = DetectState::default();
+        state.reduce(DetectAction::SetLevel(Level::Many));
+        state.reduce(DetectAction::Run);
+        assert_eq!((state.requests.run, state.asked_level), (1, Level::Many));
+        // The level changes back before the worker starts: the run keeps the level it asked.
+        state.reduce(DetectAction::SetLevel(Level::One));
+        state.reduce(event(DetectEvent::Started {
+            trained: 5,
+            frozen: 7,
+        }));
+        assert_eq!(state.shown_level(), Level::Many);
+        let report = |map: f32| MapReport {
+            map,
+            per_class: vec![Some(map); 10],
+            truths: 20,
+            detections: 30,
+            curve: Vec::new(),
+        };
+        state.reduce(event(DetectEvent::ManyEvaluated {
+            step: 2,
+            report: report(0.25),
+        }));
+        assert_eq!(state.run.as_ref().unwrap().maps, vec![(2, 0.25)]);
+        state.reduce(DetectAction::Drawn(Some(vec![0, 255])));
+        assert_eq!(state.requests.detect, 1);
+        state.reduce(event(DetectEvent::ManyFinished {
+            report: report(0.5),
+            elapsed_ms: 900.0,
+        }));
+        assert!(state.is_finished() && !state.running);
+        let run = state.run.clone().unwrap();
+        // The final score is at the last step (the default 600).
+        assert_eq!(run.maps, vec![(2, 0.25), (600, 0.5)]);
+        assert_eq!(run.map_finished, Some((report(0.5), 900.0)));
+        assert_eq!((state.requests.show, state.requests.detect), (1, 2));
+        let detection = Detection {
+            bbox: RelBox::from_array([0.5, 0.5, 0.2, 0.3]),
+            class: 4,
+            score: 0.8,
+        };
+        let shown = ShownMany {
+            index: 0,
+            pixels: vec![0; 4],
+            truths: vec![Object {
+                class: 4,
+                bbox: PixelBox {
+                    left: 26,
+                    top: 22,
+                    right: 38,
+                    bottom: 42,
+                },
+            }],
+            detections: vec![detection; 2],
+        };
+        state.reduce(event(DetectEvent::ShownMany {
+            canvases: vec![shown.clone()],
+        }));
+        assert_eq!(state.shown_many, vec![shown]);
+        state.reduce(event(DetectEvent::DetectedMany {
+            detections: vec![detection, detection],
+        }));
+        assert_eq!(state.detected_many.as_ref().map(Vec::len), Some(2));
+        // A new drawing forgets the boxes; a multi-digit detector is not saved as a file.
+        state.reduce(DetectAction::Drawn(Some(vec![1])));
+        assert_eq!(state.detected_many, None);
+        state.reduce(DetectAction::Export);
+        assert_eq!(state.requests.export, 0);
+        // A single-digit run after it is level one again, with nothing of level two shown.
+        state.reduce(DetectAction::Run);
+        state.reduce(event(DetectEvent::Started {
+            trained: 1,
+            frozen: 2,
+        }));
+        assert_eq!(state.shown_level(), Level::One);
+        assert!(state.shown_many.is_empty() && !state.is_finished());
     }
 
     #[test]

@@ -11,10 +11,13 @@ use kindling_engine::common::model_file;
 use kindling_engine::datasets::mnist::Images;
 use kindling_engine::lessons::detect::boxes::iou;
 use kindling_engine::lessons::detect::card::DetectCard;
-use kindling_engine::lessons::detect::config::DetectEvaluation;
+use kindling_engine::lessons::detect::centre_training::{self, CentreRun};
+use kindling_engine::lessons::detect::config::{DetectEvaluation, DetectSettings};
 use kindling_engine::lessons::detect::data::{self, CANVAS, Level};
 use kindling_engine::lessons::detect::file;
-use kindling_engine::lessons::detect::messages::{DetectCommand, DetectEvent, ShownCanvas};
+use kindling_engine::lessons::detect::messages::{
+    DetectCommand, DetectEvent, ShownCanvas, ShownMany,
+};
 use kindling_engine::lessons::detect::model::parameter_counts;
 use kindling_engine::lessons::detect::training::{DetectRun, TEST_SEED, detect_drawn_looking};
 use kindling_engine::models::resnet::ResnetSettings;
@@ -56,6 +59,8 @@ pub struct DetectLesson {
     /// MNIST's (train, test) digits, which the canvases are made of.
     digits: Option<(Arc<Images>, Arc<Images>)>,
     run: Option<DetectRun>,
+    /// The multi-digit (level two) run, when that level is the one trained; `run` is None then.
+    many: Option<CentreRun>,
     running: bool,
     /// Wall time spent training the run so far.
     trained_ms: f64,
@@ -90,6 +95,7 @@ impl DetectLesson {
             backbone: None,
             digits: None,
             run: None,
+            many: None,
             running: false,
             trained_ms: 0.0,
             next_eval: 0,
@@ -109,6 +115,7 @@ impl DetectLesson {
         match file::load(bytes, &self.device) {
             Ok((model, card)) => {
                 self.set_running(false);
+                self.many = None;
                 let run = DetectRun::loaded(
                     model,
                     card.settings.clone(),
@@ -171,7 +178,9 @@ impl DetectLesson {
     }
 
     fn set_running(&mut self, running: bool) {
-        let running = running && self.run.as_ref().is_some_and(|r| !r.is_finished());
+        let running = running
+            && (self.run.as_ref().is_some_and(|r| !r.is_finished())
+                || self.many.as_ref().is_some_and(|r| !r.is_finished()));
         if running != self.running {
             self.running = running;
             if !running {
@@ -237,6 +246,7 @@ impl DetectLesson {
             DetectCommand::Run { settings } => {
                 self.running = false;
                 self.run = None;
+                self.many = None;
                 if !self.prepare().await {
                     return;
                 }
@@ -264,8 +274,12 @@ impl DetectLesson {
                     Err(problems) => send(DetectEvent::Refused { problems }),
                 }
             }
+            DetectCommand::RunMany { settings } => self.run_many(settings).await,
             DetectCommand::Play => self.set_running(true),
             DetectCommand::Pause => self.set_running(false),
+            DetectCommand::Show { first, count } if self.many.is_some() => {
+                self.show_many(first, count).await
+            }
             DetectCommand::Show { first, count } => self.show(first, count).await,
             DetectCommand::UseShipped => match fetch_bytes(SHIPPED).await {
                 Ok(bytes) => self.install(&bytes, true).await,
@@ -273,6 +287,19 @@ impl DetectLesson {
             },
             DetectCommand::Import { bytes } => self.install(&bytes, false).await,
             DetectCommand::Export => self.export().await,
+            DetectCommand::Detect { pixels } if self.many.is_some() => {
+                let Some(run) = &self.many else { return };
+                match centre_training::detect_drawn(run.model(), &pixels, &self.device).await {
+                    Some(detections) => send(DetectEvent::DetectedMany { detections }),
+                    None => send(DetectEvent::Failed {
+                        message: format!(
+                            "a drawing needs {} pixels, not {}",
+                            CANVAS * CANVAS,
+                            pixels.len()
+                        ),
+                    }),
+                }
+            }
             DetectCommand::Detect { pixels } => {
                 let Some(run) = &self.run else { return };
                 match detect_drawn_looking(run.model(), &pixels, &self.device).await {
@@ -286,6 +313,105 @@ impl DetectLesson {
                     }),
                 }
             }
+        }
+    }
+
+    /// Starts a multi-digit run, as `Run` starts a single-digit one.
+    async fn run_many(&mut self, settings: DetectSettings) {
+        self.running = false;
+        self.run = None;
+        self.many = None;
+        if !self.prepare().await {
+            return;
+        }
+        let (Some(backbone), Some((train, test))) = (&self.backbone, &self.digits) else {
+            return;
+        };
+        match CentreRun::new(
+            settings,
+            &backbone.model,
+            backbone.settings.feature_channels(),
+            train.clone(),
+            test.clone(),
+            self.device.clone(),
+        ) {
+            Ok(run) => {
+                let (trained, frozen) = parameter_counts(run.model());
+                send(DetectEvent::Started { trained, frozen });
+                self.trained_ms = 0.0;
+                self.origin = None;
+                self.final_eval = None;
+                self.next_eval = (run.settings().steps as u64 / 5).max(1);
+                self.many = Some(run);
+                self.set_running(true);
+            }
+            Err(problems) => send(DetectEvent::Refused { problems }),
+        }
+    }
+
+    /// Level-two test canvases `first..first + count` with their digits and the detections.
+    async fn show_many(&self, first: u64, count: usize) {
+        let (Some(run), Some((_, test))) = (&self.many, &self.digits) else {
+            return;
+        };
+        let indices = first..first + count.min(MAX_SHOWN) as u64;
+        let found = run.predict(indices.clone()).await;
+        let canvases = indices
+            .zip(found)
+            .map(|(index, detections)| {
+                let canvas = data::canvas(test, Level::Many, TEST_SEED, index);
+                ShownMany {
+                    index,
+                    pixels: canvas.pixels,
+                    truths: canvas.objects,
+                    detections,
+                }
+            })
+            .collect();
+        send(DetectEvent::ShownMany { canvases });
+    }
+
+    /// Trains the multi-digit run for a moment, as [`Self::train`] does the single-digit one.
+    async fn train_many(&mut self) {
+        let Some(run) = &mut self.many else {
+            self.set_running(false);
+            return;
+        };
+        let began = Instant::now();
+        let before = run.steps_done();
+        let (done, losses) = run.train_chunk(CHUNK_STEPS, CHUNK_MS).await;
+        let chunk_ms = began.elapsed().as_secs_f64() * 1000.0;
+        self.trained_ms += chunk_ms;
+        let step = run.steps_done();
+        if let Some(at) = run.settings().unfreeze_at.map(u64::from)
+            && (before..step).contains(&at)
+        {
+            let (trained, frozen) = parameter_counts(run.model());
+            send(DetectEvent::Unfrozen {
+                step: at,
+                trained,
+                frozen,
+            });
+        }
+        if let Some(losses) = losses {
+            send(DetectEvent::Trained {
+                step,
+                steps: run.settings().steps as u64,
+                losses,
+                steps_per_second: done as f64 / (chunk_ms / 1000.0).max(1e-6),
+            });
+        }
+        if run.is_finished() {
+            let report = run.evaluate(FINAL_EVAL).await.summarised();
+            send(DetectEvent::ManyFinished {
+                report,
+                elapsed_ms: self.trained_ms,
+            });
+            self.set_running(false);
+        } else if step >= self.next_eval {
+            let report = run.evaluate(LIVE_EVAL).await.summarised();
+            send(DetectEvent::ManyEvaluated { step, report });
+            self.next_eval = step + (run.settings().steps as u64 / 5).max(1);
         }
     }
 
@@ -316,6 +442,9 @@ impl DetectLesson {
 
     /// Trains for a moment; sends the losses, a live score when one is due, and the final score.
     async fn train(&mut self) {
+        if self.many.is_some() {
+            return self.train_many().await;
+        }
         let Some(run) = &mut self.run else {
             self.set_running(false);
             return;

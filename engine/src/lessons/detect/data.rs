@@ -29,6 +29,18 @@ pub enum Level {
     Many,
 }
 
+impl Level {
+    pub const ALL: [Level; 2] = [Level::One, Level::Many];
+
+    /// Its name in links.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::One => "one",
+            Level::Many => "many",
+        }
+    }
+}
+
 /// One digit on a canvas.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Object {

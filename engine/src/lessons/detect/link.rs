@@ -3,13 +3,17 @@
 //! (`unfreeze=300` trains the backbone's convolutions from step 300). Missing keys keep their
 //! default; a bad value keeps its default and its key is reported, as is an unfreezing step that
 //! is not before the last step (the backbone then stays frozen). Pure functions.
+//!
+//! The level is its own key, `level=many` (two or three digits a canvas, the CenterNet-style
+//! head), written only for that level: a link without it is level one.
 
 use super::config::{DetectSettings, HeadKind, MAX_BATCH, MAX_HIDDEN, MAX_STEPS};
+use super::data::Level;
 use crate::common::number::parse_f64;
 use crate::common::parse::query_pairs;
 
-pub const KEYS: [&str; 9] = [
-    "head", "hidden", "steps", "batch", "lr", "unfreeze", "blr", "box", "seed",
+pub const KEYS: [&str; 10] = [
+    "head", "hidden", "steps", "batch", "lr", "unfreeze", "blr", "box", "seed", "level",
 ];
 
 pub fn has_keys(query: &str) -> bool {
@@ -75,6 +79,29 @@ pub fn from_query(query: &str) -> (DetectSettings, Vec<String>) {
     (s, refused)
 }
 
+/// The level a link's query asks for (level one without the key), and whether its value was
+/// refused (then level one).
+pub fn level_from_query(query: &str) -> (Level, bool) {
+    let mut found = (Level::One, false);
+    for (key, value) in query_pairs(query) {
+        if key == "level" {
+            found = match Level::ALL.into_iter().find(|l| l.name() == value) {
+                Some(level) => (level, false),
+                None => (Level::One, true),
+            };
+        }
+    }
+    found
+}
+
+/// [`to_query`] with the level's key when it is not level one.
+pub fn to_query_with_level(s: &DetectSettings, level: Level) -> String {
+    match level {
+        Level::One => to_query(s),
+        other => format!("{}&level={}", to_query(s), other.name()),
+    }
+}
+
 pub fn to_query(s: &DetectSettings) -> String {
     format!(
         "head={}&hidden={}&steps={}&batch={}&lr={}&unfreeze={}&blr={}&box={}&seed={}",
@@ -128,5 +155,20 @@ mod tests {
             (None, vec!["unfreeze".to_string()])
         );
         assert!(has_keys("unfreeze=3") && !has_keys("lang=zh"));
+    }
+
+    #[test]
+    fn the_level_round_trips_and_a_bad_one_is_reported() {
+        let settings = DetectSettings::default();
+        let many = to_query_with_level(&settings, Level::Many);
+        assert_eq!(many, format!("{}&level=many", to_query(&settings)));
+        assert_eq!(level_from_query(&many), (Level::Many, false));
+        assert_eq!(from_query(&many), (settings.clone(), Vec::new()));
+        let one = to_query_with_level(&settings, Level::One);
+        assert_eq!(one, to_query(&settings));
+        assert_eq!(level_from_query(&one), (Level::One, false));
+        assert_eq!(level_from_query("level=one"), (Level::One, false));
+        assert_eq!(level_from_query("level=three&steps=4"), (Level::One, true));
+        assert!(has_keys("level=many"));
     }
 }

@@ -40,6 +40,31 @@ pub struct MapReport {
     pub curve: Vec<PrPoint>,
 }
 
+/// The scores the page's precision–recall read-out is taken at.
+pub const READ_OUT_SCORES: [f32; 5] = [0.9, 0.7, 0.5, 0.3, 0.1];
+
+impl MapReport {
+    /// The pooled curve's point when only detections scoring at least `score` are kept (the
+    /// last detection at or above it), for each of `scores`; None where none is that sure.
+    pub fn at_scores(&self, scores: &[f32]) -> Vec<(f32, Option<PrPoint>)> {
+        scores
+            .iter()
+            .map(|&at| (at, self.curve.iter().rev().find(|p| p.score >= at).copied()))
+            .collect()
+    }
+
+    /// The same report with its curve cut down to the points at [`READ_OUT_SCORES`] (what the
+    /// page shows), so it crosses to the page small.
+    pub fn summarised(mut self) -> Self {
+        self.curve = self
+            .at_scores(&READ_OUT_SCORES)
+            .into_iter()
+            .filter_map(|(_, point)| point)
+            .collect();
+        self
+    }
+}
+
 /// The all-point interpolated area under a precision–recall curve given as points in order of
 /// falling score (so rising recall).
 pub fn interpolated_area(points: &[(f32, f32)]) -> f32 {
@@ -231,6 +256,19 @@ mod tests {
         let last = report.curve.last().unwrap();
         assert!(close(last.recall, 0.75) && close(last.precision, 0.5));
         assert!(close(report.curve[3].precision, 0.5) && close(report.curve[3].recall, 0.5));
+        // Read at scores: at 0.65 the last kept detection is the 0.7 (recall 1/4, precision
+        // 1/3); none scores 0.95; at 0.1 all six are kept.
+        let read = report.at_scores(&[0.95, 0.65, 0.1]);
+        assert_eq!(read[0], (0.95, None));
+        let at = read[1].1.unwrap();
+        assert!(at.score == 0.7 && close(at.recall, 0.25) && close(at.precision, 1.0 / 3.0));
+        assert_eq!(read[2].1, report.curve.last().copied());
+        // Summarised for the page: the points at 0.9, 0.7, 0.5, 0.3 and 0.1, the last of them
+        // the 0.3 detection again (no detection scores between 0.1 and 0.3).
+        let summary = report.clone().summarised();
+        let scores: Vec<f32> = summary.curve.iter().map(|p| p.score).collect();
+        assert_eq!(scores, [0.9, 0.7, 0.5, 0.3, 0.3]);
+        assert_eq!((summary.map, summary.truths), (report.map, report.truths));
         // At IoU 0.95 the shifted 1 at 0.41 no longer counts: class 1 AP = 1/3 · 1.
         let strict = average_precision(&detections, &truths, 1, 0.95).unwrap();
         assert!(close(strict, 1.0 / 3.0), "{strict}");

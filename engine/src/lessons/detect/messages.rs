@@ -3,9 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::boxes::Detection;
 use super::card::DetectCard;
 use super::config::{DetectEvaluation, DetectProblem, DetectSettings, Prediction, StepLosses};
 use super::data::Object;
+use super::map::MapReport;
 use crate::common::model_card::ModelFileError;
 use crate::models::resnet::ResnetSettings;
 
@@ -16,6 +18,12 @@ pub enum DetectCommand {
     Prepare,
     /// Start training a detector from the start (preparing first if needed).
     Run {
+        settings: DetectSettings,
+    },
+    /// Start training the multi-digit (level two) detector from the start: the CenterNet-style
+    /// head, with the same steps, batch, rates, unfreezing and seed (the head kind and the box
+    /// weight are the single-digit head's). `Show` and `Detect` then answer for it.
+    RunMany {
         settings: DetectSettings,
     },
     Play,
@@ -55,6 +63,16 @@ pub struct ShownCanvas {
     /// Where the spatial head looked: its weights over the backbone's map positions, row-major
     /// (empty for the pooled head).
     pub heat: Vec<f32>,
+}
+
+/// One level-two test canvas, its digits and what the multi-digit detector finds.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ShownMany {
+    pub index: u64,
+    #[serde(with = "serde_bytes")]
+    pub pixels: Vec<u8>,
+    pub truths: Vec<Object>,
+    pub detections: Vec<Detection>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -104,6 +122,25 @@ pub enum DetectEvent {
         step: u64,
         evaluation: DetectEvaluation,
     },
+    /// The multi-digit detector's mAP@0.5 on a few test canvases during its run (the report's
+    /// curve summarised: its points at `map::READ_OUT_SCORES`).
+    ManyEvaluated {
+        step: u64,
+        report: MapReport,
+    },
+    /// The multi-digit run is over: its mAP@0.5 on the test canvases (summarised as above).
+    ManyFinished {
+        report: MapReport,
+        elapsed_ms: f64,
+    },
+    /// Level-two test canvases with their true boxes and the detections.
+    ShownMany {
+        canvases: Vec<ShownMany>,
+    },
+    /// The multi-digit detector's boxes on the drawn canvas.
+    DetectedMany {
+        detections: Vec<Detection>,
+    },
     Paused,
     Finished {
         evaluation: DetectEvaluation,
@@ -150,6 +187,9 @@ mod tests {
         let commands = [
             DetectCommand::Prepare,
             DetectCommand::Run {
+                settings: DetectSettings::default(),
+            },
+            DetectCommand::RunMany {
                 settings: DetectSettings::default(),
             },
             DetectCommand::Show { first: 3, count: 8 },
@@ -212,6 +252,43 @@ mod tests {
             },
             DetectEvent::FileRefused {
                 error: ModelFileError::ChecksumMismatch,
+            },
+            DetectEvent::ManyFinished {
+                report: MapReport {
+                    map: 0.5,
+                    per_class: vec![Some(0.5), None],
+                    truths: 3,
+                    detections: 4,
+                    curve: vec![crate::lessons::detect::map::PrPoint {
+                        score: 0.9,
+                        recall: 0.25,
+                        precision: 1.0,
+                    }],
+                },
+                elapsed_ms: 12.0,
+            },
+            DetectEvent::ShownMany {
+                canvases: vec![ShownMany {
+                    index: 2,
+                    pixels: vec![4, 5],
+                    truths: vec![Object {
+                        class: 1,
+                        bbox: PixelBox {
+                            left: 1,
+                            top: 2,
+                            right: 3,
+                            bottom: 4,
+                        },
+                    }],
+                    detections: vec![Detection {
+                        bbox: RelBox::from_array([0.1, 0.2, 0.3, 0.4]),
+                        class: 1,
+                        score: 0.75,
+                    }],
+                }],
+            },
+            DetectEvent::DetectedMany {
+                detections: Vec::new(),
             },
         ];
         for event in events {

@@ -141,9 +141,9 @@ fn cell_centres(rows: usize, cols: usize, device: &Device) -> Tensor<2> {
     Tensor::from_data(TensorData::new(values, [rows * cols, 2]), device)
 }
 
-/// Parameters of `model` that train now and that are frozen (batch norms' running statistics,
+/// Parameters of `model` (either detector) that train now and that are frozen (batch norms' running statistics,
 /// which never train, left out).
-pub fn parameter_counts(model: &Detector) -> (u64, u64) {
+pub fn parameter_counts<M: Module>(model: &M) -> (u64, u64) {
     struct Count {
         path: Vec<String>,
         trained: u64,
