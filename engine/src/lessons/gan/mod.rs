@@ -10,6 +10,7 @@ pub mod messages;
 pub mod metrics;
 pub mod settings;
 pub mod targets;
+pub mod toy_resume;
 
 #[cfg(feature = "compute")]
 pub mod digits_model;

@@ -14,8 +14,11 @@ use super::metrics::{divergence, mode_shares};
 use super::model::{Mlp, MlpConfig};
 use super::settings::{EXTENT, NoiseKind, ToyError, ToySettings};
 use super::targets::{modes, sample};
+use super::toy_resume::{ResumeError, ToyCheckpoint};
+use crate::backend;
 use crate::common::optimizer::OptimizerKind;
 use crate::common::read::{read_floats, read_scalar};
+use crate::common::records::{load_module, load_optimizer, module_bytes, optimizer_bytes};
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::rng::Rng;
 
@@ -36,6 +39,12 @@ fn optimizer(kind: OptimizerKind) -> ModuleOptimizer {
         OptimizerKind::Adam => AdamConfig::new().with_beta_1(0.5).init(),
         other => crate::common::optimizer::init(other),
     }
+}
+
+/// The seed of a run's points and noise, from its settings' seed (the networks' weights come from
+/// the settings' seed itself).
+fn draws_seed(settings: &ToySettings) -> u64 {
+    settings.seed.wrapping_add(1)
 }
 
 /// Centres of the heatmap grid's cells, row by row from the top.
@@ -107,7 +116,7 @@ impl ToyTrainer {
         let s = &settings;
         let generator = MlpConfig::new(s.noise_dim, s.g_hidden.clone(), 2, s.g_activation);
         let discriminator = MlpConfig::new(2, s.d_hidden.clone(), 1, s.d_activation);
-        let mut rng = Rng::new(s.seed.wrapping_add(1));
+        let mut rng = Rng::new(draws_seed(s));
         let real_view = sample(s.target, &s.custom, VIEW_POINTS, &mut rng);
         let noise_view = noise(s, VIEW_POINTS, &mut rng);
         let (manifold_side, manifold) = manifold_noise(s);
@@ -158,6 +167,53 @@ impl ToyTrainer {
     pub fn set_networks(&mut self, generator: Mlp, discriminator: Mlp) {
         self.generator = generator;
         self.discriminator = discriminator;
+    }
+
+    /// The run's checkpoint (see [`super::toy_resume`]). Records read the device synchronously,
+    /// so this fails on WebGPU.
+    pub fn checkpoint(&self) -> Result<ToyCheckpoint, ResumeError> {
+        if !backend::reads_synchronously(&self.device) {
+            return Err(ResumeError::NotOnThisBackend);
+        }
+        Ok(ToyCheckpoint {
+            settings: self.settings.clone(),
+            iterations: self.iterations,
+            d_updates: self.d_updates,
+            g_updates: self.g_updates,
+            rng_draws: self.rng.draws_since(draws_seed(&self.settings)),
+            elapsed_ms: self.record.elapsed_ms,
+            batch_loss: self.record.last_batch_loss,
+            generator: module_bytes(&self.generator)?,
+            discriminator: module_bytes(&self.discriminator)?,
+            g_optimizer: optimizer_bytes(&self.g_optimizer)?,
+            d_optimizer: optimizer_bytes(&self.d_optimizer)?,
+        })
+    }
+
+    /// The run `checkpoint` was taken from, paused where it was: the same weights and optimiser
+    /// states (matched by parameter id), the same counts, and the random numbers drawn on from
+    /// the same position.
+    pub fn resume(checkpoint: &ToyCheckpoint, device: Device) -> Result<Self, ResumeError> {
+        let mut trainer =
+            Self::new(checkpoint.settings.clone(), device).map_err(|_| ResumeError::BadSettings)?;
+        // A fresh run has drawn its view's points; every iteration takes one G update.
+        let start = trainer.rng.draws_since(draws_seed(&trainer.settings));
+        if checkpoint.rng_draws < start || checkpoint.g_updates < checkpoint.iterations {
+            return Err(ResumeError::BadStep {
+                step: checkpoint.iterations,
+            });
+        }
+        trainer.generator = load_module(trainer.generator, &checkpoint.generator)?;
+        trainer.discriminator = load_module(trainer.discriminator, &checkpoint.discriminator)?;
+        trainer.g_optimizer = load_optimizer(trainer.g_optimizer, &checkpoint.g_optimizer)?;
+        trainer.d_optimizer = load_optimizer(trainer.d_optimizer, &checkpoint.d_optimizer)?;
+        trainer.rng = Rng::at(draws_seed(&trainer.settings), checkpoint.rng_draws);
+        trainer.iterations = checkpoint.iterations;
+        trainer.d_updates = checkpoint.d_updates;
+        trainer.g_updates = checkpoint.g_updates;
+        trainer.record.elapsed_ms = checkpoint.elapsed_ms;
+        trainer.record.last_batch_loss = checkpoint.batch_loss;
+        Ok(trainer)
     }
 
     fn real_batch(&mut self) -> Tensor<2> {

@@ -1,0 +1,30 @@
+//! A 2-D toy run's checkpoint: both small networks and both optimisers as burn records them
+//! (burnpack bytes), the update counts and the position of the run's random numbers, so that a
+//! resumed run draws the batches and noise the uninterrupted run would have drawn.
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::common::resume::ResumeError;
+
+use super::settings::ToySettings;
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ToyCheckpoint {
+    pub settings: ToySettings,
+    pub iterations: u64,
+    pub d_updates: u64,
+    pub g_updates: u64,
+    /// Numbers the run's generator has drawn since its seed (the view's points included).
+    pub rng_draws: u64,
+    pub elapsed_ms: f64,
+    /// The last batch's loss.
+    pub batch_loss: f32,
+    #[serde(with = "serde_bytes")]
+    pub generator: Vec<u8>,
+    #[serde(with = "serde_bytes")]
+    pub discriminator: Vec<u8>,
+    #[serde(with = "serde_bytes")]
+    pub g_optimizer: Vec<u8>,
+    #[serde(with = "serde_bytes")]
+    pub d_optimizer: Vec<u8>,
+}
