@@ -1,5 +1,5 @@
-//! What the lessons that load an image set (MNIST, Fashion-MNIST) from the site say when it
-//! fails: the worker's typed error in the reader's language.
+//! What the lessons that load a model and an image set (MNIST, Fashion-MNIST) from the site say
+//! when one fails: the worker's typed error in the reader's language.
 
 use kindling_engine::datasets::mnist::{DataError, DataLoadError};
 
@@ -67,5 +67,20 @@ pub fn data_load_error(lang: Lang, error: &DataLoadError) -> String {
             "cnn.data_error.corrupt",
             &[("file", file), ("problem", &data_problem(lang, error))],
         ),
+    }
+}
+
+/// Why a lesson could not start: its model or its images did not load.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadFailure {
+    /// The worker's message about the model.
+    Model(String),
+    Data(DataLoadError),
+}
+
+pub fn load_failure(lang: Lang, failure: &LoadFailure) -> String {
+    match failure {
+        LoadFailure::Model(message) => message.clone(),
+        LoadFailure::Data(error) => data_load_error(lang, error),
     }
 }

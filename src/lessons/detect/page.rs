@@ -12,6 +12,7 @@ use yew::prelude::*;
 
 use crate::format::{group, percent};
 use crate::i18n::{Lang, t, tf};
+use crate::lessons::data_load::load_failure;
 use crate::lessons::detect::design::design;
 use crate::lessons::detect::drawing::to_canvas;
 use crate::lessons::detect::fields::DetectField;
@@ -63,7 +64,7 @@ fn loading(lang: Lang, state: &DetectState, on_action: &Callback<DetectAction>) 
     let words = LoadWords {
         title: t(lang, "detect.loading.title"),
         status,
-        error: state.failed.clone(),
+        error: state.failed.as_ref().map(|f| load_failure(lang, f)),
         retry: t(lang, "detect.loading.retry"),
     };
     let on_action = on_action.clone();

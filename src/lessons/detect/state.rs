@@ -15,6 +15,7 @@ use kindling_engine::lessons::detect::map::MapReport;
 use kindling_engine::lessons::detect::messages::{DetectEvent, ShownCanvas, ShownMany};
 use kindling_engine::models::resnet::ResnetSettings;
 
+use crate::lessons::data_load::LoadFailure;
 use crate::lessons::detect::fields::DetectField;
 use crate::widgets::series::Series;
 
@@ -129,7 +130,7 @@ pub struct DetectState {
     pub loading: Option<(u64, u64)>,
     pub loaded: Option<Loaded>,
     /// Why the backbone or the data could not be loaded.
-    pub failed: Option<String>,
+    pub failed: Option<LoadFailure>,
     /// Settings and level sent with the last run request, until the worker starts it.
     pub asked: Option<DetectSettings>,
     pub asked_level: Level,
@@ -193,6 +194,13 @@ pub enum DetectAction {
 }
 
 impl DetectState {
+    fn fail(&mut self, failure: LoadFailure) {
+        self.failed = Some(failure);
+        self.loading = None;
+        self.asked = None;
+        self.running = false;
+    }
+
     pub fn new(settings: DetectSettings, level: Level, refused: Vec<String>) -> Self {
         Self {
             settings,
@@ -336,12 +344,8 @@ impl DetectState {
                 self.loading = None;
                 self.failed = None;
             }
-            DetectEvent::Failed { message } => {
-                self.failed = Some(message);
-                self.loading = None;
-                self.asked = None;
-                self.running = false;
-            }
+            DetectEvent::Failed { message } => self.fail(LoadFailure::Model(message)),
+            DetectEvent::DataFailed { error } => self.fail(LoadFailure::Data(error)),
             DetectEvent::Refused { problems } => {
                 self.rejected = problems;
                 self.asked = None;
@@ -736,7 +740,7 @@ mod tests {
         state.reduce(event(DetectEvent::Failed {
             message: "HTTP 404".into(),
         }));
-        assert_eq!(state.failed.as_deref(), Some("HTTP 404"));
+        assert_eq!(state.failed, Some(LoadFailure::Model("HTTP 404".into())));
         assert_eq!(
             state.asked, None,
             "a run that could not start is not starting"
@@ -761,6 +765,24 @@ mod tests {
         assert_eq!(state.requests.detect, 0, "no detector in a new worker");
         state.reduce(DetectAction::Open);
         assert_eq!(state.requests.prepare, 3, "a new worker loads again");
+    }
+
+    #[test]
+    fn data_that_did_not_load_is_kept_as_the_workers_error_and_a_retry_asks_again() {
+        let mut state = DetectState::default();
+        state.reduce(DetectAction::Open);
+        state.reduce(DetectAction::Run);
+        let error = kindling_engine::datasets::mnist::DataLoadError::Network {
+            file: "manifest.json".into(),
+            message: "Failed to fetch".into(),
+        };
+        state.reduce(event(DetectEvent::DataFailed {
+            error: error.clone(),
+        }));
+        assert_eq!(state.failed, Some(LoadFailure::Data(error)));
+        assert_eq!((state.asked.clone(), state.loading), (None, None));
+        state.reduce(DetectAction::Retry);
+        assert_eq!((state.requests.prepare, state.failed.clone()), (2, None));
     }
 
     #[test]

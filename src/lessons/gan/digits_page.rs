@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::format::{percent, size};
 use crate::i18n::{Lang, model_file_error, problem_text, t, tf};
+use crate::lessons::data_load::data_load_error;
 use crate::lessons::gan::digits_state::{
     Data, DigitsAction, DigitsState, FileNote, MAX_GENERATOR_BYTES,
 };
@@ -174,9 +175,11 @@ pub fn DigitsSection(props: &Props) -> Html {
             "gan.digits.loading",
             &[("percent", &percent(*loaded as f64 / (*total).max(1) as f64))],
         )),
-        Some(Data::Failed(message)) => {
-            Some(tf(lang, "gan.digits.data_failed", &[("message", message)]))
-        }
+        Some(Data::Failed(error)) => Some(tf(
+            lang,
+            "gan.digits.data_failed",
+            &[("message", &data_load_error(lang, error))],
+        )),
         None => None,
     };
     let problems: Vec<String> = state

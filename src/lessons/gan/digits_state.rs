@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use kindling_engine::common::model_card::ModelFileError;
+use kindling_engine::datasets::mnist::DataLoadError;
 use kindling_engine::lessons::gan::digits::{DigitError, DigitSettings};
 use kindling_engine::lessons::gan::digits_resume::{DigitCheckpoint, ResumeError};
 use kindling_engine::lessons::gan::messages::DigitEvent;
@@ -14,7 +15,7 @@ use crate::lessons::gan::state::{Curves, History};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Data {
     Loading { loaded: u64, total: u64 },
-    Failed(String),
+    Failed(DataLoadError),
 }
 
 /// What the learner did with a generator file, and how it went.
@@ -215,7 +216,7 @@ impl DigitsState {
             DigitEvent::DataProgress { loaded, total } => {
                 self.data = Some(Data::Loading { loaded, total })
             }
-            DigitEvent::DataFailed { message } => self.data = Some(Data::Failed(message)),
+            DigitEvent::DataFailed { error } => self.data = Some(Data::Failed(error)),
             DigitEvent::Loaded { .. } => {
                 self.loaded = true;
                 self.checkpoint = None;

@@ -7,13 +7,13 @@ use yew::prelude::*;
 
 use crate::format::{group, percent};
 use crate::i18n::{Lang, t, tf};
-use crate::lessons::data_load::data_load_error;
+use crate::lessons::data_load::load_failure;
 use crate::lessons::transfer::fields::TransferField;
 use crate::lessons::transfer::inside::inside;
 use crate::lessons::transfer::measured::MeasuredTables;
 use crate::lessons::transfer::own::own_classes;
 use crate::lessons::transfer::results::results;
-use crate::lessons::transfer::state::{LoadFailure, TransferAction, TransferState};
+use crate::lessons::transfer::state::{TransferAction, TransferState};
 use crate::lessons::transfer::text::{arm_name, labels_text, problem};
 use crate::lessons::transfer::widgets::network::network;
 use crate::lessons::transfer::worked::{class_name, worked};
@@ -56,10 +56,7 @@ fn loading(lang: Lang, state: &TransferState, on_action: &Callback<TransferActio
     let words = LoadWords {
         title: t(lang, "transfer.loading.title"),
         status,
-        error: state.failed.as_ref().map(|failure| match failure {
-            LoadFailure::Backbone(message) => message.clone(),
-            LoadFailure::Data(error) => data_load_error(lang, error),
-        }),
+        error: state.failed.as_ref().map(|f| load_failure(lang, f)),
         retry: t(lang, "transfer.loading.retry"),
     };
     let on_action = on_action.clone();

@@ -4,13 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use kindling_engine::datasets::mnist::DataLoadError;
 use kindling_engine::lessons::transfer::config::{
     Arm, ArmPoint, ArmResult, FeatureMap2d, Filters, LayerPlan, Target, TransferProblem,
     TransferSettings, WorkedExample,
 };
 use kindling_engine::lessons::transfer::messages::{BackboneInfo, TransferEvent};
 
+use crate::lessons::data_load::LoadFailure;
 use crate::lessons::transfer::fields::TransferField;
 use crate::lessons::transfer::own_state::{OwnAction, OwnState};
 
@@ -50,13 +50,6 @@ pub struct Inside {
     pub after: FeatureMap2d,
     pub filters_before: Filters,
     pub filters_after: Filters,
-}
-
-/// Why the lesson could not start: its backbone or its target's images did not load.
-#[derive(Clone, Debug, PartialEq)]
-pub enum LoadFailure {
-    Backbone(String),
-    Data(DataLoadError),
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -209,7 +202,7 @@ impl TransferState {
                 self.loaded = None;
                 self.failed = None;
             }
-            TransferEvent::Failed { message } => self.fail(LoadFailure::Backbone(message)),
+            TransferEvent::Failed { message } => self.fail(LoadFailure::Model(message)),
             TransferEvent::DataFailed { error } => self.fail(LoadFailure::Data(error)),
             TransferEvent::Started {
                 settings,
@@ -302,6 +295,7 @@ impl TransferState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kindling_engine::datasets::mnist::DataLoadError;
 
     fn result(arm: Arm, accuracy: f32) -> ArmResult {
         ArmResult {
@@ -423,7 +417,7 @@ mod tests {
         state.reduce(TransferAction::Event(TransferEvent::Failed {
             message: "no".into(),
         }));
-        assert_eq!(state.failed, Some(LoadFailure::Backbone("no".into())));
+        assert_eq!(state.failed, Some(LoadFailure::Model("no".into())));
         state.reduce(TransferAction::Retry);
         assert_eq!((state.requests.prepare, state.failed.clone()), (2, None));
         state.reduce(TransferAction::SetSettings(TransferSettings {

@@ -31,6 +31,7 @@ pub const PAGES: &[&str] = &[
     "gan",
     "transfer",
     "detect",
+    "detect?level=many",
     "bench",
     "about",
 ];

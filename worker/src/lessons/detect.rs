@@ -220,9 +220,7 @@ impl DetectLesson {
             match loaded {
                 Ok((train, test)) => self.digits = Some((Arc::new(train), Arc::new(test))),
                 Err(error) => {
-                    send(DetectEvent::Failed {
-                        message: format!("static/mnist/: {error:?}"),
-                    });
+                    send(DetectEvent::DataFailed { error });
                     return false;
                 }
             }

@@ -9,6 +9,7 @@ use super::config::{DetectEvaluation, DetectProblem, DetectSettings, Prediction,
 use super::data::Object;
 use super::map::MapReport;
 use crate::common::model_card::ModelFileError;
+use crate::datasets::mnist::DataLoadError;
 use crate::models::resnet::ResnetSettings;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -90,9 +91,13 @@ pub enum DetectEvent {
         train_digits: usize,
         test_digits: usize,
     },
-    /// The backbone or the data could not be loaded.
+    /// The backbone could not be loaded, or a drawing was refused.
     Failed {
         message: String,
+    },
+    /// MNIST could not be loaded.
+    DataFailed {
+        error: DataLoadError,
     },
     /// The settings cannot be trained.
     Refused {

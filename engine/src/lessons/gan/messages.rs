@@ -8,6 +8,7 @@ use super::digits_resume::{DigitCheckpoint, ResumeError};
 use super::metrics::{ClassMeter, Divergence};
 use super::settings::{ToyError, ToySettings};
 use crate::common::model_card::ModelFileError;
+use crate::datasets::mnist::DataLoadError;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub enum GanCommand {
@@ -145,7 +146,7 @@ pub enum DigitEvent {
         total: u64,
     },
     DataFailed {
-        message: String,
+        error: DataLoadError,
     },
     Loaded {
         settings: DigitSettings,

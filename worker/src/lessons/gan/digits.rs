@@ -159,9 +159,7 @@ impl Digits {
                 Some(train)
             }
             Err(error) => {
-                send(DigitEvent::DataFailed {
-                    message: format!("{error:?}"),
-                });
+                send(DigitEvent::DataFailed { error });
                 None
             }
         }
