@@ -7,7 +7,7 @@ use std::rc::Rc;
 use kindling_engine::lessons::activations::{ActivationRequest, ActivationResult};
 use kindling_engine::lessons::losses::{LossRequest, LossResult};
 use kindling_engine::protocol::{
-    ActiveBackend, BackendKind, BackendPreference, Calibration, FromWorker,
+    ActiveBackend, BackendKind, BackendPreference, Calibration, CpuReason, FromWorker,
 };
 use yew::Reducible;
 
@@ -72,6 +72,9 @@ pub struct AppState {
     pub bench: BenchState,
     /// The MNIST files' description, once asked for (the About page), or why it is missing.
     pub mnist: Option<Result<Rc<MnistManifest>, String>>,
+    /// The GPU device was lost in this visit and the page moved to the CPU by itself (until the
+    /// learner chooses a backend).
+    pub gpu_lost: bool,
 }
 
 pub enum Action {
@@ -142,6 +145,7 @@ impl AppState {
             detect: DetectState::default(),
             bench: BenchState::default(),
             mnist: None,
+            gpu_lost: false,
         };
         state.open(route);
         state
@@ -238,7 +242,18 @@ impl AppState {
         match message {
             FromWorker::Started => {}
             FromWorker::Ready { backend } => {
-                self.backend = Some(backend);
+                let moved = self.gpu_lost
+                    && backend
+                        == (ActiveBackend::Cpu {
+                            reason: CpuReason::Requested,
+                        });
+                self.backend = Some(if moved {
+                    ActiveBackend::Cpu {
+                        reason: CpuReason::DeviceLost,
+                    }
+                } else {
+                    backend
+                });
                 self.workers_ready += 1;
             }
             FromWorker::Calibrated {
@@ -266,6 +281,7 @@ impl AppState {
                 // The CPU for the rest of this visit (the saved choice stays): a fresh worker
                 // there, to which each lesson sends its state, the CNN its last checkpoint.
                 self.preference = BackendPreference::Cpu;
+                self.gpu_lost = true;
                 self.banner = Some(Banner::DeviceLost { message });
                 self.switch();
             }
@@ -299,6 +315,7 @@ impl Reducible for AppState {
             Action::SetLang(lang) => next.lang = lang,
             Action::SetBackendPreference(preference) => {
                 next.preference = preference;
+                next.gpu_lost = false;
                 next.worker_lost();
             }
             Action::SwitchBackend => next.switch(),
@@ -525,5 +542,17 @@ mod tests {
                 message: "Destroyed".into()
             })
         );
+        // The CPU worker starts because the page asked for the CPU; the badge says why.
+        let on_cpu = |reason| ActiveBackend::Cpu { reason };
+        let state = state.reduce(message(FromWorker::Ready {
+            backend: on_cpu(CpuReason::Requested),
+        }));
+        assert_eq!(state.backend, Some(on_cpu(CpuReason::DeviceLost)));
+        // Once the learner chooses, the CPU is their choice again.
+        let state = state.reduce(Action::SetBackendPreference(BackendPreference::Cpu));
+        let state = state.reduce(message(FromWorker::Ready {
+            backend: on_cpu(CpuReason::Requested),
+        }));
+        assert_eq!(state.backend, Some(on_cpu(CpuReason::Requested)));
     }
 }

@@ -58,6 +58,9 @@ pub enum CpuReason {
     InitFailed { error: String },
     /// A calibration on this adapter measured the CPU faster (see [`Calibration`]).
     Measured { adapter: String },
+    /// The GPU device was lost, and the page moved to the CPU for the rest of the visit (the
+    /// page's own word for a worker it started on the CPU after `FromWorker::DeviceLost`).
+    DeviceLost,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]

@@ -39,6 +39,7 @@ pub fn cpu_reason(lang: Lang, reason: &CpuReason) -> String {
         CpuReason::Measured { adapter } => {
             tf(lang, "backend.reason.measured", &[("adapter", adapter)])
         }
+        CpuReason::DeviceLost => t(lang, "backend.reason.device_lost"),
     }
 }
 

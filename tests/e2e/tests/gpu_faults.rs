@@ -94,6 +94,10 @@ fn on_webgpu_a_killed_worker_and_a_lost_gpu_go_on_from_the_last_checkpoint() {
     });
     assert!(banner.contains("moved to the CPU"), "{banner}");
     let text = browser.wait_for("the CPU badge", 240, |b| badge(b, "CPU ·"));
+    assert!(
+        text.contains("the GPU was lost"),
+        "the badge says why: {text}"
+    );
     let kept = checkpoint_step(&browser).expect("the checkpoint stays on the page");
     assert!(kept >= second, "{text}");
     let said = browser.wait_for("resumed on the CPU", 240, |b| {
