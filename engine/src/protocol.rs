@@ -320,6 +320,7 @@ mod tests {
                 settings: crate::lessons::detect::DetectSettings::default(),
             }),
             ToWorker::Detect(DetectCommand::Detect {
+                id: 1,
                 pixels: vec![0, 9, 255],
             }),
             ToWorker::Bench(BenchCommand::Run {

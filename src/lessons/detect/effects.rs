@@ -118,6 +118,7 @@ pub fn use_detect_worker(state: &DetectState, worker: &WorkerLink, ready: Option
     use_effect_with(requests.detect, move |&count| {
         if let (true, Some(pixels)) = (count > 0, pixels) {
             send(DetectCommand::Detect {
+                id: count,
                 pixels: pixels.to_vec(),
             });
         }

@@ -467,11 +467,22 @@ impl DetectState {
                 }
             }
             DetectEvent::ShownMany { canvases } => self.shown_many = canvases,
-            DetectEvent::DetectedMany { detections } => self.detected_many = Some(detections),
+            // Only the answer to the latest drawing: an older one may arrive after it was drawn.
+            DetectEvent::DetectedMany { id, detections } => {
+                if id == self.requests.detect && self.drawing.is_some() {
+                    self.detected_many = Some(detections);
+                }
+            }
             DetectEvent::Shown { canvases } => self.shown = canvases,
-            DetectEvent::Detected { prediction, heat } => {
-                self.detected = Some(prediction);
-                self.detected_heat = Rc::new(heat);
+            DetectEvent::Detected {
+                id,
+                prediction,
+                heat,
+            } => {
+                if id == self.requests.detect && self.drawing.is_some() {
+                    self.detected = Some(prediction);
+                    self.detected_heat = Rc::new(heat);
+                }
             }
         }
     }
@@ -606,7 +617,15 @@ mod tests {
         // A new drawing asks the finished detector; a wiped one forgets the answer.
         state.reduce(DetectAction::Drawn(Some(vec![0, 9])));
         assert_eq!(state.requests.detect, 2);
+        // The answer to the first drawing, arriving late, is not this drawing's.
         state.reduce(event(DetectEvent::Detected {
+            id: 1,
+            prediction: state.shown[0].predicted,
+            heat: vec![0.25],
+        }));
+        assert!(state.detected.is_none());
+        state.reduce(event(DetectEvent::Detected {
+            id: 2,
             prediction: state.shown[0].predicted,
             heat: vec![0.5, 0.5],
         }));
@@ -680,7 +699,14 @@ mod tests {
             canvases: vec![shown.clone()],
         }));
         assert_eq!(state.shown_many, vec![shown]);
+        let asked = state.requests.detect;
         state.reduce(event(DetectEvent::DetectedMany {
+            id: asked - 1,
+            detections: vec![detection],
+        }));
+        assert_eq!(state.detected_many, None);
+        state.reduce(event(DetectEvent::DetectedMany {
+            id: asked,
             detections: vec![detection, detection],
         }));
         assert_eq!(state.detected_many.as_ref().map(Vec::len), Some(2));

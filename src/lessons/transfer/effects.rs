@@ -145,8 +145,10 @@ fn use_own_classes(
     use_send(r.train, send.clone(), move || {
         vec![TransferCommand::OwnTrain { settings }]
     });
+    let asked = r.predict;
     use_send(r.predict, send.clone(), move || {
         test.map(|image| TransferCommand::OwnPredict {
+            id: asked,
             image: image.to_vec(),
         })
         .into_iter()

@@ -347,9 +347,12 @@ impl OwnState {
                 });
                 self.predict();
             }
-            // An answer for a drawing since wiped, or from a network since dropped, is not shown.
-            TransferEvent::OwnPrediction { probabilities }
-                if self.has_model() && self.test_drawing.is_some() =>
+            // An answer for a drawing since wiped or redrawn, or from a network since dropped, is
+            // not shown.
+            TransferEvent::OwnPrediction { id, probabilities }
+                if id == self.requests.predict
+                    && self.has_model()
+                    && self.test_drawing.is_some() =>
             {
                 self.prediction = Some(probabilities)
             }
@@ -559,11 +562,24 @@ mod tests {
         assert!(state.has_model());
         assert_eq!(state.requests.predict, 1, "the drawing waiting is tested");
         state.on_event(TransferEvent::OwnPrediction {
+            id: 1,
             probabilities: vec![0.2, 0.8],
         });
         assert_eq!(state.prediction, Some(vec![0.2, 0.8]));
         state.reduce(OwnAction::TestDrawn(Some(vec![2; 784])));
         assert_eq!(state.requests.predict, 2);
+        // A second answer to the first drawing, arriving late, is not the new drawing's: the
+        // last answer stays until the new one comes.
+        state.on_event(TransferEvent::OwnPrediction {
+            id: 1,
+            probabilities: vec![0.9, 0.1],
+        });
+        assert_eq!(state.prediction, Some(vec![0.2, 0.8]));
+        state.on_event(TransferEvent::OwnPrediction {
+            id: 2,
+            probabilities: vec![0.7, 0.3],
+        });
+        assert_eq!(state.prediction, Some(vec![0.7, 0.3]));
         state.reduce(OwnAction::TestDrawn(None));
         assert_eq!(
             (state.requests.predict, state.prediction.clone()),
@@ -613,6 +629,7 @@ mod tests {
 
         state.reduce(OwnAction::TestDrawn(Some(vec![3; 784])));
         state.on_event(TransferEvent::OwnPrediction {
+            id: state.requests.predict,
             probabilities: vec![0.5, 0.5],
         });
         let asked = state.requests.predict;

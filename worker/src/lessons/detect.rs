@@ -285,10 +285,10 @@ impl DetectLesson {
             },
             DetectCommand::Import { bytes } => self.install(&bytes, false).await,
             DetectCommand::Export => self.export().await,
-            DetectCommand::Detect { pixels } if self.many.is_some() => {
+            DetectCommand::Detect { id, pixels } if self.many.is_some() => {
                 let Some(run) = &self.many else { return };
                 match centre_training::detect_drawn(run.model(), &pixels, &self.device).await {
-                    Some(detections) => send(DetectEvent::DetectedMany { detections }),
+                    Some(detections) => send(DetectEvent::DetectedMany { id, detections }),
                     None => send(DetectEvent::Failed {
                         message: format!(
                             "a drawing needs {} pixels, not {}",
@@ -298,10 +298,14 @@ impl DetectLesson {
                     }),
                 }
             }
-            DetectCommand::Detect { pixels } => {
+            DetectCommand::Detect { id, pixels } => {
                 let Some(run) = &self.run else { return };
                 match detect_drawn_looking(run.model(), &pixels, &self.device).await {
-                    Some((prediction, heat)) => send(DetectEvent::Detected { prediction, heat }),
+                    Some((prediction, heat)) => send(DetectEvent::Detected {
+                        id,
+                        prediction,
+                        heat,
+                    }),
                     None => send(DetectEvent::Failed {
                         message: format!(
                             "a drawing needs {} pixels, not {}",

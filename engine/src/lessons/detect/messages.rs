@@ -35,7 +35,9 @@ pub enum DetectCommand {
         count: usize,
     },
     /// A drawn 64 × 64 canvas (row-major, one byte a pixel, 0 = background) through the detector.
+    /// `id` comes back with the answer, so that an answer to an older drawing is not shown.
     Detect {
+        id: u64,
         #[serde(with = "serde_bytes")]
         pixels: Vec<u8>,
     },
@@ -144,6 +146,7 @@ pub enum DetectEvent {
     },
     /// The multi-digit detector's boxes on the drawn canvas.
     DetectedMany {
+        id: u64,
         detections: Vec<Detection>,
     },
     Paused,
@@ -156,6 +159,7 @@ pub enum DetectEvent {
     },
     /// The drawn canvas's class and box, and where the head looked (as in [`ShownCanvas`]).
     Detected {
+        id: u64,
         prediction: Prediction,
         heat: Vec<f32>,
     },
@@ -199,6 +203,7 @@ mod tests {
             },
             DetectCommand::Show { first: 3, count: 8 },
             DetectCommand::Detect {
+                id: 4,
                 pixels: vec![0, 255, 17],
             },
             DetectCommand::UseShipped,
@@ -242,6 +247,7 @@ mod tests {
                 }],
             },
             DetectEvent::Detected {
+                id: 4,
                 prediction: predicted,
                 heat: Vec::new(),
             },
@@ -293,6 +299,7 @@ mod tests {
                 }],
             },
             DetectEvent::DetectedMany {
+                id: 5,
                 detections: Vec::new(),
             },
         ];

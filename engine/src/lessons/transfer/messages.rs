@@ -59,8 +59,9 @@ pub enum TransferCommand {
     OwnTrain {
         settings: OwnSettings,
     },
-    /// The softmax of the own network for a 28 × 28 drawing.
+    /// The softmax of the own network for a 28 × 28 drawing; `id` comes back with the answer.
     OwnPredict {
+        id: u64,
         #[serde(with = "serde_bytes")]
         image: Vec<u8>,
     },
@@ -176,6 +177,7 @@ pub enum TransferEvent {
     },
     /// Each class's probability for the drawing of `OwnPredict`.
     OwnPrediction {
+        id: u64,
         probabilities: Vec<f32>,
     },
     OwnExported {
@@ -234,6 +236,7 @@ mod tests {
                 error: ModelFileError::ChecksumMismatch,
             },
             TransferEvent::OwnPrediction {
+                id: 3,
                 probabilities: vec![0.25, 0.75],
             },
         ];

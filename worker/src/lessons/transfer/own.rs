@@ -81,10 +81,10 @@ impl TransferLesson {
                 Err(problem) => rejected(vec![problem]),
             },
             TransferCommand::OwnTrain { settings } => self.start_own(settings).await,
-            TransferCommand::OwnPredict { image } => match &self.own_trainer {
+            TransferCommand::OwnPredict { id, image } => match &self.own_trainer {
                 None => rejected(vec![OwnProblem::NotTrained]),
                 Some(trainer) => match trainer.predict(&image).await {
-                    Ok(probabilities) => send(TransferEvent::OwnPrediction { probabilities }),
+                    Ok(probabilities) => send(TransferEvent::OwnPrediction { id, probabilities }),
                     Err(problem) => rejected(vec![problem]),
                 },
             },
