@@ -32,7 +32,7 @@ pub fn use_digits_worker(state: &DigitsState, worker: &WorkerLink, ready: Option
     {
         // After the worker stopped, the next one resumes the run from its checkpoint.
         let send = send.clone();
-        let resume = state.resume.clone();
+        let resume = state.checkpoints.resume.clone();
         use_effect_with((ready, r.load), move |_| {
             if started {
                 send(match resume {

@@ -15,7 +15,7 @@ use crate::lessons::data_load::data_load_error;
 use crate::lessons::gan::digits_state::{
     Data, DigitsAction, DigitsState, FileNote, MAX_GENERATOR_BYTES,
 };
-use crate::lessons::gan::digits_text::{checkpoint_line, recovery};
+use crate::lessons::gan::resume_text::{checkpoint_line, recovery};
 use crate::lessons::gan::state::History;
 use crate::services::file_read::{self, Chosen};
 use crate::widgets::line_chart::{Line, LineChart};
@@ -167,7 +167,7 @@ pub fn DigitsSection(props: &Props) -> Html {
         }
     };
     let running = state.running;
-    let checkpoint_iterations = state.checkpoint.as_ref().map(|kept| kept.0.iterations);
+    let checkpoint_iterations = state.checkpoints.latest_iterations();
     let (steps, lines) = curves(lang, &state.history);
     let data = match &state.data {
         Some(Data::Loading { loaded, total }) => Some(tf(
@@ -281,12 +281,12 @@ pub fn DigitsSection(props: &Props) -> Html {
             if let Some(data) = data {
                 <p id="gan-digits-data" role="status">{data}</p>
             }
-            if let Some(r) = &state.recovery {
+            if let Some(r) = &state.checkpoints.recovery {
                 <div id="gan-digits-recovery" class="notice" role="status">{recovery(lang, r)}</div>
             }
             if state.started {
                 <p id="gan-digits-checkpoint" class="muted small" data-iterations={checkpoint_iterations.map(|i| i.to_string())}>
-                    {checkpoint_line(lang, checkpoint_iterations, state.no_checkpoints.as_ref())}
+                    {checkpoint_line(lang, checkpoint_iterations, state.checkpoints.unavailable.as_ref())}
                 </p>
             }
             if let Some(grid) = &state.grid {

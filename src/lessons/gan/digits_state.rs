@@ -6,10 +6,11 @@ use std::rc::Rc;
 use kindling_engine::common::model_card::ModelFileError;
 use kindling_engine::datasets::mnist::DataLoadError;
 use kindling_engine::lessons::gan::digits::{DigitError, DigitSettings};
-use kindling_engine::lessons::gan::digits_resume::{DigitCheckpoint, ResumeError};
+use kindling_engine::lessons::gan::digits_resume::DigitCheckpoint;
 use kindling_engine::lessons::gan::messages::DigitEvent;
 use kindling_engine::lessons::gan::metrics::ClassMeter;
 
+use crate::lessons::gan::resume::Checkpoints;
 use crate::lessons::gan::state::{Curves, History};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -31,29 +32,6 @@ pub enum FileNote {
     },
     /// The browser could not read the file.
     Unreadable(String),
-}
-
-/// The run's latest checkpoint as the worker sent it; compared by identity, as it is large.
-#[derive(Clone, Debug)]
-pub struct Kept(pub Rc<DigitCheckpoint>);
-
-impl PartialEq for Kept {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-/// What became of the run after its worker stopped.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Recovery {
-    /// The next worker gets the checkpoint after `iterations`.
-    Resuming { iterations: u64 },
-    /// The run goes on from the checkpoint after `iterations`, paused.
-    Resumed { iterations: u64 },
-    /// The checkpoint could not be resumed; a fresh pair of networks was asked for.
-    Failed(ResumeError),
-    /// There was no checkpoint yet; the run starts again.
-    Lost,
 }
 
 /// The largest generator file read: the largest generator (the MLP) takes about 2.2 MB.
@@ -96,13 +74,7 @@ pub struct DigitsState {
     pub file_note: Option<FileNote>,
     /// Whether the worker has a run (fresh or resumed) for this section.
     pub loaded: bool,
-    /// The run's latest checkpoint.
-    pub checkpoint: Option<Kept>,
-    /// Why this run's checkpoints cannot be taken.
-    pub no_checkpoints: Option<ResumeError>,
-    /// The checkpoint the next load resumes instead of starting afresh (after the worker stopped).
-    pub resume: Option<Kept>,
-    pub recovery: Option<Recovery>,
+    pub checkpoints: Checkpoints<DigitCheckpoint>,
     pub requests: DigitRequests,
 }
 
@@ -171,14 +143,7 @@ impl DigitsState {
             DigitsAction::WorkerLost => {
                 self.running = false;
                 if self.loaded {
-                    // A resume still on its way is sent again to the next worker.
-                    self.resume = self.resume.take().or_else(|| self.checkpoint.clone());
-                    self.recovery = Some(match &self.resume {
-                        Some(kept) => Recovery::Resuming {
-                            iterations: kept.0.iterations,
-                        },
-                        None => Recovery::Lost,
-                    });
+                    self.checkpoints.worker_lost(true);
                 }
                 self.loaded = false;
             }
@@ -187,9 +152,7 @@ impl DigitsState {
 
     /// A fresh pair of networks with the settings: the old run's checkpoints go.
     fn new_run(&mut self) {
-        self.checkpoint = None;
-        self.resume = None;
-        self.recovery = None;
+        self.checkpoints.forget();
         self.requests.load += 1;
     }
 
@@ -207,8 +170,7 @@ impl DigitsState {
             .retain(|&(i, _)| i <= iterations);
         self.walk = None;
         self.drawn = None;
-        self.checkpoint = self.resume.take();
-        self.recovery = Some(Recovery::Resumed { iterations });
+        self.checkpoints.resumed(iterations);
     }
 
     fn on_event(&mut self, event: DigitEvent) {
@@ -219,11 +181,7 @@ impl DigitsState {
             DigitEvent::DataFailed { error } => self.data = Some(Data::Failed(error)),
             DigitEvent::Loaded { .. } => {
                 self.loaded = true;
-                self.checkpoint = None;
-                self.no_checkpoints = None;
-                if !matches!(self.recovery, Some(Recovery::Lost | Recovery::Failed(_))) {
-                    self.recovery = None;
-                }
+                self.checkpoints.loaded();
                 self.data = None;
                 self.rejected.clear();
                 self.running = false;
@@ -268,18 +226,16 @@ impl DigitsState {
                 self.file_note = Some(FileNote::Refused(error))
             }
             DigitEvent::Running { running } => self.running = running,
-            DigitEvent::Checkpoint { checkpoint } => {
-                self.checkpoint = Some(Kept(Rc::from(checkpoint)));
-            }
-            DigitEvent::NoCheckpoint { error } => self.no_checkpoints = Some(error),
+            DigitEvent::Checkpoint { checkpoint } => self.checkpoints.keep(checkpoint),
+            DigitEvent::NoCheckpoint { error } => self.checkpoints.unavailable = Some(error),
+            DigitEvent::Resumed { .. } | DigitEvent::ResumeFailed { .. }
+                if !self.checkpoints.awaits_resume() => {}
             DigitEvent::Resumed {
                 settings,
                 iterations,
             } => self.resumed(settings, iterations),
             DigitEvent::ResumeFailed { error } => {
-                self.resume = None;
-                self.checkpoint = None;
-                self.recovery = Some(Recovery::Failed(error));
+                self.checkpoints.failed(error);
                 self.requests.load += 1;
             }
         }
@@ -289,6 +245,8 @@ impl DigitsState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lessons::gan::resume::Recovery;
+    use kindling_engine::common::resume::ResumeError;
 
     #[test]
     fn data_is_fetched_only_once_started_and_events_fill_the_section() {
@@ -376,16 +334,20 @@ mod tests {
         let mut state = DigitsState::new(DigitSettings::default(), Vec::new());
         // Before the section started, a crash concerns nothing here.
         state.reduce(DigitsAction::WorkerLost);
-        assert_eq!(state.recovery, None);
+        assert_eq!(state.checkpoints.recovery, None);
         state.reduce(DigitsAction::Start);
         state.reduce(loaded());
         // No checkpoint yet: the run is lost, fresh networks are asked for as before.
         state.reduce(DigitsAction::WorkerLost);
-        assert_eq!(state.recovery, Some(Recovery::Lost));
-        assert!(state.resume.is_none());
+        assert_eq!(state.checkpoints.recovery, Some(Recovery::Lost));
+        assert!(state.checkpoints.resume.is_none());
 
         state.reduce(loaded());
-        assert_eq!(state.recovery, Some(Recovery::Lost), "said until a new run");
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Lost),
+            "said until a new run"
+        );
         for i in [100, 200, 300, 400] {
             state.reduce(progress(i));
         }
@@ -394,20 +356,35 @@ mod tests {
         state.reduce(DigitsAction::Event(DigitEvent::Running { running: true }));
         state.reduce(DigitsAction::WorkerLost);
         assert!(!state.running);
-        assert_eq!(state.recovery, Some(Recovery::Resuming { iterations: 300 }));
-        assert_eq!(state.resume.as_ref().map(|k| k.0.iterations), Some(300));
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Resuming { iterations: 300 })
+        );
+        assert_eq!(
+            state.checkpoints.resume.as_ref().map(|k| k.0.iterations),
+            Some(300)
+        );
         // A second crash before the resume arrived sends the same checkpoint again.
         state.reduce(DigitsAction::WorkerLost);
-        assert_eq!(state.resume.as_ref().map(|k| k.0.iterations), Some(300));
+        assert_eq!(
+            state.checkpoints.resume.as_ref().map(|k| k.0.iterations),
+            Some(300)
+        );
 
         state.reduce(DigitsAction::Event(DigitEvent::DataProgress {
             loaded: 1,
             total: 2,
         }));
         state.reduce(resumed(300));
-        assert_eq!(state.recovery, Some(Recovery::Resumed { iterations: 300 }));
-        assert!(state.resume.is_none() && !state.running && state.data.is_none());
-        assert_eq!(state.checkpoint.as_ref().map(|k| k.0.iterations), Some(300));
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Resumed { iterations: 300 })
+        );
+        assert!(state.checkpoints.resume.is_none() && !state.running && state.data.is_none());
+        assert_eq!(
+            state.checkpoints.latest.as_ref().map(|k| k.0.iterations),
+            Some(300)
+        );
         assert_eq!(state.iterations, 300);
         let points = |s: &DigitsState| s.history.points.iter().map(|p| p.0).collect::<Vec<_>>();
         assert_eq!(points(&state), [100, 200, 300]);
@@ -422,11 +399,11 @@ mod tests {
             error: ResumeError::BadSettings,
         }));
         assert_eq!(
-            state.recovery,
+            state.checkpoints.recovery,
             Some(Recovery::Failed(ResumeError::BadSettings))
         );
         assert_eq!(state.requests.load, load + 1);
-        assert!(state.resume.is_none() && state.checkpoint.is_none());
+        assert!(state.checkpoints.resume.is_none() && state.checkpoints.latest.is_none());
 
         // New settings start a new run, which forgets the old run's checkpoint.
         state.reduce(loaded());
@@ -435,15 +412,22 @@ mod tests {
             seed: 9,
             ..DigitSettings::default()
         }));
-        assert!(state.checkpoint.is_none() && state.recovery.is_none());
+        assert!(state.checkpoints.latest.is_none() && state.checkpoints.recovery.is_none());
+        // An answer to a resume the new run replaced is stale: ignored.
+        state.reduce(resumed(5));
+        assert_eq!(state.settings.seed, 9);
+        assert!(state.checkpoints.recovery.is_none());
         state.reduce(loaded());
         state.reduce(DigitsAction::WorkerLost);
-        assert!(state.resume.is_none());
-        assert_eq!(state.recovery, Some(Recovery::Lost));
+        assert!(state.checkpoints.resume.is_none());
+        assert_eq!(state.checkpoints.recovery, Some(Recovery::Lost));
         // Where checkpoints cannot be taken, the page says why.
         state.reduce(DigitsAction::Event(DigitEvent::NoCheckpoint {
             error: ResumeError::NotOnThisBackend,
         }));
-        assert_eq!(state.no_checkpoints, Some(ResumeError::NotOnThisBackend));
+        assert_eq!(
+            state.checkpoints.unavailable,
+            Some(ResumeError::NotOnThisBackend)
+        );
     }
 }

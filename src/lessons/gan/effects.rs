@@ -1,5 +1,6 @@
-//! The GAN lesson's only route to the worker: its settings whenever a worker is ready, and one
-//! message each time a request counter in its state moves.
+//! The GAN lesson's only route to the worker: its settings whenever a worker is ready (or, when
+//! the last worker stopped and left a checkpoint of the toy run, that checkpoint to resume), and
+//! one message each time a request counter in its state moves.
 
 use kindling_engine::lessons::gan::messages::{GanCommand, ToyCommand};
 use kindling_engine::protocol::ToWorker;
@@ -26,9 +27,15 @@ pub fn use_gan_worker(state: &GanState, worker: &WorkerLink, ready: Option<u64>)
     {
         let send = send.clone();
         let settings = state.toy.clone();
+        let resume = state.checkpoints.resume.clone();
         use_effect_with((ready, requests.load), move |_| {
-            send(ToyCommand::Load {
-                settings: Box::new(settings),
+            send(match resume {
+                Some(kept) => ToyCommand::Resume {
+                    checkpoint: Box::new((*kept.0).clone()),
+                },
+                None => ToyCommand::Load {
+                    settings: Box::new(settings),
+                },
             })
         });
     }

@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::i18n::{Lang, t};
 use crate::lessons::gan::digits_page::DigitsSection;
+use crate::lessons::gan::resume_text::{checkpoint_line, recovery};
 use crate::lessons::gan::state::{GanAction, GanState, History, Layer};
 use crate::lessons::gan::text::{source_error, toy_error};
 use crate::lessons::gan::widgets::coverage::Readouts;
@@ -149,6 +150,9 @@ pub fn Gan(props: &Props) -> Html {
     let view = state.view.as_deref();
     let (steps, losses, outputs) = curves(lang, &state.history);
     let problems: Vec<String> = state.problems().map(|e| toy_error(lang, e)).collect();
+    let checkpoint_iterations = state.checkpoints.latest_iterations();
+    let last_update = state.history.points.last().map(|p| p.0.to_string());
+    let curve_points = state.history.points.len().to_string();
     let tips = ["gan.tip.k", "gan.tip.loss", "gan.tip.noise", "gan.tip.own"];
 
     html! {
@@ -197,6 +201,12 @@ pub fn Gan(props: &Props) -> Html {
                             {layers}
                             {on_layer}
                         />
+                        if let Some(r) = &state.checkpoints.recovery {
+                            <div id="gan-toy-recovery" class="notice" role="status">{recovery(lang, r)}</div>
+                        }
+                        <p id="gan-toy-checkpoint" class="muted small" data-iterations={checkpoint_iterations.map(|i| i.to_string())}>
+                            {checkpoint_line(lang, checkpoint_iterations, state.checkpoints.unavailable.as_ref())}
+                        </p>
                         <div class="gan-views">
                             <figure class="gan-figure">
                                 <ToyPlot aria_label={t(lang, "gan.plot.aria")} scene={scene(state)} {on_draw} />
@@ -206,7 +216,7 @@ pub fn Gan(props: &Props) -> Html {
                                     <span class="legend-item muted">{t(lang, "gan.plot.heat")}</span>
                                 </figcaption>
                             </figure>
-                            <div class="gan-side">
+                            <div class="gan-side" id="gan-curves-box" data-last-update={last_update} data-points={curve_points}>
                                 <Readouts
                                     {lang}
                                     updates={view.map(|v| (v.iterations, v.d_updates, v.g_updates))}

@@ -10,8 +10,10 @@ use kindling_engine::lessons::gan::csv::{self, CsvError};
 use kindling_engine::lessons::gan::link::quantize;
 use kindling_engine::lessons::gan::messages::{DigitEvent, GanEvent, StepPart, ToyEvent, ToyView};
 use kindling_engine::lessons::gan::settings::{CUSTOM_POINTS, Preset, Target, ToyError};
+use kindling_engine::lessons::gan::toy_resume::ToyCheckpoint;
 
 use crate::lessons::gan::digits_state::{DigitsAction, DigitsState};
+use crate::lessons::gan::resume::Checkpoints;
 use crate::widgets::series::Series;
 
 /// Most points kept for the curves.
@@ -104,6 +106,10 @@ pub struct GanState {
     /// The points drawn so far (plot coordinates).
     pub drawn: Rc<Vec<[f32; 2]>>,
     pub source_error: Option<SourceError>,
+    /// Whether the worker has a toy run (fresh or resumed).
+    pub loaded: bool,
+    /// The toy run's checkpoints, and what became of it after a worker stopped.
+    pub checkpoints: Checkpoints<ToyCheckpoint>,
     pub requests: Requests,
     pub digits: DigitsState,
 }
@@ -149,10 +155,16 @@ impl GanState {
         }
     }
 
+    /// Fresh networks for the toy: the old run's checkpoints go.
+    fn new_run(&mut self) {
+        self.checkpoints.forget();
+        self.requests.load += 1;
+    }
+
     fn load(&mut self, toy: ToySettings) {
         if toy != self.toy {
             self.toy = toy;
-            self.requests.load += 1;
+            self.new_run();
             if self.running {
                 self.requests.play += 1;
             }
@@ -200,7 +212,7 @@ impl GanState {
                 self.requests.step += 1;
                 self.requests.step_part = part;
             }
-            GanAction::Reset => self.requests.load += 1,
+            GanAction::Reset => self.new_run(),
             GanAction::Toggle(layer) => {
                 let l = &mut self.layers;
                 match layer {
@@ -242,6 +254,14 @@ impl GanState {
             GanAction::Digits(action) => self.digits.reduce(action),
             GanAction::WorkerLost => {
                 self.running = false;
+                if self.loaded {
+                    let trained = self
+                        .view
+                        .as_ref()
+                        .is_some_and(|v| v.d_updates + v.g_updates > 0);
+                    self.checkpoints.worker_lost(trained);
+                }
+                self.loaded = false;
                 self.digits.reduce(DigitsAction::WorkerLost);
             }
         }
@@ -250,6 +270,8 @@ impl GanState {
     fn on_toy(&mut self, event: ToyEvent) {
         match event {
             ToyEvent::Loaded { real, modes, .. } => {
+                self.loaded = true;
+                self.checkpoints.loaded();
                 self.running = false;
                 self.view = None;
                 self.history = Rc::new(History::default());
@@ -278,6 +300,33 @@ impl GanState {
                 self.view = Some(Rc::new(*view));
             }
             ToyEvent::Running { running } => self.running = running,
+            ToyEvent::Checkpoint { checkpoint } => self.checkpoints.keep(checkpoint),
+            ToyEvent::NoCheckpoint { error } => self.checkpoints.unavailable = Some(error),
+            ToyEvent::Resumed { .. } | ToyEvent::ResumeFailed { .. }
+                if !self.checkpoints.awaits_resume() => {}
+            ToyEvent::Resumed {
+                iterations,
+                updates,
+                real,
+                modes,
+            } => {
+                // The curves up to the checkpoint stay; what came after it was lost with the
+                // worker. The next view is the checkpoint's.
+                self.loaded = true;
+                self.running = false;
+                self.rejected.clear();
+                self.real = Some(Rc::new(real));
+                self.modes = Rc::new(modes);
+                self.view = None;
+                Rc::make_mut(&mut self.history)
+                    .points
+                    .retain(|&(u, _)| u <= updates);
+                self.checkpoints.resumed(iterations);
+            }
+            ToyEvent::ResumeFailed { error } => {
+                self.checkpoints.failed(error);
+                self.requests.load += 1;
+            }
         }
     }
 
@@ -294,6 +343,8 @@ impl GanState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lessons::gan::resume::Recovery;
+    use kindling_engine::common::resume::ResumeError;
 
     #[test]
     fn drawn_points_are_used_only_when_there_are_enough() {
@@ -373,5 +424,205 @@ mod tests {
         assert_eq!((state.requests.load, state.requests.play), (1, 2));
         state.reduce(GanAction::WorkerLost);
         assert!(!state.running);
+    }
+
+    fn toy(event: ToyEvent) -> GanAction {
+        GanAction::Event(GanEvent::Toy(event))
+    }
+
+    fn loaded() -> GanAction {
+        toy(ToyEvent::Loaded {
+            settings: ToySettings::default(),
+            real: vec![0.5; 4],
+            modes: Vec::new(),
+        })
+    }
+
+    /// A view after `iterations` iterations of one D and one G update each.
+    fn view(iterations: u64) -> GanAction {
+        toy(ToyEvent::View {
+            view: Box::new(ToyView {
+                iterations,
+                d_updates: iterations,
+                g_updates: iterations,
+                ..ToyView::default()
+            }),
+        })
+    }
+
+    fn checkpoint(iterations: u64) -> GanAction {
+        toy(ToyEvent::Checkpoint {
+            checkpoint: Box::new(ToyCheckpoint {
+                settings: ToySettings::default(),
+                iterations,
+                d_updates: iterations,
+                g_updates: iterations,
+                rng_draws: iterations * 9,
+                elapsed_ms: 1.0,
+                batch_loss: 0.7,
+                generator: vec![1],
+                discriminator: vec![2],
+                g_optimizer: vec![3],
+                d_optimizer: vec![4],
+            }),
+        })
+    }
+
+    fn resumed(iterations: u64) -> GanAction {
+        toy(ToyEvent::Resumed {
+            iterations,
+            updates: 2 * iterations,
+            real: vec![0.25; 4],
+            modes: vec![[1.0, 1.0]],
+        })
+    }
+
+    fn updates(state: &GanState) -> Vec<u64> {
+        state.history.points.iter().map(|p| p.0).collect()
+    }
+
+    #[test]
+    fn a_crashed_toy_run_resumes_from_its_latest_checkpoint_with_its_curves_up_to_it() {
+        let mut state = GanState::default();
+        // A toy run that never trained loses nothing worth saying.
+        state.reduce(loaded());
+        state.reduce(view(0));
+        state.reduce(GanAction::WorkerLost);
+        assert_eq!(state.checkpoints.recovery, None);
+        assert!(state.checkpoints.resume.is_none() && !state.loaded);
+
+        // Trained, but no checkpoint yet: the run is lost, and said to be.
+        state.reduce(loaded());
+        state.reduce(view(3));
+        state.reduce(GanAction::WorkerLost);
+        assert_eq!(state.checkpoints.recovery, Some(Recovery::Lost));
+        assert!(state.checkpoints.resume.is_none());
+
+        state.reduce(loaded());
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Lost),
+            "said until a new run"
+        );
+        for i in [100, 200, 300, 400] {
+            state.reduce(view(i));
+        }
+        state.reduce(checkpoint(200));
+        state.reduce(checkpoint(300));
+        assert_eq!(state.checkpoints.latest_iterations(), Some(300));
+        state.reduce(toy(ToyEvent::Running { running: true }));
+        let load = state.requests.load;
+        state.reduce(GanAction::WorkerLost);
+        assert!(!state.running && !state.loaded);
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Resuming { iterations: 300 })
+        );
+        assert_eq!(
+            state.checkpoints.resume.as_ref().map(|k| k.0.iterations),
+            Some(300)
+        );
+        assert_eq!(
+            state.requests.load, load,
+            "the next worker is sent the resume"
+        );
+        // A second crash before the resume arrived sends the same checkpoint again.
+        state.reduce(GanAction::WorkerLost);
+        assert_eq!(
+            state.checkpoints.resume.as_ref().map(|k| k.0.iterations),
+            Some(300)
+        );
+
+        state.reduce(resumed(300));
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Resumed { iterations: 300 })
+        );
+        assert!(state.checkpoints.resume.is_none() && !state.running && state.loaded);
+        assert_eq!(state.checkpoints.latest_iterations(), Some(300));
+        assert_eq!(state.real.as_deref(), Some(&vec![0.25; 4]));
+        // The curves against updates: those after the checkpoint's 600 went with the worker.
+        assert_eq!(updates(&state), [200, 400, 600]);
+        assert!(
+            state.view.is_none(),
+            "the lost run's last view is not shown"
+        );
+        state.reduce(view(300));
+        state.reduce(view(310));
+        assert_eq!(updates(&state), [200, 400, 600, 620]);
+
+        // A refused checkpoint: said, forgotten, and fresh networks asked for.
+        state.reduce(checkpoint(310));
+        state.reduce(GanAction::WorkerLost);
+        let load = state.requests.load;
+        state.reduce(toy(ToyEvent::ResumeFailed {
+            error: ResumeError::BadStep { step: 310 },
+        }));
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Failed(ResumeError::BadStep { step: 310 }))
+        );
+        assert_eq!(state.requests.load, load + 1);
+        assert!(state.checkpoints.resume.is_none() && state.checkpoints.latest.is_none());
+        state.reduce(loaded());
+        assert!(matches!(
+            state.checkpoints.recovery,
+            Some(Recovery::Failed(_))
+        ));
+
+        // New settings or a reset start a new run, which forgets the old run's checkpoint.
+        state.reduce(checkpoint(5));
+        state.reduce(GanAction::Preset(Preset::ModeCollapse));
+        assert!(state.checkpoints.latest.is_none() && state.checkpoints.recovery.is_none());
+        state.reduce(loaded());
+        state.reduce(checkpoint(5));
+        state.reduce(GanAction::Reset);
+        assert!(state.checkpoints.latest.is_none());
+        // A settings change while a resume waits for the next worker: the new settings win.
+        state.reduce(loaded());
+        state.reduce(checkpoint(8));
+        state.reduce(GanAction::WorkerLost);
+        assert!(state.checkpoints.resume.is_some());
+        state.reduce(GanAction::Preset(Preset::ALL[0]));
+        assert!(state.checkpoints.resume.is_none());
+        // The new worker may answer the resume sent before the change: stale, ignored; the new
+        // settings' run follows.
+        let load = state.requests.load;
+        state.reduce(resumed(8));
+        state.reduce(toy(ToyEvent::ResumeFailed {
+            error: ResumeError::BadSettings,
+        }));
+        assert_eq!(state.toy, Preset::ALL[0].settings());
+        assert_eq!(state.checkpoints.recovery, None);
+        assert_eq!(state.requests.load, load);
+        assert!(!state.loaded);
+        state.reduce(loaded());
+
+        // Where checkpoints cannot be taken, the page says why; a new run asks again.
+        state.reduce(toy(ToyEvent::NoCheckpoint {
+            error: ResumeError::NotOnThisBackend,
+        }));
+        assert_eq!(
+            state.checkpoints.unavailable,
+            Some(ResumeError::NotOnThisBackend)
+        );
+        state.reduce(loaded());
+        assert_eq!(state.checkpoints.unavailable, None);
+    }
+
+    #[test]
+    fn the_toy_and_the_digits_recover_each_their_own_run() {
+        let mut state = GanState::default();
+        state.reduce(loaded());
+        state.reduce(view(50));
+        state.reduce(checkpoint(50));
+        // The digits section never started: only the toy has something to resume.
+        state.reduce(GanAction::WorkerLost);
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Resuming { iterations: 50 })
+        );
+        assert_eq!(state.digits.checkpoints.recovery, None);
+        assert!(state.digits.checkpoints.resume.is_none());
     }
 }

@@ -1,7 +1,8 @@
-//! No lost training in the GAN lesson's digits section (issue 14): the page keeps the run's latest
-//! checkpoint, and when the worker is killed or panics, the new worker resumes the run from it,
-//! paused, with the curves up to it and its sample grid. The small MLP pair on the CPU keeps it
-//! quick; the faults come from the test hooks that `?debug=faults` shows.
+//! No lost training in the GAN lesson (issue 14): the page keeps the run's latest checkpoint, and
+//! when the worker is killed or panics, the new worker resumes the run from it, paused, with the
+//! curves up to it (and, for the digits, its sample grid). The digits section uses the small MLP
+//! pair on the CPU, the 2-D section its default run, to keep it quick; the faults come from the
+//! test hooks that `?debug=faults` shows.
 
 use kindling_e2e::{Browser, number, serve_site};
 
@@ -117,4 +118,96 @@ fn a_killed_or_panicking_worker_loses_no_digit_training_before_the_last_checkpoi
     browser.wait_for("one iteration more", 120, |b| {
         iterations(b).filter(|&n| n == at_pause + 1)
     });
+}
+
+fn toy_iterations(b: &Browser) -> Option<u64> {
+    number(&b.text("#gan-iterations")?).map(|n| n as u64)
+}
+
+fn toy_checkpoint(b: &Browser) -> Option<u64> {
+    b.attribute("#gan-toy-checkpoint", "data-iterations")
+        .and_then(|s| s.parse().ok())
+}
+
+fn toy_paused(b: &Browser) -> Option<()> {
+    b.text("#gan-status").filter(|s| s == "Paused").map(|_| ())
+}
+
+/// D's and G's updates shown, added up: the x of the curves' last point.
+fn toy_updates(b: &Browser) -> Option<u64> {
+    let text = b.text("#gan-updates")?;
+    let (d, g) = text.split_once('/')?;
+    Some(d.trim().parse::<u64>().ok()? + g.trim().parse::<u64>().ok()?)
+}
+
+#[test]
+fn a_killed_worker_loses_no_2d_training_before_the_last_checkpoint() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!("{site}/?lang=en&backend=cpu&debug=faults#/gan"));
+    browser.wait_for("the untrained view", 120, |b| {
+        toy_iterations(b).filter(|&n| n == 0)
+    });
+    assert_eq!(toy_checkpoint(&browser), None);
+    let line = browser.text("#gan-toy-checkpoint").unwrap_or_default();
+    assert!(line.contains("every 5 s"), "{line}");
+
+    // Train until the page holds a checkpoint and the run has gone past it.
+    browser.click("#gan-play");
+    let first = browser.wait_for("a checkpoint while training", 120, toy_checkpoint);
+    assert!(first > 0);
+    browser.wait_for("iterations after the checkpoint", 60, |b| {
+        let n = toy_iterations(b)?;
+        (n > toy_checkpoint(b)?).then_some(n)
+    });
+
+    // Killed mid-training: the page's checkpoint is the one the new worker gets.
+    browser.click("#fault-kill");
+    browser.wait_for("the error banner", 60, |b| {
+        b.text("#error-banner").filter(|t| t.contains("killed"))
+    });
+    let kept = toy_checkpoint(&browser).expect("the checkpoint stays on the page");
+    assert!(kept >= first);
+    let said = browser.wait_for("resumed", 120, |b| {
+        b.text("#gan-toy-recovery")
+            .filter(|t| t.contains("goes on from its checkpoint"))
+    });
+    assert!(said.contains(&format!("after {kept} iterations")), "{said}");
+    browser.wait_for("the checkpoint's iteration", 60, |b| {
+        toy_iterations(b).filter(|&n| n == kept)
+    });
+    assert!(toy_paused(&browser).is_some(), "resumed paused");
+    assert_eq!(toy_checkpoint(&browser), Some(kept), "its checkpoint stays");
+    // The curves end at the checkpoint's updates, and those before it are kept.
+    let updates = toy_updates(&browser).expect("the resumed run's updates");
+    assert!(
+        updates >= 2 * kept,
+        "{updates} updates after {kept} iterations"
+    );
+    browser.wait_for("the curves up to the checkpoint", 30, |b| {
+        b.attribute("#gan-curves-box", "data-last-update")
+            .filter(|u| *u == updates.to_string())
+    });
+    let points: usize = browser
+        .attribute("#gan-curves-box", "data-points")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        points > 2,
+        "the curves before the checkpoint were kept: {points} points"
+    );
+    browser.screenshot("gan-2d-resumed-after-kill").ok();
+
+    // It trains on from there; pausing keeps a checkpoint of that very iteration.
+    browser.click("#gan-play");
+    browser.wait_for("training on", 60, |b| {
+        toy_iterations(b).filter(|&n| n > kept + 20)
+    });
+    browser.click("#gan-play");
+    browser.wait_for("paused", 30, toy_paused);
+    let at_pause = browser.wait_for("a checkpoint at the pause", 30, |b| {
+        let n = toy_iterations(b)?;
+        (toy_checkpoint(b)? == n).then_some(n)
+    });
+    assert!(at_pause > kept + 20);
 }

@@ -1,11 +1,12 @@
 //! The GAN lesson inside the worker: the 2-D toy's two networks, trained in time-boxed chunks,
-//! and the view the page draws after each report; the digits in `gan/digits.rs`. One of the two
-//! trains at a time.
+//! and the view the page draws after each report, and the run's checkpoints for the page to keep;
+//! the digits in `gan/digits.rs`. One of the two trains at a time.
 
 mod digits;
 
 use futures::future::LocalBoxFuture;
 use kindling_engine::burn::tensor::Device;
+use kindling_engine::common::resume::CHECKPOINT_EVERY_MS;
 use kindling_engine::lessons::gan::messages::{
     DigitCommand, GanCommand, GanEvent, ToyCommand, ToyEvent,
 };
@@ -38,6 +39,11 @@ pub struct GanLesson {
     running: bool,
     slow: bool,
     since_report_ms: f64,
+    since_checkpoint_ms: f64,
+    /// The updates (D's and G's) of the last checkpoint sent for this run.
+    checkpointed: Option<u64>,
+    /// This run's checkpoints cannot be taken, and the page has been told.
+    no_checkpoints: bool,
 }
 
 impl GanLesson {
@@ -49,6 +55,41 @@ impl GanLesson {
             running: false,
             slow: false,
             since_report_ms: 0.0,
+            since_checkpoint_ms: 0.0,
+            checkpointed: None,
+            no_checkpoints: false,
+        }
+    }
+
+    /// A new run (fresh, or resumed at `checkpointed` updates): its checkpoints start again.
+    fn new_run(&mut self, trainer: ToyTrainer, checkpointed: Option<u64>) {
+        self.toy = Some(trainer);
+        self.checkpointed = checkpointed;
+        self.no_checkpoints = false;
+        self.since_checkpoint_ms = 0.0;
+    }
+
+    /// Sends the run's checkpoint, unless the page already has the one of these updates (single
+    /// D or G steps count, not only iterations); says once when the run's checkpoints cannot be
+    /// taken (on WebGPU).
+    fn send_checkpoint(&mut self) {
+        self.since_checkpoint_ms = 0.0;
+        let Some(toy) = &self.toy else { return };
+        let updates = toy.updates();
+        if updates == 0 || self.checkpointed == Some(updates) || self.no_checkpoints {
+            return;
+        }
+        match toy.checkpoint() {
+            Ok(checkpoint) => {
+                send(ToyEvent::Checkpoint {
+                    checkpoint: Box::new(checkpoint),
+                });
+                self.checkpointed = Some(updates);
+            }
+            Err(error) => {
+                send(ToyEvent::NoCheckpoint { error });
+                self.no_checkpoints = true;
+            }
         }
     }
 
@@ -65,6 +106,10 @@ impl GanLesson {
         if running != self.running {
             self.running = running;
             send(ToyEvent::Running { running });
+            // Training stopped (paused, or another run took over): the page keeps where it is.
+            if !running {
+                self.send_checkpoint();
+            }
         }
     }
 
@@ -79,7 +124,7 @@ impl GanLesson {
                             modes: modes(settings.target),
                             settings,
                         });
-                        self.toy = Some(trainer);
+                        self.new_run(trainer, None);
                         self.set_running(false);
                         self.report().await;
                     }
@@ -105,6 +150,25 @@ impl GanLesson {
                     toy.step(part).await;
                 }
                 self.report().await;
+                self.send_checkpoint();
+            }
+            ToyCommand::Resume { checkpoint } => {
+                match ToyTrainer::resume(&checkpoint, self.device.clone()) {
+                    Ok(trainer) => {
+                        send(ToyEvent::Resumed {
+                            real: trainer.real_view().to_vec(),
+                            modes: modes(checkpoint.settings.target),
+                            iterations: trainer.iterations(),
+                            updates: trainer.updates(),
+                        });
+                        // The page holds these updates' checkpoint already.
+                        let updates = trainer.updates();
+                        self.new_run(trainer, Some(updates));
+                        self.set_running(false);
+                        self.report().await;
+                    }
+                    Err(error) => send(ToyEvent::ResumeFailed { error }),
+                }
             }
         }
     }
@@ -145,14 +209,23 @@ impl Lesson for GanLesson {
             if self.slow {
                 toy.train_chunk(1, f64::INFINITY).await;
                 self.report().await;
+                self.since_checkpoint_ms += started.elapsed().as_secs_f64() * 1000.0;
+                if self.since_checkpoint_ms >= CHECKPOINT_EVERY_MS {
+                    self.send_checkpoint();
+                }
                 sleep(SLOW_PAUSE_MS).await;
                 return;
             }
             toy.train_chunk(CHUNK_ITERATIONS, CHUNK_MS).await;
-            self.since_report_ms += started.elapsed().as_secs_f64() * 1000.0;
+            let took_ms = started.elapsed().as_secs_f64() * 1000.0;
+            self.since_report_ms += took_ms;
+            self.since_checkpoint_ms += took_ms;
             if self.since_report_ms >= REPORT_MS {
                 self.since_report_ms = 0.0;
                 self.report().await;
+            }
+            if self.since_checkpoint_ms >= CHECKPOINT_EVERY_MS {
+                self.send_checkpoint();
             }
         })
     }

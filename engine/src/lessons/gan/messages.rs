@@ -7,6 +7,7 @@ use super::digits::{DigitError, DigitSettings};
 use super::digits_resume::{DigitCheckpoint, ResumeError};
 use super::metrics::{ClassMeter, Divergence};
 use super::settings::{ToyError, ToySettings};
+use super::toy_resume::ToyCheckpoint;
 use crate::common::model_card::ModelFileError;
 use crate::datasets::mnist::DataLoadError;
 
@@ -46,6 +47,11 @@ pub enum ToyCommand {
     Step {
         part: StepPart,
     },
+    /// Go on with the run a checkpoint was taken from (a new worker after a crash): answered by
+    /// `Resumed`, paused, or `ResumeFailed`.
+    Resume {
+        checkpoint: Box<ToyCheckpoint>,
+    },
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -65,6 +71,26 @@ pub enum ToyEvent {
     },
     Running {
         running: bool,
+    },
+    /// The run's latest checkpoint, for the page to keep (see
+    /// `common::resume::CHECKPOINT_EVERY_MS`).
+    Checkpoint {
+        checkpoint: Box<ToyCheckpoint>,
+    },
+    /// This run's checkpoints cannot be taken (once per run).
+    NoCheckpoint {
+        error: ResumeError,
+    },
+    /// The run goes on from a checkpoint after `iterations` (`updates`: D's and G's together),
+    /// paused; its real points and modes as `Loaded` gives them.
+    Resumed {
+        iterations: u64,
+        updates: u64,
+        real: Vec<f32>,
+        modes: Vec<[f32; 2]>,
+    },
+    ResumeFailed {
+        error: ResumeError,
     },
 }
 

@@ -154,6 +154,11 @@ impl ToyTrainer {
         self.iterations
     }
 
+    /// D's and G's updates together: what a single D or G step moves, unlike the iterations.
+    pub fn updates(&self) -> u64 {
+        self.d_updates + self.g_updates
+    }
+
     pub fn generator(&self) -> &Mlp {
         &self.generator
     }

@@ -1,23 +1,22 @@
-//! The digits section's words about its checkpoints and about a run recovered after the worker
-//! stopped (the words are in `www/i18n`, under `gan.digits.`).
+//! The GAN lesson's words about a run's checkpoints and about a run recovered after the worker
+//! stopped, for both sections (the words are in `www/i18n`, under `gan.checkpoint.`,
+//! `gan.recovery.` and `gan.resume_error.`).
 
-use kindling_engine::lessons::gan::digits_resume::{CHECKPOINT_EVERY_MS, ResumeError};
+use kindling_engine::common::resume::{CHECKPOINT_EVERY_MS, ResumeError};
 
 use crate::i18n::{Lang, t, tf};
-use crate::lessons::gan::digits_state::Recovery;
+use crate::lessons::gan::resume::Recovery;
 
 pub fn resume_error(lang: Lang, error: &ResumeError) -> String {
     match error {
-        ResumeError::NotOnThisBackend => t(lang, "gan.digits.resume_error.backend"),
-        ResumeError::BadSettings => t(lang, "gan.digits.resume_error.bad_settings"),
-        ResumeError::Unreadable { message } => tf(
-            lang,
-            "gan.digits.resume_error.unreadable",
-            &[("message", message)],
-        ),
+        ResumeError::NotOnThisBackend => t(lang, "gan.resume_error.backend"),
+        ResumeError::BadSettings => t(lang, "gan.resume_error.bad_settings"),
+        ResumeError::Unreadable { message } => {
+            tf(lang, "gan.resume_error.unreadable", &[("message", message)])
+        }
         ResumeError::BadStep { step } => tf(
             lang,
-            "gan.digits.resume_error.bad_step",
+            "gan.resume_error.bad_step",
             &[("iterations", &step.to_string())],
         ),
     }
@@ -34,18 +33,18 @@ pub fn checkpoint_line(
     match (unavailable, iterations) {
         (Some(error), _) => tf(
             lang,
-            "gan.digits.checkpoint.unavailable",
+            "gan.checkpoint.unavailable",
             &[("reason", &resume_error(lang, error))],
         ),
         (None, Some(iterations)) => tf(
             lang,
-            "gan.digits.checkpoint.kept",
+            "gan.checkpoint.kept",
             &[
                 ("iterations", &iterations.to_string()),
                 ("seconds", &seconds),
             ],
         ),
-        (None, None) => tf(lang, "gan.digits.checkpoint.none", &[("seconds", &seconds)]),
+        (None, None) => tf(lang, "gan.checkpoint.none", &[("seconds", &seconds)]),
     }
 }
 
@@ -53,14 +52,14 @@ pub fn recovery(lang: Lang, recovery: &Recovery) -> String {
     let at =
         |key: &str, iterations: &u64| tf(lang, key, &[("iterations", &iterations.to_string())]);
     match recovery {
-        Recovery::Resuming { iterations } => at("gan.digits.recovery.resuming", iterations),
-        Recovery::Resumed { iterations } => at("gan.digits.recovery.resumed", iterations),
+        Recovery::Resuming { iterations } => at("gan.recovery.resuming", iterations),
+        Recovery::Resumed { iterations } => at("gan.recovery.resumed", iterations),
         Recovery::Failed(error) => tf(
             lang,
-            "gan.digits.recovery.failed",
+            "gan.recovery.failed",
             &[("reason", &resume_error(lang, error))],
         ),
-        Recovery::Lost => t(lang, "gan.digits.recovery.lost"),
+        Recovery::Lost => t(lang, "gan.recovery.lost"),
     }
 }
 
