@@ -11,8 +11,9 @@ use crate::lessons::detect::state::{DetectState, SHOWN};
 use crate::services::download;
 use crate::services::worker::WorkerLink;
 
-/// The name a saved detector is offered under.
+/// The names a saved detector is offered under, by its head.
 const DETECTOR_FILE: &str = "detector.safetensors";
+const MANY_DETECTOR_FILE: &str = "detector-many.safetensors";
 
 /// `ready`: the number of the worker that said `Ready`, `None` while there is none (commands
 /// then are dropped).
@@ -108,9 +109,14 @@ pub fn use_detect_worker(state: &DetectState, worker: &WorkerLink, ready: Option
     }
     {
         let saved = state.saved.clone();
+        // The saved file's card arrives with it.
+        let name = match state.card.as_ref().map(|c| c.level) {
+            Some(Level::Many) => MANY_DETECTOR_FILE,
+            _ => DETECTOR_FILE,
+        };
         use_effect_with(saved.0, move |&count| {
             if count > 0 {
-                let _ = download::save(DETECTOR_FILE, &saved.1);
+                let _ = download::save(name, &saved.1);
             }
         });
     }

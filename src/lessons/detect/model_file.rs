@@ -1,7 +1,6 @@
 //! The detector as a file: the shipped one, used with one click, and the learner's own saved and
 //! loaded back, each with its card.
 
-use kindling_engine::lessons::detect::data::Level;
 use yew::prelude::*;
 
 use crate::i18n::{Lang, t};
@@ -30,7 +29,6 @@ pub fn model_file(lang: Lang, state: &DetectState, on_action: &Callback<DetectAc
         let on_action = on_action.clone();
         Callback::from(move |_: MouseEvent| on_action.emit(action.clone()))
     };
-    let many = state.shown_level() == Level::Many;
     let refused = matches!(&state.file_note, Some(n) if !matches!(n, FileNote::Loaded { .. }));
     html! {
         <section class="card detect-file" aria-labelledby="detect-file-title">
@@ -39,12 +37,9 @@ pub fn model_file(lang: Lang, state: &DetectState, on_action: &Callback<DetectAc
             <div class="model-actions">
                 <button type="button" id="detect-use-shipped" class="button"
                     onclick={act(DetectAction::UseShipped)}>{t(lang, "detect.file.use_shipped")}</button>
-                <button type="button" id="detect-export" class="button" disabled={!state.detector || many}
+                <button type="button" id="detect-export" class="button" disabled={!state.detector}
                     onclick={act(DetectAction::Export)}>{t(lang, "detect.file.save")}</button>
             </div>
-            if many {
-                <p class="muted" id="detect-no-file">{t(lang, "detect.many.no_file")}</p>
-            }
             <div class="field upload-field">
                 <label for="detect-import">{t(lang, "detect.file.load")}</label>
                 <input id="detect-import" type="file" accept=".safetensors" onchange={on_file} />

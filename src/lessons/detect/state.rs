@@ -32,6 +32,8 @@ pub enum FileNote {
     Loaded {
         shipped: bool,
         steps: u64,
+        /// The file's head is the other level's: the lesson moved to this level.
+        moved_to: Option<Level>,
     },
     Refused(ModelFileError),
     TooLarge {
@@ -296,8 +298,7 @@ impl DetectState {
                 self.requests.use_shipped += 1;
             }
             DetectAction::Export => {
-                // Only a single-digit detector has a model file.
-                if self.detector && self.shown_level() == Level::One {
+                if self.detector {
                     self.requests.export += 1;
                 }
             }
@@ -381,12 +382,18 @@ impl DetectState {
                 self.show_first = 0;
                 self.detected = None;
                 self.detected_many = None;
-                let mut run = Run::new(card.settings.clone(), Level::One, trained, frozen);
+                let mut run = Run::new(card.settings.clone(), card.level, trained, frozen);
                 (run.step, run.steps) = (card.steps, card.steps);
                 self.run = Some(run);
+                // A file of the other level's head moves the lesson (and its link) there, as
+                // the learner chose that detector; the note says so.
+                let moved_to = (card.level != self.level).then_some(card.level);
+                self.level = card.level;
+                self.rejected.clear();
                 self.file_note = Some(FileNote::Loaded {
                     shipped,
                     steps: card.steps,
+                    moved_to,
                 });
                 self.card = Some(Rc::new(*card));
                 self.card_shipped = shipped;
@@ -637,7 +644,7 @@ mod tests {
     }
 
     #[test]
-    fn a_level_two_run_records_its_map_shows_several_boxes_and_has_no_file() {
+    fn a_level_two_run_records_its_map_and_shows_several_boxes() {
         use kindling_engine::lessons::detect::boxes::{Detection, PixelBox, RelBox};
         use kindling_engine::lessons::detect::data::Object;
         use kindling_engine::lessons::detect::map::MapReport;
@@ -710,11 +717,9 @@ mod tests {
             detections: vec![detection, detection],
         }));
         assert_eq!(state.detected_many.as_ref().map(Vec::len), Some(2));
-        // A new drawing forgets the boxes; a multi-digit detector is not saved as a file.
+        // A new drawing forgets the boxes.
         state.reduce(DetectAction::Drawn(Some(vec![1])));
         assert_eq!(state.detected_many, None);
-        state.reduce(DetectAction::Export);
-        assert_eq!(state.requests.export, 0);
         // A single-digit run after it is level one again, with nothing of level two shown.
         state.reduce(DetectAction::Run);
         state.reduce(event(DetectEvent::Started {
@@ -841,7 +846,8 @@ mod tests {
             state.file_note,
             Some(FileNote::Loaded {
                 shipped: true,
-                steps: 1000
+                steps: 1000,
+                moved_to: None,
             })
         );
         assert_eq!(state.card.as_deref(), Some(&card));
@@ -889,5 +895,117 @@ mod tests {
             frozen: 2,
         }));
         assert!(state.card.is_none() && state.file_note.is_none());
+    }
+
+    #[test]
+    fn a_multi_digit_detector_is_saved_and_a_file_of_the_other_level_moves_the_lesson() {
+        use kindling_engine::lessons::detect::card::MapScore;
+        let mut state = DetectState::default();
+        state.reduce(DetectAction::SetLevel(Level::Many));
+        state.reduce(DetectAction::Run);
+        state.reduce(event(DetectEvent::Started {
+            trained: 5,
+            frozen: 7,
+        }));
+        // A multi-digit detector is saved as a file with its card, as a single-digit one is.
+        state.reduce(DetectAction::Export);
+        assert_eq!(state.requests.export, 1);
+        let mut many = DetectCard::at_level(
+            Level::Many,
+            DetectSettings::default(),
+            ResnetSettings::default(),
+            7,
+        );
+        many.steps = 120;
+        many.map = Some(MapScore {
+            count: 200,
+            map: 0.7,
+        });
+        state.reduce(event(DetectEvent::Exported {
+            bytes: vec![1; 4],
+            card: Box::new(many.clone()),
+        }));
+        assert_eq!(state.saved.0, 1);
+        assert_eq!(state.card.as_ref().map(|c| c.level), Some(Level::Many));
+
+        // At level one, loading it back moves the lesson to level two, and says so.
+        state.reduce(DetectAction::SetLevel(Level::One));
+        state.reduce(DetectAction::Import(vec![1; 4]));
+        state.reduce(event(DetectEvent::ModelLoaded {
+            card: Box::new(many.clone()),
+            shipped: false,
+            trained: 3,
+            frozen: 4,
+        }));
+        assert_eq!(
+            (state.level, state.shown_level()),
+            (Level::Many, Level::Many)
+        );
+        assert_eq!(
+            state.file_note,
+            Some(FileNote::Loaded {
+                shipped: false,
+                steps: 120,
+                moved_to: Some(Level::Many),
+            })
+        );
+        assert!(
+            crate::lessons::detect::link::to_query_with_level(&state.settings, state.level)
+                .contains("level=many")
+        );
+        // Its score arrives as a finished multi-digit run's: the canvases are asked for.
+        state.reduce(event(DetectEvent::ManyFinished {
+            report: kindling_engine::lessons::detect::map::MapReport {
+                map: 0.7,
+                per_class: vec![Some(0.7); 10],
+                truths: 20,
+                detections: 25,
+                curve: Vec::new(),
+            },
+            elapsed_ms: 1.0,
+        }));
+        assert!(state.is_finished());
+        assert_eq!(state.requests.show, 1);
+
+        // A refused file changes nothing; the same level's file moves nothing.
+        let before = state.clone();
+        state.reduce(DetectAction::Import(vec![0]));
+        state.reduce(event(DetectEvent::FileRefused {
+            error: ModelFileError::Truncated,
+        }));
+        assert_eq!(
+            (&state.run, &state.card, state.level),
+            (&before.run, &before.card, before.level)
+        );
+        state.reduce(event(DetectEvent::ModelLoaded {
+            card: Box::new(many),
+            shipped: false,
+            trained: 3,
+            frozen: 4,
+        }));
+        assert!(matches!(
+            state.file_note,
+            Some(FileNote::Loaded { moved_to: None, .. })
+        ));
+
+        // The shipped detector (one digit) at level two moves the lesson back to level one.
+        state.reduce(DetectAction::UseShipped);
+        let mut shipped = DetectCard::new(DetectSettings::default(), ResnetSettings::default(), 7);
+        shipped.steps = 1000;
+        state.reduce(event(DetectEvent::ModelLoaded {
+            card: Box::new(shipped),
+            shipped: true,
+            trained: 3,
+            frozen: 4,
+        }));
+        assert_eq!((state.level, state.shown_level()), (Level::One, Level::One));
+        assert!(matches!(
+            state.file_note,
+            Some(FileNote::Loaded {
+                moved_to: Some(Level::One),
+                ..
+            })
+        ));
+        assert!(state.run.as_ref().unwrap().map_finished.is_none());
     }
 }

@@ -3,6 +3,7 @@
 
 use kindling_engine::lessons::detect::card::{DetectCard, SHIPPED_DETECTOR};
 use kindling_engine::lessons::detect::config::DetectProblem;
+use kindling_engine::lessons::detect::data::Level;
 use kindling_engine::lessons::detect::shapes::{Dim, Layer};
 
 use crate::format::{duration, group, percent, size};
@@ -24,11 +25,24 @@ pub fn problem(lang: Lang, problem: DetectProblem) -> String {
 
 pub fn file_note(lang: Lang, note: &FileNote) -> String {
     match note {
-        FileNote::Loaded { shipped: true, .. } => t(lang, "detect.file.loaded_shipped"),
         FileNote::Loaded {
-            shipped: false,
+            shipped,
             steps,
-        } => tf(lang, "detect.file.loaded", &[("steps", &group(*steps))]),
+            moved_to,
+        } => {
+            let loaded = if *shipped {
+                t(lang, "detect.file.loaded_shipped")
+            } else {
+                tf(lang, "detect.file.loaded", &[("steps", &group(*steps))])
+            };
+            match moved_to {
+                Some(level) => format!(
+                    "{loaded} {}",
+                    t(lang, &format!("detect.file.moved.{}", level.name()))
+                ),
+                None => loaded,
+            }
+        }
         FileNote::Refused(error) => tf(
             lang,
             "detect.file.refused",
@@ -51,21 +65,23 @@ pub fn card_rows(lang: Lang, card: &DetectCard, shipped: bool) -> Vec<(String, S
         t(lang, "detect.card.yours")
     };
     let settings = &card.settings;
+    let head = match card.level {
+        Level::One => t(lang, &format!("detect.head.{}", settings.head.name())),
+        Level::Many => t(lang, "detect.card.head_centre"),
+    };
     let mut rows = vec![
         row("name", name),
         row("base", card.base.clone()),
+        row(
+            "level",
+            t(lang, &format!("detect.level.{}", card.level.name())),
+        ),
         row(
             "head",
             tf(
                 lang,
                 "detect.card.head_value",
-                &[
-                    (
-                        "head",
-                        &t(lang, &format!("detect.head.{}", settings.head.name())),
-                    ),
-                    ("hidden", &settings.hidden.to_string()),
-                ],
+                &[("head", &head), ("hidden", &settings.hidden.to_string())],
             ),
         ),
         row(
@@ -101,6 +117,20 @@ pub fn card_rows(lang: Lang, card: &DetectCard, shipped: bool) -> Vec<(String, S
                 &[
                     ("iou", &format!("{:.3}", score.mean_iou)),
                     ("accuracy", &percent(score.class_accuracy as f64)),
+                    ("count", &group(score.count as u64)),
+                    ("seed", &card.test_seed.to_string()),
+                ],
+            ),
+        ));
+    }
+    if let Some(score) = card.map {
+        rows.push(row(
+            "score",
+            tf(
+                lang,
+                "detect.card.map_value",
+                &[
+                    ("map", &format!("{:.3}", score.map)),
                     ("count", &group(score.count as u64)),
                     ("seed", &card.test_seed.to_string()),
                 ],

@@ -1,7 +1,9 @@
 //! The detection project's second level in headless Chromium on the CPU backend: the level comes
 //! from the link, the multi-digit head trains a small budget, the page shows mAP@0.5 with its
 //! precision–recall read-out and test canvases with several true and detected boxes, two drawn
-//! digits get two boxes; the level select writes the link, and a bad level in a link is named.
+//! digits get two boxes; the detector is saved as a file, the shipped (single-digit) detector
+//! moves the lesson to level one, and the saved file loaded back moves it to level two with its
+//! boxes; the level select writes the link, and a bad level in a link is named.
 
 use kindling_e2e::{Browser, number, serve_site};
 
@@ -20,6 +22,21 @@ fn count(browser: &Browser, selector: &str) -> u64 {
         ))
         .as_u64()
         .unwrap_or(0)
+}
+
+/// The saved multi-digit detector, once Chromium has written it under its final name.
+fn saved_file(browser: &Browser) -> std::path::PathBuf {
+    browser.wait_for("the saved detector", 60, |b| {
+        std::fs::read_dir(b.downloads())
+            .ok()?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("detector-many"))
+                    && p.extension().is_some_and(|x| x == "safetensors")
+            })
+    })
 }
 
 #[test]
@@ -90,6 +107,52 @@ fn the_multi_digit_level_trains_and_boxes_several_digits_with_its_map() {
     assert!(boxes >= 2, "{boxes} boxes on two drawn digits: {answer}");
     browser.eval("document.querySelector('#detect-own-title').scrollIntoView(); return true;");
     browser.screenshot("detect-many-own").ok();
+
+    // Saved as a file with its card; the shipped detector (one digit) moves the lesson to level
+    // one; the file loaded back moves it to level two, and the drawing gets its boxes again.
+    browser.click("#detect-export");
+    let file = saved_file(&browser);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let card = browser.text("#detect-card").unwrap_or_default();
+    assert!(
+        card.contains("120 steps") && card.contains("mAP@0.5"),
+        "{card}"
+    );
+    browser.click("#detect-use-shipped");
+    let moved = browser.wait_for("the shipped detector at level one", 120, |b| {
+        b.text("#detect-file-message")
+            .filter(|m| m.contains("moved to level one"))
+    });
+    assert_eq!(
+        browser.value("#detect-level").as_deref(),
+        Some("one"),
+        "{moved}"
+    );
+    browser.wait_for("one box on the drawing", 120, |b| {
+        b.text("#detect-own-status")
+            .filter(|s| s.starts_with("The detector sees a"))
+    });
+    browser.upload("#detect-import", &file);
+    let moved = browser.wait_for("the saved detector at level two", 120, |b| {
+        b.text("#detect-file-message")
+            .filter(|m| m.contains("moved to level two"))
+    });
+    assert!(moved.contains("120 steps"), "{moved}");
+    assert_eq!(browser.value("#detect-level").as_deref(), Some("many"));
+    assert!(hash(&browser).contains("level=many"), "{}", hash(&browser));
+    browser.wait_for("the loaded detector's boxes on the drawing", 120, |b| {
+        b.text("#detect-own-status")
+            .filter(|s| s.starts_with("The detector finds"))?;
+        (count(b, "#detect-own-result rect.box.predicted") >= 2).then_some(())
+    });
+    let reloaded = browser
+        .text("#detect-map")
+        .and_then(|t| number(&t))
+        .unwrap_or(f64::NAN);
+    assert!(
+        (map - reloaded).abs() < 1e-3,
+        "mAP {map} trained, {reloaded} loaded"
+    );
 
     // Back to one digit a canvas: the link drops the level.
     browser.select("#detect-level", "one");

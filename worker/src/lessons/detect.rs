@@ -10,11 +10,11 @@ use kindling_engine::burn::tensor::Device;
 use kindling_engine::common::model_file;
 use kindling_engine::datasets::mnist::Images;
 use kindling_engine::lessons::detect::boxes::iou;
-use kindling_engine::lessons::detect::card::DetectCard;
+use kindling_engine::lessons::detect::card::{DetectCard, MapScore};
 use kindling_engine::lessons::detect::centre_training::{self, CentreRun};
 use kindling_engine::lessons::detect::config::{DetectEvaluation, DetectSettings};
 use kindling_engine::lessons::detect::data::{self, CANVAS, Level};
-use kindling_engine::lessons::detect::file;
+use kindling_engine::lessons::detect::file::{self, LoadedDetector};
 use kindling_engine::lessons::detect::messages::{
     DetectCommand, DetectEvent, ShownCanvas, ShownMany,
 };
@@ -70,6 +70,8 @@ pub struct DetectLesson {
     origin: Option<DetectCard>,
     /// The trained run's final score, for its card.
     final_eval: Option<DetectEvaluation>,
+    /// The trained multi-digit run's final mAP@0.5, for its card.
+    final_map: Option<MapScore>,
 }
 
 /// The whole file at `path` on the site.
@@ -101,6 +103,7 @@ impl DetectLesson {
             next_eval: 0,
             origin: None,
             final_eval: None,
+            final_map: None,
         }
     }
 
@@ -112,57 +115,89 @@ impl DetectLesson {
         let Some((train, test)) = self.digits.clone() else {
             return;
         };
-        match file::load(bytes, &self.device) {
-            Ok((model, card)) => {
-                self.set_running(false);
-                self.many = None;
-                let run = DetectRun::loaded(
-                    model,
-                    card.settings.clone(),
-                    card.steps,
-                    train,
-                    test,
-                    self.device.clone(),
-                );
-                let (trained, frozen) = parameter_counts(run.model());
+        let (model, card) = match file::load_any(bytes, &self.device) {
+            Ok(loaded) => loaded,
+            Err(error) => return send(DetectEvent::FileRefused { error }),
+        };
+        self.set_running(false);
+        self.run = None;
+        self.many = None;
+        self.trained_ms = card.training_seconds.unwrap_or(0.0) * 1000.0;
+        self.final_eval = card.evaluation;
+        self.final_map = card.map;
+        self.origin = Some(card.clone());
+        let (settings, steps) = (card.settings.clone(), card.steps);
+        let device = self.device.clone();
+        let (trained, frozen) = match model {
+            LoadedDetector::One(model) => {
+                let run = DetectRun::loaded(model, settings, steps, train, test, device);
+                let counts = parameter_counts(run.model());
                 self.run = Some(run);
-                self.trained_ms = card.training_seconds.unwrap_or(0.0) * 1000.0;
-                self.final_eval = card.evaluation;
-                self.origin = Some(card.clone());
-                send(DetectEvent::ModelLoaded {
-                    card: Box::new(card),
-                    shipped,
-                    trained,
-                    frozen,
-                });
-                // Scored here as a trained run is, so the page shows it alike.
-                if let Some(run) = &self.run {
-                    let evaluation = run.evaluate(FINAL_EVAL).await;
-                    send(DetectEvent::Finished {
-                        evaluation,
-                        elapsed_ms: self.trained_ms,
-                    });
-                }
+                counts
             }
-            Err(error) => send(DetectEvent::FileRefused { error }),
+            LoadedDetector::Many(model) => {
+                let run = CentreRun::loaded(model, settings, steps, train, test, device);
+                let counts = parameter_counts(run.model());
+                self.many = Some(run);
+                counts
+            }
+        };
+        send(DetectEvent::ModelLoaded {
+            card: Box::new(card),
+            shipped,
+            trained,
+            frozen,
+        });
+        // Scored here as a trained run is, so the page shows it alike.
+        if let Some(run) = &self.run {
+            let evaluation = run.evaluate(FINAL_EVAL).await;
+            send(DetectEvent::Finished {
+                evaluation,
+                elapsed_ms: self.trained_ms,
+            });
+        } else if let Some(run) = &self.many {
+            let report = run.evaluate(FINAL_EVAL).await.summarised();
+            send(DetectEvent::ManyFinished {
+                report,
+                elapsed_ms: self.trained_ms,
+            });
         }
     }
 
     /// The detector as a model file: a loaded one with its card as it came, a trained one with a
     /// card of its settings, steps, final score and training time.
     async fn export(&self) {
-        let (Some(run), Some(backbone)) = (&self.run, &self.backbone) else {
+        let Some(backbone) = &self.backbone else {
             return;
         };
-        let card = self.origin.clone().unwrap_or_else(|| {
-            let mut card =
-                DetectCard::new(run.settings().clone(), backbone.settings.clone(), TEST_SEED);
-            card.steps = run.steps_done();
-            card.evaluation = self.final_eval;
-            card.training_seconds = Some((self.trained_ms / 1000.0).round());
-            card
-        });
-        match file::save(run.model(), card).await {
+        let saved = if let Some(run) = &self.run {
+            let card = self.origin.clone().unwrap_or_else(|| {
+                let mut card =
+                    DetectCard::new(run.settings().clone(), backbone.settings.clone(), TEST_SEED);
+                card.steps = run.steps_done();
+                card.evaluation = self.final_eval;
+                card.training_seconds = Some((self.trained_ms / 1000.0).round());
+                card
+            });
+            file::save(run.model(), card).await
+        } else if let Some(run) = &self.many {
+            let card = self.origin.clone().unwrap_or_else(|| {
+                let mut card = DetectCard::at_level(
+                    Level::Many,
+                    run.settings().clone(),
+                    backbone.settings.clone(),
+                    TEST_SEED,
+                );
+                card.steps = run.steps_done();
+                card.map = self.final_map;
+                card.training_seconds = Some((self.trained_ms / 1000.0).round());
+                card
+            });
+            file::save_many(run.model(), card).await
+        } else {
+            return;
+        };
+        match saved {
             Ok(bytes) => {
                 // The card with its parameter list and checksum, as the file holds it.
                 match model_file::decode::<DetectCard>(&bytes) {
@@ -343,6 +378,7 @@ impl DetectLesson {
                 self.trained_ms = 0.0;
                 self.origin = None;
                 self.final_eval = None;
+                self.final_map = None;
                 self.next_eval = (run.settings().steps as u64 / 5).max(1);
                 self.many = Some(run);
                 self.set_running(true);
@@ -405,6 +441,10 @@ impl DetectLesson {
         }
         if run.is_finished() {
             let report = run.evaluate(FINAL_EVAL).await.summarised();
+            self.final_map = Some(MapScore {
+                count: FINAL_EVAL,
+                map: report.map,
+            });
             send(DetectEvent::ManyFinished {
                 report,
                 elapsed_ms: self.trained_ms,

@@ -183,6 +183,37 @@ impl CentreRun {
         })
     }
 
+    /// A run holding `model`, a multi-digit detector loaded from a file whose card says
+    /// `settings` and `steps`: it scores, shows test canvases and reads drawings, and has no
+    /// steps left.
+    pub fn loaded(
+        model: CentreDetector,
+        settings: DetectSettings,
+        steps: u64,
+        train: impl Into<Arc<Images>>,
+        test: impl Into<Arc<Images>>,
+        device: Device,
+    ) -> Self {
+        let shown_steps = steps.clamp(1, u64::from(super::config::MAX_STEPS)) as u32;
+        let settings = DetectSettings {
+            steps: shown_steps,
+            unfreeze_at: settings.unfreeze_at.filter(|&at| at < shown_steps),
+            ..settings
+        };
+        Self {
+            rates: ModuleLrScheduler::new(settings.learning_rate).step(),
+            optimizer: AdamConfig::new().init(),
+            step: u64::from(settings.steps),
+            settings,
+            device,
+            model,
+            train: train.into(),
+            test: test.into(),
+            record: ChunkRecord::default(),
+            last: None,
+        }
+    }
+
     pub fn settings(&self) -> &DetectSettings {
         &self.settings
     }
