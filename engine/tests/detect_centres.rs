@@ -16,6 +16,7 @@ use kindling_engine::lessons::detect::centres::{self, GRID, TOP_K};
 use kindling_engine::lessons::detect::config::DetectSettings;
 use kindling_engine::lessons::detect::data::{CANVAS, Level, canvas};
 use kindling_engine::lessons::detect::map::mean_average_precision;
+use kindling_engine::lessons::detect::shapes::{self, Dim};
 use kindling_engine::lessons::detect::training::TEST_SEED;
 
 /// burn's CPU backend keeps one global random generator: tests that seed it run one at a time.
@@ -170,5 +171,27 @@ impl kindling_engine::burn::module::ModuleVisitor for CountTrainable<'_> {
         if param.val().is_require_grad() {
             *self.0 += param.lazy_shape().num_elements();
         }
+    }
+}
+
+#[test]
+fn the_layer_shapes_the_page_shows_are_those_of_a_real_forward_pass() {
+    let (_, test) = detect_common::mnist();
+    let device = backend::cpu();
+    let (backbone, network) = detect_common::shipped_backbone(&device);
+    let b = batch(&test, 3, 0..2, &device);
+    for hidden in [8, 24] {
+        let detector = CentreDetectorConfig::new(network.feature_channels(), hidden)
+            .init(backbone.clone(), &device);
+        let stages = detector.stages(b.canvases.clone());
+        let shown = shapes::centre_detector(&network, hidden);
+        assert_eq!(shown.len(), stages.len());
+        for (layer, stage) in shown.iter().zip(&stages) {
+            let [batch, dims @ ..] = stage.dims();
+            assert_eq!(batch, 2);
+            let dims: Vec<Dim> = dims.iter().map(|&d| Dim::Size(d)).collect();
+            assert_eq!(layer.shape, dims, "{}", layer.name);
+        }
+        assert_eq!(shown[2].shape[0], Dim::Size(hidden));
     }
 }

@@ -2,6 +2,7 @@
 //! done right, as a detector of one digit on a 64 × 64 canvas.
 
 pub mod design;
+pub mod design_many;
 pub mod drawing;
 pub mod effects;
 pub mod fields;

@@ -14,6 +14,7 @@ use crate::format::{group, percent};
 use crate::i18n::{Lang, t, tf};
 use crate::lessons::data_load::load_failure;
 use crate::lessons::detect::design::design;
+use crate::lessons::detect::design_many::design_many;
 use crate::lessons::detect::drawing::to_canvas;
 use crate::lessons::detect::fields::DetectField;
 use crate::lessons::detect::many::{canvases_many, finished_many, own_answer};
@@ -304,6 +305,9 @@ pub fn DetectPage(props: &Props) -> Html {
                     { canvases(lang, &state.shown, state.detector, on_action) }
                 }
             </section>
+            if many {
+                { design_many(lang, &backbone, shown_settings.hidden) }
+            }
             { design(lang, &backbone, shown_settings.head, shown_settings.hidden) }
             { model_file(lang, state, on_action) }
             { own_canvas(lang, state, on_action) }

@@ -1,9 +1,10 @@
 //! The detection project's second level in headless Chromium on the CPU backend: the level comes
 //! from the link, the multi-digit head trains a small budget, the page shows mAP@0.5 with its
 //! precision–recall read-out and test canvases with several true and detected boxes, two drawn
-//! digits get two boxes; the detector is saved as a file, the shipped (single-digit) detector
-//! moves the lesson to level one, and the saved file loaded back moves it to level two with its
-//! boxes; the level select writes the link, and a bad level in a link is named.
+//! digits get two boxes; level two's design shows its head's shapes; the detector is saved as a
+//! file, the shipped (single-digit) detector moves the lesson to level one, and the saved file
+//! loaded back moves it to level two with its boxes; the level select writes the link, and a bad
+//! level in a link is named.
 
 use kindling_e2e::{Browser, number, serve_site};
 
@@ -53,6 +54,13 @@ fn the_multi_digit_level_trains_and_boxes_several_digits_with_its_map() {
     assert_eq!(browser.value("#detect-level").as_deref(), Some("many"));
     assert!(browser.text("#detect-level-many").is_some());
     assert!(hash(&browser).contains("level=many"), "{}", hash(&browser));
+    // Level two's design: the head's shapes for the loaded backbone, and each step explained.
+    let layers = browser.text("#detect-many-layers").unwrap_or_default();
+    for shape in ["[B, 64, 16, 16]", "[B, 10, 16, 16]", "[B, 4, 16, 16]"] {
+        assert!(layers.contains(shape), "{shape} in {layers}");
+    }
+    let loss = browser.text("#detect-many-design-loss").unwrap_or_default();
+    assert!(loss.contains("0.1 × size"), "{loss}");
 
     browser.click("#detect-run");
     browser.wait_for("the final mAP", 600, |b| b.text("#detect-map"));

@@ -18,13 +18,8 @@ use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor};
 
-use super::centres::{CLASSES, REGRESSION};
+use super::centres::{CLASSES, HEAT_BIAS, REGRESSION};
 use crate::models::resnet::model::Resnet;
-
-/// The heat map's starting bias: sigmoid(−2.19) ≈ 0.1, so at first every cell says "probably
-/// nothing" and the focal loss's many empty cells do not swamp the first steps (as CenterNet
-/// and RetinaNet start).
-const HEAT_BIAS: f32 = -2.19;
 
 #[derive(Config, Debug)]
 pub struct CentreDetectorConfig {
@@ -79,12 +74,25 @@ pub struct CentreOutput {
 impl CentreDetector {
     /// [B, 1, 64, 64] normalised canvases → heat logits and regression per cell.
     pub fn forward(&self, canvases: Tensor<4>) -> CentreOutput {
-        let maps = self.backbone.feature_maps(canvases);
-        let maps = relu(self.mix2.forward(relu(self.mix.forward(maps))));
-        CentreOutput {
-            heat: self.heat.forward(maps.clone()),
-            regression: self.regression.forward(maps),
-        }
+        let [.., heat, regression] = self.stages(canvases);
+        CentreOutput { heat, regression }
+    }
+
+    /// Every stage's output, in the order [`super::shapes::centre_detector`] lists them: the
+    /// canvases, the backbone's maps, the two mixing convolutions (after ReLU), the heat logits
+    /// and the regression.
+    pub fn stages(&self, canvases: Tensor<4>) -> [Tensor<4>; 6] {
+        let maps = self.backbone.feature_maps(canvases.clone());
+        let mixed = relu(self.mix.forward(maps.clone()));
+        let mixed2 = relu(self.mix2.forward(mixed.clone()));
+        [
+            canvases,
+            maps,
+            mixed,
+            mixed2.clone(),
+            self.heat.forward(mixed2.clone()),
+            self.regression.forward(mixed2),
+        ]
     }
 
     /// The backbone's convolutions train from now on; its batch norms keep the statistics and

@@ -16,7 +16,11 @@ use burn::tensor::{Device, Tensor, TensorData};
 
 use super::boxes::Detection;
 use super::centre_model::{CentreDetector, CentreDetectorConfig};
-use super::centres::{self, CELLS, CLASSES, GRID, REGRESSION, SCORE_THRESHOLD, TOP_K};
+use super::centres::{
+    self, CELLS, CLASSES, FOCAL_ALPHA, FOCAL_BETA, GRID, OFFSET_WEIGHT, REGRESSION,
+    SCORE_THRESHOLD, TOP_K,
+};
+pub use super::centres::{MAP_IOU, SIZE_WEIGHT};
 use super::config::{DetectProblem, DetectSettings, StepLosses};
 use super::data::{self, CANVAS, Level};
 use super::map::{MapReport, Truth, mean_average_precision};
@@ -25,11 +29,6 @@ use crate::common::read::read_floats;
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::mnist::{Images, normalise};
 use crate::models::resnet::model::Resnet;
-
-/// The size loss's weight against the heat map's (CenterNet's 0.1; the size is in cells).
-pub const SIZE_WEIGHT: f32 = 0.1;
-/// The IoU a detection needs with a true box to count.
-pub const MAP_IOU: f32 = 0.5;
 
 /// A batch of level-two canvases with their targets, on the device.
 pub struct CentreBatch {
@@ -103,9 +102,10 @@ pub fn focal_loss(
     let p = sigmoid(logits.clone());
     let log_p = log_sigmoid(logits.clone());
     let log_not_p = log_sigmoid(logits.neg());
-    let positive = (p.clone().neg().add_scalar(1.0).powf_scalar(2.0) * log_p) * peaks.clone();
-    let negative = target.neg().add_scalar(1.0).powf_scalar(4.0)
-        * p.powf_scalar(2.0)
+    let positive =
+        (p.clone().neg().add_scalar(1.0).powf_scalar(FOCAL_ALPHA) * log_p) * peaks.clone();
+    let negative = target.neg().add_scalar(1.0).powf_scalar(FOCAL_BETA)
+        * p.powf_scalar(FOCAL_ALPHA)
         * log_not_p
         * peaks.neg().add_scalar(1.0);
     (positive + negative)
@@ -260,7 +260,7 @@ impl CentreRun {
         let heat = focal_loss(output.heat, b.heat, b.peaks, b.objects);
         let (size_loss, offset_loss) =
             regression_losses(output.regression, b.regression, b.mask, b.objects);
-        let place = size_loss.mul_scalar(SIZE_WEIGHT) + offset_loss;
+        let place = size_loss.mul_scalar(SIZE_WEIGHT) + offset_loss.mul_scalar(OFFSET_WEIGHT);
         let total = heat.clone() + place.clone();
         let grads = GradientsParams::from_grads(total.backward(), &self.model);
         self.model = self

@@ -22,6 +22,29 @@ pub const SCORE_THRESHOLD: f32 = 0.05;
 pub const TOP_K: usize = 20;
 /// Detections of one class overlapping more than this are suppressed.
 pub const NMS_IOU: f32 = 0.5;
+/// A digit's gaussian spreads over this share of its box's width and height (a sixth: the bump
+/// fades out at the box's edges), at least [`MIN_SPREAD`] cells.
+pub const SPREAD_SHARE: f32 = 6.0;
+pub const MIN_SPREAD: f32 = 0.5;
+/// The heat map's starting bias: sigmoid(−2.19) ≈ 0.1, so at first every cell says "probably
+/// nothing" and the focal loss's many empty cells do not swamp the first steps (as CenterNet
+/// and RetinaNet start).
+pub const HEAT_BIAS: f32 = -2.19;
+/// The focal loss's exponents (CenterNet's α and β): (1 − p)^α and p^α weigh down cells the head
+/// already gets right, (1 − y)^β cells near a true centre.
+pub const FOCAL_ALPHA: f32 = 2.0;
+pub const FOCAL_BETA: f32 = 4.0;
+/// The size loss's weight against the heat map's (CenterNet's 0.1; the size is in cells), and
+/// the offset loss's.
+pub const SIZE_WEIGHT: f32 = 0.1;
+pub const OFFSET_WEIGHT: f32 = 1.0;
+/// The IoU a detection needs with a true box to count in mAP.
+pub const MAP_IOU: f32 = 0.5;
+
+/// The heat score every cell starts at: sigmoid([`HEAT_BIAS`]).
+pub fn starting_score() -> f32 {
+    1.0 / (1.0 + (-HEAT_BIAS).exp())
+}
 
 /// What the head is trained towards on one canvas, each row-major over the grid.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,10 +67,12 @@ fn centre_cell(bbox: &RelBox) -> (usize, usize, f32, f32) {
     (col, row, x - col as f32, y - row as f32)
 }
 
-/// The gaussian's spread across and down, in cells, for a box of `w` × `h` cells: a sixth of
-/// each side (so the bump fades out at the box's edges), at least half a cell.
+/// The gaussian's spread across and down, in cells, for a box of `w` × `h` cells.
 pub fn spread(w: f32, h: f32) -> (f32, f32) {
-    ((w / 6.0).max(0.5), (h / 6.0).max(0.5))
+    (
+        (w / SPREAD_SHARE).max(MIN_SPREAD),
+        (h / SPREAD_SHARE).max(MIN_SPREAD),
+    )
 }
 
 /// The targets for a canvas holding `objects`.

@@ -1,6 +1,7 @@
-//! The shapes at every layer of this project's detector and of the source article's head, put
-//! on the same backbone and canvas so the page can show them side by side. Plain data (no
-//! burn); `tests/detect_training.rs` checks the detector's real outputs against these.
+//! The shapes at every layer of this project's detectors (level one's class-and-box head, level
+//! two's CenterNet-style head) and of the source article's head, put on the same backbone and
+//! canvas so the page can show them. Plain data (no burn); `tests/detect_training.rs` and
+//! `tests/detect_centres.rs` check the detectors' real outputs against these.
 
 use super::config::HeadKind;
 use super::data::CANVAS;
@@ -67,6 +68,23 @@ pub fn detector(backbone: &ResnetSettings, head: HeadKind, hidden: usize) -> Vec
             layer("box", &[s(4)]),
         ]),
     }
+    layers
+}
+
+/// Level two's multi-digit detector with `hidden` channels on `backbone`: per cell a heat logit
+/// for each class and the box's size and offset (the order of `CentreDetector::stages`).
+pub fn centre_detector(backbone: &ResnetSettings, hidden: usize) -> Vec<Layer> {
+    let (mut layers, _, side) = trunk(backbone);
+    let s = Dim::Size;
+    layers.extend([
+        layer("centre_mix", &[s(hidden), s(side), s(side)]),
+        layer("centre_mix2", &[s(hidden), s(side), s(side)]),
+        layer("centre_heat", &[s(CLASSES), s(side), s(side)]),
+        layer(
+            "centre_regression",
+            &[s(super::centres::REGRESSION), s(side), s(side)],
+        ),
+    ]);
     layers
 }
 
