@@ -274,13 +274,19 @@ pub fn App() -> Html {
 
     let fault_hooks = (route::url_param("debug").as_deref() == Some(fault_hooks::DEBUG_VALUE))
         .then(|| {
-            let (panic, kill, lose) = (worker.clone(), worker.clone(), worker.clone());
+            let (panic, kill, lose, overfill) = (
+                worker.clone(),
+                worker.clone(),
+                worker.clone(),
+                worker.clone(),
+            );
             html! {
                 <FaultHooks
                     {lang}
                     on_panic={Callback::from(move |()| panic.send(ToWorker::Crash))}
                     on_kill={Callback::from(move |()| kill.kill())}
                     on_lose_device={Callback::from(move |()| lose.send(ToWorker::LoseDevice))}
+                    on_overfill={Callback::from(move |()| overfill.send(ToWorker::OverfillGpu))}
                 />
             }
         });

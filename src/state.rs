@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use kindling_engine::common::device_error::is_out_of_memory;
 use kindling_engine::lessons::activations::{ActivationRequest, ActivationResult};
 use kindling_engine::lessons::losses::{LossRequest, LossResult};
 use kindling_engine::protocol::{
@@ -38,6 +39,11 @@ pub enum Banner {
         message: String,
         restarted: bool,
     },
+    /// The worker stopped because the GPU's memory ran out (it restarted, and the lessons go on
+    /// from their checkpoints).
+    OutOfMemory {
+        message: String,
+    },
     /// The GPU device was lost; the page moved to the CPU.
     DeviceLost {
         message: String,
@@ -45,6 +51,18 @@ pub enum Banner {
     Failed {
         message: String,
     },
+}
+
+impl Banner {
+    /// A stopped worker's banner: running out of GPU memory is explained when a new worker took
+    /// over; anything else is a crash.
+    fn crashed(message: String, restarted: bool) -> Self {
+        if restarted && is_out_of_memory(&message) {
+            Banner::OutOfMemory { message }
+        } else {
+            Banner::Crashed { message, restarted }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -287,10 +305,7 @@ impl AppState {
             }
             FromWorker::Panicked { message } => {
                 self.worker_lost();
-                self.banner = Some(Banner::Crashed {
-                    message,
-                    restarted: false,
-                });
+                self.banner = Some(Banner::crashed(message, false));
             }
             FromWorker::Failed { message } => {
                 self.lessons_lose_worker();
@@ -322,7 +337,7 @@ impl Reducible for AppState {
             Action::Worker(WorkerEvent::Message(message)) => next.on_message(message),
             Action::Worker(WorkerEvent::Crashed { message, restarted }) => {
                 next.worker_lost();
-                next.banner = Some(Banner::Crashed { message, restarted });
+                next.banner = Some(Banner::crashed(message, restarted));
             }
             Action::DismissBanner => next.banner = None,
             Action::Playground(action) => next.playground.reduce(action),
@@ -522,6 +537,41 @@ mod tests {
         assert!(!state.playground.running);
         let state = state.reduce(message(FromWorker::Ready { backend }));
         assert_eq!(state.ready_worker(), Some(2));
+    }
+
+    #[test]
+    fn a_worker_out_of_gpu_memory_is_explained_once_a_new_worker_took_over() {
+        let state = ready_on_webgpu(BackendPreference::WebGpu);
+        let oom = "panicked at read.rs:21:19:\nthe device could not finish: can't allocate buffer of size: 4294967296";
+        let crashed = |message: &str, restarted| {
+            Action::Worker(WorkerEvent::Crashed {
+                message: message.into(),
+                restarted,
+            })
+        };
+        let after = state.clone().reduce(crashed(oom, true));
+        assert_eq!(
+            after.banner,
+            Some(Banner::OutOfMemory {
+                message: oom.into()
+            })
+        );
+        assert_eq!(
+            after.ready_worker(),
+            None,
+            "the lessons wait for the new worker"
+        );
+        // No new worker: the page cannot go on, whatever the reason.
+        let stopped = state.clone().reduce(crashed(oom, false));
+        assert!(matches!(
+            stopped.banner,
+            Some(Banner::Crashed {
+                restarted: false,
+                ..
+            })
+        ));
+        let other = state.reduce(crashed("crash requested by the page", true));
+        assert!(matches!(other.banner, Some(Banner::Crashed { .. })));
     }
 
     #[test]

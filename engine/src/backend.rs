@@ -15,6 +15,15 @@ pub struct WebGpu {
     pub destroy: Box<dyn Fn()>,
 }
 
+/// A test hook: asks `device` for one 3 GiB buffer, more than a browser's GPU gives a buffer, and
+/// reads from it, as a configuration too large for the GPU does. The read stops the worker with
+/// cubecl's out-of-memory error (see `common::read`). (4 GiB would not do: its size in bytes
+/// wraps to 0 in wasm32's 32-bit `usize`.)
+pub async fn overfill(device: &Device) -> f32 {
+    let huge: burn::tensor::Tensor<1> = burn::tensor::Tensor::ones([3 << 28], device);
+    crate::common::read::read_scalar(huge.sum()).await
+}
+
 /// Whether this build can train on WebGPU: only the browser build with the `webgpu` feature (the
 /// WebGPU worker); the CPU worker and native builds cannot.
 pub const WEBGPU: bool = cfg!(all(target_arch = "wasm32", feature = "webgpu"));

@@ -178,6 +178,9 @@ pub enum ToWorker {
     /// Destroy the GPU device, as a lost GPU ends it, to exercise the move to the CPU (a test
     /// hook; a worker on the CPU ignores it).
     LoseDevice,
+    /// Ask the GPU for more memory than it gives, as a too-large configuration does (a test hook;
+    /// a worker on the CPU ignores it).
+    OverfillGpu,
 }
 
 /// One variant a lesson, holding that lesson's own events; the others are the worker's.
@@ -330,6 +333,7 @@ mod tests {
             }),
             ToWorker::Crash,
             ToWorker::LoseDevice,
+            ToWorker::OverfillGpu,
         ] {
             round_trip(msg);
         }

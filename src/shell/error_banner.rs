@@ -27,6 +27,9 @@ pub fn ErrorBanner(props: &Props) -> Html {
             message,
             restarted: false,
         } => tf(lang, "banner.crashed_stopped", &[("message", message)]),
+        Banner::OutOfMemory { message } => {
+            tf(lang, "banner.out_of_memory", &[("message", message)])
+        }
         Banner::DeviceLost { message } => tf(lang, "banner.device_lost", &[("message", message)]),
         Banner::Failed { message } => tf(lang, "banner.failed", &[("message", message)]),
     };

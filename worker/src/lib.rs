@@ -168,6 +168,7 @@ impl Worker {
             ToWorker::Init { .. } => {}
             ToWorker::Crash => panic!("crash requested by the page"),
             ToWorker::LoseDevice => self.lose_device().await,
+            ToWorker::OverfillGpu => self.overfill_gpu().await,
             // Measured as soon as no lesson trains, so that no training step runs meanwhile.
             ToWorker::Calibrate => self.calibrate = true,
             message => self.scheduler.handle(message).await,
@@ -190,6 +191,16 @@ impl Worker {
         }
         // Lost all the same: a destroyed device takes no more work.
         device_lost("the device was destroyed and said nothing".into());
+    }
+
+    /// Runs out of GPU memory (a test hook): the failed read stops this worker with the reason.
+    async fn overfill_gpu(&mut self) {
+        if self.destroy.is_none() {
+            web_sys::console::warn_1(&"no GPU memory to fill: this worker runs on the CPU".into());
+            return;
+        }
+        let value = backend::overfill(&self.device).await;
+        web_sys::console::warn_1(&format!("a 3 GiB buffer was read on the GPU: {value}").into());
     }
 
     /// Runs a calibration that is due: only on WebGPU is there a choice to measure.

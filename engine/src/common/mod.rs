@@ -1,6 +1,7 @@
 //! Vocabulary and machinery that more than one lesson uses.
 
 pub mod activation;
+pub mod device_error;
 pub mod input;
 pub mod model_card;
 #[cfg(feature = "compute")]

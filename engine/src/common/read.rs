@@ -8,14 +8,20 @@ pub fn tensor(values: &[f64], device: &Device) -> Tensor<1> {
     Tensor::from_data(TensorData::new(data, [values.len()]), device)
 }
 
-/// All values, row-major; empty if the device could not be read.
+/// All values, row-major; empty if the device is lost (the worker's device-lost callback tells
+/// the page).
+///
+/// Any other failure to read (out of memory, above all) stops the worker with its reason, which
+/// the page explains, restarting the lesson from its last checkpoint: an empty read would turn into
+/// a NaN loss, which the lessons would blame on the learning rate.
 pub async fn read_floats<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
     match tensor.into_data_async().await {
         Ok(data) => data
             .convert::<f32>()
             .try_into_vec::<f32>()
             .unwrap_or_default(),
-        Err(_) => Vec::new(),
+        Err(error) if error.is_device_poisoned() => Vec::new(),
+        Err(error) => panic!("the device could not finish: {}", error.reason()),
     }
 }
 
@@ -37,7 +43,8 @@ pub async fn read_int_scalar<const D: usize>(tensor: Tensor<D, Int>) -> f32 {
             .ok()
             .and_then(|v| v.first().copied())
             .map_or(f32::NAN, |v| v as f32),
-        Err(_) => f32::NAN,
+        Err(error) if error.is_device_poisoned() => f32::NAN,
+        Err(error) => panic!("the device could not finish: {}", error.reason()),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Faults on WebGPU (issue 14), on headless Chromium's SwiftShader adapter with a tiny CNN: the
 //! run's checkpoints hold the weights (read asynchronously), a killed WebGPU worker resumes from
-//! one, and a lost GPU device (the `?debug=faults` hook destroys it) moves the run to a CPU
+//! one, a GPU out of memory (the hook asks for a 3 GiB buffer) is explained and the run goes on
+//! from its checkpoint, and a lost GPU device (the hook destroys it) moves the run to a CPU
 //! worker, which goes on from the last checkpoint's step, not from 0, and says so.
 
 use kindling_e2e::{Browser, serve_site};
@@ -41,7 +42,7 @@ fn train_to_a_checkpoint(b: &Browser, after: u64) -> u64 {
 }
 
 #[test]
-fn on_webgpu_a_killed_worker_and_a_lost_gpu_go_on_from_the_last_checkpoint() {
+fn on_webgpu_a_killed_worker_a_full_gpu_and_a_lost_gpu_go_on_from_the_last_checkpoint() {
     let site = serve_site();
     let browser = Browser::start();
     browser.goto(&format!(
@@ -80,12 +81,31 @@ fn on_webgpu_a_killed_worker_and_a_lost_gpu_go_on_from_the_last_checkpoint() {
     });
     assert!(badge(&browser, "WebGPU ·").is_some(), "still on WebGPU");
 
-    // Train on past a newer checkpoint, then lose the GPU mid-run.
+    // The GPU runs out of memory (the hook asks it for a 3 GiB buffer): the banner says so and
+    // what needs less, and a new WebGPU worker goes on from the checkpoint.
     let second = train_to_a_checkpoint(&browser, first);
     assert!(second > first);
+    browser.click("#fault-gpu-memory");
+    let banner = browser.wait_for("the out-of-memory banner", 120, |b| {
+        b.text("#error-banner")
+            .filter(|t| t.contains("GPU ran out of memory"))
+    });
+    assert!(banner.contains("smaller batch"), "{banner}");
+    browser.wait_for("resumed after running out of memory", 240, |b| {
+        b.text("#cnn-recovery")
+            .filter(|t| t.contains(&format!("goes on from its checkpoint at step {second}")))
+    });
+    browser.wait_for("the checkpoint's step", 60, |b| {
+        number(b, "#cnn-step-count").filter(|&s| s == second)
+    });
+    assert!(badge(&browser, "WebGPU ·").is_some(), "still on WebGPU");
+
+    // Train on past a newer checkpoint, then lose the GPU mid-run.
+    let third = train_to_a_checkpoint(&browser, second);
+    assert!(third > second);
     browser.click("#cnn-play");
     browser.wait_for("training again", 120, |b| {
-        number(b, "#cnn-step-count").filter(|&s| s > second)
+        number(b, "#cnn-step-count").filter(|&s| s > third)
     });
     browser.click("#fault-device-lost");
     let banner = browser.wait_for("the device-lost banner", 60, |b| {
@@ -99,7 +119,7 @@ fn on_webgpu_a_killed_worker_and_a_lost_gpu_go_on_from_the_last_checkpoint() {
         "the badge says why: {text}"
     );
     let kept = checkpoint_step(&browser).expect("the checkpoint stays on the page");
-    assert!(kept >= second, "{text}");
+    assert!(kept >= third, "{text}");
     let said = browser.wait_for("resumed on the CPU", 240, |b| {
         b.text("#cnn-recovery")
             .filter(|t| t.contains(&format!("goes on from its checkpoint at step {kept}")))
