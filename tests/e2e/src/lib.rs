@@ -309,6 +309,40 @@ impl Browser {
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
+    /// The page's `location.hash` (a lesson's settings in the link).
+    pub fn hash(&self) -> String {
+        self.eval("return location.hash;")
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// How many elements match `selector`.
+    pub fn count(&self, selector: &str) -> u64 {
+        self.eval(&format!(
+            "return document.querySelectorAll({}).length;",
+            json!(selector)
+        ))
+        .as_u64()
+        .unwrap_or(0)
+    }
+
+    /// Waits up to a minute for a downloaded file whose name starts with `prefix` and ends in
+    /// `.extension`, and returns its path.
+    pub fn downloaded(&self, prefix: &str, extension: &str) -> PathBuf {
+        self.wait_for(&format!("the download {prefix}*.{extension}"), 60, |b| {
+            std::fs::read_dir(b.downloads())
+                .ok()?
+                .flatten()
+                .map(|e| e.path())
+                .find(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+                        && p.extension().is_some_and(|x| x == extension)
+                })
+        })
+    }
+
     /// Text content of the first element matching `selector`, if any.
     pub fn text(&self, selector: &str) -> Option<String> {
         let script = format!(

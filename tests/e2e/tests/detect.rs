@@ -5,23 +5,6 @@
 
 use kindling_e2e::{Browser, number, serve_site, stroke_one};
 
-fn hash(browser: &Browser) -> String {
-    browser
-        .eval("return location.hash;")
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn count(browser: &Browser, selector: &str) -> u64 {
-    browser
-        .eval(&format!(
-            "return document.querySelectorAll({selector:?}).length;"
-        ))
-        .as_u64()
-        .unwrap_or(0)
-}
-
 fn data_ready(browser: &Browser) {
     browser.wait_for("the backbone and MNIST loaded", 240, |b| {
         b.attribute("#detect-data-progress", "data-state")
@@ -37,7 +20,7 @@ fn a_detector_trains_on_the_cpu_and_boxes_test_canvases_and_a_drawing() {
         "{site}/?lang=en&backend=cpu#/detect?steps=4&batch=4&hidden=8&seed=2&unfreeze=2"
     ));
     data_ready(&browser);
-    assert!(hash(&browser).contains("steps=4"), "{}", hash(&browser));
+    assert!(browser.hash().contains("steps=4"), "{}", browser.hash());
     let ready = browser.text("#detect-data-progress ~ .data-text");
     assert!(
         ready
@@ -90,16 +73,16 @@ fn a_detector_trains_on_the_cpu_and_boxes_test_canvases_and_a_drawing() {
         "{:?}",
         browser.text("#detect-final h3")
     );
-    assert!(count(&browser, "#detect-losses polyline.line.class-loss") > 0);
-    assert!(count(&browser, "#detect-losses polyline.line.box-loss") > 0);
+    assert!(browser.count("#detect-losses polyline.line.class-loss") > 0);
+    assert!(browser.count("#detect-losses polyline.line.box-loss") > 0);
 
     browser.wait_for("eight test canvases", 120, |b| {
-        (count(b, "#detect-canvases .shown-canvas") == 8).then_some(())
+        (b.count("#detect-canvases .shown-canvas") == 8).then_some(())
     });
-    assert_eq!(count(&browser, "#detect-canvases rect.box.truth"), 8);
-    assert_eq!(count(&browser, "#detect-canvases rect.box.predicted"), 8);
+    assert_eq!(browser.count("#detect-canvases rect.box.truth"), 8);
+    assert_eq!(browser.count("#detect-canvases rect.box.predicted"), 8);
     // Where the spatial head looked, shaded on each canvas: a 16 × 16 grid of weights.
-    assert_eq!(count(&browser, "#detect-canvases canvas.heat-overlay"), 8);
+    assert_eq!(browser.count("#detect-canvases canvas.heat-overlay"), 8);
     assert_eq!(
         browser
             .attribute("#detect-canvas-0 canvas.heat-overlay", "width")
@@ -122,7 +105,7 @@ fn a_detector_trains_on_the_cpu_and_boxes_test_canvases_and_a_drawing() {
 
     browser.click("#detect-next");
     browser.wait_for("the next canvases", 120, |b| {
-        (count(b, "#detect-canvas-8") == 1).then_some(())
+        (b.count("#detect-canvas-8") == 1).then_some(())
     });
 
     browser.draw("#detect-pad", &stroke_one());
@@ -131,8 +114,8 @@ fn a_detector_trains_on_the_cpu_and_boxes_test_canvases_and_a_drawing() {
             .filter(|s| s.starts_with("The detector sees a"))
     });
     assert!(answer.contains("orange box"), "{answer}");
-    assert_eq!(count(&browser, "#detect-own-result rect.box.predicted"), 1);
-    assert_eq!(count(&browser, "#detect-own-result canvas.heat-overlay"), 1);
+    assert_eq!(browser.count("#detect-own-result rect.box.predicted"), 1);
+    assert_eq!(browser.count("#detect-own-result canvas.heat-overlay"), 1);
     browser.eval("document.querySelector('#detect-own-title').scrollIntoView(); return true;");
     browser.screenshot("detect-own").ok();
 }
@@ -196,20 +179,6 @@ fn drawn_box(browser: &Browser) -> [f64; 4] {
     };
     let (x, y) = (read("x"), read("y"));
     [x, y, x + read("width"), y + read("height")]
-}
-
-fn saved_file(browser: &Browser) -> std::path::PathBuf {
-    browser.wait_for("the saved detector", 60, |b| {
-        std::fs::read_dir(b.downloads())
-            .ok()?
-            .flatten()
-            .map(|e| e.path())
-            .find(|p| {
-                p.file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with("detector"))
-                    && p.extension().is_some_and(|x| x == "safetensors")
-            })
-    })
 }
 
 #[test]
@@ -299,7 +268,7 @@ fn the_shipped_detector_boxes_a_drawn_digit_and_a_detector_saves_refuses_junk_an
         "the new run has no card yet"
     );
     browser.click("#detect-export");
-    let file = saved_file(&browser);
+    let file = browser.downloaded("detector", "safetensors");
     // Chromium writes the file under a temporary name first; the final name means it is complete.
     std::thread::sleep(std::time::Duration::from_millis(500));
     let bytes = std::fs::read(&file).unwrap();
@@ -350,6 +319,6 @@ fn the_shipped_detector_boxes_a_drawn_digit_and_a_detector_saves_refuses_junk_an
         "{card}"
     );
     browser.wait_for("the loaded detector's box on the drawing", 120, |b| {
-        (count(b, "#detect-own-result rect.box.predicted") == 1).then_some(())
+        (b.count("#detect-own-result rect.box.predicted") == 1).then_some(())
     });
 }

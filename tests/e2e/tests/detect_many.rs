@@ -8,37 +8,7 @@
 
 use kindling_e2e::{Browser, number, serve_site};
 
-fn hash(browser: &Browser) -> String {
-    browser
-        .eval("return location.hash;")
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn count(browser: &Browser, selector: &str) -> u64 {
-    browser
-        .eval(&format!(
-            "return document.querySelectorAll({selector:?}).length;"
-        ))
-        .as_u64()
-        .unwrap_or(0)
-}
-
 /// The saved multi-digit detector, once Chromium has written it under its final name.
-fn saved_file(browser: &Browser) -> std::path::PathBuf {
-    browser.wait_for("the saved detector", 60, |b| {
-        std::fs::read_dir(b.downloads())
-            .ok()?
-            .flatten()
-            .map(|e| e.path())
-            .find(|p| {
-                p.file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with("detector-many"))
-                    && p.extension().is_some_and(|x| x == "safetensors")
-            })
-    })
-}
 
 #[test]
 fn the_multi_digit_level_trains_and_boxes_several_digits_with_its_map() {
@@ -53,7 +23,7 @@ fn the_multi_digit_level_trains_and_boxes_several_digits_with_its_map() {
     });
     assert_eq!(browser.value("#detect-level").as_deref(), Some("many"));
     assert!(browser.text("#detect-level-many").is_some());
-    assert!(hash(&browser).contains("level=many"), "{}", hash(&browser));
+    assert!(browser.hash().contains("level=many"), "{}", browser.hash());
     // Level two's design: the head's shapes for the loaded backbone, and each step explained.
     let layers = browser.text("#detect-many-layers").unwrap_or_default();
     for shape in ["[B, 64, 16, 16]", "[B, 10, 16, 16]", "[B, 4, 16, 16]"] {
@@ -65,8 +35,8 @@ fn the_multi_digit_level_trains_and_boxes_several_digits_with_its_map() {
     browser.click("#detect-run");
     browser.wait_for("the final mAP", 600, |b| b.text("#detect-map"));
     assert_eq!(browser.text("#detect-step").as_deref(), Some("120 / 120"));
-    assert!(count(&browser, "#detect-losses polyline.line.class-loss") > 0);
-    assert!(count(&browser, "#detect-losses polyline.line.box-loss") > 0);
+    assert!(browser.count("#detect-losses polyline.line.class-loss") > 0);
+    assert!(browser.count("#detect-losses polyline.line.box-loss") > 0);
     let map = browser
         .text("#detect-map")
         .and_then(|t| number(&t))
@@ -74,19 +44,19 @@ fn the_multi_digit_level_trains_and_boxes_several_digits_with_its_map() {
     // Natively the same budget scores about 0.78 on 100 canvases; anything trained is above 0.3.
     assert!((0.3..=1.0).contains(&map), "mAP@0.5 {map}");
     // The read-out: recall and precision at five scores, and AP for each digit.
-    assert_eq!(count(&browser, "#detect-pr tbody tr"), 5);
+    assert_eq!(browser.count("#detect-pr tbody tr"), 5);
     let at_half = browser
         .text("#detect-pr tbody tr:nth-child(3)")
         .unwrap_or_default();
     assert!(at_half.starts_with("≥ 0.5"), "{at_half}");
-    assert_eq!(count(&browser, "#detect-ap tbody td"), 10);
+    assert_eq!(browser.count("#detect-ap tbody td"), 10);
 
     browser.wait_for("eight test canvases", 120, |b| {
-        (count(b, "#detect-canvases .shown-canvas") == 8).then_some(())
+        (b.count("#detect-canvases .shown-canvas") == 8).then_some(())
     });
     // Two or three digits a canvas: more true boxes than canvases, and detected boxes too.
-    let truths = count(&browser, "#detect-canvases rect.box.truth");
-    let found = count(&browser, "#detect-canvases rect.box.predicted");
+    let truths = browser.count("#detect-canvases rect.box.truth");
+    let found = browser.count("#detect-canvases rect.box.predicted");
     assert!(truths >= 14, "{truths} true boxes on 8 canvases");
     assert!(found >= 8, "{found} detected boxes on 8 canvases");
     browser.eval("document.querySelector('#detect-canvases').scrollIntoView(); return true;");
@@ -111,7 +81,7 @@ fn the_multi_digit_level_trains_and_boxes_several_digits_with_its_map() {
         b.text("#detect-own-status")
             .filter(|s| s.starts_with("The detector finds"))
     });
-    let boxes = count(&browser, "#detect-own-result rect.box.predicted");
+    let boxes = browser.count("#detect-own-result rect.box.predicted");
     assert!(boxes >= 2, "{boxes} boxes on two drawn digits: {answer}");
     browser.eval("document.querySelector('#detect-own-title').scrollIntoView(); return true;");
     browser.screenshot("detect-many-own").ok();
@@ -119,7 +89,7 @@ fn the_multi_digit_level_trains_and_boxes_several_digits_with_its_map() {
     // Saved as a file with its card; the shipped detector (one digit) moves the lesson to level
     // one; the file loaded back moves it to level two, and the drawing gets its boxes again.
     browser.click("#detect-export");
-    let file = saved_file(&browser);
+    let file = browser.downloaded("detector-many", "safetensors");
     std::thread::sleep(std::time::Duration::from_millis(500));
     let card = browser.text("#detect-card").unwrap_or_default();
     assert!(
@@ -147,11 +117,11 @@ fn the_multi_digit_level_trains_and_boxes_several_digits_with_its_map() {
     });
     assert!(moved.contains("120 steps"), "{moved}");
     assert_eq!(browser.value("#detect-level").as_deref(), Some("many"));
-    assert!(hash(&browser).contains("level=many"), "{}", hash(&browser));
+    assert!(browser.hash().contains("level=many"), "{}", browser.hash());
     browser.wait_for("the loaded detector's boxes on the drawing", 120, |b| {
         b.text("#detect-own-status")
             .filter(|s| s.starts_with("The detector finds"))?;
-        (count(b, "#detect-own-result rect.box.predicted") >= 2).then_some(())
+        (b.count("#detect-own-result rect.box.predicted") >= 2).then_some(())
     });
     let reloaded = browser
         .text("#detect-map")
@@ -165,7 +135,7 @@ fn the_multi_digit_level_trains_and_boxes_several_digits_with_its_map() {
     // Back to one digit a canvas: the link drops the level.
     browser.select("#detect-level", "one");
     browser.wait_for("the link at level one", 10, |b| {
-        (!hash(b).contains("level=")).then_some(())
+        (!b.hash().contains("level=")).then_some(())
     });
     assert!(browser.text("#detect-level-many").is_none());
 }

@@ -19,14 +19,6 @@ fn iterations(browser: &Browser) -> Option<f64> {
     browser.text("#gan-iterations").and_then(|t| number(&t))
 }
 
-fn hash(browser: &Browser) -> String {
-    browser
-        .eval("return location.hash;")
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
-}
-
 /// `target`: how many iterations to train before pausing (WebGPU here is SwiftShader, a software
 /// renderer, far slower than the CPU backend).
 fn trains_and_the_plot_changes(backend: &str, target: f64) {
@@ -36,7 +28,7 @@ fn trains_and_the_plot_changes(backend: &str, target: f64) {
     browser.wait_for("the untrained view", 120, |b| {
         iterations(b).filter(|&n| n == 0.0)
     });
-    assert!(hash(&browser).contains("target=ring"), "{}", hash(&browser));
+    assert!(browser.hash().contains("target=ring"), "{}", browser.hash());
     let d_real = browser.wait_for("D's mean output on the real points", 60, |b| {
         b.text("#gan-d-real").and_then(|t| number(&t))
     });
@@ -93,7 +85,7 @@ fn a_drawn_distribution_is_accepted_and_a_bad_csv_is_refused() {
     browser.click("#gan-draw-use");
     let error = browser.wait_for("too few points refused", 10, |b| b.text("#gan-data-error"));
     assert!(error.contains("at least 10"), "{error}");
-    assert!(hash(&browser).contains("target=ring"));
+    assert!(browser.hash().contains("target=ring"));
 
     // Two strokes, an "L": accepted, and the run restarts on them.
     let down: Vec<(f64, f64)> = (0..=20).map(|i| (0.3, 0.2 + 0.03 * i as f64)).collect();
@@ -102,7 +94,7 @@ fn a_drawn_distribution_is_accepted_and_a_bad_csv_is_refused() {
     browser.draw("#gan-plot", &across);
     browser.click("#gan-draw-use");
     browser.wait_for("the drawn target in the link", 20, |b| {
-        Some(hash(b)).filter(|h| h.contains("target=custom") && h.contains("pts="))
+        Some(b.hash()).filter(|h| h.contains("target=custom") && h.contains("pts="))
     });
     assert_eq!(browser.text("#gan-data-error"), None);
     browser.wait_for("a view of the new run", 60, |b| {
@@ -114,7 +106,7 @@ fn a_drawn_distribution_is_accepted_and_a_bad_csv_is_refused() {
     });
 
     // A CSV with text, then one with a single column: refused, the drawing stays.
-    let link = hash(&browser);
+    let link = browser.hash();
     browser.click(".gan-csv summary");
     for (csv, expected) in [
         ("x,y\n1,2\nabc,3\n", "Line 3"),
@@ -126,7 +118,7 @@ fn a_drawn_distribution_is_accepted_and_a_bad_csv_is_refused() {
             b.text("#gan-data-error").filter(|e| e.contains(expected))
         });
         assert!(!error.is_empty());
-        assert_eq!(hash(&browser), link, "a refused CSV changes nothing");
+        assert_eq!(browser.hash(), link, "a refused CSV changes nothing");
     }
     // A 1 GB file (sparse on disk) is refused by its size, unread; the drawing stays.
     let huge = sparse_file("points.csv");
@@ -136,14 +128,14 @@ fn a_drawn_distribution_is_accepted_and_a_bad_csv_is_refused() {
             .filter(|e| e.contains("1073.7 MB"))
     });
     assert!(error.contains("Nothing was read"), "{error}");
-    assert_eq!(hash(&browser), link, "a refused file changes nothing");
+    assert_eq!(browser.hash(), link, "a refused file changes nothing");
     let _ = std::fs::remove_file(&huge);
     // A good one is taken.
     let good: String = (0..12).map(|i| format!("{i},{}\n", (i * i) % 7)).collect();
     browser.type_into("#gan-csv-text", &good);
     browser.click("#gan-csv-use");
     browser.wait_for("the CSV's points in the link", 20, |b| {
-        Some(hash(b)).filter(|h| *h != link && h.contains("target=custom"))
+        Some(b.hash()).filter(|h| *h != link && h.contains("target=custom"))
     });
     assert_eq!(browser.text("#gan-data-error"), None);
 }

@@ -7,23 +7,6 @@
 
 use kindling_e2e::{Browser, number, serve_site};
 
-fn hash(browser: &Browser) -> String {
-    browser
-        .eval("return location.hash;")
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn count(browser: &Browser, selector: &str) -> u64 {
-    browser
-        .eval(&format!(
-            "return document.querySelectorAll({selector:?}).length;"
-        ))
-        .as_u64()
-        .unwrap_or(0)
-}
-
 fn data_ready(browser: &Browser) {
     browser.wait_for("the backbone and MNIST loaded", 240, |b| {
         b.attribute("#transfer-data-progress", "data-state")
@@ -41,11 +24,11 @@ fn the_four_arms_run_on_the_cpu_and_the_page_shows_their_results() {
     data_ready(&browser);
     let backbone = browser.text("#transfer-backbone").unwrap_or_default();
     assert!(backbone.contains("0, 1, 2, 3, 4"), "{backbone}");
-    assert!(hash(&browser).contains("steps=6"), "{}", hash(&browser));
+    assert!(browser.hash().contains("steps=6"), "{}", browser.hash());
 
     browser.click("#transfer-run");
     browser.wait_for("four rows of results", 600, |b| {
-        (count(b, "#transfer-results tbody tr") == 4).then_some(())
+        (b.count("#transfer-results tbody tr") == 4).then_some(())
     });
     for arm in ["scratch", "extract", "last_block", "everything"] {
         let row = format!("#transfer-results tr[data-arm={arm}]");
@@ -62,42 +45,33 @@ fn the_four_arms_run_on_the_cpu_and_the_page_shows_their_results() {
         verdict.contains("With 5 labelled examples per class and 6 steps"),
         "{verdict}"
     );
-    assert_eq!(count(&browser, "#transfer-by-labels circle"), 4);
+    assert_eq!(browser.count("#transfer-by-labels circle"), 4);
 
     // Feature extraction freezes every layer but the new head; from scratch freezes none.
-    let layers = count(&browser, "#transfer-network-extract .layer");
+    let layers = browser.count("#transfer-network-extract .layer");
     assert!(layers >= 3, "{layers} layers");
     assert_eq!(
-        count(
-            &browser,
-            "#transfer-network-extract .layer[data-frozen=true]"
-        ),
+        browser.count("#transfer-network-extract .layer[data-frozen=true]"),
         layers - 1
     );
     assert_eq!(
-        count(
-            &browser,
-            "#transfer-network-scratch .layer[data-frozen=true]"
-        ),
+        browser.count("#transfer-network-scratch .layer[data-frozen=true]"),
         0
     );
 
     // The worked example through the feature extractor: no gradient reaches its backbone.
     browser.wait_for("the worked example", 120, |b| b.text("#transfer-loss"));
     assert_eq!(
-        count(&browser, "#transfer-gradients li[data-trains=false]"),
+        browser.count("#transfer-gradients li[data-trains=false]"),
         layers - 1
     );
-    assert_eq!(
-        count(&browser, "#transfer-gradients li[data-trains=true]"),
-        1
-    );
-    assert_eq!(count(&browser, "#transfer-logits tbody tr"), 5);
+    assert_eq!(browser.count("#transfer-gradients li[data-trains=true]"), 1);
+    assert_eq!(browser.count("#transfer-logits tbody tr"), 5);
 
     browser.wait_for("the features in two dimensions", 120, |b| {
-        (count(b, "#transfer-pca-after circle") > 0).then_some(())
+        (b.count("#transfer-pca-after circle") > 0).then_some(())
     });
-    assert!(count(&browser, "#transfer-filters-before canvas") > 0);
+    assert!(browser.count("#transfer-filters-before canvas") > 0);
     for section in ["results", "network-extract", "worked", "inside"] {
         browser.eval(&format!(
             "document.querySelector('#transfer-{section}').scrollIntoView(); return true;"
@@ -124,12 +98,12 @@ fn a_bad_value_shows_a_message_and_cannot_run() {
     browser.wait_for("Run disabled", 10, |b| {
         b.attribute("#transfer-run", "disabled")
     });
-    assert!(hash(&browser).contains("steps=6"), "{}", hash(&browser));
+    assert!(browser.hash().contains("steps=6"), "{}", browser.hash());
     assert_eq!(
         browser.text("#transfer-status").as_deref(),
         Some("Not run yet.")
     );
-    assert_eq!(count(&browser, "#transfer-results"), 0);
+    assert_eq!(browser.count("#transfer-results"), 0);
 
     // A good value again: the message goes and Run comes back.
     browser.type_into("#field-transfer-steps", "4");
@@ -192,7 +166,7 @@ fn the_link_carries_the_settings_both_ways() {
     // A change in the page goes into the link, the other settings kept.
     browser.select("#transfer-labels", "50");
     let link = browser.wait_for("labels in the link", 10, |b| {
-        Some(hash(b)).filter(|h| h.contains("labels=50"))
+        Some(b.hash()).filter(|h| h.contains("labels=50"))
     });
     for part in [
         "steps=7",
@@ -206,7 +180,7 @@ fn the_link_carries_the_settings_both_ways() {
     }
     browser.type_into("#field-transfer-seed", "12");
     browser.wait_for("the seed in the link", 10, |b| {
-        Some(hash(b)).filter(|h| h.contains("seed=12"))
+        Some(b.hash()).filter(|h| h.contains("seed=12"))
     });
 
     // A link changed while the page is open moves the fields.
@@ -242,7 +216,7 @@ fn the_fashion_target_runs_on_the_cpu_and_the_measured_tables_show() {
 
     // Both targets' measured tables, every cell as the engine wrote it.
     browser.wait_for("the measured tables", 60, |b| {
-        (count(b, "#transfer-measured table tbody tr") == 10).then_some(())
+        (b.count("#transfer-measured table tbody tr") == 10).then_some(())
     });
     for target in ["digits", "fashion"] {
         let table = shipped_table(target);
@@ -263,7 +237,7 @@ fn the_fashion_target_runs_on_the_cpu_and_the_measured_tables_show() {
 
     browser.click("#transfer-run");
     browser.wait_for("four rows of results", 600, |b| {
-        (count(b, "#transfer-results tbody tr") == 4).then_some(())
+        (b.count("#transfer-results tbody tr") == 4).then_some(())
     });
     for arm in ["scratch", "extract", "last_block", "everything"] {
         let row = format!("#transfer-results tr[data-arm={arm}]");
@@ -277,7 +251,7 @@ fn the_fashion_target_runs_on_the_cpu_and_the_measured_tables_show() {
     }
     // Ten classes of clothes in the worked example's logits.
     browser.wait_for("the worked example", 120, |b| b.text("#transfer-loss"));
-    assert_eq!(count(&browser, "#transfer-logits tbody tr"), 10);
+    assert_eq!(browser.count("#transfer-logits tbody tr"), 10);
     browser.eval("document.querySelector('#transfer-measured').scrollIntoView(); return true;");
     browser.screenshot("transfer-measured").ok();
 }
@@ -290,7 +264,7 @@ fn pause_holds_a_run_and_play_resumes_it() {
         "{site}/?lang=en&backend=cpu#/transfer?labels=1&steps=5000&batch=4"
     ));
     data_ready(&browser);
-    assert_eq!(count(&browser, "#transfer-play"), 0);
+    assert_eq!(browser.count("#transfer-play"), 0);
     browser.click("#transfer-run");
     browser.wait_for("the run training", 120, |b| {
         b.text("#transfer-status").filter(|s| s == "Training…")
@@ -302,7 +276,7 @@ fn pause_holds_a_run_and_play_resumes_it() {
         b.text("#transfer-status").filter(|s| s == "Paused")
     });
     assert_eq!(browser.text("#transfer-play").as_deref(), Some("Play"));
-    assert_eq!(count(&browser, "#transfer-results"), 0);
+    assert_eq!(browser.count("#transfer-results"), 0);
 
     browser.click("#transfer-play");
     browser.wait_for("the run training again", 60, |b| {
@@ -330,7 +304,7 @@ fn the_four_arms_train_on_webgpu() {
     browser.click("#transfer-run");
     for arm in ["scratch", "extract", "last_block", "everything"] {
         browser.wait_for(&format!("{arm}'s point after its step"), 400, |b| {
-            (count(b, &format!("#transfer-curves g.{arm} circle")) == 1).then_some(())
+            (b.count(&format!("#transfer-curves g.{arm} circle")) == 1).then_some(())
         });
     }
     let badge = browser.text("#backend-badge").unwrap_or_default();
