@@ -54,10 +54,10 @@ pub enum Banner {
 }
 
 impl Banner {
-    /// A stopped worker's banner: running out of GPU memory is explained when a new worker took
-    /// over; anything else is a crash.
-    fn crashed(message: String, restarted: bool) -> Self {
-        if restarted && is_out_of_memory(&message) {
+    /// A stopped worker's banner: a WebGPU worker that ran out of memory is explained when a new
+    /// worker took over; anything else is a crash (a CPU worker's memory is not the GPU's).
+    fn crashed(message: String, restarted: bool, on_gpu: bool) -> Self {
+        if restarted && on_gpu && is_out_of_memory(&message) {
             Banner::OutOfMemory { message }
         } else {
             Banner::Crashed { message, restarted }
@@ -245,6 +245,11 @@ impl AppState {
     }
 
     /// The worker stopped: every lesson hears it.
+    /// Whether the worker (still) runs on WebGPU.
+    fn on_gpu(&self) -> bool {
+        matches!(self.backend, Some(ActiveBackend::WebGpu { .. }))
+    }
+
     fn worker_lost(&mut self) {
         self.backend = None;
         self.lessons_lose_worker();
@@ -304,8 +309,9 @@ impl AppState {
                 self.switch();
             }
             FromWorker::Panicked { message } => {
+                let on_gpu = self.on_gpu();
                 self.worker_lost();
-                self.banner = Some(Banner::crashed(message, false));
+                self.banner = Some(Banner::crashed(message, false, on_gpu));
             }
             FromWorker::Failed { message } => {
                 self.lessons_lose_worker();
@@ -336,8 +342,9 @@ impl Reducible for AppState {
             Action::SwitchBackend => next.switch(),
             Action::Worker(WorkerEvent::Message(message)) => next.on_message(message),
             Action::Worker(WorkerEvent::Crashed { message, restarted }) => {
+                let on_gpu = next.on_gpu();
                 next.worker_lost();
-                next.banner = Some(Banner::crashed(message, restarted));
+                next.banner = Some(Banner::crashed(message, restarted, on_gpu));
             }
             Action::DismissBanner => next.banner = None,
             Action::Playground(action) => next.playground.reduce(action),
@@ -572,6 +579,15 @@ mod tests {
         ));
         let other = state.reduce(crashed("crash requested by the page", true));
         assert!(matches!(other.banner, Some(Banner::Crashed { .. })));
+        // A CPU worker out of memory is a crash: the GPU's memory has nothing to do with it.
+        let cpu = Rc::new(AppState::new(Lang::En, BackendPreference::Cpu, Route::Home));
+        let cpu = cpu.reduce(message(FromWorker::Ready {
+            backend: ActiveBackend::Cpu {
+                reason: CpuReason::Requested,
+            },
+        }));
+        let after = cpu.reduce(crashed("RangeError: Out of memory", true));
+        assert!(matches!(after.banner, Some(Banner::Crashed { .. })));
     }
 
     #[test]
