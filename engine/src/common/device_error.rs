@@ -17,6 +17,18 @@ pub fn is_out_of_memory(message: &str) -> bool {
     OUT_OF_MEMORY.iter().any(|words| message.contains(words))
 }
 
+/// The size in bytes of the allocation that did not fit, when `message` names it (cubecl writes
+/// "allocating N bytes", "buffer of size: N" or "OutOfMemory { size: N }").
+pub fn requested_bytes(message: &str) -> Option<u64> {
+    const BEFORE_SIZE: [&str; 3] = ["allocating ", "buffer of size: ", "size: "];
+    let message = message.to_lowercase();
+    BEFORE_SIZE.iter().find_map(|words| {
+        let (_, after) = message.split_once(words)?;
+        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,6 +51,25 @@ mod tests {
             "the device could not finish: memory access out of bounds",
         ] {
             assert!(!is_out_of_memory(message), "{message}");
+        }
+    }
+
+    #[test]
+    fn the_size_that_did_not_fit_is_read_from_the_message() {
+        for (message, bytes) in [
+            (
+                "Caused by:\n  out of device memory allocating 4294967296 bytes\n",
+                Some(4_294_967_296),
+            ),
+            (
+                "the device could not finish: can't allocate buffer of size: 3221225472",
+                Some(3_221_225_472),
+            ),
+            ("IoError(OutOfMemory { size: 8 })", Some(8)),
+            ("wgpu error: Out of Memory", None),
+            ("can't allocate buffer of size: lots", None),
+        ] {
+            assert_eq!(requested_bytes(message), bytes, "{message}");
         }
     }
 }
