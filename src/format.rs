@@ -22,10 +22,12 @@ pub fn percent(value: f64) -> String {
     }
 }
 
-/// A size in bytes, kB or MB (powers of 1000, one decimal).
+/// A size in bytes, kB, MB or GB (powers of 1000, one decimal).
 pub fn size(bytes: u64) -> String {
     let b = bytes as f64;
-    if b >= 1e6 {
+    if b >= 1e9 {
+        format!("{:.1} GB", b / 1e9)
+    } else if b >= 1e6 {
         format!("{:.1} MB", b / 1e6)
     } else if b >= 1e3 {
         format!("{:.1} kB", b / 1e3)
@@ -96,6 +98,7 @@ mod tests {
         assert_eq!(percent(0.9781), "97.8%");
         assert_eq!(size(11_301_551), "11.3 MB");
         assert_eq!(size(512), "512 B");
+        assert_eq!(size(3_221_225_472), "3.2 GB");
         assert_eq!(duration(75_500.0), "1:15");
         assert_eq!(duration(3_725_000.0), "1:02:05");
         assert_eq!(shape(&[8, 28, 28]), "8 × 28 × 28");

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use kindling_engine::common::device_error::is_out_of_memory;
+use kindling_engine::common::device_error::{is_out_of_memory, requested_bytes};
 use kindling_engine::lessons::activations::{ActivationRequest, ActivationResult};
 use kindling_engine::lessons::losses::{LossRequest, LossResult};
 use kindling_engine::protocol::{
@@ -42,6 +42,9 @@ pub enum Banner {
     /// The worker stopped because the GPU's memory ran out (it restarted, and the lessons go on
     /// from their checkpoints).
     OutOfMemory {
+        /// The size of the allocation that did not fit, when the message names it.
+        requested: Option<u64>,
+        /// The worker's own words, shown on request.
         message: String,
     },
     /// The GPU device was lost; the page moved to the CPU.
@@ -58,7 +61,10 @@ impl Banner {
     /// worker took over; anything else is a crash (a CPU worker's memory is not the GPU's).
     fn crashed(message: String, restarted: bool, on_gpu: bool) -> Self {
         if restarted && on_gpu && is_out_of_memory(&message) {
-            Banner::OutOfMemory { message }
+            Banner::OutOfMemory {
+                requested: requested_bytes(&message),
+                message,
+            }
         } else {
             Banner::Crashed { message, restarted }
         }
@@ -560,6 +566,7 @@ mod tests {
         assert_eq!(
             after.banner,
             Some(Banner::OutOfMemory {
+                requested: Some(4_294_967_296),
                 message: oom.into()
             })
         );

@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use crate::format::size;
 use crate::i18n::{Lang, t, tf};
 use crate::state::Banner;
 
@@ -27,16 +28,37 @@ pub fn ErrorBanner(props: &Props) -> Html {
             message,
             restarted: false,
         } => tf(lang, "banner.crashed_stopped", &[("message", message)]),
-        Banner::OutOfMemory { message } => {
-            tf(lang, "banner.out_of_memory", &[("message", message)])
-        }
+        Banner::OutOfMemory {
+            requested: Some(bytes),
+            ..
+        } => tf(
+            lang,
+            "banner.out_of_memory_sized",
+            &[("size", &size(*bytes))],
+        ),
+        Banner::OutOfMemory {
+            requested: None, ..
+        } => t(lang, "banner.out_of_memory"),
         Banner::DeviceLost { message } => tf(lang, "banner.device_lost", &[("message", message)]),
         Banner::Failed { message } => tf(lang, "banner.failed", &[("message", message)]),
+    };
+    // The worker's own words can be a long panic: shown on request where the text explains it.
+    let details = match banner {
+        Banner::OutOfMemory { message, .. } => html! {
+            <details class="error-banner-details">
+                <summary>{t(lang, "banner.details")}</summary>
+                <pre id="error-details">{message}</pre>
+            </details>
+        },
+        _ => html! {},
     };
     let on_dismiss = props.on_dismiss.clone();
     html! {
         <div id="error-banner" class="error-banner" role="alert">
-            <p class="error-banner-text">{text}</p>
+            <div class="error-banner-body">
+                <p class="error-banner-text">{text}</p>
+                {details}
+            </div>
             <button
                 type="button"
                 id="error-dismiss"

@@ -91,6 +91,16 @@ fn on_webgpu_a_killed_worker_a_full_gpu_and_a_lost_gpu_go_on_from_the_last_check
             .filter(|t| t.contains("GPU ran out of memory"))
     });
     assert!(banner.contains("smaller batch"), "{banner}");
+    // The size comes from the worker's message, which itself waits behind "details".
+    assert!(
+        banner.contains("a buffer of 3.2 GB did not fit"),
+        "{banner}"
+    );
+    assert!(!banner.contains("panicked"), "{banner}");
+    browser.click("#error-banner summary");
+    let details = browser.wait_for("the worker's own words", 10, |b| b.text("#error-details"));
+    assert!(details.contains("3221225472"), "{details}");
+    let _ = browser.screenshot("gpu-out-of-memory-banner");
     browser.wait_for("resumed after running out of memory", 240, |b| {
         b.text("#cnn-recovery")
             .filter(|t| t.contains(&format!("goes on from its checkpoint at step {second}")))
