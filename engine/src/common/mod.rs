@@ -19,5 +19,7 @@ pub mod read;
 pub mod records;
 pub mod resume;
 #[cfg(feature = "compute")]
+pub mod stepper;
+#[cfg(feature = "compute")]
 pub mod training;
 pub mod worked;
