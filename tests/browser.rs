@@ -2,7 +2,8 @@
 //! and a tiny model trains on WebGPU and on the CPU backend with falling loss; the CNN and the toy
 //! GAN give the same losses on both backends from the same weights; the shipped classifier gives
 //! its native logits on both; the transfer lesson's four arms train from the shipped backbone on
-//! both, whose features agree between them.
+//! both, whose features agree between them; the detection lesson's two detectors give the same
+//! losses on both from the same weights.
 #![cfg(target_arch = "wasm32")]
 
 use kindling_engine::backend;
@@ -477,4 +478,126 @@ async fn the_transfer_arms_train_on_webgpu_and_its_backbone_features_match_the_c
             "CPU {cpu:?} vs WebGPU {here:?}"
         );
     }
+}
+
+/// The backbone the detection lesson ships (the residual network trained on all ten digits).
+const DETECT_BACKBONE: &[u8] = include_bytes!("../static/models/mnist-resnet.safetensors");
+
+/// Level one's and level two's detectors, trained a few tiny steps: 2 canvases a step of the bar
+/// images (as digits) on the shipped backbone, with a narrow head.
+fn detect_settings() -> kindling_engine::lessons::detect::config::DetectSettings {
+    kindling_engine::lessons::detect::config::DetectSettings {
+        hidden: 8,
+        steps: 3,
+        batch: 2,
+        seed: 7,
+        ..Default::default()
+    }
+}
+
+/// The model files both backends start from: a fresh level-one detector and a fresh level-two
+/// one, made on the CPU.
+async fn detect_starts() -> (Vec<u8>, Vec<u8>) {
+    use kindling_engine::lessons::detect::card::DetectCard;
+    use kindling_engine::lessons::detect::centre_training::CentreRun;
+    use kindling_engine::lessons::detect::data::Level;
+    use kindling_engine::lessons::detect::file;
+    use kindling_engine::lessons::detect::training::{DetectRun, TEST_SEED};
+    use kindling_engine::models::resnet::checkpoint;
+
+    let device = backend::cpu();
+    let (backbone, card) =
+        checkpoint::load(DETECT_BACKBONE, &device).expect("the shipped backbone loads");
+    let features = card.settings.feature_channels();
+    let settings = detect_settings();
+    let one = DetectRun::new(
+        settings.clone(),
+        &backbone,
+        features,
+        bars(12),
+        bars(6),
+        device.clone(),
+    )
+    .expect("valid settings");
+    let many = CentreRun::new(
+        settings.clone(),
+        &backbone,
+        features,
+        bars(12),
+        bars(6),
+        device,
+    )
+    .expect("valid settings");
+    let card_one = DetectCard::new(settings.clone(), card.settings.clone(), TEST_SEED);
+    let card_many = DetectCard::at_level(Level::Many, settings, card.settings, TEST_SEED);
+    (
+        file::save(one.model(), card_one).await.expect("saved"),
+        file::save_many(many.model(), card_many)
+            .await
+            .expect("saved"),
+    )
+}
+
+/// Each step's (class, box) losses of both levels' detectors trained from the files `starts`
+/// on `device` (level one's class and box, then level two's heat and box).
+async fn detect_losses(starts: &(Vec<u8>, Vec<u8>), device: Device) -> Vec<(f32, f32)> {
+    use kindling_engine::lessons::detect::centre_training::CentreRun;
+    use kindling_engine::lessons::detect::file;
+    use kindling_engine::lessons::detect::training::DetectRun;
+
+    let (one, card) = file::load(&starts.0, &device).expect("level one loads");
+    let mut run = DetectRun::continued(
+        one,
+        &card.settings,
+        detect_settings(),
+        0,
+        bars(12),
+        bars(6),
+        device.clone(),
+    )
+    .expect("valid settings");
+    let mut losses = Vec::new();
+    while !run.is_finished() {
+        let (_, step) = run.train_chunk(1, f64::INFINITY).await;
+        let step = step.expect("a step's losses");
+        losses.push((step.class, step.boxes));
+    }
+    let (many, card) = file::load_many(&starts.1, &device).expect("level two loads");
+    let mut run = CentreRun::continued(
+        many,
+        &card.settings,
+        detect_settings(),
+        0,
+        bars(12),
+        bars(6),
+        device,
+    )
+    .expect("valid settings");
+    while !run.is_finished() {
+        let (_, step) = run.train_chunk(1, f64::INFINITY).await;
+        let step = step.expect("a step's losses");
+        losses.push((step.class, step.boxes));
+    }
+    losses
+}
+
+// Three steps of each level's detector from the same files on the CPU and on WebGPU give the
+// same class and box losses within 2e-3 × (1 + |loss|), as the CNN's do.
+#[wasm_bindgen_test]
+async fn detector_steps_agree_on_webgpu_and_the_cpu() {
+    let starts = detect_starts().await;
+    let cpu = detect_losses(&starts, backend::cpu()).await;
+    let gpu = detect_losses(&starts, webgpu().await.0).await;
+    assert_eq!(cpu.len(), 6, "{cpu:?}");
+    assert_eq!(gpu.len(), 6, "{gpu:?}");
+    let agree = |c: f32, g: f32| c.is_finite() && (c - g).abs() <= 2e-3 * (1.0 + c.abs());
+    for (c, g) in cpu.iter().zip(&gpu) {
+        assert!(
+            agree(c.0, g.0) && agree(c.1, g.1),
+            "CPU {cpu:?} vs WebGPU {gpu:?}"
+        );
+    }
+    // The steps trained: the losses moved.
+    assert_ne!(cpu[0], cpu[2], "{cpu:?}");
+    assert_ne!(cpu[3], cpu[5], "{cpu:?}");
 }

@@ -8,8 +8,7 @@
 
 use std::sync::Arc;
 
-use burn::lr_scheduler::module_lr_scheduler::{ModuleLearningRate, ModuleLrScheduler};
-use burn::module::{Module, ParamGroup};
+use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::activation::{log_sigmoid, sigmoid};
 use burn::tensor::{Device, Tensor, TensorData};
@@ -24,6 +23,7 @@ pub use super::centres::{MAP_IOU, SIZE_WEIGHT};
 use super::config::{DetectProblem, DetectSettings, StepLosses};
 use super::data::{self, CANVAS, Level};
 use super::map::{MapReport, Truth, mean_average_precision};
+use super::schedule::{Schedule, read_last};
 use super::training::{EVAL_BATCH, TEST_SEED};
 use crate::common::read::read_floats;
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
@@ -140,10 +140,9 @@ pub struct CentreRun {
     device: Device,
     model: CentreDetector,
     optimizer: ModuleOptimizer,
-    rates: ModuleLearningRate,
+    schedule: Schedule,
     train: Arc<Images>,
     test: Arc<Images>,
-    step: u64,
     record: ChunkRecord,
     /// [3] total, heat and box loss of the last step, not read yet.
     last: Option<Tensor<1>>,
@@ -169,18 +168,52 @@ impl CentreRun {
         device.seed(settings.seed);
         let model =
             CentreDetectorConfig::new(features, settings.hidden).init(backbone.clone(), &device);
-        Ok(Self {
-            rates: ModuleLrScheduler::new(settings.learning_rate).step(),
+        Ok(Self::at(model, settings, 0, train, test, device))
+    }
+
+    /// A run that trains `model`, a multi-digit detector loaded from a file after `from` steps,
+    /// for `settings.steps` more steps, as [`super::training::DetectRun::continued`] does (its
+    /// head's width taken from `model_settings`, the loaded detector's card).
+    pub fn continued(
+        model: CentreDetector,
+        model_settings: &DetectSettings,
+        settings: DetectSettings,
+        from: u64,
+        train: impl Into<Arc<Images>>,
+        test: impl Into<Arc<Images>>,
+        device: Device,
+    ) -> Result<Self, Vec<DetectProblem>> {
+        let settings = DetectSettings {
+            hidden: model_settings.hidden,
+            ..settings
+        };
+        let problems = settings.validate();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let model = model.freeze_backbone();
+        Ok(Self::at(model, settings, from, train, test, device))
+    }
+
+    fn at(
+        model: CentreDetector,
+        settings: DetectSettings,
+        first: u64,
+        train: impl Into<Arc<Images>>,
+        test: impl Into<Arc<Images>>,
+        device: Device,
+    ) -> Self {
+        Self {
+            schedule: Schedule::new(&settings, first),
             optimizer: AdamConfig::new().init(),
             settings,
             device,
             model,
             train: train.into(),
             test: test.into(),
-            step: 0,
             record: ChunkRecord::default(),
             last: None,
-        })
+        }
     }
 
     /// A run holding `model`, a multi-digit detector loaded from a file whose card says
@@ -201,9 +234,8 @@ impl CentreRun {
             ..settings
         };
         Self {
-            rates: ModuleLrScheduler::new(settings.learning_rate).step(),
+            schedule: Schedule::over(&settings, steps),
             optimizer: AdamConfig::new().init(),
-            step: u64::from(settings.steps),
             settings,
             device,
             model,
@@ -222,12 +254,28 @@ impl CentreRun {
         &self.model
     }
 
+    /// Steps the detector has had, those of a loaded detector included.
     pub fn steps_done(&self) -> u64 {
-        self.step
+        self.schedule.step
+    }
+
+    /// The step this run began at: 0, or a loaded detector's steps.
+    pub fn first_step(&self) -> u64 {
+        self.schedule.first
+    }
+
+    /// The step this run ends at.
+    pub fn end_step(&self) -> u64 {
+        self.schedule.end
+    }
+
+    /// The step from which the backbone trains too, counted as [`Self::steps_done`] is.
+    pub fn unfreeze_step(&self) -> Option<u64> {
+        self.schedule.unfreeze_at
     }
 
     pub fn is_finished(&self) -> bool {
-        self.step >= self.settings.steps as u64
+        self.schedule.is_finished()
     }
 
     pub fn record(&self) -> ChunkRecord {
@@ -238,18 +286,11 @@ impl CentreRun {
         if self.is_finished() {
             return None;
         }
-        if self.settings.unfreeze_at.map(u64::from) == Some(self.step) {
+        if self.schedule.unfreezes_now() {
             self.model = self.model.clone().unfreeze_backbone();
-            let head = self.settings.learning_rate;
-            self.rates = ModuleLrScheduler::new(head)
-                .with_group(
-                    ParamGroup::from_predicate("backbone."),
-                    head * self.settings.backbone_share,
-                )
-                .step();
         }
         let size = self.settings.batch as u64;
-        let first = self.step * size;
+        let first = self.schedule.step * size;
         let b = batch(
             &self.train,
             self.settings.seed,
@@ -265,8 +306,8 @@ impl CentreRun {
         let grads = GradientsParams::from_grads(total.backward(), &self.model);
         self.model = self
             .optimizer
-            .step(self.rates.clone(), self.model.clone(), grads);
-        self.step += 1;
+            .step(self.schedule.rates.clone(), self.model.clone(), grads);
+        self.schedule.step += 1;
         let total = total.without_autodiff();
         self.last = Some(Tensor::cat(
             vec![
@@ -288,18 +329,7 @@ impl CentreRun {
         budget_ms: f64,
     ) -> (u64, Option<StepLosses>) {
         let done = train_chunk(self, max_steps, budget_ms).await;
-        let losses = match self.last.take() {
-            Some(last) if done > 0 => match read_floats(last).await[..] {
-                [total, class, boxes] => Some(StepLosses {
-                    total,
-                    class,
-                    boxes,
-                }),
-                _ => None,
-            },
-            _ => None,
-        };
-        (done, losses)
+        (done, read_last(self.last.take(), done).await)
     }
 
     /// The detections on test canvases `indices`.

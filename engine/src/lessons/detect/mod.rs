@@ -20,6 +20,8 @@ pub mod map;
 pub mod messages;
 #[cfg(feature = "compute")]
 pub mod model;
+#[cfg(feature = "compute")]
+mod schedule;
 pub mod shapes;
 #[cfg(feature = "compute")]
 pub mod training;

@@ -120,6 +120,12 @@ impl Detector {
         }
     }
 
+    /// The backbone frozen whole again, as a fresh detector's (a loaded detector trained further
+    /// starts so).
+    pub fn freeze_backbone(self) -> Self {
+        self.freeze_group(ParamGroup::from_predicate("backbone."))
+    }
+
     /// The backbone's convolutions train from now on; its batch norms keep the statistics and
     /// the scale and shift it learnt, and its unused classifier stays frozen.
     pub fn unfreeze_backbone(self) -> Self {

@@ -4,8 +4,7 @@
 
 use std::sync::Arc;
 
-use burn::lr_scheduler::module_lr_scheduler::{ModuleLearningRate, ModuleLrScheduler};
-use burn::module::{Module, ParamGroup};
+use burn::module::Module;
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::activation::softmax;
@@ -16,6 +15,7 @@ use super::config::{DetectEvaluation, DetectProblem, DetectSettings, Prediction,
 use super::data::{self, CANVAS, Level};
 use super::loss::{iou_loss, smooth_l1_loss};
 use super::model::{Detector, DetectorConfig};
+use super::schedule::{Schedule, read_last};
 use crate::common::read::read_floats;
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::mnist::{Images, normalise};
@@ -33,11 +33,10 @@ pub struct DetectRun {
     device: Device,
     model: Detector,
     optimizer: ModuleOptimizer,
-    rates: ModuleLearningRate,
+    schedule: Schedule,
     train: Arc<Images>,
     test: Arc<Images>,
     loss: CrossEntropyLoss,
-    step: u64,
     record: ChunkRecord,
     /// [3] total, class and box loss of the last step, not read yet.
     last: Option<Tensor<1>>,
@@ -62,8 +61,46 @@ impl DetectRun {
         device.seed(settings.seed);
         let model =
             DetectorConfig::from_settings(&settings, features, 10).init(backbone.clone(), &device);
-        Ok(Self {
-            rates: ModuleLrScheduler::new(settings.learning_rate).step(),
+        Ok(Self::at(model, settings, 0, train, test, device))
+    }
+
+    /// A run that trains `model`, a detector loaded from a file after `from` steps, for
+    /// `settings.steps` more steps (a fine-tune with a fresh optimiser; its canvases follow on
+    /// from step `from` of `settings.seed`, and `settings.unfreeze_at` counts from `from`). The
+    /// head keeps the loaded one's shape: `settings.head` and `settings.hidden` are taken from
+    /// `model_settings`, the loaded detector's card. The backbone starts frozen.
+    pub fn continued(
+        model: Detector,
+        model_settings: &DetectSettings,
+        settings: DetectSettings,
+        from: u64,
+        train: impl Into<Arc<Images>>,
+        test: impl Into<Arc<Images>>,
+        device: Device,
+    ) -> Result<Self, Vec<DetectProblem>> {
+        let settings = DetectSettings {
+            head: model_settings.head,
+            hidden: model_settings.hidden,
+            ..settings
+        };
+        let problems = settings.validate();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let model = model.freeze_backbone();
+        Ok(Self::at(model, settings, from, train, test, device))
+    }
+
+    fn at(
+        model: Detector,
+        settings: DetectSettings,
+        first: u64,
+        train: impl Into<Arc<Images>>,
+        test: impl Into<Arc<Images>>,
+        device: Device,
+    ) -> Self {
+        Self {
+            schedule: Schedule::new(&settings, first),
             loss: CrossEntropyLossConfig::new().init(&device),
             optimizer: AdamConfig::new().init(),
             settings,
@@ -71,10 +108,9 @@ impl DetectRun {
             model,
             train: train.into(),
             test: test.into(),
-            step: 0,
             record: ChunkRecord::default(),
             last: None,
-        })
+        }
     }
 
     /// A run holding `model`, a detector loaded from a file whose card says `settings` and
@@ -94,10 +130,9 @@ impl DetectRun {
             ..settings
         };
         Self {
-            rates: ModuleLrScheduler::new(settings.learning_rate).step(),
+            schedule: Schedule::over(&settings, steps),
             loss: CrossEntropyLossConfig::new().init(&device),
             optimizer: AdamConfig::new().init(),
-            step: u64::from(settings.steps),
             settings,
             device,
             model,
@@ -116,12 +151,28 @@ impl DetectRun {
         &self.model
     }
 
+    /// Steps the detector has had, those of a loaded detector included.
     pub fn steps_done(&self) -> u64 {
-        self.step
+        self.schedule.step
+    }
+
+    /// The step this run began at: 0, or a loaded detector's steps.
+    pub fn first_step(&self) -> u64 {
+        self.schedule.first
+    }
+
+    /// The step this run ends at.
+    pub fn end_step(&self) -> u64 {
+        self.schedule.end
+    }
+
+    /// The step from which the backbone trains too, counted as [`Self::steps_done`] is.
+    pub fn unfreeze_step(&self) -> Option<u64> {
+        self.schedule.unfreeze_at
     }
 
     pub fn is_finished(&self) -> bool {
-        self.step >= self.settings.steps as u64
+        self.schedule.is_finished()
     }
 
     pub fn record(&self) -> ChunkRecord {
@@ -132,18 +183,11 @@ impl DetectRun {
         if self.is_finished() {
             return None;
         }
-        if self.settings.unfreeze_at.map(u64::from) == Some(self.step) {
+        if self.schedule.unfreezes_now() {
             self.model = self.model.clone().unfreeze_backbone();
-            let head = self.settings.learning_rate;
-            self.rates = ModuleLrScheduler::new(head)
-                .with_group(
-                    ParamGroup::from_predicate("backbone."),
-                    head * self.settings.backbone_share,
-                )
-                .step();
         }
         let batch = self.settings.batch as u64;
-        let first = self.step * batch;
+        let first = self.schedule.step * batch;
         let (x, classes, boxes) = data::batch(
             &self.train,
             self.settings.seed,
@@ -158,8 +202,8 @@ impl DetectRun {
         let grads = GradientsParams::from_grads(total.backward(), &self.model);
         self.model = self
             .optimizer
-            .step(self.rates.clone(), self.model.clone(), grads);
-        self.step += 1;
+            .step(self.schedule.rates.clone(), self.model.clone(), grads);
+        self.schedule.step += 1;
         let total = total.without_autodiff();
         self.last = Some(Tensor::cat(
             vec![
@@ -180,18 +224,7 @@ impl DetectRun {
         budget_ms: f64,
     ) -> (u64, Option<StepLosses>) {
         let done = train_chunk(self, max_steps, budget_ms).await;
-        let losses = match self.last.take() {
-            Some(last) if done > 0 => match read_floats(last).await[..] {
-                [total, class, boxes] => Some(StepLosses {
-                    total,
-                    class,
-                    boxes,
-                }),
-                _ => None,
-            },
-            _ => None,
-        };
-        (done, losses)
+        (done, read_last(self.last.take(), done).await)
     }
 
     /// The detector's class and box for test canvases `indices`.

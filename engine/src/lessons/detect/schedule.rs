@@ -1,0 +1,83 @@
+//! What both detectors' runs share: where a run stands (the step it began at, the next step, the
+//! step it ends at), when the backbone unfreezes and the learning rates that follow, and the
+//! last step's losses read after a chunk. A fresh run begins at step 0; a run that trains a
+//! loaded detector further begins at that detector's steps, so its steps and curves continue.
+
+use burn::lr_scheduler::module_lr_scheduler::{ModuleLearningRate, ModuleLrScheduler};
+use burn::module::ParamGroup;
+use burn::tensor::Tensor;
+
+use super::config::{DetectSettings, StepLosses};
+use crate::common::read::read_floats;
+
+pub(super) struct Schedule {
+    /// The step the run began at.
+    pub first: u64,
+    /// The next step.
+    pub step: u64,
+    /// The step the run ends at.
+    pub end: u64,
+    /// The step (counted from 0 as `step` is) from which the backbone trains too.
+    pub unfreeze_at: Option<u64>,
+    head_rate: f64,
+    backbone_share: f64,
+    pub rates: ModuleLearningRate,
+}
+
+impl Schedule {
+    /// `settings.steps` steps from step `first`; `settings.unfreeze_at` counts from `first`.
+    pub fn new(settings: &DetectSettings, first: u64) -> Self {
+        Self {
+            first,
+            step: first,
+            end: first + u64::from(settings.steps),
+            unfreeze_at: settings.unfreeze_at.map(|at| first + u64::from(at)),
+            head_rate: settings.learning_rate,
+            backbone_share: settings.backbone_share,
+            rates: ModuleLrScheduler::new(settings.learning_rate).step(),
+        }
+    }
+
+    /// A run with no steps left, at step `steps`.
+    pub fn over(settings: &DetectSettings, steps: u64) -> Self {
+        Self {
+            end: steps,
+            unfreeze_at: None,
+            ..Self::new(settings, steps)
+        }
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.step >= self.end
+    }
+
+    /// Before a step: whether the backbone unfreezes at this one, and if so the learning rates
+    /// with the backbone's group at its share of the head's.
+    pub fn unfreezes_now(&mut self) -> bool {
+        if self.unfreeze_at != Some(self.step) {
+            return false;
+        }
+        self.rates = ModuleLrScheduler::new(self.head_rate)
+            .with_group(
+                ParamGroup::from_predicate("backbone."),
+                self.head_rate * self.backbone_share,
+            )
+            .step();
+        true
+    }
+}
+
+/// The losses of a chunk's last step ([3]: total, class, box), read once; None before any step.
+pub(super) async fn read_last(last: Option<Tensor<1>>, done: u64) -> Option<StepLosses> {
+    match last {
+        Some(last) if done > 0 => match read_floats(last).await[..] {
+            [total, class, boxes] => Some(StepLosses {
+                total,
+                class,
+                boxes,
+            }),
+            _ => None,
+        },
+        _ => None,
+    }
+}
