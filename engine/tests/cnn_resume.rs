@@ -1,10 +1,11 @@
-//! A CNN run's checkpoint (burn's records of the network and the optimiser): taken mid-epoch,
-//! carried as a worker message, and resumed, it goes on exactly as the uninterrupted run.
+//! A CNN run's checkpoint (the network as a model file and the optimiser's state, read
+//! asynchronously as on WebGPU): taken mid-epoch, carried as a worker message, and resumed, it
+//! goes on exactly as the uninterrupted run.
 
 use kindling_engine::backend;
 use kindling_engine::common::optimizer::OptimizerKind;
 use kindling_engine::lessons::cnn::config::CnnSettings;
-use kindling_engine::lessons::cnn::resume::{CheckpointKind, CnnCheckpoint, ResumeError};
+use kindling_engine::lessons::cnn::resume::{CnnCheckpoint, ResumeError};
 use kindling_engine::lessons::cnn::training::CnnTrainer;
 use kindling_engine::protocol;
 
@@ -44,6 +45,10 @@ fn step_losses(trainer: &mut CnnTrainer, steps: usize) -> Vec<f32> {
         .collect()
 }
 
+fn take(trainer: &CnnTrainer, test_accuracy: Option<f32>) -> CnnCheckpoint {
+    pollster::block_on(trainer.checkpoint(test_accuracy)).expect("the device reads")
+}
+
 fn model_file(trainer: &CnnTrainer) -> Vec<u8> {
     let bytes = pollster::block_on(trainer.export(None));
     assert!(!bytes.is_empty());
@@ -55,9 +60,7 @@ fn a_resumed_run_takes_the_steps_the_uninterrupted_run_takes() {
     let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
     let mut first = fresh();
     pollster::block_on(first.train_chunk(20, f64::INFINITY));
-    let taken = first
-        .checkpoint(Some(0.5))
-        .expect("the CPU reads synchronously");
+    let taken = take(&first, Some(0.5));
     assert_eq!((taken.step, taken.settings.clone()), (20, settings()));
     assert!(!taken.model.is_empty() && !taken.optimizer.is_empty());
     // It crosses to the page and back as a worker message.
@@ -76,8 +79,8 @@ fn a_resumed_run_takes_the_steps_the_uninterrupted_run_takes() {
         (checkpoint.elapsed_ms, checkpoint.batch_loss)
     );
     assert!(checkpoint.batch_loss.is_finite());
-    let again = second.checkpoint(Some(0.5)).unwrap();
-    assert_eq!(again.model, checkpoint.model, "the same weights and ids");
+    let again = take(&second, Some(0.5));
+    assert_eq!(again.model, checkpoint.model, "the same weights");
     assert_eq!(step_losses(&mut second, 30), expected);
     assert_eq!(
         model_file(&second),
@@ -88,7 +91,9 @@ fn a_resumed_run_takes_the_steps_the_uninterrupted_run_takes() {
     // Without the optimiser's state (a fresh Adam) the same weights take other steps: the state
     // is what made them equal.
     let forgetful = CnnCheckpoint {
-        optimizer: fresh().checkpoint(None).unwrap().optimizer,
+        optimizer: pollster::block_on(fresh().checkpoint(None))
+            .unwrap()
+            .optimizer,
         ..checkpoint.clone()
     };
     let mut third = resumed(&forgetful).expect("resumes");
@@ -100,7 +105,7 @@ fn a_damaged_or_foreign_checkpoint_is_refused_not_a_panic() {
     let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
     let mut trainer = fresh();
     pollster::block_on(trainer.train_chunk(3, f64::INFINITY));
-    let good = trainer.checkpoint(None).unwrap();
+    let good = take(&trainer, None);
     let unreadable = |result: Result<CnnTrainer, ResumeError>| {
         matches!(result, Err(ResumeError::Unreadable { .. }))
     };
@@ -111,10 +116,19 @@ fn a_damaged_or_foreign_checkpoint_is_refused_not_a_panic() {
     };
     assert!(unreadable(resumed(&cut)));
     let junk = CnnCheckpoint {
-        optimizer: b"not a burnpack record".to_vec(),
+        optimizer: b"not an optimiser's state".to_vec(),
         ..good.clone()
     };
     assert!(unreadable(resumed(&junk)));
+    // Momentum's state is not Adam's.
+    let other_rule = CnnCheckpoint {
+        settings: CnnSettings {
+            optimizer: OptimizerKind::Momentum,
+            ..good.settings.clone()
+        },
+        ..good.clone()
+    };
+    assert!(unreadable(resumed(&other_rule)));
     // A network of another shape does not take these weights.
     let wider = CnnCheckpoint {
         settings: CnnSettings {
@@ -133,46 +147,4 @@ fn a_damaged_or_foreign_checkpoint_is_refused_not_a_panic() {
         Some(ResumeError::BadStep { step: 10_000 })
     );
     assert!(resumed(&good).is_ok());
-}
-
-/// WebGPU's checkpoint: the weights alone, read asynchronously as a model file. The resumed run
-/// has the same weights and step; with plain SGD (no optimiser state) it then takes the
-/// uninterrupted run's very steps, and with Adam its optimiser starts afresh.
-#[test]
-fn a_checkpoint_of_the_weights_alone_resumes_the_weights_and_the_step() {
-    let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
-    let sgd = CnnSettings {
-        optimizer: OptimizerKind::Sgd,
-        learning_rate: 0.05,
-        ..settings()
-    };
-    let mut first = CnnTrainer::new(sgd, bars(600, 1), bars(60, 2), backend::cpu()).unwrap();
-    pollster::block_on(first.train_chunk(20, f64::INFINITY));
-    let taken = pollster::block_on(first.weights_checkpoint(Some(0.5))).expect("async reads");
-    assert_eq!(taken.kind, CheckpointKind::Weights);
-    assert!(!taken.keeps_optimizer() && taken.optimizer.is_empty());
-    let checkpoint: CnnCheckpoint =
-        protocol::decode(&protocol::encode(&taken).unwrap()).expect("round trip");
-    let mut second = resumed(&checkpoint).expect("resumes");
-    assert_eq!(second.step_count(), 20);
-    assert_eq!(model_file(&second), model_file(&first), "the same weights");
-    let expected = step_losses(&mut first, 30);
-    assert_eq!(step_losses(&mut second, 30), expected);
-    assert_eq!(model_file(&second), model_file(&first));
-
-    // Adam: the weights and the step survive, the optimiser's moments do not.
-    let mut adam = fresh();
-    pollster::block_on(adam.train_chunk(20, f64::INFINITY));
-    let taken = pollster::block_on(adam.weights_checkpoint(None)).unwrap();
-    let mut again = resumed(&taken).expect("resumes");
-    assert_eq!(again.step_count(), 20);
-    assert_eq!(model_file(&again), model_file(&adam));
-    assert_ne!(step_losses(&mut again, 5), step_losses(&mut adam, 5));
-
-    // A damaged model file is refused with a message.
-    let cut = CnnCheckpoint {
-        model: taken.model[..taken.model.len() / 2].to_vec(),
-        ..taken.clone()
-    };
-    assert!(matches!(resumed(&cut), Err(ResumeError::Unreadable { .. })));
 }

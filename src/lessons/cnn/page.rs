@@ -94,25 +94,15 @@ pub fn CnnPage(props: &Props) -> Html {
         }
     });
 
-    // On WebGPU a checkpoint holds the weights alone, and the page says the optimiser restarts.
-    let keeps_optimizer = cnn
-        .checkpoint
-        .as_ref()
-        .is_none_or(|kept| kept.0.keeps_optimizer());
     let recovery_notice = cnn.recovery.as_ref().map(|r| {
         html! {
             <div id="cnn-recovery" class="notice" role="status">
-                {recovery(lang, r, keeps_optimizer)}
+                {recovery(lang, r)}
             </div>
         }
     });
     let checkpoint_step = cnn.checkpoint.as_ref().map(|kept| kept.0.step);
-    let checkpoint_text = checkpoint_line(
-        lang,
-        checkpoint_step,
-        keeps_optimizer,
-        cnn.no_checkpoints.as_ref(),
-    );
+    let checkpoint_text = checkpoint_line(lang, checkpoint_step, cnn.no_checkpoints.as_ref());
     let resume_kept = match &cnn.kept {
         KeptInBrowser::Found(run) => {
             let step = run.checkpoint.step.to_string();

@@ -758,7 +758,7 @@ mod tests {
     use super::*;
     use crate::lessons::cnn::shipped;
     use kindling_engine::lessons::cnn::config::CnnEvaluation;
-    use kindling_engine::lessons::cnn::resume::{CheckpointKind, KEPT_FORMAT};
+    use kindling_engine::lessons::cnn::resume::KEPT_FORMAT;
 
     fn loaded(card: Option<ModelCard>) -> CnnEvent {
         let settings = CnnSettings::default();
@@ -1154,7 +1154,6 @@ mod tests {
                 elapsed_ms: 1.0,
                 batch_loss: 0.5,
                 test_accuracy: None,
-                kind: CheckpointKind::Records,
                 model: vec![1, 2, 3],
                 optimizer: vec![4],
             },

@@ -168,13 +168,7 @@ pub fn resume_error(lang: Lang, error: &ResumeError) -> String {
 }
 
 /// The line about the run's checkpoints: how often they are taken, and the latest one's step.
-/// `keeps_optimizer`: whether the latest one holds the optimiser's state (not on WebGPU).
-pub fn checkpoint_line(
-    lang: Lang,
-    step: Option<u64>,
-    keeps_optimizer: bool,
-    unavailable: Option<&ResumeError>,
-) -> String {
+pub fn checkpoint_line(lang: Lang, step: Option<u64>, unavailable: Option<&ResumeError>) -> String {
     let seconds = n(CHECKPOINT_EVERY_MS / 1000.0);
     match (unavailable, step) {
         (Some(error), _) => tf(
@@ -184,28 +178,18 @@ pub fn checkpoint_line(
         ),
         (None, Some(step)) => tf(
             lang,
-            if keeps_optimizer {
-                "cnn.checkpoint.kept"
-            } else {
-                "cnn.checkpoint.kept_weights"
-            },
+            "cnn.checkpoint.kept",
             &[("step", &n(step)), ("seconds", &seconds)],
         ),
         (None, None) => tf(lang, "cnn.checkpoint.none", &[("seconds", &seconds)]),
     }
 }
 
-/// What happened to the run after its worker stopped; `keeps_optimizer` as for
-/// [`checkpoint_line`], of the checkpoint it goes on from.
-pub fn recovery(lang: Lang, recovery: &Recovery, keeps_optimizer: bool) -> String {
+/// What happened to the run after its worker stopped.
+pub fn recovery(lang: Lang, recovery: &Recovery) -> String {
     match recovery {
         Recovery::Resuming { step } => tf(lang, "cnn.recovery.resuming", &[("step", &n(step))]),
-        Recovery::Resumed { step } if keeps_optimizer => {
-            tf(lang, "cnn.recovery.resumed", &[("step", &n(step))])
-        }
-        Recovery::Resumed { step } => {
-            tf(lang, "cnn.recovery.resumed_weights", &[("step", &n(step))])
-        }
+        Recovery::Resumed { step } => tf(lang, "cnn.recovery.resumed", &[("step", &n(step))]),
         Recovery::Restored { step } => tf(lang, "cnn.recovery.restored", &[("step", &n(step))]),
         Recovery::Failed(error) => tf(
             lang,
@@ -342,34 +326,23 @@ mod tests {
             ResumeError::BadStep { step: 9 },
         ];
         for lang in Lang::ALL {
-            for keeps_optimizer in [true, false] {
-                let kept = checkpoint_line(lang, Some(1234), keeps_optimizer, None);
-                worded(&kept);
-                assert!(kept.contains("1234") && kept.contains('5'), "{kept}");
-                for step in [
-                    Recovery::Resuming { step: 77 },
-                    Recovery::Resumed { step: 77 },
-                ] {
-                    let text = recovery(lang, &step, keeps_optimizer);
-                    worded(&text);
-                    assert!(text.contains("77"), "{text}");
-                }
+            let kept = checkpoint_line(lang, Some(1234), None);
+            worded(&kept);
+            assert!(kept.contains("1234") && kept.contains('5'), "{kept}");
+            for step in [
+                Recovery::Resuming { step: 77 },
+                Recovery::Resumed { step: 77 },
+            ] {
+                let text = recovery(lang, &step);
+                worded(&text);
+                assert!(text.contains("77"), "{text}");
             }
-            // Without the optimiser's state the page says it restarts.
-            assert_ne!(
-                checkpoint_line(lang, Some(3), true, None),
-                checkpoint_line(lang, Some(3), false, None)
-            );
-            assert_ne!(
-                recovery(lang, &Recovery::Resumed { step: 3 }, true),
-                recovery(lang, &Recovery::Resumed { step: 3 }, false)
-            );
-            worded(&checkpoint_line(lang, None, true, None));
+            worded(&checkpoint_line(lang, None, None));
             for error in &errors {
-                worded(&checkpoint_line(lang, None, true, Some(error)));
-                worded(&recovery(lang, &Recovery::Failed(error.clone()), true));
+                worded(&checkpoint_line(lang, None, Some(error)));
+                worded(&recovery(lang, &Recovery::Failed(error.clone())));
             }
-            worded(&recovery(lang, &Recovery::Lost, true));
+            worded(&recovery(lang, &Recovery::Lost));
             for message in [
                 KeepMessage::Keeping,
                 KeepMessage::Kept {

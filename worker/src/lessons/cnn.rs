@@ -142,8 +142,7 @@ impl CnnLesson {
     }
 
     /// Sends the run's checkpoint, unless the page already has the one of this step; says once
-    /// when the run's checkpoints cannot be taken. On WebGPU it holds the weights alone, read
-    /// asynchronously.
+    /// when the run's checkpoints cannot be taken.
     async fn send_checkpoint(&mut self) {
         self.since_checkpoint_ms = 0.0;
         let Some(trainer) = &self.trainer else { return };
@@ -151,7 +150,7 @@ impl CnnLesson {
         if step == 0 || self.checkpointed == Some(step) || self.no_checkpoints {
             return;
         }
-        match trainer.take_checkpoint(self.last_full_accuracy).await {
+        match trainer.checkpoint(self.last_full_accuracy).await {
             Ok(checkpoint) => {
                 send(CnnEvent::Checkpoint { checkpoint });
                 self.checkpointed = Some(step);

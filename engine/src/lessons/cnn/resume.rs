@@ -1,12 +1,7 @@
 //! A run's checkpoint, for the page to keep while the worker trains: everything the next worker
-//! needs to go on exactly where this one was (the weights and the optimiser's state as burn
-//! records them, in burnpack bytes, the step and the run's settings). The curves stay on the
-//! page, which drew them.
-//!
-//! burn's records read tensors synchronously, which a browser allows only on the CPU backend. On
-//! WebGPU a checkpoint holds the weights alone, read asynchronously as a model file
-//! ([`CheckpointKind::Weights`]): burn keeps the optimiser's state private to `ModuleOptimizer`
-//! and flattens it only through synchronous reads, so that state restarts on resume.
+//! needs to go on exactly where this one was (the weights as a model file, the optimiser's state
+//! as [`crate::common::stepper`] saves it, the step and the run's settings), read with the async
+//! reads every backend allows. The curves stay on the page, which drew them.
 
 use serde::{Deserialize, Serialize};
 
@@ -25,38 +20,16 @@ pub struct CnnCheckpoint {
     pub batch_loss: f32,
     /// The last evaluation on the whole test set, for a saved model's card.
     pub test_accuracy: Option<f32>,
-    /// What `model` and `optimizer` hold.
-    pub kind: CheckpointKind,
-    /// The network's parameters: with their ids, burn's `ModuleRecord` as burnpack bytes
-    /// ([`CheckpointKind::Records`]), or a Kindling model file ([`CheckpointKind::Weights`]).
+    /// The network as a Kindling model file.
     #[serde(with = "serde_bytes")]
     pub model: Vec<u8>,
-    /// The optimiser's state per parameter id: burn's `OptimizerRecord` as burnpack bytes; empty
-    /// for [`CheckpointKind::Weights`].
+    /// The optimiser's state ([`crate::common::stepper::Stepper::save`]).
     #[serde(with = "serde_bytes")]
     pub optimizer: Vec<u8>,
 }
 
-/// How a checkpoint holds the network and the optimiser.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckpointKind {
-    /// burn's records of both, read synchronously (the CPU backend): the run goes on exactly.
-    Records,
-    /// The weights alone, read asynchronously as a model file (WebGPU): the optimiser's state
-    /// restarts on resume.
-    Weights,
-}
-
-impl CnnCheckpoint {
-    /// Whether resuming from it keeps the optimiser's state.
-    pub fn keeps_optimizer(&self) -> bool {
-        self.kind == CheckpointKind::Records
-    }
-}
-
 /// The format of a [`KeptCnnRun`]; a kept run of another format is not read.
-pub const KEPT_FORMAT: u32 = 2;
+pub const KEPT_FORMAT: u32 = 3;
 
 /// A run kept in the browser (IndexedDB) to resume after a reload: its checkpoint and the curves
 /// the page drew up to it, as (step, value) points.

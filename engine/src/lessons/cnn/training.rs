@@ -7,9 +7,7 @@
 
 use burn::module::Module;
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
-use burn::optim::ModuleOptimizer;
-use burn::store::{ModuleRecord, RecordError};
-use burn::tensor::{Bytes, Device, Int, Tensor, TensorData, activation};
+use burn::tensor::{Device, Int, Tensor, TensorData, activation};
 
 use super::card::{CheckpointError, ModelCard};
 use super::checkpoint::{self, TrainingRecord};
@@ -18,9 +16,9 @@ use super::config::{
     MAX_MISCLASSIFIED,
 };
 use super::model::{Cnn, CnnConfig};
-use super::resume::{CheckpointKind, CnnCheckpoint, ResumeError};
-use crate::backend;
+use super::resume::{CnnCheckpoint, ResumeError};
 use crate::common::read::read_floats;
+use crate::common::stepper::{Rule, Stepper};
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::mnist::{Images, batch, normalise};
 use crate::rng::Rng;
@@ -33,7 +31,7 @@ pub struct CnnTrainer {
     settings: CnnSettings,
     device: Device,
     model: Cnn,
-    optimizer: ModuleOptimizer,
+    optimizer: Stepper,
     loss: CrossEntropyLoss,
     train: Arc<Images>,
     test: Arc<Images>,
@@ -80,7 +78,7 @@ impl CnnTrainer {
         let layers = settings.layer_shapes(rows, cols)?;
         device.seed(settings.seed);
         let model = CnnConfig::from_settings(&settings, rows, cols).init(&device);
-        let optimizer = crate::common::optimizer::init(settings.optimizer);
+        let optimizer = Stepper::new(Rule::of(settings.optimizer));
         let batch = settings.batch_size.min(train.len());
         Ok(Self {
             loss: CrossEntropyLossConfig::new().init(&device),
@@ -129,30 +127,9 @@ impl CnnTrainer {
         Ok((trainer, card))
     }
 
-    /// The run's checkpoint (see [`super::resume`]): burn's records of the network (with its
-    /// parameter ids) and of the optimiser's state, as burnpack bytes. Records read the device
-    /// synchronously, so this fails on WebGPU.
-    pub fn checkpoint(&self, test_accuracy: Option<f32>) -> Result<CnnCheckpoint, ResumeError> {
-        if !backend::reads_synchronously(&self.device) {
-            return Err(ResumeError::NotOnThisBackend);
-        }
-        let model = self.model.clone().into_record().into_bytes();
-        let optimizer = self.optimizer.into_bytes();
-        Ok(CnnCheckpoint {
-            settings: self.settings.clone(),
-            step: self.step,
-            elapsed_ms: self.record.elapsed_ms,
-            batch_loss: self.record.last_batch_loss,
-            test_accuracy,
-            kind: CheckpointKind::Records,
-            model: model.map_err(unreadable)?.to_vec(),
-            optimizer: optimizer.map_err(unreadable)?.to_vec(),
-        })
-    }
-
-    /// The run's checkpoint of the weights alone, read asynchronously as a model file (see
-    /// [`super::resume`]), as on WebGPU; the optimiser's state is not in it.
-    pub async fn weights_checkpoint(
+    /// The run's checkpoint (see [`super::resume`]): the weights as a model file and the
+    /// optimiser's state, both read asynchronously, so that it works on every backend.
+    pub async fn checkpoint(
         &self,
         test_accuracy: Option<f32>,
     ) -> Result<CnnCheckpoint, ResumeError> {
@@ -168,29 +145,14 @@ impl CnnTrainer {
             elapsed_ms: self.record.elapsed_ms,
             batch_loss: self.record.last_batch_loss,
             test_accuracy,
-            kind: CheckpointKind::Weights,
             model,
-            optimizer: Vec::new(),
+            optimizer: self.optimizer.save(&self.model).await,
         })
     }
 
-    /// The fullest checkpoint this device allows: burn's records where tensors can be read
-    /// synchronously, the weights alone elsewhere (WebGPU in a browser).
-    pub async fn take_checkpoint(
-        &self,
-        test_accuracy: Option<f32>,
-    ) -> Result<CnnCheckpoint, ResumeError> {
-        if backend::reads_synchronously(&self.device) {
-            self.checkpoint(test_accuracy)
-        } else {
-            self.weights_checkpoint(test_accuracy).await
-        }
-    }
-
     /// The run `checkpoint` was taken from, paused where it was: the same weights and optimiser
-    /// state (matched by parameter id), the same step and, replaying the shuffles, the same order
-    /// of batches; the next step is the one the first run would have taken. A checkpoint of the
-    /// weights alone starts a fresh optimiser.
+    /// state, the same step and, replaying the shuffles, the same order of batches; the next step
+    /// is the one the first run would have taken.
     pub fn resume(
         checkpoint: &CnnCheckpoint,
         train: impl Into<Arc<Images>>,
@@ -204,23 +166,15 @@ impl CnnTrainer {
                 step: checkpoint.step,
             });
         }
-        match checkpoint.kind {
-            CheckpointKind::Records => {
-                let bytes = Bytes::from_bytes_vec(checkpoint.model.clone());
-                let record = ModuleRecord::from_bytes(bytes).map_err(unreadable)?;
-                trainer.model = trainer.model.try_load_record(record).map_err(unreadable)?;
-                trainer.optimizer = trainer
-                    .optimizer
-                    .from_bytes(Bytes::from_bytes_vec(checkpoint.optimizer.clone()))
-                    .map_err(unreadable)?;
-            }
-            CheckpointKind::Weights => {
-                let (card, weights) =
-                    checkpoint::decode(&checkpoint.model).map_err(file_unreadable)?;
-                trainer.model = checkpoint::load_weights(trainer.model, &card, weights)
-                    .map_err(file_unreadable)?;
-            }
-        }
+        let (card, weights) = checkpoint::decode(&checkpoint.model).map_err(file_unreadable)?;
+        trainer.model =
+            checkpoint::load_weights(trainer.model, &card, weights).map_err(file_unreadable)?;
+        trainer.optimizer = Stepper::load(
+            Rule::of(trainer.settings.optimizer),
+            &trainer.model,
+            &checkpoint.optimizer,
+            &trainer.device,
+        )?;
         trainer.step = checkpoint.step;
         // The elapsed time covers every step, so the speed counts them all.
         trainer.record.elapsed_ms = checkpoint.elapsed_ms;
@@ -334,12 +288,9 @@ impl CnnTrainer {
                 .seed(self.settings.seed ^ self.step.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         }
         let loss = self.loss.forward(self.model.forward(x), y);
-        self.model = crate::common::optimizer::step(
-            &mut self.optimizer,
-            self.settings.learning_rate,
-            self.model.clone(),
-            &loss,
-        );
+        self.model = self
+            .optimizer
+            .step(self.settings.learning_rate, self.model.clone(), &loss);
         self.step += 1;
         loss.without_autodiff()
     }
@@ -463,12 +414,6 @@ impl CnnTrainer {
             return Vec::new();
         }
         values.chunks(kh * kw).map(<[f32]>::to_vec).collect()
-    }
-}
-
-fn unreadable(error: RecordError) -> ResumeError {
-    ResumeError::Unreadable {
-        message: error.to_string(),
     }
 }
 
