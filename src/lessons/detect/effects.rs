@@ -43,11 +43,13 @@ pub fn use_detect_worker(state: &DetectState, worker: &WorkerLink, ready: Option
             .clone()
             .unwrap_or_else(|| state.settings.clone());
         let level = state.asked_level;
+        let further = state.asked_further;
         use_effect_with(requests.run, move |&count| {
             if count > 0 {
-                send(match level {
-                    Level::One => DetectCommand::Run { settings },
-                    Level::Many => DetectCommand::RunMany { settings },
+                send(match (further, level) {
+                    (true, _) => DetectCommand::Continue { settings },
+                    (false, Level::One) => DetectCommand::Run { settings },
+                    (false, Level::Many) => DetectCommand::RunMany { settings },
                 });
             }
         });

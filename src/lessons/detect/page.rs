@@ -280,9 +280,18 @@ pub fn DetectPage(props: &Props) -> Html {
                     <ul class="notice warning" id="detect-problems" role="alert">{ for messages.into_iter().map(|p| html! { <li>{p}</li> }) }</ul>
                 }
                 <p class="muted">{t(lang, "detect.setup.budget")}</p>
+                if state.trains_further() {
+                    <p class="notice" id="detect-further">{t(lang, "detect.further.note")}</p>
+                }
                 <div class="run-bar">
                     <button type="button" id="detect-run" class="button primary" disabled={!state.can_run()}
-                        onclick={act(DetectAction::Run)}>{t(lang, "detect.run")}</button>
+                        onclick={act(DetectAction::Run)}>
+                        {t(lang, if state.trains_further() { "detect.further.run" } else { "detect.run" })}
+                    </button>
+                    if state.trains_further() {
+                        <button type="button" id="detect-run-fresh" class="button" disabled={!state.can_run()}
+                            onclick={act(DetectAction::RunFresh)}>{t(lang, "detect.further.fresh")}</button>
+                    }
                     if state.run.is_some() && !done && state.detector {
                         <button type="button" id="detect-play" class={classes!("button", running.then_some("running"))}
                             onclick={act(if running { DetectAction::Pause } else { DetectAction::Play })}>

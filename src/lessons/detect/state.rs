@@ -136,6 +136,11 @@ pub struct DetectState {
     /// Settings and level sent with the last run request, until the worker starts it.
     pub asked: Option<DetectSettings>,
     pub asked_level: Level,
+    /// Whether the last run request trains the held detector further.
+    pub asked_further: bool,
+    /// The level of the detector the worker holds that a run trains further: one loaded from a
+    /// file (or the shipped one), or one trained further from it. None after a fresh run.
+    pub further: Option<Level>,
     pub run: Option<Run>,
     pub running: bool,
     /// The first test canvas shown, and the canvases with both boxes.
@@ -177,7 +182,11 @@ pub enum DetectAction {
     /// Whether a field's text can be used, as the learner types.
     FieldValid(DetectField, bool),
     Retry,
+    /// Train: the held detector further when it was loaded (see [`DetectState::trains_further`]),
+    /// or a new one.
     Run,
+    /// Train a new detector, even when a loaded one could train further.
+    RunFresh,
     Play,
     Pause,
     /// The next test canvases.
@@ -215,6 +224,12 @@ impl DetectState {
     /// Whether the settings can be run as they stand.
     pub fn can_run(&self) -> bool {
         self.unusable.is_empty() && self.settings.validate().is_empty()
+    }
+
+    /// Whether Train goes on from the held detector: it came from a file (or was trained further
+    /// from one) and is of the level the lesson is at.
+    pub fn trains_further(&self) -> bool {
+        self.detector && self.further == Some(self.level)
     }
 
     pub fn is_finished(&self) -> bool {
@@ -263,12 +278,13 @@ impl DetectState {
                 self.failed = None;
                 self.requests.prepare += 1;
             }
-            DetectAction::Run => {
+            DetectAction::Run | DetectAction::RunFresh => {
                 if self.can_run() {
                     self.failed = None;
                     self.rejected.clear();
                     self.asked = Some(self.settings.clone());
                     self.asked_level = self.level;
+                    self.asked_further = action == DetectAction::Run && self.trains_further();
                     self.requests.run += 1;
                 }
             }
@@ -316,6 +332,7 @@ impl DetectState {
                 self.loaded = None;
                 self.asked = None;
                 self.detector = false;
+                self.further = None;
                 if let Some(run) = &mut self.run
                     && run.finished.is_none()
                 {
@@ -365,6 +382,32 @@ impl DetectState {
                 // The card described the detector this run replaces.
                 self.card = None;
                 self.file_note = None;
+                self.further = None;
+            }
+            DetectEvent::Continued {
+                from,
+                steps,
+                trained,
+                frozen,
+            } => {
+                let mut settings = self.asked.take().unwrap_or_else(|| self.settings.clone());
+                // The head keeps the held detector's shape.
+                if let Some(run) = &self.run {
+                    (settings.head, settings.hidden) = (run.settings.head, run.settings.hidden);
+                }
+                let level = self.further.unwrap_or(self.asked_level);
+                let mut run = Run::new(settings, level, trained, frozen);
+                (run.step, run.steps) = (from, steps);
+                self.run = Some(run);
+                self.running = true;
+                self.shown.clear();
+                self.shown_many.clear();
+                self.show_first = 0;
+                self.detected = None;
+                self.detected_many = None;
+                // The card described the detector as it was loaded.
+                self.card = None;
+                self.file_note = None;
             }
             DetectEvent::ModelLoaded {
                 card,
@@ -389,6 +432,7 @@ impl DetectState {
                 // the learner chose that detector; the note says so.
                 let moved_to = (card.level != self.level).then_some(card.level);
                 self.level = card.level;
+                self.further = Some(card.level);
                 self.rejected.clear();
                 self.file_note = Some(FileNote::Loaded {
                     shipped,
@@ -814,6 +858,105 @@ mod tests {
         assert_eq!((state.asked.clone(), state.loading), (None, None));
         state.reduce(DetectAction::Retry);
         assert_eq!((state.requests.prepare, state.failed.clone()), (2, None));
+    }
+
+    #[test]
+    fn train_goes_on_from_a_loaded_detector_at_its_level_and_its_steps() {
+        use kindling_engine::models::resnet::ResnetSettings;
+        let mut state = DetectState::default();
+        assert!(!state.trains_further(), "nothing loaded");
+        let loaded_settings = DetectSettings {
+            hidden: 48,
+            ..DetectSettings::default()
+        };
+        let mut card = DetectCard::at_level(
+            Level::Many,
+            loaded_settings.clone(),
+            ResnetSettings::default(),
+            7,
+        );
+        card.steps = 900;
+        state.reduce(event(DetectEvent::ModelLoaded {
+            card: Box::new(card),
+            shipped: false,
+            trained: 10,
+            frozen: 20,
+        }));
+        assert_eq!(state.level, Level::Many);
+        assert!(state.trains_further());
+        // Train asks the worker to go on from the held detector, with the form's settings.
+        let asked = DetectSettings {
+            steps: 50,
+            hidden: 16,
+            ..DetectSettings::default()
+        };
+        state.reduce(DetectAction::SetSettings(asked.clone()));
+        state.reduce(DetectAction::Run);
+        assert_eq!(state.requests.run, 1);
+        assert!(state.asked_further);
+        state.reduce(event(DetectEvent::Continued {
+            from: 900,
+            steps: 950,
+            trained: 11,
+            frozen: 19,
+        }));
+        let run = state.run.clone().expect("the run going on");
+        assert_eq!(
+            (run.level, run.step, run.steps, run.trained, run.frozen),
+            (Level::Many, 900, 950, 11, 19)
+        );
+        // The head keeps the loaded one's width; the rest is the form's.
+        assert_eq!(run.settings.hidden, 48);
+        assert_eq!(run.settings.steps, 50);
+        assert!(state.running && state.card.is_none());
+        // Its curve continues from the loaded detector's steps.
+        state.reduce(event(DetectEvent::Trained {
+            step: 910,
+            steps: 950,
+            losses: losses(1.0),
+            steps_per_second: 5.0,
+        }));
+        let run = state.run.clone().unwrap();
+        assert_eq!(run.losses.points.first().map(|p| p.0), Some(910));
+        // Trained further, it still goes on when asked again.
+        assert!(state.trains_further());
+
+        // Train a new detector: a fresh run, after which Train starts afresh too.
+        state.reduce(DetectAction::RunFresh);
+        assert!(!state.asked_further);
+        state.reduce(event(DetectEvent::Started {
+            trained: 1,
+            frozen: 2,
+        }));
+        assert!(!state.trains_further());
+        assert_eq!(state.run.as_ref().map(|r| r.step), Some(0));
+        state.reduce(DetectAction::Run);
+        assert!(!state.asked_further);
+    }
+
+    #[test]
+    fn a_loaded_detector_of_the_other_level_or_a_lost_worker_trains_a_new_one() {
+        use kindling_engine::models::resnet::ResnetSettings;
+        let mut state = DetectState::default();
+        let mut card = DetectCard::new(DetectSettings::default(), ResnetSettings::default(), 7);
+        card.steps = 600;
+        state.reduce(event(DetectEvent::ModelLoaded {
+            card: Box::new(card),
+            shipped: true,
+            trained: 10,
+            frozen: 20,
+        }));
+        assert!(state.trains_further());
+        // At level two, level one's head cannot go on: Train starts a new detector there.
+        state.reduce(DetectAction::SetLevel(Level::Many));
+        assert!(!state.trains_further());
+        state.reduce(DetectAction::Run);
+        assert!(!state.asked_further);
+        state.reduce(DetectAction::SetLevel(Level::One));
+        assert!(state.trains_further());
+        // A new worker holds no detector.
+        state.reduce(DetectAction::WorkerLost);
+        assert!(!state.trains_further());
     }
 
     #[test]

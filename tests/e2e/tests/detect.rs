@@ -257,8 +257,15 @@ fn the_shipped_detector_boxes_a_drawn_digit_and_a_detector_saves_refuses_junk_an
         "mean IoU of the shipped detector in the browser: {iou}"
     );
 
+    // With a detector loaded, Train goes on from it; a new detector has its own button.
+    assert_eq!(
+        browser.text("#detect-run").as_deref(),
+        Some("Train the loaded detector further")
+    );
+    assert!(browser.text("#detect-further").is_some());
+
     // The learner's own detector: a tiny run, saved with its card.
-    browser.click("#detect-run");
+    browser.click("#detect-run-fresh");
     browser.wait_for("the run's final score", 600, |b| {
         b.text("#detect-step").filter(|s| s == "4 / 4")?;
         b.text("#detect-final")
@@ -321,4 +328,12 @@ fn the_shipped_detector_boxes_a_drawn_digit_and_a_detector_saves_refuses_junk_an
     browser.wait_for("the loaded detector's box on the drawing", 120, |b| {
         (b.count("#detect-own-result rect.box.predicted") == 1).then_some(())
     });
+
+    // The loaded detector trains further: 4 more steps, counted on from its 4.
+    browser.click("#detect-run");
+    browser.wait_for("the loaded detector trained further", 300, |b| {
+        b.text("#detect-step").filter(|s| s == "8 / 8")?;
+        b.text("#detect-final")
+    });
+    assert!(browser.text("#detect-further").is_some());
 }

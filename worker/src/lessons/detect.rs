@@ -27,17 +27,18 @@ use kindling_engine::protocol::{FromWorker, ToWorker};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Response;
-use web_time::Instant;
 
 use super::Lesson;
 use crate::{mnist, post, scope};
+
+mod run;
+
+use run::{DetectorRun, train_a_moment};
 
 /// The shipped backbone, trained on all ten digits.
 const BACKBONE: &str = "static/models/mnist-resnet.safetensors";
 /// The shipped detector, trained natively by `kindling pretrain mnist-detector`.
 const SHIPPED: &str = "static/models/mnist-detector.safetensors";
-const CHUNK_MS: f64 = 150.0;
-const CHUNK_STEPS: u64 = 50;
 /// Test canvases scored while training (about five times a run) and at its end.
 const LIVE_EVAL: usize = 50;
 const FINAL_EVAL: usize = 200;
@@ -300,7 +301,7 @@ impl DetectLesson {
                         self.trained_ms = 0.0;
                         self.origin = None;
                         self.final_eval = None;
-                        self.next_eval = live_interval(&run);
+                        self.next_eval = run.live_interval();
                         self.run = Some(run);
                         self.set_running(true);
                     }
@@ -308,6 +309,7 @@ impl DetectLesson {
                 }
             }
             DetectCommand::RunMany { settings } => self.run_many(settings).await,
+            DetectCommand::Continue { settings } => self.train_further(settings),
             DetectCommand::Play => self.set_running(true),
             DetectCommand::Pause => self.set_running(false),
             DetectCommand::Show { first, count } if self.many.is_some() => {
@@ -379,7 +381,7 @@ impl DetectLesson {
                 self.origin = None;
                 self.final_eval = None;
                 self.final_map = None;
-                self.next_eval = (run.settings().steps as u64 / 5).max(1);
+                self.next_eval = run.live_interval();
                 self.many = Some(run);
                 self.set_running(true);
             }
@@ -409,54 +411,6 @@ impl DetectLesson {
         send(DetectEvent::ShownMany { canvases });
     }
 
-    /// Trains the multi-digit run for a moment, as [`Self::train`] does the single-digit one.
-    async fn train_many(&mut self) {
-        let Some(run) = &mut self.many else {
-            self.set_running(false);
-            return;
-        };
-        let began = Instant::now();
-        let before = run.steps_done();
-        let (done, losses) = run.train_chunk(CHUNK_STEPS, CHUNK_MS).await;
-        let chunk_ms = began.elapsed().as_secs_f64() * 1000.0;
-        self.trained_ms += chunk_ms;
-        let step = run.steps_done();
-        if let Some(at) = run.settings().unfreeze_at.map(u64::from)
-            && (before..step).contains(&at)
-        {
-            let (trained, frozen) = parameter_counts(run.model());
-            send(DetectEvent::Unfrozen {
-                step: at,
-                trained,
-                frozen,
-            });
-        }
-        if let Some(losses) = losses {
-            send(DetectEvent::Trained {
-                step,
-                steps: run.settings().steps as u64,
-                losses,
-                steps_per_second: done as f64 / (chunk_ms / 1000.0).max(1e-6),
-            });
-        }
-        if run.is_finished() {
-            let report = run.evaluate(FINAL_EVAL).await.summarised();
-            self.final_map = Some(MapScore {
-                count: FINAL_EVAL,
-                map: report.map,
-            });
-            send(DetectEvent::ManyFinished {
-                report,
-                elapsed_ms: self.trained_ms,
-            });
-            self.set_running(false);
-        } else if step >= self.next_eval {
-            let report = run.evaluate(LIVE_EVAL).await.summarised();
-            send(DetectEvent::ManyEvaluated { step, report });
-            self.next_eval = step + (run.settings().steps as u64 / 5).max(1);
-        }
-    }
-
     /// Test canvases `first..first + count` with their digits and the detector's answers.
     async fn show(&self, first: u64, count: usize) {
         let (Some(run), Some((_, test))) = (&self.run, &self.digits) else {
@@ -484,56 +438,121 @@ impl DetectLesson {
 
     /// Trains for a moment; sends the losses, a live score when one is due, and the final score.
     async fn train(&mut self) {
-        if self.many.is_some() {
-            return self.train_many().await;
-        }
-        let Some(run) = &mut self.run else {
-            self.set_running(false);
-            return;
+        let (step, finished, interval) = match (&mut self.run, &mut self.many) {
+            (Some(run), _) => (
+                train_a_moment(run, &mut self.trained_ms).await,
+                run.is_finished(),
+                run.live_interval(),
+            ),
+            (_, Some(run)) => (
+                train_a_moment(run, &mut self.trained_ms).await,
+                run.is_finished(),
+                run.live_interval(),
+            ),
+            _ => return self.set_running(false),
         };
-        let began = Instant::now();
-        let before = run.steps_done();
-        let (done, losses) = run.train_chunk(CHUNK_STEPS, CHUNK_MS).await;
-        let chunk_ms = began.elapsed().as_secs_f64() * 1000.0;
-        self.trained_ms += chunk_ms;
-        let step = run.steps_done();
-        if let Some(at) = run.settings().unfreeze_at.map(u64::from)
-            && (before..step).contains(&at)
-        {
-            let (trained, frozen) = parameter_counts(run.model());
-            send(DetectEvent::Unfrozen {
-                step: at,
-                trained,
-                frozen,
-            });
+        if finished {
+            self.score_final().await;
+            self.set_running(false);
+        } else if step >= self.next_eval {
+            self.score_live(step).await;
+            self.next_eval = step + interval;
         }
-        if let Some(losses) = losses {
-            send(DetectEvent::Trained {
-                step,
-                steps: run.settings().steps as u64,
-                losses,
-                steps_per_second: done as f64 / (chunk_ms / 1000.0).max(1e-6),
-            });
-        }
-        if run.is_finished() {
+    }
+
+    /// The run's final score on the test canvases, kept for its card and sent.
+    async fn score_final(&mut self) {
+        if let Some(run) = &self.run {
             let evaluation = run.evaluate(FINAL_EVAL).await;
             self.final_eval = Some(evaluation);
             send(DetectEvent::Finished {
                 evaluation,
                 elapsed_ms: self.trained_ms,
             });
-            self.set_running(false);
-        } else if step >= self.next_eval {
-            let evaluation = run.evaluate(LIVE_EVAL).await;
-            send(DetectEvent::Evaluated { step, evaluation });
-            self.next_eval = step + live_interval(run);
+        } else if let Some(run) = &self.many {
+            let report = run.evaluate(FINAL_EVAL).await.summarised();
+            self.final_map = Some(MapScore {
+                count: FINAL_EVAL,
+                map: report.map,
+            });
+            send(DetectEvent::ManyFinished {
+                report,
+                elapsed_ms: self.trained_ms,
+            });
         }
     }
-}
 
-/// Steps between live scores: about five a run.
-fn live_interval(run: &DetectRun) -> u64 {
-    (run.settings().steps as u64 / 5).max(1)
+    /// A score on a few test canvases during the run.
+    async fn score_live(&self, step: u64) {
+        if let Some(run) = &self.run {
+            let evaluation = run.evaluate(LIVE_EVAL).await;
+            send(DetectEvent::Evaluated { step, evaluation });
+        } else if let Some(run) = &self.many {
+            let report = run.evaluate(LIVE_EVAL).await.summarised();
+            send(DetectEvent::ManyEvaluated { step, report });
+        }
+    }
+
+    /// Trains the detector held (either level's) further, from its weights and steps; the
+    /// detector stays as it is when the settings are refused.
+    fn train_further(&mut self, settings: DetectSettings) {
+        let Some((train, test)) = self.digits.clone() else {
+            return send(DetectEvent::Refused {
+                problems: Vec::new(),
+            });
+        };
+        self.set_running(false);
+        let device = self.device.clone();
+        let started = if let Some(run) = self.run.take() {
+            let from = run.steps_done();
+            let model = run.model().clone();
+            match DetectRun::continued(model, run.settings(), settings, from, train, test, device) {
+                Ok(next) => {
+                    let shown = (next.first_step(), next.end_step(), next.counts());
+                    self.next_eval = from + next.live_interval();
+                    self.run = Some(next);
+                    Ok(shown)
+                }
+                Err(problems) => {
+                    self.run = Some(run);
+                    Err(problems)
+                }
+            }
+        } else if let Some(run) = self.many.take() {
+            let from = run.steps_done();
+            let model = run.model().clone();
+            match CentreRun::continued(model, run.settings(), settings, from, train, test, device) {
+                Ok(next) => {
+                    let shown = (next.first_step(), next.end_step(), next.counts());
+                    self.next_eval = from + next.live_interval();
+                    self.many = Some(next);
+                    Ok(shown)
+                }
+                Err(problems) => {
+                    self.many = Some(run);
+                    Err(problems)
+                }
+            }
+        } else {
+            Err(Vec::new())
+        };
+        match started {
+            Ok((from, steps, (trained, frozen))) => {
+                send(DetectEvent::Continued {
+                    from,
+                    steps,
+                    trained,
+                    frozen,
+                });
+                // The card described the detector as loaded; its time so far goes on.
+                self.origin = None;
+                self.final_eval = None;
+                self.final_map = None;
+                self.set_running(true);
+            }
+            Err(problems) => send(DetectEvent::Refused { problems }),
+        }
+    }
 }
 
 impl Lesson for DetectLesson {

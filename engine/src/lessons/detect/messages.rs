@@ -27,6 +27,13 @@ pub enum DetectCommand {
     RunMany {
         settings: DetectSettings,
     },
+    /// Train the detector the worker holds (one loaded from a file, or one trained further
+    /// from it) for `settings.steps` more steps, from its own weights and steps: a fine-tune with
+    /// these steps, batch, rates, unfreezing (counted from its steps) and seed; its head keeps its
+    /// shape. Answered by `Continued`, or `Refused`.
+    Continue {
+        settings: DetectSettings,
+    },
     Play,
     Pause,
     /// Test canvases `first..first + count` with the true and the predicted boxes.
@@ -107,6 +114,14 @@ pub enum DetectEvent {
     },
     /// A run began: the parameters that train and those frozen.
     Started {
+        trained: u64,
+        frozen: u64,
+    },
+    /// A run training the held detector further began: at step `from` of `steps`, the
+    /// parameters that train and those frozen.
+    Continued {
+        from: u64,
+        steps: u64,
         trained: u64,
         frozen: u64,
     },
@@ -206,6 +221,9 @@ mod tests {
                 id: 4,
                 pixels: vec![0, 255, 17],
             },
+            DetectCommand::Continue {
+                settings: DetectSettings::default(),
+            },
             DetectCommand::UseShipped,
             DetectCommand::Export,
             DetectCommand::Import {
@@ -263,6 +281,12 @@ mod tests {
             },
             DetectEvent::FileRefused {
                 error: ModelFileError::ChecksumMismatch,
+            },
+            DetectEvent::Continued {
+                from: 600,
+                steps: 700,
+                trained: 5,
+                frozen: 6,
             },
             DetectEvent::ManyFinished {
                 report: MapReport {
