@@ -1,5 +1,5 @@
-//! A digit GAN run's checkpoint (burn's records of both networks and both optimisers, the
-//! iteration count and the random numbers' position): taken mid-run, carried as a worker message,
+//! A digit GAN run's checkpoint (both networks' weights and both optimisers' state, read
+//! asynchronously as on WebGPU, the iteration count and the random numbers' position): taken mid-run, carried as a worker message,
 //! and resumed, it goes on exactly as the uninterrupted run.
 
 mod common;
@@ -38,7 +38,7 @@ fn resumed(checkpoint: &DigitCheckpoint) -> Result<DigitTrainer, ResumeError> {
 }
 
 fn checkpoint(trainer: &DigitTrainer) -> DigitCheckpoint {
-    pollster::block_on(trainer.checkpoint()).expect("the CPU reads synchronously")
+    pollster::block_on(trainer.checkpoint()).expect("the device reads")
 }
 
 /// The trained weights of `model`: every float tensor but batch norms' running statistics (which

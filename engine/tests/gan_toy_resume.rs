@@ -1,5 +1,5 @@
-//! A 2-D toy GAN run's checkpoint (burn's records of both networks and both optimisers, the
-//! update counts and the random numbers' position): resumed, it goes on exactly as the
+//! A 2-D toy GAN run's checkpoint (both networks' weights and both optimisers' state, read
+//! asynchronously as on WebGPU, the update counts and the random numbers' position): resumed, it goes on exactly as the
 //! uninterrupted run, single D and G steps included.
 
 use kindling_engine::backend;
@@ -36,7 +36,7 @@ fn a_resumed_toy_run_takes_the_steps_the_uninterrupted_run_takes() {
     let mut first = ToyTrainer::new(settings(), backend::cpu()).unwrap();
     pollster::block_on(first.train_chunk(15, f64::INFINITY));
     pollster::block_on(first.step(StepPart::Discriminator));
-    let taken = first.checkpoint().expect("the CPU reads synchronously");
+    let taken = pollster::block_on(first.checkpoint()).expect("the device reads");
     assert_eq!(
         (taken.iterations, taken.d_updates, taken.g_updates),
         (15, 16, 15)
@@ -61,7 +61,7 @@ fn a_resumed_toy_run_takes_the_steps_the_uninterrupted_run_takes() {
     // Drawing from the run's start again takes other steps.
     let fresh = ToyTrainer::new(settings(), backend::cpu()).unwrap();
     let replayed = ToyCheckpoint {
-        rng_draws: fresh.checkpoint().unwrap().rng_draws,
+        rng_draws: pollster::block_on(fresh.checkpoint()).unwrap().rng_draws,
         ..taken.clone()
     };
     let mut third = ToyTrainer::resume(&replayed, backend::cpu()).unwrap();
@@ -73,7 +73,7 @@ fn a_damaged_or_impossible_toy_checkpoint_is_refused_not_a_panic() {
     let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
     let mut trainer = ToyTrainer::new(settings(), backend::cpu()).unwrap();
     pollster::block_on(trainer.train_chunk(3, f64::INFINITY));
-    let good = trainer.checkpoint().unwrap();
+    let good = pollster::block_on(trainer.checkpoint()).unwrap();
     let resumed = |c: &ToyCheckpoint| ToyTrainer::resume(c, backend::cpu()).err();
     let unreadable = |c: &ToyCheckpoint| matches!(resumed(c), Some(ResumeError::Unreadable { .. }));
     assert!(unreadable(&ToyCheckpoint {

@@ -38,17 +38,18 @@ impl Scheduler {
                 continue;
             }
             if self.lessons[index].running() {
-                self.pause_all_but(index);
+                self.pause_all_but(index).await;
             }
             return;
         }
         web_sys::console::warn_1(&format!("no lesson handles {message:?}").into());
     }
 
-    fn pause_all_but(&mut self, index: usize) {
+    async fn pause_all_but(&mut self, index: usize) {
         for (other, lesson) in self.lessons.iter_mut().enumerate() {
             if other != index && lesson.running() {
                 lesson.pause();
+                lesson.paused().await;
             }
         }
     }

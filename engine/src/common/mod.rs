@@ -19,6 +19,8 @@ pub mod read;
 pub mod records;
 pub mod resume;
 #[cfg(feature = "compute")]
+pub mod snapshot;
+#[cfg(feature = "compute")]
 pub mod stepper;
 #[cfg(feature = "compute")]
 pub mod training;

@@ -44,6 +44,8 @@ pub struct GanLesson {
     checkpointed: Option<u64>,
     /// This run's checkpoints cannot be taken, and the page has been told.
     no_checkpoints: bool,
+    /// Training stopped since the last checkpoint was sent: the page should get one.
+    checkpoint_due: bool,
 }
 
 impl GanLesson {
@@ -58,6 +60,7 @@ impl GanLesson {
             since_checkpoint_ms: 0.0,
             checkpointed: None,
             no_checkpoints: false,
+            checkpoint_due: false,
         }
     }
 
@@ -71,15 +74,16 @@ impl GanLesson {
 
     /// Sends the run's checkpoint, unless the page already has the one of these updates (single
     /// D or G steps count, not only iterations); says once when the run's checkpoints cannot be
-    /// taken (on WebGPU).
-    fn send_checkpoint(&mut self) {
+    /// taken.
+    async fn send_checkpoint(&mut self) {
         self.since_checkpoint_ms = 0.0;
+        self.checkpoint_due = false;
         let Some(toy) = &self.toy else { return };
         let updates = toy.updates();
         if updates == 0 || self.checkpointed == Some(updates) || self.no_checkpoints {
             return;
         }
-        match toy.checkpoint() {
+        match toy.checkpoint().await {
             Ok(checkpoint) => {
                 send(ToyEvent::Checkpoint {
                     checkpoint: Box::new(checkpoint),
@@ -90,6 +94,13 @@ impl GanLesson {
                 send(ToyEvent::NoCheckpoint { error });
                 self.no_checkpoints = true;
             }
+        }
+    }
+
+    /// The checkpoint owed since training stopped, if any.
+    async fn send_due_checkpoint(&mut self) {
+        if self.checkpoint_due {
+            self.send_checkpoint().await;
         }
     }
 
@@ -106,9 +117,10 @@ impl GanLesson {
         if running != self.running {
             self.running = running;
             send(ToyEvent::Running { running });
-            // Training stopped (paused, or another run took over): the page keeps where it is.
+            // Training stopped (paused, or another run took over): the page keeps where it is,
+            // once the caller can wait for the device (`send_due_checkpoint`).
             if !running {
-                self.send_checkpoint();
+                self.checkpoint_due = true;
             }
         }
     }
@@ -150,7 +162,7 @@ impl GanLesson {
                     toy.step(part).await;
                 }
                 self.report().await;
-                self.send_checkpoint();
+                self.send_checkpoint().await;
             }
             ToyCommand::Resume { checkpoint } => {
                 match ToyTrainer::resume(&checkpoint, self.device.clone()) {
@@ -171,6 +183,7 @@ impl GanLesson {
                 }
             }
         }
+        self.send_due_checkpoint().await;
     }
 }
 
@@ -183,6 +196,7 @@ impl Lesson for GanLesson {
                 self.digits.handle(command).await;
                 if play {
                     self.set_running(false);
+                    self.send_due_checkpoint().await;
                 }
             })),
             other => Err(other),
@@ -198,6 +212,13 @@ impl Lesson for GanLesson {
         self.digits.set_running(false);
     }
 
+    fn paused(&mut self) -> LocalBoxFuture<'_, ()> {
+        Box::pin(async move {
+            self.send_due_checkpoint().await;
+            self.digits.send_checkpoint().await;
+        })
+    }
+
     fn tick(&mut self) -> LocalBoxFuture<'_, ()> {
         Box::pin(async move {
             if self.digits.running {
@@ -211,7 +232,7 @@ impl Lesson for GanLesson {
                 self.report().await;
                 self.since_checkpoint_ms += started.elapsed().as_secs_f64() * 1000.0;
                 if self.since_checkpoint_ms >= CHECKPOINT_EVERY_MS {
-                    self.send_checkpoint();
+                    self.send_checkpoint().await;
                 }
                 sleep(SLOW_PAUSE_MS).await;
                 return;
@@ -225,7 +246,7 @@ impl Lesson for GanLesson {
                 self.report().await;
             }
             if self.since_checkpoint_ms >= CHECKPOINT_EVERY_MS {
-                self.send_checkpoint();
+                self.send_checkpoint().await;
             }
         })
     }

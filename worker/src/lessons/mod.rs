@@ -25,6 +25,11 @@ pub trait Lesson {
 
     fn pause(&mut self) {}
 
+    /// After `pause`, what needs the device (a checkpoint of where training stopped).
+    fn paused(&mut self) -> LocalBoxFuture<'_, ()> {
+        Box::pin(async {})
+    }
+
     /// Trains for a moment and reports.
     fn tick(&mut self) -> LocalBoxFuture<'_, ()> {
         Box::pin(async {})

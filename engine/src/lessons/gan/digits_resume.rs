@@ -1,7 +1,8 @@
-//! A digit run's checkpoint, for the page to keep while the worker trains: both networks and
-//! both optimisers as burn records them (burnpack bytes), the iteration count and the position of
-//! the run's random numbers, so that the next worker goes on exactly where this one was. The
-//! curves stay on the page, which drew them.
+//! A digit run's checkpoint, for the page to keep while the worker trains: both networks' weights
+//! ([`crate::common::snapshot`]) and both optimisers' state ([`crate::common::stepper`]), read
+//! asynchronously on every backend, the iteration count and the position of the run's random
+//! numbers, so that the next worker goes on exactly where this one was. The curves stay on the
+//! page, which drew them.
 
 use serde::{Deserialize, Serialize};
 
@@ -24,12 +25,12 @@ pub struct DigitCheckpoint {
     pub g_loss: f32,
     pub d_real: f32,
     pub d_fake: f32,
-    /// Each network's parameters with their ids: burn's `ModuleRecord` as burnpack bytes.
+    /// Each network's weights, as [`crate::common::snapshot::save`] writes them.
     #[serde(with = "serde_bytes")]
     pub generator: Vec<u8>,
     #[serde(with = "serde_bytes")]
     pub discriminator: Vec<u8>,
-    /// Each optimiser's state per parameter id: burn's `OptimizerRecord` as burnpack bytes.
+    /// Each optimiser's state, as [`crate::common::stepper::Stepper::save`] writes it.
     #[serde(with = "serde_bytes")]
     pub g_optimizer: Vec<u8>,
     #[serde(with = "serde_bytes")]
@@ -37,7 +38,7 @@ pub struct DigitCheckpoint {
 }
 
 /// The format of a [`KeptDigitRun`]; a kept run of another format is not read.
-pub const KEPT_FORMAT: u32 = 1;
+pub const KEPT_FORMAT: u32 = 2;
 
 /// A digit run kept in the browser (IndexedDB) to resume after a reload: its checkpoint and the
 /// curves the page drew up to it, as (iteration, [D loss, G loss, D(x), D(G(z))]) points.

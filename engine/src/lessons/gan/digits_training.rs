@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use burn::module::Module;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::GradientsParams;
 use burn::tensor::activation::sigmoid;
 use burn::tensor::{Device, Tensor, TensorData};
 
@@ -14,10 +14,10 @@ use super::digits_model::{DigitDiscriminator, DigitGenerator, DigitNetworksConfi
 use super::digits_resume::{DigitCheckpoint, ResumeError};
 use super::loss::{discriminator_loss, generator_loss};
 use super::settings::LossKind;
-use crate::backend;
 use crate::common::model_file::{self, ModelFileError, Precision, impl_card};
 use crate::common::read::{read_floats, read_scalar};
-use crate::common::records::{load_module, load_optimizer, module_bytes, optimizer_bytes};
+use crate::common::snapshot;
+use crate::common::stepper::{Rule, Stepper};
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::mnist::Images;
 use crate::rng::Rng;
@@ -119,8 +119,8 @@ pub struct DigitTrainer {
     images: Arc<Images>,
     generator: DigitGenerator,
     discriminator: DigitDiscriminator,
-    g_optimizer: ModuleOptimizer,
-    d_optimizer: ModuleOptimizer,
+    g_optimizer: Stepper,
+    d_optimizer: Stepper,
     rng: Rng,
     iterations: u64,
     record: ChunkRecord,
@@ -154,7 +154,7 @@ impl DigitTrainer {
         device.seed(settings.seed);
         let config = networks(&settings);
         // Adam with β1 = 0.5, as the DCGAN paper trains both networks.
-        let adam = || AdamConfig::new().with_beta_1(0.5).init();
+        let adam = || Stepper::new(Rule::adam(0.5));
         Ok(Self {
             generator: config.generator(&device),
             discriminator: config.discriminator(&device),
@@ -192,13 +192,10 @@ impl DigitTrainer {
         self.discriminator = discriminator;
     }
 
-    /// The run's checkpoint (see [`super::digits_resume`]): burn's records of both networks and
-    /// both optimisers, the iteration count and the random numbers' position. Records read the
-    /// device synchronously, so this fails on WebGPU.
+    /// The run's checkpoint (see [`super::digits_resume`]): both networks' weights and both
+    /// optimisers' state, the iteration count and the random numbers' position, read
+    /// asynchronously (every backend).
     pub async fn checkpoint(&self) -> Result<DigitCheckpoint, ResumeError> {
-        if !backend::reads_synchronously(&self.device) {
-            return Err(ResumeError::NotOnThisBackend);
-        }
         let progress = self.progress().await;
         Ok(DigitCheckpoint {
             settings: self.settings.clone(),
@@ -209,15 +206,15 @@ impl DigitTrainer {
             g_loss: progress.g_loss,
             d_real: progress.d_real,
             d_fake: progress.d_fake,
-            generator: module_bytes(&self.generator)?,
-            discriminator: module_bytes(&self.discriminator)?,
-            g_optimizer: optimizer_bytes(&self.g_optimizer)?,
-            d_optimizer: optimizer_bytes(&self.d_optimizer)?,
+            generator: snapshot::save(&self.generator).await?,
+            discriminator: snapshot::save(&self.discriminator).await?,
+            g_optimizer: self.g_optimizer.save(&self.generator).await,
+            d_optimizer: self.d_optimizer.save(&self.discriminator).await,
         })
     }
 
     /// The run `checkpoint` was taken from, paused where it was: the same weights and optimiser
-    /// states (matched by parameter id), and the random numbers drawn on from the same position,
+    /// states, and the random numbers drawn on from the same position,
     /// so the next iteration takes the batch and the noise the first run would have taken.
     pub fn resume(
         checkpoint: &DigitCheckpoint,
@@ -237,10 +234,18 @@ impl DigitTrainer {
                 step: checkpoint.iterations,
             });
         }
-        trainer.generator = load_module(trainer.generator, &checkpoint.generator)?;
-        trainer.discriminator = load_module(trainer.discriminator, &checkpoint.discriminator)?;
-        trainer.g_optimizer = load_optimizer(trainer.g_optimizer, &checkpoint.g_optimizer)?;
-        trainer.d_optimizer = load_optimizer(trainer.d_optimizer, &checkpoint.d_optimizer)?;
+        trainer.generator = snapshot::load(trainer.generator, &checkpoint.generator)?;
+        trainer.discriminator = snapshot::load(trainer.discriminator, &checkpoint.discriminator)?;
+        let adam = Rule::adam(0.5);
+        let device = &trainer.device;
+        trainer.g_optimizer =
+            Stepper::load(adam, &trainer.generator, &checkpoint.g_optimizer, device)?;
+        trainer.d_optimizer = Stepper::load(
+            adam,
+            &trainer.discriminator,
+            &checkpoint.d_optimizer,
+            device,
+        )?;
         trainer.rng = Rng::at(draws_seed(settings), checkpoint.rng_draws);
         trainer.iterations = checkpoint.iterations;
         trainer.record.elapsed_ms = checkpoint.elapsed_ms;
@@ -298,7 +303,9 @@ impl DigitTrainer {
         let loss = discriminator_loss(LossKind::NonSaturating, real_logits, fake_logits);
         let grads = GradientsParams::from_grads(loss.backward(), &self.discriminator);
         let lr = self.settings.learning_rate;
-        self.discriminator = self.d_optimizer.step(lr, self.discriminator.clone(), grads);
+        self.discriminator = self
+            .d_optimizer
+            .step_grads(lr, self.discriminator.clone(), grads);
         self.last_outputs = Some((loss.clone().detach(), d_real.clone(), d_real));
         loss.detach()
     }
@@ -313,7 +320,9 @@ impl DigitTrainer {
         let loss = generator_loss(LossKind::NonSaturating, logits);
         let grads = GradientsParams::from_grads(loss.backward(), &self.generator);
         let lr = self.settings.learning_rate;
-        self.generator = self.g_optimizer.step(lr, self.generator.clone(), grads);
+        self.generator = self
+            .g_optimizer
+            .step_grads(lr, self.generator.clone(), grads);
         if let Some((d_loss, d_real, _)) = self.last_outputs.take() {
             self.last_outputs = Some((d_loss, d_real, d_fake));
         }

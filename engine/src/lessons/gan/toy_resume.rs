@@ -1,6 +1,7 @@
-//! A 2-D toy run's checkpoint: both small networks and both optimisers as burn records them
-//! (burnpack bytes), the update counts and the position of the run's random numbers, so that a
-//! resumed run draws the batches and noise the uninterrupted run would have drawn.
+//! A 2-D toy run's checkpoint: both small networks' weights ([`crate::common::snapshot`]) and
+//! both optimisers' state ([`crate::common::stepper`]), read asynchronously on every backend, the
+//! update counts and the position of the run's random numbers, so that a resumed run draws the
+//! batches and noise the uninterrupted run would have drawn.
 
 use serde::{Deserialize, Serialize};
 

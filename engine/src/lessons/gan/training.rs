@@ -4,7 +4,7 @@
 //! same on every backend.
 
 use burn::module::Module;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::GradientsParams;
 use burn::tensor::activation::sigmoid;
 use burn::tensor::{Device, Tensor, TensorData};
 
@@ -15,10 +15,10 @@ use super::model::{Mlp, MlpConfig};
 use super::settings::{EXTENT, NoiseKind, ToyError, ToySettings};
 use super::targets::{modes, sample};
 use super::toy_resume::{ResumeError, ToyCheckpoint};
-use crate::backend;
 use crate::common::optimizer::OptimizerKind;
 use crate::common::read::{read_floats, read_scalar};
-use crate::common::records::{load_module, load_optimizer, module_bytes, optimizer_bytes};
+use crate::common::snapshot;
+use crate::common::stepper::{Rule, Stepper};
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::rng::Rng;
 
@@ -32,12 +32,12 @@ pub const ARROWS: usize = 150;
 const MANIFOLD_GRID: usize = 15;
 const MANIFOLD_LINE: usize = 80;
 
-/// The optimiser of one network. Adam uses β1 = 0.5, as DCGAN recommends for both networks of a
-/// GAN; the others are the shared ones.
-fn optimizer(kind: OptimizerKind) -> ModuleOptimizer {
+/// The update rule of one network. Adam uses β1 = 0.5, as DCGAN recommends for both networks of
+/// a GAN; the others are the shared ones.
+fn rule(kind: OptimizerKind) -> Rule {
     match kind {
-        OptimizerKind::Adam => AdamConfig::new().with_beta_1(0.5).init(),
-        other => crate::common::optimizer::init(other),
+        OptimizerKind::Adam => Rule::adam(0.5),
+        other => Rule::of(other),
     }
 }
 
@@ -91,8 +91,8 @@ pub struct ToyTrainer {
     device: Device,
     generator: Mlp,
     discriminator: Mlp,
-    g_optimizer: ModuleOptimizer,
-    d_optimizer: ModuleOptimizer,
+    g_optimizer: Stepper,
+    d_optimizer: Stepper,
     rng: Rng,
     real_view: Vec<f32>,
     noise_view: Tensor<2>,
@@ -124,8 +124,8 @@ impl ToyTrainer {
         Ok(Self {
             generator: generator.init(&device),
             discriminator: discriminator.init(&device),
-            g_optimizer: optimizer(s.g_optimizer),
-            d_optimizer: optimizer(s.d_optimizer),
+            g_optimizer: Stepper::new(rule(s.g_optimizer)),
+            d_optimizer: Stepper::new(rule(s.d_optimizer)),
             noise_view: matrix(noise_view, s.noise_dim, &device),
             manifold: matrix(manifold, s.noise_dim, &device),
             manifold_side,
@@ -174,12 +174,8 @@ impl ToyTrainer {
         self.discriminator = discriminator;
     }
 
-    /// The run's checkpoint (see [`super::toy_resume`]). Records read the device synchronously,
-    /// so this fails on WebGPU.
-    pub fn checkpoint(&self) -> Result<ToyCheckpoint, ResumeError> {
-        if !backend::reads_synchronously(&self.device) {
-            return Err(ResumeError::NotOnThisBackend);
-        }
+    /// The run's checkpoint (see [`super::toy_resume`]), read asynchronously (every backend).
+    pub async fn checkpoint(&self) -> Result<ToyCheckpoint, ResumeError> {
         Ok(ToyCheckpoint {
             settings: self.settings.clone(),
             iterations: self.iterations,
@@ -188,15 +184,15 @@ impl ToyTrainer {
             rng_draws: self.rng.draws_since(draws_seed(&self.settings)),
             elapsed_ms: self.record.elapsed_ms,
             batch_loss: self.record.last_batch_loss,
-            generator: module_bytes(&self.generator)?,
-            discriminator: module_bytes(&self.discriminator)?,
-            g_optimizer: optimizer_bytes(&self.g_optimizer)?,
-            d_optimizer: optimizer_bytes(&self.d_optimizer)?,
+            generator: snapshot::save(&self.generator).await?,
+            discriminator: snapshot::save(&self.discriminator).await?,
+            g_optimizer: self.g_optimizer.save(&self.generator).await,
+            d_optimizer: self.d_optimizer.save(&self.discriminator).await,
         })
     }
 
     /// The run `checkpoint` was taken from, paused where it was: the same weights and optimiser
-    /// states (matched by parameter id), the same counts, and the random numbers drawn on from
+    /// states, the same counts, and the random numbers drawn on from
     /// the same position.
     pub fn resume(checkpoint: &ToyCheckpoint, device: Device) -> Result<Self, ResumeError> {
         let mut trainer =
@@ -208,10 +204,21 @@ impl ToyTrainer {
                 step: checkpoint.iterations,
             });
         }
-        trainer.generator = load_module(trainer.generator, &checkpoint.generator)?;
-        trainer.discriminator = load_module(trainer.discriminator, &checkpoint.discriminator)?;
-        trainer.g_optimizer = load_optimizer(trainer.g_optimizer, &checkpoint.g_optimizer)?;
-        trainer.d_optimizer = load_optimizer(trainer.d_optimizer, &checkpoint.d_optimizer)?;
+        trainer.generator = snapshot::load(trainer.generator, &checkpoint.generator)?;
+        trainer.discriminator = snapshot::load(trainer.discriminator, &checkpoint.discriminator)?;
+        let (g_rule, d_rule) = (
+            rule(trainer.settings.g_optimizer),
+            rule(trainer.settings.d_optimizer),
+        );
+        let device = &trainer.device;
+        trainer.g_optimizer =
+            Stepper::load(g_rule, &trainer.generator, &checkpoint.g_optimizer, device)?;
+        trainer.d_optimizer = Stepper::load(
+            d_rule,
+            &trainer.discriminator,
+            &checkpoint.d_optimizer,
+            device,
+        )?;
         trainer.rng = Rng::at(draws_seed(&trainer.settings), checkpoint.rng_draws);
         trainer.iterations = checkpoint.iterations;
         trainer.d_updates = checkpoint.d_updates;
@@ -245,7 +252,7 @@ impl ToyTrainer {
             self.discriminator.forward(fake),
         );
         let grads = GradientsParams::from_grads(loss.backward(), &self.discriminator);
-        self.discriminator = self.d_optimizer.step(
+        self.discriminator = self.d_optimizer.step_grads(
             self.settings.d_learning_rate,
             self.discriminator.clone(),
             grads,
@@ -261,9 +268,11 @@ impl ToyTrainer {
         let fake = self.generator.forward(noise);
         let loss = generator_loss(self.settings.loss, self.discriminator.forward(fake));
         let grads = GradientsParams::from_grads(loss.backward(), &self.generator);
-        self.generator =
-            self.g_optimizer
-                .step(self.settings.g_learning_rate, self.generator.clone(), grads);
+        self.generator = self.g_optimizer.step_grads(
+            self.settings.g_learning_rate,
+            self.generator.clone(),
+            grads,
+        );
         self.g_updates += 1;
         loss.detach()
     }

@@ -110,8 +110,8 @@ impl Digits {
     }
 
     /// Sends the run's checkpoint, unless the page already has the one of this iteration; says
-    /// once when the run's checkpoints cannot be taken (on WebGPU).
-    async fn send_checkpoint(&mut self) {
+    /// once when the run's checkpoints cannot be taken.
+    pub async fn send_checkpoint(&mut self) {
         self.since_checkpoint_ms = 0.0;
         let Some(trainer) = &self.trainer else { return };
         let iterations = trainer.iterations();
