@@ -217,7 +217,7 @@ pub fn App() -> Html {
         to_app(&state, Action::Losses),
     );
     use_cnn_worker(&state.cnn, &worker, ready, to_app(&state, Action::Cnn));
-    use_gan_worker(&state.gan, &worker, ready);
+    use_gan_worker(&state.gan, &worker, ready, to_app(&state, Action::Gan));
     use_transfer_worker(&state.transfer, &worker, ready);
     use_detect_worker(&state.detect, &worker, ready);
     let backend_text = badge_text(state.lang(), state.backend.as_ref());

@@ -5,10 +5,13 @@
 
 pub mod activations;
 pub mod bench;
+pub mod checkpoint_text;
+pub mod checkpoints;
 pub mod cnn;
 pub mod data_load;
 pub mod detect;
 pub mod gan;
+pub mod kept_run;
 pub mod losses;
 pub mod playground;
 pub mod transfer;

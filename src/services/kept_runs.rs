@@ -77,3 +77,66 @@ pub async fn get(key: &str) -> Result<Option<Vec<u8>>, String> {
         .map(|bytes| Some(bytes.to_vec()))
         .map_err(|_| "what is kept there is not a run".to_string())
 }
+
+/// What a lesson's effects do with its run kept in the browser (`lessons/kept_run.rs`): look it
+/// up under `key` each time `lookups` moves, and keep it each time `keeps` moves (`counts`:
+/// `(lookups, keeps)`; `to_keep`: the
+/// checkpoint's step or iteration and the run's bytes, made only then); and call `on_hidden` when
+/// the tab is hidden or frozen (the browser may discard a hidden tab, and a frozen one runs
+/// nothing).
+#[yew::hook]
+pub fn use_kept_run<F>(
+    key: &'static str,
+    counts: (u64, u64),
+    to_keep: F,
+    on_looked: yew::Callback<Result<Option<Vec<u8>>, String>>,
+    on_saved: yew::Callback<Result<u64, String>>,
+    on_hidden: yew::Callback<()>,
+) where
+    F: FnOnce() -> Option<(u64, Vec<u8>)> + 'static,
+{
+    let (lookups, keeps) = counts;
+    yew::use_effect_with(lookups, move |&count| {
+        if count > 0 {
+            wasm_bindgen_futures::spawn_local(async move {
+                on_looked.emit(get(key).await);
+            });
+        }
+    });
+    yew::use_effect_with(keeps, move |&count| {
+        if let (true, Some((at, bytes))) = (count > 0, to_keep()) {
+            wasm_bindgen_futures::spawn_local(async move {
+                let kept = put(key, &bytes).await;
+                on_saved.emit(kept.map(|()| at));
+            });
+        }
+    });
+    yew::use_effect_with((), move |_| {
+        let document = web_sys::window().and_then(|w| w.document());
+        let on_hide = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let hidden = web_sys::window()
+                .and_then(|w| w.document())
+                .is_some_and(|d| d.hidden());
+            if hidden || event.type_() == "freeze" {
+                on_hidden.emit(());
+            }
+        });
+        listen(document.as_ref(), on_hide.as_ref().unchecked_ref(), true);
+        move || {
+            listen(document.as_ref(), on_hide.as_ref().unchecked_ref(), false);
+            drop(on_hide);
+        }
+    });
+}
+
+/// Adds or removes `listener` for the tab being hidden or frozen.
+fn listen(document: Option<&web_sys::Document>, listener: &js_sys::Function, add: bool) {
+    let Some(document) = document else { return };
+    for event in ["visibilitychange", "freeze"] {
+        let _ = if add {
+            document.add_event_listener_with_callback(event, listener)
+        } else {
+            document.remove_event_listener_with_callback(event, listener)
+        };
+    }
+}

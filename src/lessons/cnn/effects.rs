@@ -6,8 +6,6 @@
 
 use kindling_engine::lessons::cnn::messages::{CnnCommand, CnnEvent};
 use kindling_engine::protocol::ToWorker;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 use crate::lessons::cnn::shipped::ShippedProblem;
@@ -137,61 +135,22 @@ pub fn use_cnn_worker(
 }
 
 /// The run kept in the browser: looked for once, kept when asked and when the tab is hidden or
-/// frozen (the browser may discard a hidden tab, and a frozen one runs nothing).
+/// frozen (`services/kept_runs.rs`).
 #[hook]
 fn use_kept_run(state: &CnnState, on_cnn: Callback<CnnAction>) {
-    {
-        let on_cnn = on_cnn.clone();
-        use_effect_with(state.requests.kept_lookup, move |&count| {
-            if count > 0 {
-                wasm_bindgen_futures::spawn_local(async move {
-                    on_cnn.emit(CnnAction::KeptLooked(kept_runs::get(KEPT_KEY).await));
-                });
-            }
-        });
-    }
-    {
-        let on_cnn = on_cnn.clone();
-        // The state's large parts are shared (Rc); the run is made only when it is kept.
-        let state = state.clone();
-        use_effect_with(state.requests.keep, move |&count| {
-            if let (true, Some(run)) = (count > 0, state.to_keep()) {
-                wasm_bindgen_futures::spawn_local(async move {
-                    let step = run.checkpoint.step;
-                    let kept = kept_runs::put(KEPT_KEY, &run.to_bytes()).await;
-                    on_cnn.emit(CnnAction::KeptSaved(kept.map(|()| step)));
-                });
-            }
-        });
-    }
-    use_effect_with((), move |_| {
-        let document = web_sys::window().and_then(|w| w.document());
-        let on_hide = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
-            let hidden = web_sys::window()
-                .and_then(|w| w.document())
-                .is_some_and(|d| d.hidden());
-            if hidden || event.type_() == "freeze" {
-                on_cnn.emit(CnnAction::TabHidden);
-            }
-        });
-        listen(document.as_ref(), on_hide.as_ref().unchecked_ref(), true);
+    // The state's large parts are shared (Rc); the run is made only when it is kept.
+    let keeping = state.clone();
+    kept_runs::use_kept_run(
+        KEPT_KEY,
+        (state.kept.lookups, state.kept.keeps),
         move || {
-            listen(document.as_ref(), on_hide.as_ref().unchecked_ref(), false);
-            drop(on_hide);
-        }
-    });
-}
-
-/// Adds or removes `listener` for the tab being hidden or frozen.
-fn listen(document: Option<&web_sys::Document>, listener: &js_sys::Function, add: bool) {
-    let Some(document) = document else { return };
-    for event in ["visibilitychange", "freeze"] {
-        let _ = if add {
-            document.add_event_listener_with_callback(event, listener)
-        } else {
-            document.remove_event_listener_with_callback(event, listener)
-        };
-    }
+            let run = keeping.to_keep()?;
+            Some((run.checkpoint.step, run.to_bytes()))
+        },
+        on_cnn.reform(CnnAction::KeptLooked),
+        on_cnn.reform(CnnAction::KeptSaved),
+        on_cnn.reform(|()| CnnAction::TabHidden),
+    );
 }
 
 /// Sends `command` each time `count` moves.

@@ -4,11 +4,10 @@ use kindling_engine::lessons::cnn::CnnSettings;
 use kindling_engine::lessons::cnn::preprocess::Preprocessed;
 use yew::prelude::*;
 
-use crate::i18n::{Lang, t, tf};
+use crate::i18n::{Lang, t};
+use crate::lessons::checkpoint_text::CNN;
 use crate::lessons::cnn::state::{CnnAction, CnnState, KeepMessage, KeptInBrowser, ModelMessage};
-use crate::lessons::cnn::text::{
-    checkpoint_line, keep_message, kept_problem, problem, recovery, url_error,
-};
+use crate::lessons::cnn::text::{checkpoint_line, problem, recovery, url_error};
 use crate::lessons::cnn::widgets::architecture::CnnArchitecture;
 use crate::lessons::cnn::widgets::controls::CnnControls;
 use crate::lessons::cnn::widgets::curves::CnnCurves;
@@ -103,26 +102,26 @@ pub fn CnnPage(props: &Props) -> Html {
     });
     let checkpoint_step = cnn.checkpoint.as_ref().map(|kept| kept.0.step);
     let checkpoint_text = checkpoint_line(lang, checkpoint_step, cnn.no_checkpoints.as_ref());
-    let resume_kept = match &cnn.kept {
+    let resume_kept = match &cnn.kept.found {
         KeptInBrowser::Found(run) => {
             let step = run.checkpoint.step.to_string();
             html! {
                 <button type="button" id="cnn-resume-kept" class="button primary" data-step={step.clone()} onclick={action(|| CnnAction::ResumeKept).reform(|_: MouseEvent| ())}>
-                    {tf(lang, "cnn.kept.resume", &[("step", &step)])}
+                    {CNN.resume_kept(lang, run.checkpoint.step)}
                 </button>
             }
         }
         _ => Html::default(),
     };
-    let kept_note = kept_problem(lang, &cnn.kept).map(
+    let kept_note = CNN.kept_problem(lang, &cnn.kept.found).map(
         |text| html! { <p id="cnn-kept-problem" class="notice warning" role="status">{text}</p> },
     );
-    let keep_note = cnn.keep_message.as_ref().map(|m| {
+    let keep_note = cnn.kept.message.as_ref().map(|m| {
         let step = match m {
-            KeepMessage::Kept { step, .. } => Some(step.to_string()),
+            KeepMessage::Kept { at, .. } => Some(at.to_string()),
             _ => None,
         };
-        html! { <p id="cnn-kept-message" class="muted small" role="status" data-step={step}>{keep_message(lang, m)}</p> }
+        html! { <p id="cnn-kept-message" class="muted small" role="status" data-step={step}>{CNN.keep_message(lang, m)}</p> }
     });
 
     html! {

@@ -13,10 +13,11 @@ use kindling_engine::lessons::cnn::config::{
 };
 use kindling_engine::lessons::cnn::messages::{CnnEvent, DataLoadError, Inspection};
 use kindling_engine::lessons::cnn::preprocess::Preprocessed;
-use kindling_engine::lessons::cnn::resume::{CnnCheckpoint, KeptCnnRun, KeptRunError, ResumeError};
+use kindling_engine::lessons::cnn::resume::{CnnCheckpoint, KeptCnnRun, ResumeError};
 
 use crate::lessons::cnn::link::CnnUrlError;
 use crate::lessons::cnn::shipped::{Listed, ShippedModel, ShippedProblem, check_file, offers};
+use crate::lessons::kept_run::KeptRun;
 use crate::widgets::softmax_bars::argmax;
 
 /// Most points kept in each curve.
@@ -187,33 +188,10 @@ pub enum Recovery {
     Lost,
 }
 
-/// The run kept in this browser (IndexedDB), as the page found it when it opened.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub enum KeptInBrowser {
-    #[default]
-    NotLooked,
-    Looking,
-    Nothing,
-    /// A run to resume.
-    Found(Rc<KeptCnnRun>),
-    /// Something is kept, but it is not a run this page can resume.
-    Unreadable(KeptRunError),
-    /// The browser's storage could not be read.
-    Unavailable(String),
-}
+pub use crate::lessons::kept_run::KeepMessage;
 
-/// What became of the last request to keep the run in the browser.
-#[derive(Clone, Debug, PartialEq)]
-pub enum KeepMessage {
-    Keeping,
-    /// Kept at `step`; `hidden`: because the tab was hidden.
-    Kept {
-        step: u64,
-        hidden: bool,
-    },
-    NothingYet,
-    Failed(String),
-}
+/// The run kept in this browser (IndexedDB), as the page found it when it opened.
+pub type KeptInBrowser = crate::lessons::kept_run::KeptInBrowser<KeptCnnRun>;
 
 /// The key the CNN lesson's run is kept under in the browser.
 pub const KEPT_KEY: &str = "cnn";
@@ -237,10 +215,6 @@ pub struct Requests {
     pub shipped_list: u64,
     /// Fetching the file of `CnnState::fetching` (not a worker message).
     pub shipped_file: u64,
-    /// Looking for a run kept in the browser (not a worker message).
-    pub kept_lookup: u64,
-    /// Keeping the run's checkpoint and curves in the browser (not a worker message).
-    pub keep: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -287,12 +261,8 @@ pub struct CnnState {
     /// worker stopped).
     pub resume: Option<Kept>,
     pub recovery: Option<Recovery>,
-    pub kept: KeptInBrowser,
-    pub keep_message: Option<KeepMessage>,
-    /// Whether the pending keep is because the tab was hidden.
-    pub keep_hidden: bool,
-    /// The step of the checkpoint last kept in the browser.
-    pub kept_step: Option<u64>,
+    /// The run kept in this browser, and the learner's requests to keep this one.
+    pub kept: KeptRun<KeptCnnRun>,
     /// The kept run being resumed: its curves come back with it.
     pub restoring: Option<Rc<KeptCnnRun>>,
 }
@@ -406,8 +376,7 @@ impl CnnState {
                     self.requests.load += 1;
                     self.requests.shipped_list = 1;
                     self.shipped = ShippedList::Loading;
-                    self.requests.kept_lookup = 1;
-                    self.kept = KeptInBrowser::Looking;
+                    self.kept.look();
                     self.data = DataStatus::Loading {
                         loaded: 0,
                         total: 0,
@@ -489,53 +458,17 @@ impl CnnState {
             }
             CnnAction::ShippedArrived { name, result } => self.shipped_arrived(name, result),
             CnnAction::Event(event) => self.on_event(event),
-            CnnAction::KeptLooked(found) => {
-                self.kept = match found {
-                    Ok(None) => KeptInBrowser::Nothing,
-                    Ok(Some(bytes)) => match KeptCnnRun::from_bytes(&bytes) {
-                        Ok(run) => KeptInBrowser::Found(Rc::new(run)),
-                        Err(error) => KeptInBrowser::Unreadable(error),
-                    },
-                    Err(message) => KeptInBrowser::Unavailable(message),
-                }
-            }
-            CnnAction::KeepRun => {
-                if self.checkpoint.is_some() {
-                    self.keep_hidden = false;
-                    self.keep_message = Some(KeepMessage::Keeping);
-                    self.requests.keep += 1;
-                } else {
-                    self.keep_message = Some(KeepMessage::NothingYet);
-                }
-            }
-            CnnAction::TabHidden => {
-                let step = self.checkpoint.as_ref().map(|kept| kept.0.step);
-                if step.is_some() && step != self.kept_step {
-                    self.keep_hidden = true;
-                    self.requests.keep += 1;
-                }
-            }
-            CnnAction::KeptSaved(saved) => {
-                self.keep_message = Some(match saved {
-                    Ok(step) => {
-                        self.kept_step = Some(step);
-                        KeepMessage::Kept {
-                            step,
-                            hidden: self.keep_hidden,
-                        }
-                    }
-                    Err(message) => KeepMessage::Failed(message),
-                });
-            }
+            CnnAction::KeptLooked(found) => self.kept.looked(found, KeptCnnRun::from_bytes),
+            CnnAction::KeepRun => self.kept.keep(self.checkpoint_step()),
+            CnnAction::TabHidden => self.kept.tab_hidden(self.checkpoint_step()),
+            CnnAction::KeptSaved(saved) => self.kept.saved(saved),
             CnnAction::ResumeKept => {
-                if let KeptInBrowser::Found(run) = &self.kept {
-                    let run = run.clone();
+                if let Some(run) = self.kept.take() {
                     let checkpoint = Kept(Rc::new(run.checkpoint.clone()));
                     self.recovery = None;
                     self.resume = Some(checkpoint);
                     self.restoring = Some(run);
                     self.requests.load += 1;
-                    self.kept = KeptInBrowser::Nothing;
                 }
             }
             CnnAction::WorkerCrashed => {
@@ -551,6 +484,11 @@ impl CnnState {
                 }
             }
         }
+    }
+
+    /// The step of the run's latest checkpoint.
+    fn checkpoint_step(&self) -> Option<u64> {
+        self.checkpoint.as_ref().map(|kept| kept.0.step)
     }
 
     /// A fresh network with the applied settings: the old run's checkpoints go.
@@ -758,7 +696,7 @@ mod tests {
     use super::*;
     use crate::lessons::cnn::shipped;
     use kindling_engine::lessons::cnn::config::CnnEvaluation;
-    use kindling_engine::lessons::cnn::resume::KEPT_FORMAT;
+    use kindling_engine::lessons::cnn::resume::{KEPT_FORMAT, KeptRunError};
 
     fn loaded(card: Option<ModelCard>) -> CnnEvent {
         let settings = CnnSettings::default();
@@ -1237,18 +1175,18 @@ mod tests {
         let mut state = CnnState::new(&CnnSettings::default(), Vec::new());
         state.reduce(CnnAction::Open);
         assert_eq!(
-            (state.requests.kept_lookup, state.kept.clone()),
+            (state.kept.lookups, state.kept.found.clone()),
             (1, KeptInBrowser::Looking)
         );
         state.reduce(CnnAction::KeptLooked(Ok(None)));
-        assert_eq!(state.kept, KeptInBrowser::Nothing);
+        assert_eq!(state.kept.found, KeptInBrowser::Nothing);
         state.on_event(loaded(None));
         // Nothing to keep before the first checkpoint.
         state.reduce(CnnAction::KeepRun);
-        assert_eq!(state.keep_message, Some(KeepMessage::NothingYet));
-        assert_eq!(state.requests.keep, 0);
+        assert_eq!(state.kept.message, Some(KeepMessage::NothingYet));
+        assert_eq!(state.kept.keeps, 0);
         state.reduce(CnnAction::TabHidden);
-        assert_eq!(state.requests.keep, 0);
+        assert_eq!(state.kept.keeps, 0);
 
         for step in [10, 20, 30] {
             state.on_event(progress(step));
@@ -1256,7 +1194,7 @@ mod tests {
         }
         state.on_event(checkpoint(20));
         state.reduce(CnnAction::KeepRun);
-        assert_eq!(state.requests.keep, 1);
+        assert_eq!(state.kept.keeps, 1);
         let kept = state.to_keep().expect("a checkpoint to keep");
         assert_eq!(kept.checkpoint.step, 20);
         let steps = |points: &[(u64, f32)]| points.iter().map(|p| p.0).collect::<Vec<_>>();
@@ -1267,21 +1205,21 @@ mod tests {
         );
         state.reduce(CnnAction::KeptSaved(Ok(20)));
         assert_eq!(
-            state.keep_message,
+            state.kept.message,
             Some(KeepMessage::Kept {
-                step: 20,
+                at: 20,
                 hidden: false
             })
         );
         // Hidden: kept again only when there is a newer checkpoint.
         state.reduce(CnnAction::TabHidden);
-        assert_eq!(state.requests.keep, 1);
+        assert_eq!(state.kept.keeps, 1);
         state.on_event(checkpoint(30));
         state.reduce(CnnAction::TabHidden);
-        assert_eq!(state.requests.keep, 2);
+        assert_eq!(state.kept.keeps, 2);
         state.reduce(CnnAction::KeptSaved(Err("quota".into())));
         assert_eq!(
-            state.keep_message,
+            state.kept.message,
             Some(KeepMessage::Failed("quota".into()))
         );
 
@@ -1290,13 +1228,15 @@ mod tests {
         let mut reloaded = CnnState::new(&CnnSettings::default(), Vec::new());
         reloaded.reduce(CnnAction::Open);
         reloaded.reduce(CnnAction::KeptLooked(Ok(Some(bytes))));
-        assert!(matches!(&reloaded.kept, KeptInBrowser::Found(run) if run.checkpoint.step == 20));
+        assert!(
+            matches!(&reloaded.kept.found, KeptInBrowser::Found(run) if run.checkpoint.step == 20)
+        );
         reloaded.on_event(loaded(None));
         let load = reloaded.requests.load;
         reloaded.reduce(CnnAction::ResumeKept);
         assert_eq!(reloaded.requests.load, load + 1);
         assert_eq!(reloaded.resume.as_ref().map(|k| k.0.step), Some(20));
-        assert_eq!(reloaded.kept, KeptInBrowser::Nothing, "offered once");
+        assert_eq!(reloaded.kept.found, KeptInBrowser::Nothing, "offered once");
         reloaded.on_event(resumed(20));
         assert_eq!(reloaded.recovery, Some(Recovery::Restored { step: 20 }));
         assert_eq!(steps(&reloaded.loss.points), [10, 20]);
@@ -1309,18 +1249,21 @@ mod tests {
         let junk = vec![KEPT_FORMAT as u8, 2, 3];
         damaged.reduce(CnnAction::KeptLooked(Ok(Some(junk))));
         assert!(matches!(
-            damaged.kept,
+            damaged.kept.found,
             KeptInBrowser::Unreadable(KeptRunError::Unreadable { .. })
         ));
         let mut newer = kept.clone();
         newer.format = 7;
         damaged.reduce(CnnAction::KeptLooked(Ok(Some(newer.to_bytes()))));
         assert_eq!(
-            damaged.kept,
+            damaged.kept.found,
             KeptInBrowser::Unreadable(KeptRunError::OtherFormat { format: 7 })
         );
         damaged.reduce(CnnAction::KeptLooked(Err("blocked".into())));
-        assert_eq!(damaged.kept, KeptInBrowser::Unavailable("blocked".into()));
+        assert_eq!(
+            damaged.kept.found,
+            KeptInBrowser::Unavailable("blocked".into())
+        );
         damaged.reduce(CnnAction::ResumeKept);
         assert_eq!(damaged.requests.load, 0);
     }

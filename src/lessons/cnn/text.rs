@@ -2,15 +2,13 @@
 
 use kindling_engine::lessons::cnn::card::CheckpointError;
 use kindling_engine::lessons::cnn::config::{CnnField, CnnProblem, LayerKind};
-use kindling_engine::lessons::cnn::resume::{CHECKPOINT_EVERY_MS, KeptRunError, ResumeError};
+use kindling_engine::lessons::cnn::resume::{CHECKPOINT_EVERY_MS, ResumeError};
 
 use crate::format::{group, size};
 use crate::i18n::{Lang, problem_text, t, tf};
 use crate::lessons::cnn::link::CnnUrlError;
 use crate::lessons::cnn::shipped::ShippedProblem;
-use crate::lessons::cnn::state::{
-    KeepMessage, KeptInBrowser, MAX_MODEL_BYTES, ModelMessage, Recovery,
-};
+use crate::lessons::cnn::state::{MAX_MODEL_BYTES, ModelMessage, Recovery};
 
 fn field_key(field: CnnField) -> &'static str {
     match field {
@@ -200,39 +198,6 @@ pub fn recovery(lang: Lang, recovery: &Recovery) -> String {
     }
 }
 
-pub fn keep_message(lang: Lang, message: &KeepMessage) -> String {
-    match message {
-        KeepMessage::Keeping => t(lang, "cnn.kept.keeping"),
-        KeepMessage::Kept { step, hidden } => tf(
-            lang,
-            if *hidden {
-                "cnn.kept.kept_hidden"
-            } else {
-                "cnn.kept.kept"
-            },
-            &[("step", &n(step))],
-        ),
-        KeepMessage::NothingYet => t(lang, "cnn.kept.nothing_yet"),
-        KeepMessage::Failed(message) => tf(lang, "cnn.kept.failed", &[("message", message)]),
-    }
-}
-
-/// What the page says about a run kept in the browser that it cannot offer; None otherwise.
-pub fn kept_problem(lang: Lang, kept: &KeptInBrowser) -> Option<String> {
-    Some(match kept {
-        KeptInBrowser::Unreadable(KeptRunError::Unreadable { message }) => {
-            tf(lang, "cnn.kept.unreadable", &[("message", message)])
-        }
-        KeptInBrowser::Unreadable(KeptRunError::OtherFormat { format }) => {
-            tf(lang, "cnn.kept.other_format", &[("format", &n(format))])
-        }
-        KeptInBrowser::Unavailable(message) => {
-            tf(lang, "cnn.kept.unavailable", &[("message", message)])
-        }
-        _ => return None,
-    })
-}
-
 pub fn url_error(lang: Lang, error: &CnnUrlError) -> String {
     match error {
         CnnUrlError::Value { key, problem } => tf(
@@ -343,31 +308,6 @@ mod tests {
                 worded(&recovery(lang, &Recovery::Failed(error.clone())));
             }
             worded(&recovery(lang, &Recovery::Lost));
-            for message in [
-                KeepMessage::Keeping,
-                KeepMessage::Kept {
-                    step: 3,
-                    hidden: true,
-                },
-                KeepMessage::Kept {
-                    step: 3,
-                    hidden: false,
-                },
-                KeepMessage::NothingYet,
-                KeepMessage::Failed("x".into()),
-            ] {
-                worded(&keep_message(lang, &message));
-            }
-            for kept in [
-                KeptInBrowser::Unreadable(KeptRunError::Unreadable {
-                    message: "x".into(),
-                }),
-                KeptInBrowser::Unreadable(KeptRunError::OtherFormat { format: 2 }),
-                KeptInBrowser::Unavailable("x".into()),
-            ] {
-                worded(&kept_problem(lang, &kept).expect("a problem"));
-            }
-            assert_eq!(kept_problem(lang, &KeptInBrowser::Nothing), None);
             for key in ["keep", "explain"] {
                 worded(&t(lang, &format!("cnn.kept.{key}")));
             }

@@ -11,11 +11,12 @@ use yew::prelude::*;
 
 use crate::format::{percent, size};
 use crate::i18n::{Lang, model_file_error, problem_text, t, tf};
+use crate::lessons::checkpoint_text::GAN;
 use crate::lessons::data_load::data_load_error;
+use crate::lessons::gan::digits_kept::kept_run;
 use crate::lessons::gan::digits_state::{
     Data, DigitsAction, DigitsState, FileNote, MAX_GENERATOR_BYTES,
 };
-use crate::lessons::gan::resume_text::{checkpoint_line, recovery};
 use crate::lessons::gan::state::History;
 use crate::services::file_read::{self, Chosen};
 use crate::widgets::line_chart::{Line, LineChart};
@@ -282,13 +283,14 @@ pub fn DigitsSection(props: &Props) -> Html {
                 <p id="gan-digits-data" role="status">{data}</p>
             }
             if let Some(r) = &state.checkpoints.recovery {
-                <div id="gan-digits-recovery" class="notice" role="status">{recovery(lang, r)}</div>
+                <div id="gan-digits-recovery" class="notice" role="status">{GAN.recovery(lang, r)}</div>
             }
             if state.started {
                 <p id="gan-digits-checkpoint" class="muted small" data-iterations={checkpoint_iterations.map(|i| i.to_string())}>
-                    {checkpoint_line(lang, checkpoint_iterations, state.checkpoints.unavailable.as_ref())}
+                    {GAN.checkpoint_line(lang, checkpoint_iterations, state.checkpoints.unavailable.as_ref())}
                 </p>
             }
+            { kept_run(lang, state, &props.on_action) }
             if let Some(grid) = &state.grid {
                 <div class="gan-digit-views">
                     <figure>

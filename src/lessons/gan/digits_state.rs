@@ -6,12 +6,16 @@ use std::rc::Rc;
 use kindling_engine::common::model_card::ModelFileError;
 use kindling_engine::datasets::mnist::DataLoadError;
 use kindling_engine::lessons::gan::digits::{DigitError, DigitSettings};
-use kindling_engine::lessons::gan::digits_resume::DigitCheckpoint;
+use kindling_engine::lessons::gan::digits_resume::{DigitCheckpoint, KeptDigitRun};
 use kindling_engine::lessons::gan::messages::DigitEvent;
 use kindling_engine::lessons::gan::metrics::ClassMeter;
 
-use crate::lessons::gan::resume::Checkpoints;
+use crate::lessons::checkpoints::Checkpoints;
 use crate::lessons::gan::state::{Curves, History};
+use crate::lessons::kept_run::KeptRun;
+
+/// The key the digits section's run is kept under in the browser.
+pub const KEPT_KEY: &str = "gan-digits";
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Data {
@@ -75,6 +79,10 @@ pub struct DigitsState {
     /// Whether the worker has a run (fresh or resumed) for this section.
     pub loaded: bool,
     pub checkpoints: Checkpoints<DigitCheckpoint>,
+    /// The run kept in this browser, and the learner's requests to keep this one.
+    pub kept: KeptRun<KeptDigitRun>,
+    /// The kept run being resumed: its curves come back with it.
+    pub restoring: Option<Rc<KeptDigitRun>>,
     pub requests: DigitRequests,
 }
 
@@ -95,6 +103,16 @@ pub enum DigitsAction {
     Event(DigitEvent),
     /// The worker stopped (a panic, a kill, a change of backend).
     WorkerLost,
+    /// What the browser's storage holds under [`KEPT_KEY`] (not a worker message).
+    KeptLooked(Result<Option<Vec<u8>>, String>),
+    /// Keep the run in the browser.
+    KeepRun,
+    /// The tab was hidden or frozen: keep the run in the browser, if there is a newer checkpoint.
+    TabHidden,
+    /// The run was kept in the browser after these iterations, or why not.
+    KeptSaved(Result<u64, String>),
+    /// Resume the run kept in the browser.
+    ResumeKept,
 }
 
 impl DigitsState {
@@ -147,13 +165,39 @@ impl DigitsState {
                 }
                 self.loaded = false;
             }
+            DigitsAction::KeptLooked(found) => self.kept.looked(found, KeptDigitRun::from_bytes),
+            DigitsAction::KeepRun => self.kept.keep(self.checkpoints.latest_iterations()),
+            DigitsAction::TabHidden => self.kept.tab_hidden(self.checkpoints.latest_iterations()),
+            DigitsAction::KeptSaved(saved) => self.kept.saved(saved),
+            DigitsAction::ResumeKept => {
+                if let Some(run) = self.kept.take() {
+                    self.checkpoints.restore(run.checkpoint.clone());
+                    self.restoring = Some(run);
+                    self.started = true;
+                    self.requests.load += 1;
+                }
+            }
         }
     }
 
     /// A fresh pair of networks with the settings: the old run's checkpoints go.
     fn new_run(&mut self) {
         self.checkpoints.forget();
+        self.restoring = None;
         self.requests.load += 1;
+    }
+
+    /// The run to keep in the browser: its latest checkpoint and the curves up to it.
+    pub fn to_keep(&self) -> Option<KeptDigitRun> {
+        let checkpoint = self.checkpoints.latest.as_ref()?.0.as_ref().clone();
+        let curves = self
+            .history
+            .points
+            .iter()
+            .filter(|&&(i, _)| i <= checkpoint.iterations)
+            .map(|&(i, c)| (i, [c.d_loss, c.g_loss, c.d_real, c.d_fake]))
+            .collect();
+        Some(KeptDigitRun::new(checkpoint, curves))
     }
 
     /// The run goes on from its checkpoint after `iterations`: the curves up to it stay, what
@@ -170,7 +214,29 @@ impl DigitsState {
             .retain(|&(i, _)| i <= iterations);
         self.walk = None;
         self.drawn = None;
-        self.checkpoints.resumed(iterations);
+        match self.restoring.take() {
+            Some(run) => {
+                // A run kept in the browser brings back the curves the page drew before the
+                // reload.
+                let points = run
+                    .curves
+                    .iter()
+                    .filter(|&&(i, _)| i <= iterations)
+                    .map(|&(i, [d_loss, g_loss, d_real, d_fake])| {
+                        let curves = Curves {
+                            d_loss,
+                            g_loss,
+                            d_real,
+                            d_fake,
+                        };
+                        (i, curves)
+                    })
+                    .collect();
+                self.history = Rc::new(History::from_points(points));
+                self.checkpoints.restored(iterations);
+            }
+            None => self.checkpoints.resumed(iterations),
+        }
     }
 
     fn on_event(&mut self, event: DigitEvent) {
@@ -236,6 +302,7 @@ impl DigitsState {
             } => self.resumed(settings, iterations),
             DigitEvent::ResumeFailed { error } => {
                 self.checkpoints.failed(error);
+                self.restoring = None;
                 self.requests.load += 1;
             }
         }
@@ -245,8 +312,9 @@ impl DigitsState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lessons::gan::resume::Recovery;
-    use kindling_engine::common::resume::ResumeError;
+    use crate::lessons::checkpoints::Recovery;
+    use crate::lessons::kept_run::{KeepMessage, KeptInBrowser};
+    use kindling_engine::common::resume::{KeptRunError, ResumeError};
 
     #[test]
     fn data_is_fetched_only_once_started_and_events_fill_the_section() {
@@ -428,6 +496,99 @@ mod tests {
         assert_eq!(
             state.checkpoints.unavailable,
             Some(ResumeError::NotOnThisBackend)
+        );
+    }
+
+    #[test]
+    fn a_run_kept_in_the_browser_comes_back_after_a_reload_with_its_curves() {
+        let mut state = DigitsState::new(DigitSettings::default(), Vec::new());
+        state.reduce(DigitsAction::Start);
+        state.reduce(loaded());
+        // Nothing to keep before the first checkpoint.
+        state.reduce(DigitsAction::KeepRun);
+        assert_eq!(state.kept.message, Some(KeepMessage::NothingYet));
+        assert_eq!(state.kept.keeps, 0);
+        assert!(state.to_keep().is_none());
+        for i in [0, 100, 200, 300] {
+            state.reduce(progress(i));
+        }
+        state.reduce(checkpoint(200));
+        state.reduce(DigitsAction::KeepRun);
+        assert_eq!(state.kept.keeps, 1);
+        let run = state.to_keep().expect("a run to keep");
+        assert_eq!(run.checkpoint.iterations, 200);
+        let kept_at: Vec<u64> = run.curves.iter().map(|&(i, _)| i).collect();
+        assert_eq!(kept_at, [0, 100, 200], "the curves up to the checkpoint");
+        assert_eq!(run.curves[1].1, [1.0, 2.0, 0.6, 0.4]);
+        state.reduce(DigitsAction::KeptSaved(Ok(200)));
+        // Hidden with that checkpoint kept: nothing more; with a newer one: kept again.
+        state.reduce(DigitsAction::TabHidden);
+        assert_eq!(state.kept.keeps, 1);
+        state.reduce(checkpoint(300));
+        state.reduce(DigitsAction::TabHidden);
+        assert_eq!(state.kept.keeps, 2);
+
+        // After a reload: a fresh page finds the bytes, offers them, and resumes them.
+        let bytes = run.to_bytes();
+        let mut page = DigitsState::new(DigitSettings::default(), Vec::new());
+        page.kept.look();
+        assert_eq!(page.kept.lookups, 1);
+        page.reduce(DigitsAction::KeptLooked(Ok(Some(bytes))));
+        assert!(matches!(page.kept.found, KeptInBrowser::Found(_)));
+        page.reduce(DigitsAction::ResumeKept);
+        assert!(page.started && page.restoring.is_some());
+        assert_eq!(
+            page.requests.load, 1,
+            "the worker is sent the kept checkpoint"
+        );
+        assert_eq!(
+            page.checkpoints.resume.as_ref().map(|k| k.0.iterations),
+            Some(200)
+        );
+        assert_eq!(page.kept.found, KeptInBrowser::Nothing, "offered once");
+        page.reduce(resumed(200));
+        assert_eq!(
+            page.checkpoints.recovery,
+            Some(Recovery::Restored { iterations: 200 })
+        );
+        assert_eq!(page.checkpoints.latest_iterations(), Some(200));
+        let curves: Vec<u64> = page.history.points.iter().map(|&(i, _)| i).collect();
+        assert_eq!(curves, [0, 100, 200]);
+        assert!(page.restoring.is_none() && !page.running);
+    }
+
+    #[test]
+    fn damaged_or_foreign_kept_bytes_are_said_and_not_offered() {
+        let mut state = DigitsState::new(DigitSettings::default(), Vec::new());
+        state.kept.look();
+        state.reduce(DigitsAction::KeptLooked(Ok(Some(vec![1, 200, 3, 4]))));
+        assert!(matches!(
+            state.kept.found,
+            KeptInBrowser::Unreadable(KeptRunError::OtherFormat { format: 1 })
+                | KeptInBrowser::Unreadable(KeptRunError::Unreadable { .. })
+        ));
+        state.reduce(DigitsAction::KeptLooked(Ok(Some(vec![0xff; 3]))));
+        assert!(matches!(state.kept.found, KeptInBrowser::Unreadable(_)));
+        state.reduce(DigitsAction::ResumeKept);
+        assert!(!state.started && state.requests.load == 0 && state.restoring.is_none());
+        // A refused kept checkpoint: said, and fresh networks follow.
+        let run = KeptDigitRun::new(
+            match checkpoint(50) {
+                DigitsAction::Event(DigitEvent::Checkpoint { checkpoint }) => *checkpoint,
+                _ => unreachable!(),
+            },
+            Vec::new(),
+        );
+        state.reduce(DigitsAction::KeptLooked(Ok(Some(run.to_bytes()))));
+        state.reduce(DigitsAction::ResumeKept);
+        state.reduce(DigitsAction::Event(DigitEvent::ResumeFailed {
+            error: ResumeError::BadSettings,
+        }));
+        assert!(state.restoring.is_none());
+        assert_eq!(state.requests.load, 2);
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Failed(ResumeError::BadSettings))
         );
     }
 }

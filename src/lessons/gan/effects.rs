@@ -7,13 +7,18 @@ use kindling_engine::protocol::ToWorker;
 use yew::prelude::*;
 
 use crate::lessons::gan::digits_effects::use_digits_worker;
-use crate::lessons::gan::state::GanState;
+use crate::lessons::gan::state::{GanAction, GanState};
 use crate::services::worker::WorkerLink;
 
 /// `ready`: the number of the worker that said `Ready`, `None` while there is none (commands
 /// then are dropped: the next worker gets the state).
 #[hook]
-pub fn use_gan_worker(state: &GanState, worker: &WorkerLink, ready: Option<u64>) {
+pub fn use_gan_worker(
+    state: &GanState,
+    worker: &WorkerLink,
+    ready: Option<u64>,
+    on_gan: Callback<GanAction>,
+) {
     let send = {
         let worker = worker.clone();
         move |command: ToyCommand| {
@@ -22,7 +27,12 @@ pub fn use_gan_worker(state: &GanState, worker: &WorkerLink, ready: Option<u64>)
             }
         }
     };
-    use_digits_worker(&state.digits, worker, ready);
+    use_digits_worker(
+        &state.digits,
+        worker,
+        ready,
+        on_gan.reform(GanAction::Digits),
+    );
     let requests = state.requests;
     {
         let send = send.clone();

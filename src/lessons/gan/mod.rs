@@ -2,24 +2,39 @@
 
 pub mod digits_effects;
 pub mod digits_fields;
+pub mod digits_kept;
 pub mod digits_page;
 pub mod digits_state;
 pub mod effects;
 pub mod fields;
 pub mod link;
 pub mod page;
-pub mod resume;
-pub mod resume_text;
 pub mod state;
 pub mod text;
 pub mod widgets;
 
 use kindling_engine::lessons::gan::digits_link;
+use kindling_engine::lessons::gan::digits_resume::DigitCheckpoint;
+use kindling_engine::lessons::gan::toy_resume::ToyCheckpoint;
+
+use crate::lessons::checkpoints::AtIteration;
 
 use crate::lessons::PageLesson;
 use crate::route::Route;
 use digits_state::{DigitsAction, DigitsState};
 use state::{GanAction, GanState};
+
+impl AtIteration for DigitCheckpoint {
+    fn iterations(&self) -> u64 {
+        self.iterations
+    }
+}
+
+impl AtIteration for ToyCheckpoint {
+    fn iterations(&self) -> u64 {
+        self.iterations
+    }
+}
 
 impl PageLesson for GanState {
     fn route(&self) -> Route {
@@ -56,6 +71,11 @@ impl PageLesson for GanState {
         (link::has_keys(query) || digits_link::has_keys(query))
             && link::from_query(query).0 == link::from_query(wanted).0
             && digits_link::from_query(query).0 == digits_link::from_query(wanted).0
+    }
+
+    fn opened(&mut self) {
+        // The digits section offers a run kept in this browser, once the lesson opens.
+        self.digits.kept.look();
     }
 
     fn worker_lost(&mut self) {

@@ -10,8 +10,8 @@ use kindling_engine::lessons::gan::settings::{CUSTOM_POINTS, EXTENT, Preset, Tar
 use yew::prelude::*;
 
 use crate::i18n::{Lang, t};
+use crate::lessons::checkpoint_text::GAN;
 use crate::lessons::gan::digits_page::DigitsSection;
-use crate::lessons::gan::resume_text::{checkpoint_line, recovery};
 use crate::lessons::gan::state::{GanAction, GanState, History, Layer};
 use crate::lessons::gan::text::{source_error, toy_error};
 use crate::lessons::gan::widgets::coverage::Readouts;
@@ -202,10 +202,10 @@ pub fn Gan(props: &Props) -> Html {
                             {on_layer}
                         />
                         if let Some(r) = &state.checkpoints.recovery {
-                            <div id="gan-toy-recovery" class="notice" role="status">{recovery(lang, r)}</div>
+                            <div id="gan-toy-recovery" class="notice" role="status">{GAN.recovery(lang, r)}</div>
                         }
                         <p id="gan-toy-checkpoint" class="muted small" data-iterations={checkpoint_iterations.map(|i| i.to_string())}>
-                            {checkpoint_line(lang, checkpoint_iterations, state.checkpoints.unavailable.as_ref())}
+                            {GAN.checkpoint_line(lang, checkpoint_iterations, state.checkpoints.unavailable.as_ref())}
                         </p>
                         <div class="gan-views">
                             <figure class="gan-figure">

@@ -12,8 +12,8 @@ use kindling_engine::lessons::gan::messages::{DigitEvent, GanEvent, StepPart, To
 use kindling_engine::lessons::gan::settings::{CUSTOM_POINTS, Preset, Target, ToyError};
 use kindling_engine::lessons::gan::toy_resume::ToyCheckpoint;
 
+use crate::lessons::checkpoints::Checkpoints;
 use crate::lessons::gan::digits_state::{DigitsAction, DigitsState};
-use crate::lessons::gan::resume::Checkpoints;
 use crate::widgets::series::Series;
 
 /// Most points kept for the curves.
@@ -343,7 +343,7 @@ impl GanState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lessons::gan::resume::Recovery;
+    use crate::lessons::checkpoints::Recovery;
     use kindling_engine::common::resume::ResumeError;
 
     #[test]

@@ -1,4 +1,5 @@
-//! The playground's only route to the worker: its configuration whenever a worker is ready, and
+//! The playground's only route to the worker: its configuration whenever a worker is ready (or,
+//! when the last worker stopped and left a checkpoint of the run, that checkpoint to resume), and
 //! one message each time a request counter in its state moves.
 
 use kindling_engine::lessons::playground::messages::PlaygroundCommand;
@@ -24,8 +25,15 @@ pub fn use_playground_worker(state: &PlaygroundState, worker: &WorkerLink, ready
     {
         let send = send.clone();
         let config = state.config.clone();
-        use_effect_with((ready, requests.load), move |_| {
-            send(PlaygroundCommand::Load { config })
+        let resume = state.checkpoints.resume.clone();
+        use_effect_with((ready, requests.load), move |&(_, id)| {
+            send(match resume {
+                Some(kept) => PlaygroundCommand::Resume {
+                    id,
+                    checkpoint: Box::new((*kept.0).clone()),
+                },
+                None => PlaygroundCommand::Load { config },
+            })
         });
     }
     use_command(requests.play, PlaygroundCommand::Play, send.clone());

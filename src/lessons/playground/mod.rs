@@ -7,8 +7,10 @@ pub mod state;
 pub mod widgets;
 
 use kindling_engine::lessons::playground::PlaygroundConfig;
+use kindling_engine::lessons::playground::resume::PlaygroundCheckpoint;
 
 use crate::lessons::PageLesson;
+use crate::lessons::checkpoints::AtIteration;
 use crate::route::{self, Route};
 use state::{PlaygroundAction, PlaygroundState};
 
@@ -19,6 +21,12 @@ fn read_link(
     Vec<kindling_engine::lessons::playground::config::ConfigError>,
 ) {
     PlaygroundConfig::from_query(&route::decoded_query(query))
+}
+
+impl AtIteration for PlaygroundCheckpoint {
+    fn iterations(&self) -> u64 {
+        self.step
+    }
 }
 
 impl PageLesson for PlaygroundState {

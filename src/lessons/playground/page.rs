@@ -4,6 +4,7 @@ use kindling_engine::lessons::playground::PlaygroundConfig;
 use yew::prelude::*;
 
 use crate::i18n::{Lang, config_error_text, t, tf};
+use crate::lessons::checkpoint_text::PLAYGROUND;
 use crate::lessons::playground::state::{PlaygroundAction, PlaygroundState};
 use crate::lessons::playground::widgets::boundary_plot::BoundaryPlot;
 use crate::lessons::playground::widgets::controls::PlaygroundControls;
@@ -67,6 +68,17 @@ pub fn Playground(props: &Props) -> Html {
         </div>
     });
 
+    let checkpoint_step = state.checkpoints.latest_iterations();
+    let recovery = state.checkpoints.recovery.as_ref().map(|r| html! {
+        <div id="playground-recovery" class="notice" role="status">{PLAYGROUND.recovery(lang, r)}</div>
+    });
+    let curve_points = state.history.points.len().to_string();
+    let last_step = state
+        .history
+        .points
+        .last()
+        .map(|(step, _)| step.to_string());
+
     let tips = [
         "playground.tip_linear",
         "playground.tip_spiral",
@@ -115,10 +127,16 @@ pub fn Playground(props: &Props) -> Html {
                             </span>
                         </span>
                     </div>
+                    {recovery}
+                    <p id="playground-checkpoint" class="muted small" data-step={checkpoint_step.map(|s| s.to_string())}>
+                        {PLAYGROUND.checkpoint_line(lang, checkpoint_step, state.checkpoints.unavailable.as_ref())}
+                    </p>
                     <Stats {lang} progress={state.progress.clone()} />
                     <div class="plots">
                         <BoundaryPlot {lang} boundary={state.boundary.clone()} split={state.split.clone()} />
-                        <LossChart {lang} history={state.history.clone()} />
+                        <div id="playground-curves" data-points={curve_points} data-last-step={last_step}>
+                            <LossChart {lang} history={state.history.clone()} />
+                        </div>
                     </div>
                 </section>
 

@@ -11,7 +11,9 @@ use kindling_engine::lessons::playground::PlaygroundConfig;
 use kindling_engine::lessons::playground::config::ConfigError;
 use kindling_engine::lessons::playground::messages::PlaygroundEvent;
 use kindling_engine::lessons::playground::report::Progress;
+use kindling_engine::lessons::playground::resume::PlaygroundCheckpoint;
 
+use crate::lessons::checkpoints::Checkpoints;
 use crate::widgets::loss_chart::{LossHistory, TrainTest};
 
 /// The playground's loss over the steps.
@@ -26,7 +28,8 @@ pub struct Boundary {
 /// How many times each message has been asked for; a change sends it.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub struct Requests {
-    /// `Load` of the current configuration.
+    /// `Load` of the current configuration (or `Resume` of the run's checkpoint, with this count
+    /// as its id).
     pub load: u64,
     pub play: u64,
     pub pause: u64,
@@ -49,6 +52,10 @@ pub struct PlaygroundState {
     pub requests: Requests,
     /// The loss stopped being a number: (at which step, the last step a roll back returns to).
     pub diverged: Option<(u64, u64)>,
+    /// Whether the worker has a run (fresh or resumed).
+    pub loaded: bool,
+    /// The run's checkpoints, and what became of it after a worker stopped.
+    pub checkpoints: Checkpoints<PlaygroundCheckpoint>,
 }
 
 pub enum PlaygroundAction {
@@ -80,10 +87,16 @@ impl PlaygroundState {
         }
     }
 
+    /// A fresh network: the old run's checkpoints go.
+    fn new_run(&mut self) {
+        self.checkpoints.forget();
+        self.requests.load += 1;
+    }
+
     fn load(&mut self, config: PlaygroundConfig) {
         if config != self.config {
             self.config = config;
-            self.requests.load += 1;
+            self.new_run();
             if self.running {
                 self.requests.play += 1;
             }
@@ -110,16 +123,31 @@ impl PlaygroundState {
                 self.requests.roll_back += 1;
                 self.diverged = None;
             }
-            PlaygroundAction::Reset => self.requests.load += 1,
+            PlaygroundAction::Reset => self.new_run(),
             PlaygroundAction::Event(event) => self.on_event(event),
-            PlaygroundAction::WorkerLost => self.running = false,
+            PlaygroundAction::WorkerLost => {
+                self.running = false;
+                if self.loaded {
+                    let trained = self.progress.as_ref().is_some_and(|p| p.step > 0);
+                    self.checkpoints.worker_lost(trained);
+                }
+                self.loaded = false;
+            }
         }
+    }
+
+    /// Whether an answer to the resume with `id` is stale: the learner has since asked for a new
+    /// run, or it answers no resume this page sent.
+    fn stale(&self, id: u64) -> bool {
+        id != self.requests.load || !self.checkpoints.awaits_resume()
     }
 
     fn on_event(&mut self, event: PlaygroundEvent) {
         match event {
             PlaygroundEvent::Loaded { config: _, split } => {
                 // A new run. Its first report may already be here (step 0): keep that one.
+                self.loaded = true;
+                self.checkpoints.loaded();
                 self.running = false;
                 if self.progress.as_ref().is_some_and(|p| p.step != 0) {
                     self.progress = None;
@@ -160,6 +188,28 @@ impl PlaygroundState {
                 self.running = false;
                 self.diverged = Some((step, good_step));
             }
+            PlaygroundEvent::Checkpoint { checkpoint } => self.checkpoints.keep(checkpoint),
+            PlaygroundEvent::NoCheckpoint { error } => self.checkpoints.unavailable = Some(error),
+            PlaygroundEvent::Resumed { id, .. } | PlaygroundEvent::ResumeFailed { id, .. }
+                if self.stale(id) => {}
+            PlaygroundEvent::Resumed { step, split, .. } => {
+                // The curves up to the checkpoint stay; what came after it was lost with the
+                // worker. The next report is the checkpoint's.
+                self.loaded = true;
+                self.running = false;
+                self.rejected.clear();
+                self.diverged = None;
+                self.split = Some(Rc::new(split));
+                self.progress = None;
+                Rc::make_mut(&mut self.history)
+                    .points
+                    .retain(|&(s, _)| s <= step);
+                self.checkpoints.resumed(step);
+            }
+            PlaygroundEvent::ResumeFailed { error, .. } => {
+                self.checkpoints.failed(error);
+                self.requests.load += 1;
+            }
         }
     }
 }
@@ -167,6 +217,7 @@ impl PlaygroundState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kindling_engine::common::resume::ResumeError;
 
     #[test]
     fn a_new_configuration_loads_and_keeps_running() {
@@ -214,5 +265,196 @@ mod tests {
             },
         }));
         assert_eq!(state.diverged, None);
+    }
+
+    fn event(event: PlaygroundEvent) -> PlaygroundAction {
+        PlaygroundAction::Event(event)
+    }
+
+    fn checkpoint(step: u64) -> PlaygroundAction {
+        event(PlaygroundEvent::Checkpoint {
+            checkpoint: Box::new(PlaygroundCheckpoint {
+                config: PlaygroundConfig::default(),
+                step,
+                elapsed_ms: 0.0,
+                batch_loss: 0.5,
+                order: vec![1, 0],
+                cursor: Some(1),
+                rng_draws: 3,
+                model: vec![1],
+                optimizer: vec![2],
+            }),
+        })
+    }
+
+    fn split() -> Split {
+        Split {
+            train: Vec::new(),
+            test: Vec::new(),
+        }
+    }
+
+    fn progress(step: u64) -> PlaygroundAction {
+        let evaluation = kindling_engine::lessons::playground::report::Evaluation {
+            train_loss: 0.5,
+            test_loss: 0.6,
+            train_accuracy: 0.8,
+            test_accuracy: 0.7,
+        };
+        event(PlaygroundEvent::Progress {
+            progress: Progress {
+                step,
+                batch_loss: 0.5,
+                evaluation,
+                elapsed_ms: 0.0,
+                steps_per_second: 0.0,
+            },
+        })
+    }
+
+    fn loaded() -> PlaygroundAction {
+        event(PlaygroundEvent::Loaded {
+            config: PlaygroundConfig::default(),
+            split: split(),
+        })
+    }
+
+    fn resumed(id: u64, step: u64) -> PlaygroundAction {
+        event(PlaygroundEvent::Resumed {
+            id,
+            step,
+            config: PlaygroundConfig::default(),
+            split: split(),
+        })
+    }
+
+    #[test]
+    fn a_crashed_run_resumes_from_its_latest_checkpoint_with_its_curves_up_to_it() {
+        use crate::lessons::checkpoints::Recovery;
+        let mut state = PlaygroundState::default();
+        state.reduce(loaded());
+        state.reduce(progress(0));
+        // Lost before any step: nothing to say.
+        state.reduce(PlaygroundAction::WorkerLost);
+        assert_eq!(state.checkpoints.recovery, None);
+        state.reduce(loaded());
+        // Trained, but no checkpoint yet: the run is lost, and said to be, also once reloaded.
+        state.reduce(progress(40));
+        state.reduce(PlaygroundAction::WorkerLost);
+        assert_eq!(state.checkpoints.recovery, Some(Recovery::Lost));
+        state.reduce(loaded());
+        assert_eq!(state.checkpoints.recovery, Some(Recovery::Lost));
+
+        for step in [0, 100, 200, 300, 400] {
+            state.reduce(progress(step));
+        }
+        state.reduce(checkpoint(200));
+        state.reduce(checkpoint(300));
+        state.reduce(event(PlaygroundEvent::Running { running: true }));
+        assert_eq!(state.checkpoints.latest_iterations(), Some(300));
+        let load = state.requests.load;
+        state.reduce(PlaygroundAction::WorkerLost);
+        assert!(!state.running && !state.loaded);
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Resuming { iterations: 300 })
+        );
+        assert_eq!(
+            state.requests.load, load,
+            "the next worker is sent the resume"
+        );
+        assert_eq!(
+            state.checkpoints.resume.as_ref().map(|k| k.0.step),
+            Some(300)
+        );
+        // An answer to another resume (an older id) is stale.
+        state.reduce(resumed(load + 7, 300));
+        assert!(state.checkpoints.resume.is_some() && !state.loaded);
+        state.reduce(resumed(load, 300));
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Resumed { iterations: 300 })
+        );
+        assert!(state.checkpoints.resume.is_none() && state.loaded && !state.running);
+        assert_eq!(state.checkpoints.latest_iterations(), Some(300));
+        let steps: Vec<u64> = state.history.points.iter().map(|&(s, _)| s).collect();
+        assert_eq!(steps, [0, 100, 200, 300], "the curves up to the checkpoint");
+        assert!(
+            state.progress.is_none(),
+            "the checkpoint's report comes next"
+        );
+        // A second answer to the same resume changes nothing.
+        state.reduce(event(PlaygroundEvent::ResumeFailed {
+            id: load,
+            error: ResumeError::BadSettings,
+        }));
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Resumed { iterations: 300 })
+        );
+    }
+
+    #[test]
+    fn a_refused_or_replaced_resume_starts_a_fresh_network() {
+        use crate::lessons::checkpoints::Recovery;
+        let mut state = PlaygroundState::default();
+        state.reduce(loaded());
+        state.reduce(progress(50));
+        state.reduce(checkpoint(50));
+        state.reduce(PlaygroundAction::WorkerLost);
+        let load = state.requests.load;
+        state.reduce(event(PlaygroundEvent::ResumeFailed {
+            id: load,
+            error: ResumeError::BadStep { step: 50 },
+        }));
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Failed(ResumeError::BadStep { step: 50 }))
+        );
+        assert_eq!(
+            state.requests.load,
+            load + 1,
+            "a fresh network is asked for"
+        );
+        assert!(state.checkpoints.resume.is_none() && state.checkpoints.latest.is_none());
+        state.reduce(loaded());
+        assert!(matches!(
+            state.checkpoints.recovery,
+            Some(Recovery::Failed(_))
+        ));
+
+        // New settings while a resume waits for the next worker: the new settings win, and the
+        // answer to the resume sent before the change is stale.
+        state.reduce(progress(60));
+        state.reduce(checkpoint(60));
+        state.reduce(PlaygroundAction::WorkerLost);
+        let sent = state.requests.load;
+        state.reduce(PlaygroundAction::SetConfig(PlaygroundConfig {
+            seed: 9,
+            ..PlaygroundConfig::default()
+        }));
+        assert!(state.checkpoints.resume.is_none() && state.checkpoints.recovery.is_none());
+        state.reduce(resumed(sent, 60));
+        state.reduce(event(PlaygroundEvent::ResumeFailed {
+            id: sent,
+            error: ResumeError::BadSettings,
+        }));
+        assert!(!state.loaded && state.checkpoints.recovery.is_none());
+        assert_eq!(state.requests.load, sent + 1);
+
+        // A reset forgets the run's checkpoint; where none can be taken, the page says why.
+        state.reduce(loaded());
+        state.reduce(checkpoint(5));
+        state.reduce(PlaygroundAction::Reset);
+        assert!(state.checkpoints.latest.is_none());
+        state.reduce(event(PlaygroundEvent::NoCheckpoint {
+            error: ResumeError::NotOnThisBackend,
+        }));
+        assert_eq!(
+            state.checkpoints.unavailable,
+            Some(ResumeError::NotOnThisBackend)
+        );
+        state.reduce(loaded());
+        assert_eq!(state.checkpoints.unavailable, None);
     }
 }

@@ -1,6 +1,7 @@
-//! No lost training (issue 14): the CNN lesson keeps its run's latest checkpoint on the page, and
-//! when the worker is killed or panics, the new worker resumes the run from it, paused, with the
-//! curves up to it. The faults come from the test hooks that `?debug=faults` shows.
+//! No lost training (issue 14): the CNN lesson and the playground keep their run's latest
+//! checkpoint on the page, and when the worker is killed or panics, the new worker resumes the run
+//! from it, paused, with the curves up to it. The faults come from the test hooks that
+//! `?debug=faults` shows.
 
 use kindling_e2e::{Browser, serve_site};
 
@@ -118,4 +119,111 @@ fn the_fault_hooks_are_hidden_without_the_debug_flag() {
     browser.goto(&format!("{site}/?lang=en&backend=cpu#/cnn"));
     browser.wait_for("the lesson", 60, |b| b.text("#cnn-checkpoint"));
     assert_eq!(browser.text("#fault-hooks"), None);
+}
+
+fn playground_step(b: &Browser) -> Option<u64> {
+    number(b, "#step-count")
+}
+
+fn playground_checkpoint(b: &Browser) -> Option<u64> {
+    b.attribute("#playground-checkpoint", "data-step")
+        .and_then(|s| s.parse().ok())
+}
+
+fn playground_curves_end(b: &Browser) -> Option<u64> {
+    b.attribute("#playground-curves", "data-last-step")
+        .and_then(|s| s.parse().ok())
+}
+
+fn playground_paused(b: &Browser) -> Option<()> {
+    b.text("#status").filter(|s| s == "Paused").map(|_| ())
+}
+
+/// Waits for the playground run to go on from the checkpoint at `kept`, paused, with the curves
+/// up to it.
+fn playground_resumed_at(browser: &Browser, kept: u64) {
+    let said = browser.wait_for("resumed", 120, |b| {
+        b.text("#playground-recovery")
+            .filter(|t| t.contains(&format!("step {kept},")) && t.contains("goes on"))
+    });
+    assert!(said.contains("paused"), "{said}");
+    browser.wait_for("the checkpoint's step", 60, |b| {
+        playground_step(b).filter(|&s| s == kept)
+    });
+    assert!(playground_paused(browser).is_some(), "resumed paused");
+    assert_eq!(
+        playground_checkpoint(browser),
+        Some(kept),
+        "its checkpoint stays"
+    );
+    browser.wait_for("the curves up to the checkpoint", 30, |b| {
+        playground_curves_end(b).filter(|&s| s == kept)
+    });
+    let points: usize = browser
+        .attribute("#playground-curves", "data-points")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        points > 2,
+        "the curves before the checkpoint were kept: {points} points"
+    );
+}
+
+#[test]
+fn a_killed_or_panicking_worker_loses_no_playground_training_before_the_last_checkpoint() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!(
+        "{site}/?lang=en&backend=cpu&debug=faults#/playground"
+    ));
+    browser.wait_for("the untrained network", 120, |b| {
+        b.text("#train-loss").filter(|t| t.trim() != "—")
+    });
+    assert_eq!(playground_checkpoint(&browser), None);
+    let line = browser.text("#playground-checkpoint").unwrap_or_default();
+    assert!(line.contains("every 5 s"), "{line}");
+
+    // Train until the page holds a checkpoint and the run has gone past it.
+    browser.click("#play");
+    let first = browser.wait_for("a checkpoint while training", 60, playground_checkpoint);
+    assert!(first > 0);
+    browser.wait_for("steps after the checkpoint", 60, |b| {
+        let step = playground_step(b)?;
+        (step > playground_checkpoint(b)?).then_some(step)
+    });
+
+    // Killed mid-training: the page's checkpoint is the one the new worker gets.
+    browser.click("#fault-kill");
+    browser.wait_for("the error banner", 60, |b| {
+        b.text("#error-banner").filter(|t| t.contains("killed"))
+    });
+    let kept = playground_checkpoint(&browser).expect("the checkpoint stays on the page");
+    assert!(kept >= first);
+    playground_resumed_at(&browser, kept);
+    browser.screenshot("playground-resumed-after-kill").ok();
+
+    // It trains on from there, then pauses: pausing keeps a checkpoint of that very step.
+    browser.click("#play");
+    browser.wait_for("training on", 60, |b| {
+        playground_step(b).filter(|&s| s > kept + 50)
+    });
+    browser.click("#play");
+    browser.wait_for("paused", 30, playground_paused);
+    let at_pause = browser.wait_for("a checkpoint at the pause", 30, |b| {
+        let step = playground_step(b)?;
+        (playground_checkpoint(b)? == step).then_some(step)
+    });
+    assert!(at_pause > kept + 50);
+
+    // A panic in the worker: nothing at all is lost from a paused run.
+    browser.click("#fault-panic");
+    browser.wait_for("the panic's banner", 60, |b| {
+        b.text("#error-banner")
+            .filter(|t| t.contains("crash requested by the page"))
+    });
+    playground_resumed_at(&browser, at_pause);
+    browser.click("#step");
+    browser.wait_for("one step more", 60, |b| {
+        playground_step(b).filter(|&s| s == at_pause + 1)
+    });
 }

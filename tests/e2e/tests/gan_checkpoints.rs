@@ -2,9 +2,12 @@
 //! when the worker is killed or panics, the new worker resumes the run from it, paused, with the
 //! curves up to it (and, for the digits, its sample grid). The digits section uses the small MLP
 //! pair on the CPU, the 2-D section its default run, to keep it quick; the faults come from the
-//! test hooks that `?debug=faults` shows.
+//! test hooks that `?debug=faults` shows. A digit run kept in the browser (IndexedDB) when the tab
+//! is frozen comes back after a reload with "Resume where I left off", and damaged kept bytes are
+//! said.
 
 use kindling_e2e::{Browser, number, serve_site};
+use serde_json::json;
 
 fn iterations(b: &Browser) -> Option<u64> {
     let text = b.text("#gan-digits-iterations")?;
@@ -210,4 +213,106 @@ fn a_killed_worker_loses_no_2d_training_before_the_last_checkpoint() {
         (toy_checkpoint(b)? == n).then_some(n)
     });
     assert!(at_pause > kept + 20);
+}
+
+fn kept_offer(b: &Browser) -> Option<u64> {
+    b.attribute("#gan-digits-resume-kept", "data-iterations")
+        .and_then(|s| s.parse().ok())
+}
+
+fn reload(browser: &Browser) {
+    browser.eval("location.reload(); return null;");
+}
+
+#[test]
+fn a_digit_run_kept_in_the_browser_resumes_after_a_reload_and_damage_is_said() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!(
+        "{site}/?lang=en&backend=cpu#/gan?dmodel=mlp&dbatch=16"
+    ));
+    click_when_ready(&browser, "#gan-digits-start");
+    browser.wait_for("the first sample grid", 240, |b| {
+        b.attribute("#gan-digits-grid", "data-checksum")
+    });
+    assert_eq!(kept_offer(&browser), None, "nothing kept yet");
+
+    // Train, pause: the page holds the checkpoint of the paused iteration.
+    click_when_ready(&browser, "#gan-digits-play");
+    browser.wait_for("a checkpoint while training", 300, checkpoint);
+    click_when_ready(&browser, "#gan-digits-play");
+    browser.wait_for("paused", 60, paused);
+    let at_pause = browser.wait_for("a checkpoint at the pause", 60, |b| {
+        let n = iterations(b)?;
+        (checkpoint(b)? == n).then_some(n)
+    });
+
+    // Frozen, as Chromium freezes a hidden tab: the page keeps the run in IndexedDB.
+    browser
+        .devtools("Page.setWebLifecycleState", json!({"state": "frozen"}))
+        .expect("the page freezes");
+    browser
+        .devtools("Page.setWebLifecycleState", json!({"state": "active"}))
+        .expect("the page thaws");
+    let kept = browser.wait_for("kept when frozen", 60, |b| {
+        let text = b.text("#gan-digits-kept-message")?;
+        text.contains("hidden")
+            .then(|| b.attribute("#gan-digits-kept-message", "data-iterations"))
+            .flatten()
+            .and_then(|s| s.parse::<u64>().ok())
+    });
+    assert_eq!(kept, at_pause);
+
+    // After a reload, the run is offered before the section starts, and resumed with its curves.
+    reload(&browser);
+    let offered = browser.wait_for("the offer to resume", 120, kept_offer);
+    assert_eq!(offered, kept);
+    browser.click("#gan-digits-resume-kept");
+    let said = browser.wait_for("restored", 240, |b| {
+        b.text("#gan-digits-recovery")
+            .filter(|t| t.contains("kept in this browser goes on"))
+    });
+    assert!(said.contains(&format!("after {kept} iterations")), "{said}");
+    browser.wait_for("the kept iteration", 60, |b| {
+        iterations(b).filter(|&n| n == kept)
+    });
+    assert!(paused(&browser).is_some(), "restored paused");
+    assert_eq!(curves_end(&browser), Some(kept), "the curves up to it");
+    assert_eq!(
+        checkpoint(&browser),
+        Some(kept),
+        "its checkpoint is the page's"
+    );
+    assert_eq!(kept_offer(&browser), None, "offered once");
+    click_when_ready(&browser, "#gan-digits-step");
+    browser.wait_for("one iteration more", 120, |b| {
+        iterations(b).filter(|&n| n == kept + 1)
+    });
+
+    // Damaged bytes where the run is kept (not even a format number): said after a reload,
+    // nothing offered, no panic.
+    browser.eval(
+        "const open = indexedDB.open('kindling', 1);
+         open.onsuccess = () => {
+             const tx = open.result.transaction('runs', 'readwrite');
+             tx.objectStore('runs').put(new Uint8Array([255, 255, 255, 255, 255, 255]), 'gan-digits');
+             tx.oncomplete = () => { window.junkKept = true; };
+         };
+         return null;",
+    );
+    browser.wait_for("the damaged bytes stored", 30, |b| {
+        b.eval("return window.junkKept === true;")
+            .as_bool()
+            .filter(|&done| done)
+    });
+    reload(&browser);
+    let message = browser.wait_for("the message", 120, |b| b.text("#gan-digits-kept-problem"));
+    assert!(message.contains("could not be read"), "{message}");
+    assert_eq!(kept_offer(&browser), None);
+    let panics: Vec<_> = browser
+        .console()
+        .into_iter()
+        .filter(|(_, m)| m.contains("panicked"))
+        .collect();
+    assert!(panics.is_empty(), "{panics:?}");
 }

@@ -1,7 +1,9 @@
-//! The playground inside the worker: one MLP on 2-D points, its progress and decision boundary.
+//! The playground inside the worker: one MLP on 2-D points, its progress and decision boundary,
+//! and the run's checkpoints for the page to keep.
 
 use futures::future::LocalBoxFuture;
 use kindling_engine::burn::tensor::Device;
+use kindling_engine::common::resume::CHECKPOINT_EVERY_MS;
 use kindling_engine::lessons::playground::messages::{PlaygroundCommand, PlaygroundEvent};
 use kindling_engine::lessons::playground::training::{BOUNDARY_RESOLUTION, Trainer};
 use kindling_engine::protocol::{FromWorker, ToWorker};
@@ -26,6 +28,11 @@ pub struct PlaygroundLesson {
     trainer: Option<Trainer>,
     running: bool,
     since_report_ms: f64,
+    since_checkpoint_ms: f64,
+    /// The step of the last checkpoint sent for this run.
+    checkpointed: Option<u64>,
+    /// This run's checkpoints cannot be taken, and the page has been told.
+    no_checkpoints: bool,
 }
 
 impl PlaygroundLesson {
@@ -35,6 +42,42 @@ impl PlaygroundLesson {
             trainer: None,
             running: false,
             since_report_ms: 0.0,
+            since_checkpoint_ms: 0.0,
+            checkpointed: None,
+            no_checkpoints: false,
+        }
+    }
+
+    /// A new run (fresh, or resumed at step `checkpointed`): its checkpoints start again.
+    fn new_run(&mut self, trainer: Trainer, checkpointed: Option<u64>) {
+        self.trainer = Some(trainer);
+        self.checkpointed = checkpointed;
+        self.no_checkpoints = false;
+        self.since_checkpoint_ms = 0.0;
+    }
+
+    /// Sends the run's checkpoint, unless the page has this step's already or the loss is no
+    /// longer a number (the page keeps the last good one); says once when the run's checkpoints
+    /// cannot be taken (on WebGPU).
+    fn send_checkpoint(&mut self) {
+        self.since_checkpoint_ms = 0.0;
+        let Some(trainer) = &self.trainer else { return };
+        let step = trainer.step_count();
+        if step == 0 || self.checkpointed == Some(step) || self.no_checkpoints || trainer.diverged()
+        {
+            return;
+        }
+        match trainer.checkpoint() {
+            Ok(checkpoint) => {
+                send(PlaygroundEvent::Checkpoint {
+                    checkpoint: Box::new(checkpoint),
+                });
+                self.checkpointed = Some(step);
+            }
+            Err(error) => {
+                send(PlaygroundEvent::NoCheckpoint { error });
+                self.no_checkpoints = true;
+            }
         }
     }
 
@@ -55,6 +98,11 @@ impl PlaygroundLesson {
         if running != self.running {
             self.running = running;
             send(PlaygroundEvent::Running { running });
+            // Training stopped (paused, diverged, another lesson took over): the page keeps where
+            // it is.
+            if !running {
+                self.send_checkpoint();
+            }
         }
     }
 
@@ -67,15 +115,40 @@ impl PlaygroundLesson {
                             config,
                             split: trainer.split().clone(),
                         });
-                        self.trainer = Some(trainer);
+                        self.new_run(trainer, None);
                         self.set_running(false);
                         self.report().await;
                     }
                     Err(errors) => send(PlaygroundEvent::Rejected { errors }),
                 }
             }
+            PlaygroundCommand::Resume { id, checkpoint } => {
+                match Trainer::resume(&checkpoint, self.device.clone()) {
+                    Ok(trainer) => {
+                        let step = trainer.step_count();
+                        send(PlaygroundEvent::Resumed {
+                            id,
+                            step,
+                            config: trainer.config().clone(),
+                            split: trainer.split().clone(),
+                        });
+                        // The page holds this step's checkpoint already.
+                        self.new_run(trainer, Some(step));
+                        self.set_running(false);
+                        self.report().await;
+                    }
+                    Err(error) => send(PlaygroundEvent::ResumeFailed { id, error }),
+                }
+            }
             PlaygroundCommand::Play => self.set_running(true),
-            PlaygroundCommand::Pause => self.set_running(false),
+            PlaygroundCommand::Pause => {
+                // The page's step and curves lag training by up to one report; bring them up to
+                // date before saying "paused", so they match the checkpoint the pause sends.
+                if self.running {
+                    self.report().await;
+                }
+                self.set_running(false);
+            }
             PlaygroundCommand::Step => {
                 self.set_running(false);
                 if let Some(trainer) = &mut self.trainer {
@@ -83,6 +156,7 @@ impl PlaygroundLesson {
                 }
                 self.report().await;
                 self.stop_if_diverged();
+                self.send_checkpoint();
             }
             PlaygroundCommand::RollBack => {
                 self.set_running(false);
@@ -90,6 +164,7 @@ impl PlaygroundLesson {
                     trainer.roll_back();
                 }
                 self.report().await;
+                self.send_checkpoint();
             }
         }
     }
@@ -127,13 +202,18 @@ impl Lesson for PlaygroundLesson {
             if let Some(trainer) = &mut self.trainer {
                 trainer.train_chunk(CHUNK_STEPS, CHUNK_MS).await;
             }
-            self.since_report_ms += started.elapsed().as_secs_f64() * 1000.0;
+            let took_ms = started.elapsed().as_secs_f64() * 1000.0;
+            self.since_report_ms += took_ms;
+            self.since_checkpoint_ms += took_ms;
             let diverged = self.trainer.as_ref().is_some_and(Trainer::diverged);
             if self.since_report_ms >= REPORT_MS || diverged {
                 self.since_report_ms = 0.0;
                 self.report().await;
             }
             self.stop_if_diverged();
+            if self.since_checkpoint_ms >= CHECKPOINT_EVERY_MS {
+                self.send_checkpoint();
+            }
         })
     }
 }

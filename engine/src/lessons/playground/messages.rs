@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::PlaygroundConfig;
 use super::config::ConfigError;
 use super::report::Progress;
+use super::resume::{PlaygroundCheckpoint, ResumeError};
 use crate::datasets::toy2d::Split;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -21,6 +22,12 @@ pub enum PlaygroundCommand {
     Step,
     /// Back to the last step whose loss was a number, after `Diverged`; stays paused.
     RollBack,
+    /// Go on from this checkpoint (after the last worker stopped), paused; `Load` otherwise. The
+    /// answer (`Resumed`, `ResumeFailed`) carries `id`, so the page can tell a stale one.
+    Resume {
+        id: u64,
+        checkpoint: Box<PlaygroundCheckpoint>,
+    },
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -51,5 +58,25 @@ pub enum PlaygroundEvent {
     Diverged {
         step: u64,
         good_step: u64,
+    },
+    /// The run's latest checkpoint: every few seconds of training, and whenever training stops.
+    Checkpoint {
+        checkpoint: Box<PlaygroundCheckpoint>,
+    },
+    /// This run's checkpoints cannot be taken (said once a run).
+    NoCheckpoint {
+        error: ResumeError,
+    },
+    /// The run of the checkpoint sent with `Resume { id, .. }` goes on from `step`, paused.
+    Resumed {
+        id: u64,
+        step: u64,
+        config: PlaygroundConfig,
+        split: Split,
+    },
+    /// The checkpoint sent with `Resume { id, .. }` could not be resumed; nothing was loaded.
+    ResumeFailed {
+        id: u64,
+        error: ResumeError,
     },
 }

@@ -5,6 +5,7 @@ pub mod messages;
 #[cfg(feature = "compute")]
 pub mod model;
 pub mod report;
+pub mod resume;
 #[cfg(feature = "compute")]
 pub mod training;
 

@@ -8,7 +8,10 @@ use burn::tensor::{Device, Int, Tensor, TensorData};
 use super::config::{ConfigError, PlaygroundConfig};
 use super::model::{Mlp, MlpConfig};
 pub use super::report::{BOUNDARY_RESOLUTION, EXTENT, Evaluation, Progress, grid_points};
+use super::resume::{PlaygroundCheckpoint, ResumeError};
+use crate::backend;
 use crate::common::read::{read_floats, read_int_scalar, read_scalar};
+use crate::common::records::{load_module, load_optimizer, module_bytes, optimizer_bytes};
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::toy2d::{Point, Split, generate};
 use crate::rng::Rng;
@@ -54,6 +57,11 @@ fn to_tensors(points: &[Point], device: &Device) -> (Tensor<2>, Tensor<1, Int>) 
     )
 }
 
+/// The seed of a run's shuffles.
+fn shuffle_seed(config: &PlaygroundConfig) -> u64 {
+    config.seed.wrapping_add(1)
+}
+
 impl Trainer {
     /// Builds the data and a freshly initialised model. `device` must have autodiff enabled.
     pub fn new(config: PlaygroundConfig, device: Device) -> Result<Self, Vec<ConfigError>> {
@@ -71,7 +79,7 @@ impl Trainer {
         // [n*n*2] flat coordinates → [n*n, 2] points.
         let grid = Tensor::from_data(TensorData::new(grid_points(), [n * n, 2]), &device);
         let order: Vec<usize> = (0..split.train.len()).collect();
-        let rng = Rng::new(config.seed.wrapping_add(1));
+        let rng = Rng::new(shuffle_seed(&config));
         let good = Box::new(GoodState {
             model: model.clone(),
             optimizer: optimizer.clone(),
@@ -98,6 +106,56 @@ impl Trainer {
             record: ChunkRecord::default(),
             good,
         })
+    }
+
+    /// The run's checkpoint (see [`super::resume`]); only where tensors can be read synchronously.
+    pub fn checkpoint(&self) -> Result<PlaygroundCheckpoint, ResumeError> {
+        if !backend::reads_synchronously(&self.device) {
+            return Err(ResumeError::NotOnThisBackend);
+        }
+        Ok(PlaygroundCheckpoint {
+            config: self.config.clone(),
+            step: self.step,
+            elapsed_ms: self.record.elapsed_ms,
+            batch_loss: self.record.last_batch_loss,
+            order: self.order.iter().map(|&i| i as u32).collect(),
+            cursor: (self.cursor <= self.order.len()).then_some(self.cursor as u32),
+            rng_draws: self.rng.draws_since(shuffle_seed(&self.config)),
+            model: module_bytes(&self.model)?,
+            optimizer: optimizer_bytes(&self.optimizer)?,
+        })
+    }
+
+    /// The run `checkpoint` was taken from, paused where it was: the same weights and optimiser
+    /// state (matched by parameter id), the same step, batch order and random numbers, so the
+    /// next step is the one the first run would have taken. `device` must have autodiff enabled.
+    pub fn resume(checkpoint: &PlaygroundCheckpoint, device: Device) -> Result<Self, ResumeError> {
+        let mut trainer =
+            Self::new(checkpoint.config.clone(), device).map_err(|_| ResumeError::BadSettings)?;
+        let bad_step = ResumeError::BadStep {
+            step: checkpoint.step,
+        };
+        let mut order: Vec<usize> = checkpoint.order.iter().map(|&i| i as usize).collect();
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        let cursor = checkpoint.cursor.map_or(usize::MAX, |c| c as usize);
+        let cursor_fits = cursor == usize::MAX || cursor <= order.len();
+        if !sorted.iter().copied().eq(0..trainer.order.len()) || !cursor_fits {
+            return Err(bad_step);
+        }
+        if checkpoint.step > 0 && checkpoint.cursor.is_none() {
+            return Err(bad_step);
+        }
+        trainer.model = load_module(trainer.model, &checkpoint.model)?;
+        trainer.optimizer = load_optimizer(trainer.optimizer, &checkpoint.optimizer)?;
+        std::mem::swap(&mut trainer.order, &mut order);
+        trainer.cursor = cursor;
+        trainer.rng = Rng::at(shuffle_seed(&trainer.config), checkpoint.rng_draws);
+        trainer.step = checkpoint.step;
+        trainer.record.elapsed_ms = checkpoint.elapsed_ms;
+        trainer.record.last_batch_loss = checkpoint.batch_loss;
+        trainer.remember_good();
+        Ok(trainer)
     }
 
     /// Whether the last batch loss is no longer a number (NaN or infinite): the weights have
@@ -175,17 +233,21 @@ impl Trainer {
     pub async fn train_chunk(&mut self, max_steps: u64, budget_ms: f64) -> u64 {
         let done = train_chunk(self, max_steps, budget_ms).await;
         if !self.diverged() {
-            *self.good = GoodState {
-                model: self.model.clone(),
-                optimizer: self.optimizer.clone(),
-                order: self.order.clone(),
-                cursor: self.cursor,
-                rng: self.rng.clone(),
-                step: self.step,
-                batch_loss: self.record.last_batch_loss,
-            };
+            self.remember_good();
         }
         done
+    }
+
+    fn remember_good(&mut self) {
+        *self.good = GoodState {
+            model: self.model.clone(),
+            optimizer: self.optimizer.clone(),
+            order: self.order.clone(),
+            cursor: self.cursor,
+            rng: self.rng.clone(),
+            step: self.step,
+            batch_loss: self.record.last_batch_loss,
+        };
     }
 
     async fn loss_and_accuracy(

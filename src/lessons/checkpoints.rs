@@ -1,28 +1,15 @@
-//! What both sections of the GAN lesson keep of a run's checkpoints, and how a run is recovered
-//! after its worker stopped: the latest checkpoint the worker sent, the one the next worker
-//! resumes, and what the page says about it. Each section's reducer calls these at its events.
+//! What a lesson keeps of a run's checkpoints (the GAN lesson's two sections, the playground),
+//! and how a run is recovered after its worker stopped: the latest checkpoint the worker sent,
+//! the one the next worker resumes, and what the page says about it. Each lesson's reducer calls
+//! these at its events.
 
 use std::rc::Rc;
 
 use kindling_engine::common::resume::ResumeError;
-use kindling_engine::lessons::gan::digits_resume::DigitCheckpoint;
-use kindling_engine::lessons::gan::toy_resume::ToyCheckpoint;
 
-/// A checkpoint's iteration count, which the page shows and recovers at.
+/// A checkpoint's iteration (or step) count, which the page shows and recovers at.
 pub trait AtIteration {
     fn iterations(&self) -> u64;
-}
-
-impl AtIteration for DigitCheckpoint {
-    fn iterations(&self) -> u64 {
-        self.iterations
-    }
-}
-
-impl AtIteration for ToyCheckpoint {
-    fn iterations(&self) -> u64 {
-        self.iterations
-    }
 }
 
 /// A checkpoint as the worker sent it; compared by identity, as it is large.
@@ -48,6 +35,8 @@ pub enum Recovery {
     Resuming { iterations: u64 },
     /// The run goes on from the checkpoint after `iterations`, paused.
     Resumed { iterations: u64 },
+    /// The run kept in the browser goes on from its checkpoint after `iterations`, paused.
+    Restored { iterations: u64 },
     /// The checkpoint could not be resumed; a fresh pair of networks was asked for.
     Failed(ResumeError),
     /// There was no checkpoint yet; the run starts again.
@@ -126,6 +115,18 @@ impl<T: AtIteration> Checkpoints<T> {
     pub fn resumed(&mut self, iterations: u64) {
         self.latest = self.resume.take();
         self.recovery = Some(Recovery::Resumed { iterations });
+    }
+
+    /// The next load resumes `checkpoint`, a run kept in the browser, instead of starting afresh.
+    pub fn restore(&mut self, checkpoint: T) {
+        self.resume = Some(Kept(Rc::new(checkpoint)));
+        self.recovery = None;
+    }
+
+    /// The run kept in the browser goes on from its checkpoint, which is again its latest.
+    pub fn restored(&mut self, iterations: u64) {
+        self.latest = self.resume.take();
+        self.recovery = Some(Recovery::Restored { iterations });
     }
 
     /// The checkpoint was refused: said, and forgotten (the caller asks for fresh networks).
