@@ -317,7 +317,7 @@ pub fn DetectPage(props: &Props) -> Html {
             if many {
                 { design_many(lang, &backbone, shown_settings.hidden) }
             }
-            { design(lang, &backbone, shown_settings.head, shown_settings.hidden) }
+            { design(lang, &backbone, state.shown_level(), shown_settings.head, shown_settings.hidden) }
             { model_file(lang, state, on_action) }
             { own_canvas(lang, state, on_action) }
         </div>

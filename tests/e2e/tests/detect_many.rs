@@ -31,6 +31,14 @@ fn the_multi_digit_level_trains_and_boxes_several_digits_with_its_map() {
     }
     let loss = browser.text("#detect-many-design-loss").unwrap_or_default();
     assert!(loss.contains("0.1 × size"), "{loss}");
+    // Beside the article's head, this level's head: per-cell maps, not level one's class and box.
+    let ours = browser.text("#detect-design-ours").unwrap_or_default();
+    assert!(
+        ours.contains("level two")
+            && ours.contains("[B, 10, 16, 16]")
+            && !ours.contains("Class scores"),
+        "{ours}"
+    );
 
     browser.click("#detect-run");
     browser.wait_for("the final mAP", 600, |b| b.text("#detect-map"));
