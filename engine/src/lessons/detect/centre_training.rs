@@ -227,14 +227,9 @@ impl CentreRun {
         test: impl Into<Arc<Images>>,
         device: Device,
     ) -> Self {
-        let shown_steps = steps.clamp(1, u64::from(super::config::MAX_STEPS)) as u32;
-        let settings = DetectSettings {
-            steps: shown_steps,
-            unfreeze_at: settings.unfreeze_at.filter(|&at| at < shown_steps),
-            ..settings
-        };
+        let (settings, schedule) = Schedule::over(settings, steps);
         Self {
-            schedule: Schedule::over(&settings, steps),
+            schedule,
             optimizer: AdamConfig::new().init(),
             settings,
             device,

@@ -7,7 +7,7 @@ use burn::lr_scheduler::module_lr_scheduler::{ModuleLearningRate, ModuleLrSchedu
 use burn::module::ParamGroup;
 use burn::tensor::Tensor;
 
-use super::config::{DetectSettings, StepLosses};
+use super::config::{DetectSettings, MAX_STEPS, StepLosses};
 use crate::common::read::read_floats;
 
 pub(super) struct Schedule {
@@ -38,13 +38,22 @@ impl Schedule {
         }
     }
 
-    /// A run with no steps left, at step `steps`.
-    pub fn over(settings: &DetectSettings, steps: u64) -> Self {
-        Self {
+    /// A run with no steps left, at step `steps`: a loaded detector's, whose card says
+    /// `settings`. Its settings are made valid for the page to show (their steps those it had,
+    /// within the settings' bounds, and an unfreezing within them).
+    pub fn over(settings: DetectSettings, steps: u64) -> (DetectSettings, Self) {
+        let shown_steps = steps.clamp(1, u64::from(MAX_STEPS)) as u32;
+        let settings = DetectSettings {
+            steps: shown_steps,
+            unfreeze_at: settings.unfreeze_at.filter(|&at| at < shown_steps),
+            ..settings
+        };
+        let schedule = Self {
             end: steps,
             unfreeze_at: None,
-            ..Self::new(settings, steps)
-        }
+            ..Self::new(&settings, steps)
+        };
+        (settings, schedule)
     }
 
     pub fn is_finished(&self) -> bool {
