@@ -18,6 +18,8 @@ use kindling_engine::lessons::article::Examples;
 use kindling_engine::lessons::cnn::config::CnnSettings;
 use kindling_engine::lessons::cnn::training::CnnTrainer;
 use kindling_engine::lessons::gan::ToySettings;
+use kindling_engine::lessons::gan::messages::ToyView;
+use kindling_engine::lessons::gan::toy_resume::ToyCheckpoint;
 use kindling_engine::lessons::gan::training::ToyTrainer;
 use kindling_engine::lessons::losses;
 use kindling_engine::lessons::losses::LossRequest;
@@ -284,6 +286,67 @@ async fn gan_backends_agree(gpu: Device) {
 #[wasm_bindgen_test]
 async fn gan_iterations_agree_on_webgpu_and_the_cpu() {
     gan_backends_agree(webgpu().await.0).await;
+}
+
+/// A toy GAN checkpoint taken on WebGPU (both networks and both Adam states, read
+/// asynchronously) resumes on the CPU, and the next iterations there match the WebGPU run's own.
+#[wasm_bindgen_test]
+async fn a_toy_gan_checkpoint_taken_on_webgpu_goes_on_on_the_cpu() {
+    let settings = ToySettings {
+        g_hidden: vec![8],
+        d_hidden: vec![8],
+        batch_size: 16,
+        ..ToySettings::default()
+    };
+    let mut gpu = ToyTrainer::new(settings.clone(), webgpu().await.0).expect("valid settings");
+    gpu.train_chunk(3, f64::INFINITY).await;
+    let checkpoint = gpu.checkpoint().await.expect("WebGPU reads asynchronously");
+    let go_on = |checkpoint| async move {
+        let mut cpu = ToyTrainer::resume(&checkpoint, backend::cpu()).expect("resumes");
+        cpu.train_chunk(2, f64::INFINITY).await;
+        cpu.view().await
+    };
+    let cpu = go_on(checkpoint.clone()).await;
+    // The same weights with fresh optimisers: the state is what makes the runs agree.
+    let fresh = ToyTrainer::new(settings, backend::cpu()).expect("valid settings");
+    let fresh = fresh.checkpoint().await.expect("the CPU reads");
+    let forgetful = go_on(ToyCheckpoint {
+        g_optimizer: fresh.g_optimizer,
+        d_optimizer: fresh.d_optimizer,
+        ..checkpoint
+    })
+    .await;
+    gpu.train_chunk(2, f64::INFINITY).await;
+    let gpu = gpu.view().await;
+    let close = |a: f32, b: f32| a.is_finite() && (a - b).abs() <= 1e-3 * (1.0 + a.abs());
+    assert!(
+        close(cpu.d_loss, gpu.d_loss),
+        "D {} vs WebGPU {}",
+        cpu.d_loss,
+        gpu.d_loss
+    );
+    assert!(
+        close(cpu.g_loss, gpu.g_loss),
+        "G {} vs WebGPU {}",
+        cpu.g_loss,
+        gpu.g_loss
+    );
+    let points_close = |view: &ToyView| {
+        view.fake[..40]
+            .iter()
+            .zip(&gpu.fake[..40])
+            .all(|(c, g)| (c - g).abs() <= 1e-3)
+    };
+    assert!(
+        points_close(&cpu),
+        "{:?} vs WebGPU {:?}",
+        &cpu.fake[..8],
+        &gpu.fake[..8]
+    );
+    assert!(
+        !points_close(&forgetful),
+        "fresh optimisers went the same way"
+    );
 }
 
 /// The CNN shipped in static/models/, and its logits natively for the first MNIST test image of

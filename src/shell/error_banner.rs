@@ -47,7 +47,7 @@ pub fn ErrorBanner(props: &Props) -> Html {
         Banner::OutOfMemory { message, .. } => html! {
             <details class="error-banner-details">
                 <summary>{t(lang, "banner.details")}</summary>
-                <pre id="error-details">{message}</pre>
+                <pre id="error-details" tabindex="0">{message}</pre>
             </details>
         },
         _ => html! {},
