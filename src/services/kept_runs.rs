@@ -5,7 +5,7 @@ use js_sys::{Promise, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbObjectStore, IdbRequest, IdbTransactionMode};
+use web_sys::{IdbDatabase, IdbObjectStore, IdbRequest, IdbTransaction, IdbTransactionMode};
 
 use crate::services::worker::js_text;
 
@@ -55,13 +55,31 @@ async fn store(mode: IdbTransactionMode) -> Result<IdbObjectStore, String> {
         .map_err(|e| js_text(&e))
 }
 
-/// Keeps `bytes` under `key`, replacing what was there.
+/// Waits for `transaction` to commit. A request's success comes before its transaction
+/// commits, and a page closed or reloaded in between loses what it wrote.
+fn committed(transaction: &IdbTransaction) -> JsFuture {
+    let promise = Promise::new(&mut |resolve, reject| {
+        let on_complete = Closure::once_into_js(move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let on_abort = Closure::once_into_js(move || {
+            let _ = reject.call1(&JsValue::NULL, &"the browser did not keep it".into());
+        });
+        transaction.set_oncomplete(Some(on_complete.unchecked_ref()));
+        transaction.set_onabort(Some(on_abort.unchecked_ref()));
+    });
+    JsFuture::from(promise)
+}
+
+/// Keeps `bytes` under `key`, replacing what was there, once the browser has committed them.
 pub async fn put(key: &str, bytes: &[u8]) -> Result<(), String> {
     let store = store(IdbTransactionMode::Readwrite).await?;
+    let done = committed(&store.transaction());
     let request = store
         .put_with_key(&Uint8Array::from(bytes), &key.into())
         .map_err(|e| js_text(&e))?;
-    finished(&request).await.map(|_| ())
+    finished(&request).await?;
+    done.await.map(|_| ()).map_err(|e| js_text(&e))
 }
 
 /// The bytes kept under `key`; `None` when nothing is; an error when what is there is not bytes.

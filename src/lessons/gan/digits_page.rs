@@ -13,10 +13,10 @@ use crate::format::{percent, size};
 use crate::i18n::{Lang, model_file_error, problem_text, t, tf};
 use crate::lessons::checkpoint_text::GAN;
 use crate::lessons::data_load::data_load_error;
-use crate::lessons::gan::digits_kept::kept_run;
 use crate::lessons::gan::digits_state::{
     Data, DigitsAction, DigitsState, FileNote, MAX_GENERATOR_BYTES,
 };
+use crate::lessons::gan::kept::{KeptClick, kept_run};
 use crate::lessons::gan::state::History;
 use crate::services::file_read::{self, Chosen};
 use crate::widgets::line_chart::{Line, LineChart};
@@ -167,6 +167,10 @@ pub fn DigitsSection(props: &Props) -> Html {
             />
         }
     };
+    let on_kept = props.on_action.reform(|click| match click {
+        KeptClick::Resume => DigitsAction::ResumeKept,
+        KeptClick::Keep => DigitsAction::KeepRun,
+    });
     let running = state.running;
     let checkpoint_iterations = state.checkpoints.latest_iterations();
     let (steps, lines) = curves(lang, &state.history);
@@ -290,7 +294,7 @@ pub fn DigitsSection(props: &Props) -> Html {
                     {GAN.checkpoint_line(lang, checkpoint_iterations, state.checkpoints.unavailable.as_ref())}
                 </p>
             }
-            { kept_run(lang, state, &props.on_action) }
+            { kept_run(lang, "gan-digits", &state.kept, |run| run.checkpoint.iterations, state.started.then_some(state.checkpoints.latest.is_some()), &on_kept) }
             if let Some(grid) = &state.grid {
                 <div class="gan-digit-views">
                     <figure>

@@ -11,7 +11,7 @@ use kindling_engine::lessons::gan::messages::DigitEvent;
 use kindling_engine::lessons::gan::metrics::ClassMeter;
 
 use crate::lessons::checkpoints::Checkpoints;
-use crate::lessons::gan::state::{Curves, History};
+use crate::lessons::gan::state::{Curves, History, curves_to_keep, kept_curves};
 use crate::lessons::kept_run::KeptRun;
 
 /// The key the digits section's run is kept under in the browser.
@@ -190,13 +190,7 @@ impl DigitsState {
     /// The run to keep in the browser: its latest checkpoint and the curves up to it.
     pub fn to_keep(&self) -> Option<KeptDigitRun> {
         let checkpoint = self.checkpoints.latest.as_ref()?.0.as_ref().clone();
-        let curves = self
-            .history
-            .points
-            .iter()
-            .filter(|&&(i, _)| i <= checkpoint.iterations)
-            .map(|&(i, c)| (i, [c.d_loss, c.g_loss, c.d_real, c.d_fake]))
-            .collect();
+        let curves = curves_to_keep(&self.history, checkpoint.iterations);
         Some(KeptDigitRun::new(checkpoint, curves))
     }
 
@@ -218,21 +212,7 @@ impl DigitsState {
             Some(run) => {
                 // A run kept in the browser brings back the curves the page drew before the
                 // reload.
-                let points = run
-                    .curves
-                    .iter()
-                    .filter(|&&(i, _)| i <= iterations)
-                    .map(|&(i, [d_loss, g_loss, d_real, d_fake])| {
-                        let curves = Curves {
-                            d_loss,
-                            g_loss,
-                            d_real,
-                            d_fake,
-                        };
-                        (i, curves)
-                    })
-                    .collect();
-                self.history = Rc::new(History::from_points(points));
+                self.history = Rc::new(kept_curves(&run.curves, iterations));
                 self.checkpoints.restored(iterations);
             }
             None => self.checkpoints.resumed(iterations),

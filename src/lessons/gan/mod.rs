@@ -2,11 +2,11 @@
 
 pub mod digits_effects;
 pub mod digits_fields;
-pub mod digits_kept;
 pub mod digits_page;
 pub mod digits_state;
 pub mod effects;
 pub mod fields;
+pub mod kept;
 pub mod link;
 pub mod page;
 pub mod state;
@@ -74,7 +74,8 @@ impl PageLesson for GanState {
     }
 
     fn opened(&mut self) {
-        // The digits section offers a run kept in this browser, once the lesson opens.
+        // Both sections offer a run kept in this browser, once the lesson opens.
+        self.kept.look();
         self.digits.kept.look();
     }
 

@@ -12,6 +12,7 @@ use yew::prelude::*;
 use crate::i18n::{Lang, t};
 use crate::lessons::checkpoint_text::GAN;
 use crate::lessons::gan::digits_page::DigitsSection;
+use crate::lessons::gan::kept::{KeptClick, kept_run};
 use crate::lessons::gan::state::{GanAction, GanState, History, Layer};
 use crate::lessons::gan::text::{source_error, toy_error};
 use crate::lessons::gan::widgets::coverage::Readouts;
@@ -151,6 +152,10 @@ pub fn Gan(props: &Props) -> Html {
     let (steps, losses, outputs) = curves(lang, &state.history);
     let problems: Vec<String> = state.problems().map(|e| toy_error(lang, e)).collect();
     let checkpoint_iterations = state.checkpoints.latest_iterations();
+    let on_kept = props.on_action.reform(|click| match click {
+        KeptClick::Resume => GanAction::ResumeKept,
+        KeptClick::Keep => GanAction::KeepRun,
+    });
     let last_update = state.history.points.last().map(|p| p.0.to_string());
     let curve_points = state.history.points.len().to_string();
     let tips = ["gan.tip.k", "gan.tip.loss", "gan.tip.noise", "gan.tip.own"];
@@ -207,6 +212,7 @@ pub fn Gan(props: &Props) -> Html {
                         <p id="gan-toy-checkpoint" class="muted small" data-iterations={checkpoint_iterations.map(|i| i.to_string())}>
                             {GAN.checkpoint_line(lang, checkpoint_iterations, state.checkpoints.unavailable.as_ref())}
                         </p>
+                        { kept_run(lang, "gan-toy", &state.kept, |run| run.checkpoint.iterations, state.loaded.then_some(state.checkpoints.latest.is_some()), &on_kept) }
                         <div class="gan-views">
                             <figure class="gan-figure">
                                 <ToyPlot aria_label={t(lang, "gan.plot.aria")} scene={scene(state)} {on_draw} />

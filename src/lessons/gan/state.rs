@@ -10,10 +10,11 @@ use kindling_engine::lessons::gan::csv::{self, CsvError};
 use kindling_engine::lessons::gan::link::quantize;
 use kindling_engine::lessons::gan::messages::{DigitEvent, GanEvent, StepPart, ToyEvent, ToyView};
 use kindling_engine::lessons::gan::settings::{CUSTOM_POINTS, Preset, Target, ToyError};
-use kindling_engine::lessons::gan::toy_resume::ToyCheckpoint;
+use kindling_engine::lessons::gan::toy_resume::{KeptToyRun, ToyCheckpoint};
 
 use crate::lessons::checkpoints::Checkpoints;
 use crate::lessons::gan::digits_state::{DigitsAction, DigitsState};
+use crate::lessons::kept_run::KeptRun;
 use crate::widgets::series::Series;
 
 /// Most points kept for the curves.
@@ -30,6 +31,35 @@ pub struct Curves {
 
 /// Against the number of updates (D's and G's together), so single D or G steps show too.
 pub type History = Series<Curves, MAX_POINTS>;
+
+/// The curves up to `upto` (an iteration or an update count), as a kept run holds them.
+pub fn curves_to_keep(history: &History, upto: u64) -> Vec<(u64, [f32; 4])> {
+    history
+        .points
+        .iter()
+        .filter(|&&(x, _)| x <= upto)
+        .map(|&(x, c)| (x, [c.d_loss, c.g_loss, c.d_real, c.d_fake]))
+        .collect()
+}
+
+/// A kept run's curves up to `upto`, to draw again.
+pub fn kept_curves(points: &[(u64, [f32; 4])], upto: u64) -> History {
+    History::from_points(
+        points
+            .iter()
+            .filter(|&&(x, _)| x <= upto)
+            .map(|&(x, [d_loss, g_loss, d_real, d_fake])| {
+                let curves = Curves {
+                    d_loss,
+                    g_loss,
+                    d_real,
+                    d_fake,
+                };
+                (x, curves)
+            })
+            .collect(),
+    )
+}
 
 /// What the toy's plot draws; each can be switched off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,6 +140,10 @@ pub struct GanState {
     pub loaded: bool,
     /// The toy run's checkpoints, and what became of it after a worker stopped.
     pub checkpoints: Checkpoints<ToyCheckpoint>,
+    /// The toy run kept in this browser, and the learner's requests to keep this one.
+    pub kept: KeptRun<KeptToyRun>,
+    /// The kept run being resumed: its curves come back with it.
+    pub restoring: Option<Rc<KeptToyRun>>,
     pub requests: Requests,
     pub digits: DigitsState,
 }
@@ -143,7 +177,20 @@ pub enum GanAction {
     Event(GanEvent),
     Digits(DigitsAction),
     WorkerLost,
+    /// What the browser's storage holds under [`KEPT_KEY`] (not a worker message).
+    KeptLooked(Result<Option<Vec<u8>>, String>),
+    /// Keep the toy run in the browser.
+    KeepRun,
+    /// The tab was hidden or frozen: keep the toy run, if there is a newer checkpoint.
+    TabHidden,
+    /// The toy run was kept in the browser after these iterations, or why not.
+    KeptSaved(Result<u64, String>),
+    /// Resume the toy run kept in the browser.
+    ResumeKept,
 }
+
+/// The key the 2-D section's run is kept under in the browser.
+pub const KEPT_KEY: &str = "gan-toy";
 
 impl GanState {
     pub fn new(toy: ToySettings, url_errors: Vec<ToyError>) -> Self {
@@ -158,6 +205,7 @@ impl GanState {
     /// Fresh networks for the toy: the old run's checkpoints go.
     fn new_run(&mut self) {
         self.checkpoints.forget();
+        self.restoring = None;
         self.requests.load += 1;
     }
 
@@ -264,7 +312,29 @@ impl GanState {
                 self.loaded = false;
                 self.digits.reduce(DigitsAction::WorkerLost);
             }
+            GanAction::KeptLooked(found) => self.kept.looked(found, KeptToyRun::from_bytes),
+            GanAction::KeepRun => self.kept.keep(self.checkpoints.latest_iterations()),
+            GanAction::TabHidden => self.kept.tab_hidden(self.checkpoints.latest_iterations()),
+            GanAction::KeptSaved(saved) => self.kept.saved(saved),
+            GanAction::ResumeKept => {
+                if let Some(run) = self.kept.take() {
+                    self.toy = run.checkpoint.settings.clone();
+                    self.url_errors.clear();
+                    self.rejected.clear();
+                    self.checkpoints.restore(run.checkpoint.clone());
+                    self.restoring = Some(run);
+                    self.requests.load += 1;
+                }
+            }
         }
+    }
+
+    /// The toy run to keep in the browser: its latest checkpoint and the curves up to it.
+    pub fn to_keep(&self) -> Option<KeptToyRun> {
+        let checkpoint = self.checkpoints.latest.as_ref()?.0.as_ref().clone();
+        let updates = checkpoint.d_updates + checkpoint.g_updates;
+        let curves = curves_to_keep(&self.history, updates);
+        Some(KeptToyRun::new(checkpoint, curves))
     }
 
     fn on_toy(&mut self, event: ToyEvent) {
@@ -318,12 +388,22 @@ impl GanState {
                 self.real = Some(Rc::new(real));
                 self.modes = Rc::new(modes);
                 self.view = None;
-                Rc::make_mut(&mut self.history)
-                    .points
-                    .retain(|&(u, _)| u <= updates);
-                self.checkpoints.resumed(iterations);
+                match self.restoring.take() {
+                    // A run kept in the browser brings back the curves drawn before the reload.
+                    Some(run) => {
+                        self.history = Rc::new(kept_curves(&run.curves, updates));
+                        self.checkpoints.restored(iterations);
+                    }
+                    None => {
+                        Rc::make_mut(&mut self.history)
+                            .points
+                            .retain(|&(u, _)| u <= updates);
+                        self.checkpoints.resumed(iterations);
+                    }
+                }
             }
             ToyEvent::ResumeFailed { error } => {
+                self.restoring = None;
                 self.checkpoints.failed(error);
                 self.requests.load += 1;
             }
@@ -624,5 +704,66 @@ mod tests {
         );
         assert_eq!(state.digits.checkpoints.recovery, None);
         assert!(state.digits.checkpoints.resume.is_none());
+    }
+
+    #[test]
+    fn a_toy_run_kept_in_the_browser_comes_back_after_a_reload_with_its_curves() {
+        use crate::lessons::kept_run::KeptInBrowser;
+        let mut state = GanState::default();
+        state.reduce(toy(ToyEvent::Loaded {
+            settings: ToySettings::default(),
+            real: vec![0.0; 4],
+            modes: Vec::new(),
+        }));
+        for i in [0, 10, 20, 30] {
+            state.reduce(view(i));
+        }
+        state.reduce(checkpoint(20));
+        state.reduce(GanAction::KeepRun);
+        assert_eq!(state.kept.keeps, 1);
+        let run = state.to_keep().expect("a run to keep");
+        assert_eq!(run.checkpoint.iterations, 20);
+        let kept: Vec<u64> = run.curves.iter().map(|&(u, _)| u).collect();
+        assert_eq!(
+            kept,
+            [0, 20, 40],
+            "the curves up to the checkpoint's updates"
+        );
+        state.reduce(GanAction::KeptSaved(Ok(20)));
+        state.reduce(GanAction::TabHidden);
+        assert_eq!(state.kept.keeps, 1, "that checkpoint is kept already");
+
+        // After a reload, with other settings in the link: the kept run's settings come back.
+        let mut page = GanState::new(
+            ToySettings {
+                seed: 99,
+                ..ToySettings::default()
+            },
+            Vec::new(),
+        );
+        page.kept.look();
+        page.reduce(GanAction::KeptLooked(Ok(Some(run.to_bytes()))));
+        assert!(matches!(page.kept.found, KeptInBrowser::Found(_)));
+        page.reduce(GanAction::ResumeKept);
+        assert_eq!(page.toy, ToySettings::default());
+        assert_eq!(page.requests.load, 1);
+        assert_eq!(
+            page.checkpoints.resume.as_ref().map(|k| k.0.iterations),
+            Some(20)
+        );
+        page.reduce(resumed(20));
+        assert_eq!(
+            page.checkpoints.recovery,
+            Some(Recovery::Restored { iterations: 20 })
+        );
+        assert_eq!(updates(&page), [0, 20, 40]);
+        assert!(page.restoring.is_none() && page.loaded);
+
+        // Damaged bytes: said, nothing offered.
+        let mut damaged = GanState::default();
+        damaged.reduce(GanAction::KeptLooked(Ok(Some(vec![0xff; 6]))));
+        assert!(matches!(damaged.kept.found, KeptInBrowser::Unreadable(_)));
+        damaged.reduce(GanAction::ResumeKept);
+        assert_eq!(damaged.requests.load, 0);
     }
 }

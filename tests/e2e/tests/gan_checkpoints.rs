@@ -316,3 +316,66 @@ fn a_digit_run_kept_in_the_browser_resumes_after_a_reload_and_damage_is_said() {
         .collect();
     assert!(panics.is_empty(), "{panics:?}");
 }
+
+#[test]
+fn a_2d_run_kept_in_the_browser_resumes_after_a_reload() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!("{site}/?lang=en&backend=cpu#/gan"));
+    browser.wait_for("the untrained view", 120, |b| {
+        toy_iterations(b).filter(|&n| n == 0)
+    });
+    assert_eq!(
+        browser.text("#gan-toy-resume-kept"),
+        None,
+        "nothing kept yet"
+    );
+    browser.click("#gan-play");
+    browser.wait_for("a checkpoint while training", 120, toy_checkpoint);
+    browser.click("#gan-play");
+    browser.wait_for("paused", 30, toy_paused);
+    let at_pause = browser.wait_for("a checkpoint at the pause", 30, |b| {
+        let n = toy_iterations(b)?;
+        (toy_checkpoint(b)? == n).then_some(n)
+    });
+    let updates = toy_updates(&browser).expect("the paused run's updates");
+
+    // Kept on request; after a reload it is offered and comes back with its curves.
+    browser.click("#gan-toy-keep");
+    browser.wait_for("kept in the browser", 60, |b| {
+        b.attribute("#gan-toy-kept-message", "data-iterations")
+            .filter(|n| *n == at_pause.to_string())
+    });
+    reload(&browser);
+    let offered = browser.wait_for("the offer to resume", 120, |b| {
+        b.attribute("#gan-toy-resume-kept", "data-iterations")
+            .and_then(|s| s.parse::<u64>().ok())
+    });
+    assert_eq!(offered, at_pause);
+    browser.click("#gan-toy-resume-kept");
+    let said = browser.wait_for("restored", 120, |b| {
+        b.text("#gan-toy-recovery")
+            .filter(|t| t.contains("kept in this browser goes on"))
+    });
+    assert!(
+        said.contains(&format!("after {at_pause} iterations")),
+        "{said}"
+    );
+    browser.wait_for("the kept iteration", 60, |b| {
+        toy_iterations(b).filter(|&n| n == at_pause)
+    });
+    assert!(toy_paused(&browser).is_some(), "restored paused");
+    assert_eq!(toy_checkpoint(&browser), Some(at_pause));
+    browser.wait_for("the curves up to the kept updates", 30, |b| {
+        b.attribute("#gan-curves-box", "data-last-update")
+            .filter(|u| *u == updates.to_string())
+    });
+    let points: usize = browser
+        .attribute("#gan-curves-box", "data-points")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        points > 2,
+        "the curves before the reload came back: {points} points"
+    );
+}

@@ -103,13 +103,14 @@ fn damaged_kept_data_gets_a_message_not_a_panic() {
     let browser = Browser::start();
     open_cnn(&browser, &site);
     // Damaged bytes where the run is kept (the page made the store when it looked): this
-    // format's number (2), then junk.
+    // format's number (engine cnn::resume::KEPT_FORMAT, 3 since the Stepper's checkpoints), then
+    // junk.
     browser.eval(
         "const open = indexedDB.open('kindling', 1);
          open.onupgradeneeded = () => open.result.createObjectStore('runs');
          open.onsuccess = () => {
              const tx = open.result.transaction('runs', 'readwrite');
-             tx.objectStore('runs').put(new Uint8Array([2, 250, 3, 4, 5]), 'cnn');
+             tx.objectStore('runs').put(new Uint8Array([3, 250, 3, 4, 5]), 'cnn');
              tx.oncomplete = () => { window.junkKept = true; };
          };
          return null;",
