@@ -6,8 +6,9 @@ use std::time::Instant;
 
 use kindling_engine::backend;
 use kindling_engine::burn::nn::loss::CrossEntropyLossConfig;
-use kindling_engine::common::optimizer::{self, OptimizerKind};
+use kindling_engine::common::optimizer::OptimizerKind;
 use kindling_engine::common::read::read_scalar;
+use kindling_engine::common::stepper::{Rule, Stepper};
 use kindling_engine::datasets::mnist::{Images, batch};
 use kindling_engine::models::resnet::ResnetSettings;
 use kindling_engine::models::resnet::model::ResnetConfig;
@@ -36,12 +37,12 @@ fn main() {
     let loss = CrossEntropyLossConfig::new().init(&device);
     for size in [64, 128] {
         let mut model = ResnetConfig::from_settings(&settings).init(&device);
-        let mut adam = optimizer::init(OptimizerKind::Adam);
+        let mut adam = Stepper::new(Rule::of(OptimizerKind::Adam));
         let mut run = |n: usize| {
             for _ in 0..n {
                 let (x, y) = batch(&images, 0..size, &device);
                 let value = loss.forward(model.forward(x), y);
-                model = optimizer::step(&mut adam, 1e-3, model.clone(), &value);
+                model = adam.step(1e-3, model.clone(), &value);
                 // Wait for the step, as a training loop that reads its loss does.
                 pollster::block_on(read_scalar(value));
             }

@@ -28,13 +28,6 @@ pub async fn overfill(device: &Device) -> f32 {
 /// WebGPU worker); the CPU worker and native builds cannot.
 pub const WEBGPU: bool = cfg!(all(target_arch = "wasm32", feature = "webgpu"));
 
-/// Whether tensors on `device` can be read synchronously, as burn's records (`into_record`, an
-/// optimiser's `to_record`) read them: everywhere but on WebGPU in a browser, where only async
-/// reads work.
-pub fn reads_synchronously(device: &Device) -> bool {
-    !WEBGPU || *device == cpu()
-}
-
 /// Initialises burn's WebGPU runtime. Must be awaited before any tensor is made on it: the sync
 /// path panics in a browser. `on_lost` is called with the reason when the GPU device is lost
 /// (a driver reset, the GPU gone, or `destroy`); cubecl then fails every later operation.

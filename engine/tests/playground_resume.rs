@@ -1,5 +1,5 @@
-//! A playground run's checkpoint (burn's records of the network and its optimiser, the step, the
-//! batch order and the random numbers' position): resumed, it takes the steps the uninterrupted
+//! A playground run's checkpoint (the network's weights and its optimiser's state, read
+//! asynchronously as on WebGPU, the step, the batch order and the random numbers' position): resumed, it takes the steps the uninterrupted
 //! run takes; a damaged or impossible one is refused, not a panic.
 
 use kindling_engine::backend;
@@ -36,7 +36,7 @@ fn a_resumed_playground_run_takes_the_steps_the_uninterrupted_run_takes() {
     let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
     let mut first = Trainer::new(config(), backend::cpu()).unwrap();
     pollster::block_on(first.train_chunk(7, f64::INFINITY));
-    let taken = first.checkpoint().expect("the CPU reads synchronously");
+    let taken = pollster::block_on(first.checkpoint()).expect("the device reads");
     assert_eq!(taken.step, 7);
     assert!(taken.cursor.is_some() && !taken.optimizer.is_empty());
     let carried: PlaygroundCheckpoint =
@@ -58,7 +58,7 @@ fn a_resumed_playground_run_takes_the_steps_the_uninterrupted_run_takes() {
     // A fresh optimiser (the state of another run's step 0) takes other steps.
     let fresh = Trainer::new(config(), backend::cpu()).unwrap();
     let without_state = PlaygroundCheckpoint {
-        optimizer: fresh.checkpoint().unwrap().optimizer,
+        optimizer: pollster::block_on(fresh.checkpoint()).unwrap().optimizer,
         ..taken.clone()
     };
     let mut third = Trainer::resume(&without_state, backend::cpu()).unwrap();
@@ -70,7 +70,7 @@ fn a_damaged_or_impossible_playground_checkpoint_is_refused_not_a_panic() {
     let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
     let mut trainer = Trainer::new(config(), backend::cpu()).unwrap();
     pollster::block_on(trainer.train_chunk(3, f64::INFINITY));
-    let good = trainer.checkpoint().unwrap();
+    let good = pollster::block_on(trainer.checkpoint()).unwrap();
     let refused = |c: PlaygroundCheckpoint| Trainer::resume(&c, backend::cpu()).err();
     assert!(matches!(
         refused(PlaygroundCheckpoint {
@@ -91,10 +91,8 @@ fn a_damaged_or_impossible_playground_checkpoint_is_refused_not_a_panic() {
         hidden: vec![12, 12],
         ..config()
     };
-    let other = Trainer::new(wider, backend::cpu())
-        .unwrap()
-        .checkpoint()
-        .unwrap();
+    let other =
+        pollster::block_on(Trainer::new(wider, backend::cpu()).unwrap().checkpoint()).unwrap();
     assert!(matches!(
         refused(PlaygroundCheckpoint {
             model: other.model,

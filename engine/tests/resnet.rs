@@ -11,7 +11,8 @@ use kindling_engine::burn::nn::loss::CrossEntropyLossConfig;
 use kindling_engine::burn::tensor::Gradients;
 use kindling_engine::burn::tensor::{Device, Tensor, TensorData};
 use kindling_engine::common::model_file::{self, ModelFileError, Precision};
-use kindling_engine::common::optimizer::{self, OptimizerKind};
+use kindling_engine::common::optimizer::OptimizerKind;
+use kindling_engine::common::stepper::{Rule, Stepper};
 use kindling_engine::datasets::mnist::batch;
 use kindling_engine::lessons::cnn::checkpoint::{self as cnn_checkpoint, TrainingRecord};
 use kindling_engine::lessons::cnn::config::CnnSettings;
@@ -239,12 +240,12 @@ fn small() -> ResnetSettings {
 fn trained(model: Resnet, steps: usize, device: &Device) -> Resnet {
     let images = bars(16 * steps, 1);
     let loss = CrossEntropyLossConfig::new().init(device);
-    let mut adam = optimizer::init(OptimizerKind::Adam);
+    let mut adam = Stepper::new(Rule::of(OptimizerKind::Adam));
     let mut model = model;
     for step in 0..steps {
         let (x, y) = batch(&images, step * 16..(step + 1) * 16, device);
         let value = loss.forward(model.forward(x), y);
-        model = optimizer::step(&mut adam, 1e-2, model, &value);
+        model = adam.step(1e-2, model, &value);
     }
     model
 }
@@ -519,12 +520,12 @@ fn a_frozen_backbone_gets_no_gradient_while_the_new_head_learns() {
     let head_values = 8 * 2 + 2;
     let body = before.len() - head_values;
     assert_eq!(before[..body], model_weights[..body]);
-    let mut adam = optimizer::init(OptimizerKind::Adam);
+    let mut adam = Stepper::new(Rule::of(OptimizerKind::Adam));
     let loss = CrossEntropyLossConfig::new().init(&device).forward(
         model.forward(batch(&images, 0..images.len(), &device).0),
         batch(&images, 0..images.len(), &device).1,
     );
-    let model = optimizer::step(&mut adam, 1e-2, model, &loss);
+    let model = adam.step(1e-2, model, &loss);
     let after = pollster::block_on(model_file::read_weights(&model)).unwrap();
     assert_eq!(after[..body], before[..body]);
     assert_ne!(after[body..], before[body..]);

@@ -46,7 +46,6 @@ impl Words {
 
     pub fn resume_error(self, lang: Lang, error: &ResumeError) -> String {
         match error {
-            ResumeError::NotOnThisBackend => t(lang, &self.key("resume_error.backend")),
             ResumeError::BadSettings => t(lang, &self.key("resume_error.bad_settings")),
             ResumeError::Unreadable { message } => tf(
                 lang,
@@ -146,7 +145,6 @@ mod tests {
     #[test]
     fn checkpoints_and_recoveries_have_words_in_both_languages() {
         let errors = [
-            ResumeError::NotOnThisBackend,
             ResumeError::BadSettings,
             ResumeError::Unreadable {
                 message: "x".into(),

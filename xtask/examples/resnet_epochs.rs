@@ -11,8 +11,9 @@ use std::time::Instant;
 use kindling_engine::backend;
 use kindling_engine::burn::module::Module;
 use kindling_engine::burn::nn::loss::CrossEntropyLossConfig;
-use kindling_engine::common::optimizer::{self, OptimizerKind};
+use kindling_engine::common::optimizer::OptimizerKind;
 use kindling_engine::common::read::{read_floats, read_scalar};
+use kindling_engine::common::stepper::{Rule, Stepper};
 use kindling_engine::datasets::mnist::{Images, batch};
 use kindling_engine::models::resnet::ResnetSettings;
 use kindling_engine::models::resnet::model::{Resnet, ResnetConfig};
@@ -67,7 +68,7 @@ fn main() {
     let device = backend::cpu();
     device.seed(1);
     let mut model = ResnetConfig::from_settings(&settings).init(&device);
-    let mut adam = optimizer::init(OptimizerKind::Adam);
+    let mut adam = Stepper::new(Rule::of(OptimizerKind::Adam));
     let loss = CrossEntropyLossConfig::new().init(&device);
     let mut rng = Rng::new(2);
     let mut order: Vec<usize> = (0..train.len()).collect();
@@ -81,7 +82,7 @@ fn main() {
             let value = loss.forward(model.forward(x), y);
             let rate = peak * 0.5 * (1.0 + (std::f64::consts::PI * done / total).cos());
             done += 1.0;
-            model = optimizer::step(&mut adam, rate, model, &value);
+            model = adam.step(rate, model, &value);
             if step % 200 == 0 {
                 let value = pollster::block_on(read_scalar(value));
                 println!(

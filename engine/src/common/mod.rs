@@ -15,8 +15,6 @@ pub mod pool;
 pub mod preprocess;
 #[cfg(feature = "compute")]
 pub mod read;
-#[cfg(feature = "compute")]
-pub mod records;
 pub mod resume;
 #[cfg(feature = "compute")]
 pub mod snapshot;

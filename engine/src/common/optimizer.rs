@@ -1,4 +1,5 @@
-//! The optimisers a learner can choose, and (with `compute`) the burn optimiser of each.
+//! The optimisers a learner can choose (the lessons run their update rules with
+//! `common/stepper.rs`).
 
 use serde::{Deserialize, Serialize};
 
@@ -14,14 +15,12 @@ pub enum OptimizerKind {
 named!(OptimizerKind { Sgd => "sgd", Momentum => "momentum", Adam => "adam" });
 
 #[cfg(feature = "compute")]
-use burn::{
-    module::Module,
-    optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig, momentum::MomentumConfig},
-    tensor::Tensor,
-};
+use burn::optim::{AdamConfig, ModuleOptimizer, SgdConfig, momentum::MomentumConfig};
 
 #[cfg(feature = "compute")]
-/// A fresh optimiser of this kind (momentum: 0.9, no dampening; Adam: burn's defaults).
+/// burn's own optimiser of this kind (momentum: 0.9, no dampening; Adam: burn's defaults), for
+/// burn-train's `Learner` in the native program; the lessons use the same rules through
+/// `common::stepper`, whose state a browser can read back.
 pub fn init(kind: OptimizerKind) -> ModuleOptimizer {
     match kind {
         OptimizerKind::Sgd => SgdConfig::new().init(),
@@ -32,16 +31,4 @@ pub fn init(kind: OptimizerKind) -> ModuleOptimizer {
             .init(),
         OptimizerKind::Adam => AdamConfig::new().init(),
     }
-}
-
-#[cfg(feature = "compute")]
-/// Back-propagates `loss` through `model` and returns the model after one optimiser step.
-pub fn step<M: Module>(
-    optimizer: &mut ModuleOptimizer,
-    learning_rate: f64,
-    model: M,
-    loss: &Tensor<1>,
-) -> M {
-    let grads = GradientsParams::from_grads(loss.backward(), &model);
-    optimizer.step(learning_rate, model, grads)
 }

@@ -1,6 +1,6 @@
 //! What every lesson's checkpoints share (issue 14): how often a training run sends one, why one
 //! could not be taken or resumed from, and runs kept in the browser, read format first. Plain
-//! data; the burn side is `records.rs`.
+//! data; the burn side is `stepper.rs` (optimisers) and `snapshot.rs` (networks).
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -13,11 +13,9 @@ pub const CHECKPOINT_EVERY_MS: f64 = 5_000.0;
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "snake_case")]
 pub enum ResumeError {
-    /// The device cannot be read synchronously (WebGPU), which burn's records need.
-    NotOnThisBackend,
     /// The settings no longer build a network for these images.
     BadSettings,
-    /// burn could not read or apply the recorded bytes.
+    /// The recorded bytes could not be read or applied (or the device could not be read).
     Unreadable { message: String },
     /// The step is past the end of the run, or not one this run can reach.
     BadStep { step: u64 },

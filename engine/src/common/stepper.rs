@@ -328,7 +328,6 @@ impl ModuleVisitor for Places {
 #[cfg(test)]
 mod tests {
     use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig};
-    use burn::optim::{AdamConfig, ModuleOptimizer, SgdConfig, momentum::MomentumConfig};
     use burn::tensor::activation::relu;
 
     use super::*;
@@ -394,18 +393,6 @@ mod tests {
         all
     }
 
-    fn burns(kind: OptimizerKind) -> ModuleOptimizer {
-        match kind {
-            OptimizerKind::Sgd => SgdConfig::new().init(),
-            OptimizerKind::Momentum => SgdConfig::new()
-                .with_momentum(Some(
-                    MomentumConfig::new().with_momentum(0.9).with_dampening(0.0),
-                ))
-                .init(),
-            OptimizerKind::Adam => AdamConfig::new().init(),
-        }
-    }
-
     const KINDS: [OptimizerKind; 3] = [
         OptimizerKind::Sgd,
         OptimizerKind::Momentum,
@@ -423,7 +410,7 @@ mod tests {
         for kind in KINDS {
             let (mut ours, mut theirs) = (net(&device), net(&device));
             let mut stepper = Stepper::new(Rule::of(kind));
-            let mut optimizer = burns(kind);
+            let mut optimizer = crate::common::optimizer::init(kind);
             for step in 0..5 {
                 let l = loss(&ours, step, &device);
                 ours = stepper.step(0.05, ours, &l);

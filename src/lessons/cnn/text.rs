@@ -154,7 +154,6 @@ pub fn checkpoint_error(lang: Lang, error: &CheckpointError) -> String {
 
 pub fn resume_error(lang: Lang, error: &ResumeError) -> String {
     match error {
-        ResumeError::NotOnThisBackend => t(lang, "cnn.resume_error.backend"),
         ResumeError::BadSettings => t(lang, "cnn.resume_error.bad_settings"),
         ResumeError::Unreadable { message } => {
             tf(lang, "cnn.resume_error.unreadable", &[("message", message)])
@@ -283,7 +282,6 @@ mod tests {
     #[test]
     fn checkpoints_and_recoveries_have_words() {
         let errors = [
-            ResumeError::NotOnThisBackend,
             ResumeError::BadSettings,
             ResumeError::Unreadable {
                 message: "x".into(),

@@ -471,11 +471,15 @@ mod tests {
         assert_eq!(state.checkpoints.recovery, Some(Recovery::Lost));
         // Where checkpoints cannot be taken, the page says why.
         state.reduce(DigitsAction::Event(DigitEvent::NoCheckpoint {
-            error: ResumeError::NotOnThisBackend,
+            error: ResumeError::Unreadable {
+                message: "the device could not be read".into(),
+            },
         }));
         assert_eq!(
             state.checkpoints.unavailable,
-            Some(ResumeError::NotOnThisBackend)
+            Some(ResumeError::Unreadable {
+                message: "the device could not be read".into(),
+            })
         );
     }
 

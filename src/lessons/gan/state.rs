@@ -680,11 +680,15 @@ mod tests {
 
         // Where checkpoints cannot be taken, the page says why; a new run asks again.
         state.reduce(toy(ToyEvent::NoCheckpoint {
-            error: ResumeError::NotOnThisBackend,
+            error: ResumeError::Unreadable {
+                message: "the device could not be read".into(),
+            },
         }));
         assert_eq!(
             state.checkpoints.unavailable,
-            Some(ResumeError::NotOnThisBackend)
+            Some(ResumeError::Unreadable {
+                message: "the device could not be read".into(),
+            })
         );
         state.reduce(loaded());
         assert_eq!(state.checkpoints.unavailable, None);

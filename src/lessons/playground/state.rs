@@ -448,11 +448,15 @@ mod tests {
         state.reduce(PlaygroundAction::Reset);
         assert!(state.checkpoints.latest.is_none());
         state.reduce(event(PlaygroundEvent::NoCheckpoint {
-            error: ResumeError::NotOnThisBackend,
+            error: ResumeError::Unreadable {
+                message: "the device could not be read".into(),
+            },
         }));
         assert_eq!(
             state.checkpoints.unavailable,
-            Some(ResumeError::NotOnThisBackend)
+            Some(ResumeError::Unreadable {
+                message: "the device could not be read".into(),
+            })
         );
         state.reduce(loaded());
         assert_eq!(state.checkpoints.unavailable, None);

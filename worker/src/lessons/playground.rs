@@ -33,6 +33,8 @@ pub struct PlaygroundLesson {
     checkpointed: Option<u64>,
     /// This run's checkpoints cannot be taken, and the page has been told.
     no_checkpoints: bool,
+    /// Training stopped since the last checkpoint was sent: the page should get one.
+    checkpoint_due: bool,
 }
 
 impl PlaygroundLesson {
@@ -45,6 +47,7 @@ impl PlaygroundLesson {
             since_checkpoint_ms: 0.0,
             checkpointed: None,
             no_checkpoints: false,
+            checkpoint_due: false,
         }
     }
 
@@ -58,16 +61,17 @@ impl PlaygroundLesson {
 
     /// Sends the run's checkpoint, unless the page has this step's already or the loss is no
     /// longer a number (the page keeps the last good one); says once when the run's checkpoints
-    /// cannot be taken (on WebGPU).
-    fn send_checkpoint(&mut self) {
+    /// cannot be taken.
+    async fn send_checkpoint(&mut self) {
         self.since_checkpoint_ms = 0.0;
+        self.checkpoint_due = false;
         let Some(trainer) = &self.trainer else { return };
         let step = trainer.step_count();
         if step == 0 || self.checkpointed == Some(step) || self.no_checkpoints || trainer.diverged()
         {
             return;
         }
-        match trainer.checkpoint() {
+        match trainer.checkpoint().await {
             Ok(checkpoint) => {
                 send(PlaygroundEvent::Checkpoint {
                     checkpoint: Box::new(checkpoint),
@@ -78,6 +82,13 @@ impl PlaygroundLesson {
                 send(PlaygroundEvent::NoCheckpoint { error });
                 self.no_checkpoints = true;
             }
+        }
+    }
+
+    /// The checkpoint owed since training stopped, if any.
+    async fn send_due_checkpoint(&mut self) {
+        if self.checkpoint_due {
+            self.send_checkpoint().await;
         }
     }
 
@@ -99,9 +110,9 @@ impl PlaygroundLesson {
             self.running = running;
             send(PlaygroundEvent::Running { running });
             // Training stopped (paused, diverged, another lesson took over): the page keeps where
-            // it is.
+            // it is, once the caller can wait for the device (`send_due_checkpoint`).
             if !running {
-                self.send_checkpoint();
+                self.checkpoint_due = true;
             }
         }
     }
@@ -156,7 +167,7 @@ impl PlaygroundLesson {
                 }
                 self.report().await;
                 self.stop_if_diverged();
-                self.send_checkpoint();
+                self.send_checkpoint().await;
             }
             PlaygroundCommand::RollBack => {
                 self.set_running(false);
@@ -164,9 +175,10 @@ impl PlaygroundLesson {
                     trainer.roll_back();
                 }
                 self.report().await;
-                self.send_checkpoint();
+                self.send_checkpoint().await;
             }
         }
+        self.send_due_checkpoint().await;
     }
 
     /// Pauses a run whose loss is no longer a number, and says so: more steps cannot help.
@@ -196,6 +208,10 @@ impl Lesson for PlaygroundLesson {
         self.set_running(false);
     }
 
+    fn paused(&mut self) -> LocalBoxFuture<'_, ()> {
+        Box::pin(self.send_due_checkpoint())
+    }
+
     fn tick(&mut self) -> LocalBoxFuture<'_, ()> {
         Box::pin(async move {
             let started = Instant::now();
@@ -211,8 +227,8 @@ impl Lesson for PlaygroundLesson {
                 self.report().await;
             }
             self.stop_if_diverged();
-            if self.since_checkpoint_ms >= CHECKPOINT_EVERY_MS {
-                self.send_checkpoint();
+            if self.checkpoint_due || self.since_checkpoint_ms >= CHECKPOINT_EVERY_MS {
+                self.send_checkpoint().await;
             }
         })
     }

@@ -4,15 +4,15 @@
 use burn::module::Module;
 use burn::nn::Initializer;
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
-use burn::optim::{AdamConfig, ModuleOptimizer};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use web_time::Instant;
 
 use super::memory::GpuMemory;
 use super::model::{self, Mlp, NOISE, PIXELS, SmallCnn, SmallCnnConfig};
 use super::workload::{BenchResult, Workload};
-use crate::common::optimizer;
+use crate::common::optimizer::OptimizerKind;
 use crate::common::read::read_scalar;
+use crate::common::stepper::{Rule, Stepper};
 use crate::lessons::cnn::config::CnnSettings;
 use crate::lessons::cnn::model::{Cnn, CnnConfig};
 use crate::rng::Rng;
@@ -39,8 +39,8 @@ fn labels(rng: &mut Rng, n: usize, device: &Device) -> Tensor<1, Int> {
 struct Gan {
     generator: Mlp,
     discriminator: Mlp,
-    g_optimizer: ModuleOptimizer,
-    d_optimizer: ModuleOptimizer,
+    g_optimizer: Stepper,
+    d_optimizer: Stepper,
     real: Tensor<2>,
     noise: Tensor<2>,
 }
@@ -48,11 +48,11 @@ struct Gan {
 enum State {
     Small {
         model: SmallCnn,
-        optimizer: ModuleOptimizer,
+        optimizer: Stepper,
     },
     Default {
         model: Cnn,
-        optimizer: ModuleOptimizer,
+        optimizer: Stepper,
         learning_rate: f64,
     },
     Gan(Box<Gan>),
@@ -61,7 +61,7 @@ enum State {
     },
     Transfer {
         model: SmallCnn,
-        optimizer: ModuleOptimizer,
+        optimizer: Stepper,
     },
 }
 
@@ -108,7 +108,7 @@ impl BenchRun {
         let n = workload.batch();
         let x = images(&mut rng, n, device);
         let y = labels(&mut rng, n, device);
-        let adam = || AdamConfig::new().init();
+        let adam = || Stepper::new(Rule::of(OptimizerKind::Adam));
         let state = match workload {
             Workload::CnnSmall => State::Small {
                 model: small().init(device),
@@ -118,7 +118,7 @@ impl BenchRun {
                 let settings = CnnSettings::default();
                 State::Default {
                     model: CnnConfig::from_settings(&settings, 28, 28).init(device),
-                    optimizer: optimizer::init(settings.optimizer),
+                    optimizer: Stepper::new(Rule::of(settings.optimizer)),
                     learning_rate: settings.learning_rate,
                 }
             }
@@ -126,7 +126,7 @@ impl BenchRun {
                 let real: Vec<f32> = (0..n * PIXELS)
                     .map(|_| rng.range(-1.0, 1.0) as f32)
                     .collect();
-                let gan_adam = || AdamConfig::new().with_beta_1(0.5).init();
+                let gan_adam = || Stepper::new(Rule::adam(0.5));
                 State::Gan(Box::new(Gan {
                     generator: model::generator(device),
                     discriminator: model::discriminator(device),
@@ -174,7 +174,7 @@ impl BenchRun {
         match &mut self.state {
             State::Small { model, optimizer } | State::Transfer { model, optimizer } => {
                 let loss = self.loss.forward(model.forward(x), y);
-                *model = optimizer::step(optimizer, ADAM_RATE, model.clone(), &loss);
+                *model = optimizer.step(ADAM_RATE, model.clone(), &loss);
                 loss.without_autodiff()
             }
             State::Default {
@@ -183,7 +183,7 @@ impl BenchRun {
                 learning_rate,
             } => {
                 let loss = self.loss.forward(model.forward(x), y);
-                *model = optimizer::step(optimizer, *learning_rate, model.clone(), &loss);
+                *model = optimizer.step(*learning_rate, model.clone(), &loss);
                 loss.without_autodiff()
             }
             State::Gan(gan) => {
@@ -199,14 +199,13 @@ impl BenchRun {
                 let fake = generator.generate(noise.clone()).detach();
                 let d_loss = model::bce_with_logits(discriminator.discriminate(real.clone()), true)
                     + model::bce_with_logits(discriminator.discriminate(fake), false);
-                *discriminator =
-                    optimizer::step(d_optimizer, GAN_RATE, discriminator.clone(), &d_loss);
+                *discriminator = d_optimizer.step(GAN_RATE, discriminator.clone(), &d_loss);
                 // Generator (non-saturating): its fakes towards 1 through the updated D.
                 let g_loss = model::bce_with_logits(
                     discriminator.discriminate(generator.generate(noise.clone())),
                     true,
                 );
-                *generator = optimizer::step(g_optimizer, GAN_RATE, generator.clone(), &g_loss);
+                *generator = g_optimizer.step(GAN_RATE, generator.clone(), &g_loss);
                 g_loss.without_autodiff()
             }
             State::Inference { model } => model.forward(x).flatten(0, 1),

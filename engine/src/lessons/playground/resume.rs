@@ -1,6 +1,6 @@
-//! A playground run's checkpoint, for the page to keep while the worker trains: the network and
-//! its optimiser as burn records them (burnpack bytes, which only a backend that reads tensors
-//! synchronously can write: the CPU), the step, the batch order and the position of the run's
+//! A playground run's checkpoint, for the page to keep while the worker trains: the network's
+//! weights ([`crate::common::snapshot`]) and its optimiser's state ([`crate::common::stepper`]),
+//! read asynchronously on every backend, the step, the batch order and the position of the run's
 //! random numbers, so that a resumed run takes the batches the uninterrupted one would have. The
 //! curves stay on the page, which drew them.
 

@@ -2,16 +2,15 @@
 
 use burn::module::Module;
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
-use burn::optim::ModuleOptimizer;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
 use super::config::{ConfigError, PlaygroundConfig};
 use super::model::{Mlp, MlpConfig};
 pub use super::report::{BOUNDARY_RESOLUTION, EXTENT, Evaluation, Progress, grid_points};
 use super::resume::{PlaygroundCheckpoint, ResumeError};
-use crate::backend;
 use crate::common::read::{read_floats, read_int_scalar, read_scalar};
-use crate::common::records::{load_module, load_optimizer, module_bytes, optimizer_bytes};
+use crate::common::snapshot;
+use crate::common::stepper::{Rule, Stepper};
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::toy2d::{Point, Split, generate};
 use crate::rng::Rng;
@@ -20,7 +19,7 @@ pub struct Trainer {
     config: PlaygroundConfig,
     device: Device,
     model: Mlp,
-    optimizer: ModuleOptimizer,
+    optimizer: Stepper,
     loss: CrossEntropyLoss,
     split: Split,
     train: (Tensor<2>, Tensor<1, Int>),
@@ -40,7 +39,7 @@ pub struct Trainer {
 #[derive(Clone)]
 struct GoodState {
     model: Mlp,
-    optimizer: ModuleOptimizer,
+    optimizer: Stepper,
     order: Vec<usize>,
     cursor: usize,
     rng: Rng,
@@ -71,7 +70,7 @@ impl Trainer {
         }
         device.seed(config.seed);
         let model = MlpConfig::new(config.hidden.clone(), config.activation).init(&device);
-        let optimizer = crate::common::optimizer::init(config.optimizer);
+        let optimizer = Stepper::new(Rule::of(config.optimizer));
         let split = generate(&config.toy_set());
         let train = to_tensors(&split.train, &device);
         let test = to_tensors(&split.test, &device);
@@ -108,11 +107,8 @@ impl Trainer {
         })
     }
 
-    /// The run's checkpoint (see [`super::resume`]); only where tensors can be read synchronously.
-    pub fn checkpoint(&self) -> Result<PlaygroundCheckpoint, ResumeError> {
-        if !backend::reads_synchronously(&self.device) {
-            return Err(ResumeError::NotOnThisBackend);
-        }
+    /// The run's checkpoint (see [`super::resume`]), read asynchronously (every backend).
+    pub async fn checkpoint(&self) -> Result<PlaygroundCheckpoint, ResumeError> {
         Ok(PlaygroundCheckpoint {
             config: self.config.clone(),
             step: self.step,
@@ -121,13 +117,13 @@ impl Trainer {
             order: self.order.iter().map(|&i| i as u32).collect(),
             cursor: (self.cursor <= self.order.len()).then_some(self.cursor as u32),
             rng_draws: self.rng.draws_since(shuffle_seed(&self.config)),
-            model: module_bytes(&self.model)?,
-            optimizer: optimizer_bytes(&self.optimizer)?,
+            model: snapshot::save(&self.model).await?,
+            optimizer: self.optimizer.save(&self.model).await,
         })
     }
 
     /// The run `checkpoint` was taken from, paused where it was: the same weights and optimiser
-    /// state (matched by parameter id), the same step, batch order and random numbers, so the
+    /// state, the same step, batch order and random numbers, so the
     /// next step is the one the first run would have taken. `device` must have autodiff enabled.
     pub fn resume(checkpoint: &PlaygroundCheckpoint, device: Device) -> Result<Self, ResumeError> {
         let mut trainer =
@@ -146,8 +142,10 @@ impl Trainer {
         if checkpoint.step > 0 && checkpoint.cursor.is_none() {
             return Err(bad_step);
         }
-        trainer.model = load_module(trainer.model, &checkpoint.model)?;
-        trainer.optimizer = load_optimizer(trainer.optimizer, &checkpoint.optimizer)?;
+        trainer.model = snapshot::load(trainer.model, &checkpoint.model)?;
+        let rule = Rule::of(trainer.config.optimizer);
+        trainer.optimizer =
+            Stepper::load(rule, &trainer.model, &checkpoint.optimizer, &trainer.device)?;
         std::mem::swap(&mut trainer.order, &mut order);
         trainer.cursor = cursor;
         trainer.rng = Rng::at(shuffle_seed(&trainer.config), checkpoint.rng_draws);
@@ -217,12 +215,9 @@ impl Trainer {
         let x = self.train.0.clone().select(0, indices.clone());
         let y = self.train.1.clone().select(0, indices);
         let loss = self.loss.forward(self.model.forward(x), y);
-        self.model = crate::common::optimizer::step(
-            &mut self.optimizer,
-            self.config.learning_rate,
-            self.model.clone(),
-            &loss,
-        );
+        self.model = self
+            .optimizer
+            .step(self.config.learning_rate, self.model.clone(), &loss);
         self.step += 1;
         loss.without_autodiff()
     }
