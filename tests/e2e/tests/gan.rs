@@ -125,7 +125,7 @@ fn a_drawn_distribution_is_accepted_and_a_bad_csv_is_refused() {
     browser.upload("#gan-csv-file", &huge);
     let error = browser.wait_for("the huge CSV refused", 10, |b| {
         b.text("#gan-data-error")
-            .filter(|e| e.contains("1073.7 MB"))
+            .filter(|e| e.contains("1.1 GB"))
     });
     assert!(error.contains("Nothing was read"), "{error}");
     assert_eq!(browser.hash(), link, "a refused file changes nothing");
@@ -264,7 +264,7 @@ fn the_conditional_digit_gan_draws_a_digit_and_its_generator_loads_back() {
     browser.upload("#gan-open", &huge);
     browser.wait_for("the huge file refused", 30, |b| {
         b.text("#gan-file-note")
-            .filter(|n| n.contains("1073.7 MB") && n.contains("at most 8.0 MB"))
+            .filter(|n| n.contains("1.1 GB") && n.contains("at most 8.0 MB"))
     });
     let _ = std::fs::remove_file(&huge);
     browser.upload("#gan-open", &file);
