@@ -124,8 +124,7 @@ fn a_drawn_distribution_is_accepted_and_a_bad_csv_is_refused() {
     let huge = sparse_file("points.csv");
     browser.upload("#gan-csv-file", &huge);
     let error = browser.wait_for("the huge CSV refused", 10, |b| {
-        b.text("#gan-data-error")
-            .filter(|e| e.contains("1.1 GB"))
+        b.text("#gan-data-error").filter(|e| e.contains("1.1 GB"))
     });
     assert!(error.contains("Nothing was read"), "{error}");
     assert_eq!(browser.hash(), link, "a refused file changes nothing");
