@@ -9,11 +9,12 @@
 
 use std::collections::BTreeMap;
 
-use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
+use burn::module::{Module, ModuleMapper, Param};
 use burn::optim::GradientsParams;
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
+use super::model_file::parameters;
 use super::optimizer::OptimizerKind;
 use super::read::read_floats;
 use super::resume::ResumeError;
@@ -171,7 +172,7 @@ impl Stepper {
 
     /// The state, read from the device (asynchronously, as WebGPU requires), as bytes.
     pub async fn save<M: Module>(&self, module: &M) -> Vec<u8> {
-        let places = Places::of(module);
+        let places = parameters(module);
         let mut slots = Vec::with_capacity(self.slots.len());
         for (&place, slot) in &self.slots {
             let mut tensors = Vec::with_capacity(slot.tensors.len());
@@ -180,7 +181,10 @@ impl Stepper {
             }
             slots.push(SavedSlot {
                 place,
-                path: places.paths.get(place).cloned().unwrap_or_default(),
+                path: places
+                    .get(place)
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default(),
                 time: slot.time,
                 tensors,
             });
@@ -208,15 +212,17 @@ impl Stepper {
                 "the optimiser's state is another optimiser's".into(),
             ));
         }
-        let places = Places::of(module);
+        let places = parameters(module);
         let mut slots = BTreeMap::new();
         for saved in saved.slots {
-            let fits = places.paths.get(saved.place) == Some(&saved.path)
-                && saved.tensors.len() == rule.tensors()
-                && saved
-                    .tensors
-                    .iter()
-                    .all(|values| values.len() == places.sizes[saved.place]);
+            let fits = places.get(saved.place).is_some_and(|p| {
+                p.name == saved.path
+                    && saved.tensors.len() == rule.tensors()
+                    && saved
+                        .tensors
+                        .iter()
+                        .all(|values| values.len() == p.shape.iter().product::<usize>())
+            });
             if !fits {
                 return Err(unreadable(format!(
                     "the optimiser's state does not fit the network at {}",
@@ -287,41 +293,6 @@ impl ModuleMapper for StepMapper<'_> {
             updated = updated.require_grad();
         }
         Param::from_mapped_value(id, updated, mapper)
-    }
-}
-
-/// The module's float parameters in the order mappers and visitors meet them: their paths and
-/// sizes.
-struct Places {
-    paths: Vec<String>,
-    sizes: Vec<usize>,
-    path: Vec<String>,
-}
-
-impl Places {
-    fn of<M: Module>(module: &M) -> Self {
-        let mut places = Places {
-            paths: Vec::new(),
-            sizes: Vec::new(),
-            path: Vec::new(),
-        };
-        module.visit(&mut places);
-        places
-    }
-}
-
-impl ModuleVisitor for Places {
-    fn enter_module(&mut self, name: &str, _container_type: &str) {
-        self.path.push(name.to_string());
-    }
-
-    fn exit_module(&mut self, _name: &str, _container_type: &str) {
-        self.path.pop();
-    }
-
-    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        self.paths.push(self.path.join("."));
-        self.sizes.push(param.shape().num_elements());
     }
 }
 
