@@ -1,11 +1,15 @@
 //! A playground run's checkpoint (the network's weights and its optimiser's state, read
 //! asynchronously as on WebGPU, the step, the batch order and the random numbers' position): resumed, it takes the steps the uninterrupted
-//! run takes; a damaged or impossible one is refused, not a panic.
+//! run takes; a damaged or impossible one is refused, not a panic. A run kept in the browser (the
+//! checkpoint and its curves) comes back from its bytes whole, and damaged bytes are refused.
 
 use kindling_engine::backend;
 use kindling_engine::common::optimizer::OptimizerKind;
+use kindling_engine::common::resume::KeptRunError;
 use kindling_engine::lessons::playground::PlaygroundConfig;
-use kindling_engine::lessons::playground::resume::{PlaygroundCheckpoint, ResumeError};
+use kindling_engine::lessons::playground::resume::{
+    KEPT_FORMAT, KeptPlaygroundRun, PlaygroundCheckpoint, ResumeError,
+};
 use kindling_engine::lessons::playground::training::Trainer;
 use kindling_engine::protocol;
 
@@ -132,4 +136,49 @@ fn a_damaged_or_impossible_playground_checkpoint_is_refused_not_a_panic() {
     let mut invalid = good.clone();
     invalid.config.batch_size = 0;
     assert_eq!(refused(invalid), Some(ResumeError::BadSettings));
+}
+
+#[test]
+fn a_kept_playground_run_comes_back_from_its_bytes_and_damaged_bytes_are_refused() {
+    let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
+    let mut trainer = Trainer::new(config(), backend::cpu()).unwrap();
+    pollster::block_on(trainer.train_chunk(9, f64::INFINITY));
+    let checkpoint = pollster::block_on(trainer.checkpoint()).unwrap();
+    let curves = vec![(0, [0.7, 0.71]), (4, [0.6, 0.64]), (9, [0.52, 0.58])];
+    let run = KeptPlaygroundRun::new(checkpoint, curves);
+    let bytes = run.to_bytes();
+    let back = KeptPlaygroundRun::from_bytes(&bytes).expect("its own bytes read back");
+    assert_eq!(back, run);
+    let mut resumed = Trainer::resume(&back.checkpoint, backend::cpu()).expect("resumes");
+    assert_eq!(resumed.step_count(), 9);
+    assert_eq!(
+        go_on(&mut resumed),
+        go_on(&mut trainer),
+        "the kept run takes the steps the run it was kept from takes"
+    );
+
+    for cut in [0, 1, bytes.len() / 3, bytes.len() - 1] {
+        assert!(
+            matches!(
+                KeptPlaygroundRun::from_bytes(&bytes[..cut]),
+                Err(KeptRunError::Unreadable { .. })
+            ),
+            "cut at {cut}"
+        );
+    }
+    let junk = vec![0xff; 40];
+    assert!(matches!(
+        KeptPlaygroundRun::from_bytes(&junk),
+        Err(KeptRunError::Unreadable { .. })
+    ));
+    let newer = KeptPlaygroundRun {
+        format: KEPT_FORMAT + 1,
+        ..run.clone()
+    };
+    assert_eq!(
+        KeptPlaygroundRun::from_bytes(&newer.to_bytes()),
+        Err(KeptRunError::OtherFormat {
+            format: KEPT_FORMAT + 1
+        })
+    );
 }

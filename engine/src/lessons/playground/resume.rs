@@ -2,7 +2,8 @@
 //! weights ([`crate::common::snapshot`]) and its optimiser's state ([`crate::common::stepper`]),
 //! read asynchronously on every backend, the step, the batch order and the position of the run's
 //! random numbers, so that a resumed run takes the batches the uninterrupted one would have. The
-//! curves stay on the page, which drew them.
+//! curves stay on the page, which drew them; a run kept in the browser ([`KeptPlaygroundRun`])
+//! holds both.
 
 use serde::{Deserialize, Serialize};
 
@@ -29,4 +30,34 @@ pub struct PlaygroundCheckpoint {
     pub model: Vec<u8>,
     #[serde(with = "serde_bytes")]
     pub optimizer: Vec<u8>,
+}
+
+/// The format of a [`KeptPlaygroundRun`]; a kept run of another format is not read.
+pub const KEPT_FORMAT: u32 = 1;
+
+/// A playground run kept in the browser (IndexedDB) to resume after a reload: its checkpoint and
+/// the loss curves the page drew up to it, as (step, [train loss, test loss]) points.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct KeptPlaygroundRun {
+    pub format: u32,
+    pub checkpoint: PlaygroundCheckpoint,
+    pub curves: Vec<(u64, [f32; 2])>,
+}
+
+impl KeptPlaygroundRun {
+    pub fn new(checkpoint: PlaygroundCheckpoint, curves: Vec<(u64, [f32; 2])>) -> Self {
+        Self {
+            format: KEPT_FORMAT,
+            checkpoint,
+            curves,
+        }
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        crate::protocol::encode(self).unwrap_or_default()
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, crate::common::resume::KeptRunError> {
+        crate::common::resume::read_kept(bytes, KEPT_FORMAT)
+    }
 }
