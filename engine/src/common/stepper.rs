@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use burn::lr_scheduler::module_lr_scheduler::ModuleLearningRate;
 use burn::module::{Module, ModuleMapper, Param};
 use burn::optim::GradientsParams;
 use burn::tensor::{Device, Tensor, TensorData};
@@ -161,11 +162,23 @@ impl Stepper {
         module: M,
         grads: GradientsParams,
     ) -> M {
+        self.step_grads_by(&ModuleLearningRate::from(learning_rate), module, grads)
+    }
+
+    /// [`Self::step_grads`] with a learning rate for each group of parameters, as burn's
+    /// `ModuleOptimizer` takes them (a group matched by the parameter's path in the module).
+    pub fn step_grads_by<M: Module>(
+        &mut self,
+        rates: &ModuleLearningRate,
+        module: M,
+        grads: GradientsParams,
+    ) -> M {
         let mut mapper = StepMapper {
             stepper: self,
-            learning_rate,
+            rates,
             grads,
             place: 0,
+            path: Vec::new(),
         };
         module.map(&mut mapper)
     }
@@ -265,12 +278,22 @@ struct SavedSlot {
 
 struct StepMapper<'a> {
     stepper: &'a mut Stepper,
-    learning_rate: f64,
+    rates: &'a ModuleLearningRate,
     grads: GradientsParams,
     place: usize,
+    /// The modules entered, as burn's optimiser tracks them to match a parameter's group.
+    path: Vec<String>,
 }
 
 impl ModuleMapper for StepMapper<'_> {
+    fn enter_module(&mut self, name: &str, _container_type: &str) {
+        self.path.push(name.to_string());
+    }
+
+    fn exit_module(&mut self, _name: &str, _container_type: &str) {
+        self.path.pop();
+    }
+
     fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
         let place = self.place;
         self.place += 1;
@@ -287,7 +310,10 @@ impl ModuleMapper for StepMapper<'_> {
         if let Some(state) = state {
             self.stepper.slots.insert(place, state);
         }
-        let updated = values - direction.mul_scalar(self.learning_rate);
+        let rate = self
+            .rates
+            .lr_from_param(id, Some(self.path.join(".").as_str()));
+        let updated = values - direction.mul_scalar(rate);
         let mut updated = Tensor::from_inner(updated.reshape(shape));
         if require_grad {
             updated = updated.require_grad();
@@ -395,6 +421,36 @@ mod tests {
                 assert!((a - b).abs() <= 1e-6, "{kind:?}: {a} against burn's {b}");
             }
         }
+    }
+
+    #[test]
+    fn rates_by_group_step_as_burns_own_optimiser_does() {
+        use burn::lr_scheduler::module_lr_scheduler::ModuleLrScheduler;
+        use burn::module::ParamGroup;
+
+        let device = backend::cpu().autodiff();
+        let rates = ModuleLrScheduler::new(0.05)
+            .with_group(ParamGroup::from_predicate("second"), 0.005)
+            .step();
+        let (mut ours, mut theirs, mut even) = (net(&device), net(&device), net(&device));
+        let mut stepper = Stepper::new(Rule::adam(0.9));
+        let mut evenly = Stepper::new(Rule::adam(0.9));
+        let mut optimizer = crate::common::optimizer::init(OptimizerKind::Adam);
+        for step in 0..4 {
+            let l = loss(&ours, step, &device);
+            let grads = GradientsParams::from_grads(l.backward(), &ours);
+            ours = stepper.step_grads_by(&rates, ours, grads);
+            let l = loss(&theirs, step, &device);
+            let grads = GradientsParams::from_grads(l.backward(), &theirs);
+            theirs = optimizer.step(rates.clone(), theirs, grads);
+            let l = loss(&even, step, &device);
+            even = evenly.step(0.05, even, &l);
+        }
+        let (ours, theirs, even) = (weights(&ours), weights(&theirs), weights(&even));
+        for (a, b) in ours.iter().zip(&theirs) {
+            assert!((a - b).abs() <= 1e-6, "{a} against burn's {b}");
+        }
+        assert_ne!(ours, even, "the second layer's own rate was used");
     }
 
     #[test]
