@@ -9,6 +9,7 @@ use super::config::{
 };
 use super::own::{OwnProblem, UploadProblem};
 use super::own_card::{OwnCard, OwnSettings};
+use super::resume::{ResumeError, TransferCheckpoint};
 use crate::common::model_card::ModelFileError;
 use crate::datasets::mnist::DataLoadError;
 
@@ -25,6 +26,13 @@ pub enum TransferCommand {
     },
     Play,
     Pause,
+    /// Go on from this checkpoint (after the last worker stopped), paused, preparing first if
+    /// needed. The answer (`Resumed`, `ResumeFailed`) carries `id`, so the page can tell a stale
+    /// one.
+    Resume {
+        id: u64,
+        checkpoint: Box<TransferCheckpoint>,
+    },
     /// One test image through one arm's network, by the numbers.
     Work {
         arm: Arm,
@@ -124,6 +132,31 @@ pub enum TransferEvent {
     /// A live point on one arm's curve (on the first test images).
     Point {
         point: ArmPoint,
+    },
+    /// The experiment's latest checkpoint: every few seconds of training, and whenever training
+    /// stops.
+    Checkpoint {
+        checkpoint: Box<TransferCheckpoint>,
+    },
+    /// This experiment's checkpoints cannot be taken (said once a run).
+    NoCheckpoint {
+        error: ResumeError,
+    },
+    /// The experiment of the checkpoint sent with `Resume { id, .. }` goes on from its `step`
+    /// ([`TransferCheckpoint::step`]), paused: each arm's layers and the labelled examples, as
+    /// `Started` says.
+    Resumed {
+        id: u64,
+        step: u64,
+        settings: TransferSettings,
+        plans: Vec<(Arm, Vec<LayerPlan>)>,
+        labelled: usize,
+        test: usize,
+    },
+    /// The checkpoint sent with `Resume { id, .. }` could not be resumed; nothing was started.
+    ResumeFailed {
+        id: u64,
+        error: ResumeError,
     },
     /// Every arm's result on the whole test set.
     Finished {

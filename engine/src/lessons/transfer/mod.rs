@@ -13,6 +13,7 @@ pub mod own_card;
 #[cfg(feature = "compute")]
 pub mod own_training;
 pub mod pca;
+pub mod resume;
 pub mod sample;
 pub mod table;
 #[cfg(feature = "compute")]

@@ -5,16 +5,17 @@
 use burn::lr_scheduler::module_lr_scheduler::ModuleLearningRate;
 use burn::module::Module;
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::GradientsParams;
 use burn::tensor::{Device, Tensor, activation};
 
 use super::config::{Arm, TransferSettings};
 use super::model::{block_count, learning_rates, prepare, unfreeze_last_block};
 use super::own::{EXAMPLE_PIXELS, OwnClasses, OwnProblem};
 use super::own_card::{OWN_MODEL, OwnCard, OwnSettings};
-use super::training::evaluate;
+use super::training::{ADAM, evaluate};
 use crate::common::model_file::{self, ModelFileError, Precision, impl_card};
 use crate::common::read::read_floats;
+use crate::common::stepper::Stepper;
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::mnist::{Images, batch};
 use crate::models::resnet::ResnetSettings;
@@ -29,7 +30,7 @@ pub struct OwnTrainer {
     network: ResnetSettings,
     names: Vec<String>,
     settings: OwnSettings,
-    optimizer: ModuleOptimizer,
+    optimizer: Stepper,
     rates: ModuleLearningRate,
     set: Images,
     order: Vec<usize>,
@@ -106,7 +107,7 @@ impl OwnTrainer {
             model,
             network,
             names,
-            optimizer: AdamConfig::new().init(),
+            optimizer: Stepper::new(ADAM),
             rates: rates(&settings),
             order: (0..set.len()).collect(),
             set,
@@ -224,7 +225,7 @@ impl OwnTrainer {
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         self.model = self
             .optimizer
-            .step(self.rates.clone(), self.model.clone(), grads);
+            .step_grads_by(&self.rates, self.model.clone(), grads);
         self.step += 1;
         Some(loss.without_autodiff())
     }

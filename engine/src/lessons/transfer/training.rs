@@ -7,13 +7,16 @@ use std::sync::Arc;
 use burn::lr_scheduler::module_lr_scheduler::ModuleLearningRate;
 use burn::module::Module;
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::GradientsParams;
 use burn::tensor::{Device, Tensor};
 
 use super::config::{Arm, ArmPoint, ArmResult, LayerPlan, TransferProblem, TransferSettings, plan};
 use super::model::{block_count, layer_parameters, learning_rates, prepare, unfreeze_last_block};
+use super::resume::{ArmCheckpoint, ResumeError, TransferCheckpoint};
 use super::sample::labelled;
 use crate::common::read::read_floats;
+use crate::common::snapshot;
+use crate::common::stepper::{Rule, Stepper};
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::mnist::{Images, batch};
 use crate::models::resnet::ResnetSettings;
@@ -27,16 +30,24 @@ pub const LIVE_EVAL: usize = 500;
 /// Live evaluations per arm over a run.
 pub const LIVE_POINTS: u64 = 10;
 
+/// Every arm's optimiser (and own classes'): Adam with burn's defaults.
+pub(super) const ADAM: Rule = Rule::Adam {
+    beta_1: 0.9,
+    beta_2: 0.999,
+    epsilon: 1e-5,
+};
+
 /// One arm: its network, optimiser and place in the run.
 pub struct ArmTrainer {
     pub arm: Arm,
     model: Resnet,
-    optimizer: ModuleOptimizer,
+    optimizer: Stepper,
     rates: ModuleLearningRate,
     rng: Rng,
     order: Vec<usize>,
     step: u64,
     unfreeze_at: Option<u64>,
+    unfrozen: bool,
     elapsed_ms: f64,
 }
 
@@ -99,13 +110,14 @@ impl TransferRun {
             arms.push(ArmTrainer {
                 arm,
                 model,
-                optimizer: AdamConfig::new().init(),
+                optimizer: Stepper::new(ADAM),
                 rates: learning_rates(arm, &settings),
                 // The same generator in every arm: the same batches in the same order.
-                rng: Rng::new(settings.seed.wrapping_add(1)),
+                rng: Rng::new(order_seed(&settings)),
                 order: (0..train.len()).collect(),
                 step: 0,
                 unfreeze_at: (arm == Arm::LastBlock).then(|| settings.unfreeze_step()),
+                unfrozen: false,
                 elapsed_ms: 0.0,
             });
         }
@@ -151,6 +163,11 @@ impl TransferRun {
         self.classes
     }
 
+    /// The loss of the last batch of the last chunk (NaN before any).
+    pub fn last_batch_loss(&self) -> f32 {
+        self.record.last_batch_loss
+    }
+
     pub fn total_steps(&self) -> u64 {
         self.settings.steps as u64
     }
@@ -175,8 +192,9 @@ impl TransferRun {
         let (train, batch, blocks) = (self.train.clone(), self.batch, self.blocks);
         let arm = &mut self.arms[index];
         let started = web_time::Instant::now();
-        if arm.unfreeze_at == Some(arm.step) {
+        if arm.unfreeze_at == Some(arm.step) && !arm.unfrozen {
             arm.model = unfreeze_last_block(arm.model.clone(), blocks);
+            arm.unfrozen = true;
         }
         let within = (arm.step % steps_per_epoch) as usize;
         if within == 0 {
@@ -188,10 +206,112 @@ impl TransferRun {
         let grads = GradientsParams::from_grads(loss.backward(), &arm.model);
         arm.model = arm
             .optimizer
-            .step(arm.rates.clone(), arm.model.clone(), grads);
+            .step_grads_by(&arm.rates, arm.model.clone(), grads);
         arm.step += 1;
         arm.elapsed_ms += started.elapsed().as_secs_f64() * 1000.0;
         Some(loss.without_autodiff())
+    }
+
+    /// Where the run stands, for a later [`TransferRun::resume`]: every arm's weights and
+    /// optimiser state (read asynchronously), steps, batch order and unfreezing.
+    pub async fn checkpoint(&self) -> Result<TransferCheckpoint, ResumeError> {
+        let seed = order_seed(&self.settings);
+        let mut arms = Vec::with_capacity(self.arms.len());
+        for (trainer, &evaluated_at) in self.arms.iter().zip(&self.evaluated_at) {
+            arms.push(ArmCheckpoint {
+                arm: trainer.arm,
+                step: trainer.step,
+                rng_draws: trainer.rng.draws_since(seed),
+                order: trainer.order.iter().map(|&i| i as u32).collect(),
+                unfrozen: trainer.unfrozen,
+                elapsed_ms: trainer.elapsed_ms,
+                evaluated_at,
+                weights: snapshot::save(&trainer.model).await?,
+                optimizer: trainer.optimizer.save(&trainer.model).await,
+            });
+        }
+        Ok(TransferCheckpoint {
+            settings: self.settings.clone(),
+            arms,
+            elapsed_ms: self.record.elapsed_ms,
+            last_batch_loss: self.record.last_batch_loss,
+        })
+    }
+
+    /// The run `checkpoint` caught, on the same backbone and data, going on exactly where it
+    /// was: each arm rebuilt as a fresh run builds it (its freezing, the last block unfrozen if
+    /// it was), then given its weights, optimiser state, step and batch order. Refused when the
+    /// checkpoint is damaged or does not fit this backbone and data.
+    #[allow(clippy::too_many_arguments)]
+    pub fn resume(
+        checkpoint: &TransferCheckpoint,
+        backbone: &Resnet,
+        network: &ResnetSettings,
+        train: &Images,
+        test: impl Into<Arc<Images>>,
+        classes: usize,
+        device: Device,
+    ) -> Result<Self, ResumeError> {
+        let mut run = Self::new(
+            checkpoint.settings.clone(),
+            backbone,
+            network,
+            train,
+            test,
+            classes,
+            device.clone(),
+        )
+        .map_err(|_| ResumeError::BadSettings)?;
+        if checkpoint.arms.len() != run.arms.len() {
+            return Err(ResumeError::Unreadable {
+                message: format!(
+                    "{} arms instead of {}",
+                    checkpoint.arms.len(),
+                    run.arms.len()
+                ),
+            });
+        }
+        let (total, examples, blocks) = (run.total_steps(), run.train.len(), run.blocks);
+        let seed = order_seed(&run.settings);
+        for (i, saved) in checkpoint.arms.iter().enumerate() {
+            let trainer = &mut run.arms[i];
+            if saved.arm != trainer.arm || (saved.unfrozen && trainer.unfreeze_at.is_none()) {
+                return Err(ResumeError::Unreadable {
+                    message: format!("arm {} is not {:?}", i + 1, trainer.arm),
+                });
+            }
+            if saved.step > total || saved.evaluated_at > saved.step {
+                return Err(ResumeError::BadStep { step: saved.step });
+            }
+            let mut seen = vec![false; examples];
+            let permutation = saved.order.len() == examples
+                && saved.order.iter().all(|&i| {
+                    seen.get_mut(i as usize)
+                        .is_some_and(|s| !std::mem::replace(s, true))
+                });
+            if !permutation {
+                return Err(ResumeError::Unreadable {
+                    message: "the batch order is not one of these examples".into(),
+                });
+            }
+            let mut model = trainer.model.clone();
+            if saved.unfrozen {
+                model = unfreeze_last_block(model, blocks);
+            }
+            trainer.model = snapshot::load(model, &saved.weights)?;
+            trainer.optimizer = Stepper::load(ADAM, &trainer.model, &saved.optimizer, &device)?;
+            trainer.rng = Rng::at(seed, saved.rng_draws);
+            trainer.order = saved.order.iter().map(|&i| i as usize).collect();
+            trainer.step = saved.step;
+            trainer.unfrozen = saved.unfrozen;
+            trainer.elapsed_ms = saved.elapsed_ms;
+            run.evaluated_at[i] = saved.evaluated_at;
+        }
+        run.record = ChunkRecord {
+            elapsed_ms: checkpoint.elapsed_ms,
+            last_batch_loss: checkpoint.last_batch_loss,
+        };
+        Ok(run)
     }
 
     /// Runs up to `max_steps` steps (over all arms), stopping early once `budget_ms` has passed
@@ -269,6 +389,11 @@ impl StepTrainer for TransferRun {
     fn record(&mut self) -> &mut ChunkRecord {
         &mut self.record
     }
+}
+
+/// The seed of every arm's batch generator: the same batches in the same order in each.
+fn order_seed(settings: &TransferSettings) -> u64 {
+    settings.seed.wrapping_add(1)
 }
 
 fn batch_tensors(
