@@ -1,7 +1,8 @@
 //! The transfer lesson's only route to the worker: one message each time a request counter in
 //! its state moves, with its content read from the state; a worker that says `Ready` is asked
-//! for the backbone and the data again, and given the learner's own classes and examples. A saved
-//! model of own classes is downloaded from here too.
+//! for the backbone and the data again, given the experiment's checkpoint to resume when the last
+//! worker stopped and left one, and given the learner's own classes and examples. A saved model
+//! of own classes is downloaded from here too.
 
 use kindling_engine::lessons::transfer::config::Arm;
 use kindling_engine::lessons::transfer::messages::TransferCommand;
@@ -35,6 +36,18 @@ pub fn use_transfer_worker(state: &TransferState, worker: &WorkerLink, ready: Op
         use_effect_with((ready, requests.prepare), move |&(_, count)| {
             if count > 0 {
                 send(TransferCommand::Prepare { target });
+            }
+        });
+    }
+    {
+        let send = send.clone();
+        let resume = state.checkpoints.resume.clone();
+        use_effect_with((ready, requests.resume), move |&(_, id)| {
+            if let Some(kept) = resume {
+                send(TransferCommand::Resume {
+                    id,
+                    checkpoint: Box::new((*kept.0).clone()),
+                });
             }
         });
     }

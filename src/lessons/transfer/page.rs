@@ -14,7 +14,7 @@ use crate::lessons::transfer::measured::MeasuredTables;
 use crate::lessons::transfer::own::own_classes;
 use crate::lessons::transfer::results::results;
 use crate::lessons::transfer::state::{TransferAction, TransferState};
-use crate::lessons::transfer::text::{arm_name, labels_text, problem};
+use crate::lessons::transfer::text::{CHECKPOINTS, arm_name, labels_text, problem};
 use crate::lessons::transfer::widgets::network::network;
 use crate::lessons::transfer::worked::{class_name, worked};
 use crate::widgets::load_progress::{LoadProgress, LoadWords, Phase};
@@ -229,6 +229,14 @@ pub fn TransferPage(props: &Props) -> Html {
                     }
                     <span id="transfer-status" class="status" role="status">{t(lang, status)}</span>
                 </div>
+                if let Some(recovery) = &state.checkpoints.recovery {
+                    <div id="transfer-recovery" class="notice" role="status">{CHECKPOINTS.recovery(lang, recovery)}</div>
+                }
+                if state.started.is_some() {
+                    <p id="transfer-checkpoint" class="muted small" data-step={state.checkpoints.latest_iterations().map(|s| s.to_string())}>
+                        {CHECKPOINTS.checkpoint_line(lang, state.checkpoints.latest_iterations(), state.checkpoints.unavailable.as_ref())}
+                    </p>
+                }
                 { results(lang, state) }
             </section>
             <MeasuredTables {lang} />

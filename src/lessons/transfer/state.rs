@@ -9,7 +9,9 @@ use kindling_engine::lessons::transfer::config::{
     TransferSettings, WorkedExample,
 };
 use kindling_engine::lessons::transfer::messages::{BackboneInfo, TransferEvent};
+use kindling_engine::lessons::transfer::resume::TransferCheckpoint;
 
+use crate::lessons::checkpoints::{AtIteration, Checkpoints};
 use crate::lessons::data_load::LoadFailure;
 use crate::lessons::transfer::fields::TransferField;
 use crate::lessons::transfer::own_state::{OwnAction, OwnState};
@@ -23,6 +25,14 @@ pub struct Requests {
     pub pause: u64,
     pub work: u64,
     pub inside: u64,
+    /// `Resume` of the run's checkpoint after the worker stopped, with this count as its id.
+    pub resume: u64,
+}
+
+impl AtIteration for TransferCheckpoint {
+    fn iterations(&self) -> u64 {
+        self.step()
+    }
 }
 
 /// The run on screen, as the worker started it.
@@ -83,6 +93,8 @@ pub struct TransferState {
     pub work_index: usize,
     pub worked: Option<WorkedExample>,
     pub inside: Option<Inside>,
+    /// The experiment's checkpoints, and what became of it after a worker stopped.
+    pub checkpoints: Checkpoints<TransferCheckpoint>,
     /// "Your own classes".
     pub own: OwnState,
 }
@@ -165,6 +177,7 @@ impl TransferState {
                 if self.can_run() {
                     self.failed = None;
                     self.rejected.clear();
+                    self.checkpoints.forget();
                     self.requests.run += 1;
                 }
             }
@@ -179,7 +192,15 @@ impl TransferState {
             TransferAction::Event(event) => self.on_event(event),
             TransferAction::WorkerLost => {
                 self.own.reduce(OwnAction::WorkerLost);
-                // The worker's run and data are gone; what the page measured stays on screen.
+                // The worker's run and data are gone; what the page measured stays on screen,
+                // and the run goes on in the next worker from its latest checkpoint.
+                if self.started.is_some() || self.checkpoints.awaits_resume() {
+                    let trained = self.curves.values().any(|c| !c.is_empty());
+                    self.checkpoints.worker_lost(trained);
+                    if self.checkpoints.awaits_resume() {
+                        self.requests.resume += 1;
+                    }
+                }
                 self.running = false;
                 self.loaded = None;
                 self.data = None;
@@ -216,6 +237,7 @@ impl TransferState {
                     labelled,
                     test,
                 });
+                self.checkpoints.loaded();
                 self.curves.clear();
                 self.results = None;
                 self.worked = None;
@@ -233,6 +255,38 @@ impl TransferState {
                 self.requests.work += 1;
                 self.requests.inside += 1;
             }
+            TransferEvent::Checkpoint { checkpoint } => self.checkpoints.keep(checkpoint),
+            TransferEvent::NoCheckpoint { error } => self.checkpoints.unavailable = Some(error),
+            TransferEvent::Resumed { id, .. } | TransferEvent::ResumeFailed { id, .. }
+                if self.stale(id) => {}
+            TransferEvent::Resumed {
+                step,
+                settings,
+                plans,
+                labelled,
+                test,
+                ..
+            } => {
+                // The curves up to the checkpoint stay; what came after it was lost with the
+                // worker, and the resumed arms draw it again.
+                if let Some(kept) = &self.checkpoints.resume {
+                    for (&arm, points) in &mut self.curves {
+                        let at = kept.0.arm_step(arm);
+                        points.retain(|p| p.step <= at);
+                    }
+                }
+                self.started = Some(Started {
+                    settings,
+                    plans,
+                    labelled,
+                    test,
+                });
+                self.running = false;
+                self.rejected.clear();
+                self.results = None;
+                self.checkpoints.resumed(step);
+            }
+            TransferEvent::ResumeFailed { error, .. } => self.checkpoints.failed(error),
             TransferEvent::Worked { example } => self.worked = Some(example),
             TransferEvent::Inside {
                 before,
@@ -249,6 +303,12 @@ impl TransferState {
             }
             own => self.own.on_event(own),
         }
+    }
+
+    /// Whether an answer to the resume with `id` is stale: the learner has since started a new
+    /// run, or it answers no resume this page sent.
+    fn stale(&self, id: u64) -> bool {
+        id != self.requests.resume || !self.checkpoints.awaits_resume()
     }
 
     /// Adds a finished run to the accuracy-against-labels plot (replacing an earlier run of the
@@ -295,6 +355,7 @@ impl TransferState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kindling_engine::common::resume::ResumeError;
     use kindling_engine::datasets::mnist::DataLoadError;
 
     fn result(arm: Arm, accuracy: f32) -> ArmResult {
@@ -362,6 +423,169 @@ mod tests {
         assert_eq!(state.by_labels.len(), 8);
         assert_eq!(at(&state, 10, Arm::Scratch), Some(0.5));
         assert_eq!(state.best(), Some((Arm::Extract, 0.7)), "first of equals");
+    }
+
+    fn point(arm: Arm, step: u64) -> TransferAction {
+        TransferAction::Event(TransferEvent::Point {
+            point: ArmPoint {
+                arm,
+                step,
+                accuracy: 0.5,
+                loss: 1.0,
+                count: 500,
+            },
+        })
+    }
+
+    fn checkpoint(steps: [u64; 4]) -> TransferAction {
+        use kindling_engine::lessons::transfer::resume::ArmCheckpoint;
+        let arms = Arm::ALL
+            .iter()
+            .zip(steps)
+            .map(|(&arm, step)| ArmCheckpoint {
+                arm,
+                step,
+                rng_draws: step,
+                order: vec![0, 1],
+                unfrozen: false,
+                elapsed_ms: 1.0,
+                evaluated_at: 0,
+                weights: vec![1, 2, 3],
+                optimizer: vec![4],
+            })
+            .collect();
+        TransferAction::Event(TransferEvent::Checkpoint {
+            checkpoint: Box::new(TransferCheckpoint {
+                settings: TransferSettings::default(),
+                arms,
+                elapsed_ms: 4.0,
+                last_batch_loss: 0.7,
+            }),
+        })
+    }
+
+    fn resumed(id: u64, step: u64) -> TransferAction {
+        TransferAction::Event(TransferEvent::Resumed {
+            id,
+            step,
+            settings: TransferSettings::default(),
+            plans: Vec::new(),
+            labelled: 50,
+            test: 100,
+        })
+    }
+
+    fn steps(state: &TransferState, arm: Arm) -> Vec<u64> {
+        state.curves[&arm].iter().map(|p| p.step).collect()
+    }
+
+    #[test]
+    fn a_lost_worker_resumes_the_latest_checkpoint_with_the_curves_up_to_it() {
+        use crate::lessons::checkpoints::Recovery;
+        let mut state = TransferState::default();
+        state.reduce(TransferAction::Run);
+        state.reduce(started(10, 50));
+        for arm in Arm::ALL {
+            state.reduce(point(arm, 10));
+        }
+        // The arms take their steps in turn: the checkpoint catches two of them one step ahead.
+        state.reduce(checkpoint([16, 16, 15, 15]));
+        assert_eq!(state.checkpoints.latest_iterations(), Some(15));
+        for arm in Arm::ALL {
+            state.reduce(point(arm, 20));
+        }
+        state.reduce(TransferAction::WorkerLost);
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Resuming { iterations: 15 })
+        );
+        assert_eq!(
+            state.requests.resume, 1,
+            "the next worker is sent the resume"
+        );
+        assert!(state.started.is_none() && !state.running);
+
+        // An answer to another resume is stale.
+        state.reduce(resumed(7, 15));
+        assert!(state.started.is_none() && state.checkpoints.awaits_resume());
+        state.reduce(resumed(1, 15));
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Resumed { iterations: 15 })
+        );
+        assert!(state.started.is_some() && !state.running);
+        assert!(!state.checkpoints.awaits_resume());
+        assert_eq!(state.checkpoints.latest_iterations(), Some(15));
+        // Points after each arm's checkpoint were lost with the worker; the ones before stay.
+        assert_eq!(steps(&state, Arm::Scratch), [10]);
+        assert_eq!(steps(&state, Arm::Everything), [10]);
+        // A second answer to the same resume changes nothing.
+        state.reduce(TransferAction::Event(TransferEvent::ResumeFailed {
+            id: 1,
+            error: ResumeError::BadSettings,
+        }));
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Resumed { iterations: 15 })
+        );
+
+        // Lost again before the next checkpoint: the same checkpoint is resumed again.
+        state.reduce(point(Arm::Scratch, 20));
+        state.reduce(TransferAction::WorkerLost);
+        assert_eq!(state.requests.resume, 2);
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Resuming { iterations: 15 })
+        );
+    }
+
+    #[test]
+    fn a_refused_or_replaced_resume_and_a_run_lost_before_its_first_checkpoint_are_said() {
+        use crate::lessons::checkpoints::Recovery;
+        let mut state = TransferState::default();
+        state.reduce(TransferAction::WorkerLost);
+        assert_eq!(
+            (state.checkpoints.recovery.clone(), state.requests.resume),
+            (None, 0),
+            "no run, nothing to say"
+        );
+        state.reduce(TransferAction::Run);
+        state.reduce(started(10, 50));
+        state.reduce(TransferAction::WorkerLost);
+        assert_eq!(state.checkpoints.recovery, None, "lost before any step");
+        state.reduce(TransferAction::Run);
+        state.reduce(started(10, 50));
+        state.reduce(point(Arm::Extract, 10));
+        state.reduce(TransferAction::WorkerLost);
+        assert_eq!(state.checkpoints.recovery, Some(Recovery::Lost));
+        assert_eq!(state.requests.resume, 0);
+
+        // A checkpoint the next worker refuses is said and forgotten.
+        state.reduce(TransferAction::Run);
+        state.reduce(started(10, 50));
+        state.reduce(checkpoint([5, 5, 5, 5]));
+        state.reduce(TransferAction::WorkerLost);
+        let error = ResumeError::Unreadable {
+            message: "short".into(),
+        };
+        state.reduce(TransferAction::Event(TransferEvent::ResumeFailed {
+            id: state.requests.resume,
+            error: error.clone(),
+        }));
+        assert_eq!(state.checkpoints.recovery, Some(Recovery::Failed(error)));
+        assert!(state.checkpoints.latest.is_none() && !state.checkpoints.awaits_resume());
+
+        // A new run asked for while a resume is on its way replaces it: the answer is stale.
+        state.reduce(TransferAction::Run);
+        state.reduce(started(10, 50));
+        state.reduce(checkpoint([8, 8, 8, 8]));
+        state.reduce(TransferAction::WorkerLost);
+        let id = state.requests.resume;
+        state.reduce(TransferAction::Run);
+        assert!(!state.checkpoints.awaits_resume());
+        state.reduce(resumed(id, 8));
+        assert_eq!(state.checkpoints.recovery, None);
+        assert!(state.started.is_none());
     }
 
     #[test]

@@ -5,7 +5,14 @@ use kindling_engine::lessons::transfer::config::{Arm, TransferProblem};
 
 use crate::format::percent;
 use crate::i18n::{Lang, t, tf};
+use crate::lessons::checkpoint_text::Words;
 use crate::lessons::transfer::state::TransferState;
+
+/// The words about the experiment's checkpoints and its recovery after the worker stopped.
+pub const CHECKPOINTS: Words = Words {
+    prefix: "transfer",
+    count: "step",
+};
 
 pub fn arm_name(lang: Lang, arm: Arm) -> String {
     t(lang, &format!("transfer.arm.{}", arm.name()))
@@ -88,6 +95,47 @@ mod tests {
             results,
         }));
         state
+    }
+
+    #[test]
+    fn checkpoints_and_recoveries_have_words_in_both_languages() {
+        use crate::lessons::checkpoints::Recovery;
+        use kindling_engine::common::resume::ResumeError;
+
+        let errors = [
+            ResumeError::BadSettings,
+            ResumeError::Unreadable {
+                message: "x".into(),
+            },
+            ResumeError::BadStep { step: 9 },
+        ];
+        let worded = |text: &str| {
+            assert!(!text.is_empty() && !text.contains('{'), "{text}");
+            assert!(!text.starts_with("transfer."), "no words: {text}");
+        };
+        let mut seen = Vec::new();
+        for lang in Lang::ALL {
+            let kept = CHECKPOINTS.checkpoint_line(lang, Some(1234), None);
+            worded(&kept);
+            assert!(kept.contains("1234") && kept.contains('5'), "{kept}");
+            worded(&CHECKPOINTS.checkpoint_line(lang, None, None));
+            for error in &errors {
+                worded(&CHECKPOINTS.checkpoint_line(lang, None, Some(error)));
+                worded(&CHECKPOINTS.recovery(lang, &Recovery::Failed(error.clone())));
+            }
+            for state in [
+                Recovery::Resuming { iterations: 77 },
+                Recovery::Resumed { iterations: 77 },
+            ] {
+                let text = CHECKPOINTS.recovery(lang, &state);
+                worded(&text);
+                assert!(text.contains("77"), "{text}");
+                seen.push(text);
+            }
+            worded(&CHECKPOINTS.recovery(lang, &Recovery::Lost));
+        }
+        // Each language its own words.
+        assert_ne!(seen[0], seen[2]);
     }
 
     #[test]
