@@ -6,7 +6,6 @@ mod digits;
 
 use futures::future::LocalBoxFuture;
 use kindling_engine::burn::tensor::Device;
-use kindling_engine::common::resume::CHECKPOINT_EVERY_MS;
 use kindling_engine::lessons::gan::messages::{
     DigitCommand, GanCommand, GanEvent, ToyCommand, ToyEvent,
 };
@@ -16,6 +15,7 @@ use kindling_engine::protocol::{FromWorker, ToWorker};
 use web_time::Instant;
 
 use super::Lesson;
+use super::checkpointing::Checkpointing;
 use crate::{post, sleep};
 use digits::Digits;
 
@@ -39,13 +39,8 @@ pub struct GanLesson {
     running: bool,
     slow: bool,
     since_report_ms: f64,
-    since_checkpoint_ms: f64,
-    /// The updates (D's and G's) of the last checkpoint sent for this run.
-    checkpointed: Option<u64>,
-    /// This run's checkpoints cannot be taken, and the page has been told.
-    no_checkpoints: bool,
-    /// Training stopped since the last checkpoint was sent: the page should get one.
-    checkpoint_due: bool,
+    /// By the updates, D's and G's: single D or G steps count, not only iterations.
+    checkpoints: Checkpointing,
 }
 
 impl GanLesson {
@@ -57,49 +52,39 @@ impl GanLesson {
             running: false,
             slow: false,
             since_report_ms: 0.0,
-            since_checkpoint_ms: 0.0,
-            checkpointed: None,
-            no_checkpoints: false,
-            checkpoint_due: false,
+            checkpoints: Checkpointing::default(),
         }
     }
 
     /// A new run (fresh, or resumed at `checkpointed` updates): its checkpoints start again.
     fn new_run(&mut self, trainer: ToyTrainer, checkpointed: Option<u64>) {
         self.toy = Some(trainer);
-        self.checkpointed = checkpointed;
-        self.no_checkpoints = false;
-        self.since_checkpoint_ms = 0.0;
+        self.checkpoints.new_run(checkpointed);
     }
 
-    /// Sends the run's checkpoint, unless the page already has the one of these updates (single
-    /// D or G steps count, not only iterations); says once when the run's checkpoints cannot be
-    /// taken.
+    /// Sends the run's checkpoint, unless the page already has the one of these updates; says
+    /// once when the run's checkpoints cannot be taken.
     async fn send_checkpoint(&mut self) {
-        self.since_checkpoint_ms = 0.0;
-        self.checkpoint_due = false;
-        let Some(toy) = &self.toy else { return };
-        let updates = toy.updates();
-        if updates == 0 || self.checkpointed == Some(updates) || self.no_checkpoints {
-            return;
-        }
-        match toy.checkpoint().await {
-            Ok(checkpoint) => {
-                send(ToyEvent::Checkpoint {
-                    checkpoint: Box::new(checkpoint),
-                });
-                self.checkpointed = Some(updates);
-            }
-            Err(error) => {
-                send(ToyEvent::NoCheckpoint { error });
-                self.no_checkpoints = true;
-            }
-        }
+        let run = self
+            .toy
+            .as_ref()
+            .map(|toy| (toy.updates(), toy.checkpoint()));
+        self.checkpoints
+            .send(
+                run,
+                |checkpoint| {
+                    send(ToyEvent::Checkpoint {
+                        checkpoint: Box::new(checkpoint),
+                    })
+                },
+                |error| send(ToyEvent::NoCheckpoint { error }),
+            )
+            .await;
     }
 
     /// The checkpoint owed since training stopped, if any.
     async fn send_due_checkpoint(&mut self) {
-        if self.checkpoint_due {
+        if self.checkpoints.is_due() {
             self.send_checkpoint().await;
         }
     }
@@ -120,7 +105,7 @@ impl GanLesson {
             // Training stopped (paused, or another run took over): the page keeps where it is,
             // once the caller can wait for the device (`send_due_checkpoint`).
             if !running {
-                self.checkpoint_due = true;
+                self.checkpoints.stopped();
             }
         }
     }
@@ -230,8 +215,9 @@ impl Lesson for GanLesson {
             if self.slow {
                 toy.train_chunk(1, f64::INFINITY).await;
                 self.report().await;
-                self.since_checkpoint_ms += started.elapsed().as_secs_f64() * 1000.0;
-                if self.since_checkpoint_ms >= CHECKPOINT_EVERY_MS {
+                self.checkpoints
+                    .trained(started.elapsed().as_secs_f64() * 1000.0);
+                if self.checkpoints.interval_passed() {
                     self.send_checkpoint().await;
                 }
                 sleep(SLOW_PAUSE_MS).await;
@@ -240,12 +226,12 @@ impl Lesson for GanLesson {
             toy.train_chunk(CHUNK_ITERATIONS, CHUNK_MS).await;
             let took_ms = started.elapsed().as_secs_f64() * 1000.0;
             self.since_report_ms += took_ms;
-            self.since_checkpoint_ms += took_ms;
+            self.checkpoints.trained(took_ms);
             if self.since_report_ms >= REPORT_MS {
                 self.since_report_ms = 0.0;
                 self.report().await;
             }
-            if self.since_checkpoint_ms >= CHECKPOINT_EVERY_MS {
+            if self.checkpoints.interval_passed() {
                 self.send_checkpoint().await;
             }
         })

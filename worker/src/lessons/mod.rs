@@ -6,6 +6,7 @@ use kindling_engine::protocol::ToWorker;
 
 mod activations;
 mod bench;
+mod checkpointing;
 mod cnn;
 mod detect;
 mod gan;

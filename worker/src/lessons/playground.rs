@@ -3,13 +3,13 @@
 
 use futures::future::LocalBoxFuture;
 use kindling_engine::burn::tensor::Device;
-use kindling_engine::common::resume::CHECKPOINT_EVERY_MS;
 use kindling_engine::lessons::playground::messages::{PlaygroundCommand, PlaygroundEvent};
 use kindling_engine::lessons::playground::training::{BOUNDARY_RESOLUTION, Trainer};
 use kindling_engine::protocol::{FromWorker, ToWorker};
 use web_time::Instant;
 
 use super::Lesson;
+use super::checkpointing::Checkpointing;
 use crate::post;
 
 /// Steps run between two looks at the message queue, at most.
@@ -28,13 +28,8 @@ pub struct PlaygroundLesson {
     trainer: Option<Trainer>,
     running: bool,
     since_report_ms: f64,
-    since_checkpoint_ms: f64,
-    /// The step of the last checkpoint sent for this run.
-    checkpointed: Option<u64>,
-    /// This run's checkpoints cannot be taken, and the page has been told.
-    no_checkpoints: bool,
-    /// Training stopped since the last checkpoint was sent: the page should get one.
-    checkpoint_due: bool,
+    /// By step.
+    checkpoints: Checkpointing,
 }
 
 impl PlaygroundLesson {
@@ -44,50 +39,41 @@ impl PlaygroundLesson {
             trainer: None,
             running: false,
             since_report_ms: 0.0,
-            since_checkpoint_ms: 0.0,
-            checkpointed: None,
-            no_checkpoints: false,
-            checkpoint_due: false,
+            checkpoints: Checkpointing::default(),
         }
     }
 
     /// A new run (fresh, or resumed at step `checkpointed`): its checkpoints start again.
     fn new_run(&mut self, trainer: Trainer, checkpointed: Option<u64>) {
         self.trainer = Some(trainer);
-        self.checkpointed = checkpointed;
-        self.no_checkpoints = false;
-        self.since_checkpoint_ms = 0.0;
+        self.checkpoints.new_run(checkpointed);
     }
 
     /// Sends the run's checkpoint, unless the page has this step's already or the loss is no
     /// longer a number (the page keeps the last good one); says once when the run's checkpoints
     /// cannot be taken.
     async fn send_checkpoint(&mut self) {
-        self.since_checkpoint_ms = 0.0;
-        self.checkpoint_due = false;
-        let Some(trainer) = &self.trainer else { return };
-        let step = trainer.step_count();
-        if step == 0 || self.checkpointed == Some(step) || self.no_checkpoints || trainer.diverged()
-        {
-            return;
-        }
-        match trainer.checkpoint().await {
-            Ok(checkpoint) => {
-                send(PlaygroundEvent::Checkpoint {
-                    checkpoint: Box::new(checkpoint),
-                });
-                self.checkpointed = Some(step);
-            }
-            Err(error) => {
-                send(PlaygroundEvent::NoCheckpoint { error });
-                self.no_checkpoints = true;
-            }
-        }
+        let run = self
+            .trainer
+            .as_ref()
+            .filter(|trainer| !trainer.diverged())
+            .map(|trainer| (trainer.step_count(), trainer.checkpoint()));
+        self.checkpoints
+            .send(
+                run,
+                |checkpoint| {
+                    send(PlaygroundEvent::Checkpoint {
+                        checkpoint: Box::new(checkpoint),
+                    })
+                },
+                |error| send(PlaygroundEvent::NoCheckpoint { error }),
+            )
+            .await;
     }
 
     /// The checkpoint owed since training stopped, if any.
     async fn send_due_checkpoint(&mut self) {
-        if self.checkpoint_due {
+        if self.checkpoints.is_due() {
             self.send_checkpoint().await;
         }
     }
@@ -112,7 +98,7 @@ impl PlaygroundLesson {
             // Training stopped (paused, diverged, another lesson took over): the page keeps where
             // it is, once the caller can wait for the device (`send_due_checkpoint`).
             if !running {
-                self.checkpoint_due = true;
+                self.checkpoints.stopped();
             }
         }
     }
@@ -220,14 +206,14 @@ impl Lesson for PlaygroundLesson {
             }
             let took_ms = started.elapsed().as_secs_f64() * 1000.0;
             self.since_report_ms += took_ms;
-            self.since_checkpoint_ms += took_ms;
+            self.checkpoints.trained(took_ms);
             let diverged = self.trainer.as_ref().is_some_and(Trainer::diverged);
             if self.since_report_ms >= REPORT_MS || diverged {
                 self.since_report_ms = 0.0;
                 self.report().await;
             }
             self.stop_if_diverged();
-            if self.checkpoint_due || self.since_checkpoint_ms >= CHECKPOINT_EVERY_MS {
+            if self.checkpoints.is_due() || self.checkpoints.interval_passed() {
                 self.send_checkpoint().await;
             }
         })

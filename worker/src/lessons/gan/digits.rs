@@ -12,7 +12,6 @@ use kindling_engine::common::read::read_floats;
 use kindling_engine::datasets::mnist::{Images, normalise};
 use kindling_engine::lessons::cnn::checkpoint;
 use kindling_engine::lessons::cnn::model::{Cnn, CnnConfig};
-use kindling_engine::lessons::gan::digits_resume::CHECKPOINT_EVERY_MS;
 use kindling_engine::lessons::gan::digits_training::DigitTrainer;
 use kindling_engine::lessons::gan::messages::{DigitCommand, DigitEvent, GanEvent};
 use kindling_engine::lessons::gan::metrics::class_meter;
@@ -22,6 +21,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::Response;
 use web_time::Instant;
 
+use crate::lessons::checkpointing::Checkpointing;
 use crate::{mnist, post, scope};
 
 const CHUNK_MS: f64 = 150.0;
@@ -58,11 +58,8 @@ pub struct Digits {
     pub running: bool,
     since_report_ms: f64,
     reports: u32,
-    since_checkpoint_ms: f64,
-    /// The iteration of the last checkpoint sent for this run.
-    checkpointed: Option<u64>,
-    /// This run's checkpoints cannot be taken, and the page has been told.
-    no_checkpoints: bool,
+    /// By iteration.
+    checkpoints: Checkpointing,
 }
 
 async fn fetch_classifier(device: &Device) -> Result<Cnn, String> {
@@ -94,9 +91,7 @@ impl Digits {
             running: false,
             since_report_ms: 0.0,
             reports: 0,
-            since_checkpoint_ms: 0.0,
-            checkpointed: None,
-            no_checkpoints: false,
+            checkpoints: Checkpointing::default(),
         }
     }
 
@@ -104,32 +99,27 @@ impl Digits {
     fn new_run(&mut self, trainer: DigitTrainer, checkpointed: Option<u64>) {
         self.trainer = Some(trainer);
         self.reports = 0;
-        self.checkpointed = checkpointed;
-        self.no_checkpoints = false;
-        self.since_checkpoint_ms = 0.0;
+        self.checkpoints.new_run(checkpointed);
     }
 
     /// Sends the run's checkpoint, unless the page already has the one of this iteration; says
     /// once when the run's checkpoints cannot be taken.
     pub async fn send_checkpoint(&mut self) {
-        self.since_checkpoint_ms = 0.0;
-        let Some(trainer) = &self.trainer else { return };
-        let iterations = trainer.iterations();
-        if iterations == 0 || self.checkpointed == Some(iterations) || self.no_checkpoints {
-            return;
-        }
-        match trainer.checkpoint().await {
-            Ok(checkpoint) => {
-                send(DigitEvent::Checkpoint {
-                    checkpoint: Box::new(checkpoint),
-                });
-                self.checkpointed = Some(iterations);
-            }
-            Err(error) => {
-                send(DigitEvent::NoCheckpoint { error });
-                self.no_checkpoints = true;
-            }
-        }
+        let run = self
+            .trainer
+            .as_ref()
+            .map(|t| (t.iterations(), t.checkpoint()));
+        self.checkpoints
+            .send(
+                run,
+                |checkpoint| {
+                    send(DigitEvent::Checkpoint {
+                        checkpoint: Box::new(checkpoint),
+                    })
+                },
+                |error| send(DigitEvent::NoCheckpoint { error }),
+            )
+            .await;
     }
 
     pub fn set_running(&mut self, running: bool) {
@@ -281,7 +271,7 @@ impl Digits {
                             });
                             self.report().await;
                             // The run's generator changed: the page's checkpoint must hold it.
-                            self.checkpointed = None;
+                            self.checkpoints.outdated();
                             self.send_checkpoint().await;
                         }
                         Err(error) => send(DigitEvent::GeneratorRefused { error }),
@@ -318,12 +308,12 @@ impl Digits {
         trainer.train_chunk(CHUNK_ITERATIONS, CHUNK_MS).await;
         let took_ms = started.elapsed().as_secs_f64() * 1000.0;
         self.since_report_ms += took_ms;
-        self.since_checkpoint_ms += took_ms;
+        self.checkpoints.trained(took_ms);
         if self.since_report_ms >= REPORT_MS {
             self.since_report_ms = 0.0;
             self.report().await;
         }
-        if self.since_checkpoint_ms >= CHECKPOINT_EVERY_MS {
+        if self.checkpoints.interval_passed() {
             self.send_checkpoint().await;
         }
     }
