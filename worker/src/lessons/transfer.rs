@@ -14,6 +14,7 @@ use kindling_engine::lessons::transfer::messages::{BackboneInfo, TransferCommand
 use kindling_engine::lessons::transfer::model::block_count;
 use kindling_engine::lessons::transfer::own::OwnClasses;
 use kindling_engine::lessons::transfer::own_training::OwnTrainer;
+use kindling_engine::lessons::transfer::resume::TransferCheckpoint;
 use kindling_engine::lessons::transfer::sample::target_images;
 use kindling_engine::lessons::transfer::training::{LIVE_EVAL, TransferRun};
 use kindling_engine::lessons::transfer::worked::{feature_map, filters, worked_example};
@@ -24,8 +25,10 @@ use kindling_engine::protocol::{FromWorker, ToWorker};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Response;
+use web_time::Instant;
 
 use super::Lesson;
+use super::checkpointing::Checkpointing;
 use crate::{mnist, post, scope};
 
 mod own;
@@ -55,6 +58,8 @@ pub struct TransferLesson {
     sets: HashMap<Target, (Arc<Images>, Arc<Images>)>,
     run: Option<TransferRun>,
     running: bool,
+    /// When the run's checkpoints go to the page (its progress: all arms' steps together).
+    checkpoints: Checkpointing,
     /// The learner's own classes, and the network fine-tuned on them.
     own: OwnClasses,
     own_trainer: Option<OwnTrainer>,
@@ -92,6 +97,7 @@ impl TransferLesson {
             sets: HashMap::new(),
             run: None,
             running: false,
+            checkpoints: Checkpointing::default(),
             own: OwnClasses::default(),
             own_trainer: None,
             own_running: false,
@@ -103,6 +109,94 @@ impl TransferLesson {
         if running != self.running {
             self.running = running;
             send(TransferEvent::Running { running });
+            // Training stopped (paused, finished, another lesson took over): the page keeps where
+            // it is, once the caller can wait for the device (`send_due_checkpoint`).
+            if !running {
+                self.checkpoints.stopped();
+            }
+        }
+    }
+
+    /// A new run (fresh, or resumed at `sent` steps): its checkpoints start again.
+    fn new_run(&mut self, run: TransferRun, sent: Option<u64>) {
+        self.run = Some(run);
+        self.checkpoints.new_run(sent);
+    }
+
+    /// Sends the run's checkpoint, unless the page has this one already.
+    async fn send_checkpoint(&mut self) {
+        let run = self
+            .run
+            .as_ref()
+            .map(|run| (run.steps_done(), run.checkpoint()));
+        self.checkpoints
+            .send(
+                run,
+                |checkpoint| {
+                    send(TransferEvent::Checkpoint {
+                        checkpoint: Box::new(checkpoint),
+                    })
+                },
+                |error| send(TransferEvent::NoCheckpoint { error }),
+            )
+            .await;
+    }
+
+    /// The checkpoint owed since training stopped, if any.
+    async fn send_due_checkpoint(&mut self) {
+        if self.checkpoints.is_due() {
+            self.send_checkpoint().await;
+        }
+    }
+
+    /// Goes on from `checkpoint`, paused (its results at once if it had finished).
+    async fn resume(&mut self, id: u64, checkpoint: &TransferCheckpoint) {
+        self.set_running(false);
+        let target = checkpoint.settings.target;
+        if !self.prepare(target).await {
+            return;
+        }
+        let (Some(backbone), Some((train, test))) = (&self.backbone, self.sets.get(&target)) else {
+            return;
+        };
+        let resumed = TransferRun::resume(
+            checkpoint,
+            &backbone.model,
+            &backbone.settings,
+            train,
+            test.clone(),
+            target.classes(),
+            self.device.clone(),
+        );
+        match resumed {
+            Ok(run) => {
+                let steps = run.steps_done();
+                send(TransferEvent::Resumed {
+                    id,
+                    step: checkpoint.step(),
+                    settings: run.settings().clone(),
+                    plans: run.plans().to_vec(),
+                    labelled: run.train_set().len(),
+                    test: run.test_set().len(),
+                });
+                // The page holds this checkpoint already.
+                self.new_run(run, Some(steps));
+                self.finish_if_done().await;
+            }
+            Err(error) => send(TransferEvent::ResumeFailed { id, error }),
+        }
+    }
+
+    /// Sends the results once every arm is done, and stops.
+    async fn finish_if_done(&mut self) {
+        let Some(run) = &self.run else { return };
+        if run.is_finished() {
+            let results = run.results().await;
+            send(TransferEvent::Finished {
+                settings: run.settings().clone(),
+                results,
+            });
+            self.set_running(false);
         }
     }
 
@@ -208,7 +302,7 @@ impl TransferLesson {
                             labelled: run.train_set().len(),
                             test: run.test_set().len(),
                         });
-                        self.run = Some(run);
+                        self.new_run(run, None);
                         self.set_running(true);
                     }
                     Err(problems) => send(TransferEvent::Rejected { problems }),
@@ -216,10 +310,12 @@ impl TransferLesson {
             }
             TransferCommand::Play => self.set_running(true),
             TransferCommand::Pause => self.set_running(false),
+            TransferCommand::Resume { id, checkpoint } => self.resume(id, &checkpoint).await,
             TransferCommand::Work { arm, test_index } => self.work(arm, test_index).await,
             TransferCommand::Inside => self.inside().await,
             own => self.own_command(own).await,
         }
+        self.send_due_checkpoint().await;
     }
 
     async fn work(&self, arm: Arm, test_index: usize) {
@@ -248,8 +344,10 @@ impl TransferLesson {
         });
     }
 
-    /// Trains for a moment; sends the arms' due live points, and the results at the end.
+    /// Trains for a moment; sends the arms' due live points, a checkpoint every few seconds of
+    /// training, and the results at the end.
     async fn train(&mut self) {
+        let started = Instant::now();
         let Some(run) = &mut self.run else {
             self.set_running(false);
             return;
@@ -259,13 +357,11 @@ impl TransferLesson {
             let point = run.evaluate(arm, Some(LIVE_EVAL)).await;
             send(TransferEvent::Point { point });
         }
-        if run.is_finished() {
-            let results = run.results().await;
-            send(TransferEvent::Finished {
-                settings: run.settings().clone(),
-                results,
-            });
-            self.set_running(false);
+        self.finish_if_done().await;
+        self.checkpoints
+            .trained(started.elapsed().as_secs_f64() * 1000.0);
+        if self.checkpoints.is_due() || self.checkpoints.interval_passed() {
+            self.send_checkpoint().await;
         }
     }
 }
@@ -285,6 +381,10 @@ impl Lesson for TransferLesson {
     fn pause(&mut self) {
         self.set_running(false);
         self.set_own_running(false);
+    }
+
+    fn paused(&mut self) -> LocalBoxFuture<'_, ()> {
+        Box::pin(self.send_due_checkpoint())
     }
 
     fn tick(&mut self) -> LocalBoxFuture<'_, ()> {
