@@ -200,7 +200,12 @@ pub fn App() -> Html {
 
     // Each lesson talks to the worker through its own effects.
     let ready = state.ready_worker();
-    use_playground_worker(&state.playground, &worker, ready);
+    use_playground_worker(
+        &state.playground,
+        &worker,
+        ready,
+        to_app(&state, Action::Playground),
+    );
     let route = state.route;
     use_activations_worker(
         &state.activations,

@@ -1,7 +1,8 @@
 //! A lesson's words about a run's checkpoints, about a run recovered after the worker stopped and
 //! about a run kept in the browser (the words are in `www/i18n`, under the lesson's
-//! `checkpoint.`, `recovery.`, `resume_error.` and `kept.` keys: the GAN lesson's sections, the
-//! playground and the CNN's kept runs share the code).
+//! `checkpoint.`, `recovery.`, `resume_error.` and `kept.` keys, and the words every lesson's
+//! kept run shares under `kept.`: the GAN lesson's sections, the playground and the CNN's kept
+//! runs share the code).
 
 use kindling_engine::common::resume::{CHECKPOINT_EVERY_MS, KeptRunError, ResumeError};
 
@@ -103,13 +104,11 @@ impl Words {
 
     pub fn keep_message(self, lang: Lang, message: &KeepMessage) -> String {
         match message {
-            KeepMessage::Keeping => t(lang, &self.key("kept.keeping")),
+            KeepMessage::Keeping => t(lang, "kept.keeping"),
             KeepMessage::Kept { at, hidden: false } => self.at(lang, "kept.kept", *at, &[]),
             KeepMessage::Kept { at, hidden: true } => self.at(lang, "kept.kept_hidden", *at, &[]),
-            KeepMessage::NothingYet => t(lang, &self.key("kept.nothing_yet")),
-            KeepMessage::Failed(message) => {
-                tf(lang, &self.key("kept.failed"), &[("message", message)])
-            }
+            KeepMessage::NothingYet => t(lang, "kept.nothing_yet"),
+            KeepMessage::Failed(message) => tf(lang, "kept.failed", &[("message", message)]),
         }
     }
 
@@ -125,7 +124,7 @@ impl Words {
                 &[("format", &format.to_string())],
             ),
             KeptInBrowser::Unavailable(message) => {
-                tf(lang, &self.key("kept.unavailable"), &[("message", message)])
+                tf(lang, "kept.unavailable", &[("message", message)])
             }
             _ => return None,
         })
@@ -140,6 +139,7 @@ mod tests {
         assert!(!text.is_empty(), "no words");
         let prefix = format!("{}.", words.prefix);
         assert!(!text.contains('{') && !text.starts_with(&prefix), "{text}");
+        assert!(!text.starts_with("kept."), "{text}");
     }
 
     #[test]
@@ -199,7 +199,7 @@ mod tests {
             KeptInBrowser::Unreadable(KeptRunError::OtherFormat { format: 9 }),
             KeptInBrowser::Unavailable("x".into()),
         ];
-        for words in [GAN, CNN] {
+        for words in [GAN, CNN, PLAYGROUND] {
             for lang in Lang::ALL {
                 for message in &messages {
                     let text = words.keep_message(lang, message);
@@ -221,9 +221,14 @@ mod tests {
             }
         }
         for lang in Lang::ALL {
-            let text = GAN.recovery(lang, &Recovery::Restored { iterations: 77 });
-            worded(GAN, &text);
-            assert!(text.contains("77"), "{text}");
+            for words in [GAN, PLAYGROUND] {
+                let text = words.recovery(lang, &Recovery::Restored { iterations: 77 });
+                worded(words, &text);
+                assert!(text.contains("77"), "{text}");
+            }
+            for key in ["kept.keep", "kept.explain"] {
+                assert_ne!(t(lang, key), key);
+            }
         }
     }
 }

@@ -10,6 +10,12 @@ use kindling_engine::common::resume::ResumeError;
 /// A checkpoint's iteration (or step) count, which the page shows and recovers at.
 pub trait AtIteration {
     fn iterations(&self) -> u64;
+
+    /// What tells this checkpoint from the run's others: its iterations, unless the run can
+    /// move without them (a GAN's single D or G step).
+    fn mark(&self) -> u64 {
+        self.iterations()
+    }
 }
 
 /// A checkpoint as the worker sent it; compared by identity, as it is large.
@@ -69,6 +75,11 @@ impl<T: AtIteration> Checkpoints<T> {
     /// The latest checkpoint's iteration.
     pub fn latest_iterations(&self) -> Option<u64> {
         self.latest.as_ref().map(|kept| kept.0.iterations())
+    }
+
+    /// The latest checkpoint's mark ([`AtIteration::mark`]).
+    pub fn latest_mark(&self) -> Option<u64> {
+        self.latest.as_ref().map(|kept| kept.0.mark())
     }
 
     /// Whether a resume was sent and not answered yet: an answer to a resume the learner has

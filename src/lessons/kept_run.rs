@@ -1,11 +1,15 @@
 //! A lesson's run kept in this browser (IndexedDB, `services/kept_runs.rs`) to resume after a
 //! reload: what the page found there when the lesson opened, and what became of the learner's
-//! last request to keep the run. Shared by the lessons that keep runs (the CNN, the GAN's digits);
-//! the run `R` is the lesson's own kept-run type, read from bytes by the lesson.
+//! last request to keep the run; and the one hook that answers a lesson's requests
+//! ([`use_kept_run`]). Shared by the lessons that keep runs (the CNN, both GAN sections, the
+//! playground); the run `R` is the lesson's own kept-run type, read from bytes by the lesson.
 
 use std::rc::Rc;
 
 use kindling_engine::common::resume::KeptRunError;
+use yew::Callback;
+
+use crate::services::kept_runs;
 
 /// The run kept in this browser, as the page found it when the lesson opened.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -35,6 +39,19 @@ pub enum KeepMessage {
     Failed(String),
 }
 
+/// What the learner and the browser ask of a lesson's kept run (not worker messages).
+#[derive(Clone, Debug, PartialEq)]
+pub enum KeptAction {
+    /// What the browser's storage holds under the lesson's key.
+    Looked(Result<Option<Vec<u8>>, String>),
+    /// Keep the run in the browser.
+    Keep,
+    /// The tab was hidden or frozen: keep the run, if there is a newer checkpoint.
+    TabHidden,
+    /// The run was kept at this step or iteration, or why not.
+    Saved(Result<u64, String>),
+}
+
 /// A lesson's kept run and its requests (looking it up, keeping the run; not worker messages:
 /// the lesson's effects answer them with `services::kept_runs`).
 #[derive(Clone, Debug, PartialEq)]
@@ -43,7 +60,9 @@ pub struct KeptRun<R> {
     pub message: Option<KeepMessage>,
     /// Whether the pending keep is because the tab was hidden.
     hidden: bool,
-    /// The step or iteration of the checkpoint last kept in the browser.
+    /// The mark of the checkpoint the pending keep holds (see [`KeptRun::reduce`]).
+    pending: Option<u64>,
+    /// The mark of the checkpoint last kept in the browser.
     pub kept_at: Option<u64>,
     /// Looking for a kept run (once).
     pub lookups: u64,
@@ -57,6 +76,7 @@ impl<R> Default for KeptRun<R> {
             found: KeptInBrowser::NotLooked,
             message: None,
             hidden: false,
+            pending: None,
             kept_at: None,
             lookups: 0,
             keeps: 0,
@@ -65,6 +85,23 @@ impl<R> Default for KeptRun<R> {
 }
 
 impl<R> KeptRun<R> {
+    /// Answers `action`. `latest`: the mark of the run's latest checkpoint, what tells it from the
+    /// run's other checkpoints (its step or iteration; a GAN's 2-D run counts its updates, as a
+    /// single D or G step moves no iteration); `read`: the lesson's kept run from bytes.
+    pub fn reduce(
+        &mut self,
+        action: KeptAction,
+        latest: Option<u64>,
+        read: impl FnOnce(&[u8]) -> Result<R, KeptRunError>,
+    ) {
+        match action {
+            KeptAction::Looked(found) => self.looked(found, read),
+            KeptAction::Keep => self.keep(latest),
+            KeptAction::TabHidden => self.tab_hidden(latest),
+            KeptAction::Saved(saved) => self.saved(saved),
+        }
+    }
+
     /// Looks for a kept run, the first time the lesson opens.
     pub fn look(&mut self) {
         if self.lookups == 0 {
@@ -89,10 +126,11 @@ impl<R> KeptRun<R> {
         }
     }
 
-    /// The learner asked to keep the run, whose latest checkpoint is at `latest`.
+    /// The learner asked to keep the run, whose latest checkpoint's mark is `latest`.
     pub fn keep(&mut self, latest: Option<u64>) {
         if latest.is_some() {
             self.hidden = false;
+            self.pending = latest;
             self.message = Some(KeepMessage::Keeping);
             self.keeps += 1;
         } else {
@@ -104,6 +142,7 @@ impl<R> KeptRun<R> {
     pub fn tab_hidden(&mut self, latest: Option<u64>) {
         if latest.is_some() && latest != self.kept_at {
             self.hidden = true;
+            self.pending = latest;
             self.keeps += 1;
         }
     }
@@ -112,7 +151,8 @@ impl<R> KeptRun<R> {
     pub fn saved(&mut self, saved: Result<u64, String>) {
         self.message = Some(match saved {
             Ok(at) => {
-                self.kept_at = Some(at);
+                // The run is made from the state the request was drawn with, or a later one.
+                self.kept_at = self.pending;
                 KeepMessage::Kept {
                     at,
                     hidden: self.hidden,
@@ -132,6 +172,34 @@ impl<R> KeptRun<R> {
             }
         }
     }
+}
+
+/// A lesson state whose run can be kept in the browser.
+pub trait KeepsRun: Clone + 'static {
+    type Run: 'static;
+    /// The key the run is kept under.
+    const KEY: &'static str;
+    fn kept(&self) -> &KeptRun<Self::Run>;
+    /// The run to keep now (its latest checkpoint and the curves up to it): the checkpoint's
+    /// step or iteration, and the run's bytes; `None` before the first checkpoint.
+    fn run_to_keep(&self) -> Option<(u64, Vec<u8>)>;
+}
+
+/// A lesson's kept run, in the browser: looked for once, kept when asked and when the tab is
+/// hidden or frozen (`services/kept_runs.rs`); what happened comes back as [`KeptAction`]s.
+#[yew::hook]
+pub fn use_kept_run<S: KeepsRun>(state: &S, on_kept: Callback<KeptAction>) {
+    // The state's large parts are shared (Rc); the run is made only when it is kept.
+    let keeping = state.clone();
+    let kept = state.kept();
+    kept_runs::use_kept_run(
+        S::KEY,
+        (kept.lookups, kept.keeps),
+        move || keeping.run_to_keep(),
+        on_kept.reform(KeptAction::Looked),
+        on_kept.reform(KeptAction::Saved),
+        on_kept.reform(|()| KeptAction::TabHidden),
+    );
 }
 
 #[cfg(test)]
@@ -200,5 +268,31 @@ mod tests {
         kept.saved(Err("full".into()));
         assert_eq!(kept.message, Some(KeepMessage::Failed("full".into())));
         assert_eq!(kept.kept_at, Some(90));
+    }
+
+    #[test]
+    fn a_keep_is_told_apart_by_its_mark_and_said_at_its_count() {
+        let mut kept = KeptRun::<u8>::default();
+        // A GAN's 2-D run: 20 iterations, 40 updates; then one D step, 41 updates.
+        kept.reduce(KeptAction::Keep, Some(40), read);
+        kept.reduce(KeptAction::Saved(Ok(20)), Some(40), read);
+        assert_eq!(kept.kept_at, Some(40));
+        kept.reduce(KeptAction::TabHidden, Some(40), read);
+        assert_eq!(kept.keeps, 1);
+        kept.reduce(KeptAction::TabHidden, Some(41), read);
+        assert_eq!(kept.keeps, 2);
+        kept.reduce(KeptAction::Saved(Ok(20)), Some(41), read);
+        assert_eq!(
+            (kept.kept_at, kept.message.clone()),
+            (
+                Some(41),
+                Some(KeepMessage::Kept {
+                    at: 20,
+                    hidden: true
+                })
+            )
+        );
+        kept.reduce(KeptAction::Looked(Ok(Some(vec![5]))), None, read);
+        assert_eq!(kept.take().as_deref(), Some(&5));
     }
 }

@@ -12,6 +12,7 @@ pub mod data_load;
 pub mod detect;
 pub mod gan;
 pub mod kept_run;
+pub mod kept_run_view;
 pub mod losses;
 pub mod playground;
 pub mod transfer;

@@ -9,11 +9,10 @@ use kindling_engine::protocol::ToWorker;
 use yew::prelude::*;
 
 use crate::lessons::cnn::shipped::ShippedProblem;
-use crate::lessons::cnn::state::{
-    Arrived, CnnAction, CnnState, KEPT_KEY, ModelMessage, model_file_name,
-};
+use crate::lessons::cnn::state::{Arrived, CnnAction, CnnState, ModelMessage, model_file_name};
+use crate::lessons::kept_run::use_kept_run;
 use crate::services::worker::WorkerLink;
-use crate::services::{download, kept_runs, models};
+use crate::services::{download, models};
 
 /// A saved model is handed to the browser as soon as it arrives (the state keeps only its card);
 /// the action that says so if the browser refused it.
@@ -36,7 +35,7 @@ pub fn use_cnn_worker(
     ready: Option<u64>,
     on_cnn: Callback<CnnAction>,
 ) {
-    use_kept_run(state, on_cnn.clone());
+    use_kept_run(state, on_cnn.reform(CnnAction::Kept));
     {
         let on_cnn = on_cnn.clone();
         use_effect_with(state.requests.shipped_list, move |&count| {
@@ -132,25 +131,6 @@ pub fn use_cnn_worker(
     use_command(requests.step, CnnCommand::Step, send.clone());
     use_command(requests.evaluate, CnnCommand::Evaluate, send.clone());
     use_command(requests.export, CnnCommand::Export, send);
-}
-
-/// The run kept in the browser: looked for once, kept when asked and when the tab is hidden or
-/// frozen (`services/kept_runs.rs`).
-#[hook]
-fn use_kept_run(state: &CnnState, on_cnn: Callback<CnnAction>) {
-    // The state's large parts are shared (Rc); the run is made only when it is kept.
-    let keeping = state.clone();
-    kept_runs::use_kept_run(
-        KEPT_KEY,
-        (state.kept.lookups, state.kept.keeps),
-        move || {
-            let run = keeping.to_keep()?;
-            Some((run.checkpoint.step, run.to_bytes()))
-        },
-        on_cnn.reform(CnnAction::KeptLooked),
-        on_cnn.reform(CnnAction::KeptSaved),
-        on_cnn.reform(|()| CnnAction::TabHidden),
-    );
 }
 
 /// Sends `command` each time `count` moves.

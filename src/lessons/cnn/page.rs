@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::i18n::{Lang, t};
 use crate::lessons::checkpoint_text::CNN;
-use crate::lessons::cnn::state::{CnnAction, CnnState, KeepMessage, KeptInBrowser, ModelMessage};
+use crate::lessons::cnn::state::{CnnAction, CnnState, ModelMessage};
 use crate::lessons::cnn::text::{checkpoint_line, problem, recovery, url_error};
 use crate::lessons::cnn::widgets::architecture::CnnArchitecture;
 use crate::lessons::cnn::widgets::controls::CnnControls;
@@ -17,6 +17,8 @@ use crate::lessons::cnn::widgets::evaluation::{ConfusionMatrix, MistakeGallery};
 use crate::lessons::cnn::widgets::inside::CnnInside;
 use crate::lessons::cnn::widgets::model_file::ModelFile;
 use crate::lessons::cnn::widgets::settings_form::CnnSettingsForm;
+use crate::lessons::kept_run::KeptAction;
+use crate::lessons::kept_run_view::{KeptClick, kept_run};
 use crate::route::Route;
 
 #[derive(Properties, PartialEq)]
@@ -102,27 +104,19 @@ pub fn CnnPage(props: &Props) -> Html {
     });
     let checkpoint_step = cnn.checkpoint.as_ref().map(|kept| kept.0.step);
     let checkpoint_text = checkpoint_line(lang, checkpoint_step, cnn.no_checkpoints.as_ref());
-    let resume_kept = match &cnn.kept.found {
-        KeptInBrowser::Found(run) => {
-            let step = run.checkpoint.step.to_string();
-            html! {
-                <button type="button" id="cnn-resume-kept" class="button primary" data-step={step.clone()} onclick={action(|| CnnAction::ResumeKept).reform(|_: MouseEvent| ())}>
-                    {CNN.resume_kept(lang, run.checkpoint.step)}
-                </button>
-            }
-        }
-        _ => Html::default(),
-    };
-    let kept_note = CNN.kept_problem(lang, &cnn.kept.found).map(
-        |text| html! { <p id="cnn-kept-problem" class="notice warning" role="status">{text}</p> },
-    );
-    let keep_note = cnn.kept.message.as_ref().map(|m| {
-        let step = match m {
-            KeepMessage::Kept { at, .. } => Some(at.to_string()),
-            _ => None,
-        };
-        html! { <p id="cnn-kept-message" class="muted small" role="status" data-step={step}>{CNN.keep_message(lang, m)}</p> }
+    let on_kept = props.on_cnn.reform(|click| match click {
+        KeptClick::Resume => CnnAction::ResumeKept,
+        KeptClick::Keep => CnnAction::Kept(KeptAction::Keep),
     });
+    let kept = kept_run(
+        lang,
+        CNN,
+        "cnn",
+        &cnn.kept,
+        |run| run.checkpoint.step,
+        Some(cnn.checkpoint.is_some()),
+        &on_kept,
+    );
 
     html! {
         <div id="cnn-page" class="cnn">
@@ -166,15 +160,7 @@ pub fn CnnPage(props: &Props) -> Html {
                         <p id="cnn-checkpoint" class="muted small" data-step={checkpoint_step.map(|s| s.to_string())}>
                             {checkpoint_text}
                         </p>
-                        <div class="cnn-kept">
-                            {resume_kept}
-                            <button type="button" id="cnn-keep" class="button" disabled={cnn.checkpoint.is_none()} onclick={action(|| CnnAction::KeepRun).reform(|_: MouseEvent| ())}>
-                                {t(lang, "cnn.kept.keep")}
-                            </button>
-                            <p class="muted small">{t(lang, "cnn.kept.explain")}</p>
-                            {kept_note}
-                            {keep_note}
-                        </div>
+                        {kept}
                         <CnnCurves
                             {lang}
                             loss={cnn.loss.clone()}

@@ -17,7 +17,7 @@ use kindling_engine::lessons::cnn::resume::{CnnCheckpoint, KeptCnnRun, ResumeErr
 
 use crate::lessons::cnn::link::CnnUrlError;
 use crate::lessons::cnn::shipped::{Listed, ShippedModel, ShippedProblem, check_file, offers};
-use crate::lessons::kept_run::KeptRun;
+use crate::lessons::kept_run::{KeepsRun, KeptAction, KeptRun};
 use crate::widgets::softmax_bars::argmax;
 
 /// Most points kept in each curve.
@@ -188,11 +188,6 @@ pub enum Recovery {
     Lost,
 }
 
-pub use crate::lessons::kept_run::KeepMessage;
-
-/// The run kept in this browser (IndexedDB), as the page found it when it opened.
-pub type KeptInBrowser = crate::lessons::kept_run::KeptInBrowser<KeptCnnRun>;
-
 /// The key the CNN lesson's run is kept under in the browser.
 pub const KEPT_KEY: &str = "cnn";
 
@@ -309,15 +304,8 @@ pub enum CnnAction {
     },
     Event(CnnEvent),
     WorkerCrashed,
-    /// What the browser's storage holds for this lesson (bytes, nothing, or why it could not be
-    /// read).
-    KeptLooked(Result<Option<Vec<u8>>, String>),
-    /// Keep the run in the browser.
-    KeepRun,
-    /// The tab was hidden or frozen: keep the run in the browser, if there is a newer checkpoint.
-    TabHidden,
-    /// The run was kept in the browser at this step, or why not.
-    KeptSaved(Result<u64, String>),
+    /// The run kept in the browser: looked up, kept (asked, or the tab hidden), saved.
+    Kept(KeptAction),
     /// Resume the run kept in the browser.
     ResumeKept,
 }
@@ -458,10 +446,10 @@ impl CnnState {
             }
             CnnAction::ShippedArrived { name, result } => self.shipped_arrived(name, result),
             CnnAction::Event(event) => self.on_event(event),
-            CnnAction::KeptLooked(found) => self.kept.looked(found, KeptCnnRun::from_bytes),
-            CnnAction::KeepRun => self.kept.keep(self.checkpoint_step()),
-            CnnAction::TabHidden => self.kept.tab_hidden(self.checkpoint_step()),
-            CnnAction::KeptSaved(saved) => self.kept.saved(saved),
+            CnnAction::Kept(action) => {
+                let latest = self.checkpoint_step();
+                self.kept.reduce(action, latest, KeptCnnRun::from_bytes)
+            }
             CnnAction::ResumeKept => {
                 if let Some(run) = self.kept.take() {
                     let checkpoint = Kept(Rc::new(run.checkpoint.clone()));
@@ -691,10 +679,25 @@ impl CnnState {
     }
 }
 
+impl KeepsRun for CnnState {
+    type Run = KeptCnnRun;
+    const KEY: &'static str = KEPT_KEY;
+
+    fn kept(&self) -> &KeptRun<KeptCnnRun> {
+        &self.kept
+    }
+
+    fn run_to_keep(&self) -> Option<(u64, Vec<u8>)> {
+        let run = self.to_keep()?;
+        Some((run.checkpoint.step, run.to_bytes()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::lessons::cnn::shipped;
+    use crate::lessons::kept_run::{KeepMessage, KeptInBrowser};
     use kindling_engine::lessons::cnn::config::CnnEvaluation;
     use kindling_engine::lessons::cnn::resume::{KEPT_FORMAT, KeptRunError};
 
@@ -1178,14 +1181,14 @@ mod tests {
             (state.kept.lookups, state.kept.found.clone()),
             (1, KeptInBrowser::Looking)
         );
-        state.reduce(CnnAction::KeptLooked(Ok(None)));
+        state.reduce(CnnAction::Kept(KeptAction::Looked(Ok(None))));
         assert_eq!(state.kept.found, KeptInBrowser::Nothing);
         state.on_event(loaded(None));
         // Nothing to keep before the first checkpoint.
-        state.reduce(CnnAction::KeepRun);
+        state.reduce(CnnAction::Kept(KeptAction::Keep));
         assert_eq!(state.kept.message, Some(KeepMessage::NothingYet));
         assert_eq!(state.kept.keeps, 0);
-        state.reduce(CnnAction::TabHidden);
+        state.reduce(CnnAction::Kept(KeptAction::TabHidden));
         assert_eq!(state.kept.keeps, 0);
 
         for step in [10, 20, 30] {
@@ -1193,7 +1196,7 @@ mod tests {
             state.on_event(evaluated(step, false, 0.5));
         }
         state.on_event(checkpoint(20));
-        state.reduce(CnnAction::KeepRun);
+        state.reduce(CnnAction::Kept(KeptAction::Keep));
         assert_eq!(state.kept.keeps, 1);
         let kept = state.to_keep().expect("a checkpoint to keep");
         assert_eq!(kept.checkpoint.step, 20);
@@ -1203,7 +1206,7 @@ mod tests {
             [10, 20],
             "the curves up to the checkpoint"
         );
-        state.reduce(CnnAction::KeptSaved(Ok(20)));
+        state.reduce(CnnAction::Kept(KeptAction::Saved(Ok(20))));
         assert_eq!(
             state.kept.message,
             Some(KeepMessage::Kept {
@@ -1212,12 +1215,12 @@ mod tests {
             })
         );
         // Hidden: kept again only when there is a newer checkpoint.
-        state.reduce(CnnAction::TabHidden);
+        state.reduce(CnnAction::Kept(KeptAction::TabHidden));
         assert_eq!(state.kept.keeps, 1);
         state.on_event(checkpoint(30));
-        state.reduce(CnnAction::TabHidden);
+        state.reduce(CnnAction::Kept(KeptAction::TabHidden));
         assert_eq!(state.kept.keeps, 2);
-        state.reduce(CnnAction::KeptSaved(Err("quota".into())));
+        state.reduce(CnnAction::Kept(KeptAction::Saved(Err("quota".into()))));
         assert_eq!(
             state.kept.message,
             Some(KeepMessage::Failed("quota".into()))
@@ -1227,7 +1230,7 @@ mod tests {
         let bytes = kept.to_bytes();
         let mut reloaded = CnnState::new(&CnnSettings::default(), Vec::new());
         reloaded.reduce(CnnAction::Open);
-        reloaded.reduce(CnnAction::KeptLooked(Ok(Some(bytes))));
+        reloaded.reduce(CnnAction::Kept(KeptAction::Looked(Ok(Some(bytes)))));
         assert!(
             matches!(&reloaded.kept.found, KeptInBrowser::Found(run) if run.checkpoint.step == 20)
         );
@@ -1247,19 +1250,21 @@ mod tests {
         let mut damaged = CnnState::default();
         // This format's number, then junk.
         let junk = vec![KEPT_FORMAT as u8, 2, 3];
-        damaged.reduce(CnnAction::KeptLooked(Ok(Some(junk))));
+        damaged.reduce(CnnAction::Kept(KeptAction::Looked(Ok(Some(junk)))));
         assert!(matches!(
             damaged.kept.found,
             KeptInBrowser::Unreadable(KeptRunError::Unreadable { .. })
         ));
         let mut newer = kept.clone();
         newer.format = 7;
-        damaged.reduce(CnnAction::KeptLooked(Ok(Some(newer.to_bytes()))));
+        damaged.reduce(CnnAction::Kept(KeptAction::Looked(Ok(Some(
+            newer.to_bytes(),
+        )))));
         assert_eq!(
             damaged.kept.found,
             KeptInBrowser::Unreadable(KeptRunError::OtherFormat { format: 7 })
         );
-        damaged.reduce(CnnAction::KeptLooked(Err("blocked".into())));
+        damaged.reduce(CnnAction::Kept(KeptAction::Looked(Err("blocked".into()))));
         assert_eq!(
             damaged.kept.found,
             KeptInBrowser::Unavailable("blocked".into())

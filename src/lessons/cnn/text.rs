@@ -306,9 +306,6 @@ mod tests {
                 worded(&recovery(lang, &Recovery::Failed(error.clone())));
             }
             worded(&recovery(lang, &Recovery::Lost));
-            for key in ["keep", "explain"] {
-                worded(&t(lang, &format!("cnn.kept.{key}")));
-            }
             worded(&tf(lang, "cnn.kept.resume", &[("step", "3")]));
         }
     }

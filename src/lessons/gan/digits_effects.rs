@@ -6,9 +6,10 @@ use kindling_engine::lessons::gan::messages::{DigitCommand, GanCommand};
 use kindling_engine::protocol::ToWorker;
 use yew::prelude::*;
 
-use crate::lessons::gan::digits_state::{DigitsAction, DigitsState, KEPT_KEY};
+use crate::lessons::gan::digits_state::{DigitsAction, DigitsState};
+use crate::lessons::kept_run::use_kept_run;
+use crate::services::download;
 use crate::services::worker::WorkerLink;
-use crate::services::{download, kept_runs};
 
 /// Frames in a latent walk.
 const WALK_FRAMES: u32 = 8;
@@ -20,21 +21,7 @@ pub fn use_digits_worker(
     ready: Option<u64>,
     on_digits: Callback<DigitsAction>,
 ) {
-    {
-        // The state's large parts are shared (Rc); the run is made only when it is kept.
-        let keeping = state.clone();
-        kept_runs::use_kept_run(
-            KEPT_KEY,
-            (state.kept.lookups, state.kept.keeps),
-            move || {
-                let run = keeping.to_keep()?;
-                Some((run.checkpoint.iterations, run.to_bytes()))
-            },
-            on_digits.reform(DigitsAction::KeptLooked),
-            on_digits.reform(DigitsAction::KeptSaved),
-            on_digits.reform(|()| DigitsAction::TabHidden),
-        );
-    }
+    use_kept_run(state, on_digits.reform(DigitsAction::Kept));
     let send = {
         let worker = worker.clone();
         move |command: DigitCommand| {

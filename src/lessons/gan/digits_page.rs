@@ -16,8 +16,9 @@ use crate::lessons::data_load::data_load_error;
 use crate::lessons::gan::digits_state::{
     Data, DigitsAction, DigitsState, FileNote, MAX_GENERATOR_BYTES,
 };
-use crate::lessons::gan::kept::{KeptClick, kept_run};
 use crate::lessons::gan::state::History;
+use crate::lessons::kept_run::KeptAction;
+use crate::lessons::kept_run_view::{KeptClick, kept_run};
 use crate::services::file_read::{self, Chosen};
 use crate::widgets::line_chart::{Line, LineChart};
 use crate::widgets::number_field::NumberField;
@@ -169,7 +170,7 @@ pub fn DigitsSection(props: &Props) -> Html {
     };
     let on_kept = props.on_action.reform(|click| match click {
         KeptClick::Resume => DigitsAction::ResumeKept,
-        KeptClick::Keep => DigitsAction::KeepRun,
+        KeptClick::Keep => DigitsAction::Kept(KeptAction::Keep),
     });
     let running = state.running;
     let checkpoint_iterations = state.checkpoints.latest_iterations();
@@ -294,7 +295,7 @@ pub fn DigitsSection(props: &Props) -> Html {
                     {GAN.checkpoint_line(lang, checkpoint_iterations, state.checkpoints.unavailable.as_ref())}
                 </p>
             }
-            { kept_run(lang, "gan-digits", &state.kept, |run| run.checkpoint.iterations, state.started.then_some(state.checkpoints.latest.is_some()), &on_kept) }
+            { kept_run(lang, GAN, "gan-digits", &state.kept, |run| run.checkpoint.iterations, state.started.then_some(state.checkpoints.latest.is_some()), &on_kept) }
             if let Some(grid) = &state.grid {
                 <div class="gan-digit-views">
                     <figure>

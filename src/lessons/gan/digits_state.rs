@@ -12,7 +12,7 @@ use kindling_engine::lessons::gan::metrics::ClassMeter;
 
 use crate::lessons::checkpoints::Checkpoints;
 use crate::lessons::gan::state::{Curves, History, curves_to_keep, kept_curves};
-use crate::lessons::kept_run::KeptRun;
+use crate::lessons::kept_run::{KeepsRun, KeptAction, KeptRun};
 
 /// The key the digits section's run is kept under in the browser.
 pub const KEPT_KEY: &str = "gan-digits";
@@ -103,14 +103,8 @@ pub enum DigitsAction {
     Event(DigitEvent),
     /// The worker stopped (a panic, a kill, a change of backend).
     WorkerLost,
-    /// What the browser's storage holds under [`KEPT_KEY`] (not a worker message).
-    KeptLooked(Result<Option<Vec<u8>>, String>),
-    /// Keep the run in the browser.
-    KeepRun,
-    /// The tab was hidden or frozen: keep the run in the browser, if there is a newer checkpoint.
-    TabHidden,
-    /// The run was kept in the browser after these iterations, or why not.
-    KeptSaved(Result<u64, String>),
+    /// The run kept in the browser: looked up, kept (asked, or the tab hidden), saved.
+    Kept(KeptAction),
     /// Resume the run kept in the browser.
     ResumeKept,
 }
@@ -165,10 +159,10 @@ impl DigitsState {
                 }
                 self.loaded = false;
             }
-            DigitsAction::KeptLooked(found) => self.kept.looked(found, KeptDigitRun::from_bytes),
-            DigitsAction::KeepRun => self.kept.keep(self.checkpoints.latest_iterations()),
-            DigitsAction::TabHidden => self.kept.tab_hidden(self.checkpoints.latest_iterations()),
-            DigitsAction::KeptSaved(saved) => self.kept.saved(saved),
+            DigitsAction::Kept(action) => {
+                let latest = self.checkpoints.latest_mark();
+                self.kept.reduce(action, latest, KeptDigitRun::from_bytes)
+            }
             DigitsAction::ResumeKept => {
                 if let Some(run) = self.kept.take() {
                     self.checkpoints.restore(run.checkpoint.clone());
@@ -286,6 +280,20 @@ impl DigitsState {
                 self.requests.load += 1;
             }
         }
+    }
+}
+
+impl KeepsRun for DigitsState {
+    type Run = KeptDigitRun;
+    const KEY: &'static str = KEPT_KEY;
+
+    fn kept(&self) -> &KeptRun<KeptDigitRun> {
+        &self.kept
+    }
+
+    fn run_to_keep(&self) -> Option<(u64, Vec<u8>)> {
+        let run = self.to_keep()?;
+        Some((run.checkpoint.iterations, run.to_bytes()))
     }
 }
 
@@ -489,7 +497,7 @@ mod tests {
         state.reduce(DigitsAction::Start);
         state.reduce(loaded());
         // Nothing to keep before the first checkpoint.
-        state.reduce(DigitsAction::KeepRun);
+        state.reduce(DigitsAction::Kept(KeptAction::Keep));
         assert_eq!(state.kept.message, Some(KeepMessage::NothingYet));
         assert_eq!(state.kept.keeps, 0);
         assert!(state.to_keep().is_none());
@@ -497,19 +505,19 @@ mod tests {
             state.reduce(progress(i));
         }
         state.reduce(checkpoint(200));
-        state.reduce(DigitsAction::KeepRun);
+        state.reduce(DigitsAction::Kept(KeptAction::Keep));
         assert_eq!(state.kept.keeps, 1);
         let run = state.to_keep().expect("a run to keep");
         assert_eq!(run.checkpoint.iterations, 200);
         let kept_at: Vec<u64> = run.curves.iter().map(|&(i, _)| i).collect();
         assert_eq!(kept_at, [0, 100, 200], "the curves up to the checkpoint");
         assert_eq!(run.curves[1].1, [1.0, 2.0, 0.6, 0.4]);
-        state.reduce(DigitsAction::KeptSaved(Ok(200)));
+        state.reduce(DigitsAction::Kept(KeptAction::Saved(Ok(200))));
         // Hidden with that checkpoint kept: nothing more; with a newer one: kept again.
-        state.reduce(DigitsAction::TabHidden);
+        state.reduce(DigitsAction::Kept(KeptAction::TabHidden));
         assert_eq!(state.kept.keeps, 1);
         state.reduce(checkpoint(300));
-        state.reduce(DigitsAction::TabHidden);
+        state.reduce(DigitsAction::Kept(KeptAction::TabHidden));
         assert_eq!(state.kept.keeps, 2);
 
         // After a reload: a fresh page finds the bytes, offers them, and resumes them.
@@ -517,7 +525,7 @@ mod tests {
         let mut page = DigitsState::new(DigitSettings::default(), Vec::new());
         page.kept.look();
         assert_eq!(page.kept.lookups, 1);
-        page.reduce(DigitsAction::KeptLooked(Ok(Some(bytes))));
+        page.reduce(DigitsAction::Kept(KeptAction::Looked(Ok(Some(bytes)))));
         assert!(matches!(page.kept.found, KeptInBrowser::Found(_)));
         page.reduce(DigitsAction::ResumeKept);
         assert!(page.started && page.restoring.is_some());
@@ -545,13 +553,18 @@ mod tests {
     fn damaged_or_foreign_kept_bytes_are_said_and_not_offered() {
         let mut state = DigitsState::new(DigitSettings::default(), Vec::new());
         state.kept.look();
-        state.reduce(DigitsAction::KeptLooked(Ok(Some(vec![1, 200, 3, 4]))));
+        state.reduce(DigitsAction::Kept(KeptAction::Looked(Ok(Some(vec![
+            1, 200, 3, 4,
+        ])))));
         assert!(matches!(
             state.kept.found,
             KeptInBrowser::Unreadable(KeptRunError::OtherFormat { format: 1 })
                 | KeptInBrowser::Unreadable(KeptRunError::Unreadable { .. })
         ));
-        state.reduce(DigitsAction::KeptLooked(Ok(Some(vec![0xff; 3]))));
+        state.reduce(DigitsAction::Kept(KeptAction::Looked(Ok(Some(vec![
+            0xff;
+            3
+        ])))));
         assert!(matches!(state.kept.found, KeptInBrowser::Unreadable(_)));
         state.reduce(DigitsAction::ResumeKept);
         assert!(!state.started && state.requests.load == 0 && state.restoring.is_none());
@@ -563,7 +576,9 @@ mod tests {
             },
             Vec::new(),
         );
-        state.reduce(DigitsAction::KeptLooked(Ok(Some(run.to_bytes()))));
+        state.reduce(DigitsAction::Kept(KeptAction::Looked(Ok(Some(
+            run.to_bytes(),
+        )))));
         state.reduce(DigitsAction::ResumeKept);
         state.reduce(DigitsAction::Event(DigitEvent::ResumeFailed {
             error: ResumeError::BadSettings,

@@ -7,8 +7,8 @@ use kindling_engine::protocol::ToWorker;
 use yew::prelude::*;
 
 use crate::lessons::gan::digits_effects::use_digits_worker;
-use crate::lessons::gan::state::{GanAction, GanState, KEPT_KEY};
-use crate::services::kept_runs;
+use crate::lessons::gan::state::{GanAction, GanState};
+use crate::lessons::kept_run::use_kept_run;
 use crate::services::worker::WorkerLink;
 
 /// `ready`: the number of the worker that said `Ready`, `None` while there is none (commands
@@ -34,21 +34,7 @@ pub fn use_gan_worker(
         ready,
         on_gan.reform(GanAction::Digits),
     );
-    {
-        // The state's large parts are shared (Rc); the run is made only when it is kept.
-        let keeping = state.clone();
-        kept_runs::use_kept_run(
-            KEPT_KEY,
-            (state.kept.lookups, state.kept.keeps),
-            move || {
-                let run = keeping.to_keep()?;
-                Some((run.checkpoint.iterations, run.to_bytes()))
-            },
-            on_gan.reform(GanAction::KeptLooked),
-            on_gan.reform(GanAction::KeptSaved),
-            on_gan.reform(|()| GanAction::TabHidden),
-        );
-    }
+    use_kept_run(state, on_gan.reform(GanAction::Kept));
     let requests = state.requests;
     {
         let send = send.clone();

@@ -6,7 +6,6 @@ pub mod digits_page;
 pub mod digits_state;
 pub mod effects;
 pub mod fields;
-pub mod kept;
 pub mod link;
 pub mod page;
 pub mod state;
@@ -33,6 +32,11 @@ impl AtIteration for DigitCheckpoint {
 impl AtIteration for ToyCheckpoint {
     fn iterations(&self) -> u64 {
         self.iterations
+    }
+
+    /// A single D or G step moves the updates, not the iterations.
+    fn mark(&self) -> u64 {
+        self.d_updates + self.g_updates
     }
 }
 

@@ -12,7 +12,6 @@ use yew::prelude::*;
 use crate::i18n::{Lang, t};
 use crate::lessons::checkpoint_text::GAN;
 use crate::lessons::gan::digits_page::DigitsSection;
-use crate::lessons::gan::kept::{KeptClick, kept_run};
 use crate::lessons::gan::state::{GanAction, GanState, History, Layer};
 use crate::lessons::gan::text::{source_error, toy_error};
 use crate::lessons::gan::widgets::coverage::Readouts;
@@ -21,6 +20,8 @@ use crate::lessons::gan::widgets::presets::Presets;
 use crate::lessons::gan::widgets::run_bar::RunBar;
 use crate::lessons::gan::widgets::toy_form::ToyForm;
 use crate::lessons::gan::widgets::toy_plot::{Heat, Scene, ToyPlot, Warp};
+use crate::lessons::kept_run::KeptAction;
+use crate::lessons::kept_run_view::{KeptClick, kept_run};
 use crate::route::Route;
 use crate::widgets::line_chart::{Line, LineChart};
 
@@ -154,7 +155,7 @@ pub fn Gan(props: &Props) -> Html {
     let checkpoint_iterations = state.checkpoints.latest_iterations();
     let on_kept = props.on_action.reform(|click| match click {
         KeptClick::Resume => GanAction::ResumeKept,
-        KeptClick::Keep => GanAction::KeepRun,
+        KeptClick::Keep => GanAction::Kept(KeptAction::Keep),
     });
     let last_update = state.history.points.last().map(|p| p.0.to_string());
     let curve_points = state.history.points.len().to_string();
@@ -209,10 +210,10 @@ pub fn Gan(props: &Props) -> Html {
                         if let Some(r) = &state.checkpoints.recovery {
                             <div id="gan-toy-recovery" class="notice" role="status">{GAN.recovery(lang, r)}</div>
                         }
-                        <p id="gan-toy-checkpoint" class="muted small" data-iterations={checkpoint_iterations.map(|i| i.to_string())}>
+                        <p id="gan-toy-checkpoint" class="muted small" data-iterations={checkpoint_iterations.map(|i| i.to_string())} data-updates={state.checkpoints.latest_mark().map(|u| u.to_string())}>
                             {GAN.checkpoint_line(lang, checkpoint_iterations, state.checkpoints.unavailable.as_ref())}
                         </p>
-                        { kept_run(lang, "gan-toy", &state.kept, |run| run.checkpoint.iterations, state.loaded.then_some(state.checkpoints.latest.is_some()), &on_kept) }
+                        { kept_run(lang, GAN, "gan-toy", &state.kept, |run| run.checkpoint.iterations, state.loaded.then_some(state.checkpoints.latest.is_some()), &on_kept) }
                         <div class="gan-views">
                             <figure class="gan-figure">
                                 <ToyPlot aria_label={t(lang, "gan.plot.aria")} scene={scene(state)} {on_draw} />

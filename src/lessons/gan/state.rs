@@ -14,7 +14,7 @@ use kindling_engine::lessons::gan::toy_resume::{KeptToyRun, ToyCheckpoint};
 
 use crate::lessons::checkpoints::Checkpoints;
 use crate::lessons::gan::digits_state::{DigitsAction, DigitsState};
-use crate::lessons::kept_run::KeptRun;
+use crate::lessons::kept_run::{KeepsRun, KeptAction, KeptRun};
 use crate::widgets::series::Series;
 
 /// Most points kept for the curves.
@@ -177,14 +177,8 @@ pub enum GanAction {
     Event(GanEvent),
     Digits(DigitsAction),
     WorkerLost,
-    /// What the browser's storage holds under [`KEPT_KEY`] (not a worker message).
-    KeptLooked(Result<Option<Vec<u8>>, String>),
-    /// Keep the toy run in the browser.
-    KeepRun,
-    /// The tab was hidden or frozen: keep the toy run, if there is a newer checkpoint.
-    TabHidden,
-    /// The toy run was kept in the browser after these iterations, or why not.
-    KeptSaved(Result<u64, String>),
+    /// The 2-D run kept in the browser: looked up, kept (asked, or the tab hidden), saved.
+    Kept(KeptAction),
     /// Resume the toy run kept in the browser.
     ResumeKept,
 }
@@ -312,10 +306,10 @@ impl GanState {
                 self.loaded = false;
                 self.digits.reduce(DigitsAction::WorkerLost);
             }
-            GanAction::KeptLooked(found) => self.kept.looked(found, KeptToyRun::from_bytes),
-            GanAction::KeepRun => self.kept.keep(self.checkpoints.latest_iterations()),
-            GanAction::TabHidden => self.kept.tab_hidden(self.checkpoints.latest_iterations()),
-            GanAction::KeptSaved(saved) => self.kept.saved(saved),
+            GanAction::Kept(action) => {
+                let latest = self.checkpoints.latest_mark();
+                self.kept.reduce(action, latest, KeptToyRun::from_bytes)
+            }
             GanAction::ResumeKept => {
                 if let Some(run) = self.kept.take() {
                     self.toy = run.checkpoint.settings.clone();
@@ -417,6 +411,20 @@ impl GanState {
     /// The problems to show under the form: the link's and the worker's.
     pub fn problems(&self) -> impl Iterator<Item = &ToyError> {
         self.url_errors.iter().chain(&self.rejected)
+    }
+}
+
+impl KeepsRun for GanState {
+    type Run = KeptToyRun;
+    const KEY: &'static str = KEPT_KEY;
+
+    fn kept(&self) -> &KeptRun<KeptToyRun> {
+        &self.kept
+    }
+
+    fn run_to_keep(&self) -> Option<(u64, Vec<u8>)> {
+        let run = self.to_keep()?;
+        Some((run.checkpoint.iterations, run.to_bytes()))
     }
 }
 
@@ -530,21 +538,25 @@ mod tests {
         })
     }
 
+    fn checkpoint_of(iterations: u64) -> ToyCheckpoint {
+        ToyCheckpoint {
+            settings: ToySettings::default(),
+            iterations,
+            d_updates: iterations,
+            g_updates: iterations,
+            rng_draws: iterations * 9,
+            elapsed_ms: 1.0,
+            batch_loss: 0.7,
+            generator: vec![1],
+            discriminator: vec![2],
+            g_optimizer: vec![3],
+            d_optimizer: vec![4],
+        }
+    }
+
     fn checkpoint(iterations: u64) -> GanAction {
         toy(ToyEvent::Checkpoint {
-            checkpoint: Box::new(ToyCheckpoint {
-                settings: ToySettings::default(),
-                iterations,
-                d_updates: iterations,
-                g_updates: iterations,
-                rng_draws: iterations * 9,
-                elapsed_ms: 1.0,
-                batch_loss: 0.7,
-                generator: vec![1],
-                discriminator: vec![2],
-                g_optimizer: vec![3],
-                d_optimizer: vec![4],
-            }),
+            checkpoint: Box::new(checkpoint_of(iterations)),
         })
     }
 
@@ -711,6 +723,41 @@ mod tests {
     }
 
     #[test]
+    fn a_single_d_or_g_step_after_a_keep_is_kept_when_the_tab_is_hidden() {
+        use crate::lessons::kept_run::KeepMessage;
+        let mut state = GanState::default();
+        state.reduce(checkpoint(20));
+        state.reduce(GanAction::Kept(KeptAction::Keep));
+        state.reduce(GanAction::Kept(KeptAction::Saved(Ok(20))));
+        assert_eq!(state.kept.keeps, 1);
+        // Paused, one D step: the worker sends the checkpoint of 41 updates, still 20 iterations.
+        state.reduce(GanAction::Step(StepPart::Discriminator));
+        state.reduce(toy(ToyEvent::Checkpoint {
+            checkpoint: Box::new(ToyCheckpoint {
+                d_updates: 21,
+                ..checkpoint_of(20)
+            }),
+        }));
+        state.reduce(GanAction::Kept(KeptAction::TabHidden));
+        assert_eq!(state.kept.keeps, 2, "the step's checkpoint is kept");
+        let run = state.to_keep().expect("a run to keep");
+        assert_eq!(
+            (run.checkpoint.iterations, run.checkpoint.d_updates),
+            (20, 21)
+        );
+        state.reduce(GanAction::Kept(KeptAction::Saved(Ok(20))));
+        assert_eq!(
+            state.kept.message,
+            Some(KeepMessage::Kept {
+                at: 20,
+                hidden: true
+            })
+        );
+        state.reduce(GanAction::Kept(KeptAction::TabHidden));
+        assert_eq!(state.kept.keeps, 2, "kept already");
+    }
+
+    #[test]
     fn a_toy_run_kept_in_the_browser_comes_back_after_a_reload_with_its_curves() {
         use crate::lessons::kept_run::KeptInBrowser;
         let mut state = GanState::default();
@@ -723,7 +770,7 @@ mod tests {
             state.reduce(view(i));
         }
         state.reduce(checkpoint(20));
-        state.reduce(GanAction::KeepRun);
+        state.reduce(GanAction::Kept(KeptAction::Keep));
         assert_eq!(state.kept.keeps, 1);
         let run = state.to_keep().expect("a run to keep");
         assert_eq!(run.checkpoint.iterations, 20);
@@ -733,8 +780,8 @@ mod tests {
             [0, 20, 40],
             "the curves up to the checkpoint's updates"
         );
-        state.reduce(GanAction::KeptSaved(Ok(20)));
-        state.reduce(GanAction::TabHidden);
+        state.reduce(GanAction::Kept(KeptAction::Saved(Ok(20))));
+        state.reduce(GanAction::Kept(KeptAction::TabHidden));
         assert_eq!(state.kept.keeps, 1, "that checkpoint is kept already");
 
         // After a reload, with other settings in the link: the kept run's settings come back.
@@ -746,7 +793,9 @@ mod tests {
             Vec::new(),
         );
         page.kept.look();
-        page.reduce(GanAction::KeptLooked(Ok(Some(run.to_bytes()))));
+        page.reduce(GanAction::Kept(KeptAction::Looked(Ok(Some(
+            run.to_bytes(),
+        )))));
         assert!(matches!(page.kept.found, KeptInBrowser::Found(_)));
         page.reduce(GanAction::ResumeKept);
         assert_eq!(page.toy, ToySettings::default());
@@ -765,7 +814,7 @@ mod tests {
 
         // Damaged bytes: said, nothing offered.
         let mut damaged = GanState::default();
-        damaged.reduce(GanAction::KeptLooked(Ok(Some(vec![0xff; 6]))));
+        damaged.reduce(GanAction::Kept(KeptAction::Looked(Ok(Some(vec![0xff; 6])))));
         assert!(matches!(damaged.kept.found, KeptInBrowser::Unreadable(_)));
         damaged.reduce(GanAction::ResumeKept);
         assert_eq!(damaged.requests.load, 0);

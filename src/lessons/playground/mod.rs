@@ -56,6 +56,11 @@ impl PageLesson for PlaygroundState {
         route::has_config_keys(query) && read_link(query).0 == read_link(wanted).0
     }
 
+    fn opened(&mut self) {
+        // A run kept in this browser is offered once the lesson opens.
+        self.kept.look();
+    }
+
     fn worker_lost(&mut self) {
         self.reduce(PlaygroundAction::WorkerLost);
     }

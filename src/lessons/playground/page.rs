@@ -5,6 +5,8 @@ use yew::prelude::*;
 
 use crate::i18n::{Lang, config_error_text, t, tf};
 use crate::lessons::checkpoint_text::PLAYGROUND;
+use crate::lessons::kept_run::KeptAction;
+use crate::lessons::kept_run_view::{KeptClick, kept_run};
 use crate::lessons::playground::state::{PlaygroundAction, PlaygroundState};
 use crate::lessons::playground::widgets::boundary_plot::BoundaryPlot;
 use crate::lessons::playground::widgets::controls::PlaygroundControls;
@@ -72,6 +74,19 @@ pub fn Playground(props: &Props) -> Html {
     let recovery = state.checkpoints.recovery.as_ref().map(|r| html! {
         <div id="playground-recovery" class="notice" role="status">{PLAYGROUND.recovery(lang, r)}</div>
     });
+    let on_kept = props.on_action.reform(|click| match click {
+        KeptClick::Resume => PlaygroundAction::ResumeKept,
+        KeptClick::Keep => PlaygroundAction::Kept(KeptAction::Keep),
+    });
+    let kept = kept_run(
+        lang,
+        PLAYGROUND,
+        "playground",
+        &state.kept,
+        |run| run.checkpoint.step,
+        state.loaded.then_some(state.checkpoints.latest.is_some()),
+        &on_kept,
+    );
     let curve_points = state.history.points.len().to_string();
     let last_step = state
         .history
@@ -131,6 +146,7 @@ pub fn Playground(props: &Props) -> Html {
                     <p id="playground-checkpoint" class="muted small" data-step={checkpoint_step.map(|s| s.to_string())}>
                         {PLAYGROUND.checkpoint_line(lang, checkpoint_step, state.checkpoints.unavailable.as_ref())}
                     </p>
+                    {kept}
                     <Stats {lang} progress={state.progress.clone()} />
                     <div class="plots">
                         <BoundaryPlot {lang} boundary={state.boundary.clone()} split={state.split.clone()} />

@@ -11,13 +11,38 @@ use kindling_engine::lessons::playground::PlaygroundConfig;
 use kindling_engine::lessons::playground::config::ConfigError;
 use kindling_engine::lessons::playground::messages::PlaygroundEvent;
 use kindling_engine::lessons::playground::report::Progress;
-use kindling_engine::lessons::playground::resume::PlaygroundCheckpoint;
+use kindling_engine::lessons::playground::resume::{KeptPlaygroundRun, PlaygroundCheckpoint};
 
 use crate::lessons::checkpoints::Checkpoints;
+use crate::lessons::kept_run::{KeepsRun, KeptAction, KeptRun};
 use crate::widgets::loss_chart::{LossHistory, TrainTest};
 
 /// The playground's loss over the steps.
 pub type History = LossHistory;
+
+/// The key the playground's run is kept under in the browser.
+pub const KEPT_KEY: &str = "playground";
+
+/// The curves up to `step`, as a kept run holds them.
+pub fn curves_to_keep(history: &History, step: u64) -> Vec<(u64, [f32; 2])> {
+    history
+        .points
+        .iter()
+        .filter(|&&(s, _)| s <= step)
+        .map(|&(s, l)| (s, [l.train, l.test]))
+        .collect()
+}
+
+/// A kept run's curves up to `step`, to draw again.
+pub fn kept_curves(points: &[(u64, [f32; 2])], step: u64) -> History {
+    History::from_points(
+        points
+            .iter()
+            .filter(|&&(s, _)| s <= step)
+            .map(|&(s, [train, test])| (s, TrainTest { train, test }))
+            .collect(),
+    )
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Boundary {
@@ -56,6 +81,10 @@ pub struct PlaygroundState {
     pub loaded: bool,
     /// The run's checkpoints, and what became of it after a worker stopped.
     pub checkpoints: Checkpoints<PlaygroundCheckpoint>,
+    /// The run kept in this browser, and the learner's requests to keep this one.
+    pub kept: KeptRun<KeptPlaygroundRun>,
+    /// The kept run being resumed: its curves come back with it.
+    pub restoring: Option<Rc<KeptPlaygroundRun>>,
 }
 
 pub enum PlaygroundAction {
@@ -76,6 +105,10 @@ pub enum PlaygroundAction {
     Event(PlaygroundEvent),
     /// The worker stopped (a crash, or a change of backend).
     WorkerLost,
+    /// The run kept in the browser: looked up, kept (asked, or the tab hidden), saved.
+    Kept(KeptAction),
+    /// Resume the run kept in the browser.
+    ResumeKept,
 }
 
 impl PlaygroundState {
@@ -90,6 +123,7 @@ impl PlaygroundState {
     /// A fresh network: the old run's checkpoints go.
     fn new_run(&mut self) {
         self.checkpoints.forget();
+        self.restoring = None;
         self.requests.load += 1;
     }
 
@@ -133,7 +167,29 @@ impl PlaygroundState {
                 }
                 self.loaded = false;
             }
+            PlaygroundAction::Kept(action) => {
+                let latest = self.checkpoints.latest_mark();
+                self.kept
+                    .reduce(action, latest, KeptPlaygroundRun::from_bytes)
+            }
+            PlaygroundAction::ResumeKept => {
+                if let Some(run) = self.kept.take() {
+                    self.config = run.checkpoint.config.clone();
+                    self.url_errors.clear();
+                    self.rejected.clear();
+                    self.checkpoints.restore(run.checkpoint.clone());
+                    self.restoring = Some(run);
+                    self.requests.load += 1;
+                }
+            }
         }
+    }
+
+    /// The run to keep in the browser: its latest checkpoint and the curves up to it.
+    pub fn to_keep(&self) -> Option<KeptPlaygroundRun> {
+        let checkpoint = self.checkpoints.latest.as_ref()?.0.as_ref().clone();
+        let curves = curves_to_keep(&self.history, checkpoint.step);
+        Some(KeptPlaygroundRun::new(checkpoint, curves))
     }
 
     /// Whether an answer to the resume with `id` is stale: the learner has since asked for a new
@@ -201,16 +257,40 @@ impl PlaygroundState {
                 self.diverged = None;
                 self.split = Some(Rc::new(split));
                 self.progress = None;
-                Rc::make_mut(&mut self.history)
-                    .points
-                    .retain(|&(s, _)| s <= step);
-                self.checkpoints.resumed(step);
+                match self.restoring.take() {
+                    // A run kept in the browser brings back the curves drawn before the reload.
+                    Some(run) => {
+                        self.history = Rc::new(kept_curves(&run.curves, step));
+                        self.checkpoints.restored(step);
+                    }
+                    None => {
+                        Rc::make_mut(&mut self.history)
+                            .points
+                            .retain(|&(s, _)| s <= step);
+                        self.checkpoints.resumed(step);
+                    }
+                }
             }
             PlaygroundEvent::ResumeFailed { error, .. } => {
+                self.restoring = None;
                 self.checkpoints.failed(error);
                 self.requests.load += 1;
             }
         }
+    }
+}
+
+impl KeepsRun for PlaygroundState {
+    type Run = KeptPlaygroundRun;
+    const KEY: &'static str = KEPT_KEY;
+
+    fn kept(&self) -> &KeptRun<KeptPlaygroundRun> {
+        &self.kept
+    }
+
+    fn run_to_keep(&self) -> Option<(u64, Vec<u8>)> {
+        let run = self.to_keep()?;
+        Some((run.checkpoint.step, run.to_bytes()))
     }
 }
 
@@ -272,9 +352,13 @@ mod tests {
     }
 
     fn checkpoint(step: u64) -> PlaygroundAction {
+        checkpoint_with(PlaygroundConfig::default(), step)
+    }
+
+    fn checkpoint_with(config: PlaygroundConfig, step: u64) -> PlaygroundAction {
         event(PlaygroundEvent::Checkpoint {
             checkpoint: Box::new(PlaygroundCheckpoint {
-                config: PlaygroundConfig::default(),
+                config,
                 step,
                 elapsed_ms: 0.0,
                 batch_loss: 0.5,
@@ -460,5 +544,94 @@ mod tests {
         );
         state.reduce(loaded());
         assert_eq!(state.checkpoints.unavailable, None);
+    }
+
+    #[test]
+    fn a_run_kept_in_the_browser_comes_back_after_a_reload_with_its_curves_and_step() {
+        use crate::lessons::checkpoints::Recovery;
+        use crate::lessons::kept_run::{KeepMessage, KeptInBrowser};
+        let config = PlaygroundConfig {
+            seed: 11,
+            ..PlaygroundConfig::default()
+        };
+        let mut state = PlaygroundState::new(config.clone(), Vec::new());
+        state.reduce(loaded());
+        state.reduce(PlaygroundAction::Kept(KeptAction::Keep));
+        assert_eq!(
+            (state.kept.message.clone(), state.kept.keeps),
+            (Some(KeepMessage::NothingYet), 0),
+            "nothing to keep before the first checkpoint"
+        );
+        for step in [0, 100, 200, 300] {
+            state.reduce(progress(step));
+        }
+        state.reduce(checkpoint_with(config.clone(), 200));
+        state.reduce(PlaygroundAction::Kept(KeptAction::Keep));
+        assert_eq!(state.kept.keeps, 1);
+        let run = state.to_keep().expect("a run to keep");
+        assert_eq!(run.checkpoint.step, 200);
+        let kept: Vec<u64> = run.curves.iter().map(|&(s, _)| s).collect();
+        assert_eq!(kept, [0, 100, 200], "the curves up to the checkpoint");
+        assert_eq!(run.curves[1].1, [0.5, 0.6]);
+        state.reduce(PlaygroundAction::Kept(KeptAction::Saved(Ok(200))));
+        state.reduce(PlaygroundAction::Kept(KeptAction::TabHidden));
+        assert_eq!(state.kept.keeps, 1, "that checkpoint is kept already");
+
+        // Paused, one step: its checkpoint is the one a hidden tab keeps.
+        state.reduce(PlaygroundAction::Step);
+        state.reduce(checkpoint_with(config.clone(), 201));
+        state.reduce(PlaygroundAction::Kept(KeptAction::TabHidden));
+        assert_eq!(state.kept.keeps, 2);
+        assert_eq!(state.to_keep().map(|r| r.checkpoint.step), Some(201));
+        state.reduce(PlaygroundAction::Kept(KeptAction::Saved(Ok(201))));
+        assert_eq!(
+            state.kept.message,
+            Some(KeepMessage::Kept {
+                at: 201,
+                hidden: true
+            })
+        );
+
+        // After a reload, with other settings in the link: the kept run's come back.
+        let mut page = PlaygroundState::new(PlaygroundConfig::default(), Vec::new());
+        page.kept.look();
+        assert_eq!(page.kept.lookups, 1);
+        page.reduce(PlaygroundAction::Kept(KeptAction::Looked(Ok(Some(
+            run.to_bytes(),
+        )))));
+        assert!(matches!(page.kept.found, KeptInBrowser::Found(_)));
+        page.reduce(loaded());
+        page.reduce(progress(0));
+        let load = page.requests.load;
+        page.reduce(PlaygroundAction::ResumeKept);
+        assert_eq!(page.config, config);
+        assert_eq!(page.requests.load, load + 1, "the resume is sent");
+        assert_eq!(
+            page.checkpoints.resume.as_ref().map(|k| k.0.step),
+            Some(200)
+        );
+        assert!(
+            matches!(page.kept.found, KeptInBrowser::Nothing),
+            "offered once"
+        );
+        page.reduce(resumed(load + 1, 200));
+        assert_eq!(
+            page.checkpoints.recovery,
+            Some(Recovery::Restored { iterations: 200 })
+        );
+        let steps: Vec<u64> = page.history.points.iter().map(|&(s, _)| s).collect();
+        assert_eq!(steps, [0, 100, 200], "the curves drawn before the reload");
+        assert_eq!(page.checkpoints.latest_iterations(), Some(200));
+        assert!(page.loaded && page.restoring.is_none());
+
+        // Damaged bytes: said, nothing offered.
+        let mut damaged = PlaygroundState::default();
+        damaged.reduce(PlaygroundAction::Kept(KeptAction::Looked(Ok(Some(vec![
+            0xff;
+            6
+        ])))));
+        assert!(matches!(damaged.kept.found, KeptInBrowser::Unreadable(_)));
+        damaged.reduce(PlaygroundAction::ResumeKept);
+        assert_eq!(damaged.requests.load, 0);
     }
 }
