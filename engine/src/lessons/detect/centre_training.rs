@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use burn::module::Module;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::GradientsParams;
 use burn::tensor::activation::{log_sigmoid, sigmoid};
 use burn::tensor::{Device, Tensor, TensorData};
 
@@ -23,9 +23,11 @@ pub use super::centres::{MAP_IOU, SIZE_WEIGHT};
 use super::config::{DetectProblem, DetectSettings, StepLosses};
 use super::data::{self, CANVAS, Level};
 use super::map::{MapReport, Truth, mean_average_precision};
-use super::schedule::{Schedule, read_last};
+use super::resume::{DetectCheckpoint, ResumeError};
+use super::schedule::{self, Held, Schedule, read_last};
 use super::training::{EVAL_BATCH, TEST_SEED};
 use crate::common::read::read_floats;
+use crate::common::stepper::Stepper;
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::mnist::{Images, normalise};
 use crate::models::resnet::model::Resnet;
@@ -139,13 +141,15 @@ pub struct CentreRun {
     settings: DetectSettings,
     device: Device,
     model: CentreDetector,
-    optimizer: ModuleOptimizer,
+    optimizer: Stepper,
     schedule: Schedule,
     train: Arc<Images>,
     test: Arc<Images>,
     record: ChunkRecord,
     /// [3] total, heat and box loss of the last step, not read yet.
     last: Option<Tensor<1>>,
+    /// The last step's losses, as read.
+    losses: Option<StepLosses>,
 }
 
 impl CentreRun {
@@ -205,7 +209,7 @@ impl CentreRun {
     ) -> Self {
         Self {
             schedule: Schedule::new(&settings, first),
-            optimizer: AdamConfig::new().init(),
+            optimizer: schedule::optimizer(),
             settings,
             device,
             model,
@@ -213,7 +217,49 @@ impl CentreRun {
             test: test.into(),
             record: ChunkRecord::default(),
             last: None,
+            losses: None,
         }
+    }
+
+    /// The run's checkpoint (see [`super::resume`]) with `elapsed_ms` of training so far, read
+    /// asynchronously (every backend).
+    pub async fn checkpoint(&self, elapsed_ms: f64) -> Result<DetectCheckpoint, ResumeError> {
+        let held = Held {
+            level: Level::Many,
+            settings: &self.settings,
+            schedule: &self.schedule,
+            model: &self.model,
+            optimizer: &self.optimizer,
+            losses: self.losses,
+        };
+        schedule::checkpoint(held, elapsed_ms).await
+    }
+
+    /// The run `checkpoint` was taken from, where it was, as
+    /// [`super::training::DetectRun::resume`] resumes a single-digit run.
+    pub fn resume(
+        checkpoint: &DetectCheckpoint,
+        backbone: &Resnet,
+        features: usize,
+        train: impl Into<Arc<Images>>,
+        test: impl Into<Arc<Images>>,
+        device: Device,
+    ) -> Result<Self, ResumeError> {
+        checkpoint.check(Level::Many)?;
+        let settings = checkpoint.settings.clone();
+        let fresh =
+            CentreDetectorConfig::new(features, settings.hidden).init(backbone.clone(), &device);
+        let (model, optimizer, schedule) = schedule::resume(
+            checkpoint,
+            fresh,
+            CentreDetector::unfreeze_backbone,
+            &device,
+        )?;
+        let mut run = Self::at(model, settings, checkpoint.first, train, test, device);
+        run.optimizer = optimizer;
+        run.schedule = schedule;
+        run.losses = checkpoint.losses;
+        Ok(run)
     }
 
     /// A run holding `model`, a multi-digit detector loaded from a file whose card says
@@ -230,7 +276,7 @@ impl CentreRun {
         let (settings, schedule) = Schedule::over(settings, steps);
         Self {
             schedule,
-            optimizer: AdamConfig::new().init(),
+            optimizer: schedule::optimizer(),
             settings,
             device,
             model,
@@ -238,6 +284,7 @@ impl CentreRun {
             test: test.into(),
             record: ChunkRecord::default(),
             last: None,
+            losses: None,
         }
     }
 
@@ -301,7 +348,7 @@ impl CentreRun {
         let grads = GradientsParams::from_grads(total.backward(), &self.model);
         self.model = self
             .optimizer
-            .step(self.schedule.rates.clone(), self.model.clone(), grads);
+            .step_grads_by(&self.schedule.rates, self.model.clone(), grads);
         self.schedule.step += 1;
         let total = total.without_autodiff();
         self.last = Some(Tensor::cat(
@@ -324,7 +371,9 @@ impl CentreRun {
         budget_ms: f64,
     ) -> (u64, Option<StepLosses>) {
         let done = train_chunk(self, max_steps, budget_ms).await;
-        (done, read_last(self.last.take(), done).await)
+        let losses = read_last(self.last.take(), done).await;
+        self.losses = losses.or(self.losses);
+        (done, losses)
     }
 
     /// The detections on test canvases `indices`.

@@ -20,6 +20,7 @@ pub mod map;
 pub mod messages;
 #[cfg(feature = "compute")]
 pub mod model;
+pub mod resume;
 #[cfg(feature = "compute")]
 mod schedule;
 pub mod shapes;

@@ -2,13 +2,28 @@
 //! step it ends at), when the backbone unfreezes and the learning rates that follow, and the
 //! last step's losses read after a chunk. A fresh run begins at step 0; a run that trains a
 //! loaded detector further begins at that detector's steps, so its steps and curves continue.
+//! Both runs step with the [`Stepper`] and its Adam, and take and resume their checkpoints
+//! ([`super::resume`]) here.
 
 use burn::lr_scheduler::module_lr_scheduler::{ModuleLearningRate, ModuleLrScheduler};
-use burn::module::ParamGroup;
-use burn::tensor::Tensor;
+use burn::module::{Module, ParamGroup};
+use burn::tensor::{Device, Tensor};
 
 use super::config::{DetectSettings, MAX_STEPS, StepLosses};
+use super::data::Level;
+use super::resume::{DetectCheckpoint, ResumeError};
 use crate::common::read::read_floats;
+use crate::common::snapshot;
+use crate::common::stepper::{Rule, Stepper};
+
+/// The detectors' optimiser: Adam with burn's defaults, as they always trained.
+pub(super) fn optimizer() -> Stepper {
+    Stepper::new(rule())
+}
+
+fn rule() -> Rule {
+    Rule::adam(0.9)
+}
 
 pub(super) struct Schedule {
     /// The step the run began at.
@@ -56,6 +71,21 @@ impl Schedule {
         (settings, schedule)
     }
 
+    /// Where a run from `checkpoint.first` stands at `checkpoint.step`, and whether its backbone
+    /// had unfrozen by then (before that step; the rates follow).
+    fn resumed(checkpoint: &DetectCheckpoint) -> (Self, bool) {
+        let mut schedule = Self::new(&checkpoint.settings, checkpoint.first);
+        let unfrozen = match schedule.unfreeze_at {
+            Some(at) if at < checkpoint.step => {
+                schedule.step = at;
+                schedule.unfreezes_now()
+            }
+            _ => false,
+        };
+        schedule.step = checkpoint.step;
+        (schedule, unfrozen)
+    }
+
     pub fn is_finished(&self) -> bool {
         self.step >= self.end
     }
@@ -74,6 +104,50 @@ impl Schedule {
             .step();
         true
     }
+}
+
+/// What a run holds that its checkpoint keeps.
+pub(super) struct Held<'a, M> {
+    pub level: Level,
+    pub settings: &'a DetectSettings,
+    pub schedule: &'a Schedule,
+    pub model: &'a M,
+    pub optimizer: &'a Stepper,
+    pub losses: Option<StepLosses>,
+}
+
+/// The run's checkpoint with `elapsed_ms` of training so far, read asynchronously (every backend).
+pub(super) async fn checkpoint<M: Module>(
+    held: Held<'_, M>,
+    elapsed_ms: f64,
+) -> Result<DetectCheckpoint, ResumeError> {
+    Ok(DetectCheckpoint {
+        level: held.level,
+        settings: held.settings.clone(),
+        first: held.schedule.first,
+        step: held.schedule.step,
+        elapsed_ms,
+        losses: held.losses,
+        model: snapshot::save(held.model).await?,
+        optimizer: held.optimizer.save(held.model).await,
+    })
+}
+
+/// A run where `checkpoint` (already checked for its level) was taken: `fresh` (a new detector
+/// of the checkpoint's settings, its backbone frozen) with the checkpoint's weights, unfrozen by
+/// `unfreeze` when the run had unfrozen it, its optimiser's state and its schedule. Refused when
+/// the bytes are damaged or another detector's.
+pub(super) fn resume<M: Module>(
+    checkpoint: &DetectCheckpoint,
+    fresh: M,
+    unfreeze: impl FnOnce(M) -> M,
+    device: &Device,
+) -> Result<(M, Stepper, Schedule), ResumeError> {
+    let model = snapshot::load(fresh, &checkpoint.model)?;
+    let (schedule, unfrozen) = Schedule::resumed(checkpoint);
+    let model = if unfrozen { unfreeze(model) } else { model };
+    let optimizer = Stepper::load(rule(), &model, &checkpoint.optimizer, device)?;
+    Ok((model, optimizer, schedule))
 }
 
 /// The losses of a chunk's last step ([3]: total, class, box), read once; None before any step.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use burn::module::Module;
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::GradientsParams;
 use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Tensor, TensorData};
 
@@ -15,8 +15,10 @@ use super::config::{DetectEvaluation, DetectProblem, DetectSettings, Prediction,
 use super::data::{self, CANVAS, Level};
 use super::loss::{iou_loss, smooth_l1_loss};
 use super::model::{Detector, DetectorConfig};
-use super::schedule::{Schedule, read_last};
+use super::resume::{DetectCheckpoint, ResumeError};
+use super::schedule::{self, Held, Schedule, read_last};
 use crate::common::read::read_floats;
+use crate::common::stepper::Stepper;
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::mnist::{Images, normalise};
 use crate::models::resnet::model::Resnet;
@@ -32,7 +34,7 @@ pub struct DetectRun {
     settings: DetectSettings,
     device: Device,
     model: Detector,
-    optimizer: ModuleOptimizer,
+    optimizer: Stepper,
     schedule: Schedule,
     train: Arc<Images>,
     test: Arc<Images>,
@@ -40,6 +42,8 @@ pub struct DetectRun {
     record: ChunkRecord,
     /// [3] total, class and box loss of the last step, not read yet.
     last: Option<Tensor<1>>,
+    /// The last step's losses, as read.
+    losses: Option<StepLosses>,
 }
 
 impl DetectRun {
@@ -102,7 +106,7 @@ impl DetectRun {
         Self {
             schedule: Schedule::new(&settings, first),
             loss: CrossEntropyLossConfig::new().init(&device),
-            optimizer: AdamConfig::new().init(),
+            optimizer: schedule::optimizer(),
             settings,
             device,
             model,
@@ -110,7 +114,46 @@ impl DetectRun {
             test: test.into(),
             record: ChunkRecord::default(),
             last: None,
+            losses: None,
         }
+    }
+
+    /// The run's checkpoint (see [`super::resume`]) with `elapsed_ms` of training so far, read
+    /// asynchronously (every backend).
+    pub async fn checkpoint(&self, elapsed_ms: f64) -> Result<DetectCheckpoint, ResumeError> {
+        let held = Held {
+            level: Level::One,
+            settings: &self.settings,
+            schedule: &self.schedule,
+            model: &self.model,
+            optimizer: &self.optimizer,
+            losses: self.losses,
+        };
+        schedule::checkpoint(held, elapsed_ms).await
+    }
+
+    /// The run `checkpoint` was taken from, where it was: the same weights, optimiser state and
+    /// step (and the backbone unfrozen if it was), on `backbone`'s shape, so that the next step
+    /// is the one the first run would have taken. `device` must have autodiff enabled.
+    pub fn resume(
+        checkpoint: &DetectCheckpoint,
+        backbone: &Resnet,
+        features: usize,
+        train: impl Into<Arc<Images>>,
+        test: impl Into<Arc<Images>>,
+        device: Device,
+    ) -> Result<Self, ResumeError> {
+        checkpoint.check(Level::One)?;
+        let settings = checkpoint.settings.clone();
+        let fresh =
+            DetectorConfig::from_settings(&settings, features, 10).init(backbone.clone(), &device);
+        let (model, optimizer, schedule) =
+            schedule::resume(checkpoint, fresh, Detector::unfreeze_backbone, &device)?;
+        let mut run = Self::at(model, settings, checkpoint.first, train, test, device);
+        run.optimizer = optimizer;
+        run.schedule = schedule;
+        run.losses = checkpoint.losses;
+        Ok(run)
     }
 
     /// A run holding `model`, a detector loaded from a file whose card says `settings` and
@@ -127,7 +170,7 @@ impl DetectRun {
         Self {
             schedule,
             loss: CrossEntropyLossConfig::new().init(&device),
-            optimizer: AdamConfig::new().init(),
+            optimizer: schedule::optimizer(),
             settings,
             device,
             model,
@@ -135,6 +178,7 @@ impl DetectRun {
             test: test.into(),
             record: ChunkRecord::default(),
             last: None,
+            losses: None,
         }
     }
 
@@ -197,7 +241,7 @@ impl DetectRun {
         let grads = GradientsParams::from_grads(total.backward(), &self.model);
         self.model = self
             .optimizer
-            .step(self.schedule.rates.clone(), self.model.clone(), grads);
+            .step_grads_by(&self.schedule.rates, self.model.clone(), grads);
         self.schedule.step += 1;
         let total = total.without_autodiff();
         self.last = Some(Tensor::cat(
@@ -219,7 +263,9 @@ impl DetectRun {
         budget_ms: f64,
     ) -> (u64, Option<StepLosses>) {
         let done = train_chunk(self, max_steps, budget_ms).await;
-        (done, read_last(self.last.take(), done).await)
+        let losses = read_last(self.last.take(), done).await;
+        self.losses = losses.or(self.losses);
+        (done, losses)
     }
 
     /// The detector's class and box for test canvases `indices`.
