@@ -33,6 +33,11 @@ pub const PLAYGROUND: Words = Words {
     count: "step",
 };
 
+pub const DETECT: Words = Words {
+    prefix: "detect",
+    count: "step",
+};
+
 impl Words {
     fn key(self, rest: &str) -> String {
         format!("{}.{rest}", self.prefix)
@@ -151,7 +156,7 @@ mod tests {
             },
             ResumeError::BadStep { step: 9 },
         ];
-        for words in [GAN, PLAYGROUND] {
+        for words in [GAN, PLAYGROUND, DETECT] {
             for lang in Lang::ALL {
                 let kept = words.checkpoint_line(lang, Some(1234), None);
                 worded(words, &kept);

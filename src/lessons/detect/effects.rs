@@ -1,6 +1,7 @@
 //! The detection project's only route to the worker: one message each time a request counter in
 //! its state moves, with its content read from the state; a worker that says `Ready` is asked
-//! for the backbone and the data again. A saved detector is downloaded from here too.
+//! for the backbone and the data again, and to resume the run's checkpoint when the last worker
+//! stopped. A saved detector is downloaded from here too.
 
 use kindling_engine::lessons::detect::data::Level;
 use kindling_engine::lessons::detect::messages::DetectCommand;
@@ -50,6 +51,17 @@ pub fn use_detect_worker(state: &DetectState, worker: &WorkerLink, ready: Option
                     (true, _) => DetectCommand::Continue { settings },
                     (false, Level::One) => DetectCommand::Run { settings },
                     (false, Level::Many) => DetectCommand::RunMany { settings },
+                });
+            }
+        });
+    }
+    {
+        let send = send.clone();
+        let resume = state.checkpoints.resume.clone();
+        use_effect_with((ready, requests.resume), move |&(_, count)| {
+            if let (true, Some(kept)) = (count > 0, resume) {
+                send(DetectCommand::Resume {
+                    checkpoint: Box::new((*kept.0).clone()),
                 });
             }
         });

@@ -12,6 +12,7 @@ use yew::prelude::*;
 
 use crate::format::{group, percent};
 use crate::i18n::{Lang, t, tf};
+use crate::lessons::checkpoint_text::DETECT;
 use crate::lessons::data_load::load_failure;
 use crate::lessons::detect::design::design;
 use crate::lessons::detect::design_many::design_many;
@@ -259,6 +260,7 @@ pub fn DetectPage(props: &Props) -> Html {
             .unwrap_or_default(),
     );
     let shown_settings = state.run.as_ref().map_or(&state.settings, |r| &r.settings);
+    let checkpoint_step = state.checkpoints.latest_iterations();
 
     html! {
         <div class="lesson detect">
@@ -300,6 +302,14 @@ pub fn DetectPage(props: &Props) -> Html {
                     }
                     <span id="detect-status" class="status" role="status">{t(lang, status)}</span>
                 </div>
+                if let Some(r) = &state.checkpoints.recovery {
+                    <div id="detect-recovery" class="notice" role="status">{DETECT.recovery(lang, r)}</div>
+                }
+                if state.run.as_ref().is_some_and(|r| r.steps > r.first) {
+                    <p id="detect-checkpoint" class="muted small" data-step={checkpoint_step.map(|s| s.to_string())}>
+                        {DETECT.checkpoint_line(lang, checkpoint_step, state.checkpoints.unavailable.as_ref())}
+                    </p>
+                }
                 if let Some(run) = &state.run {
                     { training(lang, run) }
                     if many {

@@ -13,8 +13,10 @@ use kindling_engine::lessons::detect::config::{
 use kindling_engine::lessons::detect::data::Level;
 use kindling_engine::lessons::detect::map::MapReport;
 use kindling_engine::lessons::detect::messages::{DetectEvent, ShownCanvas, ShownMany};
+use kindling_engine::lessons::detect::resume::DetectCheckpoint;
 use kindling_engine::models::resnet::ResnetSettings;
 
+use crate::lessons::checkpoints::{AtIteration, Checkpoints};
 use crate::lessons::data_load::LoadFailure;
 use crate::lessons::detect::fields::DetectField;
 use crate::widgets::series::Series;
@@ -56,6 +58,8 @@ pub struct Requests {
     pub use_shipped: u64,
     pub export: u64,
     pub import: u64,
+    /// The run's checkpoint to a new worker, after the last one stopped.
+    pub resume: u64,
 }
 
 /// What the worker loaded.
@@ -78,6 +82,8 @@ pub struct Run {
     pub frozen: u64,
     /// The step from which the backbone trained too, once it has.
     pub unfrozen_at: Option<u64>,
+    /// The step the run began at: 0, or the loaded detector's steps.
+    pub first: u64,
     /// The last chunk's step, of `steps`, and its speed.
     pub step: u64,
     pub steps: u64,
@@ -103,6 +109,7 @@ impl Run {
             trained,
             frozen,
             unfrozen_at: None,
+            first: 0,
             step: 0,
             steps_per_second: 0.0,
             losses: Rc::default(),
@@ -165,6 +172,14 @@ pub struct DetectState {
     /// The latest saved model file, and how many have been saved (a change downloads it).
     pub saved: (u64, Rc<Vec<u8>>),
     pub file_note: Option<FileNote>,
+    /// The run's checkpoints, and what became of it after a worker stopped.
+    pub checkpoints: Checkpoints<DetectCheckpoint>,
+}
+
+impl AtIteration for DetectCheckpoint {
+    fn iterations(&self) -> u64 {
+        self.step
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -286,6 +301,8 @@ impl DetectState {
                     self.asked_level = self.level;
                     self.asked_further = action == DetectAction::Run && self.trains_further();
                     self.requests.run += 1;
+                    // Another run: the old one's checkpoints go.
+                    self.checkpoints.forget();
                 }
             }
             DetectAction::Play => {
@@ -312,6 +329,7 @@ impl DetectState {
             DetectAction::UseShipped => {
                 self.file_note = None;
                 self.requests.use_shipped += 1;
+                self.checkpoints.forget();
             }
             DetectAction::Export => {
                 if self.detector {
@@ -322,11 +340,18 @@ impl DetectState {
                 self.file_note = None;
                 self.import_bytes = Rc::new(bytes);
                 self.requests.import += 1;
+                self.checkpoints.forget();
             }
             DetectAction::FileNote(note) => self.file_note = Some(note),
             DetectAction::Event(event) => self.on_event(event),
             DetectAction::WorkerLost => {
-                // The worker's detector and data are gone; the scores stay on screen.
+                // The worker's detector and data are gone; the scores stay on screen. A run with
+                // a checkpoint goes on from it in the next worker.
+                let trained = self.run.as_ref().is_some_and(|r| r.step > r.first);
+                self.checkpoints.worker_lost(trained);
+                if self.checkpoints.resume.is_some() {
+                    self.requests.resume += 1;
+                }
                 self.running = false;
                 self.loading = None;
                 self.loaded = None;
@@ -335,6 +360,7 @@ impl DetectState {
                 self.further = None;
                 if let Some(run) = &mut self.run
                     && run.finished.is_none()
+                    && self.checkpoints.resume.is_none()
                 {
                     self.run = None;
                 }
@@ -372,6 +398,7 @@ impl DetectState {
             DetectEvent::Started { trained, frozen } => {
                 let settings = self.asked.take().unwrap_or_else(|| self.settings.clone());
                 self.run = Some(Run::new(settings, self.asked_level, trained, frozen));
+                self.checkpoints.loaded();
                 self.running = true;
                 self.detector = true;
                 self.shown.clear();
@@ -397,8 +424,9 @@ impl DetectState {
                 }
                 let level = self.further.unwrap_or(self.asked_level);
                 let mut run = Run::new(settings, level, trained, frozen);
-                (run.step, run.steps) = (from, steps);
+                (run.first, run.step, run.steps) = (from, from, steps);
                 self.run = Some(run);
+                self.checkpoints.loaded();
                 self.running = true;
                 self.shown.clear();
                 self.shown_many.clear();
@@ -426,8 +454,9 @@ impl DetectState {
                 self.detected = None;
                 self.detected_many = None;
                 let mut run = Run::new(card.settings.clone(), card.level, trained, frozen);
-                (run.step, run.steps) = (card.steps, card.steps);
+                (run.first, run.step, run.steps) = (card.steps, card.steps, card.steps);
                 self.run = Some(run);
+                self.checkpoints.loaded();
                 // A file of the other level's head moves the lesson (and its link) there, as
                 // the learner chose that detector; the note says so.
                 let moved_to = (card.level != self.level).then_some(card.level);
@@ -525,6 +554,24 @@ impl DetectState {
                 }
             }
             DetectEvent::Shown { canvases } => self.shown = canvases,
+            DetectEvent::Checkpoint { checkpoint } => self.checkpoints.keep(checkpoint),
+            DetectEvent::NoCheckpoint { error } => self.checkpoints.unavailable = Some(error),
+            // An answer to a resume the learner has since replaced by another run.
+            DetectEvent::Resumed { .. } | DetectEvent::ResumeFailed { .. }
+                if !self.checkpoints.awaits_resume() => {}
+            DetectEvent::Resumed {
+                step,
+                steps,
+                trained,
+                frozen,
+            } => self.resumed(step, steps, trained, frozen),
+            DetectEvent::ResumeFailed { error } => {
+                // The learner trains again; the run on screen was lost with the worker.
+                self.checkpoints.failed(error);
+                if self.run.as_ref().is_some_and(|r| r.finished.is_none()) {
+                    self.run = None;
+                }
+            }
             DetectEvent::Detected {
                 id,
                 prediction,
@@ -536,6 +583,37 @@ impl DetectState {
                 }
             }
         }
+    }
+
+    /// The run goes on from the checkpoint sent to the worker, paused at `step`: its curves and
+    /// scores up to there stay, what came after it was lost with the worker.
+    fn resumed(&mut self, step: u64, steps: u64, trained: u64, frozen: u64) {
+        let Some(kept) = self.checkpoints.resume.clone() else {
+            return;
+        };
+        let checkpoint = &kept.0;
+        let run = self.run.get_or_insert_with(|| {
+            let mut run = Run::new(checkpoint.settings.clone(), checkpoint.level, 0, 0);
+            run.first = checkpoint.first;
+            run
+        });
+        (run.step, run.steps, run.trained, run.frozen) = (step, steps, trained, frozen);
+        run.unfrozen_at = run.unfrozen_at.filter(|&at| at < step);
+        let losses = Rc::make_mut(&mut run.losses);
+        losses.points.retain(|&(s, _)| s <= step);
+        if let Some(last) = checkpoint.losses {
+            losses.push(step, last);
+        }
+        // A finished run's score comes again from the worker, at its last step.
+        let kept = |s: u64| s < step || (s == step && step < steps);
+        run.scores.retain(|&(s, _)| kept(s));
+        run.maps.retain(|&(s, _)| kept(s));
+        (run.finished, run.map_finished) = (None, None);
+        self.level = run.level;
+        self.running = false;
+        self.detector = true;
+        self.further = None;
+        self.checkpoints.resumed(step);
     }
 
     /// The problems to show: refused link values, settings the engine refuses as a whole (an
@@ -1150,5 +1228,191 @@ mod tests {
             })
         ));
         assert!(state.run.as_ref().unwrap().map_finished.is_none());
+    }
+
+    fn checkpoint(level: Level, step: u64) -> DetectAction {
+        event(DetectEvent::Checkpoint {
+            checkpoint: Box::new(DetectCheckpoint {
+                level,
+                settings: DetectSettings {
+                    steps: 100,
+                    ..DetectSettings::default()
+                },
+                first: 0,
+                step,
+                elapsed_ms: 900.0,
+                losses: Some(losses(0.25)),
+                model: vec![1],
+                optimizer: vec![2],
+            }),
+        })
+    }
+
+    fn trained(step: u64) -> DetectAction {
+        event(DetectEvent::Trained {
+            step,
+            steps: 100,
+            losses: losses(1.0),
+            steps_per_second: 5.0,
+        })
+    }
+
+    /// A level-one run of 100 steps, started and trained to `step`.
+    fn training_to(step: u64) -> DetectState {
+        let mut state = DetectState::default();
+        state.reduce(DetectAction::SetSettings(DetectSettings {
+            steps: 100,
+            ..DetectSettings::default()
+        }));
+        state.reduce(DetectAction::Run);
+        state.reduce(event(DetectEvent::Started {
+            trained: 5,
+            frozen: 7,
+        }));
+        for at in (10..=step).step_by(10) {
+            state.reduce(trained(at));
+        }
+        state
+    }
+
+    #[test]
+    fn a_crashed_run_resumes_from_its_latest_checkpoint_with_its_curves_up_to_it() {
+        use crate::lessons::checkpoints::Recovery;
+
+        let mut state = training_to(30);
+        state.reduce(checkpoint(Level::One, 10));
+        state.reduce(checkpoint(Level::One, 20));
+        state.reduce(event(DetectEvent::Unfrozen {
+            step: 25,
+            trained: 9,
+            frozen: 3,
+        }));
+        assert_eq!(state.checkpoints.latest_iterations(), Some(20));
+        state.reduce(DetectAction::WorkerLost);
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Resuming { iterations: 20 })
+        );
+        assert_eq!(
+            state.requests.resume, 1,
+            "the next worker gets the checkpoint"
+        );
+        assert!(!state.detector && !state.running);
+        assert!(state.run.is_some(), "the curves stay on screen meanwhile");
+
+        state.reduce(event(DetectEvent::Resumed {
+            step: 20,
+            steps: 100,
+            trained: 5,
+            frozen: 7,
+        }));
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Resumed { iterations: 20 })
+        );
+        assert!(state.checkpoints.resume.is_none());
+        assert_eq!(state.checkpoints.latest_iterations(), Some(20));
+        assert!(state.detector && !state.running);
+        let run = state.run.as_ref().unwrap();
+        assert_eq!(
+            (run.step, run.steps, run.trained, run.frozen),
+            (20, 100, 5, 7)
+        );
+        assert_eq!(run.unfrozen_at, None, "it unfroze after the checkpoint");
+        let steps: Vec<u64> = run.losses.points.iter().map(|p| p.0).collect();
+        assert_eq!(steps, [10, 20], "the curves up to the checkpoint");
+        assert_eq!(
+            run.losses.points[1].1,
+            losses(0.25),
+            "the checkpoint's losses"
+        );
+
+        state.reduce(DetectAction::Play);
+        assert!(state.running && state.requests.play == 1);
+        state.reduce(trained(30));
+        // A second crash resumes from the newest checkpoint.
+        state.reduce(checkpoint(Level::One, 30));
+        state.reduce(DetectAction::WorkerLost);
+        assert_eq!(state.requests.resume, 2);
+        assert_eq!(
+            state.checkpoints.resume.as_ref().map(|k| k.0.step),
+            Some(30)
+        );
+    }
+
+    #[test]
+    fn a_run_lost_before_its_first_checkpoint_or_not_resumed_is_said_and_trains_again() {
+        use crate::lessons::checkpoints::Recovery;
+        use kindling_engine::common::resume::ResumeError;
+
+        let mut state = training_to(10);
+        state.reduce(DetectAction::WorkerLost);
+        assert_eq!(state.checkpoints.recovery, Some(Recovery::Lost));
+        assert_eq!(state.requests.resume, 0);
+        assert!(state.run.is_none());
+        state.reduce(DetectAction::Run);
+        state.reduce(event(DetectEvent::Started {
+            trained: 5,
+            frozen: 7,
+        }));
+        assert_eq!(
+            state.checkpoints.recovery, None,
+            "a new run: the note is done"
+        );
+
+        let mut state = training_to(20);
+        state.reduce(checkpoint(Level::One, 20));
+        state.reduce(DetectAction::WorkerLost);
+        let error = ResumeError::Unreadable {
+            message: "x".into(),
+        };
+        state.reduce(event(DetectEvent::ResumeFailed {
+            error: error.clone(),
+        }));
+        assert_eq!(state.checkpoints.recovery, Some(Recovery::Failed(error)));
+        assert!(state.run.is_none() && state.checkpoints.latest.is_none());
+    }
+
+    #[test]
+    fn an_answer_to_a_resume_replaced_by_a_new_run_is_ignored() {
+        let mut state = training_to(20);
+        state.reduce(checkpoint(Level::One, 20));
+        state.reduce(DetectAction::WorkerLost);
+        // The learner starts another run before the next worker answers.
+        state.reduce(DetectAction::Run);
+        assert!(state.checkpoints.resume.is_none());
+        state.reduce(event(DetectEvent::Resumed {
+            step: 20,
+            steps: 100,
+            trained: 5,
+            frozen: 7,
+        }));
+        assert!(!state.detector, "the old run did not come back");
+        assert_eq!(state.checkpoints.recovery, None);
+    }
+
+    #[test]
+    fn a_level_two_run_resumes_at_level_two() {
+        let mut state = DetectState::default();
+        state.reduce(DetectAction::SetLevel(Level::Many));
+        state.reduce(DetectAction::Run);
+        state.reduce(event(DetectEvent::Started {
+            trained: 5,
+            frozen: 7,
+        }));
+        state.reduce(checkpoint(Level::Many, 40));
+        state.reduce(DetectAction::WorkerLost);
+        // The learner looks at level one meanwhile; the run resumed is level two's.
+        state.reduce(DetectAction::SetLevel(Level::One));
+        state.reduce(event(DetectEvent::Resumed {
+            step: 40,
+            steps: 100,
+            trained: 5,
+            frozen: 7,
+        }));
+        let run = state.run.as_ref().expect("the run from its checkpoint");
+        assert_eq!((run.level, run.step, run.steps), (Level::Many, 40, 100));
+        assert_eq!(state.level, Level::Many);
+        assert!(state.detector && state.shown_level() == Level::Many);
     }
 }

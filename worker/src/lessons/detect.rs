@@ -19,6 +19,7 @@ use kindling_engine::lessons::detect::messages::{
     DetectCommand, DetectEvent, ShownCanvas, ShownMany,
 };
 use kindling_engine::lessons::detect::model::parameter_counts;
+use kindling_engine::lessons::detect::resume::DetectCheckpoint;
 use kindling_engine::lessons::detect::training::{DetectRun, TEST_SEED, detect_drawn_looking};
 use kindling_engine::models::resnet::ResnetSettings;
 use kindling_engine::models::resnet::checkpoint;
@@ -29,6 +30,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::Response;
 
 use super::Lesson;
+use super::checkpointing::Checkpointing;
 use crate::{mnist, post, scope};
 
 mod run;
@@ -47,6 +49,16 @@ const MAX_SHOWN: usize = 24;
 
 fn send(event: DetectEvent) {
     post(&FromWorker::Detect(event));
+}
+
+fn keep(checkpoint: DetectCheckpoint) {
+    send(DetectEvent::Checkpoint {
+        checkpoint: Box::new(checkpoint),
+    });
+}
+
+fn refused(error: kindling_engine::common::resume::ResumeError) {
+    send(DetectEvent::NoCheckpoint { error });
 }
 
 struct Backbone {
@@ -73,6 +85,8 @@ pub struct DetectLesson {
     final_eval: Option<DetectEvaluation>,
     /// The trained multi-digit run's final mAP@0.5, for its card.
     final_map: Option<MapScore>,
+    /// By the steps the detector has had.
+    checkpoints: Checkpointing,
 }
 
 /// The whole file at `path` on the site.
@@ -105,6 +119,90 @@ impl DetectLesson {
             origin: None,
             final_eval: None,
             final_map: None,
+            checkpoints: Checkpointing::default(),
+        }
+    }
+
+    /// Sends the run's checkpoint once it has trained, unless the page has this step's already;
+    /// says once when the run's checkpoints cannot be taken.
+    async fn send_checkpoint(&mut self) {
+        let elapsed_ms = self.trained_ms;
+        // A run that has not trained yet (a loaded detector) holds nothing to keep.
+        let progress = |done: u64, first: u64| if done > first { done } else { 0 };
+        match (&self.run, &self.many) {
+            (Some(run), _) => {
+                let held = (
+                    progress(run.steps_done(), run.first_step()),
+                    run.checkpoint(elapsed_ms),
+                );
+                self.checkpoints.send(Some(held), keep, refused).await
+            }
+            (_, Some(run)) => {
+                let held = (
+                    progress(run.steps_done(), run.first_step()),
+                    run.checkpoint(elapsed_ms),
+                );
+                self.checkpoints.send(Some(held), keep, refused).await
+            }
+            _ => {}
+        }
+    }
+
+    /// The checkpoint owed since training stopped, if any.
+    async fn send_due_checkpoint(&mut self) {
+        if self.checkpoints.is_due() {
+            self.send_checkpoint().await;
+        }
+    }
+
+    /// Goes on from `checkpoint`, paused where it was taken; a finished run is scored again.
+    async fn resume(&mut self, checkpoint: DetectCheckpoint) {
+        self.set_running(false);
+        if !self.prepare().await {
+            return;
+        }
+        let (Some(backbone), Some((train, test))) = (&self.backbone, &self.digits) else {
+            return;
+        };
+        let (model, features) = (&backbone.model, backbone.settings.feature_channels());
+        let (train, test, device) = (train.clone(), test.clone(), self.device.clone());
+        let resumed = match checkpoint.level {
+            Level::One => {
+                DetectRun::resume(&checkpoint, model, features, train, test, device).map(|run| {
+                    let shown = (run.next_live_score(), run.end_step(), run.counts());
+                    self.many = None;
+                    self.run = Some(run);
+                    shown
+                })
+            }
+            Level::Many => CentreRun::resume(&checkpoint, model, features, train, test, device)
+                .map(|run| {
+                    let shown = (run.next_live_score(), run.end_step(), run.counts());
+                    self.run = None;
+                    self.many = Some(run);
+                    shown
+                }),
+        };
+        match resumed {
+            Ok((next_eval, steps, (trained, frozen))) => {
+                self.trained_ms = checkpoint.elapsed_ms;
+                self.next_eval = next_eval;
+                self.origin = None;
+                self.final_eval = None;
+                self.final_map = None;
+                // The page holds this step's checkpoint already.
+                self.checkpoints.new_run(Some(checkpoint.step));
+                send(DetectEvent::Resumed {
+                    step: checkpoint.step,
+                    steps,
+                    trained,
+                    frozen,
+                });
+                if steps == checkpoint.step {
+                    self.score_final().await;
+                }
+            }
+            Err(error) => send(DetectEvent::ResumeFailed { error }),
         }
     }
 
@@ -123,6 +221,7 @@ impl DetectLesson {
         self.set_running(false);
         self.run = None;
         self.many = None;
+        self.checkpoints.new_run(None);
         self.trained_ms = card.training_seconds.unwrap_or(0.0) * 1000.0;
         self.final_eval = card.evaluation;
         self.final_map = card.map;
@@ -221,6 +320,8 @@ impl DetectLesson {
             self.running = running;
             if !running {
                 send(DetectEvent::Paused);
+                // The page keeps where it stopped, once the caller can wait for the device.
+                self.checkpoints.stopped();
             }
         }
     }
@@ -273,6 +374,11 @@ impl DetectLesson {
     }
 
     async fn handle_command(&mut self, command: DetectCommand) {
+        self.command(command).await;
+        self.send_due_checkpoint().await;
+    }
+
+    async fn command(&mut self, command: DetectCommand) {
         match command {
             DetectCommand::Prepare => {
                 self.prepare().await;
@@ -303,6 +409,7 @@ impl DetectLesson {
                         self.final_eval = None;
                         self.next_eval = run.live_interval();
                         self.run = Some(run);
+                        self.checkpoints.new_run(None);
                         self.set_running(true);
                     }
                     Err(problems) => send(DetectEvent::Refused { problems }),
@@ -312,6 +419,7 @@ impl DetectLesson {
             DetectCommand::Continue { settings } => self.train_further(settings),
             DetectCommand::Play => self.set_running(true),
             DetectCommand::Pause => self.set_running(false),
+            DetectCommand::Resume { checkpoint } => self.resume(*checkpoint).await,
             DetectCommand::Show { first, count } if self.many.is_some() => {
                 self.show_many(first, count).await
             }
@@ -383,6 +491,7 @@ impl DetectLesson {
                 self.final_map = None;
                 self.next_eval = run.live_interval();
                 self.many = Some(run);
+                self.checkpoints.new_run(None);
                 self.set_running(true);
             }
             Err(problems) => send(DetectEvent::Refused { problems }),
@@ -438,6 +547,7 @@ impl DetectLesson {
 
     /// Trains for a moment; sends the losses, a live score when one is due, and the final score.
     async fn train(&mut self) {
+        let before_ms = self.trained_ms;
         let (step, finished, interval) = match (&mut self.run, &mut self.many) {
             (Some(run), _) => (
                 train_a_moment(run, &mut self.trained_ms).await,
@@ -451,12 +561,16 @@ impl DetectLesson {
             ),
             _ => return self.set_running(false),
         };
+        self.checkpoints.trained(self.trained_ms - before_ms);
         if finished {
             self.score_final().await;
             self.set_running(false);
         } else if step >= self.next_eval {
             self.score_live(step).await;
             self.next_eval = step + interval;
+        }
+        if self.checkpoints.is_due() || self.checkpoints.interval_passed() {
+            self.send_checkpoint().await;
         }
     }
 
@@ -548,6 +662,7 @@ impl DetectLesson {
                 self.origin = None;
                 self.final_eval = None;
                 self.final_map = None;
+                self.checkpoints.new_run(None);
                 self.set_running(true);
             }
             Err(problems) => send(DetectEvent::Refused { problems }),
@@ -569,6 +684,10 @@ impl Lesson for DetectLesson {
 
     fn pause(&mut self) {
         self.set_running(false);
+    }
+
+    fn paused(&mut self) -> LocalBoxFuture<'_, ()> {
+        Box::pin(self.send_due_checkpoint())
     }
 
     fn tick(&mut self) -> LocalBoxFuture<'_, ()> {

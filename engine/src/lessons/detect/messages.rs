@@ -8,6 +8,7 @@ use super::card::DetectCard;
 use super::config::{DetectEvaluation, DetectProblem, DetectSettings, Prediction, StepLosses};
 use super::data::Object;
 use super::map::MapReport;
+use super::resume::{DetectCheckpoint, ResumeError};
 use crate::common::model_card::ModelFileError;
 use crate::datasets::mnist::DataLoadError;
 use crate::models::resnet::ResnetSettings;
@@ -36,6 +37,11 @@ pub enum DetectCommand {
     },
     Play,
     Pause,
+    /// Go on from this checkpoint of a run (after the worker stopped), paused: answered by
+    /// `Resumed`, or `ResumeFailed`.
+    Resume {
+        checkpoint: Box<DetectCheckpoint>,
+    },
     /// Test canvases `first..first + count` with the true and the predicted boxes.
     Show {
         first: u64,
@@ -199,6 +205,26 @@ pub enum DetectEvent {
         bytes: Vec<u8>,
         card: Box<DetectCard>,
     },
+    /// The run's latest checkpoint, for the page to keep.
+    Checkpoint {
+        checkpoint: Box<DetectCheckpoint>,
+    },
+    /// This run's checkpoints cannot be taken.
+    NoCheckpoint {
+        error: ResumeError,
+    },
+    /// The run goes on from the checkpoint it was sent, paused at `step` of `steps`, with the
+    /// parameters that train and those frozen.
+    Resumed {
+        step: u64,
+        steps: u64,
+        trained: u64,
+        frozen: u64,
+    },
+    /// The checkpoint could not be resumed from.
+    ResumeFailed {
+        error: ResumeError,
+    },
 }
 
 #[cfg(test)]
@@ -226,6 +252,18 @@ mod tests {
             },
             DetectCommand::UseShipped,
             DetectCommand::Export,
+            DetectCommand::Resume {
+                checkpoint: Box::new(DetectCheckpoint {
+                    level: crate::lessons::detect::data::Level::Many,
+                    settings: DetectSettings::default(),
+                    first: 4,
+                    step: 9,
+                    elapsed_ms: 1.5,
+                    losses: None,
+                    model: vec![1, 2],
+                    optimizer: vec![3],
+                }),
+            },
             DetectCommand::Import {
                 bytes: vec![1, 2, 3],
             },
@@ -325,6 +363,15 @@ mod tests {
             DetectEvent::DetectedMany {
                 id: 5,
                 detections: Vec::new(),
+            },
+            DetectEvent::Resumed {
+                step: 9,
+                steps: 20,
+                trained: 5,
+                frozen: 6,
+            },
+            DetectEvent::ResumeFailed {
+                error: ResumeError::BadStep { step: 9 },
             },
         ];
         for event in events {

@@ -27,6 +27,12 @@ pub(super) trait DetectorRun {
     fn live_interval(&self) -> u64 {
         ((self.end_step() - self.first_step()) / 5).max(1)
     }
+
+    /// The step of the next live score after the steps done (for a resumed run).
+    fn next_live_score(&self) -> u64 {
+        let (first, interval) = (self.first_step(), self.live_interval());
+        first + ((self.steps_done() - first) / interval + 1) * interval
+    }
 }
 
 macro_rules! impl_detector_run {
