@@ -4,7 +4,7 @@
 //! pair on the CPU, the 2-D section its default run, to keep it quick; the faults come from the
 //! test hooks that `?debug=faults` shows. A digit run kept in the browser (IndexedDB) when the tab
 //! is frozen comes back after a reload with "Resume where I left off", and damaged kept bytes are
-//! said.
+//! said; so does a 2-D run, kept on request and again, after a single D step, when frozen.
 
 use kindling_e2e::{Browser, number, serve_site};
 use serde_json::json;
@@ -346,6 +346,24 @@ fn a_2d_run_kept_in_the_browser_resumes_after_a_reload() {
         b.attribute("#gan-toy-kept-message", "data-iterations")
             .filter(|n| *n == at_pause.to_string())
     });
+    // One D step while paused moves the updates, not the iterations: the page gets its
+    // checkpoint, and a hidden (frozen) tab keeps that one, not the one kept before.
+    browser.click("#gan-step-d");
+    let updates = updates + 1;
+    browser.wait_for("the D step's checkpoint", 60, |b| {
+        b.attribute("#gan-toy-checkpoint", "data-updates")
+            .filter(|u| *u == updates.to_string())
+    });
+    browser
+        .devtools("Page.setWebLifecycleState", json!({"state": "frozen"}))
+        .expect("the page freezes");
+    browser
+        .devtools("Page.setWebLifecycleState", json!({"state": "active"}))
+        .expect("the page thaws");
+    browser.wait_for("kept when frozen", 60, |b| {
+        b.text("#gan-toy-kept-message")
+            .filter(|t| t.contains("hidden"))
+    });
     reload(&browser);
     let offered = browser.wait_for("the offer to resume", 120, |b| {
         b.attribute("#gan-toy-resume-kept", "data-iterations")
@@ -366,6 +384,9 @@ fn a_2d_run_kept_in_the_browser_resumes_after_a_reload() {
     });
     assert!(toy_paused(&browser).is_some(), "restored paused");
     assert_eq!(toy_checkpoint(&browser), Some(at_pause));
+    browser.wait_for("the D step kept too", 30, |b| {
+        toy_updates(b).filter(|&u| u == updates)
+    });
     browser.wait_for("the curves up to the kept updates", 30, |b| {
         b.attribute("#gan-curves-box", "data-last-update")
             .filter(|u| *u == updates.to_string())

@@ -2,7 +2,8 @@
 //! curves in IndexedDB, and after a reload "Resume where I left off" brings the run back; damaged
 //! stored data gets a message. A frozen tab (the DevTools protocol's page lifecycle, as the
 //! browser freezes a hidden tab) keeps the run too, and training goes on after it is thawed with
-//! nothing lost.
+//! nothing lost. The playground's run is kept the same way: on request, and when frozen after a
+//! single step; after a reload it comes back at its step with its curves.
 
 use kindling_e2e::{Browser, serve_site};
 use serde_json::json;
@@ -179,4 +180,111 @@ fn a_frozen_tab_keeps_the_run_and_training_goes_on_after_it() {
         step_attribute(b, "#cnn-resume-kept")
     });
     assert_eq!(offered, kept);
+}
+
+fn playground_step(b: &Browser) -> Option<u64> {
+    number(b, "#step-count")
+}
+
+fn playground_checkpoint(b: &Browser) -> Option<u64> {
+    step_attribute(b, "#playground-checkpoint")
+}
+
+fn playground_paused(b: &Browser) -> Option<()> {
+    b.text("#status").filter(|s| s == "Paused").map(|_| ())
+}
+
+fn freeze_and_thaw(browser: &Browser) {
+    browser
+        .devtools("Page.setWebLifecycleState", json!({"state": "frozen"}))
+        .expect("the page freezes");
+    browser
+        .devtools("Page.setWebLifecycleState", json!({"state": "active"}))
+        .expect("the page thaws");
+}
+
+#[test]
+fn a_kept_playground_run_resumes_after_a_reload_with_its_curves_and_step() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!("{site}/?lang=en&backend=cpu#/playground"));
+    browser.wait_for("the untrained network", 120, |b| {
+        b.text("#train-loss").filter(|t| t.trim() != "—")
+    });
+    assert_eq!(
+        browser.text("#playground-resume-kept"),
+        None,
+        "nothing kept yet"
+    );
+    browser.click("#play");
+    browser.wait_for("a checkpoint while training", 60, playground_checkpoint);
+    browser.click("#play");
+    browser.wait_for("paused", 30, playground_paused);
+    let at_pause = browser.wait_for("a checkpoint at the pause", 30, |b| {
+        let step = playground_step(b)?;
+        (playground_checkpoint(b)? == step).then_some(step)
+    });
+    assert!(at_pause > 0);
+    browser.click("#playground-keep");
+    browser.wait_for("kept in the browser", 60, |b| {
+        step_attribute(b, "#playground-kept-message").filter(|&s| s == at_pause)
+    });
+
+    // One step while paused: its checkpoint is the one a frozen (hidden) tab keeps.
+    browser.click("#step");
+    let kept = at_pause + 1;
+    browser.wait_for("the step's checkpoint", 60, |b| {
+        playground_checkpoint(b).filter(|&s| s == kept)
+    });
+    freeze_and_thaw(&browser);
+    let message = browser.wait_for("kept when frozen", 60, |b| {
+        let text = b.text("#playground-kept-message")?;
+        (step_attribute(b, "#playground-kept-message")? == kept).then_some(text)
+    });
+    assert!(message.contains("hidden"), "{message}");
+
+    reload(&browser);
+    let offered = browser.wait_for("the offer to resume", 120, |b| {
+        step_attribute(b, "#playground-resume-kept")
+    });
+    assert_eq!(offered, kept);
+    let label = browser.text("#playground-resume-kept").unwrap_or_default();
+    assert!(label.contains("Resume where I left off"), "{label}");
+    browser.wait_for("a fresh network first", 120, |b| {
+        b.text("#train-loss").filter(|t| t.trim() != "—")
+    });
+    assert_eq!(playground_step(&browser), Some(0));
+    browser.click("#playground-resume-kept");
+    let said = browser.wait_for("restored", 120, |b| {
+        b.text("#playground-recovery")
+            .filter(|t| t.contains("kept in this browser goes on"))
+    });
+    assert!(said.contains(&format!("step {kept}")), "{said}");
+    browser.wait_for("the kept step", 60, |b| {
+        playground_step(b).filter(|&s| s == kept)
+    });
+    assert!(playground_paused(&browser).is_some(), "restored paused");
+    assert_eq!(playground_checkpoint(&browser), Some(kept));
+    browser.wait_for("the curves up to the kept step", 30, |b| {
+        b.attribute("#playground-curves", "data-last-step")
+            .and_then(|s| s.parse::<u64>().ok())
+            .filter(|&s| s == kept)
+    });
+    let points: usize = browser
+        .attribute("#playground-curves", "data-points")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        points > 2,
+        "the curves before the reload are drawn again: {points} points"
+    );
+    assert_eq!(
+        browser.text("#playground-resume-kept"),
+        None,
+        "offered once"
+    );
+    browser.click("#step");
+    browser.wait_for("one step more", 60, |b| {
+        playground_step(b).filter(|&s| s == kept + 1)
+    });
 }
