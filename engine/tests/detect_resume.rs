@@ -127,8 +127,8 @@ fn resumes_exactly<R: Run>(level: Level, settings: DetectSettings, at: u64) {
     let expected: Vec<StepLosses> = (0..settings.steps).map(|_| straight.one_step()).collect();
 
     let mut first = R::new(settings.clone(), &s);
-    for step in 0..at as usize {
-        assert_eq!(first.one_step(), expected[step], "the same run up to {at}");
+    for losses in &expected[..at as usize] {
+        assert_eq!(first.one_step(), *losses, "the same run up to {at}");
     }
     let taken = first.checkpoint();
     assert_eq!(
