@@ -232,7 +232,7 @@ pub fn TransferPage(props: &Props) -> Html {
                 if let Some(recovery) = &state.checkpoints.recovery {
                     <div id="transfer-recovery" class="notice" role="status">{CHECKPOINTS.recovery(lang, recovery)}</div>
                 }
-                if state.started.is_some() {
+                if state.started.is_some() || state.checkpoints.latest.is_some() {
                     <p id="transfer-checkpoint" class="muted small" data-step={state.checkpoints.latest_iterations().map(|s| s.to_string())}>
                         {CHECKPOINTS.checkpoint_line(lang, state.checkpoints.latest_iterations(), state.checkpoints.unavailable.as_ref())}
                     </p>

@@ -1,0 +1,107 @@
+//! No lost training in the transfer lesson (issue 14): the page keeps the experiment's latest
+//! checkpoint (the four arms' weights, optimiser states, steps and batch orders), and when the
+//! worker is killed mid-run, the new worker resumes the four arms from it, paused, with each
+//! arm's curve up to it, and the experiment finishes its steps from there instead of starting
+//! again. The fault comes from the test hooks that `?debug=faults` shows.
+
+use kindling_e2e::{Browser, serve_site};
+
+/// Steps of each arm: enough for the run to outlast its first checkpoint (after 5 s of
+/// training) on the CPU, few enough to finish within the test.
+const STEPS: u64 = 300;
+
+fn checkpoint_step(b: &Browser) -> Option<u64> {
+    b.attribute("#transfer-checkpoint", "data-step")
+        .and_then(|s| s.parse().ok())
+}
+
+fn status(b: &Browser) -> Option<String> {
+    b.text("#transfer-status")
+}
+
+#[test]
+fn a_killed_worker_resumes_the_four_arms_from_the_last_checkpoint() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!(
+        "{site}/?lang=en&backend=cpu&debug=faults#/transfer?labels=1&steps={STEPS}&batch=4&seed=3"
+    ));
+    browser.wait_for("the backbone and MNIST loaded", 240, |b| {
+        b.attribute("#transfer-data-progress", "data-state")
+            .filter(|s| s == "ready")
+    });
+    browser.click("#transfer-run");
+    browser.wait_for("the run training", 120, |b| {
+        status(b).filter(|s| s == "Training…")
+    });
+    let line = browser.text("#transfer-checkpoint").unwrap_or_default();
+    assert!(
+        line.contains("every 5 s") && line.contains("None yet"),
+        "{line}"
+    );
+
+    // Killed mid-run, once the page holds a checkpoint: the new worker gets that checkpoint.
+    let first = browser.wait_for("a checkpoint while training", 300, checkpoint_step);
+    assert!(
+        first > 0 && first < STEPS,
+        "a checkpoint mid-run, not at its end: step {first}"
+    );
+    browser.click("#fault-kill");
+    browser.wait_for("the error banner", 60, |b| {
+        b.text("#error-banner").filter(|t| t.contains("killed"))
+    });
+    let kept = checkpoint_step(&browser).expect("the checkpoint stays on the page");
+    assert!(kept >= first && kept < STEPS, "{kept}");
+    let said = browser.wait_for("resumed", 240, |b| {
+        b.text("#transfer-recovery")
+            .filter(|t| t.contains("goes on from its checkpoint"))
+    });
+    assert!(said.contains(&format!("step {kept},")), "{said}");
+    assert!(said.contains("paused"), "{said}");
+    browser.wait_for("paused", 60, |b| status(b).filter(|s| s == "Paused"));
+    assert_eq!(browser.text("#transfer-play").as_deref(), Some("Play"));
+    assert_eq!(
+        checkpoint_step(&browser),
+        Some(kept),
+        "its checkpoint stays"
+    );
+    // The last arm is never ahead of the others: its curve holds exactly its points up to the
+    // checkpoint (one every tenth of the run), the ones after it lost with the worker.
+    let every = STEPS / 10;
+    assert_eq!(
+        browser.count("#transfer-curves g.everything circle"),
+        kept / every,
+        "the everything arm's curve up to step {kept}"
+    );
+    browser.screenshot("transfer-resumed-after-kill").ok();
+
+    // It finishes from there: every arm ran its steps.
+    browser.click("#transfer-play");
+    browser.wait_for("four rows of results", 600, |b| {
+        (b.count("#transfer-results tbody tr") == 4).then_some(())
+    });
+    for arm in ["scratch", "extract", "last_block", "everything"] {
+        let steps = browser.text(&format!(
+            "#transfer-results tr[data-arm={arm}] td:nth-of-type(3)"
+        ));
+        assert_eq!(steps, Some(STEPS.to_string()), "{arm} ran the budget");
+        assert_eq!(
+            browser.count(&format!("#transfer-curves g.{arm} circle")),
+            10,
+            "{arm}: one point every tenth of the run, none twice"
+        );
+    }
+    assert!(
+        browser
+            .text("#transfer-recovery")
+            .is_some_and(|t| t.contains(&format!("step {kept},"))),
+        "the page still says where the run went on from"
+    );
+
+    let foreign: Vec<_> = browser
+        .requested_urls()
+        .into_iter()
+        .filter(|u| !u.starts_with(&site))
+        .collect();
+    assert!(foreign.is_empty(), "{foreign:?}");
+}
