@@ -9,6 +9,7 @@ use super::config::{
 };
 use super::own::{OwnProblem, UploadProblem};
 use super::own_card::{OwnCard, OwnSettings};
+use super::own_resume::OwnCheckpoint;
 use super::resume::{ResumeError, TransferCheckpoint};
 use crate::common::model_card::ModelFileError;
 use crate::datasets::mnist::DataLoadError;
@@ -80,6 +81,13 @@ pub enum TransferCommand {
     OwnImport {
         #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
+    },
+    /// Go on training the own network from this checkpoint (after the last worker stopped),
+    /// sent after the classes and their examples. The answer (`OwnResumed`, `OwnResumeFailed`)
+    /// carries `id`.
+    OwnResume {
+        id: u64,
+        checkpoint: Box<OwnCheckpoint>,
     },
 }
 
@@ -224,6 +232,28 @@ pub enum TransferEvent {
     /// A model file was refused (damaged, another kind of model); nothing changed.
     OwnFileRefused {
         error: ModelFileError,
+    },
+    /// The own network's latest checkpoint: every few seconds of training, and whenever
+    /// training stops.
+    OwnCheckpoint {
+        checkpoint: Box<OwnCheckpoint>,
+    },
+    /// The own network's checkpoints cannot be taken (said once a training).
+    OwnNoCheckpoint {
+        error: ResumeError,
+    },
+    /// The own network of the checkpoint sent with `OwnResume { id, .. }` goes on from `step`
+    /// towards `target` (training on unless it had reached it).
+    OwnResumed {
+        id: u64,
+        step: u64,
+        target: u64,
+        loss: f32,
+    },
+    /// The checkpoint sent with `OwnResume { id, .. }` could not be resumed; no network.
+    OwnResumeFailed {
+        id: u64,
+        error: ResumeError,
     },
 }
 

@@ -10,6 +10,7 @@ pub mod messages;
 pub mod model;
 pub mod own;
 pub mod own_card;
+pub mod own_resume;
 #[cfg(feature = "compute")]
 pub mod own_training;
 pub mod pca;

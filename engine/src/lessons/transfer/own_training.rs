@@ -12,9 +12,12 @@ use super::config::{Arm, TransferSettings};
 use super::model::{block_count, learning_rates, prepare, unfreeze_last_block};
 use super::own::{EXAMPLE_PIXELS, OwnClasses, OwnProblem};
 use super::own_card::{OWN_MODEL, OwnCard, OwnSettings};
+use super::own_resume::OwnCheckpoint;
+use super::resume::ResumeError;
 use super::training::{ADAM, evaluate};
 use crate::common::model_file::{self, ModelFileError, Precision, impl_card};
 use crate::common::read::read_floats;
+use crate::common::snapshot;
 use crate::common::stepper::Stepper;
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::mnist::{Images, batch};
@@ -39,6 +42,8 @@ pub struct OwnTrainer {
     /// Steps to reach before pausing.
     target: u64,
     unfreeze_at: Option<u64>,
+    /// Whether the last block trains already.
+    unfrozen: bool,
     loss: CrossEntropyLoss,
     record: ChunkRecord,
     device: Device,
@@ -111,10 +116,11 @@ impl OwnTrainer {
             rates: rates(&settings),
             order: (0..set.len()).collect(),
             set,
-            rng: Rng::new(settings.seed.wrapping_add(1)),
+            rng: Rng::new(order_seed(&settings)),
             step: 0,
             target: settings.steps as u64,
             unfreeze_at,
+            unfrozen: false,
             settings,
             loss: CrossEntropyLossConfig::new().init(&device),
             record: ChunkRecord::default(),
@@ -163,6 +169,7 @@ impl OwnTrainer {
         );
         trainer.step = card.steps;
         trainer.target = card.steps;
+        trainer.unfrozen = true;
         Ok((trainer, card))
     }
 
@@ -198,6 +205,8 @@ impl OwnTrainer {
     /// `settings.steps` more steps to run, at `settings.learning_rate`.
     pub fn train_more(&mut self, settings: &OwnSettings) {
         self.rates = rates(settings);
+        // Kept for a checkpoint; the seed stays the first session's.
+        self.settings.learning_rate = settings.learning_rate;
         self.target = self.step.max(self.target) + settings.steps as u64;
     }
 
@@ -210,8 +219,9 @@ impl OwnTrainer {
         if self.is_finished() {
             return None;
         }
-        if self.unfreeze_at == Some(self.step) {
+        if self.unfreeze_at == Some(self.step) && !self.unfrozen {
             self.model = unfreeze_last_block(self.model.clone(), block_count(&self.network));
+            self.unfrozen = true;
         }
         let batch_size = OWN_BATCH.min(self.set.len());
         let per_epoch = (self.set.len() / batch_size).max(1) as u64;
@@ -228,6 +238,104 @@ impl OwnTrainer {
             .step_grads_by(&self.rates, self.model.clone(), grads);
         self.step += 1;
         Some(loss.without_autodiff())
+    }
+
+    /// Where training stands, for a later [`OwnTrainer::resume`]: the weights and optimiser
+    /// state (read asynchronously), the examples, step, batch order and unfreezing.
+    pub async fn checkpoint(&self) -> Result<OwnCheckpoint, ResumeError> {
+        Ok(OwnCheckpoint {
+            settings: self.settings.clone(),
+            network: self.network.clone(),
+            names: self.names.clone(),
+            pixels: self.set.pixels.clone(),
+            labels: self.set.labels.clone(),
+            step: self.step,
+            target: self.target,
+            unfreeze_at: self.unfreeze_at,
+            unfrozen: self.unfrozen,
+            rng_draws: self.rng.draws_since(order_seed(&self.settings)),
+            order: self.order.iter().map(|&i| i as u32).collect(),
+            elapsed_ms: self.record.elapsed_ms,
+            last_batch_loss: self.record.last_batch_loss,
+            weights: snapshot::save(&self.model).await?,
+            optimizer: self.optimizer.save(&self.model).await,
+        })
+    }
+
+    /// The trainer `checkpoint` caught, going on exactly where it was: the network built as
+    /// a loaded one is (the backbone frozen, the last block unfrozen if it was), then given its
+    /// weights, optimiser state, examples, step and batch order. Refused when the checkpoint is
+    /// damaged or does not hold together. `device` must have autodiff enabled.
+    pub fn resume(checkpoint: &OwnCheckpoint, device: Device) -> Result<Self, ResumeError> {
+        let c = checkpoint;
+        let mut names = OwnClasses::default();
+        if !c.settings.is_valid()
+            || !c.network.validate().is_empty()
+            || c.network.classes != c.names.len()
+            || names.set_names(&c.names).is_err()
+        {
+            return Err(ResumeError::BadSettings);
+        }
+        let unreadable = |message: &str| ResumeError::Unreadable {
+            message: message.into(),
+        };
+        let count = c.labels.len();
+        if c.pixels.len() != count * EXAMPLE_PIXELS
+            || c.labels.iter().any(|&l| l as usize >= c.names.len())
+        {
+            return Err(unreadable("the examples do not fit their classes"));
+        }
+        let mut seen = vec![false; count];
+        let permutation = c.order.len() == count
+            && c.order.iter().all(|&i| {
+                seen.get_mut(i as usize)
+                    .is_some_and(|s| !std::mem::replace(s, true))
+            });
+        if !permutation {
+            return Err(unreadable("the batch order is not one of these examples"));
+        }
+        if c.step > c.target {
+            return Err(ResumeError::BadStep { step: c.step });
+        }
+        if c.unfreeze_at.is_none() && !c.unfrozen {
+            return Err(unreadable("a loaded network's last block is frozen"));
+        }
+        let model = ResnetConfig::from_settings(&c.network)
+            .init(&device)
+            .freeze_backbone();
+        let model = if c.unfrozen {
+            unfreeze_last_block(model, block_count(&c.network))
+        } else {
+            model
+        };
+        let model = snapshot::load(model, &c.weights)?;
+        let optimizer = Stepper::load(ADAM, &model, &c.optimizer, &device)?;
+        let set = Images {
+            rows: 28,
+            cols: 28,
+            pixels: c.pixels.clone(),
+            labels: c.labels.clone(),
+        };
+        let mut trainer = Self::with_model(
+            model,
+            c.network.clone(),
+            c.names.clone(),
+            c.settings.clone(),
+            c.unfreeze_at,
+            set,
+            device,
+        );
+        trainer.optimizer = optimizer;
+        trainer.rng = Rng::at(order_seed(&c.settings), c.rng_draws);
+        trainer.order = c.order.iter().map(|&i| i as usize).collect();
+        trainer.step = c.step;
+        trainer.target = c.target;
+        trainer.unfrozen = c.unfrozen;
+        trainer.record = ChunkRecord {
+            elapsed_ms: c.elapsed_ms,
+            last_batch_loss: c.last_batch_loss,
+        };
+        Ok(trainer)
     }
 
     /// Runs up to `max_steps` steps, stopping once `budget_ms` has passed or the steps asked for
@@ -288,6 +396,11 @@ impl OwnTrainer {
         let bytes = model_file::save(&self.model.valid(), card.clone(), Precision::F32).await?;
         Ok((bytes, card))
     }
+}
+
+/// The seed of the batch generator.
+fn order_seed(settings: &OwnSettings) -> u64 {
+    settings.seed.wrapping_add(1)
 }
 
 impl StepTrainer for OwnTrainer {
