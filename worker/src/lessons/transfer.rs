@@ -64,6 +64,8 @@ pub struct TransferLesson {
     own: OwnClasses,
     own_trainer: Option<OwnTrainer>,
     own_running: bool,
+    /// When the own network's checkpoints go to the page (its progress: its step).
+    own_checkpoints: Checkpointing,
 }
 
 fn js_text(value: &JsValue) -> String {
@@ -101,6 +103,7 @@ impl TransferLesson {
             own: OwnClasses::default(),
             own_trainer: None,
             own_running: false,
+            own_checkpoints: Checkpointing::default(),
         }
     }
 
@@ -142,10 +145,13 @@ impl TransferLesson {
             .await;
     }
 
-    /// The checkpoint owed since training stopped, if any.
+    /// The checkpoints owed since training stopped, if any.
     async fn send_due_checkpoint(&mut self) {
         if self.checkpoints.is_due() {
             self.send_checkpoint().await;
+        }
+        if self.own_checkpoints.is_due() {
+            self.send_own_checkpoint().await;
         }
     }
 

@@ -5,7 +5,9 @@
 use kindling_engine::lessons::transfer::messages::{TransferCommand, TransferEvent};
 use kindling_engine::lessons::transfer::own::{OwnClasses, OwnProblem};
 use kindling_engine::lessons::transfer::own_card::OwnSettings;
+use kindling_engine::lessons::transfer::own_resume::OwnCheckpoint;
 use kindling_engine::lessons::transfer::own_training::OwnTrainer;
+use web_time::Instant;
 
 use super::upload::example_from_file;
 use super::{CHUNK_MS, CHUNK_STEPS, TransferLesson, send};
@@ -28,6 +30,68 @@ impl TransferLesson {
         if running != self.own_running {
             self.own_running = running;
             send(TransferEvent::OwnRunning { running });
+            // The page keeps where training stopped, once the caller can wait for the device.
+            if !running {
+                self.own_checkpoints.stopped();
+            }
+        }
+    }
+
+    /// A new own network (fresh, loaded, or resumed at `sent` steps): its checkpoints start
+    /// again.
+    fn new_own(&mut self, trainer: OwnTrainer, sent: Option<u64>) {
+        self.own_trainer = Some(trainer);
+        self.own_checkpoints.new_run(sent);
+    }
+
+    /// Sends the own network's checkpoint, unless the page has this one already.
+    pub(super) async fn send_own_checkpoint(&mut self) {
+        let trainer = self
+            .own_trainer
+            .as_ref()
+            .map(|trainer| (trainer.step_count(), trainer.checkpoint()));
+        self.own_checkpoints
+            .send(
+                trainer,
+                |checkpoint| {
+                    send(TransferEvent::OwnCheckpoint {
+                        checkpoint: Box::new(checkpoint),
+                    })
+                },
+                |error| send(TransferEvent::OwnNoCheckpoint { error }),
+            )
+            .await;
+    }
+
+    /// Goes on training from `checkpoint` (the classes and examples came before it), or says
+    /// why not.
+    async fn resume_own(&mut self, id: u64, checkpoint: &OwnCheckpoint) {
+        self.set_own_running(false);
+        match OwnTrainer::resume(checkpoint, self.device.clone()) {
+            Ok(trainer) => {
+                let step = trainer.step_count();
+                send(TransferEvent::OwnResumed {
+                    id,
+                    step,
+                    target: trainer.target_steps(),
+                    loss: trainer.last_loss(),
+                });
+                let finished = trainer.is_finished();
+                // The page holds this checkpoint already.
+                self.new_own(trainer, Some(step));
+                if finished {
+                    if let Some(trainer) = &self.own_trainer {
+                        send(TransferEvent::OwnTrained {
+                            step,
+                            accuracy: trainer.accuracy().await,
+                        });
+                    }
+                } else {
+                    self.set_running(false);
+                    self.set_own_running(true);
+                }
+            }
+            Err(error) => send(TransferEvent::OwnResumeFailed { id, error }),
         }
     }
 
@@ -102,13 +166,14 @@ impl TransferLesson {
                         self.own = OwnClasses::default();
                         // The card's names were checked on loading.
                         let _ = self.own.set_names(&card.class_names);
-                        self.own_trainer = Some(trainer);
+                        self.new_own(trainer, None);
                         send(TransferEvent::OwnImported { card });
                         examples(&self.own);
                     }
                     Err(error) => send(TransferEvent::OwnFileRefused { error }),
                 }
             }
+            TransferCommand::OwnResume { id, checkpoint } => self.resume_own(id, &checkpoint).await,
             // The comparison's commands are handled by the lesson itself.
             _ => {}
         }
@@ -134,6 +199,8 @@ impl TransferLesson {
                 return;
             }
             trainer.train_more(&settings);
+            // Its examples and target changed without a step: the page's checkpoint is old.
+            self.own_checkpoints.outdated();
         } else {
             if !self.load_backbone().await {
                 return;
@@ -148,7 +215,7 @@ impl TransferLesson {
                 settings,
                 self.device.clone(),
             ) {
-                Ok(trainer) => self.own_trainer = Some(trainer),
+                Ok(trainer) => self.new_own(trainer, None),
                 Err(problems) => {
                     rejected(problems);
                     return;
@@ -160,6 +227,7 @@ impl TransferLesson {
 
     /// Trains the own network for a moment; at the end, its accuracy on its examples.
     pub(super) async fn train_own(&mut self) {
+        let started = Instant::now();
         let Some(trainer) = &mut self.own_trainer else {
             self.set_own_running(false);
             return;
@@ -176,6 +244,11 @@ impl TransferLesson {
                 accuracy: trainer.accuracy().await,
             });
             self.set_own_running(false);
+        }
+        self.own_checkpoints
+            .trained(started.elapsed().as_secs_f64() * 1000.0);
+        if self.own_checkpoints.is_due() || self.own_checkpoints.interval_passed() {
+            self.send_own_checkpoint().await;
         }
     }
 }
