@@ -1,8 +1,8 @@
 //! The transfer lesson's only route to the worker: one message each time a request counter in
 //! its state moves, with its content read from the state; a worker that says `Ready` is asked
 //! for the backbone and the data again, given the experiment's checkpoint to resume when the last
-//! worker stopped and left one, and given the learner's own classes and examples. A saved model
-//! of own classes is downloaded from here too.
+//! worker stopped and left one, and given the learner's own classes and examples, then their
+//! network's checkpoint likewise. A saved model of own classes is downloaded from here too.
 
 use kindling_engine::lessons::transfer::config::Arm;
 use kindling_engine::lessons::transfer::messages::TransferCommand;
@@ -121,6 +121,20 @@ fn use_own_classes(
                         });
                     }
                 }
+            }
+        });
+    }
+    {
+        // After the classes and examples above (effects run in order): the network goes on
+        // from its checkpoint when the last worker stopped and left one.
+        let send = send.clone();
+        let resume = own.checkpoints.resume.clone();
+        use_effect_with((ready, r.resume), move |&(_, id)| {
+            if let Some(kept) = resume {
+                send(TransferCommand::OwnResume {
+                    id,
+                    checkpoint: Box::new((*kept.0).clone()),
+                });
             }
         });
     }

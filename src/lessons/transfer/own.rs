@@ -14,6 +14,7 @@ use crate::lessons::transfer::own_state::{
 };
 use crate::lessons::transfer::own_text::{card_rows, file_note, own_problem, upload_problem};
 use crate::lessons::transfer::state::TransferAction;
+use crate::lessons::transfer::text::OWN_CHECKPOINTS;
 use crate::lessons::transfer::widgets::examples::{
     ExampleCallbacks, ExampleWords, Limits, examples,
 };
@@ -213,6 +214,14 @@ fn train_step(lang: Lang, own: &OwnState, act: &Act) -> Html {
                     data-running={own.running.to_string()}
                     data-accuracy={accuracy.map(|a| a.to_string())}>{status}</span>
             </div>
+            if let Some(recovery) = &own.checkpoints.recovery {
+                <div id="own-recovery" class="notice" role="status">{OWN_CHECKPOINTS.recovery(lang, recovery)}</div>
+            }
+            if own.progress.is_some() || own.checkpoints.latest.is_some() {
+                <p id="own-checkpoint" class="muted small" data-step={own.checkpoints.latest_iterations().map(|s| s.to_string())}>
+                    {OWN_CHECKPOINTS.checkpoint_line(lang, own.checkpoints.latest_iterations(), own.checkpoints.unavailable.as_ref())}
+                </p>
+            }
         </div>
     }
 }

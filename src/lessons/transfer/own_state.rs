@@ -12,6 +12,9 @@ use kindling_engine::lessons::transfer::own::{
     MAX_EXAMPLES, MIN_EXAMPLES, OwnClasses, OwnProblem, UploadProblem,
 };
 use kindling_engine::lessons::transfer::own_card::{OwnCard, OwnSettings};
+use kindling_engine::lessons::transfer::own_resume::OwnCheckpoint;
+
+use crate::lessons::checkpoints::{AtIteration, Checkpoints};
 
 /// Steps one press of "train" runs, to choose from.
 pub const STEP_CHOICES: [u32; 4] = [30, 60, 120, 240];
@@ -31,6 +34,9 @@ pub struct OwnRequests {
     pub predict: u64,
     pub export: u64,
     pub import: u64,
+    /// `OwnResume` of the network's checkpoint after the worker stopped, with this count as its
+    /// id (sent after the classes and their examples).
+    pub resume: u64,
     /// The class and the prepared drawing of the latest add.
     pub added: (usize, Rc<Vec<u8>>),
     /// The class and the files of the latest upload.
@@ -91,7 +97,15 @@ pub struct OwnState {
     /// The latest saved model file, and how many have been saved (a change downloads it).
     pub saved: (u64, Rc<Vec<u8>>),
     pub file_note: Option<FileNote>,
+    /// The network's checkpoints, and what became of it after a worker stopped.
+    pub checkpoints: Checkpoints<OwnCheckpoint>,
     pub requests: OwnRequests,
+}
+
+impl AtIteration for OwnCheckpoint {
+    fn iterations(&self) -> u64 {
+        self.step
+    }
 }
 
 impl Default for OwnState {
@@ -115,6 +129,7 @@ impl Default for OwnState {
             card: None,
             saved: (0, Rc::default()),
             file_note: None,
+            checkpoints: Checkpoints::default(),
             requests: OwnRequests::default(),
         };
         state.edit_names(FIRST_NAMES.to_string());
@@ -282,13 +297,21 @@ impl OwnState {
                 }
             }
             OwnAction::Import(bytes) => {
+                // Another network: an answer to a resume still on its way is not this one's.
+                self.checkpoints.forget();
                 self.file_note = None;
                 self.requests.file = Rc::new(bytes);
                 self.requests.import += 1;
             }
             OwnAction::FileNote(note) => self.file_note = Some(note),
             OwnAction::WorkerLost => {
-                // The examples stay: the page sends them to the next worker. The network is gone.
+                // The examples stay: the page sends them to the next worker. The network is gone,
+                // and goes on there from its latest checkpoint, sent after the examples.
+                let trained = self.progress.is_some();
+                self.checkpoints.worker_lost(trained);
+                if self.checkpoints.awaits_resume() {
+                    self.requests.resume += 1;
+                }
                 self.running = false;
                 self.progress = None;
                 self.model = None;
@@ -311,6 +334,15 @@ impl OwnState {
                 }
                 if self.names != names {
                     self.prediction = None;
+                }
+                // The worker drops a network whose classes are another number.
+                if self
+                    .checkpoints
+                    .latest
+                    .as_ref()
+                    .is_some_and(|kept| kept.0.names.len() != names.len())
+                {
+                    self.checkpoints.forget();
                 }
                 self.names = names;
                 self.problems = problems;
@@ -361,6 +393,7 @@ impl OwnState {
                 self.card = Some(card);
             }
             TransferEvent::OwnImported { card } => {
+                self.checkpoints.loaded();
                 self.model = Some(OwnModel {
                     classes: card.class_names.len(),
                     steps: card.steps,
@@ -380,6 +413,18 @@ impl OwnState {
             TransferEvent::OwnFileRefused { error } => {
                 self.file_note = Some(FileNote::Refused(error))
             }
+            TransferEvent::OwnCheckpoint { checkpoint } => self.checkpoints.keep(checkpoint),
+            TransferEvent::OwnNoCheckpoint { error } => self.checkpoints.unavailable = Some(error),
+            // An answer to a resume this page did not send last, or since replaced.
+            TransferEvent::OwnResumed { id, .. } | TransferEvent::OwnResumeFailed { id, .. }
+                if id != self.requests.resume || !self.checkpoints.awaits_resume() => {}
+            TransferEvent::OwnResumed {
+                step, target, loss, ..
+            } => {
+                self.progress = Some((step, target, loss));
+                self.checkpoints.resumed(step);
+            }
+            TransferEvent::OwnResumeFailed { error, .. } => self.checkpoints.failed(error),
             _ => {}
         }
     }
@@ -642,6 +687,146 @@ mod tests {
         assert!(state.has_model());
         assert_eq!(state.file_note, Some(FileNote::Loaded { steps: 80 }));
         assert!(!state.can_train(), "it needs examples to train further");
+    }
+
+    fn own_checkpoint(names: usize, step: u64) -> TransferEvent {
+        TransferEvent::OwnCheckpoint {
+            checkpoint: Box::new(OwnCheckpoint {
+                settings: OwnSettings::default(),
+                network: ResnetSettings::default(),
+                names: (0..names).map(|i| i.to_string()).collect(),
+                pixels: vec![0; 784],
+                labels: vec![0],
+                step,
+                target: 120,
+                unfreeze_at: Some(30),
+                unfrozen: step > 30,
+                rng_draws: step,
+                order: vec![0],
+                elapsed_ms: 1.0,
+                last_batch_loss: 0.4,
+                weights: vec![1, 2],
+                optimizer: vec![3],
+            }),
+        }
+    }
+
+    #[test]
+    fn a_lost_fine_tuning_resumes_from_its_latest_checkpoint_after_the_examples() {
+        use crate::lessons::checkpoints::Recovery;
+        use kindling_engine::common::resume::ResumeError;
+        let mut state = OwnState::default();
+        full(&mut state, &[5, 5]);
+        state.reduce(OwnAction::WorkerLost);
+        assert_eq!(
+            (state.checkpoints.recovery.clone(), state.requests.resume),
+            (None, 0),
+            "nothing trained, nothing to say"
+        );
+        state.reduce(OwnAction::Train);
+        state.on_event(TransferEvent::OwnRunning { running: true });
+        state.on_event(TransferEvent::OwnProgress {
+            step: 10,
+            target: 120,
+            loss: 0.9,
+        });
+        state.reduce(OwnAction::WorkerLost);
+        assert_eq!(state.checkpoints.recovery, Some(Recovery::Lost));
+        assert_eq!(state.requests.resume, 0, "no checkpoint yet");
+
+        state.reduce(OwnAction::Train);
+        state.on_event(TransferEvent::OwnProgress {
+            step: 50,
+            target: 120,
+            loss: 0.6,
+        });
+        state.on_event(own_checkpoint(2, 48));
+        state.on_event(own_checkpoint(2, 50));
+        assert_eq!(state.checkpoints.latest_iterations(), Some(50));
+        state.on_event(TransferEvent::OwnProgress {
+            step: 70,
+            target: 120,
+            loss: 0.5,
+        });
+        state.reduce(OwnAction::WorkerLost);
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Resuming { iterations: 50 })
+        );
+        assert_eq!(
+            state.requests.resume, 1,
+            "the next worker is sent the resume"
+        );
+        assert_eq!((state.progress, state.running), (None, false));
+        assert_eq!(state.examples[1].len(), 5, "sent again before the resume");
+
+        // The names and examples sent again change nothing; a stale answer is ignored.
+        full(&mut state, &[5, 5]);
+        state.on_event(TransferEvent::OwnResumed {
+            id: 7,
+            step: 50,
+            target: 120,
+            loss: 0.6,
+        });
+        assert!(state.checkpoints.awaits_resume() && state.progress.is_none());
+        state.on_event(TransferEvent::OwnResumed {
+            id: 1,
+            step: 50,
+            target: 120,
+            loss: 0.6,
+        });
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Resumed { iterations: 50 })
+        );
+        assert_eq!(state.progress, Some((50, 120, 0.6)));
+        assert_eq!(state.checkpoints.latest_iterations(), Some(50));
+        assert!(!state.checkpoints.awaits_resume());
+        state.on_event(TransferEvent::OwnResumeFailed {
+            id: 1,
+            error: ResumeError::BadSettings,
+        });
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Resumed { iterations: 50 }),
+            "a second answer to the same resume changes nothing"
+        );
+
+        // Lost again: the next worker refuses the checkpoint, which is said and forgotten.
+        state.reduce(OwnAction::WorkerLost);
+        assert_eq!(state.requests.resume, 2);
+        let error = ResumeError::Unreadable {
+            message: "short".into(),
+        };
+        state.on_event(TransferEvent::OwnResumeFailed {
+            id: 2,
+            error: error.clone(),
+        });
+        assert_eq!(state.checkpoints.recovery, Some(Recovery::Failed(error)));
+        assert!(state.checkpoints.latest.is_none());
+
+        // A checkpoint of two classes goes when the classes become three (the worker drops
+        // that network); a loaded file replaces a resume on its way.
+        state.on_event(own_checkpoint(2, 20));
+        examples(&mut state, &["a", "b", "c"], &[5, 5, 5]);
+        assert!(state.checkpoints.latest.is_none());
+        state.on_event(own_checkpoint(3, 20));
+        state.on_event(TransferEvent::OwnProgress {
+            step: 20,
+            target: 120,
+            loss: 0.6,
+        });
+        state.reduce(OwnAction::WorkerLost);
+        assert_eq!(state.requests.resume, 3);
+        state.reduce(OwnAction::Import(vec![1, 2, 3]));
+        state.on_event(TransferEvent::OwnResumed {
+            id: 3,
+            step: 20,
+            target: 120,
+            loss: 0.6,
+        });
+        assert_eq!(state.checkpoints.recovery, None);
+        assert_eq!(state.progress, None);
     }
 
     #[test]

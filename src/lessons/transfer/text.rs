@@ -14,6 +14,12 @@ pub const CHECKPOINTS: Words = Words {
     count: "step",
 };
 
+/// The checkpoints of the network fine-tuned on the learner's own classes.
+pub const OWN_CHECKPOINTS: Words = Words {
+    prefix: "transfer.own",
+    count: "step",
+};
+
 pub fn arm_name(lang: Lang, arm: Arm) -> String {
     t(lang, &format!("transfer.arm.{}", arm.name()))
 }
@@ -113,29 +119,35 @@ mod tests {
             assert!(!text.is_empty() && !text.contains('{'), "{text}");
             assert!(!text.starts_with("transfer."), "no words: {text}");
         };
-        let mut seen = Vec::new();
-        for lang in Lang::ALL {
-            let kept = CHECKPOINTS.checkpoint_line(lang, Some(1234), None);
-            worded(&kept);
-            assert!(kept.contains("1234") && kept.contains('5'), "{kept}");
-            worded(&CHECKPOINTS.checkpoint_line(lang, None, None));
-            for error in &errors {
-                worded(&CHECKPOINTS.checkpoint_line(lang, None, Some(error)));
-                worded(&CHECKPOINTS.recovery(lang, &Recovery::Failed(error.clone())));
+        let mut resumed = Vec::new();
+        for words in [CHECKPOINTS, OWN_CHECKPOINTS] {
+            let mut seen = Vec::new();
+            for lang in Lang::ALL {
+                let kept = words.checkpoint_line(lang, Some(1234), None);
+                worded(&kept);
+                assert!(kept.contains("1234") && kept.contains('5'), "{kept}");
+                worded(&words.checkpoint_line(lang, None, None));
+                for error in &errors {
+                    worded(&words.checkpoint_line(lang, None, Some(error)));
+                    worded(&words.recovery(lang, &Recovery::Failed(error.clone())));
+                }
+                for state in [
+                    Recovery::Resuming { iterations: 77 },
+                    Recovery::Resumed { iterations: 77 },
+                ] {
+                    let text = words.recovery(lang, &state);
+                    worded(&text);
+                    assert!(text.contains("77"), "{text}");
+                    seen.push(text);
+                }
+                worded(&words.recovery(lang, &Recovery::Lost));
             }
-            for state in [
-                Recovery::Resuming { iterations: 77 },
-                Recovery::Resumed { iterations: 77 },
-            ] {
-                let text = CHECKPOINTS.recovery(lang, &state);
-                worded(&text);
-                assert!(text.contains("77"), "{text}");
-                seen.push(text);
-            }
-            worded(&CHECKPOINTS.recovery(lang, &Recovery::Lost));
+            // Each language its own words.
+            assert_ne!(seen[0], seen[2]);
+            resumed.push(seen[1].clone());
         }
-        // Each language its own words.
-        assert_ne!(seen[0], seen[2]);
+        // The own network's words are its own, not the experiment's.
+        assert_ne!(resumed[0], resumed[1]);
     }
 
     #[test]
