@@ -15,6 +15,8 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 use tokio::runtime::Runtime;
 
+pub mod recovery;
+
 pub type Result<T> = std::result::Result<T, String>;
 
 /// How long one WebDriver command may take before it counts as failed.

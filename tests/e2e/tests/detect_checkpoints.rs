@@ -4,7 +4,10 @@
 //! at step 0. Level one on the CPU with a small head; the fault comes from the test hook that
 //! `?debug=faults` shows.
 
+use kindling_e2e::recovery::Recoverable;
 use kindling_e2e::{Browser, serve_site};
+
+const DETECT: Recoverable = Recoverable::steps("#detect-checkpoint", "#detect-recovery");
 
 /// The run's step and its steps, from "12 / 60".
 fn steps(b: &Browser) -> Option<(u64, u64)> {
@@ -18,11 +21,6 @@ fn steps(b: &Browser) -> Option<(u64, u64)> {
 
 fn step(b: &Browser) -> Option<u64> {
     steps(b).map(|(step, _)| step)
-}
-
-fn checkpoint_step(b: &Browser) -> Option<u64> {
-    b.attribute("#detect-checkpoint", "data-step")
-        .and_then(|s| s.parse().ok())
 }
 
 fn paused(b: &Browser) -> Option<()> {
@@ -45,38 +43,17 @@ fn a_killed_worker_loses_no_detector_training_before_the_last_checkpoint() {
     let line = browser.wait_for("the checkpoint line", 120, |b| b.text("#detect-checkpoint"));
     assert!(line.contains("every 5 s"), "{line}");
 
-    // Train until the page holds a checkpoint and the run has gone past it.
-    let first = browser.wait_for("a checkpoint while training", 300, checkpoint_step);
-    assert!(first > 0);
-    browser.wait_for("steps after the checkpoint", 120, |b| {
-        let step = step(b)?;
-        (step > checkpoint_step(b)?).then_some(step)
-    });
-
-    // Killed mid-training: the page's checkpoint is the one the new worker gets.
-    browser.click("#fault-kill");
-    browser.wait_for("the error banner", 60, |b| {
-        b.text("#error-banner").filter(|t| t.contains("killed"))
-    });
-    let kept = checkpoint_step(&browser).expect("the checkpoint stays on the page");
-    assert!(kept >= first);
-    let said = browser.wait_for("resumed", 300, |b| {
-        b.text("#detect-recovery")
-            .filter(|t| t.contains("goes on from its checkpoint"))
-    });
-    assert!(said.contains(&format!("step {kept},")), "{said}");
-    assert!(said.contains("paused"), "{said}");
+    // Train until the page holds a checkpoint and the run has gone past it; killed then, the
+    // page's checkpoint is the one the new worker gets.
+    let first = DETECT.train_past_a_checkpoint(&browser, 300, step);
+    let kept = DETECT.kill_worker(&browser, first);
+    DETECT.resumed(&browser, kept, 300);
     assert_eq!(
         steps(&browser),
         Some((kept, 400)),
         "at the checkpoint's step"
     );
     assert!(paused(&browser).is_some(), "resumed paused");
-    assert_eq!(
-        checkpoint_step(&browser),
-        Some(kept),
-        "its checkpoint stays"
-    );
     browser.screenshot("detect-resumed-after-kill").ok();
 
     // It trains on from there, not from step 0, and a pause keeps a checkpoint of that step.
@@ -88,7 +65,7 @@ fn a_killed_worker_loses_no_detector_training_before_the_last_checkpoint() {
     browser.wait_for("paused", 60, paused);
     let at_pause = browser.wait_for("a checkpoint at the pause", 60, |b| {
         let step = step(b)?;
-        (checkpoint_step(b)? == step).then_some(step)
+        (DETECT.held(b)? == step).then_some(step)
     });
     assert!(at_pause > kept + 2);
 

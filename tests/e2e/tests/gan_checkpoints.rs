@@ -6,8 +6,13 @@
 //! is frozen comes back after a reload with "Resume where I left off", and damaged kept bytes are
 //! said; so does a 2-D run, kept on request and again, after a single D step, when frozen.
 
+use kindling_e2e::recovery::Recoverable;
 use kindling_e2e::{Browser, number, serve_site};
 use serde_json::json;
+
+const DIGITS: Recoverable =
+    Recoverable::iterations("#gan-digits-checkpoint", "#gan-digits-recovery");
+const TOY: Recoverable = Recoverable::iterations("#gan-toy-checkpoint", "#gan-toy-recovery");
 
 fn iterations(b: &Browser) -> Option<u64> {
     let text = b.text("#gan-digits-iterations")?;
@@ -15,8 +20,7 @@ fn iterations(b: &Browser) -> Option<u64> {
 }
 
 fn checkpoint(b: &Browser) -> Option<u64> {
-    b.attribute("#gan-digits-checkpoint", "data-iterations")
-        .and_then(|s| s.parse().ok())
+    DIGITS.held(b)
 }
 
 fn curves_end(b: &Browser) -> Option<u64> {
@@ -43,17 +47,12 @@ fn click_when_ready(browser: &Browser, selector: &str) {
 /// Waits for the run to go on from the checkpoint after `kept` iterations, paused, with the
 /// curves up to it and a sample grid.
 fn resumed_at(browser: &Browser, kept: u64) {
-    let said = browser.wait_for("resumed", 240, |b| {
-        b.text("#gan-digits-recovery")
-            .filter(|t| t.contains("goes on from its checkpoint"))
-    });
-    assert!(said.contains(&format!("after {kept} iterations")), "{said}");
+    DIGITS.resumed(browser, kept, 240);
     browser.wait_for("the checkpoint's iteration", 60, |b| {
         iterations(b).filter(|&n| n == kept)
     });
     assert!(paused(browser).is_some(), "resumed paused");
     assert_eq!(curves_end(browser), Some(kept), "the curves up to it");
-    assert_eq!(checkpoint(browser), Some(kept), "its checkpoint stays");
     browser.wait_for("the sample grid", 60, |b| {
         b.attribute("#gan-digits-grid", "data-checksum")
     });
@@ -74,22 +73,11 @@ fn a_killed_or_panicking_worker_loses_no_digit_training_before_the_last_checkpoi
     let line = browser.text("#gan-digits-checkpoint").unwrap_or_default();
     assert!(line.contains("every 5 s"), "{line}");
 
-    // Train until the page holds a checkpoint and the run has gone past it.
+    // Train until the page holds a checkpoint and the run has gone past it; killed then, the
+    // page's checkpoint is the one the new worker gets.
     click_when_ready(&browser, "#gan-digits-play");
-    let first = browser.wait_for("a checkpoint while training", 300, checkpoint);
-    assert!(first > 0);
-    browser.wait_for("iterations after the checkpoint", 120, |b| {
-        let n = iterations(b)?;
-        (n > checkpoint(b)?).then_some(n)
-    });
-
-    // Killed mid-training: the page's checkpoint is the one the new worker gets.
-    browser.click("#fault-kill");
-    browser.wait_for("the error banner", 60, |b| {
-        b.text("#error-banner").filter(|t| t.contains("killed"))
-    });
-    let kept = checkpoint(&browser).expect("the checkpoint stays on the page");
-    assert!(kept >= first);
+    let first = DIGITS.train_past_a_checkpoint(&browser, 300, iterations);
+    let kept = DIGITS.kill_worker(&browser, first);
     resumed_at(&browser, kept);
     browser.screenshot("gan-digits-resumed-after-kill").ok();
 
@@ -107,15 +95,7 @@ fn a_killed_or_panicking_worker_loses_no_digit_training_before_the_last_checkpoi
     assert!(at_pause > kept);
 
     // A panic in the worker: nothing at all is lost from a paused run.
-    browser.click("#fault-panic");
-    browser.wait_for("the panic's banner", 60, |b| {
-        b.text("#error-banner")
-            .filter(|t| t.contains("crash requested by the page"))
-    });
-    browser.wait_for("resuming again", 60, |b| {
-        b.text("#gan-digits-recovery")
-            .filter(|t| t.contains(&format!("after {at_pause} iterations")))
-    });
+    Recoverable::panic_worker(&browser);
     resumed_at(&browser, at_pause);
     click_when_ready(&browser, "#gan-digits-step");
     browser.wait_for("one iteration more", 120, |b| {
@@ -128,8 +108,7 @@ fn toy_iterations(b: &Browser) -> Option<u64> {
 }
 
 fn toy_checkpoint(b: &Browser) -> Option<u64> {
-    b.attribute("#gan-toy-checkpoint", "data-iterations")
-        .and_then(|s| s.parse().ok())
+    TOY.held(b)
 }
 
 fn toy_paused(b: &Browser) -> Option<()> {
@@ -155,32 +134,16 @@ fn a_killed_worker_loses_no_2d_training_before_the_last_checkpoint() {
     let line = browser.text("#gan-toy-checkpoint").unwrap_or_default();
     assert!(line.contains("every 5 s"), "{line}");
 
-    // Train until the page holds a checkpoint and the run has gone past it.
+    // Train until the page holds a checkpoint and the run has gone past it; killed then, the
+    // page's checkpoint is the one the new worker gets.
     browser.click("#gan-play");
-    let first = browser.wait_for("a checkpoint while training", 120, toy_checkpoint);
-    assert!(first > 0);
-    browser.wait_for("iterations after the checkpoint", 60, |b| {
-        let n = toy_iterations(b)?;
-        (n > toy_checkpoint(b)?).then_some(n)
-    });
-
-    // Killed mid-training: the page's checkpoint is the one the new worker gets.
-    browser.click("#fault-kill");
-    browser.wait_for("the error banner", 60, |b| {
-        b.text("#error-banner").filter(|t| t.contains("killed"))
-    });
-    let kept = toy_checkpoint(&browser).expect("the checkpoint stays on the page");
-    assert!(kept >= first);
-    let said = browser.wait_for("resumed", 120, |b| {
-        b.text("#gan-toy-recovery")
-            .filter(|t| t.contains("goes on from its checkpoint"))
-    });
-    assert!(said.contains(&format!("after {kept} iterations")), "{said}");
+    let first = TOY.train_past_a_checkpoint(&browser, 120, toy_iterations);
+    let kept = TOY.kill_worker(&browser, first);
+    TOY.resumed(&browser, kept, 120);
     browser.wait_for("the checkpoint's iteration", 60, |b| {
         toy_iterations(b).filter(|&n| n == kept)
     });
     assert!(toy_paused(&browser).is_some(), "resumed paused");
-    assert_eq!(toy_checkpoint(&browser), Some(kept), "its checkpoint stays");
     // The curves end at the checkpoint's updates, and those before it are kept.
     let updates = toy_updates(&browser).expect("the resumed run's updates");
     assert!(

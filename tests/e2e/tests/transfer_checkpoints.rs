@@ -4,16 +4,14 @@
 //! arm's curve up to it, and the experiment finishes its steps from there instead of starting
 //! again. The fault comes from the test hooks that `?debug=faults` shows.
 
+use kindling_e2e::recovery::Recoverable;
 use kindling_e2e::{Browser, serve_site};
+
+const TRANSFER: Recoverable = Recoverable::steps("#transfer-checkpoint", "#transfer-recovery");
 
 /// Steps of each arm: enough for the run to outlast its first checkpoint (after 5 s of
 /// training) on the CPU, few enough to finish within the test.
 const STEPS: u64 = 300;
-
-fn checkpoint_step(b: &Browser) -> Option<u64> {
-    b.attribute("#transfer-checkpoint", "data-step")
-        .and_then(|s| s.parse().ok())
-}
 
 fn status(b: &Browser) -> Option<String> {
     b.text("#transfer-status")
@@ -41,30 +39,16 @@ fn a_killed_worker_resumes_the_four_arms_from_the_last_checkpoint() {
     );
 
     // Killed mid-run, once the page holds a checkpoint: the new worker gets that checkpoint.
-    let first = browser.wait_for("a checkpoint while training", 300, checkpoint_step);
+    let first = browser.wait_for("a checkpoint while training", 300, |b| TRANSFER.held(b));
     assert!(
         first > 0 && first < STEPS,
         "a checkpoint mid-run, not at its end: step {first}"
     );
-    browser.click("#fault-kill");
-    browser.wait_for("the error banner", 60, |b| {
-        b.text("#error-banner").filter(|t| t.contains("killed"))
-    });
-    let kept = checkpoint_step(&browser).expect("the checkpoint stays on the page");
-    assert!(kept >= first && kept < STEPS, "{kept}");
-    let said = browser.wait_for("resumed", 240, |b| {
-        b.text("#transfer-recovery")
-            .filter(|t| t.contains("goes on from its checkpoint"))
-    });
-    assert!(said.contains(&format!("step {kept},")), "{said}");
-    assert!(said.contains("paused"), "{said}");
+    let kept = TRANSFER.kill_worker(&browser, first);
+    assert!(kept < STEPS, "{kept}");
+    TRANSFER.resumed(&browser, kept, 240);
     browser.wait_for("paused", 60, |b| status(b).filter(|s| s == "Paused"));
     assert_eq!(browser.text("#transfer-play").as_deref(), Some("Play"));
-    assert_eq!(
-        checkpoint_step(&browser),
-        Some(kept),
-        "its checkpoint stays"
-    );
     // The last arm is never ahead of the others: its curve holds exactly its points up to the
     // checkpoint (one every tenth of the run), the ones after it lost with the worker.
     let every = STEPS / 10;
