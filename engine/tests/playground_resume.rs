@@ -5,10 +5,10 @@
 
 use kindling_engine::backend;
 use kindling_engine::common::optimizer::OptimizerKind;
-use kindling_engine::common::resume::KeptRunError;
+use kindling_engine::common::resume::{KeptCheckpoint, KeptRunError};
 use kindling_engine::lessons::playground::PlaygroundConfig;
 use kindling_engine::lessons::playground::resume::{
-    KEPT_FORMAT, KeptPlaygroundRun, PlaygroundCheckpoint, ResumeError,
+    KeptPlaygroundRun, PlaygroundCheckpoint, ResumeError,
 };
 use kindling_engine::lessons::playground::training::Trainer;
 use kindling_engine::protocol;
@@ -172,13 +172,13 @@ fn a_kept_playground_run_comes_back_from_its_bytes_and_damaged_bytes_are_refused
         Err(KeptRunError::Unreadable { .. })
     ));
     let newer = KeptPlaygroundRun {
-        format: KEPT_FORMAT + 1,
+        format: PlaygroundCheckpoint::KEPT_FORMAT + 1,
         ..run.clone()
     };
     assert_eq!(
         KeptPlaygroundRun::from_bytes(&newer.to_bytes()),
         Err(KeptRunError::OtherFormat {
-            format: KEPT_FORMAT + 1
+            format: PlaygroundCheckpoint::KEPT_FORMAT + 1
         })
     );
 }

@@ -2,6 +2,8 @@
 //! could not be taken or resumed from, and runs kept in the browser, read format first. Plain
 //! data; the burn side is `stepper.rs` (optimisers) and `snapshot.rs` (networks).
 
+use std::fmt::Debug;
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -41,4 +43,41 @@ pub fn read_kept<T: DeserializeOwned>(bytes: &[u8], format: u32) -> Result<T, Ke
         return Err(KeptRunError::OtherFormat { format: found });
     }
     crate::protocol::decode(bytes).map_err(|message| KeptRunError::Unreadable { message })
+}
+
+/// A lesson's checkpoint, as a run kept in the browser holds it (see [`KeptTraining`]).
+pub trait KeptCheckpoint: Serialize + DeserializeOwned + Clone + Debug + PartialEq {
+    /// The kept run's format; a kept run of another format is not read.
+    const KEPT_FORMAT: u32;
+    /// The curves the page drew up to the checkpoint.
+    type Curves: Serialize + DeserializeOwned + Clone + Debug + PartialEq;
+}
+
+/// A run kept in the browser (IndexedDB) to resume after a reload: its checkpoint and the curves
+/// the page drew up to it. The format comes first, so that [`read_kept`] can name another
+/// version's run.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(bound = "")]
+pub struct KeptTraining<C: KeptCheckpoint> {
+    pub format: u32,
+    pub checkpoint: C,
+    pub curves: C::Curves,
+}
+
+impl<C: KeptCheckpoint> KeptTraining<C> {
+    pub fn new(checkpoint: C, curves: C::Curves) -> Self {
+        Self {
+            format: C::KEPT_FORMAT,
+            checkpoint,
+            curves,
+        }
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        crate::protocol::encode(self).unwrap_or_default()
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, KeptRunError> {
+        read_kept(bytes, C::KEPT_FORMAT)
+    }
 }

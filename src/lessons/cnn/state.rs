@@ -13,7 +13,7 @@ use kindling_engine::lessons::cnn::config::{
 };
 use kindling_engine::lessons::cnn::messages::{CnnEvent, DataLoadError, Inspection};
 use kindling_engine::lessons::cnn::preprocess::Preprocessed;
-use kindling_engine::lessons::cnn::resume::{CnnCheckpoint, KeptCnnRun, ResumeError};
+use kindling_engine::lessons::cnn::resume::{CnnCheckpoint, CnnCurves, KeptCnnRun, ResumeError};
 
 use crate::lessons::cnn::link::CnnUrlError;
 use crate::lessons::cnn::shipped::{Listed, ShippedModel, ShippedProblem, check_file, offers};
@@ -520,9 +520,9 @@ impl CnnState {
         if let Some(run) = self.restoring.take() {
             self.recovery = Some(Recovery::Restored { step });
             // A run kept in the browser brings back the curves the page drew before the reload.
-            self.loss = Rc::new(Series::from_points(run.loss.clone()));
-            self.quick = Rc::new(Series::from_points(run.quick.clone()));
-            self.full = Rc::new(Series::from_points(run.full.clone()));
+            self.loss = Rc::new(Series::from_points(run.curves.loss.clone()));
+            self.quick = Rc::new(Series::from_points(run.curves.quick.clone()));
+            self.full = Rc::new(Series::from_points(run.curves.full.clone()));
             self.latest_full = None;
         }
         for series in [&mut self.loss, &mut self.quick, &mut self.full] {
@@ -555,12 +555,12 @@ impl CnnState {
                 .filter(|p| p.0 <= step)
                 .collect()
         };
-        Some(KeptCnnRun {
+        let curves = CnnCurves {
             loss: upto(&self.loss),
             quick: upto(&self.quick),
             full: upto(&self.full),
-            ..KeptCnnRun::new(checkpoint)
-        })
+        };
+        Some(KeptCnnRun::new(checkpoint, curves))
     }
 
     pub fn on_event(&mut self, event: CnnEvent) {
@@ -698,8 +698,9 @@ mod tests {
     use super::*;
     use crate::lessons::cnn::shipped;
     use crate::lessons::kept_run::{KeepMessage, KeptInBrowser};
+    use kindling_engine::common::resume::KeptCheckpoint;
     use kindling_engine::lessons::cnn::config::CnnEvaluation;
-    use kindling_engine::lessons::cnn::resume::{KEPT_FORMAT, KeptRunError};
+    use kindling_engine::lessons::cnn::resume::KeptRunError;
 
     fn loaded(card: Option<ModelCard>) -> CnnEvent {
         let settings = CnnSettings::default();
@@ -1202,7 +1203,7 @@ mod tests {
         assert_eq!(kept.checkpoint.step, 20);
         let steps = |points: &[(u64, f32)]| points.iter().map(|p| p.0).collect::<Vec<_>>();
         assert_eq!(
-            steps(&kept.loss),
+            steps(&kept.curves.loss),
             [10, 20],
             "the curves up to the checkpoint"
         );
@@ -1249,7 +1250,7 @@ mod tests {
         // Damaged bytes, another format, or no storage: a message, nothing offered.
         let mut damaged = CnnState::default();
         // This format's number, then junk.
-        let junk = vec![KEPT_FORMAT as u8, 2, 3];
+        let junk = vec![CnnCheckpoint::KEPT_FORMAT as u8, 2, 3];
         damaged.reduce(CnnAction::Kept(KeptAction::Looked(Ok(Some(junk)))));
         assert!(matches!(
             damaged.kept.found,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::config::CnnSettings;
 
 pub use crate::common::resume::{CHECKPOINT_EVERY_MS, KeptRunError, ResumeError};
+use crate::common::resume::{KeptCheckpoint, KeptTraining};
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct CnnCheckpoint {
@@ -28,36 +29,19 @@ pub struct CnnCheckpoint {
     pub optimizer: Vec<u8>,
 }
 
-/// The format of a [`KeptCnnRun`]; a kept run of another format is not read.
-pub const KEPT_FORMAT: u32 = 3;
+impl KeptCheckpoint for CnnCheckpoint {
+    /// 3 since the Stepper's checkpoints.
+    const KEPT_FORMAT: u32 = 3;
+    type Curves = CnnCurves;
+}
 
-/// A run kept in the browser (IndexedDB) to resume after a reload: its checkpoint and the curves
-/// the page drew up to it, as (step, value) points.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct KeptCnnRun {
-    pub format: u32,
-    pub checkpoint: CnnCheckpoint,
+/// The curves a kept CNN run brings back, as (step, value) points.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct CnnCurves {
     pub loss: Vec<(u64, f32)>,
     pub quick: Vec<(u64, f32)>,
     pub full: Vec<(u64, f32)>,
 }
 
-impl KeptCnnRun {
-    pub fn new(checkpoint: CnnCheckpoint) -> Self {
-        Self {
-            format: KEPT_FORMAT,
-            checkpoint,
-            loss: Vec::new(),
-            quick: Vec::new(),
-            full: Vec::new(),
-        }
-    }
-
-    pub fn to_bytes(&self) -> Vec<u8> {
-        crate::protocol::encode(self).unwrap_or_default()
-    }
-
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, KeptRunError> {
-        crate::common::resume::read_kept(bytes, KEPT_FORMAT)
-    }
-}
+/// A CNN run kept in the browser (IndexedDB) to resume after a reload.
+pub type KeptCnnRun = KeptTraining<CnnCheckpoint>;

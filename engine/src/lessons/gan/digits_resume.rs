@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::common::resume::{CHECKPOINT_EVERY_MS, KeptRunError, ResumeError};
+use crate::common::resume::{KeptCheckpoint, KeptTraining};
 
 use super::digits::DigitSettings;
 
@@ -37,32 +38,11 @@ pub struct DigitCheckpoint {
     pub d_optimizer: Vec<u8>,
 }
 
-/// The format of a [`KeptDigitRun`]; a kept run of another format is not read.
-pub const KEPT_FORMAT: u32 = 2;
-
-/// A digit run kept in the browser (IndexedDB) to resume after a reload: its checkpoint and the
-/// curves the page drew up to it, as (iteration, [D loss, G loss, D(x), D(G(z))]) points.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct KeptDigitRun {
-    pub format: u32,
-    pub checkpoint: DigitCheckpoint,
-    pub curves: Vec<(u64, [f32; 4])>,
+impl KeptCheckpoint for DigitCheckpoint {
+    const KEPT_FORMAT: u32 = 2;
+    /// (iteration, [D loss, G loss, D(x), D(G(z))]) points.
+    type Curves = Vec<(u64, [f32; 4])>;
 }
 
-impl KeptDigitRun {
-    pub fn new(checkpoint: DigitCheckpoint, curves: Vec<(u64, [f32; 4])>) -> Self {
-        Self {
-            format: KEPT_FORMAT,
-            checkpoint,
-            curves,
-        }
-    }
-
-    pub fn to_bytes(&self) -> Vec<u8> {
-        crate::protocol::encode(self).unwrap_or_default()
-    }
-
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, KeptRunError> {
-        crate::common::resume::read_kept(bytes, KEPT_FORMAT)
-    }
-}
+/// A digit run kept in the browser (IndexedDB) to resume after a reload.
+pub type KeptDigitRun = KeptTraining<DigitCheckpoint>;

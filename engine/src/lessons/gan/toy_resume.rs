@@ -5,7 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::common::resume::ResumeError;
+use crate::common::resume::{KeptCheckpoint, KeptTraining};
+pub use crate::common::resume::{KeptRunError, ResumeError};
 
 use super::settings::ToySettings;
 
@@ -30,32 +31,11 @@ pub struct ToyCheckpoint {
     pub d_optimizer: Vec<u8>,
 }
 
-/// The format of a [`KeptToyRun`]; a kept run of another format is not read.
-pub const KEPT_FORMAT: u32 = 1;
-
-/// A 2-D run kept in the browser (IndexedDB) to resume after a reload: its checkpoint and the
-/// curves the page drew up to it, as (updates, [D loss, G loss, D(x), D(G(z))]) points.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct KeptToyRun {
-    pub format: u32,
-    pub checkpoint: ToyCheckpoint,
-    pub curves: Vec<(u64, [f32; 4])>,
+impl KeptCheckpoint for ToyCheckpoint {
+    const KEPT_FORMAT: u32 = 1;
+    /// (updates, [D loss, G loss, D(x), D(G(z))]) points.
+    type Curves = Vec<(u64, [f32; 4])>;
 }
 
-impl KeptToyRun {
-    pub fn new(checkpoint: ToyCheckpoint, curves: Vec<(u64, [f32; 4])>) -> Self {
-        Self {
-            format: KEPT_FORMAT,
-            checkpoint,
-            curves,
-        }
-    }
-
-    pub fn to_bytes(&self) -> Vec<u8> {
-        crate::protocol::encode(self).unwrap_or_default()
-    }
-
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, crate::common::resume::KeptRunError> {
-        crate::common::resume::read_kept(bytes, KEPT_FORMAT)
-    }
-}
+/// A 2-D run kept in the browser (IndexedDB) to resume after a reload.
+pub type KeptToyRun = KeptTraining<ToyCheckpoint>;

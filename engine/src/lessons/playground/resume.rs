@@ -7,7 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::common::resume::ResumeError;
+use crate::common::resume::{KeptCheckpoint, KeptTraining};
+pub use crate::common::resume::{KeptRunError, ResumeError};
 
 use super::PlaygroundConfig;
 
@@ -32,32 +33,11 @@ pub struct PlaygroundCheckpoint {
     pub optimizer: Vec<u8>,
 }
 
-/// The format of a [`KeptPlaygroundRun`]; a kept run of another format is not read.
-pub const KEPT_FORMAT: u32 = 1;
-
-/// A playground run kept in the browser (IndexedDB) to resume after a reload: its checkpoint and
-/// the loss curves the page drew up to it, as (step, [train loss, test loss]) points.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct KeptPlaygroundRun {
-    pub format: u32,
-    pub checkpoint: PlaygroundCheckpoint,
-    pub curves: Vec<(u64, [f32; 2])>,
+impl KeptCheckpoint for PlaygroundCheckpoint {
+    const KEPT_FORMAT: u32 = 1;
+    /// (step, [train loss, test loss]) points.
+    type Curves = Vec<(u64, [f32; 2])>;
 }
 
-impl KeptPlaygroundRun {
-    pub fn new(checkpoint: PlaygroundCheckpoint, curves: Vec<(u64, [f32; 2])>) -> Self {
-        Self {
-            format: KEPT_FORMAT,
-            checkpoint,
-            curves,
-        }
-    }
-
-    pub fn to_bytes(&self) -> Vec<u8> {
-        crate::protocol::encode(self).unwrap_or_default()
-    }
-
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, crate::common::resume::KeptRunError> {
-        crate::common::resume::read_kept(bytes, KEPT_FORMAT)
-    }
-}
+/// A playground run kept in the browser (IndexedDB) to resume after a reload.
+pub type KeptPlaygroundRun = KeptTraining<PlaygroundCheckpoint>;
