@@ -156,7 +156,11 @@ mod tests {
             },
             ResumeError::BadStep { step: 9 },
         ];
-        for words in [GAN, PLAYGROUND, DETECT] {
+        use crate::lessons::transfer::text::{CHECKPOINTS, OWN_CHECKPOINTS};
+
+        let mut resumed = Vec::new();
+        for words in [GAN, PLAYGROUND, DETECT, CHECKPOINTS, OWN_CHECKPOINTS] {
+            let mut seen = Vec::new();
             for lang in Lang::ALL {
                 let kept = words.checkpoint_line(lang, Some(1234), None);
                 worded(words, &kept);
@@ -176,10 +180,16 @@ mod tests {
                     let text = words.recovery(lang, &state);
                     worded(words, &text);
                     assert!(text.contains("77"), "{text}");
+                    seen.push(text);
                 }
                 worded(words, &words.recovery(lang, &Recovery::Lost));
             }
+            // Each language its own words.
+            assert_ne!(seen[0], seen[2], "{}", words.prefix);
+            resumed.push(seen[1].clone());
         }
+        // The transfer lesson's own network has words of its own, not the experiment's.
+        assert_ne!(resumed[3], resumed[4]);
     }
 
     #[test]

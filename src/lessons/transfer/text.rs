@@ -104,53 +104,6 @@ mod tests {
     }
 
     #[test]
-    fn checkpoints_and_recoveries_have_words_in_both_languages() {
-        use crate::lessons::checkpoints::Recovery;
-        use kindling_engine::common::resume::ResumeError;
-
-        let errors = [
-            ResumeError::BadSettings,
-            ResumeError::Unreadable {
-                message: "x".into(),
-            },
-            ResumeError::BadStep { step: 9 },
-        ];
-        let worded = |text: &str| {
-            assert!(!text.is_empty() && !text.contains('{'), "{text}");
-            assert!(!text.starts_with("transfer."), "no words: {text}");
-        };
-        let mut resumed = Vec::new();
-        for words in [CHECKPOINTS, OWN_CHECKPOINTS] {
-            let mut seen = Vec::new();
-            for lang in Lang::ALL {
-                let kept = words.checkpoint_line(lang, Some(1234), None);
-                worded(&kept);
-                assert!(kept.contains("1234") && kept.contains('5'), "{kept}");
-                worded(&words.checkpoint_line(lang, None, None));
-                for error in &errors {
-                    worded(&words.checkpoint_line(lang, None, Some(error)));
-                    worded(&words.recovery(lang, &Recovery::Failed(error.clone())));
-                }
-                for state in [
-                    Recovery::Resuming { iterations: 77 },
-                    Recovery::Resumed { iterations: 77 },
-                ] {
-                    let text = words.recovery(lang, &state);
-                    worded(&text);
-                    assert!(text.contains("77"), "{text}");
-                    seen.push(text);
-                }
-                worded(&words.recovery(lang, &Recovery::Lost));
-            }
-            // Each language its own words.
-            assert_ne!(seen[0], seen[2]);
-            resumed.push(seen[1].clone());
-        }
-        // The own network's words are its own, not the experiment's.
-        assert_ne!(resumed[0], resumed[1]);
-    }
-
-    #[test]
     fn the_verdict_states_the_numbers_of_the_run() {
         assert_eq!(verdict(Lang::En, &TransferState::default()), None);
         let text = verdict(Lang::En, &finished([0.412, 0.734, 0.75, 0.801])).unwrap();
