@@ -1,14 +1,21 @@
 //! The transfer experiment's checkpoints: a run caught at step k and resumed in a fresh run (the
 //! checkpoint through the page's encoding and back) goes on exactly as the uninterrupted run,
 //! step losses, live points and results alike, before and after the last-block arm unfroze;
-//! damaged or foreign checkpoints are refused with the shared ResumeError.
+//! damaged or foreign checkpoints are refused with the shared ResumeError. A run kept in the
+//! browser (the checkpoint and each arm's live points up to it) comes back from its bytes and
+//! goes on the same way; damaged bytes or another version's are named, not read.
 
 mod common;
 
+use std::collections::BTreeMap;
+
 use kindling_engine::backend;
 use kindling_engine::burn::tensor::Device;
+use kindling_engine::common::resume::{KeptCheckpoint, KeptRunError};
 use kindling_engine::lessons::transfer::config::{ArmPoint, ArmResult, TransferSettings};
-use kindling_engine::lessons::transfer::resume::{ResumeError, TransferCheckpoint};
+use kindling_engine::lessons::transfer::resume::{
+    KeptTransferRun, ResumeError, TransferCheckpoint,
+};
 use kindling_engine::lessons::transfer::training::TransferRun;
 use kindling_engine::models::resnet::ResnetSettings;
 use kindling_engine::models::resnet::model::{Resnet, ResnetConfig};
@@ -213,4 +220,57 @@ fn damaged_or_foreign_checkpoints_are_refused() {
         device.clone(),
     );
     assert!(matches!(refused, Err(ResumeError::Unreadable { .. })));
+}
+
+#[test]
+fn a_kept_run_comes_back_from_its_bytes_and_damaged_or_other_bytes_are_named() {
+    let _seeded = SEEDED.lock().unwrap();
+    let device = backend::cpu().autodiff();
+    let backbone = backbone(&device);
+    let mut run = fresh(&backbone, &device);
+    // The live points as the page draws them, each arm's own.
+    let mut curves: BTreeMap<_, Vec<ArmPoint>> = BTreeMap::new();
+    for _ in 0..14 {
+        pollster::block_on(run.train_chunk(1, f64::INFINITY));
+        for arm in run.due() {
+            let point = pollster::block_on(run.evaluate(arm, Some(20)));
+            curves.entry(point.arm).or_default().push(point);
+        }
+    }
+    let checkpoint = checkpoint_at(&run);
+    assert!(curves.values().all(|points| !points.is_empty()));
+    let kept = KeptTransferRun::new(checkpoint, curves);
+    let bytes = kept.to_bytes();
+    let back = KeptTransferRun::from_bytes(&bytes).expect("its own bytes read back");
+    assert_eq!(back, kept);
+    let mut again = resumed(&back.checkpoint, &backbone, &device).expect("resumes");
+    assert_eq!(
+        finish(&mut again),
+        finish(&mut run),
+        "the kept run goes on as the run it was kept from"
+    );
+
+    for cut in [0, 1, bytes.len() / 3, bytes.len() - 1] {
+        assert!(
+            matches!(
+                KeptTransferRun::from_bytes(&bytes[..cut]),
+                Err(KeptRunError::Unreadable { .. })
+            ),
+            "cut at {cut}"
+        );
+    }
+    assert!(matches!(
+        KeptTransferRun::from_bytes(&[0xff; 40]),
+        Err(KeptRunError::Unreadable { .. })
+    ));
+    let other = KeptTransferRun {
+        format: TransferCheckpoint::KEPT_FORMAT + 1,
+        ..kept
+    };
+    assert_eq!(
+        KeptTransferRun::from_bytes(&other.to_bytes()),
+        Err(KeptRunError::OtherFormat {
+            format: TransferCheckpoint::KEPT_FORMAT + 1
+        })
+    );
 }

@@ -2,13 +2,17 @@
 //! ([`crate::common::snapshot`]) and Adam state ([`crate::common::stepper`]), read asynchronously
 //! on every backend, with its step, the position of its batch order and whether its last block
 //! was unfrozen, so that the next worker rebuilds the arms (their freezing included) and goes on
-//! exactly where this one was. The curves stay on the page, which drew them.
+//! exactly where this one was. The curves stay on the page, which drew them; a run kept in the
+//! browser ([`KeptTransferRun`]) holds both.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::common::resume::{CHECKPOINT_EVERY_MS, ResumeError};
+pub use crate::common::resume::{CHECKPOINT_EVERY_MS, KeptRunError, ResumeError};
+use crate::common::resume::{KeptCheckpoint, KeptTraining};
 
-use super::config::{Arm, TransferSettings};
+use super::config::{Arm, ArmPoint, TransferSettings};
 
 /// One arm where the checkpoint caught it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -64,3 +68,14 @@ impl TransferCheckpoint {
             .map_or(0, |a| a.step)
     }
 }
+
+impl KeptCheckpoint for TransferCheckpoint {
+    const KEPT_FORMAT: u32 = 1;
+    /// Each arm's live points up to its step in the checkpoint. The rest of what the page shows
+    /// of a run comes back from the resumed worker (the arms' plans, the data's sizes) or is of
+    /// finished runs only (the results, the worked example, the look inside).
+    type Curves = BTreeMap<Arm, Vec<ArmPoint>>;
+}
+
+/// The transfer experiment kept in the browser (IndexedDB) to resume after a reload.
+pub type KeptTransferRun = KeptTraining<TransferCheckpoint>;
