@@ -1,7 +1,9 @@
 //! A detection run's checkpoint (the detector's weights and its Adam state, read asynchronously
 //! as on WebGPU, the level, settings and steps): resumed in a fresh run, it takes the steps the
 //! uninterrupted run takes, at both levels and across the backbone's unfreezing; another level's,
-//! a damaged or an impossible checkpoint is refused, not a panic.
+//! a damaged or an impossible checkpoint is refused, not a panic. A run kept in the browser (the
+//! checkpoint and its curves) comes back from its bytes whole; damaged bytes or another format's
+//! are refused.
 
 mod detect_common;
 
@@ -9,11 +11,14 @@ use std::sync::Arc;
 
 use kindling_engine::backend;
 use kindling_engine::burn::tensor::Device;
+use kindling_engine::common::resume::KeptCheckpoint;
 use kindling_engine::datasets::mnist::Images;
 use kindling_engine::lessons::detect::centre_training::CentreRun;
 use kindling_engine::lessons::detect::config::{DetectSettings, StepLosses};
 use kindling_engine::lessons::detect::data::Level;
-use kindling_engine::lessons::detect::resume::{DetectCheckpoint, ResumeError};
+use kindling_engine::lessons::detect::resume::{
+    DetectCheckpoint, DetectCurves, KeptDetectRun, KeptRunError, ResumeError,
+};
 use kindling_engine::lessons::detect::training::DetectRun;
 use kindling_engine::models::resnet::model::Resnet;
 use kindling_engine::protocol;
@@ -254,5 +259,60 @@ fn another_levels_or_a_damaged_or_impossible_checkpoint_is_refused() {
             ..good.clone()
         }),
         Some(ResumeError::BadSettings)
+    );
+}
+
+#[test]
+fn a_kept_detection_run_comes_back_from_its_bytes_and_damaged_bytes_are_refused() {
+    let _turn = take_turn();
+    let s = setup();
+    let settings = DetectSettings {
+        steps: 4,
+        batch: 2,
+        ..settings()
+    };
+    let mut run = <CentreRun as Run>::new(settings.clone(), &s);
+    let losses: Vec<(u64, StepLosses)> = (1..=3).map(|step| (step, run.one_step())).collect();
+    let curves = DetectCurves {
+        losses,
+        scores: Vec::new(),
+        maps: vec![(2, 0.25)],
+        unfrozen_at: Some(2),
+    };
+    let kept = KeptDetectRun::new(Run::checkpoint(&run), curves);
+    let next = run.one_step();
+    let bytes = kept.to_bytes();
+    let back = KeptDetectRun::from_bytes(&bytes).expect("its own bytes read back");
+    assert_eq!(back, kept);
+    let mut resumed = <CentreRun as Run>::resume(&back.checkpoint, &s).expect("resumes");
+    assert_eq!(resumed.steps_done(), 3);
+    assert_eq!(
+        resumed.one_step(),
+        next,
+        "the kept run takes the step the run it was kept from takes"
+    );
+
+    for cut in [0, 1, bytes.len() / 3, bytes.len() - 1] {
+        assert!(
+            matches!(
+                KeptDetectRun::from_bytes(&bytes[..cut]),
+                Err(KeptRunError::Unreadable { .. })
+            ),
+            "cut at {cut}"
+        );
+    }
+    assert!(matches!(
+        KeptDetectRun::from_bytes(&[0xff; 40]),
+        Err(KeptRunError::Unreadable { .. })
+    ));
+    let newer = KeptDetectRun {
+        format: DetectCheckpoint::KEPT_FORMAT + 1,
+        ..kept
+    };
+    assert_eq!(
+        KeptDetectRun::from_bytes(&newer.to_bytes()),
+        Err(KeptRunError::OtherFormat {
+            format: DetectCheckpoint::KEPT_FORMAT + 1
+        })
     );
 }

@@ -2,13 +2,15 @@
 //! detector's weights, backbone and head ([`crate::common::snapshot`]), and its optimiser's state
 //! ([`crate::common::stepper`]), read asynchronously on every backend, with the run's level,
 //! settings and steps. The canvases follow from the seed and the step, so a resumed run trains on
-//! the ones the uninterrupted run would have. The curves stay on the page, which drew them.
+//! the ones the uninterrupted run would have. The curves stay on the page, which drew them; a run
+//! kept in the browser ([`KeptDetectRun`]) holds both.
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::common::resume::ResumeError;
+use crate::common::resume::{KeptCheckpoint, KeptTraining};
+pub use crate::common::resume::{KeptRunError, ResumeError};
 
-use super::config::{DetectSettings, StepLosses};
+use super::config::{DetectEvaluation, DetectSettings, StepLosses};
 use super::data::Level;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -56,6 +58,28 @@ impl DetectCheckpoint {
         Ok(())
     }
 }
+
+impl KeptCheckpoint for DetectCheckpoint {
+    const KEPT_FORMAT: u32 = 1;
+    type Curves = DetectCurves;
+}
+
+/// What a kept detection run brings back to draw again, up to its checkpoint's step: the curves
+/// and what the run said as it trained that the checkpoint does not hold.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct DetectCurves {
+    /// The loss chart's (step, losses) points.
+    pub losses: Vec<(u64, StepLosses)>,
+    /// Level one's live scores on a few test canvases.
+    pub scores: Vec<(u64, DetectEvaluation)>,
+    /// Level two's live mAP@0.5.
+    pub maps: Vec<(u64, f32)>,
+    /// The step from which the backbone trained too, once it had.
+    pub unfrozen_at: Option<u64>,
+}
+
+/// A detection run (either level) kept in the browser (IndexedDB) to resume after a reload.
+pub type KeptDetectRun = KeptTraining<DetectCheckpoint>;
 
 /// The level as the page numbers it.
 fn number(level: Level) -> &'static str {
