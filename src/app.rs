@@ -223,7 +223,12 @@ pub fn App() -> Html {
     );
     use_cnn_worker(&state.cnn, &worker, ready, to_app(&state, Action::Cnn));
     use_gan_worker(&state.gan, &worker, ready, to_app(&state, Action::Gan));
-    use_transfer_worker(&state.transfer, &worker, ready);
+    use_transfer_worker(
+        &state.transfer,
+        &worker,
+        ready,
+        to_app(&state, Action::Transfer),
+    );
     use_detect_worker(&state.detect, &worker, ready);
     let backend_text = badge_text(state.lang(), state.backend.as_ref());
     use_bench_worker(

@@ -2,15 +2,17 @@
 //! its state moves, with its content read from the state; a worker that says `Ready` is asked
 //! for the backbone and the data again, given the experiment's checkpoint to resume when the last
 //! worker stopped and left one, and given the learner's own classes and examples, then their
-//! network's checkpoint likewise. A saved model of own classes is downloaded from here too.
+//! network's checkpoint likewise. A saved model of own classes is downloaded from here too, and
+//! the experiment kept in the browser goes through `kept_run::use_kept_run`.
 
 use kindling_engine::lessons::transfer::config::Arm;
 use kindling_engine::lessons::transfer::messages::TransferCommand;
 use kindling_engine::protocol::ToWorker;
 use yew::prelude::*;
 
+use crate::lessons::kept_run::use_kept_run;
 use crate::lessons::transfer::own_state::{OwnState, split_names};
-use crate::lessons::transfer::state::TransferState;
+use crate::lessons::transfer::state::{TransferAction, TransferState};
 use crate::services::download;
 use crate::services::worker::WorkerLink;
 
@@ -20,7 +22,13 @@ const OWN_FILE: &str = "kindling-own-classes.safetensors";
 /// `ready`: the number of the worker that said `Ready`, `None` while there is none (commands
 /// then are dropped).
 #[hook]
-pub fn use_transfer_worker(state: &TransferState, worker: &WorkerLink, ready: Option<u64>) {
+pub fn use_transfer_worker(
+    state: &TransferState,
+    worker: &WorkerLink,
+    ready: Option<u64>,
+    on_transfer: Callback<TransferAction>,
+) {
+    use_kept_run(state, on_transfer.reform(TransferAction::Kept));
     let send = {
         let worker = worker.clone();
         move |command: TransferCommand| {

@@ -8,6 +8,8 @@ use yew::prelude::*;
 use crate::format::{group, percent};
 use crate::i18n::{Lang, t, tf};
 use crate::lessons::data_load::load_failure;
+use crate::lessons::kept_run::KeptAction;
+use crate::lessons::kept_run_view::{KeptClick, kept_run};
 use crate::lessons::transfer::fields::TransferField;
 use crate::lessons::transfer::inside::inside;
 use crate::lessons::transfer::measured::MeasuredTables;
@@ -189,6 +191,22 @@ pub fn TransferPage(props: &Props) -> Html {
     let names: Vec<String> = (0..shown.classes())
         .map(|i| class_name(lang, shown, i))
         .collect();
+    let on_kept = on_action.reform(|click| match click {
+        KeptClick::Resume => TransferAction::ResumeKept,
+        KeptClick::Keep => TransferAction::Kept(KeptAction::Keep),
+    });
+    let kept = kept_run(
+        lang,
+        CHECKPOINTS,
+        "transfer",
+        &state.kept,
+        |run| run.checkpoint.step(),
+        state
+            .started
+            .is_some()
+            .then_some(state.checkpoints.latest.is_some()),
+        &on_kept,
+    );
 
     html! {
         <div class="lesson transfer">
@@ -237,6 +255,7 @@ pub fn TransferPage(props: &Props) -> Html {
                         {CHECKPOINTS.checkpoint_line(lang, state.checkpoints.latest_iterations(), state.checkpoints.unavailable.as_ref())}
                     </p>
                 }
+                {kept}
                 { results(lang, state) }
             </section>
             <MeasuredTables {lang} />

@@ -1,18 +1,21 @@
 //! The transfer lesson's part of the page state, and how learner actions and worker events
 //! change it. Messages to the worker are not sent from here: the reducer counts requests, and
-//! `effects.rs` sends one message each time a counter moves.
+//! `effects.rs` sends one message each time a counter moves. The experiment can be kept in the
+//! browser and resumed after a reload (`kept_run.rs`).
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use kindling_engine::lessons::transfer::config::{
     Arm, ArmPoint, ArmResult, FeatureMap2d, Filters, LayerPlan, Target, TransferProblem,
     TransferSettings, WorkedExample,
 };
 use kindling_engine::lessons::transfer::messages::{BackboneInfo, TransferEvent};
-use kindling_engine::lessons::transfer::resume::TransferCheckpoint;
+use kindling_engine::lessons::transfer::resume::{KeptTransferRun, TransferCheckpoint};
 
 use crate::lessons::checkpoints::{AtIteration, Checkpoints};
 use crate::lessons::data_load::LoadFailure;
+use crate::lessons::kept_run::{KeepsRun, KeptAction, KeptRun};
 use crate::lessons::transfer::fields::TransferField;
 use crate::lessons::transfer::own_state::{OwnAction, OwnState};
 
@@ -25,14 +28,41 @@ pub struct Requests {
     pub pause: u64,
     pub work: u64,
     pub inside: u64,
-    /// `Resume` of the run's checkpoint after the worker stopped, with this count as its id.
+    /// `Resume` of the run's checkpoint after the worker stopped (or of the run kept in the
+    /// browser), with this count as its id.
     pub resume: u64,
 }
+
+/// The key the experiment is kept under in the browser.
+pub const KEPT_KEY: &str = "transfer";
 
 impl AtIteration for TransferCheckpoint {
     fn iterations(&self) -> u64 {
         self.step()
     }
+
+    /// All arms' steps: two checkpoints at the same step of the arm furthest behind differ when
+    /// the others have moved on.
+    fn mark(&self) -> u64 {
+        self.steps_done()
+    }
+}
+
+/// Each arm's points up to its step in `checkpoint`.
+pub fn curves_up_to(
+    curves: &BTreeMap<Arm, Vec<ArmPoint>>,
+    checkpoint: &TransferCheckpoint,
+) -> BTreeMap<Arm, Vec<ArmPoint>> {
+    curves
+        .iter()
+        .map(|(&arm, points)| {
+            let at = checkpoint.arm_step(arm);
+            (
+                arm,
+                points.iter().filter(|p| p.step <= at).copied().collect(),
+            )
+        })
+        .collect()
 }
 
 /// The run on screen, as the worker started it.
@@ -95,6 +125,10 @@ pub struct TransferState {
     pub inside: Option<Inside>,
     /// The experiment's checkpoints, and what became of it after a worker stopped.
     pub checkpoints: Checkpoints<TransferCheckpoint>,
+    /// The experiment kept in this browser, and the learner's requests to keep this one.
+    pub kept: KeptRun<KeptTransferRun>,
+    /// The kept experiment being resumed: its curves come back with it.
+    pub restoring: Option<Rc<KeptTransferRun>>,
     /// "Your own classes".
     pub own: OwnState,
 }
@@ -121,6 +155,10 @@ pub enum TransferAction {
     Own(OwnAction),
     Event(TransferEvent),
     WorkerLost,
+    /// The experiment kept in the browser: looked up, kept (asked, or the tab hidden), saved.
+    Kept(KeptAction),
+    /// Resume the experiment kept in the browser.
+    ResumeKept,
 }
 
 impl TransferState {
@@ -151,6 +189,8 @@ impl TransferState {
                 self.unusable.clear();
             }
             TransferAction::Open => {
+                // An experiment kept in this browser is offered once the lesson opens.
+                self.kept.look();
                 if self.data.is_none() && self.loaded.is_none() {
                     self.requests.prepare += 1;
                 }
@@ -178,6 +218,7 @@ impl TransferState {
                     self.failed = None;
                     self.rejected.clear();
                     self.checkpoints.forget();
+                    self.restoring = None;
                     self.requests.run += 1;
                 }
             }
@@ -206,7 +247,32 @@ impl TransferState {
                 self.data = None;
                 self.started = None;
             }
+            TransferAction::Kept(action) => {
+                let latest = self.checkpoints.latest_mark();
+                self.kept
+                    .reduce(action, latest, KeptTransferRun::from_bytes);
+            }
+            TransferAction::ResumeKept => {
+                if let Some(run) = self.kept.take() {
+                    // The worker is sent the checkpoint as after a lost worker; the kept run's
+                    // settings are the ones the page shows.
+                    self.settings = run.checkpoint.settings.clone();
+                    self.refused.clear();
+                    self.unusable.clear();
+                    self.rejected.clear();
+                    self.checkpoints.restore(run.checkpoint.clone());
+                    self.restoring = Some(run);
+                    self.requests.resume += 1;
+                }
+            }
         }
+    }
+
+    /// The experiment to keep in the browser: its latest checkpoint and each arm's curve up to it.
+    pub fn to_keep(&self) -> Option<KeptTransferRun> {
+        let checkpoint = self.checkpoints.latest.as_ref()?.0.as_ref().clone();
+        let curves = curves_up_to(&self.curves, &checkpoint);
+        Some(KeptTransferRun::new(checkpoint, curves))
     }
 
     fn on_event(&mut self, event: TransferEvent) {
@@ -267,12 +333,21 @@ impl TransferState {
                 test,
                 ..
             } => {
-                // The curves up to the checkpoint stay; what came after it was lost with the
-                // worker, and the resumed arms draw it again.
-                if let Some(kept) = &self.checkpoints.resume {
-                    for (&arm, points) in &mut self.curves {
-                        let at = kept.0.arm_step(arm);
-                        points.retain(|p| p.step <= at);
+                match self.restoring.take() {
+                    // A run kept in the browser brings back the curves drawn before the reload.
+                    Some(run) => {
+                        self.curves = curves_up_to(&run.curves, &run.checkpoint);
+                        self.worked = None;
+                        self.inside = None;
+                        self.checkpoints.restored(step);
+                    }
+                    // The curves up to the checkpoint stay; what came after it was lost with the
+                    // worker, and the resumed arms draw it again.
+                    None => {
+                        if let Some(kept) = &self.checkpoints.resume {
+                            self.curves = curves_up_to(&self.curves, &kept.0);
+                        }
+                        self.checkpoints.resumed(step);
                     }
                 }
                 self.started = Some(Started {
@@ -284,9 +359,11 @@ impl TransferState {
                 self.running = false;
                 self.rejected.clear();
                 self.results = None;
-                self.checkpoints.resumed(step);
             }
-            TransferEvent::ResumeFailed { error, .. } => self.checkpoints.failed(error),
+            TransferEvent::ResumeFailed { error, .. } => {
+                self.restoring = None;
+                self.checkpoints.failed(error);
+            }
             TransferEvent::Worked { example } => self.worked = Some(example),
             TransferEvent::Inside {
                 before,
@@ -349,6 +426,20 @@ impl TransferState {
             Some((_, a)) if a >= r.accuracy => best,
             _ => Some((r.arm, r.accuracy)),
         })
+    }
+}
+
+impl KeepsRun for TransferState {
+    type Run = KeptTransferRun;
+    const KEY: &'static str = KEPT_KEY;
+
+    fn kept(&self) -> &KeptRun<KeptTransferRun> {
+        &self.kept
+    }
+
+    fn run_to_keep(&self) -> Option<(u64, Vec<u8>)> {
+        let run = self.to_keep()?;
+        Some((run.checkpoint.step(), run.to_bytes()))
     }
 }
 
@@ -438,6 +529,10 @@ mod tests {
     }
 
     fn checkpoint(steps: [u64; 4]) -> TransferAction {
+        checkpoint_with(TransferSettings::default(), steps)
+    }
+
+    fn checkpoint_with(settings: TransferSettings, steps: [u64; 4]) -> TransferAction {
         use kindling_engine::lessons::transfer::resume::ArmCheckpoint;
         let arms = Arm::ALL
             .iter()
@@ -456,7 +551,7 @@ mod tests {
             .collect();
         TransferAction::Event(TransferEvent::Checkpoint {
             checkpoint: Box::new(TransferCheckpoint {
-                settings: TransferSettings::default(),
+                settings,
                 arms,
                 elapsed_ms: 4.0,
                 last_batch_loss: 0.7,
@@ -586,6 +681,131 @@ mod tests {
         state.reduce(resumed(id, 8));
         assert_eq!(state.checkpoints.recovery, None);
         assert!(state.started.is_none());
+    }
+
+    #[test]
+    fn a_kept_experiment_comes_back_after_a_reload_with_its_curves_and_step() {
+        use crate::lessons::checkpoints::Recovery;
+        use crate::lessons::kept_run::{KeepMessage, KeptInBrowser};
+        let settings = TransferSettings {
+            steps: 300,
+            seed: 3,
+            ..TransferSettings::default()
+        };
+        let mut state = TransferState::new(settings.clone(), Vec::new());
+        state.reduce(TransferAction::Open);
+        state.reduce(TransferAction::Open);
+        assert_eq!(state.kept.lookups, 1, "looked for once");
+        state.reduce(TransferAction::Run);
+        state.reduce(started(10, 50));
+        state.reduce(TransferAction::Kept(KeptAction::Keep));
+        assert_eq!(
+            (state.kept.message.clone(), state.kept.keeps),
+            (Some(KeepMessage::NothingYet), 0),
+            "nothing to keep before the first checkpoint"
+        );
+        for step in [10, 20] {
+            for arm in Arm::ALL {
+                state.reduce(point(arm, step));
+            }
+        }
+        state.reduce(point(Arm::Scratch, 30));
+        state.reduce(checkpoint_with(settings.clone(), [30, 16, 15, 15]));
+        state.reduce(TransferAction::Kept(KeptAction::Keep));
+        assert_eq!(state.kept.keeps, 1);
+        let run = state.to_keep().expect("a run to keep");
+        assert_eq!(run.checkpoint.step(), 15);
+        let kept_steps = |arm| -> Vec<u64> { run.curves[&arm].iter().map(|p| p.step).collect() };
+        assert_eq!(
+            kept_steps(Arm::Scratch),
+            [10, 20, 30],
+            "each arm up to its own step"
+        );
+        assert_eq!(kept_steps(Arm::Everything), [10]);
+        state.reduce(TransferAction::Kept(KeptAction::Saved(Ok(15))));
+        assert_eq!(
+            state.kept.message,
+            Some(KeepMessage::Kept {
+                at: 15,
+                hidden: false
+            })
+        );
+        state.reduce(TransferAction::Kept(KeptAction::TabHidden));
+        assert_eq!(state.kept.keeps, 1, "that checkpoint is kept already");
+        // The arm furthest behind is where it was, another arm has moved on: a newer checkpoint.
+        state.reduce(checkpoint_with(settings.clone(), [30, 17, 15, 15]));
+        state.reduce(TransferAction::Kept(KeptAction::TabHidden));
+        assert_eq!(state.kept.keeps, 2);
+
+        // After a reload, with other settings in the link: the kept run's come back.
+        let mut page = TransferState::new(TransferSettings::default(), vec!["steps".into()]);
+        page.reduce(TransferAction::Open);
+        page.reduce(TransferAction::Kept(KeptAction::Looked(Ok(Some(
+            run.to_bytes(),
+        )))));
+        assert!(matches!(page.kept.found, KeptInBrowser::Found(_)));
+        page.reduce(TransferAction::ResumeKept);
+        assert_eq!(page.settings, settings);
+        assert!(page.refused.is_empty());
+        assert_eq!(page.requests.resume, 1, "the resume is sent");
+        assert_eq!(
+            page.checkpoints.resume.as_ref().map(|k| k.0.step()),
+            Some(15)
+        );
+        assert!(
+            matches!(page.kept.found, KeptInBrowser::Nothing),
+            "offered once"
+        );
+        // The worker stops before it answers: the next one is sent the kept run again.
+        page.reduce(TransferAction::WorkerLost);
+        assert_eq!(page.requests.resume, 2);
+        page.reduce(resumed(1, 15));
+        assert!(
+            page.started.is_none(),
+            "an answer to the first resume is stale"
+        );
+        page.reduce(resumed(2, 15));
+        assert_eq!(
+            page.checkpoints.recovery,
+            Some(Recovery::Restored { iterations: 15 })
+        );
+        assert!(page.started.is_some() && !page.running && page.restoring.is_none());
+        assert_eq!(page.checkpoints.latest_iterations(), Some(15));
+        assert_eq!(steps(&page, Arm::Scratch), [10, 20, 30]);
+        assert_eq!(steps(&page, Arm::Extract), [10]);
+        assert_eq!(
+            steps(&page, Arm::Everything),
+            [10],
+            "the curves drawn before the reload"
+        );
+        // Kept again from here, it is the same run.
+        assert_eq!(page.to_keep(), Some(run.clone()));
+
+        // A kept run the worker refuses is said; its curves do not come back later.
+        let mut refused = TransferState::default();
+        refused.reduce(TransferAction::Kept(KeptAction::Looked(Ok(Some(
+            run.to_bytes(),
+        )))));
+        refused.reduce(TransferAction::ResumeKept);
+        refused.reduce(TransferAction::Event(TransferEvent::ResumeFailed {
+            id: 1,
+            error: ResumeError::BadSettings,
+        }));
+        assert_eq!(
+            refused.checkpoints.recovery,
+            Some(Recovery::Failed(ResumeError::BadSettings))
+        );
+        assert!(refused.restoring.is_none() && refused.checkpoints.latest.is_none());
+
+        // Damaged bytes: said, nothing offered.
+        let mut damaged = TransferState::default();
+        damaged.reduce(TransferAction::Kept(KeptAction::Looked(Ok(Some(vec![
+            0xff;
+            6
+        ])))));
+        assert!(matches!(damaged.kept.found, KeptInBrowser::Unreadable(_)));
+        damaged.reduce(TransferAction::ResumeKept);
+        assert_eq!(damaged.requests.resume, 0);
     }
 
     #[test]
