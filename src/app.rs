@@ -229,7 +229,12 @@ pub fn App() -> Html {
         ready,
         to_app(&state, Action::Transfer),
     );
-    use_detect_worker(&state.detect, &worker, ready);
+    use_detect_worker(
+        &state.detect,
+        &worker,
+        ready,
+        to_app(&state, Action::Detect),
+    );
     let backend_text = badge_text(state.lang(), state.backend.as_ref());
     use_bench_worker(
         &state.bench,

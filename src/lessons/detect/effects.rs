@@ -1,14 +1,16 @@
 //! The detection project's only route to the worker: one message each time a request counter in
 //! its state moves, with its content read from the state; a worker that says `Ready` is asked
 //! for the backbone and the data again, and to resume the run's checkpoint when the last worker
-//! stopped. A saved detector is downloaded from here too.
+//! stopped (or a run kept in the browser, which goes through `kept_run::use_kept_run`). A saved
+//! detector is downloaded from here too.
 
 use kindling_engine::lessons::detect::data::Level;
 use kindling_engine::lessons::detect::messages::DetectCommand;
 use kindling_engine::protocol::ToWorker;
 use yew::prelude::*;
 
-use crate::lessons::detect::state::{DetectState, SHOWN};
+use crate::lessons::detect::state::{DetectAction, DetectState, SHOWN};
+use crate::lessons::kept_run::use_kept_run;
 use crate::services::download;
 use crate::services::worker::WorkerLink;
 
@@ -19,7 +21,13 @@ const MANY_DETECTOR_FILE: &str = "detector-many.safetensors";
 /// `ready`: the number of the worker that said `Ready`, `None` while there is none (commands
 /// then are dropped).
 #[hook]
-pub fn use_detect_worker(state: &DetectState, worker: &WorkerLink, ready: Option<u64>) {
+pub fn use_detect_worker(
+    state: &DetectState,
+    worker: &WorkerLink,
+    ready: Option<u64>,
+    on_detect: Callback<DetectAction>,
+) {
+    use_kept_run(state, on_detect.reform(DetectAction::Kept));
     let send = {
         let worker = worker.clone();
         move |command: DetectCommand| {

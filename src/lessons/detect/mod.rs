@@ -6,6 +6,7 @@ pub mod design_many;
 pub mod drawing;
 pub mod effects;
 pub mod fields;
+pub mod kept;
 pub mod link;
 pub mod many;
 pub mod model_file;
@@ -68,6 +69,8 @@ impl PageLesson for DetectState {
 
     fn opened(&mut self) {
         self.reduce(DetectAction::Open);
+        // A run kept in this browser is offered once the lesson opens.
+        self.kept.look();
     }
 
     fn worker_lost(&mut self) {

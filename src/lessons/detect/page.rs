@@ -24,6 +24,8 @@ use crate::lessons::detect::results::{canvases, finished, predicted_box, trainin
 use crate::lessons::detect::state::{DetectAction, DetectState};
 use crate::lessons::detect::text::problem;
 use crate::lessons::detect::widgets::boxed_canvas::boxed_canvas;
+use crate::lessons::kept_run::KeptAction;
+use crate::lessons::kept_run_view::{KeptClick, kept_run};
 use crate::route::Route;
 use crate::widgets::drawing_pad::{DrawingPad, SIDE};
 use crate::widgets::load_progress::{LoadProgress, LoadWords, Phase};
@@ -261,6 +263,23 @@ pub fn DetectPage(props: &Props) -> Html {
     );
     let shown_settings = state.run.as_ref().map_or(&state.settings, |r| &r.settings);
     let checkpoint_step = state.checkpoints.latest_iterations();
+    let on_kept = on_action.reform(|click| match click {
+        KeptClick::Resume => DetectAction::ResumeKept,
+        KeptClick::Keep => DetectAction::Kept(KeptAction::Keep),
+    });
+    let kept = kept_run(
+        lang,
+        DETECT,
+        "detect",
+        &state.kept,
+        |run| run.checkpoint.step,
+        state
+            .run
+            .as_ref()
+            .filter(|r| r.steps > r.first)
+            .map(|_| state.checkpoints.latest.is_some()),
+        &on_kept,
+    );
 
     html! {
         <div class="lesson detect">
@@ -305,6 +324,7 @@ pub fn DetectPage(props: &Props) -> Html {
                 if let Some(r) = &state.checkpoints.recovery {
                     <div id="detect-recovery" class="notice" role="status">{DETECT.recovery(lang, r)}</div>
                 }
+                {kept}
                 if state.run.as_ref().is_some_and(|r| r.steps > r.first) {
                     <p id="detect-checkpoint" class="muted small" data-step={checkpoint_step.map(|s| s.to_string())}>
                         {DETECT.checkpoint_line(lang, checkpoint_step, state.checkpoints.unavailable.as_ref())}

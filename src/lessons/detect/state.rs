@@ -13,12 +13,13 @@ use kindling_engine::lessons::detect::config::{
 use kindling_engine::lessons::detect::data::Level;
 use kindling_engine::lessons::detect::map::MapReport;
 use kindling_engine::lessons::detect::messages::{DetectEvent, ShownCanvas, ShownMany};
-use kindling_engine::lessons::detect::resume::DetectCheckpoint;
+use kindling_engine::lessons::detect::resume::{DetectCheckpoint, KeptDetectRun};
 use kindling_engine::models::resnet::ResnetSettings;
 
 use crate::lessons::checkpoints::{AtIteration, Checkpoints};
 use crate::lessons::data_load::LoadFailure;
 use crate::lessons::detect::fields::DetectField;
+use crate::lessons::kept_run::{KeptAction, KeptRun};
 use crate::widgets::series::Series;
 
 /// Loss points kept for the charts.
@@ -101,7 +102,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn new(settings: DetectSettings, level: Level, trained: u64, frozen: u64) -> Self {
+    pub(super) fn new(settings: DetectSettings, level: Level, trained: u64, frozen: u64) -> Self {
         Self {
             steps: settings.steps as u64,
             settings,
@@ -174,6 +175,10 @@ pub struct DetectState {
     pub file_note: Option<FileNote>,
     /// The run's checkpoints, and what became of it after a worker stopped.
     pub checkpoints: Checkpoints<DetectCheckpoint>,
+    /// The run kept in this browser, and the learner's requests to keep this one.
+    pub kept: KeptRun<KeptDetectRun>,
+    /// The kept run being resumed: its curves come back with it.
+    pub restoring: Option<Rc<KeptDetectRun>>,
 }
 
 impl AtIteration for DetectCheckpoint {
@@ -217,6 +222,10 @@ pub enum DetectAction {
     FileNote(FileNote),
     Event(DetectEvent),
     WorkerLost,
+    /// The run kept in the browser: looked up, kept (asked, or the tab hidden), saved.
+    Kept(KeptAction),
+    /// Resume the run kept in the browser.
+    ResumeKept,
 }
 
 impl DetectState {
@@ -302,7 +311,7 @@ impl DetectState {
                     self.asked_further = action == DetectAction::Run && self.trains_further();
                     self.requests.run += 1;
                     // Another run: the old one's checkpoints go.
-                    self.checkpoints.forget();
+                    self.forget_run();
                 }
             }
             DetectAction::Play => {
@@ -329,7 +338,7 @@ impl DetectState {
             DetectAction::UseShipped => {
                 self.file_note = None;
                 self.requests.use_shipped += 1;
-                self.checkpoints.forget();
+                self.forget_run();
             }
             DetectAction::Export => {
                 if self.detector {
@@ -340,7 +349,7 @@ impl DetectState {
                 self.file_note = None;
                 self.import_bytes = Rc::new(bytes);
                 self.requests.import += 1;
-                self.checkpoints.forget();
+                self.forget_run();
             }
             DetectAction::FileNote(note) => self.file_note = Some(note),
             DetectAction::Event(event) => self.on_event(event),
@@ -367,7 +376,18 @@ impl DetectState {
                 self.detected = None;
                 self.detected_many = None;
             }
+            DetectAction::Kept(action) => {
+                let latest = self.checkpoints.latest_mark();
+                self.kept.reduce(action, latest, KeptDetectRun::from_bytes)
+            }
+            DetectAction::ResumeKept => self.resume_kept(),
         }
+    }
+
+    /// Another detector replaces the run: its checkpoints go, and a kept run being resumed.
+    fn forget_run(&mut self) {
+        self.checkpoints.forget();
+        self.restoring = None;
     }
 
     fn on_event(&mut self, event: DetectEvent) {
@@ -567,6 +587,7 @@ impl DetectState {
             } => self.resumed(step, steps, trained, frozen),
             DetectEvent::ResumeFailed { error } => {
                 // The learner trains again; the run on screen was lost with the worker.
+                self.restoring = None;
                 self.checkpoints.failed(error);
                 if self.run.as_ref().is_some_and(|r| r.finished.is_none()) {
                     self.run = None;
@@ -586,12 +607,17 @@ impl DetectState {
     }
 
     /// The run goes on from the checkpoint sent to the worker, paused at `step`: its curves and
-    /// scores up to there stay, what came after it was lost with the worker.
+    /// scores up to there stay (a kept run's come back with it), what came after it was lost
+    /// with the worker.
     fn resumed(&mut self, step: u64, steps: u64, trained: u64, frozen: u64) {
         let Some(kept) = self.checkpoints.resume.clone() else {
             return;
         };
         let checkpoint = &kept.0;
+        let restoring = self.restoring.take();
+        if let Some(restored) = &restoring {
+            self.run = Some(Run::from_kept(restored));
+        }
         let run = self.run.get_or_insert_with(|| {
             let mut run = Run::new(checkpoint.settings.clone(), checkpoint.level, 0, 0);
             run.first = checkpoint.first;
@@ -613,7 +639,11 @@ impl DetectState {
         self.running = false;
         self.detector = true;
         self.further = None;
-        self.checkpoints.resumed(step);
+        if restoring.is_some() {
+            self.checkpoints.restored(step);
+        } else {
+            self.checkpoints.resumed(step);
+        }
     }
 
     /// The problems to show: refused link values, settings the engine refuses as a whole (an
