@@ -200,6 +200,20 @@ impl Browser {
         }))
     }
 
+    /// Freezes the page, as Chromium freezes a hidden tab (the page hears `freeze` first), and
+    /// makes it active again.
+    pub fn freeze_and_thaw(&self) {
+        for state in ["frozen", "active"] {
+            self.devtools("Page.setWebLifecycleState", json!({ "state": state }))
+                .unwrap_or_else(|e| panic!("the page becomes {state}: {e:?}"));
+        }
+    }
+
+    /// Reloads the page, as a learner does.
+    pub fn reload(&self) {
+        self.eval("location.reload(); return null;");
+    }
+
     /// Starts chromedriver and a fresh headless Chromium with its own profile.
     pub fn start() -> Self {
         let runtime = tokio::runtime::Builder::new_current_thread()

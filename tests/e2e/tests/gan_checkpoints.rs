@@ -8,7 +8,6 @@
 
 use kindling_e2e::recovery::Recoverable;
 use kindling_e2e::{Browser, number, serve_site};
-use serde_json::json;
 
 const DIGITS: Recoverable =
     Recoverable::iterations("#gan-digits-checkpoint", "#gan-digits-recovery");
@@ -183,10 +182,6 @@ fn kept_offer(b: &Browser) -> Option<u64> {
         .and_then(|s| s.parse().ok())
 }
 
-fn reload(browser: &Browser) {
-    browser.eval("location.reload(); return null;");
-}
-
 #[test]
 fn a_digit_run_kept_in_the_browser_resumes_after_a_reload_and_damage_is_said() {
     let site = serve_site();
@@ -211,12 +206,7 @@ fn a_digit_run_kept_in_the_browser_resumes_after_a_reload_and_damage_is_said() {
     });
 
     // Frozen, as Chromium freezes a hidden tab: the page keeps the run in IndexedDB.
-    browser
-        .devtools("Page.setWebLifecycleState", json!({"state": "frozen"}))
-        .expect("the page freezes");
-    browser
-        .devtools("Page.setWebLifecycleState", json!({"state": "active"}))
-        .expect("the page thaws");
+    browser.freeze_and_thaw();
     let kept = browser.wait_for("kept when frozen", 60, |b| {
         let text = b.text("#gan-digits-kept-message")?;
         text.contains("hidden")
@@ -227,7 +217,7 @@ fn a_digit_run_kept_in_the_browser_resumes_after_a_reload_and_damage_is_said() {
     assert_eq!(kept, at_pause);
 
     // After a reload, the run is offered before the section starts, and resumed with its curves.
-    reload(&browser);
+    browser.reload();
     let offered = browser.wait_for("the offer to resume", 120, kept_offer);
     assert_eq!(offered, kept);
     browser.click("#gan-digits-resume-kept");
@@ -268,7 +258,7 @@ fn a_digit_run_kept_in_the_browser_resumes_after_a_reload_and_damage_is_said() {
             .as_bool()
             .filter(|&done| done)
     });
-    reload(&browser);
+    browser.reload();
     let message = browser.wait_for("the message", 120, |b| b.text("#gan-digits-kept-problem"));
     assert!(message.contains("could not be read"), "{message}");
     assert_eq!(kept_offer(&browser), None);
@@ -317,17 +307,12 @@ fn a_2d_run_kept_in_the_browser_resumes_after_a_reload() {
         b.attribute("#gan-toy-checkpoint", "data-updates")
             .filter(|u| *u == updates.to_string())
     });
-    browser
-        .devtools("Page.setWebLifecycleState", json!({"state": "frozen"}))
-        .expect("the page freezes");
-    browser
-        .devtools("Page.setWebLifecycleState", json!({"state": "active"}))
-        .expect("the page thaws");
+    browser.freeze_and_thaw();
     browser.wait_for("kept when frozen", 60, |b| {
         b.text("#gan-toy-kept-message")
             .filter(|t| t.contains("hidden"))
     });
-    reload(&browser);
+    browser.reload();
     let offered = browser.wait_for("the offer to resume", 120, |b| {
         b.attribute("#gan-toy-resume-kept", "data-iterations")
             .and_then(|s| s.parse::<u64>().ok())
