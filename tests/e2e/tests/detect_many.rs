@@ -4,9 +4,13 @@
 //! digits get two boxes; level two's design shows its head's shapes; the detector is saved as a
 //! file, the shipped (single-digit) detector moves the lesson to level one, and the saved file
 //! loaded back moves it to level two with its boxes; the level select writes the link, and a bad
-//! level in a link is named.
+//! level in a link is named; a killed worker loses no level-two training before its last
+//! checkpoint.
 
+use kindling_e2e::recovery::Recoverable;
 use kindling_e2e::{Browser, number, serve_site};
+
+const DETECT: Recoverable = Recoverable::steps("#detect-checkpoint", "#detect-recovery");
 
 /// The saved multi-digit detector, once Chromium has written it under its final name.
 
@@ -169,4 +173,51 @@ fn a_bad_level_in_a_link_is_named_in_english_and_chinese() {
         browser.text("label[for=detect-level]").as_deref(),
         Some("关卡")
     );
+}
+
+/// The run's step, from "12 / 400".
+fn step(b: &Browser) -> Option<u64> {
+    let text = b.text("#detect-step")?;
+    text.split_once(" / ")?
+        .0
+        .replace(',', "")
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// No lost training at level two (issue 14): killed mid-run, the new worker resumes the
+/// multi-digit detector from the page's checkpoint, paused at its step, and trains on from there.
+#[test]
+fn a_killed_worker_loses_no_level_two_training_before_the_last_checkpoint() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!(
+        "{site}/?lang=en&backend=cpu&debug=faults#/detect?steps=400&batch=2&seed=3&level=many"
+    ));
+    browser.wait_for("the backbone and MNIST loaded", 240, |b| {
+        b.attribute("#detect-data-progress", "data-state")
+            .filter(|s| s == "ready")
+    });
+    browser.click("#detect-run");
+    let first = DETECT.train_past_a_checkpoint(&browser, 300, step);
+    let kept = DETECT.kill_worker(&browser, first);
+    DETECT.resumed(&browser, kept, 300);
+    assert_eq!(step(&browser), Some(kept), "at the checkpoint's step");
+    assert_eq!(browser.value("#detect-level").as_deref(), Some("many"));
+    let running = browser
+        .attribute("#detect-play", "class")
+        .unwrap_or_default();
+    assert!(!running.contains("running"), "resumed paused: {running}");
+
+    browser.click("#detect-play");
+    browser.wait_for("training on from the checkpoint", 300, |b| {
+        step(b).filter(|&s| s > kept + 2)
+    });
+    let foreign: Vec<_> = browser
+        .requested_urls()
+        .into_iter()
+        .filter(|u| !u.starts_with(&site))
+        .collect();
+    assert!(foreign.is_empty(), "{foreign:?}");
 }

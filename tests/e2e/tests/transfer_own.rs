@@ -1,18 +1,29 @@
 //! "Your own classes" on the transfer page, in headless Chromium: three drawn shapes are learned
 //! on the CPU backend (two on WebGPU) and a new drawing of each is recognised; an uploaded PNG becomes an
-//! example, and files that are not pictures are refused with a message, the examples unchanged.
+//! example, and files that are not pictures are refused with a message, the examples unchanged;
+//! a killed worker loses neither the examples nor the fine-tuned network.
 
 use std::f64::consts::TAU;
 use std::path::Path;
 
+use kindling_e2e::recovery::Recoverable;
 use kindling_e2e::{Browser, serve_site};
+
+const OWN: Recoverable = Recoverable::steps("#own-checkpoint", "#own-recovery");
 
 fn open(browser: &Browser, site: &str) {
     open_on(browser, site, "cpu");
 }
 
 fn open_on(browser: &Browser, site: &str, backend: &str) {
-    browser.goto(&format!("{site}/?lang=en&backend={backend}#/transfer"));
+    open_at(
+        browser,
+        &format!("{site}/?lang=en&backend={backend}#/transfer"),
+    );
+}
+
+fn open_at(browser: &Browser, url: &str) {
+    browser.goto(url);
     // The worker takes one command at a time: the backbone and MNIST come first.
     browser.wait_for("the backbone and MNIST loaded", 240, |b| {
         b.attribute("#transfer-data-progress", "data-state")
@@ -94,6 +105,13 @@ fn add_drawing(browser: &Browser, class: usize, n: u64, stroke: &[(f64, f64)]) {
     });
 }
 
+fn trained_accuracy(browser: &Browser) -> f64 {
+    browser.wait_for("the trained network", 600, |b| {
+        b.attribute("#own-status", "data-accuracy")
+            .and_then(|a| a.parse().ok())
+    })
+}
+
 fn predict(browser: &Browser, stroke: &[(f64, f64)]) -> String {
     browser.eval("document.querySelector('#own-test-clear').click(); return true;");
     browser.wait_for("the pad wiped", 10, |b| {
@@ -132,10 +150,7 @@ fn drawn_classes_are_learned_and_a_new_drawing_is_recognised() {
     add_drawing(&browser, 1, 5, &line(4));
 
     browser.click("#own-train");
-    let accuracy: f64 = browser.wait_for("the trained network", 600, |b| {
-        b.attribute("#own-status", "data-accuracy")
-            .and_then(|a| a.parse().ok())
-    });
+    let accuracy = trained_accuracy(&browser);
     assert!(accuracy >= 0.9, "accuracy on its own examples: {accuracy}");
     let status = browser.text("#own-status").unwrap_or_default();
     assert!(status.contains("Trained for 60 steps"), "{status}");
@@ -173,10 +188,7 @@ fn drawn_classes_are_learned_on_webgpu() {
     }
     browser.select("#own-steps", "30");
     browser.click("#own-train");
-    let accuracy: f64 = browser.wait_for("the trained network", 600, |b| {
-        b.attribute("#own-status", "data-accuracy")
-            .and_then(|a| a.parse().ok())
-    });
+    let accuracy = trained_accuracy(&browser);
     assert!(accuracy >= 0.9, "accuracy on its own examples: {accuracy}");
     assert_eq!(predict(&browser, &circle(6)), "0", "a new circle");
     assert_eq!(predict(&browser, &line(7)), "1", "a new line");
@@ -424,4 +436,61 @@ fn an_uploaded_png_becomes_an_example_and_a_file_that_is_not_a_picture_is_refuse
     );
     browser.screenshot("transfer-own-uploads").ok();
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// No lost training (issue 14): when training stops, the page keeps the network's checkpoint;
+/// when the worker is killed, the new worker gets the classes and examples again, then the network
+/// from that checkpoint, and "Train more" goes on from its step instead of from a new network.
+/// (A default fine-tune ends before its first timed checkpoint, so the kill comes after it.)
+#[test]
+fn a_killed_worker_keeps_the_fine_tuned_network_and_training_goes_on_from_it() {
+    let site = serve_site();
+    let browser = Browser::start();
+    open_at(
+        &browser,
+        &format!("{site}/?lang=en&backend=cpu&debug=faults#/transfer"),
+    );
+    set_names(&browser, "circle, line", 2);
+    let shapes: [Shape; 2] = [circle, line];
+    for k in 0..5 {
+        for (class, shape) in shapes.iter().enumerate() {
+            add_drawing(&browser, class, k as u64 + 1, &shape(k));
+        }
+    }
+    browser.select("#own-steps", "30");
+    browser.click("#own-train");
+    let accuracy = trained_accuracy(&browser);
+    let status = browser.text("#own-status").unwrap_or_default();
+    assert!(status.contains("Trained for 30 steps"), "{status}");
+    browser.wait_for("the checkpoint of the finished fine-tune", 60, |b| {
+        OWN.held(b).filter(|&s| s == 30)
+    });
+
+    let kept = OWN.kill_worker(&browser, 30);
+    assert_eq!(kept, 30);
+    browser.wait_for("the network resumed from its checkpoint", 300, |b| {
+        b.text("#own-recovery")
+            .filter(|t| t.contains("goes on from its checkpoint at step 30"))
+    });
+    // The same weights on the same examples: the same accuracy, without training again.
+    assert_eq!(trained_accuracy(&browser), accuracy);
+    let status = browser.text("#own-status").unwrap_or_default();
+    assert!(status.contains("Trained for 30 steps"), "{status}");
+    for class in 0..2 {
+        assert_eq!(count(&browser, class), Some(5), "the examples stay");
+    }
+    assert_eq!(predict(&browser, &circle(6)), "0", "a new circle");
+
+    // Trained further, it counts on from the checkpoint's step.
+    browser.click("#own-train");
+    browser.wait_for("thirty steps more", 600, |b| {
+        b.text("#own-status")
+            .filter(|s| s.contains("Trained for 60 steps"))
+    });
+    let foreign: Vec<_> = browser
+        .requested_urls()
+        .into_iter()
+        .filter(|u| !u.starts_with(&site))
+        .collect();
+    assert!(foreign.is_empty(), "{foreign:?}");
 }
