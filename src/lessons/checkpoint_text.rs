@@ -1,8 +1,8 @@
 //! A lesson's words about a run's checkpoints, about a run recovered after the worker stopped and
 //! about a run kept in the browser (the words are in `www/i18n`, under the lesson's
 //! `checkpoint.`, `recovery.`, `resume_error.` and `kept.` keys, and the words every lesson's
-//! kept run shares under `kept.`: the GAN lesson's sections, the playground and the CNN's kept
-//! runs share the code).
+//! kept run shares under `kept.`: the GAN lesson's sections, the playground, the CNN, detection and
+//! the transfer experiment share the code).
 
 use kindling_engine::common::resume::{CHECKPOINT_EVERY_MS, KeptRunError, ResumeError};
 
@@ -214,7 +214,9 @@ mod tests {
             KeptInBrowser::Unreadable(KeptRunError::OtherFormat { format: 9 }),
             KeptInBrowser::Unavailable("x".into()),
         ];
-        for words in [GAN, CNN, PLAYGROUND] {
+        use crate::lessons::transfer::text::CHECKPOINTS as TRANSFER;
+
+        for words in [GAN, CNN, PLAYGROUND, DETECT, TRANSFER] {
             for lang in Lang::ALL {
                 for message in &messages {
                     let text = words.keep_message(lang, message);
@@ -235,12 +237,16 @@ mod tests {
                 assert!(resume.contains("77"), "{resume}");
             }
         }
-        for lang in Lang::ALL {
-            for words in [GAN, PLAYGROUND] {
+        for words in [GAN, PLAYGROUND, DETECT, TRANSFER] {
+            let restored = Lang::ALL.map(|lang| {
                 let text = words.recovery(lang, &Recovery::Restored { iterations: 77 });
                 worded(words, &text);
                 assert!(text.contains("77"), "{text}");
-            }
+                text
+            });
+            assert_ne!(restored[0], restored[1], "each language its own words");
+        }
+        for lang in Lang::ALL {
             for key in ["kept.keep", "kept.explain"] {
                 assert_ne!(t(lang, key), key);
             }

@@ -1,8 +1,9 @@
 //! A lesson's run kept in this browser (IndexedDB, `services/kept_runs.rs`) to resume after a
 //! reload: what the page found there when the lesson opened, and what became of the learner's
 //! last request to keep the run; and the one hook that answers a lesson's requests
-//! ([`use_kept_run`]). Shared by the lessons that keep runs (the CNN, both GAN sections, the
-//! playground); the run `R` is the lesson's own kept-run type, read from bytes by the lesson.
+//! ([`use_kept_run`]). Shared by every lesson that keeps runs (the CNN, both GAN sections, the
+//! playground, detection, the transfer experiment); the run `R` is the lesson's own kept-run type
+//! (the engine's `KeptTraining<C>`), read from bytes by the lesson.
 
 use std::rc::Rc;
 

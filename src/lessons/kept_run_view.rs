@@ -1,6 +1,7 @@
 //! A run kept in this browser, as every lesson that keeps runs shows it (the CNN, both GAN
-//! sections, the playground): "Resume where I left off" when one is kept, "Keep this run" once
-//! there is a run, and what became of either, in the lesson's words.
+//! sections, the playground, detection, the transfer experiment): "Resume where I left off"
+//! when one is kept, "Keep this run" once there is a run, and what became of either, in the
+//! lesson's words.
 
 use yew::prelude::*;
 
@@ -15,10 +16,10 @@ pub enum KeptClick {
     Keep,
 }
 
-/// `id`: the ids' prefix (`cnn`, `gan-toy`, `gan-digits`, `playground`); `at`: a kept run's step
-/// or iteration count, which the buttons and messages carry as `data-step` or `data-iterations`
-/// (the lesson's [`Words::count`]); `can_keep`: `None` before there is a run, else whether it has
-/// a checkpoint to keep.
+/// `id`: the ids' prefix (`cnn`, `gan-toy`, `gan-digits`, `playground`, `detect`, `transfer`);
+/// `at`: a kept run's step or iteration count, which the buttons and messages carry as
+/// `data-step` or `data-iterations` (the lesson's [`Words::count`]); `can_keep`: `None` before
+/// there is a run, else whether it has a checkpoint to keep.
 pub fn kept_run<R>(
     lang: Lang,
     words: Words,

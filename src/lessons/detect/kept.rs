@@ -368,38 +368,4 @@ mod tests {
             assert_eq!(page.requests.resume, 0);
         }
     }
-
-    #[test]
-    fn the_kept_run_has_words_in_both_languages() {
-        let mut seen = Vec::new();
-        for lang in Lang::ALL {
-            let texts = [
-                DETECT.resume_kept(lang, 77),
-                DETECT.keep_message(
-                    lang,
-                    &KeepMessage::Kept {
-                        at: 77,
-                        hidden: false,
-                    },
-                ),
-                DETECT.keep_message(
-                    lang,
-                    &KeepMessage::Kept {
-                        at: 77,
-                        hidden: true,
-                    },
-                ),
-                DETECT.recovery(lang, &Recovery::Restored { iterations: 77 }),
-            ];
-            for text in &texts {
-                assert!(text.contains("77"), "{text}");
-                assert!(
-                    !text.contains('{') && !text.starts_with("detect."),
-                    "{text}"
-                );
-            }
-            seen.push(texts[3].clone());
-        }
-        assert_ne!(seen[0], seen[1], "each language its own words");
-    }
 }

@@ -130,7 +130,7 @@ fn a_kept_detection_run_resumes_after_a_reload_with_its_step_and_curves() {
         .then_some(())
     });
 
-    browser.eval("location.reload(); return null;");
+    browser.reload();
     let offered = browser.wait_for("the offer to resume", 120, |b| {
         b.attribute("#detect-resume-kept", "data-step")
             .and_then(|s| s.parse::<u64>().ok())

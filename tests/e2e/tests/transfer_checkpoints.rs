@@ -49,7 +49,7 @@ fn keep_reload_and_resume(browser: &Browser, kept: u64) {
             .filter(|t| t.contains(&format!("Kept in this browser at step {kept}.")))
     });
 
-    browser.eval("location.reload(); return null;");
+    browser.reload();
     let offer = browser.wait_for("the offer to resume", 120, |b| {
         b.text("#transfer-resume-kept")
     });
