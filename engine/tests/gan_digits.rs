@@ -9,7 +9,7 @@ use std::sync::Arc;
 use common::{SEEDED, bars};
 use kindling_engine::backend;
 use kindling_engine::burn::module::Module;
-use kindling_engine::common::model_file::{parameters, read_weights};
+use kindling_engine::common::model_file::{load_weights, parameters, read_weights};
 use kindling_engine::lessons::gan::digits::{DigitModel, DigitSettings};
 use kindling_engine::lessons::gan::digits_training::{
     DigitTrainer, GRID, generate, load_generator,
@@ -117,4 +117,46 @@ fn a_saved_generator_loads_back_with_identical_samples() {
         let mut other = trainer(settings(model, false));
         assert!(other.load_generator(&bytes).is_err());
     }
+}
+
+/// Adam's steps are bounded by the learning rate, so within the lesson's range (at most 10) the
+/// digits' losses grow huge but stay numbers; a generator whose weights are not numbers makes
+/// D's loss NaN at once. The trainer says so, and rolling back returns to the start of the last
+/// chunk whose losses were finite (not its end: its last update may already have blown the
+/// weights up), with the generator it had, from which training goes on with finite losses.
+#[test]
+fn a_diverged_run_is_detected_and_rolls_back_to_the_start_of_its_last_finite_chunk() {
+    let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
+    let mut t = trainer(settings(DigitModel::Mlp, false));
+    for _ in 0..3 {
+        pollster::block_on(t.train_chunk(5, f64::INFINITY));
+    }
+    assert!(!t.diverged());
+    assert_eq!((t.iterations(), t.good_iterations()), (15, 10));
+    let before = trained(t.generator());
+    let count = before.len();
+    let broken = load_weights(
+        t.generator().clone(),
+        &parameters(t.generator()),
+        vec![f32::NAN; count],
+    );
+    t.set_networks(broken.unwrap(), t.discriminator().clone());
+    pollster::block_on(t.train_chunk(5, f64::INFINITY));
+    assert!(t.diverged());
+    assert_eq!((t.iterations(), t.good_iterations()), (20, 10));
+    let progress = pollster::block_on(t.progress());
+    assert!(progress.d_loss.is_nan(), "{progress:?}");
+
+    t.roll_back();
+    assert!(!t.diverged());
+    let progress = pollster::block_on(t.progress());
+    assert_eq!(progress.iterations, 10);
+    assert!(
+        progress.d_loss.is_finite() && progress.g_loss.is_finite(),
+        "{progress:?}"
+    );
+    assert!(trained(t.generator()).iter().all(|w| w.is_finite()));
+    pollster::block_on(t.train_chunk(5, f64::INFINITY));
+    assert!(!t.diverged());
+    assert_eq!((t.iterations(), t.good_iterations()), (15, 10));
 }

@@ -133,3 +133,97 @@ fn the_default_run_covers_all_eight_modes_of_the_ring_within_10000_iterations() 
     }
     panic!("not all eight modes covered by iteration 10 000: {last:?}");
 }
+
+/// Momentum at a learning rate of 10 blows both networks up until a loss is no longer a number;
+/// the trainer says so, and rolling back returns to the start of the last chunk whose losses were
+/// finite (not its end: its last update may already have blown the weights up), from which a sane
+/// learning rate trains on, and the same rate blows up again at the same iteration.
+#[test]
+fn a_diverged_run_is_detected_and_rolls_back_to_the_start_of_its_last_finite_chunk() {
+    use kindling_engine::common::optimizer::OptimizerKind;
+    let _seeded = seeded();
+    let settings = ToySettings {
+        g_optimizer: OptimizerKind::Momentum,
+        d_optimizer: OptimizerKind::Momentum,
+        g_learning_rate: 10.0,
+        d_learning_rate: 10.0,
+        ..ToySettings::default()
+    };
+    let mut trainer = ToyTrainer::new(settings, backend::cpu()).unwrap();
+    assert!(!trainer.diverged());
+    let mut chunks = 0;
+    while !trainer.diverged() && chunks < 200 {
+        pollster::block_on(trainer.train_chunk(5, f64::INFINITY));
+        chunks += 1;
+    }
+    assert!(trainer.diverged(), "no divergence in {chunks} chunks");
+    let (bad, good) = (trainer.iterations(), trainer.good_iterations());
+    assert_eq!(good, bad.saturating_sub(10), "{chunks} chunks");
+
+    trainer.roll_back();
+    assert!(!trainer.diverged());
+    assert_eq!(trainer.iterations(), good);
+    let view = pollster::block_on(trainer.view());
+    assert_eq!(
+        (view.iterations, view.d_updates, view.g_updates),
+        (good, good, good)
+    );
+    assert!(
+        view.d_loss.is_finite() && view.g_loss.is_finite(),
+        "{view:?}"
+    );
+    let (g, d) = weights(&trainer);
+    assert!(g.iter().chain(&d).all(|w| w.is_finite()));
+
+    // The same networks at the lesson's learning rate train on with finite losses.
+    let mut sane = ToyTrainer::new(ToySettings::default(), backend::cpu()).unwrap();
+    sane.set_networks(trainer.generator().clone(), trainer.discriminator().clone());
+    pollster::block_on(sane.train_chunk(20, f64::INFINITY));
+    assert!(!sane.diverged());
+    let view = pollster::block_on(sane.view());
+    assert!(
+        view.d_loss.is_finite() && view.g_loss.is_finite(),
+        "{view:?}"
+    );
+
+    // The same iterations again, from the same state, blow up the same way.
+    pollster::block_on(trainer.train_chunk(bad - good, f64::INFINITY));
+    assert!(trainer.diverged());
+    assert_eq!(trainer.iterations(), bad);
+}
+
+/// A single step counts too: a D step whose loss is not a number is a divergence, and the state
+/// before it is the one to go back to.
+#[test]
+fn a_single_step_that_diverges_rolls_back_to_the_state_before_it() {
+    use kindling_engine::common::optimizer::OptimizerKind;
+    let _seeded = seeded();
+    let settings = ToySettings {
+        g_optimizer: OptimizerKind::Momentum,
+        d_optimizer: OptimizerKind::Momentum,
+        g_learning_rate: 10.0,
+        d_learning_rate: 10.0,
+        ..ToySettings::default()
+    };
+    let mut trainer = ToyTrainer::new(settings, backend::cpu()).unwrap();
+    let mut steps = 0;
+    while !trainer.diverged() && steps < 1000 {
+        let before = trainer.updates();
+        let part = if steps % 2 == 0 {
+            StepPart::Discriminator
+        } else {
+            StepPart::Generator
+        };
+        pollster::block_on(trainer.step(part));
+        steps += 1;
+        if !trainer.diverged() {
+            assert_eq!(trainer.updates(), before + 1);
+        }
+    }
+    assert!(trainer.diverged(), "no divergence in {steps} steps");
+    let updates = trainer.updates();
+    trainer.roll_back();
+    assert!(!trainer.diverged());
+    // Back to the state before the last finite step: two updates back.
+    assert_eq!(trainer.updates(), updates - 2);
+}

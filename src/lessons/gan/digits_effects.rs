@@ -55,6 +55,7 @@ pub fn use_digits_worker(
         (r.play, DigitCommand::Play),
         (r.pause, DigitCommand::Pause),
         (r.step, DigitCommand::Step),
+        (r.roll_back, DigitCommand::RollBack),
         (
             r.walk,
             DigitCommand::Walk {
@@ -73,14 +74,15 @@ pub fn use_digits_worker(
             },
         ),
     ];
-    let [a, b, c, d, e, f, g] = commands;
+    let [a, b, c, d, e, f, g, h] = commands;
     use_send(a, send.clone());
     use_send(b, send.clone());
     use_send(c, send.clone());
     use_send(d, send.clone());
     use_send(e, send.clone());
     use_send(f, send.clone());
-    use_send(g, send);
+    use_send(g, send.clone());
+    use_send(h, send);
     let saved = state.saved.clone();
     use_effect_with(saved.0, move |&count| {
         if count > 0 {

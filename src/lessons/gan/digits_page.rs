@@ -16,6 +16,7 @@ use crate::lessons::data_load::data_load_error;
 use crate::lessons::gan::digits_state::{
     Data, DigitsAction, DigitsState, FileNote, MAX_GENERATOR_BYTES,
 };
+use crate::lessons::gan::page::diverged_notice;
 use crate::lessons::gan::state::History;
 use crate::lessons::kept_run::KeptAction;
 use crate::lessons::kept_run_view::{KeptClick, kept_run};
@@ -284,6 +285,9 @@ pub fn DigitsSection(props: &Props) -> Html {
                     <span id="gan-digits-iterations" class="status">{tf(lang, "gan.digits.iterations", &[("n", &state.iterations.to_string())])}</span>
                 }
             </div>
+            if let Some(diverged) = state.diverged {
+                { diverged_notice(lang, "gan-digits", diverged, props.on_action.reform(|_| DigitsAction::RollBack)) }
+            }
             if let Some(data) = data {
                 <p id="gan-digits-data" role="status">{data}</p>
             }

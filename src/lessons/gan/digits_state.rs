@@ -51,6 +51,7 @@ pub struct DigitRequests {
     pub draw: u64,
     pub save: u64,
     pub open: u64,
+    pub roll_back: u64,
     /// The file to open with the next `open`.
     pub file: Rc<Vec<u8>>,
 }
@@ -84,6 +85,9 @@ pub struct DigitsState {
     /// The kept run being resumed: its curves come back with it.
     pub restoring: Option<Rc<KeptDigitRun>>,
     pub requests: DigitRequests,
+    /// A loss stopped being a number: (after how many iterations, the iterations a roll back
+    /// returns to).
+    pub diverged: Option<(u64, u64)>,
 }
 
 pub enum DigitsAction {
@@ -92,6 +96,8 @@ pub enum DigitsAction {
     Play,
     Pause,
     Step,
+    /// Back to the last state known to be good, after a divergence.
+    RollBack,
     /// A walk between the next pair of seeds.
     Walk,
     SetDrawLabel(u8),
@@ -139,6 +145,10 @@ impl DigitsState {
             DigitsAction::Play => r.play += 1,
             DigitsAction::Pause => r.pause += 1,
             DigitsAction::Step => r.step += 1,
+            DigitsAction::RollBack => {
+                r.roll_back += 1;
+                self.diverged = None;
+            }
             DigitsAction::Walk => {
                 self.walk_seeds = (self.walk_seeds.1, self.walk_seeds.1 + 1);
                 r.walk += 1;
@@ -195,6 +205,7 @@ impl DigitsState {
         self.loaded = true;
         self.running = false;
         self.rejected.clear();
+        self.diverged = None;
         self.settings = settings;
         self.iterations = iterations;
         Rc::make_mut(&mut self.history)
@@ -224,6 +235,7 @@ impl DigitsState {
                 self.checkpoints.loaded();
                 self.data = None;
                 self.rejected.clear();
+                self.diverged = None;
                 self.running = false;
                 self.history = Rc::new(History::default());
                 self.walk = None;
@@ -241,6 +253,8 @@ impl DigitsState {
                 ..
             } => {
                 let mut history = (*self.history).clone();
+                // Fewer iterations than drawn: the run rolled back; its curves go back with it.
+                history.points.retain(|&(i, _)| i <= iterations);
                 history.push(
                     iterations,
                     Curves {
@@ -278,6 +292,13 @@ impl DigitsState {
                 self.checkpoints.failed(error);
                 self.restoring = None;
                 self.requests.load += 1;
+            }
+            DigitEvent::Diverged {
+                iterations,
+                good_iterations,
+            } => {
+                self.running = false;
+                self.diverged = Some((iterations, good_iterations));
             }
         }
     }
@@ -589,5 +610,45 @@ mod tests {
             state.checkpoints.recovery,
             Some(Recovery::Failed(ResumeError::BadSettings))
         );
+    }
+
+    #[test]
+    fn a_divergence_pauses_until_rolled_back_and_the_curves_go_back_with_the_run() {
+        let mut state = DigitsState::new(DigitSettings::default(), Vec::new());
+        state.reduce(DigitsAction::Start);
+        state.reduce(loaded());
+        state.reduce(DigitsAction::Event(DigitEvent::Running { running: true }));
+        for i in [0, 100, 200, 300] {
+            state.reduce(progress(i));
+        }
+        let diverged = || {
+            DigitsAction::Event(DigitEvent::Diverged {
+                iterations: 300,
+                good_iterations: 150,
+            })
+        };
+        state.reduce(diverged());
+        assert!(!state.running);
+        assert_eq!(state.diverged, Some((300, 150)));
+        state.reduce(DigitsAction::RollBack);
+        assert_eq!((state.diverged, state.requests.roll_back), (None, 1));
+        // The rolled-back run's report: the curves after it go.
+        state.reduce(progress(150));
+        let drawn: Vec<u64> = state.history.points.iter().map(|p| p.0).collect();
+        assert_eq!((state.iterations, drawn), (150, vec![0, 100, 150]));
+
+        // A new run, or a run resumed by a new worker, says nothing of the old divergence.
+        state.reduce(diverged());
+        state.reduce(loaded());
+        assert_eq!(state.diverged, None);
+        state.reduce(checkpoint(100));
+        state.reduce(diverged());
+        state.reduce(DigitsAction::WorkerLost);
+        state.reduce(resumed(100));
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Resumed { iterations: 100 })
+        );
+        assert_eq!(state.diverged, None);
     }
 }

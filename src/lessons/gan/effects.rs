@@ -68,6 +68,14 @@ pub fn use_gan_worker(
             }
         });
     }
+    {
+        let send = send.clone();
+        use_effect_with(requests.roll_back, move |&count| {
+            if count > 0 {
+                send(ToyCommand::RollBack);
+            }
+        });
+    }
     let part = requests.step_part;
     use_effect_with(requests.step, move |&count| {
         if count > 0 {

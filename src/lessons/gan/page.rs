@@ -9,7 +9,7 @@ use kindling_engine::lessons::gan::metrics::COVERED_SHARE;
 use kindling_engine::lessons::gan::settings::{CUSTOM_POINTS, EXTENT, Preset, Target};
 use yew::prelude::*;
 
-use crate::i18n::{Lang, t};
+use crate::i18n::{Lang, t, tf};
 use crate::lessons::checkpoint_text::GAN;
 use crate::lessons::gan::digits_page::DigitsSection;
 use crate::lessons::gan::state::{GanAction, GanState, History, Layer};
@@ -85,6 +85,25 @@ fn curves(lang: Lang, history: &History) -> CurveLines {
         line("gan.curve.d_fake", "fake", |c| c.d_fake),
     ]);
     (steps, losses, outputs)
+}
+
+/// The notice of a `section`'s run whose loss stopped being a number after `iterations`, with
+/// the button that rolls it back to `good` iterations.
+pub fn diverged_notice(
+    lang: Lang,
+    section: &str,
+    (iterations, good): (u64, u64),
+    on_roll_back: Callback<MouseEvent>,
+) -> Html {
+    let (iterations, good) = (iterations.to_string(), good.to_string());
+    html! {
+        <div id={format!("{section}-diverged")} class="notice warning" role="alert">
+            <p>{tf(lang, "gan.diverged", &[("iterations", &iterations), ("good", &good)])}</p>
+            <button type="button" id={format!("{section}-roll-back")} class="button" onclick={on_roll_back}>
+                {tf(lang, "gan.roll_back", &[("good", &good)])}
+            </button>
+        </div>
+    }
 }
 
 #[component]
@@ -207,6 +226,9 @@ pub fn Gan(props: &Props) -> Html {
                             {layers}
                             {on_layer}
                         />
+                        if let Some(diverged) = state.diverged {
+                            { diverged_notice(lang, "gan-toy", diverged, props.on_action.reform(|_| GanAction::RollBack)) }
+                        }
                         if let Some(r) = &state.checkpoints.recovery {
                             <div id="gan-toy-recovery" class="notice" role="status">{GAN.recovery(lang, r)}</div>
                         }

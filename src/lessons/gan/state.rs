@@ -102,6 +102,7 @@ pub struct Requests {
     pub step: u64,
     /// What the last step request trains.
     pub step_part: StepPart,
+    pub roll_back: u64,
 }
 
 impl Default for Requests {
@@ -112,6 +113,7 @@ impl Default for Requests {
             pause: 0,
             step: 0,
             step_part: StepPart::Both,
+            roll_back: 0,
         }
     }
 }
@@ -145,6 +147,9 @@ pub struct GanState {
     /// The kept run being resumed: its curves come back with it.
     pub restoring: Option<Rc<KeptToyRun>>,
     pub requests: Requests,
+    /// A loss stopped being a number: (after how many iterations, the iterations a roll back
+    /// returns to).
+    pub diverged: Option<(u64, u64)>,
     pub digits: DigitsState,
 }
 
@@ -160,6 +165,8 @@ pub enum GanAction {
     Pause,
     SetSlow(bool),
     Step(StepPart),
+    /// Back to the last state known to be good, after a divergence.
+    RollBack,
     /// A new run with the same settings.
     Reset,
     Toggle(Layer),
@@ -254,6 +261,10 @@ impl GanState {
                 self.requests.step += 1;
                 self.requests.step_part = part;
             }
+            GanAction::RollBack => {
+                self.requests.roll_back += 1;
+                self.diverged = None;
+            }
             GanAction::Reset => self.new_run(),
             GanAction::Toggle(layer) => {
                 let l = &mut self.layers;
@@ -340,6 +351,7 @@ impl GanState {
                 self.view = None;
                 self.history = Rc::new(History::default());
                 self.rejected.clear();
+                self.diverged = None;
                 self.real = Some(Rc::new(real));
                 self.modes = Rc::new(modes);
             }
@@ -351,6 +363,8 @@ impl GanState {
                 } else {
                     (*self.history).clone()
                 };
+                // Fewer updates than drawn: the run rolled back; its curves go back with it.
+                history.points.retain(|&(u, _)| u <= updates);
                 history.push(
                     updates,
                     Curves {
@@ -379,6 +393,7 @@ impl GanState {
                 self.loaded = true;
                 self.running = false;
                 self.rejected.clear();
+                self.diverged = None;
                 self.real = Some(Rc::new(real));
                 self.modes = Rc::new(modes);
                 self.view = None;
@@ -400,6 +415,13 @@ impl GanState {
                 self.restoring = None;
                 self.checkpoints.failed(error);
                 self.requests.load += 1;
+            }
+            ToyEvent::Diverged {
+                iterations,
+                good_iterations,
+            } => {
+                self.running = false;
+                self.diverged = Some((iterations, good_iterations));
             }
         }
     }
@@ -818,5 +840,44 @@ mod tests {
         assert!(matches!(damaged.kept.found, KeptInBrowser::Unreadable(_)));
         damaged.reduce(GanAction::ResumeKept);
         assert_eq!(damaged.requests.load, 0);
+    }
+
+    #[test]
+    fn a_divergence_pauses_until_rolled_back_and_the_curves_go_back_with_the_run() {
+        let mut state = GanState::default();
+        state.reduce(loaded());
+        state.reduce(toy(ToyEvent::Running { running: true }));
+        for i in [0, 100, 200, 300] {
+            state.reduce(view(i));
+        }
+        let diverged = || {
+            toy(ToyEvent::Diverged {
+                iterations: 300,
+                good_iterations: 150,
+            })
+        };
+        state.reduce(diverged());
+        assert!(!state.running);
+        assert_eq!(state.diverged, Some((300, 150)));
+        state.reduce(GanAction::RollBack);
+        assert_eq!((state.diverged, state.requests.roll_back), (None, 1));
+        // The rolled-back run's view: the curves (against updates) after it go.
+        state.reduce(view(150));
+        assert_eq!(updates(&state), [0, 200, 300]);
+
+        // A reset's new run, or a run resumed by a new worker, says nothing of the divergence.
+        state.reduce(diverged());
+        state.reduce(GanAction::Reset);
+        state.reduce(loaded());
+        assert_eq!(state.diverged, None);
+        state.reduce(checkpoint(100));
+        state.reduce(diverged());
+        state.reduce(GanAction::WorkerLost);
+        state.reduce(resumed(100));
+        assert_eq!(
+            state.checkpoints.recovery,
+            Some(Recovery::Resumed { iterations: 100 })
+        );
+        assert_eq!(state.diverged, None);
     }
 }

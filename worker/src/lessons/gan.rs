@@ -62,12 +62,14 @@ impl GanLesson {
         self.checkpoints.new_run(checkpointed);
     }
 
-    /// Sends the run's checkpoint, unless the page already has the one of these updates; says
-    /// once when the run's checkpoints cannot be taken.
+    /// Sends the run's checkpoint, unless the page already has the one of these updates or a
+    /// loss is no longer a number (the page keeps the last good one); says once when the run's
+    /// checkpoints cannot be taken.
     async fn send_checkpoint(&mut self) {
         let run = self
             .toy
             .as_ref()
+            .filter(|toy| !toy.diverged())
             .map(|toy| (toy.updates(), toy.checkpoint()));
         self.checkpoints
             .send(
@@ -102,8 +104,8 @@ impl GanLesson {
         if running != self.running {
             self.running = running;
             send(ToyEvent::Running { running });
-            // Training stopped (paused, or another run took over): the page keeps where it is,
-            // once the caller can wait for the device (`send_due_checkpoint`).
+            // Training stopped (paused, diverged, or another run took over): the page keeps where
+            // it is, once the caller can wait for the device (`send_due_checkpoint`).
             if !running {
                 self.checkpoints.stopped();
             }
@@ -147,6 +149,15 @@ impl GanLesson {
                     toy.step(part).await;
                 }
                 self.report().await;
+                self.stop_if_diverged();
+                self.send_checkpoint().await;
+            }
+            ToyCommand::RollBack => {
+                self.set_running(false);
+                if let Some(toy) = &mut self.toy {
+                    toy.roll_back();
+                }
+                self.report().await;
                 self.send_checkpoint().await;
             }
             ToyCommand::Resume { checkpoint } => {
@@ -169,6 +180,19 @@ impl GanLesson {
             }
         }
         self.send_due_checkpoint().await;
+    }
+
+    /// Pauses a run whose loss is no longer a number, and says so: more steps cannot help.
+    fn stop_if_diverged(&mut self) {
+        let Some(toy) = &self.toy else { return };
+        if toy.diverged() {
+            let (iterations, good_iterations) = (toy.iterations(), toy.good_iterations());
+            self.set_running(false);
+            send(ToyEvent::Diverged {
+                iterations,
+                good_iterations,
+            });
+        }
     }
 }
 
@@ -217,21 +241,26 @@ impl Lesson for GanLesson {
                 self.report().await;
                 self.checkpoints
                     .trained(started.elapsed().as_secs_f64() * 1000.0);
-                if self.checkpoints.interval_passed() {
+                self.stop_if_diverged();
+                if self.checkpoints.is_due() || self.checkpoints.interval_passed() {
                     self.send_checkpoint().await;
                 }
-                sleep(SLOW_PAUSE_MS).await;
+                if self.running {
+                    sleep(SLOW_PAUSE_MS).await;
+                }
                 return;
             }
             toy.train_chunk(CHUNK_ITERATIONS, CHUNK_MS).await;
             let took_ms = started.elapsed().as_secs_f64() * 1000.0;
             self.since_report_ms += took_ms;
             self.checkpoints.trained(took_ms);
-            if self.since_report_ms >= REPORT_MS {
+            let diverged = self.toy.as_ref().is_some_and(ToyTrainer::diverged);
+            if self.since_report_ms >= REPORT_MS || diverged {
                 self.since_report_ms = 0.0;
                 self.report().await;
             }
-            if self.checkpoints.interval_passed() {
+            self.stop_if_diverged();
+            if self.checkpoints.is_due() || self.checkpoints.interval_passed() {
                 self.send_checkpoint().await;
             }
         })

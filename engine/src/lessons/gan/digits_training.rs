@@ -124,7 +124,28 @@ pub struct DigitTrainer {
     rng: Rng,
     iterations: u64,
     record: ChunkRecord,
-    /// The last batch's D(x) and D(G(z)) means, not yet read.
+    /// The last batch's D loss and D(x) and D(G(z)) means, not yet read.
+    last_outputs: Option<(Tensor<1>, Tensor<1>, Tensor<1>)>,
+    /// D's loss at the end of the last chunk, read back (G's is `record`'s); NaN before any.
+    d_loss: f32,
+    /// Where the run stood at the start of its last chunk whose losses were finite: what
+    /// [`DigitTrainer::roll_back`] restores once a loss stops being a number. Not its end: the
+    /// chunk's last update may already have blown the weights up after its losses were computed,
+    /// while weights that are not numbers at a chunk's start make its losses NaN.
+    good: Box<DigitState>,
+}
+
+/// A run's state between two iterations. Cloning it is cheap: the tensors are shared, not copied.
+#[derive(Clone)]
+struct DigitState {
+    generator: DigitGenerator,
+    discriminator: DigitDiscriminator,
+    g_optimizer: Stepper,
+    d_optimizer: Stepper,
+    rng: Rng,
+    iterations: u64,
+    g_loss: f32,
+    d_loss: f32,
     last_outputs: Option<(Tensor<1>, Tensor<1>, Tensor<1>)>,
 }
 
@@ -155,19 +176,74 @@ impl DigitTrainer {
         let config = networks(&settings);
         // Adam with β1 = 0.5, as the DCGAN paper trains both networks.
         let adam = || Stepper::new(Rule::adam(0.5));
-        Ok(Self {
-            generator: config.generator(&device),
-            discriminator: config.discriminator(&device),
+        let (generator, discriminator) = (config.generator(&device), config.discriminator(&device));
+        let rng = Rng::new(draws_seed(&settings));
+        let good = Box::new(DigitState {
+            generator: generator.clone(),
+            discriminator: discriminator.clone(),
             g_optimizer: adam(),
             d_optimizer: adam(),
-            rng: Rng::new(draws_seed(&settings)),
+            rng: rng.clone(),
+            iterations: 0,
+            g_loss: f32::NAN,
+            d_loss: f32::NAN,
+            last_outputs: None,
+        });
+        Ok(Self {
+            generator,
+            discriminator,
+            g_optimizer: adam(),
+            d_optimizer: adam(),
+            rng,
             settings,
             device,
             images,
             iterations: 0,
             record: ChunkRecord::default(),
             last_outputs: None,
+            d_loss: f32::NAN,
+            good,
         })
+    }
+
+    /// Whether D's or G's loss at the end of the last chunk is no longer a number (NaN or
+    /// infinite): the weights have blown up, and more iterations cannot bring them back.
+    pub fn diverged(&self) -> bool {
+        self.iterations > 0 && !(self.d_loss.is_finite() && self.record.last_batch_loss.is_finite())
+    }
+
+    /// The iterations [`DigitTrainer::roll_back`] would return to.
+    pub fn good_iterations(&self) -> u64 {
+        self.good.iterations
+    }
+
+    /// Returns to the last state known to be good: both networks, both optimisers' state, the
+    /// iteration and the random numbers' position. Training time is kept.
+    pub fn roll_back(&mut self) {
+        let good = (*self.good).clone();
+        self.generator = good.generator;
+        self.discriminator = good.discriminator;
+        self.g_optimizer = good.g_optimizer;
+        self.d_optimizer = good.d_optimizer;
+        self.rng = good.rng;
+        self.iterations = good.iterations;
+        self.record.last_batch_loss = good.g_loss;
+        self.d_loss = good.d_loss;
+        self.last_outputs = good.last_outputs;
+    }
+
+    fn state(&self) -> DigitState {
+        DigitState {
+            generator: self.generator.clone(),
+            discriminator: self.discriminator.clone(),
+            g_optimizer: self.g_optimizer.clone(),
+            d_optimizer: self.d_optimizer.clone(),
+            rng: self.rng.clone(),
+            iterations: self.iterations,
+            g_loss: self.record.last_batch_loss,
+            d_loss: self.d_loss,
+            last_outputs: self.last_outputs.clone(),
+        }
     }
 
     pub fn settings(&self) -> &DigitSettings {
@@ -257,7 +333,9 @@ impl DigitTrainer {
                 scalar(checkpoint.d_real),
                 scalar(checkpoint.d_fake),
             ));
+            trainer.d_loss = checkpoint.d_loss;
         }
+        *trainer.good = trainer.state();
         Ok(trainer)
     }
 
@@ -336,9 +414,21 @@ impl DigitTrainer {
         self.g_step()
     }
 
-    /// Up to `max_iterations` iterations or `budget_ms`, then waits for the device.
+    /// Up to `max_iterations` iterations or `budget_ms`, then waits for the device. Keeps the
+    /// state the chunk started from as the good one if its last losses are finite.
     pub async fn train_chunk(&mut self, max_iterations: u64, budget_ms: f64) -> u64 {
-        train_chunk(self, max_iterations, budget_ms).await
+        let start = self.state();
+        let done = train_chunk(self, max_iterations, budget_ms).await;
+        if done == 0 {
+            return 0;
+        }
+        if let Some((d_loss, _, _)) = &self.last_outputs {
+            self.d_loss = read_scalar(d_loss.clone()).await;
+        }
+        if !self.diverged() {
+            *self.good = start;
+        }
+        done
     }
 
     /// The last iteration's numbers.

@@ -52,6 +52,8 @@ pub enum ToyCommand {
     Resume {
         checkpoint: Box<ToyCheckpoint>,
     },
+    /// Back to the last state known to be good, after `Diverged`; stays paused.
+    RollBack,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -91,6 +93,12 @@ pub enum ToyEvent {
     },
     ResumeFailed {
         error: ResumeError,
+    },
+    /// D's or G's loss stopped being a number after `iterations`, and training paused;
+    /// `good_iterations` is where a roll back returns to.
+    Diverged {
+        iterations: u64,
+        good_iterations: u64,
     },
 }
 
@@ -163,6 +171,8 @@ pub enum DigitCommand {
     Resume {
         checkpoint: Box<DigitCheckpoint>,
     },
+    /// Back to the last state known to be good, after `Diverged`; stays paused.
+    RollBack,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -233,5 +243,11 @@ pub enum DigitEvent {
     },
     ResumeFailed {
         error: ResumeError,
+    },
+    /// D's or G's loss stopped being a number after `iterations`, and training paused;
+    /// `good_iterations` is where a roll back returns to.
+    Diverged {
+        iterations: u64,
+        good_iterations: u64,
     },
 }

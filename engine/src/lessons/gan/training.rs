@@ -103,6 +103,36 @@ pub struct ToyTrainer {
     d_updates: u64,
     g_updates: u64,
     record: ChunkRecord,
+    /// D's last batch loss, not read back yet (G's is the one the chunk reads).
+    unread_d_loss: Option<Tensor<1>>,
+    losses: Losses,
+    /// Where the run stood at the start of its last chunk (or step) that ended with finite
+    /// losses: what [`ToyTrainer::roll_back`] restores once a loss stops being a number. Not its
+    /// end: the chunk's last update may already have blown the weights up after its losses were
+    /// computed, while weights that are not numbers at a chunk's start make its losses NaN.
+    good: Box<ToyState>,
+}
+
+/// D's and G's last batch losses read back; `None` before that network's first step.
+#[derive(Clone, Copy, Debug, Default)]
+struct Losses {
+    d: Option<f32>,
+    g: Option<f32>,
+}
+
+/// A run's state between two steps. Cloning it is cheap: the tensors are shared, not copied.
+#[derive(Clone)]
+struct ToyState {
+    generator: Mlp,
+    discriminator: Mlp,
+    g_optimizer: Stepper,
+    d_optimizer: Stepper,
+    rng: Rng,
+    iterations: u64,
+    d_updates: u64,
+    g_updates: u64,
+    batch_loss: f32,
+    losses: Losses,
 }
 
 impl ToyTrainer {
@@ -121,11 +151,28 @@ impl ToyTrainer {
         let noise_view = noise(s, VIEW_POINTS, &mut rng);
         let (manifold_side, manifold) = manifold_noise(s);
         let grid = matrix(heat_grid(HEAT_RESOLUTION), 2, &device);
+        let (generator, discriminator) = (generator.init(&device), discriminator.init(&device));
+        let (g_optimizer, d_optimizer) = (
+            Stepper::new(rule(s.g_optimizer)),
+            Stepper::new(rule(s.d_optimizer)),
+        );
+        let good = Box::new(ToyState {
+            generator: generator.clone(),
+            discriminator: discriminator.clone(),
+            g_optimizer: g_optimizer.clone(),
+            d_optimizer: d_optimizer.clone(),
+            rng: rng.clone(),
+            iterations: 0,
+            d_updates: 0,
+            g_updates: 0,
+            batch_loss: f32::NAN,
+            losses: Losses::default(),
+        });
         Ok(Self {
-            generator: generator.init(&device),
-            discriminator: discriminator.init(&device),
-            g_optimizer: Stepper::new(rule(s.g_optimizer)),
-            d_optimizer: Stepper::new(rule(s.d_optimizer)),
+            generator,
+            discriminator,
+            g_optimizer,
+            d_optimizer,
             noise_view: matrix(noise_view, s.noise_dim, &device),
             manifold: matrix(manifold, s.noise_dim, &device),
             manifold_side,
@@ -138,6 +185,9 @@ impl ToyTrainer {
             d_updates: 0,
             g_updates: 0,
             record: ChunkRecord::default(),
+            unread_d_loss: None,
+            losses: Losses::default(),
+            good,
         })
     }
 
@@ -172,6 +222,63 @@ impl ToyTrainer {
     pub fn set_networks(&mut self, generator: Mlp, discriminator: Mlp) {
         self.generator = generator;
         self.discriminator = discriminator;
+    }
+
+    /// Whether D's or G's last batch loss is no longer a number (NaN or infinite): the weights
+    /// have blown up, and more steps cannot bring them back.
+    pub fn diverged(&self) -> bool {
+        [self.losses.d, self.losses.g]
+            .into_iter()
+            .flatten()
+            .any(|loss| !loss.is_finite())
+    }
+
+    /// The iterations [`ToyTrainer::roll_back`] would return to.
+    pub fn good_iterations(&self) -> u64 {
+        self.good.iterations
+    }
+
+    /// Returns to the last state known to be good: both networks, both optimisers' state, the
+    /// counts and the random numbers' position. Training time is kept.
+    pub fn roll_back(&mut self) {
+        let good = (*self.good).clone();
+        self.generator = good.generator;
+        self.discriminator = good.discriminator;
+        self.g_optimizer = good.g_optimizer;
+        self.d_optimizer = good.d_optimizer;
+        self.rng = good.rng;
+        self.iterations = good.iterations;
+        self.d_updates = good.d_updates;
+        self.g_updates = good.g_updates;
+        self.record.last_batch_loss = good.batch_loss;
+        self.losses = good.losses;
+        self.unread_d_loss = None;
+    }
+
+    fn state(&self) -> ToyState {
+        ToyState {
+            generator: self.generator.clone(),
+            discriminator: self.discriminator.clone(),
+            g_optimizer: self.g_optimizer.clone(),
+            d_optimizer: self.d_optimizer.clone(),
+            rng: self.rng.clone(),
+            iterations: self.iterations,
+            d_updates: self.d_updates,
+            g_updates: self.g_updates,
+            batch_loss: self.record.last_batch_loss,
+            losses: self.losses,
+        }
+    }
+
+    /// Reads back D's last batch loss (G's is `record`'s), then keeps `start`, the state before
+    /// what just ran, as the good one if both losses are finite.
+    async fn check(&mut self, start: ToyState) {
+        if let Some(loss) = self.unread_d_loss.take() {
+            self.losses.d = Some(read_scalar(loss).await);
+        }
+        if !self.diverged() {
+            *self.good = start;
+        }
     }
 
     /// The run's checkpoint (see [`super::toy_resume`]), read asynchronously (every backend).
@@ -225,6 +332,7 @@ impl ToyTrainer {
         trainer.g_updates = checkpoint.g_updates;
         trainer.record.elapsed_ms = checkpoint.elapsed_ms;
         trainer.record.last_batch_loss = checkpoint.batch_loss;
+        *trainer.good = trainer.state();
         Ok(trainer)
     }
 
@@ -258,7 +366,9 @@ impl ToyTrainer {
             grads,
         );
         self.d_updates += 1;
-        loss.detach()
+        let loss = loss.detach();
+        self.unread_d_loss = Some(loss.clone());
+        loss
     }
 
     /// One generator step through the discriminator; only G's gradients are applied. Returns G's
@@ -288,18 +398,29 @@ impl ToyTrainer {
 
     /// One step of the chosen part, waiting for the device.
     pub async fn step(&mut self, part: StepPart) {
-        let loss = match part {
-            StepPart::Both => self.iteration(),
-            StepPart::Discriminator => self.d_step(),
-            StepPart::Generator => self.g_step(),
+        let start = self.state();
+        let (loss, generator) = match part {
+            StepPart::Both => (self.iteration(), true),
+            StepPart::Discriminator => (self.d_step(), false),
+            StepPart::Generator => (self.g_step(), true),
         };
         self.record.last_batch_loss = read_scalar(loss).await;
+        if generator {
+            self.losses.g = Some(self.record.last_batch_loss);
+        }
+        self.check(start).await;
     }
 
     /// Runs up to `max_iterations` iterations or until `budget_ms` has passed, then waits for the
     /// device. Returns the number of iterations run.
     pub async fn train_chunk(&mut self, max_iterations: u64, budget_ms: f64) -> u64 {
-        train_chunk(self, max_iterations, budget_ms).await
+        let start = self.state();
+        let done = train_chunk(self, max_iterations, budget_ms).await;
+        if done > 0 {
+            self.losses.g = Some(self.record.last_batch_loss);
+            self.check(start).await;
+        }
+        done
     }
 
     /// G's samples for `count` fresh noise vectors drawn with `seed`.

@@ -102,12 +102,14 @@ impl Digits {
         self.checkpoints.new_run(checkpointed);
     }
 
-    /// Sends the run's checkpoint, unless the page already has the one of this iteration; says
-    /// once when the run's checkpoints cannot be taken.
+    /// Sends the run's checkpoint, unless the page already has the one of this iteration or a
+    /// loss is no longer a number (the page keeps the last good one); says once when the run's
+    /// checkpoints cannot be taken.
     pub async fn send_checkpoint(&mut self) {
         let run = self
             .trainer
             .as_ref()
+            .filter(|t| !t.diverged())
             .map(|t| (t.iterations(), t.checkpoint()));
         self.checkpoints
             .send(
@@ -229,6 +231,15 @@ impl Digits {
                     trainer.train_chunk(1, f64::INFINITY).await;
                 }
                 self.report().await;
+                self.stop_if_diverged();
+                self.send_checkpoint().await;
+            }
+            DigitCommand::RollBack => {
+                self.set_running(false);
+                if let Some(trainer) = &mut self.trainer {
+                    trainer.roll_back();
+                }
+                self.report().await;
                 self.send_checkpoint().await;
             }
             DigitCommand::Walk {
@@ -300,6 +311,19 @@ impl Digits {
         }
     }
 
+    /// Pauses a run whose loss is no longer a number, and says so: more steps cannot help.
+    fn stop_if_diverged(&mut self) {
+        let Some(trainer) = &self.trainer else { return };
+        if trainer.diverged() {
+            let (iterations, good_iterations) = (trainer.iterations(), trainer.good_iterations());
+            self.set_running(false);
+            send(DigitEvent::Diverged {
+                iterations,
+                good_iterations,
+            });
+        }
+    }
+
     pub async fn tick(&mut self) {
         let started = Instant::now();
         let Some(trainer) = &mut self.trainer else {
@@ -309,10 +333,12 @@ impl Digits {
         let took_ms = started.elapsed().as_secs_f64() * 1000.0;
         self.since_report_ms += took_ms;
         self.checkpoints.trained(took_ms);
-        if self.since_report_ms >= REPORT_MS {
+        let diverged = trainer.diverged();
+        if self.since_report_ms >= REPORT_MS || diverged {
             self.since_report_ms = 0.0;
             self.report().await;
         }
+        self.stop_if_diverged();
         if self.checkpoints.interval_passed() {
             self.send_checkpoint().await;
         }
