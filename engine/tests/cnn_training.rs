@@ -1,6 +1,7 @@
 //! The CNN's training loop on the CPU backend, on a small synthetic image set.
 
 use kindling_engine::backend;
+use kindling_engine::common::optimizer::OptimizerKind;
 use kindling_engine::lessons::cnn::config::{CnnField, CnnProblem, CnnSettings, Pool};
 use kindling_engine::lessons::cnn::training::CnnTrainer;
 
@@ -206,4 +207,65 @@ fn invalid_settings_are_refused_before_training() {
     small.cols = 56;
     let refused = CnnTrainer::new(CnnSettings::default(), bars(30, 1), small, backend::cpu()).err();
     assert_eq!(refused, Some(vec![CnnProblem::BadImages]));
+}
+
+/// Momentum at a learning rate of 10 blows the weights up within a few steps: the run stops at
+/// the first chunk whose loss is not a number, trains no further, and rolls back to the start of
+/// the last chunk whose loss was one, exactly the run as it was at that step.
+#[test]
+fn a_loss_that_stops_being_a_number_stops_the_run_and_a_roll_back_returns_to_a_good_step() {
+    let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
+    let settings = CnnSettings {
+        optimizer: OptimizerKind::Momentum,
+        learning_rate: 10.0,
+        batch_size: 16,
+        epochs: 3,
+        ..CnnSettings::default()
+    };
+    let mut t = trainer(settings.clone());
+    assert_eq!((t.diverged(), t.good_step()), (None, 0));
+    let mut finite_steps = Vec::new();
+    while t.diverged().is_none() && !t.is_finished() {
+        pollster::block_on(t.train_chunk(2, f64::INFINITY));
+        if t.progress().batch_loss.is_finite() {
+            finite_steps.push(t.step_count());
+        }
+    }
+    let at = t.diverged().expect("the loss stops being a number");
+    assert_eq!(at, t.step_count());
+    assert!(!t.progress().batch_loss.is_finite());
+    assert_eq!(
+        pollster::block_on(t.train_chunk(2, f64::INFINITY)),
+        0,
+        "no more steps"
+    );
+    assert_eq!(t.step_count(), at);
+    // The start of the last chunk with a finite loss: two steps before its end.
+    let good = t.good_step();
+    let expected = finite_steps.last().map_or(0, |&s| s - 2);
+    assert_eq!(
+        good, expected,
+        "finite losses at {finite_steps:?}, NaN at {at}"
+    );
+
+    t.roll_back();
+    assert_eq!((t.step_count(), t.diverged()), (good, None));
+    let rolled = pollster::block_on(t.evaluate(Some(50)));
+    assert!(rolled.loss.is_finite(), "the weights are numbers again");
+    // The same run, trained to that step again in the same chunks, is the same network.
+    let mut again = trainer(settings);
+    while again.step_count() < good {
+        pollster::block_on(again.train_chunk(2, f64::INFINITY));
+    }
+    assert_eq!(again.step_count(), good);
+    let fresh = pollster::block_on(again.evaluate(Some(50)));
+    assert_eq!(rolled.loss.to_bits(), fresh.loss.to_bits());
+    // Its batches and optimiser state too: the next step takes the same batch to the same loss.
+    pollster::block_on(t.train_chunk(1, f64::INFINITY));
+    pollster::block_on(again.train_chunk(1, f64::INFINITY));
+    let (a, b) = (t.progress().batch_loss, again.progress().batch_loss);
+    assert!(
+        a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
+        "{a} vs {b}"
+    );
 }

@@ -129,6 +129,7 @@ pub fn use_cnn_worker(
     use_command(requests.play, CnnCommand::Play, send.clone());
     use_command(requests.pause, CnnCommand::Pause, send.clone());
     use_command(requests.step, CnnCommand::Step, send.clone());
+    use_command(requests.roll_back, CnnCommand::RollBack, send.clone());
     use_command(requests.evaluate, CnnCommand::Evaluate, send.clone());
     use_command(requests.export, CnnCommand::Export, send);
 }

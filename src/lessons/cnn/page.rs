@@ -4,7 +4,7 @@ use kindling_engine::lessons::cnn::CnnSettings;
 use kindling_engine::lessons::cnn::preprocess::Preprocessed;
 use yew::prelude::*;
 
-use crate::i18n::{Lang, t};
+use crate::i18n::{Lang, t, tf};
 use crate::lessons::checkpoint_text::CNN;
 use crate::lessons::cnn::state::{CnnAction, CnnState, ModelMessage};
 use crate::lessons::cnn::text::{checkpoint_line, problem, recovery, url_error};
@@ -102,6 +102,18 @@ pub fn CnnPage(props: &Props) -> Html {
             </div>
         }
     });
+    let diverged = cnn.diverged.map(|(step, good)| {
+        let (step, good) = (step.to_string(), good.to_string());
+        let onclick = action(|| CnnAction::RollBack).reform(|_: MouseEvent| ());
+        html! {
+            <div id="cnn-diverged" class="notice warning" role="alert">
+                <p>{tf(lang, "cnn.diverged", &[("step", &step), ("good", &good)])}</p>
+                <button type="button" id="cnn-roll-back" class="button" {onclick}>
+                    {tf(lang, "cnn.roll_back", &[("good", &good)])}
+                </button>
+            </div>
+        }
+    });
     let checkpoint_step = cnn.checkpoint.as_ref().map(|kept| kept.0.step);
     let checkpoint_text = checkpoint_line(lang, checkpoint_step, cnn.no_checkpoints.as_ref());
     let on_kept = props.on_cnn.reform(|click| match click {
@@ -156,6 +168,7 @@ pub fn CnnPage(props: &Props) -> Html {
                             on_evaluate={action(|| CnnAction::Evaluate)}
                             on_reset={action(|| CnnAction::Reset)}
                         />
+                        {diverged}
                         {recovery_notice}
                         <p id="cnn-checkpoint" class="muted small" data-step={checkpoint_step.map(|s| s.to_string())}>
                             {checkpoint_text}

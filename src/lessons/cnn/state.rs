@@ -202,6 +202,8 @@ pub struct Requests {
     pub play: u64,
     pub pause: u64,
     pub step: u64,
+    /// `RollBack` after the loss stopped being a number.
+    pub roll_back: u64,
     pub evaluate: u64,
     pub export: u64,
     /// `Import` of `CnnState::import`.
@@ -256,6 +258,8 @@ pub struct CnnState {
     /// worker stopped).
     pub resume: Option<Kept>,
     pub recovery: Option<Recovery>,
+    /// The loss stopped being a number: (at which step, the step a roll back returns to).
+    pub diverged: Option<(u64, u64)>,
     /// The run kept in this browser, and the learner's requests to keep this one.
     pub kept: KeptRun<KeptCnnRun>,
     /// The kept run being resumed: its curves come back with it.
@@ -286,6 +290,8 @@ pub enum CnnAction {
     Play,
     Pause,
     Step,
+    /// Back to the last good step after the loss stopped being a number.
+    RollBack,
     Evaluate,
     /// Save the model (answered by `CnnEvent::Exported`).
     Export,
@@ -416,6 +422,13 @@ impl CnnState {
             CnnAction::Play => self.requests.play += 1,
             CnnAction::Pause => self.requests.pause += 1,
             CnnAction::Step => self.requests.step += 1,
+            CnnAction::RollBack => {
+                if let Some((_, good)) = self.diverged.take() {
+                    // The curves go back with the run; the worker reports from that step.
+                    self.cut_curves_after(good);
+                    self.requests.roll_back += 1;
+                }
+            }
             CnnAction::Evaluate => self.requests.evaluate += 1,
             CnnAction::Export => {
                 self.model_message = Some(ModelMessage::Exporting);
@@ -481,6 +494,7 @@ impl CnnState {
 
     /// A fresh network with the applied settings: the old run's checkpoints go.
     fn new_run(&mut self) {
+        self.diverged = None;
         self.checkpoint = None;
         self.resume = None;
         self.restoring = None;
@@ -525,12 +539,8 @@ impl CnnState {
             self.full = Rc::new(Series::from_points(run.curves.full.clone()));
             self.latest_full = None;
         }
-        for series in [&mut self.loss, &mut self.quick, &mut self.full] {
-            Rc::make_mut(series).points.retain(|&(s, _)| s <= step);
-        }
-        // The accuracy shown is the last one measured up to the checkpoint.
-        self.latest_quick = self.quick.points.last().copied();
-        self.latest_full = self.latest_full.take().filter(|f| f.step <= step);
+        self.diverged = None;
+        self.cut_curves_after(step);
         self.applied = settings.clone();
         self.model = Some(Rc::new(LoadedModel {
             base_step: step,
@@ -541,6 +551,16 @@ impl CnnState {
         self.checkpoint = self.resume.take();
         self.requests.inspect += 1;
         self.predict_again();
+    }
+
+    /// The run went back to `step` (a checkpoint, a roll back): what was drawn after it goes, and
+    /// the accuracy shown is the last one measured up to it.
+    fn cut_curves_after(&mut self, step: u64) {
+        for series in [&mut self.loss, &mut self.quick, &mut self.full] {
+            Rc::make_mut(series).points.retain(|&(s, _)| s <= step);
+        }
+        self.latest_quick = self.quick.points.last().copied();
+        self.latest_full = self.latest_full.take().filter(|f| f.step <= step);
     }
 
     /// The run as it is kept in the browser: the latest checkpoint and the curves up to it.
@@ -580,6 +600,7 @@ impl CnnState {
                 card,
             } => {
                 self.running = false;
+                self.diverged = None;
                 self.progress = None;
                 self.loss = Rc::default();
                 self.quick = Rc::default();
@@ -617,7 +638,10 @@ impl CnnState {
             CnnEvent::Rejected { problems } => self.rejected = problems,
             CnnEvent::Running { running } => self.running = running,
             CnnEvent::Progress { progress } => {
-                Rc::make_mut(&mut self.loss).push(progress.step, progress.batch_loss);
+                // A loss that is not a number has no place on the chart; the notice says why.
+                if progress.batch_loss.is_finite() {
+                    Rc::make_mut(&mut self.loss).push(progress.step, progress.batch_loss);
+                }
                 self.progress = Some(progress);
             }
             CnnEvent::Evaluated {
@@ -662,6 +686,10 @@ impl CnnState {
                 self.checkpoint = Some(Kept(Rc::new(checkpoint)));
             }
             CnnEvent::NoCheckpoint { error } => self.no_checkpoints = Some(error),
+            CnnEvent::Diverged { step, good_step } => {
+                self.running = false;
+                self.diverged = Some((step, good_step));
+            }
             CnnEvent::Resumed {
                 settings,
                 layers,
@@ -774,6 +802,54 @@ mod tests {
             test: 10_000,
         });
         assert_eq!(state.test_count(), Some(10_000));
+    }
+
+    #[test]
+    fn a_loss_that_stops_being_a_number_pauses_and_a_roll_back_cuts_the_curves_back() {
+        let mut state = CnnState::new(&CnnSettings::default(), Vec::new());
+        state.on_event(loaded(None));
+        state.on_event(CnnEvent::Running { running: true });
+        for step in [10, 20, 30] {
+            state.on_event(progress(step));
+            state.on_event(evaluated(step, false, 0.5));
+        }
+        let mut blown = progress(40);
+        if let CnnEvent::Progress { progress } = &mut blown {
+            progress.batch_loss = f32::NAN;
+        }
+        state.on_event(blown);
+        assert_eq!(state.loss.points.len(), 3, "no NaN on the chart");
+        assert_eq!(state.step(), Some(40));
+        // Nothing to roll back before the worker says the run diverged.
+        state.reduce(CnnAction::RollBack);
+        assert_eq!(state.requests.roll_back, 0);
+        state.on_event(CnnEvent::Diverged {
+            step: 40,
+            good_step: 20,
+        });
+        assert!(!state.running);
+        assert_eq!(state.diverged, Some((40, 20)));
+
+        state.reduce(CnnAction::RollBack);
+        assert_eq!((state.requests.roll_back, state.diverged), (1, None));
+        let steps = |series: &Series| series.points.iter().map(|p| p.0).collect::<Vec<_>>();
+        assert_eq!(steps(&state.loss), [10, 20]);
+        assert_eq!(steps(&state.quick), [10, 20]);
+        assert_eq!(state.latest_quick, Some((20, 0.5)));
+        state.on_event(progress(20));
+        assert_eq!(state.step(), Some(20));
+        state.reduce(CnnAction::RollBack);
+        assert_eq!(state.requests.roll_back, 1, "once");
+
+        // A new run, or a resumed one, has nothing to roll back.
+        for next in [CnnAction::Reset, CnnAction::Event(resumed(10))] {
+            state.on_event(CnnEvent::Diverged {
+                step: 40,
+                good_step: 20,
+            });
+            state.reduce(next);
+            assert_eq!(state.diverged, None);
+        }
     }
 
     #[test]

@@ -115,3 +115,65 @@ fn cnn_trains_on_mnist_recognises_a_drawn_one_and_round_trips_its_model() {
     assert_eq!(digit, "1");
     browser.screenshot("cnn-loaded").ok();
 }
+
+fn step_count(b: &Browser) -> Option<u64> {
+    b.text("#cnn-step-count")?.trim().parse().ok()
+}
+
+fn paused(b: &Browser) -> Option<()> {
+    (b.attribute("#cnn-play", "data-running")? == "false").then_some(())
+}
+
+/// Momentum at a learning rate of 10 blows a linear network's weights up within a few steps (with
+/// ReLU, MNIST's network dies instead, its loss stuck but a number): training pauses,
+/// the page explains the likely cause, and "Go back to step k" returns the run to a step whose
+/// loss was a number; the same rate blows it up again, and the page says so again.
+#[test]
+fn a_diverging_cnn_pauses_explains_and_rolls_back() {
+    let site = serve_site();
+    let browser = Browser::start();
+    browser.goto(&format!(
+        "{site}/?lang=en&backend=cpu#/cnn?act=linear&opt=momentum&lr=10&batch=16"
+    ));
+    browser.wait_for("MNIST loaded", 180, |b| {
+        b.attribute("#cnn-data-progress", "data-state")
+            .filter(|s| s == "ready")
+    });
+    browser.wait_for("untrained model", 60, |b| step_count(b).filter(|&s| s == 0));
+    assert_eq!(browser.text("#cnn-diverged"), None);
+
+    browser.click("#cnn-play");
+    let notice = browser.wait_for("the divergence notice", 120, |b| b.text("#cnn-diverged"));
+    assert!(
+        notice.contains("learning rate") && notice.contains("NaN"),
+        "{notice}"
+    );
+    browser.wait_for("paused", 30, paused);
+    let stopped = step_count(&browser).expect("a step");
+    let button = browser.text("#cnn-roll-back").unwrap_or_default();
+    let good: u64 = button
+        .trim_start_matches("Go back to step")
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("a step in {button:?}"));
+    assert!(good < stopped, "{button} / stopped at {stopped}");
+    browser.screenshot("cnn-diverged").ok();
+
+    browser.click("#cnn-roll-back");
+    browser.wait_for("the step rolled back", 60, |b| {
+        step_count(b).filter(|&s| s == good)
+    });
+    assert_eq!(browser.text("#cnn-diverged"), None);
+    // The loss chart goes back too (it holds no point yet when the first chunk blew up).
+    let last_drawn: Option<u64> = browser
+        .attribute("#cnn-loss-chart", "data-last-step")
+        .and_then(|s| s.parse().ok());
+    assert!(
+        last_drawn.is_none_or(|s| s <= good),
+        "{last_drawn:?} after going back to {good}"
+    );
+
+    browser.click("#cnn-play");
+    browser.wait_for("the notice again", 120, |b| b.text("#cnn-diverged"));
+    browser.wait_for("paused again", 30, paused);
+}

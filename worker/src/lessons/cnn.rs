@@ -147,7 +147,9 @@ impl CnnLesson {
         self.since_checkpoint_ms = 0.0;
         let Some(trainer) = &self.trainer else { return };
         let step = trainer.step_count();
-        if step == 0 || self.checkpointed == Some(step) || self.no_checkpoints {
+        // A diverged run's weights are not worth keeping: the page keeps the last good one.
+        let diverged = trainer.diverged().is_some();
+        if step == 0 || diverged || self.checkpointed == Some(step) || self.no_checkpoints {
             return;
         }
         match trainer.checkpoint(self.last_full_accuracy).await {
@@ -193,6 +195,18 @@ impl CnnLesson {
                     }
                 }
                 self.report(true).await;
+                if !self.stop_if_diverged() {
+                    self.send_checkpoint().await;
+                }
+            }
+            CnnCommand::RollBack => {
+                self.set_running(false);
+                if let Some(trainer) = &mut self.trainer {
+                    trainer.roll_back();
+                    self.next_quick_eval = trainer.step_count();
+                }
+                self.report(true).await;
+                self.quick_evaluation().await;
                 self.send_checkpoint().await;
             }
             CnnCommand::Evaluate => self.full_evaluation().await,
@@ -273,6 +287,11 @@ impl CnnLesson {
         let took_ms = started.elapsed().as_secs_f64() * 1000.0;
         self.since_report_ms += took_ms;
         self.since_checkpoint_ms += took_ms;
+        if self.stop_if_diverged() {
+            self.since_report_ms = 0.0;
+            self.report(false).await;
+            return;
+        }
         if new_epoch {
             self.full_evaluation().await;
         } else if step >= self.next_quick_eval {
@@ -290,6 +309,21 @@ impl CnnLesson {
         if finished || self.since_checkpoint_ms >= CHECKPOINT_EVERY_MS {
             self.send_checkpoint().await;
         }
+    }
+
+    /// Pauses a run whose loss is no longer a number, and says so: more steps cannot help.
+    /// Whether it had diverged.
+    fn stop_if_diverged(&mut self) -> bool {
+        let Some(trainer) = &self.trainer else {
+            return false;
+        };
+        let Some(step) = trainer.diverged() else {
+            return false;
+        };
+        let good_step = trainer.good_step();
+        self.set_running(false);
+        send(CnnEvent::Diverged { step, good_step });
+        true
     }
 
     async fn report(&self, inspect: bool) {

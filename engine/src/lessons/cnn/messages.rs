@@ -21,6 +21,8 @@ pub enum CnnCommand {
     Pause,
     /// One training step, then paused.
     Step,
+    /// Back to the last step known to be good, after `Diverged`; stays paused.
+    RollBack,
     /// Evaluate on the whole test set now.
     Evaluate,
     /// Show the inside of the network for this test image from now on.
@@ -117,6 +119,12 @@ pub enum CnnEvent {
     },
     ImportFailed {
         error: CheckpointError,
+    },
+    /// The loss stopped being a number at `step`; the run is paused and can go back to
+    /// `good_step`.
+    Diverged {
+        step: u64,
+        good_step: u64,
     },
     /// The run's latest checkpoint, for the page to keep (see `resume::CHECKPOINT_EVERY_MS`).
     Checkpoint {

@@ -27,6 +27,18 @@ use std::sync::Arc;
 /// Images per evaluation batch.
 pub const EVAL_BATCH: usize = 500;
 
+/// A run's state at one step, what a roll back returns to. Cloning it is cheap: the tensors are
+/// shared, not copied.
+#[derive(Clone)]
+struct GoodState {
+    model: Cnn,
+    optimizer: Stepper,
+    order: Vec<usize>,
+    rng: Rng,
+    step: u64,
+    batch_loss: f32,
+}
+
 pub struct CnnTrainer {
     settings: CnnSettings,
     device: Device,
@@ -46,6 +58,11 @@ pub struct CnnTrainer {
     record: ChunkRecord,
     /// What the training images are, for a saved model's card.
     data: String,
+    /// The state at the start of the last chunk whose last batch loss was a number (weights that
+    /// had already blown up would have made it NaN), or at the start of the first chunk.
+    good: Option<Box<GoodState>>,
+    /// The step at which the last batch loss stopped being a number, until a roll back.
+    diverged_at: Option<u64>,
 }
 
 impl CnnTrainer {
@@ -97,6 +114,8 @@ impl CnnTrainer {
             step: 0,
             resumed_at: 0,
             record: ChunkRecord::default(),
+            good: None,
+            diverged_at: None,
         })
     }
 
@@ -298,8 +317,61 @@ impl CnnTrainer {
     /// Runs up to `max_steps` steps, stopping early once `budget_ms` has passed or the last
     /// epoch is done, then waits for the device by reading the last batch loss. The time,
     /// waiting included, counts as training time. Returns the number of steps run.
+    /// A step whose loss is not a number (NaN or infinite) stops the run: see [`Self::diverged`].
     pub async fn train_chunk(&mut self, max_steps: u64, budget_ms: f64) -> u64 {
-        train_chunk(self, max_steps, budget_ms).await
+        if self.diverged_at.is_some() {
+            return 0;
+        }
+        let start = self.state();
+        let done = train_chunk(self, max_steps, budget_ms).await;
+        if done == 0 {
+            return 0;
+        }
+        if self.record.last_batch_loss.is_finite() {
+            self.good = Some(Box::new(start));
+        } else {
+            self.diverged_at = Some(self.step);
+            self.good.get_or_insert(Box::new(start));
+        }
+        done
+    }
+
+    /// The step at which the loss stopped being a number (NaN or infinite): the weights have
+    /// blown up, and more steps cannot bring them back. None until then, and after a roll back.
+    pub fn diverged(&self) -> Option<u64> {
+        self.diverged_at
+    }
+
+    /// The step [`Self::roll_back`] returns to.
+    pub fn good_step(&self) -> u64 {
+        self.good.as_ref().map_or(self.step, |good| good.step)
+    }
+
+    /// Returns to the last state known to be good (its weights, optimiser state, batch order and
+    /// step), so that training can go on from there, at a lower learning rate for example.
+    /// Training time is kept.
+    pub fn roll_back(&mut self) {
+        if let Some(good) = self.good.as_deref().cloned() {
+            self.model = good.model;
+            self.optimizer = good.optimizer;
+            self.order = good.order;
+            self.rng = good.rng;
+            self.step = good.step;
+            self.record.last_batch_loss = good.batch_loss;
+        }
+        self.diverged_at = None;
+    }
+
+    /// The run as it is now, to return to.
+    fn state(&self) -> GoodState {
+        GoodState {
+            model: self.model.clone(),
+            optimizer: self.optimizer.clone(),
+            order: self.order.clone(),
+            rng: self.rng.clone(),
+            step: self.step,
+            batch_loss: self.record.last_batch_loss,
+        }
     }
 
     /// Loss, accuracy, confusion matrix and mistakes on the first `limit` test images (all of
