@@ -190,6 +190,9 @@ fn use_own_classes(
         .collect()
     });
     use_send(r.export, send.clone(), || vec![TransferCommand::OwnExport]);
+    use_send(r.roll_back, send.clone(), || {
+        vec![TransferCommand::OwnRollBack]
+    });
     use_send(r.import, send, move || {
         vec![TransferCommand::OwnImport {
             bytes: file.to_vec(),

@@ -214,6 +214,15 @@ fn train_step(lang: Lang, own: &OwnState, act: &Act) -> Html {
                     data-running={own.running.to_string()}
                     data-accuracy={accuracy.map(|a| a.to_string())}>{status}</span>
             </div>
+            if let Some((step, good)) = own.diverged {
+                <div id="own-diverged" class="notice warning" role="alert">
+                    <p>{tf(lang, "transfer.own.diverged", &[("step", &group(step)), ("good", &group(good))])}</p>
+                    <button type="button" id="own-roll-back" class="button"
+                        onclick={click(act, OwnAction::RollBack)}>
+                        {tf(lang, "transfer.own.roll_back", &[("good", &group(good))])}
+                    </button>
+                </div>
+            }
             if let Some(recovery) = &own.checkpoints.recovery {
                 <div id="own-recovery" class="notice" role="status">{OWN_CHECKPOINTS.recovery(lang, recovery)}</div>
             }

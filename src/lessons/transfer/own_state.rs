@@ -34,6 +34,8 @@ pub struct OwnRequests {
     pub predict: u64,
     pub export: u64,
     pub import: u64,
+    /// `OwnRollBack` after the loss stopped being a number.
+    pub roll_back: u64,
     /// `OwnResume` of the network's checkpoint after the worker stopped, with this count as its
     /// id (sent after the classes and their examples).
     pub resume: u64,
@@ -88,6 +90,8 @@ pub struct OwnState {
     pub running: bool,
     /// Steps so far, the steps asked for, the last batch's loss.
     pub progress: Option<(u64, u64, f32)>,
+    /// The loss stopped being a number: (at which step, the step a roll back returns to).
+    pub diverged: Option<(u64, u64)>,
     pub model: Option<OwnModel>,
     /// The drawing to test on, prepared, and the model's softmax for it.
     pub test_drawing: Option<Rc<Vec<u8>>>,
@@ -123,6 +127,7 @@ impl Default for OwnState {
             settings: OwnSettings::default(),
             running: false,
             progress: None,
+            diverged: None,
             model: None,
             test_drawing: None,
             prediction: None,
@@ -160,6 +165,8 @@ pub enum OwnAction {
     },
     SetSteps(u32),
     Train,
+    /// Back to the last good step after the loss stopped being a number.
+    RollBack,
     /// The test pad's drawing changed.
     TestDrawn(Option<Vec<u8>>),
     Export,
@@ -208,11 +215,13 @@ impl OwnState {
             .is_some_and(|list| list.len() < MAX_EXAMPLES)
     }
 
-    /// Whether training can start: every class has its examples and none is running.
+    /// Whether training can start: every class has its examples, none is running, and the
+    /// network's loss is still a number (else it goes back first).
     pub fn can_train(&self) -> bool {
         self.has_classes()
             && self.problems.is_empty()
             && !self.running
+            && self.diverged.is_none()
             && self.examples.iter().all(|list| list.len() >= MIN_EXAMPLES)
     }
 
@@ -287,6 +296,11 @@ impl OwnState {
                     self.requests.train += 1;
                 }
             }
+            OwnAction::RollBack => {
+                if self.diverged.take().is_some() {
+                    self.requests.roll_back += 1;
+                }
+            }
             OwnAction::TestDrawn(drawing) => {
                 self.test_drawing = drawing.map(Rc::new);
                 self.predict();
@@ -314,6 +328,7 @@ impl OwnState {
                 }
                 self.running = false;
                 self.progress = None;
+                self.diverged = None;
                 self.model = None;
                 self.prediction = None;
             }
@@ -334,6 +349,10 @@ impl OwnState {
                 }
                 if self.names != names {
                     self.prediction = None;
+                }
+                // Another number of classes: the worker dropped the network that diverged.
+                if self.names.len() != names.len() {
+                    self.diverged = None;
                 }
                 // The worker drops a network whose classes are another number.
                 if self
@@ -394,6 +413,7 @@ impl OwnState {
             }
             TransferEvent::OwnImported { card } => {
                 self.checkpoints.loaded();
+                self.diverged = None;
                 self.model = Some(OwnModel {
                     classes: card.class_names.len(),
                     steps: card.steps,
@@ -422,9 +442,14 @@ impl OwnState {
                 step, target, loss, ..
             } => {
                 self.progress = Some((step, target, loss));
+                self.diverged = None;
                 self.checkpoints.resumed(step);
             }
             TransferEvent::OwnResumeFailed { error, .. } => self.checkpoints.failed(error),
+            TransferEvent::OwnDiverged { step, good_step } => {
+                self.running = false;
+                self.diverged = Some((step, good_step));
+            }
             _ => {}
         }
     }
@@ -576,6 +601,63 @@ mod tests {
             }
         }
         examples(state, &["a", "b"], counts);
+    }
+
+    #[test]
+    fn a_loss_that_stops_being_a_number_stops_training_until_a_roll_back() {
+        let mut state = OwnState::default();
+        full(&mut state, &[5, 5]);
+        state.reduce(OwnAction::Train);
+        state.on_event(TransferEvent::OwnRunning { running: true });
+        // Nothing to roll back before the worker says the loss diverged.
+        state.reduce(OwnAction::RollBack);
+        assert_eq!(state.requests.roll_back, 0);
+        state.on_event(TransferEvent::OwnProgress {
+            step: 40,
+            target: 60,
+            loss: f32::NAN,
+        });
+        state.on_event(TransferEvent::OwnDiverged {
+            step: 40,
+            good_step: 30,
+        });
+        assert_eq!((state.running, state.diverged), (false, Some((40, 30))));
+        state.reduce(OwnAction::Train);
+        assert_eq!(state.requests.train, 1, "it goes back first");
+
+        state.reduce(OwnAction::RollBack);
+        assert_eq!((state.requests.roll_back, state.diverged), (1, None));
+        state.reduce(OwnAction::RollBack);
+        assert_eq!(state.requests.roll_back, 1, "once");
+        state.on_event(TransferEvent::OwnProgress {
+            step: 30,
+            target: 60,
+            loss: 0.5,
+        });
+        state.reduce(OwnAction::Train);
+        assert_eq!(state.requests.train, 2, "trains on from the good step");
+
+        // A resumed or loaded network, or other classes, has nothing to roll back.
+        let diverged = TransferEvent::OwnDiverged {
+            step: 40,
+            good_step: 30,
+        };
+        state.on_event(own_checkpoint(2, 30));
+        state.on_event(diverged.clone());
+        state.reduce(OwnAction::WorkerLost);
+        assert_eq!(state.diverged, None);
+        assert_eq!(state.requests.resume, 1);
+        state.on_event(diverged.clone());
+        state.on_event(TransferEvent::OwnResumed {
+            id: state.requests.resume,
+            step: 30,
+            target: 60,
+            loss: 0.5,
+        });
+        assert_eq!(state.diverged, None);
+        state.on_event(diverged.clone());
+        examples(&mut state, &["a", "b", "c"], &[5, 5, 0]);
+        assert_eq!(state.diverged, None);
     }
 
     #[test]

@@ -89,6 +89,9 @@ pub enum TransferCommand {
         id: u64,
         checkpoint: Box<OwnCheckpoint>,
     },
+    /// Back to the own network's last step known to be good, after `OwnDiverged`; stays
+    /// stopped.
+    OwnRollBack,
 }
 
 /// What the shipped backbone is.
@@ -254,6 +257,12 @@ pub enum TransferEvent {
     OwnResumeFailed {
         id: u64,
         error: ResumeError,
+    },
+    /// The own network's loss stopped being a number at `step`; its training stopped and can
+    /// go back to `good_step`.
+    OwnDiverged {
+        step: u64,
+        good_step: u64,
     },
 }
 

@@ -27,6 +27,20 @@ use crate::rng::Rng;
 
 impl_card!(OwnCard, OWN_MODEL);
 
+/// A run's state at one step, what a roll back returns to. Cloning it is cheap: the tensors are
+/// shared, not copied. The model keeps which of its parameters train, so a state from before
+/// the last block was unfrozen comes back frozen.
+#[derive(Clone)]
+struct GoodState {
+    model: Resnet,
+    optimizer: Stepper,
+    order: Vec<usize>,
+    rng: Rng,
+    step: u64,
+    unfrozen: bool,
+    batch_loss: f32,
+}
+
 /// The learner's network and where its training stands.
 pub struct OwnTrainer {
     model: Resnet,
@@ -47,6 +61,11 @@ pub struct OwnTrainer {
     loss: CrossEntropyLoss,
     record: ChunkRecord,
     device: Device,
+    /// The state at the start of the last chunk whose last batch loss was a number (weights that
+    /// had already blown up would have made it NaN), or at the start of the first chunk.
+    good: Option<Box<GoodState>>,
+    /// The step at which the last batch loss stopped being a number, until a roll back.
+    diverged_at: Option<u64>,
 }
 
 /// Images a step trains on (all examples when fewer).
@@ -125,6 +144,8 @@ impl OwnTrainer {
             loss: CrossEntropyLossConfig::new().init(&device),
             record: ChunkRecord::default(),
             device,
+            good: None,
+            diverged_at: None,
         }
     }
 
@@ -199,6 +220,8 @@ impl OwnTrainer {
         self.names = classes.names.clone();
         self.set = classes.images();
         self.order = (0..self.set.len()).collect();
+        // A state from before trains on other examples: nothing to go back to.
+        self.good = None;
         Ok(())
     }
 
@@ -339,9 +362,64 @@ impl OwnTrainer {
     }
 
     /// Runs up to `max_steps` steps, stopping once `budget_ms` has passed or the steps asked for
-    /// are done. Returns the number of steps run.
+    /// are done. Returns the number of steps run. A step whose loss is not a number (NaN or
+    /// infinite) stops the run: see [`Self::diverged`].
     pub async fn train_chunk(&mut self, max_steps: u64, budget_ms: f64) -> u64 {
-        train_chunk(self, max_steps, budget_ms).await
+        if self.diverged_at.is_some() {
+            return 0;
+        }
+        let start = self.state();
+        let done = train_chunk(self, max_steps, budget_ms).await;
+        if done == 0 {
+            return 0;
+        }
+        if self.record.last_batch_loss.is_finite() {
+            self.good = Some(Box::new(start));
+        } else {
+            self.diverged_at = Some(self.step);
+            self.good.get_or_insert(Box::new(start));
+        }
+        done
+    }
+
+    /// The step at which the loss stopped being a number (NaN or infinite): the weights have
+    /// blown up, and more steps cannot bring them back. None until then, and after a roll back.
+    pub fn diverged(&self) -> Option<u64> {
+        self.diverged_at
+    }
+
+    /// The step [`Self::roll_back`] returns to.
+    pub fn good_step(&self) -> u64 {
+        self.good.as_ref().map_or(self.step, |good| good.step)
+    }
+
+    /// Returns to the last state known to be good (its weights, which of them train, optimiser
+    /// state, batch order and step), so that training can go on from there. The steps asked
+    /// for, the learning rate and the training time stay.
+    pub fn roll_back(&mut self) {
+        if let Some(good) = self.good.as_deref().cloned() {
+            self.model = good.model;
+            self.optimizer = good.optimizer;
+            self.order = good.order;
+            self.rng = good.rng;
+            self.step = good.step;
+            self.unfrozen = good.unfrozen;
+            self.record.last_batch_loss = good.batch_loss;
+        }
+        self.diverged_at = None;
+    }
+
+    /// The run as it is now, to return to.
+    fn state(&self) -> GoodState {
+        GoodState {
+            model: self.model.clone(),
+            optimizer: self.optimizer.clone(),
+            order: self.order.clone(),
+            rng: self.rng.clone(),
+            step: self.step,
+            unfrozen: self.unfrozen,
+            batch_loss: self.record.last_batch_loss,
+        }
     }
 
     /// The last batch's loss.

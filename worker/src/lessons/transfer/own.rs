@@ -46,9 +46,11 @@ impl TransferLesson {
 
     /// Sends the own network's checkpoint, unless the page has this one already.
     pub(super) async fn send_own_checkpoint(&mut self) {
+        // A diverged network's weights are not worth keeping: the page keeps the last good one.
         let trainer = self
             .own_trainer
             .as_ref()
+            .filter(|trainer| trainer.diverged().is_none())
             .map(|trainer| (trainer.step_count(), trainer.checkpoint()));
         self.own_checkpoints
             .send(
@@ -174,6 +176,7 @@ impl TransferLesson {
                 }
             }
             TransferCommand::OwnResume { id, checkpoint } => self.resume_own(id, &checkpoint).await,
+            TransferCommand::OwnRollBack => self.roll_own_back().await,
             // The comparison's commands are handled by the lesson itself.
             _ => {}
         }
@@ -194,6 +197,12 @@ impl TransferLesson {
         if let Some(trainer) = &mut self.own_trainer
             && trainer.names().len() == self.own.names.len()
         {
+            if let Some(step) = trainer.diverged() {
+                // It trains no further: it goes back first.
+                let good_step = trainer.good_step();
+                send(TransferEvent::OwnDiverged { step, good_step });
+                return;
+            }
             if let Err(problems) = trainer.set_examples(&self.own) {
                 rejected(problems);
                 return;
@@ -225,6 +234,22 @@ impl TransferLesson {
         self.set_own_running(true);
     }
 
+    /// Back to the own network's last good step after its loss stopped being a number: says
+    /// where it stands and sends that step's checkpoint. Training stays stopped.
+    async fn roll_own_back(&mut self) {
+        self.set_own_running(false);
+        let Some(trainer) = &mut self.own_trainer else {
+            return;
+        };
+        trainer.roll_back();
+        send(TransferEvent::OwnProgress {
+            step: trainer.step_count(),
+            target: trainer.target_steps(),
+            loss: trainer.last_loss(),
+        });
+        self.send_own_checkpoint().await;
+    }
+
     /// Trains the own network for a moment; at the end, its accuracy on its examples.
     pub(super) async fn train_own(&mut self) {
         let started = Instant::now();
@@ -238,6 +263,13 @@ impl TransferLesson {
             target: trainer.target_steps(),
             loss: trainer.last_loss(),
         });
+        if let Some(step) = trainer.diverged() {
+            // More steps cannot bring the weights back: training stops and says why.
+            let good_step = trainer.good_step();
+            send(TransferEvent::OwnDiverged { step, good_step });
+            self.set_own_running(false);
+            return;
+        }
         if trainer.is_finished() {
             send(TransferEvent::OwnTrained {
                 step: trainer.step_count(),
