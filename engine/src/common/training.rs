@@ -70,10 +70,3 @@ pub(crate) async fn train_chunk(
     trainer.record().elapsed_ms += started.elapsed().as_secs_f64() * 1000.0;
     done
 }
-
-/// A copy of `model` that later steps leave alone, for a run to go back to: a clone shares the
-/// batch norms' running statistics, which every forward pass in training updates in place.
-pub(crate) fn detached<M: burn::module::Module>(model: &M) -> M {
-    // `valid` and `train` give every running statistic a state of its own.
-    model.valid().train()
-}

@@ -178,7 +178,12 @@ pub(super) struct Good<M> {
     pub losses: Option<StepLosses>,
 }
 
-pub(super) use crate::common::training::detached;
+/// A copy of `model` that later steps leave alone: a clone shares the batch norms' running
+/// statistics, which every forward pass in training updates in place.
+pub(super) fn detached<M: Module>(model: &M) -> M {
+    // `valid` and `train` give every running statistic a state of its own.
+    model.valid().train()
+}
 
 /// Whether a run's loss stopped being a number, and the state to go back to.
 pub(super) struct Divergence<M> {

@@ -18,7 +18,6 @@ use crate::common::model_file::{self, ModelFileError, Precision, impl_card};
 use crate::common::read::{read_floats, read_scalar};
 use crate::common::snapshot;
 use crate::common::stepper::{Rule, Stepper};
-use crate::common::training::detached;
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::mnist::Images;
 use crate::rng::Rng;
@@ -235,9 +234,8 @@ impl DigitTrainer {
 
     fn state(&self) -> DigitState {
         DigitState {
-            // The DCGAN's batch norms: copies of their own, not clones (see `detached`).
-            generator: detached(&self.generator),
-            discriminator: detached(&self.discriminator),
+            generator: self.generator.clone(),
+            discriminator: self.discriminator.clone(),
             g_optimizer: self.g_optimizer.clone(),
             d_optimizer: self.d_optimizer.clone(),
             rng: self.rng.clone(),
