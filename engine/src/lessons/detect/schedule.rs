@@ -3,8 +3,7 @@
 //! last step's losses read after a chunk. A fresh run begins at step 0; a run that trains a
 //! loaded detector further begins at that detector's steps, so its steps and curves continue.
 //! Both runs step with the [`Stepper`] and its Adam, and take and resume their checkpoints
-//! ([`super::resume`]) here, and keep the state a run whose loss stopped being a number goes
-//! back to.
+//! ([`super::resume`]) here.
 
 use burn::lr_scheduler::module_lr_scheduler::{ModuleLearningRate, ModuleLrScheduler};
 use burn::module::{Module, ParamGroup};
@@ -26,7 +25,6 @@ fn rule() -> Rule {
     Rule::adam(0.9)
 }
 
-#[derive(Clone)]
 pub(super) struct Schedule {
     /// The step the run began at.
     pub first: u64,
@@ -164,72 +162,5 @@ pub(super) async fn read_last(last: Option<Tensor<1>>, done: u64) -> Option<Step
             _ => None,
         },
         _ => None,
-    }
-}
-
-/// A run's state at one step, what a roll back returns to: the weights (frozen or not, as they
-/// were), the optimiser's state, the schedule (step and rates) and the last losses. Cloning it is
-/// cheap: the tensors are shared, not copied.
-#[derive(Clone)]
-pub(super) struct Good<M> {
-    pub model: M,
-    pub optimizer: Stepper,
-    pub schedule: Schedule,
-    pub losses: Option<StepLosses>,
-}
-
-/// A copy of `model` that later steps leave alone: a clone shares the batch norms' running
-/// statistics, which every forward pass in training updates in place.
-pub(super) fn detached<M: Module>(model: &M) -> M {
-    // `valid` and `train` give every running statistic a state of its own.
-    model.valid().train()
-}
-
-/// Whether a run's loss stopped being a number, and the state to go back to.
-pub(super) struct Divergence<M> {
-    /// The state at the start of the last chunk whose last losses were all numbers (weights
-    /// already blown up would have made them NaN), or at the start of the first chunk.
-    good: Option<Good<M>>,
-    /// The step at which the last losses stopped being numbers, until a roll back.
-    at: Option<u64>,
-}
-
-impl<M> Default for Divergence<M> {
-    fn default() -> Self {
-        Self {
-            good: None,
-            at: None,
-        }
-    }
-}
-
-impl<M: Clone> Divergence<M> {
-    /// After a chunk that began at `start` and ended at `step` with `losses` (None: no step).
-    pub fn after_chunk(&mut self, start: Good<M>, step: u64, losses: Option<StepLosses>) {
-        let Some(losses) = losses else { return };
-        if [losses.total, losses.class, losses.boxes]
-            .iter()
-            .all(|l| l.is_finite())
-        {
-            self.good = Some(start);
-        } else {
-            self.at = Some(step);
-            self.good.get_or_insert(start);
-        }
-    }
-
-    pub fn diverged(&self) -> Option<u64> {
-        self.at
-    }
-
-    /// The step a roll back returns to (`now` when there is no state to go back to).
-    pub fn good_step(&self, now: u64) -> u64 {
-        self.good.as_ref().map_or(now, |good| good.schedule.step)
-    }
-
-    /// The state to go back to, if any; the run is no longer diverged.
-    pub fn roll_back(&mut self) -> Option<Good<M>> {
-        self.at = None;
-        self.good.clone()
     }
 }
