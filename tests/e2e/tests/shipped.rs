@@ -193,7 +193,8 @@ fn the_shipped_classifier_loads_from_its_card_reads_drawn_digits_and_refuses_a_d
     browser.click(&load_button(&browser));
     let refusal = browser.wait_for("the page's checksum refusal", 60, |b| {
         b.text("#cnn-model-message")
-            .filter(|m| m.contains("SHA-256") && m.contains(NAME))
+            // The message while fetching names the SHA-256 too: wait for the refusal itself.
+            .filter(|m| m.contains("SHA-256") && m.contains(NAME) && m.contains("没有加载"))
     });
     assert!(refusal.contains("没有加载"), "{refusal}");
     assert_eq!(browser.text("#cnn-step-count").as_deref(), Some("0"));
