@@ -160,3 +160,39 @@ fn a_diverged_run_is_detected_and_rolls_back_to_the_start_of_its_last_finite_chu
     assert!(!t.diverged());
     assert_eq!((t.iterations(), t.good_iterations()), (15, 10));
 }
+
+/// The DCGAN's batch norms hold running statistics that training (and loading) update in place,
+/// so the state a run goes back to must hold its own copy of them, not share them: after a roll
+/// back, both networks, statistics included, are those of a fresh run at the same iteration.
+#[test]
+fn a_rolled_back_dcgan_has_the_batch_norm_statistics_of_its_good_iteration() {
+    let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
+    let everything = |m: &DigitTrainer| {
+        (
+            pollster::block_on(read_weights(m.generator())).unwrap(),
+            pollster::block_on(read_weights(m.discriminator())).unwrap(),
+        )
+    };
+    let mut t = trainer(settings(DigitModel::Dcgan, false));
+    for _ in 0..3 {
+        pollster::block_on(t.train_chunk(5, f64::INFINITY));
+    }
+    // NaN everywhere, the running statistics too (written in place).
+    let count = pollster::block_on(read_weights(t.generator())).unwrap().len();
+    let broken = load_weights(
+        t.generator().clone(),
+        &parameters(t.generator()),
+        vec![f32::NAN; count],
+    );
+    t.set_networks(broken.unwrap(), t.discriminator().clone());
+    pollster::block_on(t.train_chunk(5, f64::INFINITY));
+    assert!(t.diverged());
+    t.roll_back();
+    assert_eq!(t.iterations(), 10);
+
+    let mut again = trainer(settings(DigitModel::Dcgan, false));
+    for _ in 0..2 {
+        pollster::block_on(again.train_chunk(5, f64::INFINITY));
+    }
+    assert!(everything(&t) == everything(&again));
+}

@@ -70,3 +70,15 @@ pub(crate) async fn train_chunk(
     trainer.record().elapsed_ms += started.elapsed().as_secs_f64() * 1000.0;
     done
 }
+
+/// A copy of `model` that later steps leave alone, for a run to go back to: a clone shares the
+/// batch norms' running statistics, which every forward pass in training updates in place.
+///
+/// burn draws a fresh layer's weights lazily, when they are first used; a copy draws any still
+/// undrawn ones at once, in the order the module lists them. Where the forward pass uses them in
+/// another order, and a run must stay the one it was before copies were taken (a shipped model's
+/// recipe), draw them first by a forward pass (as detection's `schedule::draw_head` does).
+pub(crate) fn detached<M: burn::module::Module>(model: &M) -> M {
+    // `valid` and `train` give every running statistic a state of its own.
+    model.valid().train()
+}

@@ -92,6 +92,14 @@ pub fn use_detect_worker(
     }
     {
         let send = send.clone();
+        use_effect_with(requests.roll_back, move |&count| {
+            if count > 0 {
+                send(DetectCommand::RollBack);
+            }
+        });
+    }
+    {
+        let send = send.clone();
         let first = state.show_first;
         use_effect_with(requests.show, move |&count| {
             if count > 0 {

@@ -262,6 +262,17 @@ pub fn DetectPage(props: &Props) -> Html {
             .unwrap_or_default(),
     );
     let shown_settings = state.run.as_ref().map_or(&state.settings, |r| &r.settings);
+    let diverged = state.diverged.map(|(step, good)| {
+        let (step, good) = (step.to_string(), good.to_string());
+        html! {
+            <div id="detect-diverged" class="notice warning" role="alert">
+                <p>{tf(lang, "detect.diverged", &[("step", &step), ("good", &good)])}</p>
+                <button type="button" id="detect-roll-back" class="button" onclick={act(DetectAction::RollBack)}>
+                    {tf(lang, "detect.roll_back", &[("good", &good)])}
+                </button>
+            </div>
+        }
+    });
     let checkpoint_step = state.checkpoints.latest_iterations();
     let on_kept = on_action.reform(|click| match click {
         KeptClick::Resume => DetectAction::ResumeKept,
@@ -321,6 +332,7 @@ pub fn DetectPage(props: &Props) -> Html {
                     }
                     <span id="detect-status" class="status" role="status">{t(lang, status)}</span>
                 </div>
+                {diverged}
                 if let Some(r) = &state.checkpoints.recovery {
                     <div id="detect-recovery" class="notice" role="status">{DETECT.recovery(lang, r)}</div>
                 }

@@ -61,6 +61,8 @@ pub struct Requests {
     pub import: u64,
     /// The run's checkpoint to a new worker, after the last one stopped.
     pub resume: u64,
+    /// `RollBack` after a loss stopped being a number.
+    pub roll_back: u64,
 }
 
 /// What the worker loaded.
@@ -102,6 +104,19 @@ pub struct Run {
 }
 
 impl Run {
+    /// The run went back to `step` (after a loss stopped being a number): what was drawn after
+    /// it goes, and an unfreezing after it had not happened yet.
+    fn cut_after(&mut self, step: u64) {
+        Rc::make_mut(&mut self.losses)
+            .points
+            .retain(|&(s, _)| s <= step);
+        self.scores.retain(|&(s, _)| s <= step);
+        self.maps.retain(|&(s, _)| s <= step);
+        self.map_live = None;
+        // The backbone unfreezes before step `at` is taken.
+        self.unfrozen_at = self.unfrozen_at.filter(|&at| at < step);
+    }
+
     pub(super) fn new(settings: DetectSettings, level: Level, trained: u64, frozen: u64) -> Self {
         Self {
             steps: settings.steps as u64,
@@ -151,6 +166,8 @@ pub struct DetectState {
     pub further: Option<Level>,
     pub run: Option<Run>,
     pub running: bool,
+    /// A loss stopped being a number: (at which step, the step a roll back returns to).
+    pub diverged: Option<(u64, u64)>,
     /// The first test canvas shown, and the canvases with both boxes.
     pub show_first: u64,
     pub shown: Vec<ShownCanvas>,
@@ -209,6 +226,8 @@ pub enum DetectAction {
     RunFresh,
     Play,
     Pause,
+    /// Back to the last good step after a loss stopped being a number.
+    RollBack,
     /// The next test canvases.
     ShowNext,
     /// The learner's canvas changed (None: wiped).
@@ -321,6 +340,15 @@ impl DetectState {
                 }
             }
             DetectAction::Pause => self.requests.pause += 1,
+            DetectAction::RollBack => {
+                if let Some((_, good)) = self.diverged.take() {
+                    // The curves go back with the run; the worker says where it is.
+                    if let Some(run) = &mut self.run {
+                        run.cut_after(good);
+                    }
+                    self.requests.roll_back += 1;
+                }
+            }
             DetectAction::ShowNext => {
                 if self.is_finished() && self.detector {
                     self.show_first += SHOWN as u64;
@@ -386,6 +414,7 @@ impl DetectState {
 
     /// Another detector replaces the run: its checkpoints go, and a kept run being resumed.
     fn forget_run(&mut self) {
+        self.diverged = None;
         self.checkpoints.forget();
         self.restoring = None;
     }
@@ -418,6 +447,7 @@ impl DetectState {
             DetectEvent::Started { trained, frozen } => {
                 let settings = self.asked.take().unwrap_or_else(|| self.settings.clone());
                 self.run = Some(Run::new(settings, self.asked_level, trained, frozen));
+                self.diverged = None;
                 self.checkpoints.loaded();
                 self.running = true;
                 self.detector = true;
@@ -446,6 +476,7 @@ impl DetectState {
                 let mut run = Run::new(settings, level, trained, frozen);
                 (run.first, run.step, run.steps) = (from, from, steps);
                 self.run = Some(run);
+                self.diverged = None;
                 self.checkpoints.loaded();
                 self.running = true;
                 self.shown.clear();
@@ -476,6 +507,7 @@ impl DetectState {
                 let mut run = Run::new(card.settings.clone(), card.level, trained, frozen);
                 (run.first, run.step, run.steps) = (card.steps, card.steps, card.steps);
                 self.run = Some(run);
+                self.diverged = None;
                 self.checkpoints.loaded();
                 // A file of the other level's head moves the lesson (and its link) there, as
                 // the learner chose that detector; the note says so.
@@ -510,7 +542,28 @@ impl DetectState {
                     run.step = step;
                     run.steps = steps;
                     run.steps_per_second = steps_per_second;
-                    Rc::make_mut(&mut run.losses).push(step, losses);
+                    // A loss that is not a number has no place on the chart; the notice says why.
+                    if [losses.total, losses.class, losses.boxes]
+                        .iter()
+                        .all(|l| l.is_finite())
+                    {
+                        Rc::make_mut(&mut run.losses).push(step, losses);
+                    }
+                }
+            }
+            DetectEvent::Diverged { step, good_step } => {
+                self.running = false;
+                self.diverged = Some((step, good_step));
+            }
+            DetectEvent::RolledBack {
+                step,
+                trained,
+                frozen,
+            } => {
+                self.running = false;
+                if let Some(run) = &mut self.run {
+                    run.cut_after(step);
+                    (run.step, run.trained, run.frozen) = (step, trained, frozen);
                 }
             }
             DetectEvent::Unfrozen {
@@ -639,6 +692,7 @@ impl DetectState {
         self.running = false;
         self.detector = true;
         self.further = None;
+        self.diverged = None;
         if restoring.is_some() {
             self.checkpoints.restored(step);
         } else {
@@ -1368,6 +1422,92 @@ mod tests {
             state.checkpoints.resume.as_ref().map(|k| k.0.step),
             Some(30)
         );
+    }
+
+    #[test]
+    fn a_loss_that_stops_being_a_number_pauses_and_a_roll_back_cuts_the_curves_back() {
+        let mut state = training_to(30);
+        state.reduce(event(DetectEvent::Evaluated {
+            step: 20,
+            evaluation: evaluation(0.3),
+        }));
+        state.reduce(event(DetectEvent::Unfrozen {
+            step: 25,
+            trained: 9,
+            frozen: 3,
+        }));
+        state.reduce(event(DetectEvent::Evaluated {
+            step: 30,
+            evaluation: evaluation(0.4),
+        }));
+        state.reduce(event(DetectEvent::Trained {
+            step: 40,
+            steps: 100,
+            losses: StepLosses {
+                boxes: f32::INFINITY,
+                ..losses(1.0)
+            },
+            steps_per_second: 5.0,
+        }));
+        let run = state.run.clone().unwrap();
+        assert_eq!(run.losses.points.len(), 3, "no infinite loss on the chart");
+        assert_eq!(run.step, 40);
+        // Nothing to roll back before the worker says the run diverged.
+        state.reduce(DetectAction::RollBack);
+        assert_eq!(state.requests.roll_back, 0);
+        state.reduce(event(DetectEvent::Diverged {
+            step: 40,
+            good_step: 20,
+        }));
+        assert!(!state.running);
+        assert_eq!(state.diverged, Some((40, 20)));
+
+        state.reduce(DetectAction::RollBack);
+        assert_eq!((state.requests.roll_back, state.diverged), (1, None));
+        let run = state.run.clone().unwrap();
+        let steps: Vec<u64> = run.losses.points.iter().map(|p| p.0).collect();
+        assert_eq!(steps, [10, 20]);
+        assert_eq!(run.scores, vec![(20, evaluation(0.3))]);
+        assert_eq!(run.unfrozen_at, None, "it unfroze after step 20");
+        state.reduce(event(DetectEvent::RolledBack {
+            step: 20,
+            trained: 5,
+            frozen: 7,
+        }));
+        let run = state.run.clone().unwrap();
+        assert_eq!((run.step, run.trained, run.frozen), (20, 5, 7));
+        assert!(!state.running);
+        state.reduce(DetectAction::RollBack);
+        assert_eq!(state.requests.roll_back, 1, "once");
+
+        // A new run, a resumed or a loaded one has nothing to roll back.
+        let resumed = [
+            checkpoint(Level::One, 20),
+            DetectAction::WorkerLost,
+            event(DetectEvent::Resumed {
+                step: 20,
+                steps: 100,
+                trained: 5,
+                frozen: 7,
+            }),
+        ];
+        let started = [
+            DetectAction::Run,
+            event(DetectEvent::Started {
+                trained: 5,
+                frozen: 7,
+            }),
+        ];
+        for next in [&resumed[..], &started[..]] {
+            state.reduce(event(DetectEvent::Diverged {
+                step: 40,
+                good_step: 20,
+            }));
+            for action in next {
+                state.reduce(action.clone());
+            }
+            assert_eq!(state.diverged, None);
+        }
     }
 
     #[test]

@@ -35,7 +35,7 @@ use crate::{mnist, post, scope};
 
 mod run;
 
-use run::{DetectorRun, train_a_moment};
+use run::{DetectorRun, DivergingRun, train_a_moment};
 
 /// The shipped backbone, trained on all ten digits.
 const BACKBONE: &str = "static/models/mnist-resnet.safetensors";
@@ -130,6 +130,15 @@ impl DetectLesson {
         // A run that has not trained yet (a loaded detector) holds nothing to keep.
         let progress = |done: u64, first: u64| if done > first { done } else { 0 };
         match (&self.run, &self.many) {
+            // A diverged run's weights are not worth keeping: the page keeps the last good one.
+            (Some(run), _) if run.diverged().is_some() => {
+                let none: Option<(u64, std::future::Ready<_>)> = None;
+                self.checkpoints.send(none, keep, refused).await
+            }
+            (_, Some(run)) if run.diverged().is_some() => {
+                let none: Option<(u64, std::future::Ready<_>)> = None;
+                self.checkpoints.send(none, keep, refused).await
+            }
             (Some(run), _) => {
                 let held = (
                     progress(run.steps_done(), run.first_step()),
@@ -419,6 +428,7 @@ impl DetectLesson {
             DetectCommand::Continue { settings } => self.train_further(settings),
             DetectCommand::Play => self.set_running(true),
             DetectCommand::Pause => self.set_running(false),
+            DetectCommand::RollBack => self.roll_back().await,
             DetectCommand::Resume { checkpoint } => self.resume(*checkpoint).await,
             DetectCommand::Show { first, count } if self.many.is_some() => {
                 self.show_many(first, count).await
@@ -562,6 +572,9 @@ impl DetectLesson {
             _ => return self.set_running(false),
         };
         self.checkpoints.trained(self.trained_ms - before_ms);
+        if self.stop_if_diverged() {
+            return;
+        }
         if finished {
             self.score_final().await;
             self.set_running(false);
@@ -572,6 +585,48 @@ impl DetectLesson {
         if self.checkpoints.is_due() || self.checkpoints.interval_passed() {
             self.send_checkpoint().await;
         }
+    }
+
+    /// The run trained, either level's.
+    fn detector(&mut self) -> Option<&mut dyn DivergingRun> {
+        match (&mut self.run, &mut self.many) {
+            (Some(run), _) => Some(run),
+            (_, Some(run)) => Some(run),
+            _ => None,
+        }
+    }
+
+    /// Pauses a run whose loss is no longer a number, and says so: more steps cannot help.
+    /// Whether it had diverged.
+    fn stop_if_diverged(&mut self) -> bool {
+        let Some(run) = self.detector() else {
+            return false;
+        };
+        let Some(step) = run.diverged() else {
+            return false;
+        };
+        let good_step = run.good_step();
+        self.set_running(false);
+        send(DetectEvent::Diverged { step, good_step });
+        true
+    }
+
+    /// Goes back to the last good step of a diverged run, paused, and sends its checkpoint.
+    async fn roll_back(&mut self) {
+        self.set_running(false);
+        let Some(run) = self.detector() else { return };
+        if run.diverged().is_none() {
+            return;
+        }
+        run.roll_back();
+        let (step, next_eval, (trained, frozen)) = (run.steps(), run.next_score(), run.count());
+        self.next_eval = next_eval;
+        send(DetectEvent::RolledBack {
+            step,
+            trained,
+            frozen,
+        });
+        self.send_checkpoint().await;
     }
 
     /// The run's final score on the test canvases, kept for its card and sent.

@@ -24,7 +24,7 @@ use super::config::{DetectProblem, DetectSettings, StepLosses};
 use super::data::{self, CANVAS, Level};
 use super::map::{MapReport, Truth, mean_average_precision};
 use super::resume::{DetectCheckpoint, ResumeError};
-use super::schedule::{self, Held, Schedule, read_last};
+use super::schedule::{self, Divergence, Good, Held, Schedule, read_last};
 use super::training::{EVAL_BATCH, TEST_SEED};
 use crate::common::read::read_floats;
 use crate::common::stepper::Stepper;
@@ -150,6 +150,7 @@ pub struct CentreRun {
     last: Option<Tensor<1>>,
     /// The last step's losses, as read.
     losses: Option<StepLosses>,
+    divergence: Divergence<CentreDetector>,
 }
 
 impl CentreRun {
@@ -172,6 +173,7 @@ impl CentreRun {
         device.seed(settings.seed);
         let model =
             CentreDetectorConfig::new(features, settings.hidden).init(backbone.clone(), &device);
+        schedule::draw_head(|blank| drop(model.forward(blank)), &device);
         Ok(Self::at(model, settings, 0, train, test, device))
     }
 
@@ -218,6 +220,7 @@ impl CentreRun {
             record: ChunkRecord::default(),
             last: None,
             losses: None,
+            divergence: Divergence::default(),
         }
     }
 
@@ -285,6 +288,7 @@ impl CentreRun {
             record: ChunkRecord::default(),
             last: None,
             losses: None,
+            divergence: Divergence::default(),
         }
     }
 
@@ -370,10 +374,49 @@ impl CentreRun {
         max_steps: u64,
         budget_ms: f64,
     ) -> (u64, Option<StepLosses>) {
+        if self.divergence.diverged().is_some() {
+            return (0, None);
+        }
+        let start = self.state();
         let done = train_chunk(self, max_steps, budget_ms).await;
         let losses = read_last(self.last.take(), done).await;
         self.losses = losses.or(self.losses);
+        self.divergence
+            .after_chunk(start, self.schedule.step, losses);
         (done, losses)
+    }
+
+    /// The step at which a loss stopped being a number (NaN or infinite): the weights have blown
+    /// up, and more steps cannot bring them back, so the run trains no further. None until then,
+    /// and after a roll back.
+    pub fn diverged(&self) -> Option<u64> {
+        self.divergence.diverged()
+    }
+
+    /// The step [`Self::roll_back`] returns to.
+    pub fn good_step(&self) -> u64 {
+        self.divergence.good_step(self.schedule.step)
+    }
+
+    /// Returns to the last state known to be good (its weights, frozen or not as they were, the
+    /// optimiser's state, the step and learning rates), so that training can go on from there.
+    pub fn roll_back(&mut self) {
+        if let Some(good) = self.divergence.roll_back() {
+            self.model = good.model;
+            self.optimizer = good.optimizer;
+            self.schedule = good.schedule;
+            self.losses = good.losses;
+        }
+    }
+
+    /// The run as it is now, to go back to.
+    fn state(&self) -> Good<CentreDetector> {
+        Good {
+            model: schedule::detached(&self.model),
+            optimizer: self.optimizer.clone(),
+            schedule: self.schedule.clone(),
+            losses: self.losses,
+        }
     }
 
     /// The detections on test canvases `indices`.
@@ -470,4 +513,88 @@ pub async fn evaluate(
     let detections = predict(model, test, 0..count as u64, device).await;
     let truths: Vec<Vec<Truth>> = (0..count as u64).map(|i| test_truths(test, i)).collect();
     mean_average_precision(&detections, &truths, CLASSES, MAP_IOU)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend;
+    use crate::common::model_file::{load_weights, parameters, read_weights};
+    use crate::lessons::detect::model::parameter_counts;
+    use crate::models::resnet::ResnetSettings;
+    use crate::models::resnet::model::ResnetConfig;
+    use std::sync::OnceLock;
+
+    fn fixed<M: Module>(model: M, value: impl Fn(usize) -> f32) -> M {
+        let listed = parameters(&model);
+        let count = listed
+            .iter()
+            .map(|p| p.shape.iter().product::<usize>())
+            .sum();
+        load_weights(model, &listed, (0..count).map(value).collect()).unwrap()
+    }
+
+    fn fresh(settings: &DetectSettings) -> CentreRun {
+        let device = backend::cpu();
+        let network = ResnetSettings::default();
+        let backbone = ResnetConfig::from_settings(&network).init(&device);
+        let model = CentreDetectorConfig::new(network.feature_channels(), settings.hidden)
+            .init(backbone, &device);
+        // The first detector's weights, for every run: no random draw that another test could
+        // move.
+        static FIRST: OnceLock<Vec<f32>> = OnceLock::new();
+        let first = FIRST.get_or_init(|| pollster::block_on(read_weights(&model)).unwrap());
+        let model = fixed(model, |i| first[i]);
+        let images = Arc::new(Images {
+            rows: 28,
+            cols: 28,
+            pixels: (0..20 * 784).map(|i| ((i * 37) % 251) as u8).collect(),
+            labels: (0..20).map(|i| (i % 10) as u8).collect(),
+        });
+        CentreRun::at(model, settings.clone(), 0, images.clone(), images, device)
+    }
+
+    fn chunk(run: &mut CentreRun) -> (u64, Option<StepLosses>) {
+        pollster::block_on(run.train_chunk(2, f64::INFINITY))
+    }
+
+    /// Level two as level one (see `training.rs`): weights that are not numbers stop the run,
+    /// which rolls back to step 2, before the backbone unfroze, and trains on as a fresh run does.
+    #[test]
+    fn a_loss_that_stops_being_a_number_stops_the_run_and_a_roll_back_returns_to_a_good_step() {
+        let settings = DetectSettings {
+            steps: 20,
+            batch: 2,
+            hidden: 8,
+            unfreeze_at: Some(3),
+            ..DetectSettings::default()
+        };
+        let mut run = fresh(&settings);
+        for _ in 0..2 {
+            let losses = chunk(&mut run).1.unwrap();
+            assert!(losses.total.is_finite(), "{losses:?}");
+        }
+        assert_eq!((run.diverged(), run.good_step()), (None, 2));
+        let frozen_counts = parameter_counts(&fresh(&settings).model);
+        run.model = fixed(run.model.clone(), |_| f32::NAN);
+        chunk(&mut run);
+        assert_eq!((run.diverged(), run.good_step()), (Some(6), 2));
+        assert_eq!(chunk(&mut run), (0, None), "no more steps");
+
+        run.roll_back();
+        assert_eq!((run.steps_done(), run.diverged()), (2, None));
+        let mut again = fresh(&settings);
+        chunk(&mut again);
+        assert_eq!(parameter_counts(&run.model), frozen_counts, "frozen again");
+        let checkpoint = |r: &CentreRun| pollster::block_on(r.checkpoint(0.0)).unwrap();
+        assert_eq!(checkpoint(&run), checkpoint(&again));
+        for _ in 0..2 {
+            assert_eq!(chunk(&mut run), chunk(&mut again));
+        }
+        assert_ne!(
+            parameter_counts(&run.model),
+            frozen_counts,
+            "unfrozen at 3 again"
+        );
+    }
 }

@@ -37,6 +37,9 @@ pub enum DetectCommand {
     },
     Play,
     Pause,
+    /// Back to the last step known to be good, after `Diverged`; stays paused: answered by
+    /// `RolledBack` and that step's checkpoint.
+    RollBack,
     /// Go on from this checkpoint of a run (after the worker stopped), paused: answered by
     /// `Resumed`, or `ResumeFailed`.
     Resume {
@@ -208,6 +211,19 @@ pub enum DetectEvent {
     /// The run's latest checkpoint, for the page to keep.
     Checkpoint {
         checkpoint: Box<DetectCheckpoint>,
+    },
+    /// A loss stopped being a number at `step`; the run is paused and can go back to
+    /// `good_step`.
+    Diverged {
+        step: u64,
+        good_step: u64,
+    },
+    /// The run went back to `step` after `Diverged`, paused, with `trained` parameters that
+    /// train and `frozen` frozen (the backbone frozen again if it unfroze after that step).
+    RolledBack {
+        step: u64,
+        trained: u64,
+        frozen: u64,
     },
     /// This run's checkpoints cannot be taken.
     NoCheckpoint {

@@ -3,14 +3,15 @@
 //! last step's losses read after a chunk. A fresh run begins at step 0; a run that trains a
 //! loaded detector further begins at that detector's steps, so its steps and curves continue.
 //! Both runs step with the [`Stepper`] and its Adam, and take and resume their checkpoints
-//! ([`super::resume`]) here.
+//! ([`super::resume`]) here, and keep the state a run whose loss stopped being a number goes
+//! back to.
 
 use burn::lr_scheduler::module_lr_scheduler::{ModuleLearningRate, ModuleLrScheduler};
 use burn::module::{Module, ParamGroup};
 use burn::tensor::{Device, Tensor};
 
 use super::config::{DetectSettings, MAX_STEPS, StepLosses};
-use super::data::Level;
+use super::data::{CANVAS, Level};
 use super::resume::{DetectCheckpoint, ResumeError};
 use crate::common::read::read_floats;
 use crate::common::snapshot;
@@ -25,6 +26,7 @@ fn rule() -> Rule {
     Rule::adam(0.9)
 }
 
+#[derive(Clone)]
 pub(super) struct Schedule {
     /// The step the run began at.
     pub first: u64,
@@ -162,5 +164,76 @@ pub(super) async fn read_last(last: Option<Tensor<1>>, done: u64) -> Option<Step
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// A run's state at one step, what a roll back returns to: the weights (frozen or not, as they
+/// were), the optimiser's state, the schedule (step and rates) and the last losses. Cloning it is
+/// cheap: the tensors are shared, not copied.
+#[derive(Clone)]
+pub(super) struct Good<M> {
+    pub model: M,
+    pub optimizer: Stepper,
+    pub schedule: Schedule,
+    pub losses: Option<StepLosses>,
+}
+
+pub(super) use crate::common::training::detached;
+
+/// Draws a fresh head's weights now, in the order its forward pass uses them (one pass over a
+/// blank canvas), as its first training step would have: the copy a run keeps to go back to draws
+/// undrawn weights in the order the module lists them, which for the spatial head (its box layer
+/// is used before its class layer) would give other weights than the recipe's. The frozen
+/// backbone's batch norms do not learn from the pass.
+pub(super) fn draw_head(forward: impl FnOnce(Tensor<4>), device: &Device) {
+    forward(Tensor::zeros([1, 1, CANVAS, CANVAS], device));
+}
+
+/// Whether a run's loss stopped being a number, and the state to go back to.
+pub(super) struct Divergence<M> {
+    /// The state at the start of the last chunk whose last losses were all numbers (weights
+    /// already blown up would have made them NaN), or at the start of the first chunk.
+    good: Option<Good<M>>,
+    /// The step at which the last losses stopped being numbers, until a roll back.
+    at: Option<u64>,
+}
+
+impl<M> Default for Divergence<M> {
+    fn default() -> Self {
+        Self {
+            good: None,
+            at: None,
+        }
+    }
+}
+
+impl<M: Clone> Divergence<M> {
+    /// After a chunk that began at `start` and ended at `step` with `losses` (None: no step).
+    pub fn after_chunk(&mut self, start: Good<M>, step: u64, losses: Option<StepLosses>) {
+        let Some(losses) = losses else { return };
+        if [losses.total, losses.class, losses.boxes]
+            .iter()
+            .all(|l| l.is_finite())
+        {
+            self.good = Some(start);
+        } else {
+            self.at = Some(step);
+            self.good.get_or_insert(start);
+        }
+    }
+
+    pub fn diverged(&self) -> Option<u64> {
+        self.at
+    }
+
+    /// The step a roll back returns to (`now` when there is no state to go back to).
+    pub fn good_step(&self, now: u64) -> u64 {
+        self.good.as_ref().map_or(now, |good| good.schedule.step)
+    }
+
+    /// The state to go back to, if any; the run is no longer diverged.
+    pub fn roll_back(&mut self) -> Option<Good<M>> {
+        self.at = None;
+        self.good.clone()
     }
 }

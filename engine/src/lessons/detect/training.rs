@@ -16,7 +16,7 @@ use super::data::{self, CANVAS, Level};
 use super::loss::{iou_loss, smooth_l1_loss};
 use super::model::{Detector, DetectorConfig};
 use super::resume::{DetectCheckpoint, ResumeError};
-use super::schedule::{self, Held, Schedule, read_last};
+use super::schedule::{self, Divergence, Good, Held, Schedule, read_last};
 use crate::common::read::read_floats;
 use crate::common::stepper::Stepper;
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
@@ -44,6 +44,7 @@ pub struct DetectRun {
     last: Option<Tensor<1>>,
     /// The last step's losses, as read.
     losses: Option<StepLosses>,
+    divergence: Divergence<Detector>,
 }
 
 impl DetectRun {
@@ -65,6 +66,7 @@ impl DetectRun {
         device.seed(settings.seed);
         let model =
             DetectorConfig::from_settings(&settings, features, 10).init(backbone.clone(), &device);
+        schedule::draw_head(|blank| drop(model.forward(blank)), &device);
         Ok(Self::at(model, settings, 0, train, test, device))
     }
 
@@ -115,6 +117,7 @@ impl DetectRun {
             record: ChunkRecord::default(),
             last: None,
             losses: None,
+            divergence: Divergence::default(),
         }
     }
 
@@ -179,6 +182,7 @@ impl DetectRun {
             record: ChunkRecord::default(),
             last: None,
             losses: None,
+            divergence: Divergence::default(),
         }
     }
 
@@ -262,10 +266,49 @@ impl DetectRun {
         max_steps: u64,
         budget_ms: f64,
     ) -> (u64, Option<StepLosses>) {
+        if self.divergence.diverged().is_some() {
+            return (0, None);
+        }
+        let start = self.state();
         let done = train_chunk(self, max_steps, budget_ms).await;
         let losses = read_last(self.last.take(), done).await;
         self.losses = losses.or(self.losses);
+        self.divergence
+            .after_chunk(start, self.schedule.step, losses);
         (done, losses)
+    }
+
+    /// The step at which a loss stopped being a number (NaN or infinite): the weights have blown
+    /// up, and more steps cannot bring them back, so the run trains no further. None until then,
+    /// and after a roll back.
+    pub fn diverged(&self) -> Option<u64> {
+        self.divergence.diverged()
+    }
+
+    /// The step [`Self::roll_back`] returns to.
+    pub fn good_step(&self) -> u64 {
+        self.divergence.good_step(self.schedule.step)
+    }
+
+    /// Returns to the last state known to be good (its weights, frozen or not as they were, the
+    /// optimiser's state, the step and learning rates), so that training can go on from there.
+    pub fn roll_back(&mut self) {
+        if let Some(good) = self.divergence.roll_back() {
+            self.model = good.model;
+            self.optimizer = good.optimizer;
+            self.schedule = good.schedule;
+            self.losses = good.losses;
+        }
+    }
+
+    /// The run as it is now, to go back to.
+    fn state(&self) -> Good<Detector> {
+        Good {
+            model: schedule::detached(&self.model),
+            optimizer: self.optimizer.clone(),
+            schedule: self.schedule.clone(),
+            losses: self.losses,
+        }
     }
 
     /// The detector's class and box for test canvases `indices`.
@@ -430,5 +473,110 @@ pub async fn evaluate(
         mean_iou: (iou_sum / n) as f32,
         class_accuracy: (correct as f64 / n) as f32,
         hits: (hits as f64 / n) as f32,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend;
+    use crate::common::model_file::{load_weights, parameters, read_weights};
+    use crate::lessons::detect::model::parameter_counts;
+    use crate::models::resnet::ResnetSettings;
+    use crate::models::resnet::model::ResnetConfig;
+    use std::sync::OnceLock;
+
+    /// `model` with every weight from `values`, in visiting order.
+    fn fixed<M: Module>(model: M, value: impl Fn(usize) -> f32) -> M {
+        let listed = parameters(&model);
+        let count = listed
+            .iter()
+            .map(|p| p.shape.iter().product::<usize>())
+            .sum();
+        load_weights(model, &listed, (0..count).map(value).collect()).unwrap()
+    }
+
+    fn digits() -> Images {
+        Images {
+            rows: 28,
+            cols: 28,
+            pixels: (0..20 * 784).map(|i| ((i * 37) % 251) as u8).collect(),
+            labels: (0..20).map(|i| (i % 10) as u8).collect(),
+        }
+    }
+
+    fn fresh(settings: &DetectSettings) -> DetectRun {
+        let device = backend::cpu();
+        let network = ResnetSettings::default();
+        let backbone = ResnetConfig::from_settings(&network).init(&device);
+        let config = DetectorConfig::from_settings(settings, network.feature_channels(), 10);
+        let model = config.init(backbone, &device);
+        // The first detector's weights, for every run: no random draw that another test could
+        // move.
+        static FIRST: OnceLock<Vec<f32>> = OnceLock::new();
+        let first = FIRST.get_or_init(|| pollster::block_on(read_weights(&model)).unwrap());
+        let model = fixed(model, |i| first[i]);
+        let images = Arc::new(digits());
+        DetectRun::at(model, settings.clone(), 0, images.clone(), images, device)
+    }
+
+    fn chunk(run: &mut DetectRun) -> (u64, Option<StepLosses>) {
+        pollster::block_on(run.train_chunk(2, f64::INFINITY))
+    }
+
+    /// Adam's steps are bounded by the learning rate (at most 1 here), so within the lesson's
+    /// settings the losses grow but stay numbers (tried natively: a rate of 1, a box weight of
+    /// 100, the backbone unfrozen from step 0, 1500 steps, both levels); weights that are not
+    /// numbers, as a damaged detector would bring, make them NaN. The run stops there, trains no
+    /// further, and rolls back to the start of its last chunk whose losses were numbers (step 2,
+    /// before the backbone unfroze at 3): the run a fresh one is at that step, frozen again, and it
+    /// unfreezes and trains on exactly as the fresh one does.
+    #[test]
+    fn a_loss_that_stops_being_a_number_stops_the_run_and_a_roll_back_returns_to_a_good_step() {
+        let settings = DetectSettings {
+            steps: 20,
+            batch: 2,
+            hidden: 8,
+            unfreeze_at: Some(3),
+            ..DetectSettings::default()
+        };
+        let mut run = fresh(&settings);
+        assert_eq!((run.diverged(), run.good_step()), (None, 0));
+        for _ in 0..2 {
+            let losses = chunk(&mut run).1.unwrap();
+            assert!(losses.total.is_finite(), "{losses:?}");
+        }
+        assert_eq!(
+            (run.steps_done(), run.diverged(), run.good_step()),
+            (4, None, 2)
+        );
+        let frozen_counts = parameter_counts(&fresh(&settings).model);
+        assert_ne!(parameter_counts(&run.model), frozen_counts, "unfrozen at 3");
+        run.model = fixed(run.model.clone(), |_| f32::NAN);
+        let (done, losses) = chunk(&mut run);
+        assert_eq!(done, 2);
+        assert!(losses.unwrap().total.is_nan());
+        assert_eq!((run.diverged(), run.good_step()), (Some(6), 2));
+        assert_eq!(chunk(&mut run), (0, None), "no more steps");
+        assert_eq!(run.steps_done(), 6);
+
+        run.roll_back();
+        assert_eq!((run.steps_done(), run.diverged()), (2, None));
+        let mut again = fresh(&settings);
+        chunk(&mut again);
+        assert_eq!(parameter_counts(&run.model), frozen_counts, "frozen again");
+        let checkpoint = |r: &DetectRun| pollster::block_on(r.checkpoint(0.0)).unwrap();
+        assert_eq!(checkpoint(&run), checkpoint(&again));
+        for _ in 0..2 {
+            let (a, b) = (chunk(&mut run), chunk(&mut again));
+            assert_eq!(a, b);
+            assert!(a.1.unwrap().total.is_finite());
+        }
+        assert_eq!(parameter_counts(&run.model), parameter_counts(&again.model));
+        assert_ne!(
+            parameter_counts(&run.model),
+            frozen_counts,
+            "unfrozen at 3 again"
+        );
     }
 }

@@ -18,6 +18,7 @@ use crate::common::model_file::{self, ModelFileError, Precision, impl_card};
 use crate::common::read::{read_floats, read_scalar};
 use crate::common::snapshot;
 use crate::common::stepper::{Rule, Stepper};
+use crate::common::training::detached;
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
 use crate::datasets::mnist::Images;
 use crate::rng::Rng;
@@ -234,8 +235,9 @@ impl DigitTrainer {
 
     fn state(&self) -> DigitState {
         DigitState {
-            generator: self.generator.clone(),
-            discriminator: self.discriminator.clone(),
+            // The DCGAN's batch norms: copies of their own, not clones (see `detached`).
+            generator: detached(&self.generator),
+            discriminator: detached(&self.discriminator),
             g_optimizer: self.g_optimizer.clone(),
             d_optimizer: self.d_optimizer.clone(),
             rng: self.rng.clone(),

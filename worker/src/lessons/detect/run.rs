@@ -22,6 +22,10 @@ pub(super) trait DetectorRun {
     /// The parameters that train now and those frozen.
     fn counts(&self) -> (u64, u64);
     async fn chunk(&mut self, max_steps: u64, budget_ms: f64) -> (u64, Option<StepLosses>);
+    /// The step at which a loss stopped being a number, until a roll back.
+    fn diverged(&self) -> Option<u64>;
+    fn good_step(&self) -> u64;
+    fn roll_back(&mut self);
 
     /// Steps between live scores: about five a run.
     fn live_interval(&self) -> u64 {
@@ -55,6 +59,15 @@ macro_rules! impl_detector_run {
             }
             async fn chunk(&mut self, max_steps: u64, budget_ms: f64) -> (u64, Option<StepLosses>) {
                 self.train_chunk(max_steps, budget_ms).await
+            }
+            fn diverged(&self) -> Option<u64> {
+                <$run>::diverged(self)
+            }
+            fn good_step(&self) -> u64 {
+                <$run>::good_step(self)
+            }
+            fn roll_back(&mut self) {
+                <$run>::roll_back(self)
             }
         }
     };
@@ -91,4 +104,35 @@ pub(super) async fn train_a_moment(run: &mut impl DetectorRun, trained_ms: &mut 
         });
     }
     step
+}
+
+/// What a roll back asks of either level's run; unlike [`DetectorRun`], usable as `dyn`.
+pub(super) trait DivergingRun {
+    fn diverged(&self) -> Option<u64>;
+    fn good_step(&self) -> u64;
+    fn roll_back(&mut self);
+    fn steps(&self) -> u64;
+    fn next_score(&self) -> u64;
+    fn count(&self) -> (u64, u64);
+}
+
+impl<R: DetectorRun> DivergingRun for R {
+    fn diverged(&self) -> Option<u64> {
+        DetectorRun::diverged(self)
+    }
+    fn good_step(&self) -> u64 {
+        DetectorRun::good_step(self)
+    }
+    fn roll_back(&mut self) {
+        DetectorRun::roll_back(self)
+    }
+    fn steps(&self) -> u64 {
+        self.steps_done()
+    }
+    fn next_score(&self) -> u64 {
+        self.next_live_score()
+    }
+    fn count(&self) -> (u64, u64) {
+        self.counts()
+    }
 }
