@@ -2,6 +2,7 @@
 
 use kindling_engine::backend;
 use kindling_engine::common::optimizer::OptimizerKind;
+use kindling_engine::common::resume::ResumeError;
 use kindling_engine::lessons::cnn::config::{CnnField, CnnProblem, CnnSettings, Pool};
 use kindling_engine::lessons::cnn::training::CnnTrainer;
 
@@ -240,6 +241,9 @@ fn a_loss_that_stops_being_a_number_stops_the_run_and_a_roll_back_returns_to_a_g
         "no more steps"
     );
     assert_eq!(t.step_count(), at);
+    // Blown-up weights make no checkpoint, which a page would otherwise keep and resume from.
+    let checkpoint = |t: &CnnTrainer| pollster::block_on(t.checkpoint(None)).map(|_| ());
+    assert_eq!(checkpoint(&t), Err(ResumeError::NotNumbers));
     // The start of the last chunk with a finite loss: two steps before its end.
     let good = t.good_step();
     let expected = finite_steps.last().map_or(0, |&s| s - 2);
@@ -250,6 +254,7 @@ fn a_loss_that_stops_being_a_number_stops_the_run_and_a_roll_back_returns_to_a_g
 
     t.roll_back();
     assert_eq!((t.step_count(), t.diverged()), (good, None));
+    assert_eq!(checkpoint(&t), Ok(()));
     let rolled = pollster::block_on(t.evaluate(Some(50)));
     assert!(rolled.loss.is_finite(), "the weights are numbers again");
     // The same run, trained to that step again in the same chunks, is the same network.

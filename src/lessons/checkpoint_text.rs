@@ -59,6 +59,7 @@ impl Words {
                 &[("message", message)],
             ),
             ResumeError::BadStep { step } => self.at(lang, "resume_error.bad_step", *step, &[]),
+            ResumeError::NotNumbers => t(lang, &self.key("resume_error.not_numbers")),
         }
     }
 
@@ -155,6 +156,7 @@ mod tests {
                 message: "x".into(),
             },
             ResumeError::BadStep { step: 9 },
+            ResumeError::NotNumbers,
         ];
         use crate::lessons::transfer::text::{CHECKPOINTS, OWN_CHECKPOINTS};
 

@@ -200,12 +200,16 @@ pub async fn save<M: Module, C: Card>(
 
 /// A model file for `card` (its parameter list gives the tensors' names and shapes; its checksum
 /// is filled in here) and the `weights` of those parameters, one after another. Fails when the
-/// weights do not fit the parameters, or when writing f16 and a weight is not finite in f16.
+/// weights do not fit the parameters, or when a weight is not finite (in f16: as an f16).
 pub fn encode<C: Card>(
     mut card: C,
     weights: &[f32],
     precision: Precision,
 ) -> Result<Vec<u8>, ModelFileError> {
+    // A file with a weight that is not a number would be refused when read back.
+    if weights.iter().any(|w| !w.is_finite()) {
+        return Err(ModelFileError::NotFinite);
+    }
     let bytes: Vec<u8> = match precision {
         Precision::F32 => weights.iter().flat_map(|w| w.to_le_bytes()).collect(),
         Precision::F16 => {

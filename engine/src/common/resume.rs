@@ -21,6 +21,9 @@ pub enum ResumeError {
     Unreadable { message: String },
     /// The step is past the end of the run, or not one this run can reach.
     BadStep { step: u64 },
+    /// A weight is NaN or infinite: the run blew up, and its weights are not worth keeping or
+    /// going on from. A worker taking a checkpoint skips it (the next one may be good again).
+    NotNumbers,
 }
 
 /// Why a kept run could not be read.

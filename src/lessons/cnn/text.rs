@@ -161,6 +161,7 @@ pub fn resume_error(lang: Lang, error: &ResumeError) -> String {
         ResumeError::BadStep { step } => {
             tf(lang, "cnn.resume_error.bad_step", &[("step", &n(step))])
         }
+        ResumeError::NotNumbers => t(lang, "cnn.resume_error.not_numbers"),
     }
 }
 
@@ -287,6 +288,7 @@ mod tests {
                 message: "x".into(),
             },
             ResumeError::BadStep { step: 9 },
+            ResumeError::NotNumbers,
         ];
         for lang in Lang::ALL {
             let kept = checkpoint_line(lang, Some(1234), None);

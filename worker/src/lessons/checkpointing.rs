@@ -1,7 +1,7 @@
 //! When a training lesson sends its run's checkpoint to the page: every
 //! [`CHECKPOINT_EVERY_MS`] of training and once training stopped, never twice for the same
-//! progress (a step, an iteration, D's and G's updates), and, when the run's checkpoints cannot
-//! be taken, saying so once. Each lesson keeps one of these per run it trains.
+//! progress (a step, an iteration, D's and G's updates), never one whose weights are not numbers,
+//! and, when the run's checkpoints cannot be taken, saying so once. Each lesson keeps one of these per run it trains.
 
 use std::future::Future;
 
@@ -76,6 +76,9 @@ impl Checkpointing {
                 keep(checkpoint);
                 self.sent = Some(progress);
             }
+            // Blown up after the last loss read: the page keeps its last good checkpoint, and
+            // the next chunk's loss will say the run diverged.
+            Err(ResumeError::NotNumbers) => {}
             Err(error) => {
                 unavailable(error);
                 self.unavailable = true;

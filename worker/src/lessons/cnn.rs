@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use futures::future::LocalBoxFuture;
 use kindling_engine::burn::tensor::Device;
+use kindling_engine::common::resume::ResumeError;
 use kindling_engine::datasets::mnist::Images;
 use kindling_engine::lessons::cnn::checkpoint;
 use kindling_engine::lessons::cnn::messages::{CnnCommand, CnnEvent, Inspection};
@@ -157,6 +158,8 @@ impl CnnLesson {
                 send(CnnEvent::Checkpoint { checkpoint });
                 self.checkpointed = Some(step);
             }
+            // Blown up after the last loss read: see `Checkpointing::send`.
+            Err(ResumeError::NotNumbers) => {}
             Err(error) => {
                 send(CnnEvent::NoCheckpoint { error });
                 self.no_checkpoints = true;

@@ -17,6 +17,7 @@ use super::config::{
 };
 use super::model::{Cnn, CnnConfig};
 use super::resume::{CnnCheckpoint, ResumeError};
+use crate::common::model_file::Precision;
 use crate::common::read::read_floats;
 use crate::common::stepper::{Rule, Stepper};
 use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
@@ -152,12 +153,12 @@ impl CnnTrainer {
         &self,
         test_accuracy: Option<f32>,
     ) -> Result<CnnCheckpoint, ResumeError> {
-        let model = self.export(test_accuracy).await;
-        if model.is_empty() {
-            return Err(ResumeError::Unreadable {
-                message: "the device could not be read".into(),
-            });
-        }
+        let model = checkpoint::save_as(&self.model, self.record(test_accuracy), Precision::F32)
+            .await
+            .map_err(|error| match error {
+                CheckpointError::NotFinite => ResumeError::NotNumbers,
+                other => file_unreadable(other),
+            })?;
         Ok(CnnCheckpoint {
             settings: self.settings.clone(),
             step: self.step,
@@ -208,7 +209,12 @@ impl CnnTrainer {
     /// The model as a file (see [`checkpoint`]), with the test accuracy to record. Empty when the
     /// device could not be read.
     pub async fn export(&self, test_accuracy: Option<f32>) -> Vec<u8> {
-        let record = TrainingRecord {
+        checkpoint::save(&self.model, self.record(test_accuracy)).await
+    }
+
+    /// What a saved model's card says about this run.
+    fn record(&self, test_accuracy: Option<f32>) -> TrainingRecord {
+        TrainingRecord {
             settings: self.settings.clone(),
             image: [self.train.rows, self.train.cols],
             data: self.data.clone(),
@@ -216,8 +222,7 @@ impl CnnTrainer {
             steps_per_epoch: self.steps_per_epoch,
             test_accuracy,
             provenance: None,
-        };
-        checkpoint::save(&self.model, record).await
+        }
     }
 
     /// Replaces the description of the training data a saved model's card records (by default
