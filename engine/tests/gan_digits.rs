@@ -178,7 +178,9 @@ fn a_rolled_back_dcgan_has_the_batch_norm_statistics_of_its_good_iteration() {
         pollster::block_on(t.train_chunk(5, f64::INFINITY));
     }
     // NaN everywhere, the running statistics too (written in place).
-    let count = pollster::block_on(read_weights(t.generator())).unwrap().len();
+    let count = pollster::block_on(read_weights(t.generator()))
+        .unwrap()
+        .len();
     let broken = load_weights(
         t.generator().clone(),
         &parameters(t.generator()),
