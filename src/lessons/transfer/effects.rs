@@ -86,6 +86,14 @@ pub fn use_transfer_worker(
     }
     {
         let send = send.clone();
+        use_effect_with(requests.roll_back, move |&count| {
+            if count > 0 {
+                send(TransferCommand::RollBack);
+            }
+        });
+    }
+    {
+        let send = send.clone();
         let arm = state.work_arm.unwrap_or(Arm::Extract);
         let test_index = state.work_index;
         use_effect_with(requests.work, move |&count| {

@@ -16,7 +16,7 @@ use crate::lessons::transfer::measured::MeasuredTables;
 use crate::lessons::transfer::own::own_classes;
 use crate::lessons::transfer::results::results;
 use crate::lessons::transfer::state::{TransferAction, TransferState};
-use crate::lessons::transfer::text::{CHECKPOINTS, arm_name, labels_text, problem};
+use crate::lessons::transfer::text::{CHECKPOINTS, arm_name, diverged, labels_text, problem};
 use crate::lessons::transfer::widgets::network::network;
 use crate::lessons::transfer::worked::{class_name, worked};
 use crate::widgets::load_progress::{LoadProgress, LoadWords, Phase};
@@ -247,6 +247,19 @@ pub fn TransferPage(props: &Props) -> Html {
                     }
                     <span id="transfer-status" class="status" role="status">{t(lang, status)}</span>
                 </div>
+                if let Some(blown) = &state.diverged {
+                    <div id="transfer-diverged" class="notice warning" role="alert">
+                        <p>{diverged(lang, blown)}</p>
+                        <button type="button" id="transfer-roll-back" class="button" onclick={act(TransferAction::RollBack)}>
+                            {tf(lang, "transfer.roll_back", &[("good", &blown.good_step.to_string())])}
+                        </button>
+                    </div>
+                }
+                if let Some(step) = state.rolled_back {
+                    <p id="transfer-rolled-back" class="notice" role="status">
+                        {tf(lang, "transfer.rolled_back", &[("step", &step.to_string())])}
+                    </p>
+                }
                 if let Some(recovery) = &state.checkpoints.recovery {
                     <div id="transfer-recovery" class="notice" role="status">{CHECKPOINTS.recovery(lang, recovery)}</div>
                 }

@@ -31,6 +31,8 @@ pub struct Requests {
     /// `Resume` of the run's checkpoint after the worker stopped (or of the run kept in the
     /// browser), with this count as its id.
     pub resume: u64,
+    /// `RollBack` after a loss stopped being a number.
+    pub roll_back: u64,
 }
 
 /// The key the experiment is kept under in the browser.
@@ -84,6 +86,18 @@ pub struct Measured {
     pub accuracy: f32,
 }
 
+/// Where the experiment's loss stopped being a number, as the worker said.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diverged {
+    /// The step of the arm furthest behind.
+    pub step: u64,
+    /// The arms whose loss was not a number.
+    pub arms: Vec<Arm>,
+    /// The step a roll back returns to, and each arm's own step there.
+    pub good_step: u64,
+    pub good_steps: Vec<(Arm, u64)>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Inside {
     pub before: FeatureMap2d,
@@ -112,6 +126,10 @@ pub struct TransferState {
     pub failed: Option<LoadFailure>,
     pub running: bool,
     pub started: Option<Started>,
+    /// The loss stopped being a number: the run is paused until it goes back.
+    pub diverged: Option<Diverged>,
+    /// The run went back to this step after it diverged (said until it trains again).
+    pub rolled_back: Option<u64>,
     /// Each arm's live curve.
     pub curves: BTreeMap<Arm, Vec<ArmPoint>>,
     /// The finished run's settings and every arm's result.
@@ -148,6 +166,8 @@ pub enum TransferAction {
     Run,
     Play,
     Pause,
+    /// Back to the last good step after the loss stopped being a number.
+    RollBack,
     Work {
         arm: Arm,
         test_index: usize,
@@ -219,11 +239,18 @@ impl TransferState {
                     self.rejected.clear();
                     self.checkpoints.forget();
                     self.restoring = None;
+                    self.forget_divergence();
                     self.requests.run += 1;
                 }
             }
             TransferAction::Play => self.requests.play += 1,
             TransferAction::Pause => self.requests.pause += 1,
+            TransferAction::RollBack => {
+                if let Some(diverged) = self.diverged.take() {
+                    self.go_back(&diverged.good_steps);
+                    self.requests.roll_back += 1;
+                }
+            }
             TransferAction::Work { arm, test_index } => {
                 self.work_arm = Some(arm);
                 self.work_index = test_index;
@@ -246,6 +273,8 @@ impl TransferState {
                 self.loaded = None;
                 self.data = None;
                 self.started = None;
+                // The next worker resumes a checkpoint taken before the weights blew up.
+                self.forget_divergence();
             }
             TransferAction::Kept(action) => {
                 let latest = self.checkpoints.latest_mark();
@@ -262,9 +291,41 @@ impl TransferState {
                     self.rejected.clear();
                     self.checkpoints.restore(run.checkpoint.clone());
                     self.restoring = Some(run);
+                    self.forget_divergence();
                     self.requests.resume += 1;
                 }
             }
+        }
+    }
+
+    /// A new, resumed or lost run has nothing to go back to.
+    fn forget_divergence(&mut self) {
+        self.diverged = None;
+        self.rolled_back = None;
+    }
+
+    /// The run goes back to each arm's step in `good_steps`: the live points after it go, and
+    /// so does a checkpoint taken after it (on the way to the blow-up; the worker sends the good
+    /// step's).
+    fn go_back(&mut self, good_steps: &[(Arm, u64)]) {
+        let good = |arm: Arm| {
+            good_steps
+                .iter()
+                .find(|&&(a, _)| a == arm)
+                .map_or(0, |&(_, step)| step)
+        };
+        for (&arm, points) in &mut self.curves {
+            points.retain(|p| p.step <= good(arm));
+        }
+        let past =
+            |checkpoint: &TransferCheckpoint| checkpoint.arms.iter().any(|a| a.step > good(a.arm));
+        if self
+            .checkpoints
+            .latest
+            .as_ref()
+            .is_some_and(|kept| past(&kept.0))
+        {
+            self.checkpoints.latest = None;
         }
     }
 
@@ -304,13 +365,34 @@ impl TransferState {
                     test,
                 });
                 self.checkpoints.loaded();
+                self.forget_divergence();
                 self.curves.clear();
                 self.results = None;
                 self.worked = None;
                 self.inside = None;
             }
             TransferEvent::Rejected { problems } => self.rejected = problems,
-            TransferEvent::Running { running } => self.running = running,
+            TransferEvent::Running { running } => {
+                self.running = running;
+                if running {
+                    self.rolled_back = None;
+                }
+            }
+            TransferEvent::Diverged {
+                step,
+                arms,
+                good_step,
+                good_steps,
+            } => {
+                self.running = false;
+                self.diverged = Some(Diverged {
+                    step,
+                    arms,
+                    good_step,
+                    good_steps,
+                });
+            }
+            TransferEvent::RolledBack { step } => self.rolled_back = Some(step),
             TransferEvent::Point { point } => {
                 self.curves.entry(point.arm).or_default().push(point);
             }
@@ -359,6 +441,7 @@ impl TransferState {
                 self.running = false;
                 self.rejected.clear();
                 self.results = None;
+                self.forget_divergence();
             }
             TransferEvent::ResumeFailed { error, .. } => {
                 self.restoring = None;
@@ -806,6 +889,97 @@ mod tests {
         assert!(matches!(damaged.kept.found, KeptInBrowser::Unreadable(_)));
         damaged.reduce(TransferAction::ResumeKept);
         assert_eq!(damaged.requests.resume, 0);
+    }
+
+    fn diverged() -> TransferAction {
+        TransferAction::Event(TransferEvent::Diverged {
+            step: 30,
+            arms: vec![Arm::Everything],
+            good_step: 20,
+            good_steps: vec![
+                (Arm::Scratch, 21),
+                (Arm::Extract, 21),
+                (Arm::LastBlock, 20),
+                (Arm::Everything, 20),
+            ],
+        })
+    }
+
+    #[test]
+    fn a_loss_that_stops_being_a_number_pauses_and_a_roll_back_cuts_the_curves_back() {
+        let mut state = TransferState::default();
+        state.reduce(TransferAction::Run);
+        state.reduce(started(10, 50));
+        state.reduce(TransferAction::Event(TransferEvent::Running {
+            running: true,
+        }));
+        for step in [10, 20] {
+            for arm in Arm::ALL {
+                state.reduce(point(arm, step));
+            }
+        }
+        // The arms step in turn: two of them had taken their step 21 at the chunk's start.
+        state.reduce(point(Arm::Scratch, 21));
+        state.reduce(checkpoint([21, 21, 20, 20]));
+        for arm in Arm::ALL {
+            state.reduce(point(arm, 25));
+        }
+        state.reduce(checkpoint([26, 26, 25, 25]));
+        // Nothing to go back from before the worker says the run diverged.
+        state.reduce(TransferAction::RollBack);
+        assert_eq!(state.requests.roll_back, 0);
+        state.reduce(diverged());
+        assert!(!state.running);
+        assert_eq!(
+            state.diverged.as_ref().map(|d| (d.step, d.good_step)),
+            Some((30, 20))
+        );
+
+        state.reduce(TransferAction::RollBack);
+        assert_eq!(state.requests.roll_back, 1);
+        assert_eq!(state.diverged, None);
+        assert_eq!(
+            steps(&state, Arm::Scratch),
+            [10, 20, 21],
+            "up to its own step"
+        );
+        assert_eq!(steps(&state, Arm::Everything), [10, 20]);
+        assert_eq!(
+            state.checkpoints.latest, None,
+            "taken on the way to the blow-up"
+        );
+        state.reduce(TransferAction::RollBack);
+        assert_eq!(state.requests.roll_back, 1, "once");
+        state.reduce(TransferAction::Event(TransferEvent::RolledBack {
+            step: 20,
+        }));
+        state.reduce(checkpoint([21, 21, 20, 20]));
+        assert_eq!(
+            (state.rolled_back, state.checkpoints.latest_iterations()),
+            (Some(20), Some(20))
+        );
+        state.reduce(TransferAction::Event(TransferEvent::Running {
+            running: true,
+        }));
+        assert_eq!(state.rolled_back, None, "training on");
+
+        // A checkpoint up to the good step stays.
+        state.reduce(diverged());
+        state.reduce(TransferAction::RollBack);
+        assert_eq!(state.checkpoints.latest_iterations(), Some(20));
+
+        // A new run, a resumed one or a lost worker has nothing to go back from.
+        state.reduce(diverged());
+        state.reduce(started(10, 50));
+        assert_eq!(state.diverged, None);
+        state.reduce(checkpoint([21, 21, 20, 20]));
+        state.reduce(diverged());
+        state.reduce(TransferAction::WorkerLost);
+        assert_eq!(state.diverged, None);
+        state.reduce(diverged());
+        state.reduce(resumed(state.requests.resume, 20));
+        assert!(state.started.is_some() && state.diverged.is_none());
+        assert_eq!(state.requests.roll_back, 2);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use kindling_engine::lessons::transfer::config::{Arm, TransferProblem};
 use crate::format::percent;
 use crate::i18n::{Lang, t, tf};
 use crate::lessons::checkpoint_text::Words;
-use crate::lessons::transfer::state::TransferState;
+use crate::lessons::transfer::state::{Diverged, TransferState};
 
 /// The words about the experiment's checkpoints and its recovery after the worker stopped.
 pub const CHECKPOINTS: Words = Words {
@@ -43,6 +43,30 @@ pub fn problem(lang: Lang, problem: TransferProblem) -> String {
         TransferProblem::HeadFirst => "head_first",
     };
     t(lang, &format!("transfer.problem.{key}"))
+}
+
+/// Why the run paused when a loss stopped being a number, naming the arms it happened in.
+pub fn diverged(lang: Lang, diverged: &Diverged) -> String {
+    let arms: Vec<String> = diverged
+        .arms
+        .iter()
+        .map(|&arm| {
+            tf(
+                lang,
+                "transfer.diverged_arm",
+                &[("arm", &arm_name(lang, arm))],
+            )
+        })
+        .collect();
+    tf(
+        lang,
+        "transfer.diverged",
+        &[
+            ("step", &diverged.step.to_string()),
+            ("arms", &arms.join(&t(lang, "transfer.diverged_separator"))),
+            ("good", &diverged.good_step.to_string()),
+        ],
+    )
 }
 
 /// One sentence on what the finished run showed: how far feature extraction got beyond
@@ -101,6 +125,31 @@ mod tests {
             results,
         }));
         state
+    }
+
+    #[test]
+    fn a_divergence_names_its_step_arms_and_good_step_in_each_language() {
+        let blown = Diverged {
+            step: 31,
+            arms: vec![Arm::Scratch, Arm::Everything],
+            good_step: 17,
+            good_steps: Vec::new(),
+        };
+        let en = diverged(Lang::En, &blown);
+        for part in [
+            "step 31",
+            "“From scratch”, “Fine-tune everything”",
+            "learning rate",
+            "NaN",
+            "step 17",
+        ] {
+            assert!(en.contains(part), "{part} in {en}");
+        }
+        let zh = diverged(Lang::Zh, &blown);
+        for part in ["第 31 步", "“从头训练”、“全部微调”", "学习率", "第 17 步"]
+        {
+            assert!(zh.contains(part), "{part} in {zh}");
+        }
     }
 
     #[test]

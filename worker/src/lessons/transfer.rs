@@ -128,9 +128,11 @@ impl TransferLesson {
 
     /// Sends the run's checkpoint, unless the page has this one already.
     async fn send_checkpoint(&mut self) {
+        // A diverged run's weights are not worth keeping: the page keeps the last good one.
         let run = self
             .run
             .as_ref()
+            .filter(|run| run.diverged().is_none())
             .map(|run| (run.steps_done(), run.checkpoint()));
         self.checkpoints
             .send(
@@ -316,6 +318,7 @@ impl TransferLesson {
             }
             TransferCommand::Play => self.set_running(true),
             TransferCommand::Pause => self.set_running(false),
+            TransferCommand::RollBack => self.roll_back().await,
             TransferCommand::Resume { id, checkpoint } => self.resume(id, &checkpoint).await,
             TransferCommand::Work { arm, test_index } => self.work(arm, test_index).await,
             TransferCommand::Inside => self.inside().await,
@@ -350,6 +353,33 @@ impl TransferLesson {
         });
     }
 
+    /// Back to the experiment's last good state after a loss stopped being a number: says
+    /// where it stands and sends that state's checkpoint. Training stays paused.
+    async fn roll_back(&mut self) {
+        self.set_running(false);
+        let Some(run) = &mut self.run else { return };
+        run.roll_back();
+        send(TransferEvent::RolledBack { step: run.step() });
+        self.send_checkpoint().await;
+    }
+
+    /// Pauses a run whose loss is no longer a number, and says so: more steps cannot help.
+    /// Whether it had diverged.
+    fn stop_if_diverged(&mut self) -> bool {
+        let Some(run) = &self.run else { return false };
+        let Some(step) = run.diverged() else {
+            return false;
+        };
+        send(TransferEvent::Diverged {
+            step,
+            good_step: run.good_step(),
+            arms: run.diverged_arms().to_vec(),
+            good_steps: run.good_steps(),
+        });
+        self.set_running(false);
+        true
+    }
+
     /// Trains for a moment; sends the arms' due live points, a checkpoint every few seconds of
     /// training, and the results at the end.
     async fn train(&mut self) {
@@ -359,6 +389,10 @@ impl TransferLesson {
             return;
         };
         run.train_chunk(CHUNK_STEPS, CHUNK_MS).await;
+        if self.stop_if_diverged() {
+            return;
+        }
+        let Some(run) = &mut self.run else { return };
         for arm in run.due() {
             let point = run.evaluate(arm, Some(LIVE_EVAL)).await;
             send(TransferEvent::Point { point });

@@ -27,6 +27,8 @@ pub enum TransferCommand {
     },
     Play,
     Pause,
+    /// Back to the experiment's last state known to be good, after `Diverged`; stays paused.
+    RollBack,
     /// Go on from this checkpoint (after the last worker stopped), paused, preparing first if
     /// needed. The answer (`Resumed`, `ResumeFailed`) carries `id`, so the page can tell a stale
     /// one.
@@ -169,6 +171,19 @@ pub enum TransferEvent {
         id: u64,
         error: ResumeError,
     },
+    /// The loss of `arms` stopped being a number at `step` (the step of the arm furthest
+    /// behind, as a checkpoint's); training paused and can go back to `good_step`, where each
+    /// arm was at its own step in `good_steps` (the arms step in turn: some may be one ahead).
+    Diverged {
+        step: u64,
+        arms: Vec<Arm>,
+        good_step: u64,
+        good_steps: Vec<(Arm, u64)>,
+    },
+    /// After `RollBack`: every arm is back where it was at `step`, paused.
+    RolledBack {
+        step: u64,
+    },
     /// Every arm's result on the whole test set.
     Finished {
         settings: TransferSettings,
@@ -273,7 +288,7 @@ mod tests {
     use crate::protocol::{decode, encode};
 
     #[test]
-    fn own_class_messages_survive_the_trip_between_page_and_worker() {
+    fn own_class_and_divergence_messages_survive_the_trip_between_page_and_worker() {
         let commands = [
             TransferCommand::OwnNames {
                 names: vec!["+".into(), "−".into()],
@@ -290,6 +305,7 @@ mod tests {
                 settings: OwnSettings::default(),
             },
             TransferCommand::OwnExport,
+            TransferCommand::RollBack,
         ];
         for command in commands {
             let bytes = encode(&command).unwrap();
@@ -311,6 +327,13 @@ mod tests {
                 id: 3,
                 probabilities: vec![0.25, 0.75],
             },
+            TransferEvent::Diverged {
+                step: 9,
+                arms: vec![Arm::Scratch, Arm::Everything],
+                good_step: 4,
+                good_steps: vec![(Arm::Scratch, 5), (Arm::Everything, 4)],
+            },
+            TransferEvent::RolledBack { step: 4 },
         ];
         for event in events {
             let bytes = encode(&event).unwrap();

@@ -9,6 +9,7 @@ use burn::module::Module;
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
 use burn::optim::GradientsParams;
 use burn::tensor::{Device, Tensor};
+use web_time::Instant;
 
 use super::config::{Arm, ArmPoint, ArmResult, LayerPlan, TransferProblem, TransferSettings, plan};
 use super::model::{block_count, layer_parameters, learning_rates, prepare, unfreeze_last_block};
@@ -17,7 +18,7 @@ use super::sample::labelled;
 use crate::common::read::read_floats;
 use crate::common::snapshot;
 use crate::common::stepper::{Rule, Stepper};
-use crate::common::training::{ChunkRecord, StepTrainer, train_chunk};
+use crate::common::training::{ChunkRecord, detached};
 use crate::datasets::mnist::{Images, batch};
 use crate::models::resnet::ResnetSettings;
 use crate::models::resnet::model::Resnet;
@@ -51,6 +52,36 @@ pub struct ArmTrainer {
     elapsed_ms: f64,
 }
 
+/// One arm at one step, what a roll back returns it to. The model is a copy that training leaves
+/// alone ([`detached`]: a clone would share the batch norms' running statistics, which the
+/// scratch arm's training updates in place); the rest is cheap to clone (tensors are shared, not
+/// copied). A copy draws any parameter burn has not initialised yet; `TransferRun::new` has
+/// drawn them all, reading each arm's parameters for its plan, so copies change no run.
+#[derive(Clone)]
+struct ArmState {
+    model: Resnet,
+    optimizer: Stepper,
+    rng: Rng,
+    order: Vec<usize>,
+    step: u64,
+    unfrozen: bool,
+    evaluated_at: u64,
+}
+
+/// Every arm at the start of a chunk.
+#[derive(Clone)]
+struct GoodState {
+    arms: Vec<ArmState>,
+    batch_loss: f32,
+}
+
+/// Where the losses stopped being numbers.
+#[derive(Clone, Debug, PartialEq)]
+struct Divergence {
+    step: u64,
+    arms: Vec<Arm>,
+}
+
 impl ArmTrainer {
     pub fn model(&self) -> &Resnet {
         &self.model
@@ -75,6 +106,11 @@ pub struct TransferRun {
     record: ChunkRecord,
     /// Each arm's step count at its last live evaluation.
     evaluated_at: Vec<u64>,
+    /// Every arm at the start of the last chunk whose arms' last losses were all numbers (the
+    /// chunk's last update may already have blown the weights up), or of the first chunk.
+    good: Option<Box<GoodState>>,
+    /// Where the loss stopped being a number, until a roll back.
+    diverged: Option<Divergence>,
 }
 
 impl TransferRun {
@@ -134,6 +170,8 @@ impl TransferRun {
             blocks,
             batch,
             record: ChunkRecord::default(),
+            good: None,
+            diverged: None,
         })
     }
 
@@ -181,9 +219,15 @@ impl TransferRun {
         self.arms.iter().map(|a| a.step).sum()
     }
 
-    /// One step of the arm that is furthest behind (the first of equals), returning its batch
-    /// loss without reading it.
-    fn step_next(&mut self) -> Option<Tensor<1>> {
+    /// The step of the arm furthest behind (the others are at most one ahead), as
+    /// [`TransferCheckpoint::step`] counts.
+    pub fn step(&self) -> u64 {
+        self.arms.iter().map(|a| a.step).min().unwrap_or(0)
+    }
+
+    /// One step of the arm that is furthest behind (the first of equals), returning which arm
+    /// stepped and its batch loss without reading it.
+    fn step_next(&mut self) -> Option<(usize, Tensor<1>)> {
         let total = self.total_steps();
         let index = (0..self.arms.len())
             .filter(|&i| self.arms[i].step < total)
@@ -209,7 +253,7 @@ impl TransferRun {
             .step_grads_by(&arm.rates, arm.model.clone(), grads);
         arm.step += 1;
         arm.elapsed_ms += started.elapsed().as_secs_f64() * 1000.0;
-        Some(loss.without_autodiff())
+        Some((index, loss.without_autodiff()))
     }
 
     /// Where the run stands, for a later [`TransferRun::resume`]: every arm's weights and
@@ -315,9 +359,143 @@ impl TransferRun {
     }
 
     /// Runs up to `max_steps` steps (over all arms), stopping early once `budget_ms` has passed
-    /// or every arm is done. Returns the number of steps run.
+    /// or every arm is done, then waits for the device once, reading the last batch loss of
+    /// every arm that stepped. The time, waiting included, counts as training time. Returns the
+    /// number of steps run. An arm whose last loss is not a number (NaN or infinite) stops the
+    /// whole run: see [`Self::diverged`].
     pub async fn train_chunk(&mut self, max_steps: u64, budget_ms: f64) -> u64 {
-        train_chunk(self, max_steps, budget_ms).await
+        if self.diverged.is_some() {
+            return 0;
+        }
+        let start = self.state();
+        let started = Instant::now();
+        // Each arm's last loss in this chunk, and the arm that stepped last.
+        let mut last: Vec<Option<Tensor<1>>> = vec![None; self.arms.len()];
+        let mut latest = None;
+        let mut done = 0;
+        while done < max_steps {
+            let Some((index, loss)) = self.step_next() else {
+                break;
+            };
+            last[index] = Some(loss);
+            latest = Some(index);
+            done += 1;
+            if started.elapsed().as_secs_f64() * 1000.0 >= budget_ms {
+                break;
+            }
+        }
+        if let Some(latest) = latest {
+            let (stepped, losses): (Vec<usize>, Vec<Tensor<1>>) = last
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, loss)| loss.map(|loss| (i, loss)))
+                .unzip();
+            // [1] each → [arms that stepped]: one wait for the device.
+            let values = read_floats(Tensor::cat(losses, 0)).await;
+            // A read that came back empty (a lost device) counts as not a number.
+            let loss_of = |i: usize| {
+                let at = stepped.iter().position(|&s| s == i);
+                at.and_then(|at| values.get(at).copied())
+                    .unwrap_or(f32::NAN)
+            };
+            self.record.last_batch_loss = loss_of(latest);
+            let blown: Vec<Arm> = stepped
+                .iter()
+                .filter(|&&i| !loss_of(i).is_finite())
+                .map(|&i| self.arms[i].arm)
+                .collect();
+            if blown.is_empty() {
+                self.good = Some(Box::new(start));
+            } else {
+                self.diverged = Some(Divergence {
+                    step: self.step(),
+                    arms: blown,
+                });
+                self.good.get_or_insert(Box::new(start));
+            }
+        }
+        self.record.elapsed_ms += started.elapsed().as_secs_f64() * 1000.0;
+        done
+    }
+
+    /// The step ([`Self::step`]) at which an arm's loss stopped being a number (NaN or
+    /// infinite): its weights have blown up, and more steps cannot bring them back. None until
+    /// then, and after a roll back.
+    pub fn diverged(&self) -> Option<u64> {
+        self.diverged.as_ref().map(|d| d.step)
+    }
+
+    /// The arms whose last loss was not a number (empty unless [`Self::diverged`]).
+    pub fn diverged_arms(&self) -> &[Arm] {
+        self.diverged.as_ref().map_or(&[], |d| &d.arms)
+    }
+
+    /// The step ([`Self::step`]) [`Self::roll_back`] returns to.
+    pub fn good_step(&self) -> u64 {
+        self.good.as_ref().map_or(self.step(), |good| {
+            good.arms.iter().map(|a| a.step).min().unwrap_or(0)
+        })
+    }
+
+    /// Each arm's own step at the state [`Self::roll_back`] returns to (the arms take their
+    /// steps in turn, so some may be one ahead of [`Self::good_step`]).
+    pub fn good_steps(&self) -> Vec<(Arm, u64)> {
+        match &self.good {
+            Some(good) => self
+                .arms
+                .iter()
+                .zip(&good.arms)
+                .map(|(trainer, state)| (trainer.arm, state.step))
+                .collect(),
+            None => self.arms.iter().map(|a| (a.arm, a.step)).collect(),
+        }
+    }
+
+    /// Returns every arm to the last state known to be good: its weights (which of them train
+    /// included), optimiser state, batch order, step and last live point, so that training can
+    /// go on from there. Training time is kept.
+    pub fn roll_back(&mut self) {
+        if let Some(good) = self.good.as_deref() {
+            for ((trainer, state), evaluated_at) in self
+                .arms
+                .iter_mut()
+                .zip(&good.arms)
+                .zip(&mut self.evaluated_at)
+            {
+                // A copy again: the kept one stays as it is, should the run blow up once more.
+                trainer.model = detached(&state.model);
+                trainer.optimizer = state.optimizer.clone();
+                trainer.rng = state.rng.clone();
+                trainer.order = state.order.clone();
+                trainer.step = state.step;
+                trainer.unfrozen = state.unfrozen;
+                *evaluated_at = state.evaluated_at;
+            }
+            self.record.last_batch_loss = good.batch_loss;
+        }
+        self.diverged = None;
+    }
+
+    /// Every arm as it is now, to return to.
+    fn state(&self) -> GoodState {
+        let arms = self
+            .arms
+            .iter()
+            .zip(&self.evaluated_at)
+            .map(|(trainer, &evaluated_at)| ArmState {
+                model: detached(&trainer.model),
+                optimizer: trainer.optimizer.clone(),
+                rng: trainer.rng.clone(),
+                order: trainer.order.clone(),
+                step: trainer.step,
+                unfrozen: trainer.unfrozen,
+                evaluated_at,
+            })
+            .collect();
+        GoodState {
+            arms,
+            batch_loss: self.record.last_batch_loss,
+        }
     }
 
     /// Arms whose live curve is due a point (every `steps / LIVE_POINTS` steps, and at the
@@ -378,16 +556,6 @@ impl TransferRun {
             });
         }
         results
-    }
-}
-
-impl StepTrainer for TransferRun {
-    fn step(&mut self) -> Option<Tensor<1>> {
-        self.step_next()
-    }
-
-    fn record(&mut self) -> &mut ChunkRecord {
-        &mut self.record
     }
 }
 
@@ -453,4 +621,190 @@ pub fn cross_entropy_and_argmax(logits: &[f32], label: usize) -> (f64, usize) {
         + max;
     let target = logits.get(label).copied().unwrap_or(f32::NAN) as f64;
     (log_sum - target, predicted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend;
+    use crate::common::model_file::{load_weights, parameters, read_weights};
+    use crate::models::resnet::model::ResnetConfig;
+    use burn::module::{ModuleVisitor, Param};
+    use std::sync::OnceLock;
+
+    /// `model` with every float tensor from `value(i)`, in visiting order.
+    fn fixed(model: Resnet, value: impl Fn(usize) -> f32) -> Resnet {
+        let listed = parameters(&model);
+        let count = listed
+            .iter()
+            .map(|p| p.shape.iter().product::<usize>())
+            .sum();
+        load_weights(model, &listed, (0..count).map(value).collect()).unwrap()
+    }
+
+    /// 30 noisy images of 3 classes.
+    fn images(seed: u64) -> Images {
+        let mut rng = Rng::new(seed);
+        Images {
+            rows: 28,
+            cols: 28,
+            pixels: (0..30 * 784)
+                .map(|_| (rng.uniform() * 255.0) as u8)
+                .collect(),
+            labels: (0..30).map(|i| (i % 3) as u8).collect(),
+        }
+    }
+
+    /// 12 steps of 5 examples (5 a class): the last-block arm unfreezes at its step 6.
+    fn settings() -> TransferSettings {
+        TransferSettings {
+            labels_per_class: 5,
+            steps: 12,
+            batch: 5,
+            learning_rate: 0.01,
+            head_first: 0.5,
+            ..TransferSettings::default()
+        }
+    }
+
+    fn network() -> ResnetSettings {
+        ResnetSettings {
+            classes: 3,
+            ..ResnetSettings::default()
+        }
+    }
+
+    /// A run whose arms start from the same weights every time: burn's CPU backend draws from
+    /// one generator, which other tests may move between the seeding and the draws.
+    fn fresh() -> TransferRun {
+        let device = backend::cpu().autodiff();
+        let backbone = ResnetConfig::from_settings(&network()).init(&device);
+        let mut run = TransferRun::new(
+            settings(),
+            &backbone,
+            &network(),
+            &images(1),
+            images(2),
+            3,
+            device,
+        )
+        .unwrap();
+        static FIRST: OnceLock<Vec<Vec<f32>>> = OnceLock::new();
+        let first = FIRST.get_or_init(|| {
+            run.arms
+                .iter()
+                .map(|a| pollster::block_on(read_weights(&a.model)).unwrap())
+                .collect()
+        });
+        for (trainer, weights) in run.arms.iter_mut().zip(first) {
+            trainer.model = fixed(trainer.model.clone(), |i| weights[i]);
+        }
+        run
+    }
+
+    /// A chunk of two steps an arm, and the live points then due, as the worker takes them.
+    fn chunk(run: &mut TransferRun) -> (u64, u32, Vec<ArmPoint>) {
+        let done = pollster::block_on(run.train_chunk(8, f64::INFINITY));
+        let points = run
+            .due()
+            .into_iter()
+            .map(|arm| pollster::block_on(run.evaluate(arm, Some(10))))
+            .collect();
+        (done, run.last_batch_loss().to_bits(), points)
+    }
+
+    /// The checkpoint without its training times, which differ from run to run.
+    fn checkpoint(run: &TransferRun) -> TransferCheckpoint {
+        let mut checkpoint = pollster::block_on(run.checkpoint()).unwrap();
+        checkpoint.elapsed_ms = 0.0;
+        for arm in &mut checkpoint.arms {
+            arm.elapsed_ms = 0.0;
+        }
+        checkpoint
+    }
+
+    #[test]
+    fn every_arm_is_drawn_when_the_run_is_made_so_the_copies_kept_for_a_roll_back_draw_nothing() {
+        struct Lazy(usize);
+        impl ModuleVisitor for Lazy {
+            fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+                self.0 += usize::from(!param.is_initialized());
+            }
+        }
+        let device = backend::cpu().autodiff();
+        let backbone = ResnetConfig::from_settings(&network()).init(&device);
+        let run = TransferRun::new(
+            settings(),
+            &backbone,
+            &network(),
+            &images(1),
+            images(2),
+            3,
+            device,
+        )
+        .unwrap();
+        for trainer in &run.arms {
+            let mut lazy = Lazy(0);
+            trainer.model.visit(&mut lazy);
+            assert_eq!(lazy.0, 0, "{:?}", trainer.arm);
+        }
+    }
+
+    /// Adam's steps are bounded by the learning rate (at most 1 in the lesson), so the page's
+    /// settings keep the losses numbers; weights that are not numbers make them NaN. The arms
+    /// take their steps in turn, and the one that blew up is not the last to step in its chunk:
+    /// the run still stops there, trains no further, and rolls back to the start of its last
+    /// chunk whose arms' losses were all numbers (step 4, before the last block unfroze at 6).
+    /// That is the run a fresh one is at step 4 (the scratch arm's batch-norm statistics
+    /// included, which training updates in place), and it unfreezes and trains on exactly as the
+    /// fresh one does.
+    #[test]
+    fn an_arm_whose_loss_stops_being_a_number_stops_the_run_and_a_roll_back_returns_all_arms() {
+        let mut run = fresh();
+        assert_eq!((run.diverged(), run.good_step()), (None, 0));
+        let mut seen = Vec::new();
+        for _ in 0..3 {
+            seen.push(chunk(&mut run));
+        }
+        assert!(seen.iter().all(|(done, ..)| *done == 8));
+        assert_eq!((run.step(), run.diverged(), run.good_step()), (6, None, 4));
+        let scratch = &mut run.arms[Arm::Scratch.index()];
+        scratch.model = fixed(scratch.model.clone(), |_| f32::NAN);
+        let (done, last, _) = chunk(&mut run);
+        assert_eq!(done, 8);
+        assert!(
+            f32::from_bits(last).is_finite(),
+            "the everything arm stepped last, and its loss is a number"
+        );
+        assert_eq!((run.diverged(), run.good_step()), (Some(8), 4));
+        assert_eq!(run.diverged_arms(), [Arm::Scratch]);
+        assert!(run.arm(Arm::LastBlock).unfrozen);
+        assert_eq!(chunk(&mut run).0, 0, "no more steps");
+        assert_eq!(run.steps_done(), 32);
+
+        run.roll_back();
+        assert_eq!((run.step(), run.diverged()), (4, None));
+        assert!(run.diverged_arms().is_empty());
+        assert!(run.good_steps().iter().all(|&(_, step)| step == 4));
+        let mut again = fresh();
+        let first: Vec<_> = (0..2).map(|_| chunk(&mut again)).collect();
+        assert_eq!(first, seen[..2]);
+        assert!(!run.arm(Arm::LastBlock).unfrozen, "frozen again");
+        assert!(checkpoint(&run) == checkpoint(&again));
+        // The same batches, updates, live points (at the same steps) and unfreezing to the end.
+        while !again.is_finished() {
+            let (a, b) = (chunk(&mut run), chunk(&mut again));
+            assert_eq!(a, b);
+            assert!(f32::from_bits(a.1).is_finite());
+        }
+        assert!(run.is_finished() && run.arm(Arm::LastBlock).unfrozen);
+        assert!(checkpoint(&run) == checkpoint(&again));
+        let results = |r: &TransferRun| {
+            pollster::block_on(r.results())
+                .into_iter()
+                .map(|r| (r.accuracy.to_bits(), r.loss.to_bits(), r.steps))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(results(&run), results(&again));
+    }
 }
