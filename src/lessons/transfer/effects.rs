@@ -188,6 +188,11 @@ fn use_own_classes(
     use_send(r.train, send.clone(), move || {
         vec![TransferCommand::OwnTrain { settings }]
     });
+    // Before the prediction: a roll back asks for the drawing again, of the rolled-back network
+    // (effects run in the order they are declared, and the worker answers in order).
+    use_send(r.roll_back, send.clone(), || {
+        vec![TransferCommand::OwnRollBack]
+    });
     let asked = r.predict;
     use_send(r.predict, send.clone(), move || {
         test.map(|image| TransferCommand::OwnPredict {
@@ -198,9 +203,6 @@ fn use_own_classes(
         .collect()
     });
     use_send(r.export, send.clone(), || vec![TransferCommand::OwnExport]);
-    use_send(r.roll_back, send.clone(), || {
-        vec![TransferCommand::OwnRollBack]
-    });
     use_send(r.import, send, move || {
         vec![TransferCommand::OwnImport {
             bytes: file.to_vec(),

@@ -299,6 +299,10 @@ impl OwnState {
             OwnAction::RollBack => {
                 if self.diverged.take().is_some() {
                     self.requests.roll_back += 1;
+                    // The answer on screen is another network's: the drawing is read again by
+                    // the rolled-back one (effects send the roll back first).
+                    self.prediction = None;
+                    self.predict();
                 }
             }
             OwnAction::TestDrawn(drawing) => {
@@ -658,6 +662,55 @@ mod tests {
         state.on_event(diverged.clone());
         examples(&mut state, &["a", "b", "c"], &[5, 5, 0]);
         assert_eq!(state.diverged, None);
+    }
+
+    #[test]
+    fn a_roll_back_asks_the_rolled_back_network_for_the_test_drawing_again() {
+        let mut state = OwnState::default();
+        full(&mut state, &[5, 5]);
+        state.reduce(OwnAction::Train);
+        state.on_event(TransferEvent::OwnTrained {
+            step: 30,
+            accuracy: Some(1.0),
+        });
+        state.reduce(OwnAction::TestDrawn(Some(vec![1; 784])));
+        assert_eq!(state.requests.predict, 1);
+        state.on_event(TransferEvent::OwnPrediction {
+            id: 1,
+            probabilities: vec![0.2, 0.8],
+        });
+        state.reduce(OwnAction::Train);
+        state.on_event(TransferEvent::OwnDiverged {
+            step: 40,
+            good_step: 32,
+        });
+        // Redrawn while the weights were not numbers: so is the answer.
+        state.reduce(OwnAction::TestDrawn(Some(vec![2; 784])));
+        state.on_event(TransferEvent::OwnPrediction {
+            id: 2,
+            probabilities: vec![f32::NAN, f32::NAN],
+        });
+        state.reduce(OwnAction::RollBack);
+        assert_eq!(
+            (state.requests.roll_back, state.requests.predict),
+            (1, 3),
+            "the same drawing, asked again"
+        );
+        assert_eq!(state.prediction, None, "the blown-up network's answer goes");
+        state.on_event(TransferEvent::OwnPrediction {
+            id: 3,
+            probabilities: vec![0.4, 0.6],
+        });
+        assert_eq!(state.prediction, Some(vec![0.4, 0.6]));
+
+        // Without a drawing, nothing is asked.
+        state.reduce(OwnAction::TestDrawn(None));
+        state.on_event(TransferEvent::OwnDiverged {
+            step: 40,
+            good_step: 32,
+        });
+        state.reduce(OwnAction::RollBack);
+        assert_eq!(state.requests.predict, 3);
     }
 
     #[test]
