@@ -40,6 +40,20 @@ fn trained<M: Module>(model: &M) -> Vec<f32> {
     kept
 }
 
+/// Every float of the generator NaN, batch norms' running statistics too (which loading writes in
+/// place).
+fn blow_up_generator(t: &mut DigitTrainer) {
+    let count = pollster::block_on(read_weights(t.generator()))
+        .unwrap()
+        .len();
+    let broken = load_weights(
+        t.generator().clone(),
+        &parameters(t.generator()),
+        vec![f32::NAN; count],
+    );
+    t.set_networks(broken.unwrap(), t.discriminator().clone());
+}
+
 fn trainer(settings: DigitSettings) -> DigitTrainer {
     DigitTrainer::new(settings, Arc::new(bars(64, 3)), backend::cpu()).unwrap()
 }
@@ -133,14 +147,7 @@ fn a_diverged_run_is_detected_and_rolls_back_to_the_start_of_its_last_finite_chu
     }
     assert!(!t.diverged());
     assert_eq!((t.iterations(), t.good_iterations()), (15, 10));
-    let before = trained(t.generator());
-    let count = before.len();
-    let broken = load_weights(
-        t.generator().clone(),
-        &parameters(t.generator()),
-        vec![f32::NAN; count],
-    );
-    t.set_networks(broken.unwrap(), t.discriminator().clone());
+    blow_up_generator(&mut t);
     pollster::block_on(t.train_chunk(5, f64::INFINITY));
     assert!(t.diverged());
     assert_eq!((t.iterations(), t.good_iterations()), (20, 10));
@@ -177,16 +184,7 @@ fn a_rolled_back_dcgan_has_the_batch_norm_statistics_of_its_good_iteration() {
     for _ in 0..3 {
         pollster::block_on(t.train_chunk(5, f64::INFINITY));
     }
-    // NaN everywhere, the running statistics too (written in place).
-    let count = pollster::block_on(read_weights(t.generator()))
-        .unwrap()
-        .len();
-    let broken = load_weights(
-        t.generator().clone(),
-        &parameters(t.generator()),
-        vec![f32::NAN; count],
-    );
-    t.set_networks(broken.unwrap(), t.discriminator().clone());
+    blow_up_generator(&mut t);
     pollster::block_on(t.train_chunk(5, f64::INFINITY));
     assert!(t.diverged());
     t.roll_back();

@@ -129,6 +129,18 @@ pub async fn read_weights<M: Module>(model: &M) -> Option<Vec<f32>> {
     Some(weights)
 }
 
+/// `model` with its weight number i (in visiting order, over all its float tensors) `value(i)`:
+/// for tests that need weights no random draw can move, or weights that are not numbers.
+#[cfg(test)]
+pub(crate) fn with_weights<M: Module>(model: M, value: impl Fn(usize) -> f32) -> M {
+    let listed = parameters(&model);
+    let count = listed
+        .iter()
+        .map(|p| p.shape.iter().product::<usize>())
+        .sum();
+    load_weights(model, &listed, (0..count).map(value).collect()).unwrap()
+}
+
 /// `model` with every float tensor replaced, in visiting order, by `weights` (as [`decode`]
 /// returns them), after checking that `listed` (a card's parameters) are the model's.
 pub fn load_weights<M: Module>(

@@ -366,58 +366,9 @@ impl CentreRun {
         Some(total)
     }
 
-    /// Runs up to `max_steps` steps, stopping early once `budget_ms` has passed or the run is
-    /// over. Returns the steps run and the last batch's losses (`class` is the heat map's focal
-    /// loss, `boxes` the weighted size and offset L1; None before any step).
-    pub async fn train_chunk(
-        &mut self,
-        max_steps: u64,
-        budget_ms: f64,
-    ) -> (u64, Option<StepLosses>) {
-        if self.divergence.diverged().is_some() {
-            return (0, None);
-        }
-        let start = self.state();
-        let done = train_chunk(self, max_steps, budget_ms).await;
-        let losses = read_last(self.last.take(), done).await;
-        self.losses = losses.or(self.losses);
-        self.divergence
-            .after_chunk(start, self.schedule.step, losses);
-        (done, losses)
-    }
-
-    /// The step at which a loss stopped being a number (NaN or infinite): the weights have blown
-    /// up, and more steps cannot bring them back, so the run trains no further. None until then,
-    /// and after a roll back.
-    pub fn diverged(&self) -> Option<u64> {
-        self.divergence.diverged()
-    }
-
-    /// The step [`Self::roll_back`] returns to.
-    pub fn good_step(&self) -> u64 {
-        self.divergence.good_step(self.schedule.step)
-    }
-
-    /// Returns to the last state known to be good (its weights, frozen or not as they were, the
-    /// optimiser's state, the step and learning rates), so that training can go on from there.
-    pub fn roll_back(&mut self) {
-        if let Some(good) = self.divergence.roll_back() {
-            self.model = good.model;
-            self.optimizer = good.optimizer;
-            self.schedule = good.schedule;
-            self.losses = good.losses;
-        }
-    }
-
-    /// The run as it is now, to go back to.
-    fn state(&self) -> Good<CentreDetector> {
-        Good {
-            model: schedule::detached(&self.model),
-            optimizer: self.optimizer.clone(),
-            schedule: self.schedule.clone(),
-            losses: self.losses,
-        }
-    }
+    // `class` in the losses is the heat map's focal loss, `boxes` the weighted size and offset
+    // L1.
+    schedule::chunks_and_divergence!(CentreDetector);
 
     /// The detections on test canvases `indices`.
     pub async fn predict(&self, indices: impl IntoIterator<Item = u64>) -> Vec<Vec<Detection>> {
@@ -519,20 +470,12 @@ pub async fn evaluate(
 mod tests {
     use super::*;
     use crate::backend;
-    use crate::common::model_file::{load_weights, parameters, read_weights};
+    use crate::common::model_file::with_weights as fixed;
     use crate::lessons::detect::model::parameter_counts;
+    use crate::lessons::detect::test_runs::{digits, first_weights, unfreezing_at_3};
     use crate::models::resnet::ResnetSettings;
     use crate::models::resnet::model::ResnetConfig;
     use std::sync::OnceLock;
-
-    fn fixed<M: Module>(model: M, value: impl Fn(usize) -> f32) -> M {
-        let listed = parameters(&model);
-        let count = listed
-            .iter()
-            .map(|p| p.shape.iter().product::<usize>())
-            .sum();
-        load_weights(model, &listed, (0..count).map(value).collect()).unwrap()
-    }
 
     fn fresh(settings: &DetectSettings) -> CentreRun {
         let device = backend::cpu();
@@ -540,17 +483,9 @@ mod tests {
         let backbone = ResnetConfig::from_settings(&network).init(&device);
         let model = CentreDetectorConfig::new(network.feature_channels(), settings.hidden)
             .init(backbone, &device);
-        // The first detector's weights, for every run: no random draw that another test could
-        // move.
         static FIRST: OnceLock<Vec<f32>> = OnceLock::new();
-        let first = FIRST.get_or_init(|| pollster::block_on(read_weights(&model)).unwrap());
-        let model = fixed(model, |i| first[i]);
-        let images = Arc::new(Images {
-            rows: 28,
-            cols: 28,
-            pixels: (0..20 * 784).map(|i| ((i * 37) % 251) as u8).collect(),
-            labels: (0..20).map(|i| (i % 10) as u8).collect(),
-        });
+        let model = first_weights(model, &FIRST);
+        let images = Arc::new(digits());
         CentreRun::at(model, settings.clone(), 0, images.clone(), images, device)
     }
 
@@ -562,13 +497,7 @@ mod tests {
     /// which rolls back to step 2, before the backbone unfroze, and trains on as a fresh run does.
     #[test]
     fn a_loss_that_stops_being_a_number_stops_the_run_and_a_roll_back_returns_to_a_good_step() {
-        let settings = DetectSettings {
-            steps: 20,
-            batch: 2,
-            hidden: 8,
-            unfreeze_at: Some(3),
-            ..DetectSettings::default()
-        };
+        let settings = unfreezing_at_3();
         let mut run = fresh(&settings);
         for _ in 0..2 {
             let losses = chunk(&mut run).1.unwrap();

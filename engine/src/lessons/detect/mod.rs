@@ -24,6 +24,8 @@ pub mod resume;
 #[cfg(feature = "compute")]
 mod schedule;
 pub mod shapes;
+#[cfg(all(test, feature = "compute"))]
+mod test_runs;
 #[cfg(feature = "compute")]
 pub mod training;
 

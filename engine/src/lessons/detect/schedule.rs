@@ -189,6 +189,67 @@ pub(super) fn draw_head(forward: impl FnOnce(Tensor<4>), device: &Device) {
     forward(Tensor::zeros([1, 1, CANVAS, CANVAS], device));
 }
 
+/// A run's `train_chunk` and what it does when a loss stops being a number (`diverged`,
+/// `good_step`, `roll_back`), the same at both levels: in an `impl` of a run with `model`,
+/// `optimizer`, `schedule`, `losses`, `last` and `divergence` fields.
+macro_rules! chunks_and_divergence {
+    ($model:ty) => {
+        /// Runs up to `max_steps` steps, stopping early once `budget_ms` has passed or the run is
+        /// over. Returns the steps run and the last batch's losses (None before any step).
+        pub async fn train_chunk(
+            &mut self,
+            max_steps: u64,
+            budget_ms: f64,
+        ) -> (u64, Option<StepLosses>) {
+            if self.divergence.diverged().is_some() {
+                return (0, None);
+            }
+            let start = self.state();
+            let done = train_chunk(self, max_steps, budget_ms).await;
+            let losses = read_last(self.last.take(), done).await;
+            self.losses = losses.or(self.losses);
+            self.divergence
+                .after_chunk(start, self.schedule.step, losses);
+            (done, losses)
+        }
+
+        /// The step at which a loss stopped being a number (NaN or infinite): the weights have
+        /// blown up, and more steps cannot bring them back, so the run trains no further. None
+        /// until then, and after a roll back.
+        pub fn diverged(&self) -> Option<u64> {
+            self.divergence.diverged()
+        }
+
+        /// The step [`Self::roll_back`] returns to.
+        pub fn good_step(&self) -> u64 {
+            self.divergence.good_step(self.schedule.step)
+        }
+
+        /// Returns to the last state known to be good (its weights, frozen or not as they were,
+        /// the optimiser's state, the step and learning rates), so that training can go on from
+        /// there.
+        pub fn roll_back(&mut self) {
+            if let Some(good) = self.divergence.roll_back() {
+                self.model = good.model;
+                self.optimizer = good.optimizer;
+                self.schedule = good.schedule;
+                self.losses = good.losses;
+            }
+        }
+
+        /// The run as it is now, to go back to.
+        fn state(&self) -> Good<$model> {
+            Good {
+                model: schedule::detached(&self.model),
+                optimizer: self.optimizer.clone(),
+                schedule: self.schedule.clone(),
+                losses: self.losses,
+            }
+        }
+    };
+}
+pub(super) use chunks_and_divergence;
+
 /// Whether a run's loss stopped being a number, and the state to go back to.
 pub(super) struct Divergence<M> {
     /// The state at the start of the last chunk whose last losses were all numbers (weights
