@@ -627,20 +627,10 @@ pub fn cross_entropy_and_argmax(logits: &[f32], label: usize) -> (f64, usize) {
 mod tests {
     use super::*;
     use crate::backend;
-    use crate::common::model_file::{load_weights, parameters, read_weights};
+    use crate::common::model_file::{read_weights, with_weights};
     use crate::models::resnet::model::ResnetConfig;
     use burn::module::{ModuleVisitor, Param};
     use std::sync::OnceLock;
-
-    /// `model` with every float tensor from `value(i)`, in visiting order.
-    fn fixed(model: Resnet, value: impl Fn(usize) -> f32) -> Resnet {
-        let listed = parameters(&model);
-        let count = listed
-            .iter()
-            .map(|p| p.shape.iter().product::<usize>())
-            .sum();
-        load_weights(model, &listed, (0..count).map(value).collect()).unwrap()
-    }
 
     /// 30 noisy images of 3 classes.
     fn images(seed: u64) -> Images {
@@ -697,7 +687,7 @@ mod tests {
                 .collect()
         });
         for (trainer, weights) in run.arms.iter_mut().zip(first) {
-            trainer.model = fixed(trainer.model.clone(), |i| weights[i]);
+            trainer.model = with_weights(trainer.model.clone(), |i| weights[i]);
         }
         run
     }
@@ -769,7 +759,7 @@ mod tests {
         assert!(seen.iter().all(|(done, ..)| *done == 8));
         assert_eq!((run.step(), run.diverged(), run.good_step()), (6, None, 4));
         let scratch = &mut run.arms[Arm::Scratch.index()];
-        scratch.model = fixed(scratch.model.clone(), |_| f32::NAN);
+        scratch.model = with_weights(scratch.model.clone(), |_| f32::NAN);
         let (done, last, _) = chunk(&mut run);
         assert_eq!(done, 8);
         assert!(
