@@ -230,7 +230,9 @@ macro_rules! chunks_and_divergence {
         /// there.
         pub fn roll_back(&mut self) {
             if let Some(good) = self.divergence.roll_back() {
-                self.model = good.model;
+                // A copy again: the kept state stays as it is, should the run blow up once
+                // more before it is replaced.
+                self.model = schedule::detached(&good.model);
                 self.optimizer = good.optimizer;
                 self.schedule = good.schedule;
                 self.losses = good.losses;

@@ -222,8 +222,10 @@ impl DigitTrainer {
     /// iteration and the random numbers' position. Training time is kept.
     pub fn roll_back(&mut self) {
         let good = (*self.good).clone();
-        self.generator = good.generator;
-        self.discriminator = good.discriminator;
+        // Copies again: the kept state stays as it is, should the run blow up once more before
+        // it is replaced.
+        self.generator = detached(&good.generator);
+        self.discriminator = detached(&good.discriminator);
         self.g_optimizer = good.g_optimizer;
         self.d_optimizer = good.d_optimizer;
         self.rng = good.rng;
