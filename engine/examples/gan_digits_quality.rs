@@ -35,6 +35,15 @@
 //! the discriminator unchanged; about twice the compute an iteration), 2026-12-02, beside other
 //! builds: 55.2 % at 1,000, 59.7 % at 2,000, 65.1 % at 3,000, 69.2 % at 4,000, 65.7 % at 5,000
 //! (all 10 classes). No better than the default at the same iterations; stopped, not adopted.
+//!
+//! Tried on 2026-12-03, each run alone on one of two quiet cores (default settings otherwise;
+//! the default reached 52.0 % at 1,000 iterations, 59.9 % at 2,000 and 70.2 % at 6,000):
+//! - one-sided label smoothing (D's target for real images 0.9 instead of 1): 53.1 %, 61.5 %,
+//!   65.5 %, 68.2 %, 68.6 %, 69.9 % at 1,000 to 6,000 (155 s a 1,000): no gain, dropped;
+//! - a discriminator twice as wide (64 and 128 feature maps instead of 32 and 64): 57.3 %,
+//!   64.5 %, 68.6 %, 70.9 %, 71.6 %, 72.9 % at 1,000 to 6,000, all 10 classes. Better at the same
+//!   iterations, but each takes twice as long on the CPU (310 s a 1,000), and at the same time
+//!   it is no better (68.6 % after 974 s against 70.2 % at 6,000 for the default): not adopted.
 
 use std::sync::Arc;
 

@@ -664,12 +664,11 @@ mod tests {
         }
     }
 
-    /// A run whose arms start from the same weights every time: burn's CPU backend draws from
-    /// one generator, which other tests may move between the seeding and the draws.
-    fn fresh() -> TransferRun {
+    /// A new run on the test settings, its arms' weights as drawn.
+    fn made() -> TransferRun {
         let device = backend::cpu().autodiff();
         let backbone = ResnetConfig::from_settings(&network()).init(&device);
-        let mut run = TransferRun::new(
+        TransferRun::new(
             settings(),
             &backbone,
             &network(),
@@ -678,7 +677,13 @@ mod tests {
             3,
             device,
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    /// A run whose arms start from the same weights every time: burn's CPU backend draws from
+    /// one generator, which other tests may move between the seeding and the draws.
+    fn fresh() -> TransferRun {
+        let mut run = made();
         static FIRST: OnceLock<Vec<Vec<f32>>> = OnceLock::new();
         let first = FIRST.get_or_init(|| {
             run.arms
@@ -721,18 +726,7 @@ mod tests {
                 self.0 += usize::from(!param.is_initialized());
             }
         }
-        let device = backend::cpu().autodiff();
-        let backbone = ResnetConfig::from_settings(&network()).init(&device);
-        let run = TransferRun::new(
-            settings(),
-            &backbone,
-            &network(),
-            &images(1),
-            images(2),
-            3,
-            device,
-        )
-        .unwrap();
+        let run = made();
         for trainer in &run.arms {
             let mut lazy = Lazy(0);
             trainer.model.visit(&mut lazy);
