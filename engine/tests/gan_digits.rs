@@ -78,6 +78,40 @@ fn a_d_step_changes_only_d_and_a_g_step_only_g() {
     }
 }
 
+/// Adam's first step moves each weight by its learning rate times g / (|g| + ε), so the largest
+/// move of a first D step is the discriminator's own rate: twice the rate set for the DCGAN, the
+/// rate set for the MLP pair. G's first step moves by the rate set.
+#[test]
+fn the_dcgan_discriminator_learns_at_twice_the_rate_set() {
+    let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
+    let largest_move = |before: &[f32], after: &[f32]| {
+        before
+            .iter()
+            .zip(after)
+            .map(|(a, b)| (a - b).abs() as f64)
+            .fold(0.0, f64::max)
+    };
+    for (model, d_rate) in [(DigitModel::Dcgan, 2.0), (DigitModel::Mlp, 1.0)] {
+        let settings = settings(model, false);
+        let lr = settings.learning_rate;
+        let mut t = trainer(settings);
+        let (g0, d0) = (trained(t.generator()), trained(t.discriminator()));
+        pollster::block_on(kindling_engine::common::read::read_scalar(t.d_step()));
+        pollster::block_on(kindling_engine::common::read::read_scalar(t.g_step()));
+        let (g1, d1) = (trained(t.generator()), trained(t.discriminator()));
+        let d_move = largest_move(&d0, &d1) / lr;
+        let g_move = largest_move(&g0, &g1) / lr;
+        assert!(
+            (d_move - d_rate).abs() < 0.01,
+            "{model:?}: D moved {d_move} × the rate"
+        );
+        assert!(
+            (g_move - 1.0).abs() < 0.01,
+            "{model:?}: G moved {g_move} × the rate"
+        );
+    }
+}
+
 #[test]
 fn training_runs_and_the_grid_is_whole() {
     let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());

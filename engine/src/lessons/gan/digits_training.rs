@@ -384,7 +384,7 @@ impl DigitTrainer {
         let d_real = sigmoid(real_logits.clone()).mean().detach();
         let loss = discriminator_loss(LossKind::NonSaturating, real_logits, fake_logits);
         let grads = GradientsParams::from_grads(loss.backward(), &self.discriminator);
-        let lr = self.settings.learning_rate;
+        let lr = self.settings.learning_rate * self.settings.model.discriminator_rate();
         self.discriminator = self
             .d_optimizer
             .step_grads(lr, self.discriminator.clone(), grads);
