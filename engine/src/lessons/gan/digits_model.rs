@@ -1,5 +1,6 @@
 //! The digit GAN's networks. The DCGAN's generator goes up from the noise with transposed
-//! convolutions, its discriminator down with strided convolutions; the MLP pair is two small
+//! convolutions and smooths its 28 × 28 maps into one image with a last 3 × 3 convolution; its
+//! discriminator goes down with three strided convolutions. The MLP pair is two small
 //! perceptrons. Images are [n, 1, 28, 28] in (−1, 1); a conditional discriminator reads the
 //! label as ten extra constant channels (one of them all ones).
 
@@ -21,12 +22,15 @@ pub struct DcganGenerator {
     up1: ConvTranspose2d,
     norm1: BatchNorm,
     up2: ConvTranspose2d,
+    norm2: BatchNorm,
+    refine: Conv2d,
 }
 
 #[derive(Module, Debug)]
 pub struct DcganDiscriminator {
     down1: Conv2d,
     down2: Conv2d,
+    down3: Conv2d,
     head: Linear,
 }
 
@@ -62,6 +66,10 @@ pub enum DigitDiscriminator {
 /// Channels of the DCGAN's 7 × 7 and 14 × 14 feature maps.
 const WIDE: usize = 64;
 const NARROW: usize = 32;
+/// Channels of the generator's 28 × 28 maps, before its last convolution.
+const FINE: usize = 16;
+/// Channels of the discriminator's last, 4 × 4 maps.
+const DEEP: usize = 128;
 
 #[derive(Config, Debug)]
 pub struct DigitNetworksConfig {
@@ -87,6 +95,14 @@ fn down(channels: [usize; 2], device: &Device) -> Conv2d {
         .init(device)
 }
 
+/// 3 × 3 kernels, padding 1, `stride`: 28 → 28 at stride 1, 7 → 4 at stride 2.
+fn conv3(channels: [usize; 2], stride: usize, device: &Device) -> Conv2d {
+    Conv2dConfig::new(channels, [3, 3])
+        .with_stride([stride, stride])
+        .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
+        .init(device)
+}
+
 impl DigitNetworksConfig {
     pub fn generator(&self, device: &Device) -> DigitGenerator {
         match self.model {
@@ -95,7 +111,9 @@ impl DigitNetworksConfig {
                 norm: BatchNormConfig::new(WIDE).init(device),
                 up1: up([WIDE, NARROW], device),
                 norm1: BatchNormConfig::new(NARROW).init(device),
-                up2: up([NARROW, 1], device),
+                up2: up([NARROW, FINE], device),
+                norm2: BatchNormConfig::new(FINE).init(device),
+                refine: conv3([FINE, 1], 1, device),
             }),
             DigitModel::Mlp => DigitGenerator::Mlp(MlpGenerator {
                 hidden: LinearConfig::new(self.input, 256).init(device),
@@ -111,7 +129,8 @@ impl DigitNetworksConfig {
             DigitModel::Dcgan => DigitDiscriminator::Dcgan(DcganDiscriminator {
                 down1: down([1 + labels, NARROW], device),
                 down2: down([NARROW, WIDE], device),
-                head: LinearConfig::new(WIDE * 7 * 7, 1).init(device),
+                down3: conv3([WIDE, DEEP], 2, device),
+                head: LinearConfig::new(DEEP * 4 * 4, 1).init(device),
             }),
             DigitModel::Mlp => DigitDiscriminator::Mlp(MlpDiscriminator {
                 hidden: LinearConfig::new(SIDE * SIDE + labels, 512).init(device),
@@ -131,9 +150,10 @@ impl DigitGenerator {
                 // [n, input] → [n, 64·7·7] → [n, 64, 7, 7].
                 let x = g.project.forward(z).reshape([n, WIDE, 7, 7]);
                 let x = relu(g.norm.forward(x));
-                // → [n, 32, 14, 14] → [n, 1, 28, 28].
+                // → [n, 32, 14, 14] → [n, 16, 28, 28] → [n, 1, 28, 28].
                 let x = relu(g.norm1.forward(g.up1.forward(x)));
-                g.up2.forward(x).tanh()
+                let x = relu(g.norm2.forward(g.up2.forward(x)));
+                g.refine.forward(x).tanh()
             }
             DigitGenerator::Mlp(g) => {
                 let x = relu(g.hidden.forward(z));
@@ -161,10 +181,11 @@ impl DigitDiscriminator {
                     }
                     None => images,
                 };
-                // → [n, 32, 14, 14] → [n, 64, 7, 7] → [n, 64·7·7] → [n, 1].
+                // → [n, 32, 14, 14] → [n, 64, 7, 7] → [n, 128, 4, 4] → [n, 128·4·4] → [n, 1].
                 let x = leaky_relu(d.down1.forward(x), SLOPE);
                 let x = leaky_relu(d.down2.forward(x), SLOPE);
-                d.head.forward(x.reshape([n, WIDE * 7 * 7]))
+                let x = leaky_relu(d.down3.forward(x), SLOPE);
+                d.head.forward(x.reshape([n, DEEP * 4 * 4]))
             }
             DigitDiscriminator::Mlp(d) => {
                 // [n, 1, 28, 28] → [n, 784], with the labels appended.

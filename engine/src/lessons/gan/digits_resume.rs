@@ -39,9 +39,9 @@ pub struct DigitCheckpoint {
 }
 
 impl KeptCheckpoint for DigitCheckpoint {
-    /// 3 since the DCGAN's discriminator learns at twice the rate set: a run kept before would
-    /// not train on as it began.
-    const KEPT_FORMAT: u32 = 3;
+    /// 3 since the DCGAN's discriminator learns at twice the rate set (a run kept before would
+    /// not train on as it began); 4 since the DCGAN has a third layer on each side.
+    const KEPT_FORMAT: u32 = 4;
     /// (iteration, [D loss, G loss, D(x), D(G(z))]) points.
     type Curves = Vec<(u64, [f32; 4])>;
 }
