@@ -48,8 +48,8 @@ pub struct MlpDiscriminator {
     output: Linear,
 }
 
-// One generator lives per lesson, so the variants' size difference costs nothing; boxing would
-// take the variant out of burn's Module derive.
+// One pair lives per lesson, so the variants' size difference costs nothing; boxing would take
+// the variant out of burn's Module derive.
 #[allow(clippy::large_enum_variant)]
 #[derive(Module, Debug)]
 pub enum DigitGenerator {
@@ -57,6 +57,7 @@ pub enum DigitGenerator {
     Mlp(MlpGenerator),
 }
 
+#[allow(clippy::large_enum_variant)]
 #[derive(Module, Debug)]
 pub enum DigitDiscriminator {
     Dcgan(DcganDiscriminator),
