@@ -88,17 +88,10 @@ fn up(channels: [usize; 2], device: &Device) -> ConvTranspose2d {
         .init(device)
 }
 
-fn down(channels: [usize; 2], device: &Device) -> Conv2d {
-    // 4 × 4 kernels, stride 2, padding 1: each side halves.
-    Conv2dConfig::new(channels, [4, 4])
-        .with_stride([2, 2])
-        .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
-        .init(device)
-}
-
-/// 3 × 3 kernels, padding 1, `stride`: 28 → 28 at stride 1, 7 → 4 at stride 2.
-fn conv3(channels: [usize; 2], stride: usize, device: &Device) -> Conv2d {
-    Conv2dConfig::new(channels, [3, 3])
+/// `kernel` × `kernel`, `stride`, padding 1. 4 × 4 at stride 2 halves each side; 3 × 3 keeps it at
+/// stride 1 (28 → 28) and takes 7 to 4 at stride 2.
+fn conv(channels: [usize; 2], kernel: usize, stride: usize, device: &Device) -> Conv2d {
+    Conv2dConfig::new(channels, [kernel, kernel])
         .with_stride([stride, stride])
         .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
         .init(device)
@@ -114,7 +107,7 @@ impl DigitNetworksConfig {
                 norm1: BatchNormConfig::new(NARROW).init(device),
                 up2: up([NARROW, FINE], device),
                 norm2: BatchNormConfig::new(FINE).init(device),
-                refine: conv3([FINE, 1], 1, device),
+                refine: conv([FINE, 1], 3, 1, device),
             }),
             DigitModel::Mlp => DigitGenerator::Mlp(MlpGenerator {
                 hidden: LinearConfig::new(self.input, 256).init(device),
@@ -128,9 +121,9 @@ impl DigitNetworksConfig {
         let labels = if self.conditional { CLASSES } else { 0 };
         match self.model {
             DigitModel::Dcgan => DigitDiscriminator::Dcgan(DcganDiscriminator {
-                down1: down([1 + labels, NARROW], device),
-                down2: down([NARROW, WIDE], device),
-                down3: conv3([WIDE, DEEP], 2, device),
+                down1: conv([1 + labels, NARROW], 4, 2, device),
+                down2: conv([NARROW, WIDE], 4, 2, device),
+                down3: conv([WIDE, DEEP], 3, 2, device),
                 head: LinearConfig::new(DEEP * 4 * 4, 1).init(device),
             }),
             DigitModel::Mlp => DigitDiscriminator::Mlp(MlpDiscriminator {
