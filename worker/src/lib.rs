@@ -234,8 +234,9 @@ async fn serve(mut inbox: UnboundedReceiver<ToWorker>) {
     post(&FromWorker::Ready {
         backend: active.clone(),
     });
+    let gpu = matches!(active, ActiveBackend::WebGpu { .. });
     let mut worker = Worker {
-        scheduler: Scheduler::new(lessons::all(&device)),
+        scheduler: Scheduler::new(lessons::all(&device, gpu)),
         device,
         active,
         calibrate: false,

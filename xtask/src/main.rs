@@ -593,7 +593,7 @@ fn bench(ctx: &Ctx, args: &[String]) -> Result {
     setup(ctx, true)?;
     let lessons_only = matches!(
         args.first().map(String::as_str),
-        Some("full" | "lessons" | "memory")
+        Some("full" | "lessons" | "first" | "memory")
     );
     let tfjs = if lessons_only {
         None

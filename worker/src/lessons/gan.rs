@@ -44,9 +44,9 @@ pub struct GanLesson {
 }
 
 impl GanLesson {
-    pub fn new(device: Device) -> Self {
+    pub fn new(device: Device, warm_up: bool) -> Self {
         Self {
-            digits: Digits::new(device.clone()),
+            digits: Digits::new(device.clone(), warm_up),
             device,
             toy: None,
             running: false,

@@ -10,7 +10,9 @@
 //! `bench quick`: fewer steps and one round, to try it. `bench full`: the default CNN's two MNIST
 //! epochs on the CPU backend (wall time and test accuracy). `bench lessons`: the playground's and
 //! the CNN lesson's own speed readouts, the playground's start (navigation start until its first
-//! loss readout shows a number) and the main thread's long tasks (over 50 ms) while each trains.
+//! loss readout shows a number) and the main thread's long tasks (over 50 ms) while each trains,
+//! then `bench first`. `bench first`: on WebGPU, how long after Play the playground, the CNN and
+//! the GAN's digits show their first step, with Play pressed at once or after 20 s of reading.
 //! `bench memory`: the page's memory workloads (10,000 playground steps and 2,000 small-CNN steps
 //! on the CPU, 300 each on WebGPU), the worker's wasm memory and burn's GPU allocator sampled as
 //! they run; `--backends cpu,webgpu` (default cpu), `--memsteps N` to shorten them.
@@ -930,6 +932,105 @@ fn cnn_speed(site: &str) {
     }
 }
 
+/// The readout that counts a lesson's steps, as a number (None before it shows one).
+fn count(browser: &Browser, selector: &str) -> Option<f64> {
+    number(browser.text(selector)?.split_whitespace().next()?)
+}
+
+/// Milliseconds from clicking `play` until `counter` shows at least one step: what a learner
+/// waits for the first step on screen (one progress report included).
+fn first_step_ms(browser: &Browser, play: &str, counter: &str) -> f64 {
+    let script = format!(
+        "const e = document.querySelector({}); return e !== null && !e.disabled;",
+        json!(play)
+    );
+    browser.wait_for(play, 120, |b| b.eval(&script).as_bool().filter(|&r| r));
+    let started = Instant::now();
+    browser.click(play);
+    browser.wait_for("the first step", 300, |b| {
+        count(b, counter).filter(|&n| n >= 1.0)
+    });
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    browser.click(play);
+    ms
+}
+
+/// Seconds a learner reads a lesson before pressing Play, in `bench first`.
+const READING: [u64; 2] = [0, 20];
+
+/// The first step on WebGPU as a learner sees it: each lesson opened afresh, Play pressed at once
+/// or after some reading (while the worker compiles the run's kernels), until the step counter
+/// shows a step.
+fn first_steps(site: &str) {
+    println!("first step on WebGPU: ms from Play until the counter shows a step");
+    println!(
+        "{:<28} {:>10} {:>10}  adapter",
+        "lesson", "at once", "after 20 s"
+    );
+    type Open = fn(&str) -> Browser;
+    let lessons: [(&str, Open, &str, &str); 4] = [
+        (
+            "playground (default)",
+            |site| {
+                let browser = Browser::start();
+                browser.goto(&format!("{site}/?lang=en&backend=webgpu#/playground"));
+                browser.wait_for("the first loss", 300, |b| count(b, "#train-loss"));
+                browser
+            },
+            "#play",
+            "#step-count",
+        ),
+        (
+            "CNN (default, batch 64)",
+            |site| open_cnn(site, "webgpu", "?batch=64").0,
+            "#cnn-play",
+            "#cnn-step-count",
+        ),
+        (
+            "GAN digits, MLP (batch 64)",
+            |site| open_digits(site, "mlp"),
+            "#gan-digits-play",
+            "#gan-digits-iterations",
+        ),
+        (
+            "GAN digits, DCGAN (batch 64)",
+            |site| open_digits(site, "dcgan"),
+            "#gan-digits-play",
+            "#gan-digits-iterations",
+        ),
+    ];
+    for (name, open, play, counter) in lessons {
+        let mut row = Vec::new();
+        let mut adapter = String::new();
+        for reading in READING {
+            let browser = open(site);
+            adapter = badge(&browser);
+            std::thread::sleep(Duration::from_secs(reading));
+            row.push(first_step_ms(&browser, play, counter));
+        }
+        println!("{name:<28} {:>10.0} {:>10.0}  {adapter}", row[0], row[1]);
+    }
+}
+
+/// The GAN lesson's digits section with a fresh `model` run and its first sample grid.
+fn open_digits(site: &str, model: &str) -> Browser {
+    let browser = Browser::start();
+    browser.goto(&format!(
+        "{site}/?lang=en&backend=webgpu#/gan?dmodel={model}&dbatch=64"
+    ));
+    let start = "#gan-digits-start";
+    let script = format!(
+        "const e = document.querySelector({}); return e !== null && !e.disabled;",
+        json!(start)
+    );
+    browser.wait_for(start, 120, |b| b.eval(&script).as_bool().filter(|&r| r));
+    browser.click(start);
+    browser.wait_for("the first sample grid", 300, |b| {
+        attribute(b, "#gan-digits-grid", "data-checksum")
+    });
+    browser
+}
+
 /// The acceptance run: two epochs of the default CNN on the CPU backend.
 fn cnn_full(site: &str) {
     let (browser, badge) = open_cnn(site, "cpu", "");
@@ -1108,6 +1209,11 @@ fn main() -> ExitCode {
             let site = serve_site();
             playground(&site);
             cnn_speed(&site);
+            first_steps(&site);
+            ExitCode::SUCCESS
+        }
+        Some("first") => {
+            first_steps(&serve_site());
             ExitCode::SUCCESS
         }
         _ => match compare(&args) {
