@@ -150,54 +150,6 @@ fn same_seed_same_losses_other_seed_other_losses() {
 }
 
 #[test]
-fn warming_up_changes_nothing_of_the_run() {
-    let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
-    for dropout in [0.0, 0.3] {
-        let settings = CnnSettings {
-            dropout,
-            batch_size: 16,
-            ..CnnSettings::default()
-        };
-        // As the worker does: a new run is evaluated when it is shown, which gives burn's lazily
-        // initialised parameters their values, and only then warmed up.
-        let shown = |settings: &CnnSettings| {
-            let t = trainer(settings.clone());
-            pollster::block_on(t.evaluate(Some(50)));
-            t
-        };
-        let mut cold = shown(&settings);
-        let cold: Vec<f32> = (0..3)
-            .map(|_| {
-                pollster::block_on(cold.train_chunk(5, f64::INFINITY));
-                cold.progress().batch_loss
-            })
-            .collect();
-        let mut warmed = shown(&settings);
-        pollster::block_on(warmed.warm_up());
-        assert_eq!(
-            warmed.step_count(),
-            0,
-            "the warm-up's steps are not the run's"
-        );
-        let warm: Vec<f32> = (0..3)
-            .map(|_| {
-                pollster::block_on(warmed.train_chunk(5, f64::INFINITY));
-                warmed.progress().batch_loss
-            })
-            .collect();
-        assert!(cold.iter().all(|l| l.is_finite()), "{cold:?}");
-        assert_eq!(warm, cold, "dropout {dropout}");
-        // The same weights after the same steps: the filters the page draws.
-        let mut unwarmed = shown(&settings);
-        pollster::block_on(unwarmed.train_chunk(15, f64::INFINITY));
-        assert_eq!(
-            pollster::block_on(warmed.first_layer_filters()),
-            pollster::block_on(unwarmed.first_layer_filters())
-        );
-    }
-}
-
-#[test]
 fn other_architectures_train() {
     let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
     let mut settings = CnnSettings::default();

@@ -12,7 +12,7 @@ use kindling_engine::burn::module::Module;
 use kindling_engine::common::model_file::{load_weights, parameters, read_weights};
 use kindling_engine::lessons::gan::digits::{DigitModel, DigitSettings};
 use kindling_engine::lessons::gan::digits_training::{
-    DigitProgress, DigitTrainer, GRID, generate, load_generator,
+    DigitTrainer, GRID, generate, load_generator,
 };
 
 fn settings(model: DigitModel, conditional: bool) -> DigitSettings {
@@ -233,38 +233,4 @@ fn a_rolled_back_dcgan_has_the_batch_norm_statistics_of_its_good_iteration() {
         pollster::block_on(again.train_chunk(5, f64::INFINITY));
     }
     assert!(everything(&t) == everything(&again));
-}
-
-/// Compiling an iteration's kernels ahead of the first (on WebGPU) runs two iterations on copies:
-/// the run itself, batch norms' statistics included, goes on as if they had not been run.
-#[test]
-fn warming_up_changes_nothing_of_the_run() {
-    let _seeded = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
-    let everything = |m: &DigitTrainer| {
-        (
-            pollster::block_on(read_weights(m.generator())).unwrap(),
-            pollster::block_on(read_weights(m.discriminator())).unwrap(),
-        )
-    };
-    for (model, conditional) in [(DigitModel::Dcgan, false), (DigitModel::Mlp, true)] {
-        let mut warmed = trainer(settings(model, conditional));
-        let before = everything(&warmed);
-        pollster::block_on(warmed.warm_up());
-        assert_eq!(warmed.iterations(), 0, "{model:?}");
-        assert!(
-            everything(&warmed) == before,
-            "{model:?}: weights or statistics moved"
-        );
-        pollster::block_on(warmed.train_chunk(4, f64::INFINITY));
-
-        let mut cold = trainer(settings(model, conditional));
-        pollster::block_on(cold.train_chunk(4, f64::INFINITY));
-        assert!(everything(&warmed) == everything(&cold), "{model:?}");
-        // The same losses and outputs of D; only the wall time differs.
-        let numbers = |t: &DigitTrainer| DigitProgress {
-            elapsed_ms: 0.0,
-            ..pollster::block_on(t.progress())
-        };
-        assert_eq!(numbers(&warmed), numbers(&cold), "{model:?}");
-    }
 }

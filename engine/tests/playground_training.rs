@@ -58,31 +58,6 @@ fn same_seed_same_losses_other_seed_other_losses() {
 }
 
 #[test]
-fn warming_up_changes_nothing_of_the_run() {
-    let _seeded = seeded();
-    let config = PlaygroundConfig::default();
-    let cold: Vec<(f32, f32)> = losses(&config, 30)
-        .iter()
-        .map(|p| (p.batch_loss, p.evaluation.test_loss))
-        .collect();
-    let mut warmed = Trainer::new(config, backend::cpu()).unwrap();
-    pollster::block_on(warmed.warm_up());
-    assert_eq!(
-        warmed.step_count(),
-        0,
-        "the warm-up's steps are not the run's"
-    );
-    let mut reports = Vec::new();
-    pollster::block_on(warmed.run(30, 10, |p| reports.push(p)));
-    let warm: Vec<(f32, f32)> = reports
-        .iter()
-        .map(|p| (p.batch_loss, p.evaluation.test_loss))
-        .collect();
-    assert_eq!(warm.len(), 3);
-    assert_eq!(warm, cold);
-}
-
-#[test]
 fn default_spiral_reaches_95_percent_within_2000_steps() {
     let _seeded = seeded();
     let config = PlaygroundConfig::default();

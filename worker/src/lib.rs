@@ -234,9 +234,8 @@ async fn serve(mut inbox: UnboundedReceiver<ToWorker>) {
     post(&FromWorker::Ready {
         backend: active.clone(),
     });
-    let gpu = matches!(active, ActiveBackend::WebGpu { .. });
     let mut worker = Worker {
-        scheduler: Scheduler::new(lessons::all(&device, gpu)),
+        scheduler: Scheduler::new(lessons::all(&device)),
         device,
         active,
         calibrate: false,

@@ -45,8 +45,6 @@ enum Data {
 
 pub struct CnnLesson {
     device: Device,
-    /// Whether a new run's training kernels are compiled ahead of its first step (on WebGPU).
-    warm_up: bool,
     data: Data,
     trainer: Option<CnnTrainer>,
     running: bool,
@@ -63,10 +61,9 @@ pub struct CnnLesson {
 }
 
 impl CnnLesson {
-    pub fn new(device: Device, warm_up: bool) -> Self {
+    pub fn new(device: Device) -> Self {
         Self {
             device,
-            warm_up,
             data: Data::Missing,
             trainer: None,
             running: false,
@@ -143,16 +140,6 @@ impl CnnLesson {
         self.quick_evaluation().await;
         // An imported model is worth keeping before it trains.
         self.send_checkpoint().await;
-        self.warm_up().await;
-    }
-
-    /// On WebGPU, compiles the run's training kernels while the learner reads (see
-    /// [`CnnTrainer::warm_up`]); a Play sent meanwhile waits for it, as it would have waited
-    /// for the same shaders in its first step.
-    async fn warm_up(&self) {
-        if let (true, Some(trainer)) = (self.warm_up, &self.trainer) {
-            trainer.warm_up().await;
-        }
     }
 
     /// Sends the run's checkpoint, unless the page already has the one of this step; says once
@@ -278,7 +265,6 @@ impl CnnLesson {
                         self.since_checkpoint_ms = 0.0;
                         self.report(true).await;
                         self.quick_evaluation().await;
-                        self.warm_up().await;
                     }
                     Err(error) => send(CnnEvent::ResumeFailed { error }),
                 }

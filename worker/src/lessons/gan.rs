@@ -44,9 +44,9 @@ pub struct GanLesson {
 }
 
 impl GanLesson {
-    pub fn new(device: Device, warm_up: bool) -> Self {
+    pub fn new(device: Device) -> Self {
         Self {
-            digits: Digits::new(device.clone(), warm_up),
+            digits: Digits::new(device.clone()),
             device,
             toy: None,
             running: false,

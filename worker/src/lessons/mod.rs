@@ -37,17 +37,15 @@ pub trait Lesson {
     }
 }
 
-/// Every lesson, on the worker's device. A new lesson is one more line here. `gpu`: the device is
-/// a GPU (WebGPU), whose kernels are compiled the first time they run; lessons then compile a new
-/// run's training kernels ahead of its first step.
-pub fn all(device: &Device, gpu: bool) -> Vec<Box<dyn Lesson>> {
+/// Every lesson, on the worker's device. A new lesson is one more line here.
+pub fn all(device: &Device) -> Vec<Box<dyn Lesson>> {
     vec![
-        Box::new(playground::PlaygroundLesson::new(device.clone(), gpu)),
+        Box::new(playground::PlaygroundLesson::new(device.clone())),
         Box::new(activations::ActivationsLesson::new(device.clone())),
         Box::new(losses::LossesLesson::new(device.clone())),
-        Box::new(cnn::CnnLesson::new(device.clone(), gpu)),
+        Box::new(cnn::CnnLesson::new(device.clone())),
         Box::new(transfer::TransferLesson::new(device.clone())),
-        Box::new(gan::GanLesson::new(device.clone(), gpu)),
+        Box::new(gan::GanLesson::new(device.clone())),
         Box::new(detect::DetectLesson::new(device.clone())),
         Box::new(bench::BenchLesson::new(device.clone())),
     ]

@@ -26,8 +26,6 @@ fn send(event: PlaygroundEvent) {
 pub struct PlaygroundLesson {
     device: Device,
     trainer: Option<Trainer>,
-    /// Whether a new run's training kernels are compiled ahead of its first step (on WebGPU).
-    warm_up: bool,
     running: bool,
     since_report_ms: f64,
     /// By step.
@@ -35,23 +33,13 @@ pub struct PlaygroundLesson {
 }
 
 impl PlaygroundLesson {
-    pub fn new(device: Device, warm_up: bool) -> Self {
+    pub fn new(device: Device) -> Self {
         Self {
             device,
-            warm_up,
             trainer: None,
             running: false,
             since_report_ms: 0.0,
             checkpoints: Checkpointing::default(),
-        }
-    }
-
-    /// On WebGPU, compiles the run's training kernels while the learner reads (see
-    /// [`Trainer::warm_up`]); a Play sent meanwhile waits for it, as it would have waited for the
-    /// same shaders in its first step.
-    async fn warm_up(&self) {
-        if let (true, Some(trainer)) = (self.warm_up, &self.trainer) {
-            trainer.warm_up().await;
         }
     }
 
@@ -127,7 +115,6 @@ impl PlaygroundLesson {
                         self.new_run(trainer, None);
                         self.set_running(false);
                         self.report().await;
-                        self.warm_up().await;
                     }
                     Err(errors) => send(PlaygroundEvent::Rejected { errors }),
                 }
@@ -146,7 +133,6 @@ impl PlaygroundLesson {
                         self.new_run(trainer, Some(step));
                         self.set_running(false);
                         self.report().await;
-                        self.warm_up().await;
                     }
                     Err(error) => send(PlaygroundEvent::ResumeFailed { id, error }),
                 }

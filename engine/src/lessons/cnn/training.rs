@@ -305,55 +305,18 @@ impl CnnTrainer {
         let start = within * self.batch;
         let indices = self.order[start..start + self.batch].to_vec();
         let (x, y) = self.batch_tensors(&self.train, indices.into_iter());
-        // A clone shares the moments' tensors; the stepped state replaces the run's.
-        let mut optimizer = self.optimizer.clone();
-        let (model, loss) = self.step_from(self.model.clone(), &mut optimizer, x, y);
-        (self.model, self.optimizer) = (model, optimizer);
-        self.step += 1;
-        loss
-    }
-
-    /// One optimiser step of `model` with `optimizer` on the batch `x`, `y`, as the run's next
-    /// step would take it: the stepped model and the loss, not read back.
-    fn step_from(
-        &self,
-        model: Cnn,
-        optimizer: &mut Stepper,
-        x: Tensor<4>,
-        y: Tensor<1, Int>,
-    ) -> (Cnn, Tensor<1>) {
         if self.settings.dropout > 0.0 {
             // Each step's dropout masks depend on the seed and the step alone, so a run resumed
             // from a checkpoint draws the masks the uninterrupted run would have drawn.
             self.device
                 .seed(self.settings.seed ^ self.step.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         }
-        let loss = self.loss.forward(model.forward(x), y);
-        let model = optimizer.step(self.settings.learning_rate, model, &loss);
-        (model, loss.without_autodiff())
-    }
-
-    /// Two training steps on throwaway copies of the model and its optimiser, read back and
-    /// dropped. On WebGPU this compiles the training step's kernels (shaders) while the learner
-    /// reads, so that the first real step does not wait for them; two, because Adam's first step
-    /// and its later ones are different operations. The run itself does not change: weights,
-    /// optimiser, batch order and step count stay as they are, and its next step reseeds the
-    /// device for dropout exactly as it would have. Call it once the model's parameters have
-    /// their values (burn gives them at first use: the worker evaluates a run when it shows it),
-    /// or dropout's reseeding would come before they are drawn.
-    pub async fn warm_up(&self) {
-        let (mut model, mut optimizer) = (self.model.clone(), self.optimizer.clone());
-        let indices = self.order[..self.batch].iter().copied();
-        let (x, y) = self.batch_tensors(&self.train, indices);
-        let mut loss = None;
-        for _ in 0..2 {
-            let (stepped, step_loss) = self.step_from(model, &mut optimizer, x.clone(), y.clone());
-            model = stepped;
-            loss = Some(step_loss);
-        }
-        if let Some(loss) = loss {
-            read_floats(loss).await;
-        }
+        let loss = self.loss.forward(self.model.forward(x), y);
+        self.model = self
+            .optimizer
+            .step(self.settings.learning_rate, self.model.clone(), &loss);
+        self.step += 1;
+        loss.without_autodiff()
     }
 
     /// Runs up to `max_steps` steps, stopping early once `budget_ms` has passed or the last

@@ -435,33 +435,6 @@ impl DigitTrainer {
         done
     }
 
-    /// Two iterations on throwaway copies of both networks, both optimisers and the random
-    /// numbers, read back and dropped. On WebGPU this compiles an iteration's kernels (shaders)
-    /// while the learner reads, so that the first real iteration does not wait for them; two,
-    /// because Adam's first step and its later ones are different operations. The run does not
-    /// change: the copies' batch norms keep statistics of their own (see `detached`), and the
-    /// run draws its noise and batches from its own generator, not the device's.
-    pub async fn warm_up(&self) {
-        let mut scratch = DigitTrainer {
-            settings: self.settings.clone(),
-            device: self.device.clone(),
-            images: self.images.clone(),
-            generator: detached(&self.generator),
-            discriminator: detached(&self.discriminator),
-            g_optimizer: self.g_optimizer.clone(),
-            d_optimizer: self.d_optimizer.clone(),
-            rng: self.rng.clone(),
-            iterations: self.iterations,
-            record: ChunkRecord::default(),
-            last_outputs: None,
-            d_loss: f32::NAN,
-            good: Box::new(self.state()),
-        };
-        scratch.iteration();
-        let loss = scratch.iteration();
-        read_scalar(loss).await;
-    }
-
     /// The last iteration's numbers.
     pub async fn progress(&self) -> DigitProgress {
         let mut progress = DigitProgress {

@@ -210,48 +210,16 @@ impl Trainer {
     /// One optimiser step on one mini-batch; returns the batch loss without reading it back.
     fn train_step(&mut self) -> Tensor<1> {
         let indices = self.next_batch();
-        // A clone shares the moments' tensors; the stepped state replaces the run's.
-        let mut optimizer = self.optimizer.clone();
-        let (model, loss) = self.step_from(self.model.clone(), &mut optimizer, indices);
-        (self.model, self.optimizer) = (model, optimizer);
-        self.step += 1;
-        loss
-    }
-
-    /// One optimiser step of `model` with `optimizer` on the training points `indices`: the
-    /// stepped model and the loss, not read back.
-    fn step_from(
-        &self,
-        model: Mlp,
-        optimizer: &mut Stepper,
-        indices: Vec<i64>,
-    ) -> (Mlp, Tensor<1>) {
         let count = indices.len();
         let indices = Tensor::<1, Int>::from_data(TensorData::new(indices, [count]), &self.device);
         let x = self.train.0.clone().select(0, indices.clone());
         let y = self.train.1.clone().select(0, indices);
-        let loss = self.loss.forward(model.forward(x), y);
-        let model = optimizer.step(self.config.learning_rate, model, &loss);
-        (model, loss.without_autodiff())
-    }
-
-    /// Two training steps on throwaway copies of the model and its optimiser, read back and
-    /// dropped. On WebGPU this compiles the training step's kernels (shaders) while the learner
-    /// reads, so that the first real step does not wait for them; two, because Adam's first step
-    /// and its later ones are different operations. The run itself does not change.
-    pub async fn warm_up(&self) {
-        let (mut model, mut optimizer) = (self.model.clone(), self.optimizer.clone());
-        let batch = self.config.batch_size.min(self.order.len());
-        let indices: Vec<i64> = self.order[..batch].iter().map(|&i| i as i64).collect();
-        let mut loss = None;
-        for _ in 0..2 {
-            let (stepped, step_loss) = self.step_from(model, &mut optimizer, indices.clone());
-            model = stepped;
-            loss = Some(step_loss);
-        }
-        if let Some(loss) = loss {
-            read_scalar(loss).await;
-        }
+        let loss = self.loss.forward(self.model.forward(x), y);
+        self.model = self
+            .optimizer
+            .step(self.config.learning_rate, self.model.clone(), &loss);
+        self.step += 1;
+        loss.without_autodiff()
     }
 
     /// Runs up to `max_steps` steps, stopping early once `budget_ms` has passed, then waits for

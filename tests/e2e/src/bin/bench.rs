@@ -10,9 +10,9 @@
 //! `bench quick`: fewer steps and one round, to try it. `bench full`: the default CNN's two MNIST
 //! epochs on the CPU backend (wall time and test accuracy). `bench lessons`: the playground's and
 //! the CNN lesson's own speed readouts, the playground's start (navigation start until its first
-//! loss readout shows a number) and the main thread's long tasks (over 50 ms) while each trains,
-//! then `bench first`. `bench first`: on WebGPU, how long after Play the playground, the CNN and
-//! the GAN's digits show their first step, with Play pressed at once or after 20 s of reading.
+//! loss readout shows a number) and the main thread's long tasks (over 50 ms) while each trains.
+//! `bench first`: on WebGPU, how long after Play the playground, the CNN and the GAN's digits
+//! show their first step, with Play pressed at once or after 20 s of reading.
 //! `bench memory`: the page's memory workloads (10,000 playground steps and 2,000 small-CNN steps
 //! on the CPU, 300 each on WebGPU), the worker's wasm memory and burn's GPU allocator sampled as
 //! they run; `--backends cpu,webgpu` (default cpu), `--memsteps N` to shorten them.
@@ -959,8 +959,7 @@ fn first_step_ms(browser: &Browser, play: &str, counter: &str) -> f64 {
 const READING: [u64; 2] = [0, 20];
 
 /// The first step on WebGPU as a learner sees it: each lesson opened afresh, Play pressed at once
-/// or after some reading (while the worker compiles the run's kernels), until the step counter
-/// shows a step.
+/// or after some reading, until the step counter shows a step.
 fn first_steps(site: &str) {
     println!("first step on WebGPU: ms from Play until the counter shows a step");
     println!(
@@ -1209,7 +1208,6 @@ fn main() -> ExitCode {
             let site = serve_site();
             playground(&site);
             cnn_speed(&site);
-            first_steps(&site);
             ExitCode::SUCCESS
         }
         Some("first") => {

@@ -52,8 +52,6 @@ enum Classifier {
 
 pub struct Digits {
     device: Device,
-    /// Whether a new run's kernels are compiled ahead of its first iteration (on WebGPU).
-    warm_up: bool,
     data: Option<Arc<Images>>,
     trainer: Option<DigitTrainer>,
     classifier: Classifier,
@@ -84,10 +82,9 @@ async fn fetch_classifier(device: &Device) -> Result<Cnn, String> {
 }
 
 impl Digits {
-    pub fn new(device: Device, warm_up: bool) -> Self {
+    pub fn new(device: Device) -> Self {
         Self {
             device,
-            warm_up,
             data: None,
             trainer: None,
             classifier: Classifier::NotTried,
@@ -95,15 +92,6 @@ impl Digits {
             since_report_ms: 0.0,
             reports: 0,
             checkpoints: Checkpointing::default(),
-        }
-    }
-
-    /// On WebGPU, compiles the run's kernels while the learner reads (see
-    /// [`DigitTrainer::warm_up`]); a Play sent meanwhile waits for it, as it would have waited
-    /// for the same shaders in its first iteration.
-    async fn warm_up(&self) {
-        if let (true, Some(trainer)) = (self.warm_up, &self.trainer) {
-            trainer.warm_up().await;
         }
     }
 
@@ -224,7 +212,6 @@ impl Digits {
                         send(DigitEvent::Loaded { settings });
                         self.set_running(false);
                         self.report().await;
-                        self.warm_up().await;
                     }
                     Err(errors) => send(DigitEvent::Rejected { errors }),
                 }
@@ -317,7 +304,6 @@ impl Digits {
                         });
                         self.set_running(false);
                         self.report().await;
-                        self.warm_up().await;
                     }
                     Err(error) => send(DigitEvent::ResumeFailed { error }),
                 }
