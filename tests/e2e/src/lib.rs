@@ -214,14 +214,30 @@ impl Browser {
         self.eval("location.reload(); return null;");
     }
 
-    /// Starts chromedriver and a fresh headless Chromium with its own profile.
+    /// Starts chromedriver and a fresh headless Chromium with its own profile. A chromedriver
+    /// that does not take the session (it lost its port to another test's, say) is tried again
+    /// on another port, twice at most.
     pub fn start() -> Self {
+        const ATTEMPTS: usize = 3;
+        for attempt in 1..=ATTEMPTS {
+            match Self::try_start() {
+                Ok(browser) => return browser,
+                Err(e) if attempt < ATTEMPTS => {
+                    eprintln!("a browser session, attempt {attempt}: {e}; trying again");
+                }
+                Err(e) => panic!("a browser session: {e}"),
+            }
+        }
+        unreachable!("the last attempt returns or panics")
+    }
+
+    fn try_start() -> std::result::Result<Self, String> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("a tokio runtime");
         let port = free_port();
-        let driver = Command::new("chromedriver")
+        let mut driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -257,14 +273,20 @@ impl Browser {
             ClientBuilder::new(HttpConnector::new())
                 .capabilities(capabilities)
                 .connect(&format!("http://127.0.0.1:{port}")),
-        )
-        .unwrap_or_else(|e| panic!("a browser session: {e}"));
-        Self {
-            runtime,
-            client,
-            driver,
-            profile,
-            outside,
+        );
+        match client {
+            Ok(client) => Ok(Self {
+                runtime,
+                client,
+                driver,
+                profile,
+                outside,
+            }),
+            Err(e) => {
+                let _ = driver.kill();
+                let _ = driver.wait();
+                Err(e.to_string())
+            }
         }
     }
 
