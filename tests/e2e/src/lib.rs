@@ -231,7 +231,7 @@ impl Browser {
         unreachable!("the last attempt returns or panics")
     }
 
-    fn try_start() -> std::result::Result<Self, String> {
+    fn try_start() -> Result<Self> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -285,7 +285,7 @@ impl Browser {
             Err(e) => {
                 let _ = driver.kill();
                 let _ = driver.wait();
-                Err(e.to_string())
+                Err(e)
             }
         }
     }
@@ -451,6 +451,23 @@ return true;
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// Waits (up to 120 s) until `selector` is on the page and not disabled: under load a lesson
+    /// renders its buttons a moment after the state that asks for them.
+    pub fn wait_enabled(&self, selector: &str) {
+        let script = format!(
+            "const e = document.querySelector({selector:?}); return e !== null && !e.disabled;"
+        );
+        self.wait_for(selector, 120, |b| {
+            b.eval(&script).as_bool().filter(|&ready| ready)
+        });
+    }
+
+    /// Clicks `selector` once it is on the page and enabled.
+    pub fn click_when_enabled(&self, selector: &str) {
+        self.wait_enabled(selector);
+        self.click(selector);
     }
 
     /// A real click, through the browser's input pipeline.

@@ -165,17 +165,17 @@ fn digits_train_and_the_grid_changes(backend: &str, model: &str, target: f64) {
     browser.wait_for("the backend asked for", 180, |b| {
         b.text("#backend-badge").filter(|t| t.starts_with(badge))
     });
-    click_when_ready(&browser, "#gan-digits-start");
+    browser.click_when_enabled("#gan-digits-start");
     let first = browser.wait_for("the first sample grid", 240, grid_checksum);
     assert_eq!(digit_iterations(&browser), Some(0.0));
-    click_when_ready(&browser, "#gan-digits-play");
+    browser.click_when_enabled("#gan-digits-play");
     browser.wait_for("training iterations", 300, |b| {
         digit_iterations(b).filter(|&n| n >= target)
     });
-    click_when_ready(&browser, "#gan-digits-play");
+    browser.click_when_enabled("#gan-digits-play");
     let later = grid_checksum(&browser).unwrap_or_default();
     assert_ne!(first, later, "{backend}: the grid did not change");
-    click_when_ready(&browser, "#gan-walk");
+    browser.click_when_enabled("#gan-walk");
     browser.wait_for("a latent walk", 120, |b| {
         b.attribute("#gan-walk-frames", "data-checksum")
     });
@@ -201,13 +201,13 @@ fn the_conditional_digit_gan_draws_a_digit_and_its_generator_loads_back() {
     browser.goto(&format!(
         "{site}/?lang=en&backend=cpu#/gan?dmodel=mlp&dbatch=32&dcond=1"
     ));
-    click_when_ready(&browser, "#gan-digits-start");
+    browser.click_when_enabled("#gan-digits-start");
     browser.wait_for("the first sample grid", 240, grid_checksum);
-    click_when_ready(&browser, "#gan-digits-play");
+    browser.click_when_enabled("#gan-digits-play");
     browser.wait_for("10 iterations", 240, |b| {
         digit_iterations(b).filter(|&n| n >= 10.0)
     });
-    click_when_ready(&browser, "#gan-digits-play");
+    browser.click_when_enabled("#gan-digits-play");
 
     // The shipped classifier reads 1,000 samples for the mode-collapse meter.
     let classes = browser.wait_for("the mode-collapse meter", 120, |b| {
@@ -220,7 +220,7 @@ fn the_conditional_digit_gan_draws_a_digit_and_its_generator_loads_back() {
 
     // "Draw me a 7": eight samples asked for that digit.
     browser.select("#gan-draw-label", "7");
-    click_when_ready(&browser, "#gan-draw-digit");
+    browser.click_when_enabled("#gan-draw-digit");
     browser.wait_for("the drawn samples", 60, |b| {
         b.attribute("#gan-drawn", "data-checksum")
     });
@@ -235,7 +235,7 @@ fn the_conditional_digit_gan_draws_a_digit_and_its_generator_loads_back() {
 
     // The generator downloads as a model file with its card, a junk file is refused with words,
     // and the downloaded file loads back.
-    click_when_ready(&browser, "#gan-save");
+    browser.click_when_enabled("#gan-save");
     let file = browser.wait_for("the downloaded generator", 60, |b| {
         std::fs::read_dir(b.downloads())
             .ok()?
@@ -284,16 +284,4 @@ fn sparse_file(name: &str) -> std::path::PathBuf {
         .set_len(1 << 30)
         .unwrap();
     path
-}
-
-/// Clicks `selector` once it is on the page and enabled: under load the digits section renders
-/// its buttons a moment after the state that asks for them.
-fn click_when_ready(browser: &Browser, selector: &str) {
-    let script = format!(
-        "const e = document.querySelector({selector:?}); return e !== null && !e.disabled;"
-    );
-    browser.wait_for(selector, 120, |b| {
-        b.eval(&script).as_bool().filter(|&ready| ready)
-    });
-    browser.click(selector);
 }

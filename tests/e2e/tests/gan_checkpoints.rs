@@ -32,17 +32,6 @@ fn paused(b: &Browser) -> Option<()> {
     (!class.contains("running")).then_some(())
 }
 
-/// Clicks `selector` once it is on the page and enabled.
-fn click_when_ready(browser: &Browser, selector: &str) {
-    let script = format!(
-        "const e = document.querySelector({selector:?}); return e !== null && !e.disabled;"
-    );
-    browser.wait_for(selector, 120, |b| {
-        b.eval(&script).as_bool().filter(|&ready| ready)
-    });
-    browser.click(selector);
-}
-
 /// Waits for the run to go on from the checkpoint after `kept` iterations, paused, with the
 /// curves up to it and a sample grid.
 fn resumed_at(browser: &Browser, kept: u64) {
@@ -64,7 +53,7 @@ fn a_killed_or_panicking_worker_loses_no_digit_training_before_the_last_checkpoi
     browser.goto(&format!(
         "{site}/?lang=en&backend=cpu&debug=faults#/gan?dmodel=mlp&dbatch=16"
     ));
-    click_when_ready(&browser, "#gan-digits-start");
+    browser.click_when_enabled("#gan-digits-start");
     browser.wait_for("the first sample grid", 240, |b| {
         b.attribute("#gan-digits-grid", "data-checksum")
     });
@@ -74,18 +63,18 @@ fn a_killed_or_panicking_worker_loses_no_digit_training_before_the_last_checkpoi
 
     // Train until the page holds a checkpoint and the run has gone past it; killed then, the
     // page's checkpoint is the one the new worker gets.
-    click_when_ready(&browser, "#gan-digits-play");
+    browser.click_when_enabled("#gan-digits-play");
     let first = DIGITS.train_past_a_checkpoint(&browser, 300, iterations);
     let kept = DIGITS.kill_worker(&browser, first);
     resumed_at(&browser, kept);
     browser.screenshot("gan-digits-resumed-after-kill").ok();
 
     // It trains on from there, then pauses: pausing keeps a checkpoint of that very iteration.
-    click_when_ready(&browser, "#gan-digits-play");
+    browser.click_when_enabled("#gan-digits-play");
     browser.wait_for("training on", 120, |b| {
         iterations(b).filter(|&n| n > kept + 5)
     });
-    click_when_ready(&browser, "#gan-digits-play");
+    browser.click_when_enabled("#gan-digits-play");
     browser.wait_for("paused", 60, paused);
     let at_pause = browser.wait_for("a checkpoint at the pause", 60, |b| {
         let n = iterations(b)?;
@@ -96,7 +85,7 @@ fn a_killed_or_panicking_worker_loses_no_digit_training_before_the_last_checkpoi
     // A panic in the worker: nothing at all is lost from a paused run.
     Recoverable::panic_worker(&browser);
     resumed_at(&browser, at_pause);
-    click_when_ready(&browser, "#gan-digits-step");
+    browser.click_when_enabled("#gan-digits-step");
     browser.wait_for("one iteration more", 120, |b| {
         iterations(b).filter(|&n| n == at_pause + 1)
     });
@@ -189,16 +178,16 @@ fn a_digit_run_kept_in_the_browser_resumes_after_a_reload_and_damage_is_said() {
     browser.goto(&format!(
         "{site}/?lang=en&backend=cpu#/gan?dmodel=mlp&dbatch=16"
     ));
-    click_when_ready(&browser, "#gan-digits-start");
+    browser.click_when_enabled("#gan-digits-start");
     browser.wait_for("the first sample grid", 240, |b| {
         b.attribute("#gan-digits-grid", "data-checksum")
     });
     assert_eq!(kept_offer(&browser), None, "nothing kept yet");
 
     // Train, pause: the page holds the checkpoint of the paused iteration.
-    click_when_ready(&browser, "#gan-digits-play");
+    browser.click_when_enabled("#gan-digits-play");
     browser.wait_for("a checkpoint while training", 300, checkpoint);
-    click_when_ready(&browser, "#gan-digits-play");
+    browser.click_when_enabled("#gan-digits-play");
     browser.wait_for("paused", 60, paused);
     let at_pause = browser.wait_for("a checkpoint at the pause", 60, |b| {
         let n = iterations(b)?;
@@ -237,7 +226,7 @@ fn a_digit_run_kept_in_the_browser_resumes_after_a_reload_and_damage_is_said() {
         "its checkpoint is the page's"
     );
     assert_eq!(kept_offer(&browser), None, "offered once");
-    click_when_ready(&browser, "#gan-digits-step");
+    browser.click_when_enabled("#gan-digits-step");
     browser.wait_for("one iteration more", 120, |b| {
         iterations(b).filter(|&n| n == kept + 1)
     });

@@ -937,19 +937,10 @@ fn count(browser: &Browser, selector: &str) -> Option<f64> {
     number(browser.text(selector)?.split_whitespace().next()?)
 }
 
-/// Waits until the button `selector` is there and enabled.
-fn wait_enabled(browser: &Browser, selector: &str) {
-    let script = format!(
-        "const e = document.querySelector({}); return e !== null && !e.disabled;",
-        json!(selector)
-    );
-    browser.wait_for(selector, 120, |b| b.eval(&script).as_bool().filter(|&r| r));
-}
-
 /// Milliseconds from clicking `play` until `counter` shows at least one step: what a learner
 /// waits for the first step on screen (one progress report included).
 fn first_step_ms(browser: &Browser, play: &str, counter: &str) -> f64 {
-    wait_enabled(browser, play);
+    browser.wait_enabled(play);
     let started = Instant::now();
     browser.click(play);
     browser.wait_for("the first step", 300, |b| {
@@ -1022,8 +1013,7 @@ fn open_digits(site: &str, model: &str) -> Browser {
     browser.goto(&format!(
         "{site}/?lang=en&backend=webgpu#/gan?dmodel={model}&dbatch=64"
     ));
-    wait_enabled(&browser, "#gan-digits-start");
-    browser.click("#gan-digits-start");
+    browser.click_when_enabled("#gan-digits-start");
     browser.wait_for("the first sample grid", 300, |b| {
         attribute(b, "#gan-digits-grid", "data-checksum")
     });
