@@ -481,6 +481,8 @@ fn test(ctx: &Ctx) -> Result {
         .args(["test", "--release", "-p", "kindling-parsers"]))?;
     say("building the site");
     build_site(ctx, false)?;
+    // The WebGPU worker's crate and features, as trunk built them just now: cargo reuses that
+    // build of burn instead of compiling it again (worker/Cargo.toml).
     say("browser tests (wasm-bindgen-test in headless Chromium, WebGPU and CPU)");
     run(ctx
         .cmd("cargo")
@@ -490,7 +492,9 @@ fn test(ctx: &Ctx) -> Result {
             "--target",
             WASM_TARGET,
             "-p",
-            "kindling",
+            "kindling-worker",
+            "--features",
+            "webgpu",
             "--test",
             "browser",
         ])

@@ -351,8 +351,8 @@ async fn a_toy_gan_checkpoint_taken_on_webgpu_goes_on_on_the_cpu() {
 
 /// The CNN shipped in static/models/, and its logits natively for the first MNIST test image of
 /// each digit (written and checked by xtask/tests/classifier_fixture.rs).
-const CLASSIFIER: &[u8] = include_bytes!("../static/models/mnist-classifier.safetensors");
-const CLASSIFIER_LOGITS: &str = include_str!("fixtures/mnist-classifier-logits.json");
+const CLASSIFIER: &[u8] = include_bytes!("../../static/models/mnist-classifier.safetensors");
+const CLASSIFIER_LOGITS: &str = include_str!("../../tests/fixtures/mnist-classifier-logits.json");
 
 #[derive(serde::Deserialize)]
 struct LogitsFixture {
@@ -375,8 +375,7 @@ async fn shipped_classifier_agrees(device: Device, backend: &str, tolerance: f32
     use kindling_engine::lessons::cnn::checkpoint;
     use kindling_engine::lessons::cnn::model::CnnConfig;
 
-    let fixture: LogitsFixture =
-        serde_wasm_bindgen::from_value(js_sys::JSON::parse(CLASSIFIER_LOGITS).unwrap()).unwrap();
+    let fixture: LogitsFixture = serde_json::from_str(CLASSIFIER_LOGITS).unwrap();
     let byte = |pair: &[u8]| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap();
     let images = Images {
         rows: 28,
@@ -443,7 +442,7 @@ async fn the_shipped_classifier_predicts_as_natively_on_webgpu() {
 }
 
 /// The backbone the transfer lesson ships (a residual network trained on digits 0–4).
-const BACKBONE: &[u8] = include_bytes!("../static/models/mnist04-resnet.safetensors");
+const BACKBONE: &[u8] = include_bytes!("../../static/models/mnist04-resnet.safetensors");
 
 /// The shipped backbone's features for three bar images, on `device`, in evaluation mode.
 async fn backbone_features(device: &Device) -> Vec<f32> {
@@ -544,7 +543,7 @@ async fn the_transfer_arms_train_on_webgpu_and_its_backbone_features_match_the_c
 }
 
 /// The backbone the detection lesson ships (the residual network trained on all ten digits).
-const DETECT_BACKBONE: &[u8] = include_bytes!("../static/models/mnist-resnet.safetensors");
+const DETECT_BACKBONE: &[u8] = include_bytes!("../../static/models/mnist-resnet.safetensors");
 
 /// Level one's and level two's detectors, trained a few tiny steps: 2 canvases a step of the bar
 /// images (as digits) on the shipped backbone, with a narrow head.
