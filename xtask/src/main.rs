@@ -137,9 +137,13 @@ fn ensure_trunk(ctx: &Ctx) -> Result {
         return Ok(());
     }
     say(&format!("installing trunk {TRUNK_VERSION} from crates.io"));
+    // trunk's own release profile asks for fat LTO and one codegen unit, which make its build
+    // mostly single-threaded; a build tool gains nothing from them here (README, "Build time").
     run(ctx
         .cmd("cargo")
         .args(["install", "--locked", "trunk", "--version", TRUNK_VERSION])
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
         .env_remove("CARGO_TARGET_DIR"))
 }
 
