@@ -9,6 +9,8 @@ use std::process::{Command, ExitCode};
 
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
+/// Installed only where missing; .config/nextest.toml's priorities need 0.9.91 or later.
+const NEXTEST_VERSION: &str = "0.9.143";
 /// axe-core, the accessibility audit the end-to-end tests inject into every page.
 const AXE_PACKAGE: &str = "axe-core@4.10.2";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -17,9 +19,12 @@ const WORKER_WASM: [&str; 2] = ["worker_bg.wasm", "worker_cpu_bg.wasm"];
 
 type Result<T = ()> = std::result::Result<T, String>;
 
+#[derive(Clone)]
 struct Ctx {
     root: PathBuf,
     cache: PathBuf,
+    /// Where commands' output goes instead of the terminal ([`ToolsInBackground`]).
+    log: Option<std::sync::Arc<std::fs::File>>,
 }
 
 impl Ctx {
@@ -32,7 +37,11 @@ impl Ctx {
             .map(PathBuf::from)
             .unwrap_or_else(|| root.join(".cache-home"));
         let cache = home.join(".cache/kindling");
-        Self { root, cache }
+        Self {
+            root,
+            cache,
+            log: None,
+        }
     }
 
     fn npm_bin(&self) -> PathBuf {
@@ -60,6 +69,11 @@ impl Ctx {
         c.current_dir(&self.root)
             .env("PATH", path)
             .env("CARGO_TARGET_DIR", self.target_dir());
+        if let Some(log) = &self.log
+            && let (Ok(out), Ok(err)) = (log.try_clone(), log.try_clone())
+        {
+            c.stdout(out).stderr(err);
+        }
         c
     }
 }
@@ -147,7 +161,8 @@ fn ensure_trunk(ctx: &Ctx) -> Result {
         .env_remove("CARGO_TARGET_DIR"))
 }
 
-fn ensure_wasm_bindgen(ctx: &Ctx) -> Result {
+/// The wasm-bindgen version of Cargo.lock, which Trunk.toml must name too.
+fn pinned_wasm_bindgen(ctx: &Ctx) -> Result<String> {
     let wanted = locked_wasm_bindgen(ctx)?;
     let trunk_toml = std::fs::read_to_string(ctx.root.join("Trunk.toml"))
         .map_err(|e| format!("Trunk.toml: {e}"))?;
@@ -156,6 +171,11 @@ fn ensure_wasm_bindgen(ctx: &Ctx) -> Result {
             "Trunk.toml must name wasm_bindgen = \"{wanted}\", the version in Cargo.lock"
         ));
     }
+    Ok(wanted)
+}
+
+fn ensure_wasm_bindgen(ctx: &Ctx) -> Result {
+    let wanted = pinned_wasm_bindgen(ctx)?;
     let version = output(ctx.cmd("wasm-bindgen").arg("--version")).unwrap_or_default();
     if version.trim() == format!("wasm-bindgen {wanted}") {
         return Ok(());
@@ -293,17 +313,68 @@ fn ensure_data(ctx: &Ctx) -> Result {
 }
 
 fn setup(ctx: &Ctx, browser: bool) -> Result {
-    ensure_wasm_target(ctx)?;
+    setup_beside_cargo_tools(ctx, browser)?;
+    ensure_cargo_tools(ctx)
+}
+
+/// trunk and wasm-bindgen-cli, built from crates.io when missing (about 13 minutes here).
+fn ensure_cargo_tools(ctx: &Ctx) -> Result {
     ensure_trunk(ctx)?;
-    ensure_wasm_bindgen(ctx)?;
+    ensure_wasm_bindgen(ctx)
+}
+
+/// Every other tool and the data: what needs neither trunk nor wasm-bindgen.
+fn setup_beside_cargo_tools(ctx: &Ctx, browser: bool) -> Result {
+    ensure_wasm_target(ctx)?;
     ensure_wasm_opt(ctx)?;
     ensure_data(ctx)?;
     if browser {
         ensure_lint_tools(ctx)?;
+        ensure_nextest(ctx)?;
         ensure_chromium(ctx)?;
         ensure_axe(ctx)?;
     }
     Ok(())
+}
+
+/// [`ensure_cargo_tools`] on a thread of its own, its output in a log file under the cache:
+/// `cargo xtask test` lints and runs the native tests meanwhile, which need neither tool. On
+/// two cores one build alone leaves a core idle for much of its time (crates that wait on one
+/// another, links), so the two together take less than one after the other (README, "Build
+/// time").
+struct ToolsInBackground {
+    handle: std::thread::JoinHandle<Result>,
+    log: PathBuf,
+}
+
+impl ToolsInBackground {
+    fn start(ctx: &Ctx) -> Result<Self> {
+        let log = ctx.cache.join("logs/cargo-tools.log");
+        std::fs::create_dir_all(log.parent().expect("under the cache"))
+            .map_err(|e| e.to_string())?;
+        let file = std::fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let ctx = Ctx {
+            log: Some(std::sync::Arc::new(file)),
+            ..ctx.clone()
+        };
+        let handle = std::thread::spawn(move || ensure_cargo_tools(&ctx));
+        Ok(Self { handle, log })
+    }
+
+    /// Waits for the installs; on failure, the error and where their output is.
+    fn finish(self) -> Result {
+        if !self.handle.is_finished() {
+            say(&format!(
+                "waiting for the install of trunk and wasm-bindgen-cli ({})",
+                self.log.display()
+            ));
+        }
+        let result = self
+            .handle
+            .join()
+            .unwrap_or_else(|_| Err("the tools' install thread panicked".into()));
+        result.map_err(|e| format!("{e} (its output: {})", self.log.display()))
+    }
 }
 
 /// axe-core's script, where tests/e2e/tests/accessibility.rs reads it.
@@ -445,7 +516,20 @@ fn webdriver_json(ctx: &Ctx) -> Result<PathBuf> {
 }
 
 fn test(ctx: &Ctx) -> Result {
-    setup(ctx, true)?;
+    // Fails at once, not after the native tests, when Trunk.toml and Cargo.lock disagree.
+    pinned_wasm_bindgen(ctx)?;
+    ensure_wasm_target(ctx)?;
+    let tools = ToolsInBackground::start(ctx)?;
+    let native = setup_beside_cargo_tools(ctx, true).and_then(|()| native_checks(ctx));
+    // Even after a failure: the installs would have to finish on the next run anyway.
+    let tools = tools.finish();
+    native?;
+    tools?;
+    web_checks(ctx)
+}
+
+/// fmt, clippy and every native test: what needs neither trunk nor wasm-bindgen.
+fn native_checks(ctx: &Ctx) -> Result {
     say("formatting (rustfmt) and lints (clippy, native: the worker compiles natively too)");
     run(ctx.cmd("cargo").args(["fmt", "--all", "--check"]))?;
     // Release, like every other native build here, so clippy shares the dependencies' build
@@ -462,27 +546,45 @@ fn test(ctx: &Ctx) -> Result {
     // One cargo invocation: burn-train turns on burn features (its data loaders, rayon in the
     // CPU backend) that would otherwise build burn a second time for the engine alone.
     say("native tests (engine, xtask, i18n files, the native program and the shipped models)");
-    run(ctx.cmd("cargo").args([
-        "test",
-        "--release",
-        "-p",
-        "kindling-engine",
-        "-p",
-        "xtask",
-        "-p",
-        "kindling-cli",
-    ]))?;
+    run(nextest(ctx).args(["-p", "kindling-engine", "-p", "xtask", "-p", "kindling-cli"]))?;
     models(ctx, true)?;
     say("native tests of the page's pure logic (URL state, lesson inputs, reducer)");
-    run(ctx
-        .cmd("cargo")
-        .args(["test", "--release", "-p", "kindling", "--bin", "app"]))?;
+    run(nextest(ctx).args(["-p", "kindling", "--bin", "app"]))?;
     say(
         "property tests of the parsers (proptest; its own build, so burn's features stay as they are)",
     );
+    run(nextest(ctx).args(["-p", "kindling-parsers"]))
+}
+
+/// `cargo nextest run --release`: unlike `cargo test`, which runs one test binary after
+/// another, it keeps both cores busy across binaries (README, "Build time"; the slowest
+/// end-to-end tests start first, .config/nextest.toml). It runs no doc tests; there are none.
+fn nextest(ctx: &Ctx) -> Command {
+    let mut command = ctx.cmd("cargo");
+    command.args(["nextest", "run", "--release"]);
+    command
+}
+
+/// cargo-nextest, built from crates.io when missing (the machines here come with it).
+fn ensure_nextest(ctx: &Ctx) -> Result {
+    if output(ctx.cmd("cargo").args(["nextest", "--version"])).is_some() {
+        return Ok(());
+    }
+    say("installing cargo-nextest from crates.io");
     run(ctx
         .cmd("cargo")
-        .args(["test", "--release", "-p", "kindling-parsers"]))?;
+        .args([
+            "install",
+            "--locked",
+            "cargo-nextest",
+            "--version",
+            NEXTEST_VERSION,
+        ])
+        .env_remove("CARGO_TARGET_DIR"))
+}
+
+/// The site built, then the browser tests and the end-to-end tests against it.
+fn web_checks(ctx: &Ctx) -> Result {
     say("building the site");
     build_site(ctx, false)?;
     // The WebGPU worker's crate and features, as trunk built them just now: cargo reuses that
@@ -510,9 +612,8 @@ fn test(ctx: &Ctx) -> Result {
         .env("WASM_BINDGEN_TEST_TIMEOUT", "600")
         .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", webdriver_json(ctx)?))?;
     say("end-to-end tests against dist/ in headless Chromium");
-    run(ctx
-        .cmd("cargo")
-        .args(["test", "--release", "-p", "kindling-e2e"])
+    run(nextest(ctx)
+        .args(["-p", "kindling-e2e"])
         .env("KINDLING_DIST", ctx.root.join("dist"))
         .env("KINDLING_AXE", axe_script(ctx)))?;
     say("all tests passed");
