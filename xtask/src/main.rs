@@ -96,7 +96,13 @@ fn run(command: &mut Command) -> Result {
 }
 
 fn output(command: &mut Command) -> Option<String> {
-    let out = command.output().ok()?;
+    // Piped explicitly: a command from a context with a log (ToolsInBackground) would otherwise
+    // write into the log, and its answer would read as empty.
+    let out = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .ok()?;
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
