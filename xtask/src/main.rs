@@ -336,7 +336,6 @@ fn setup_beside_cargo_tools(ctx: &Ctx, browser: bool) -> Result {
     ensure_data(ctx)?;
     if browser {
         ensure_lint_tools(ctx)?;
-        ensure_nextest(ctx)?;
         ensure_chromium(ctx)?;
         ensure_axe(ctx)?;
     }
@@ -526,7 +525,9 @@ fn test(ctx: &Ctx) -> Result {
     pinned_wasm_bindgen(ctx)?;
     ensure_wasm_target(ctx)?;
     let tools = ToolsInBackground::start(ctx)?;
-    let native = setup_beside_cargo_tools(ctx, true).and_then(|()| native_checks(ctx));
+    let native = setup_beside_cargo_tools(ctx, true)
+        .and_then(|()| ensure_nextest(ctx))
+        .and_then(|()| native_checks(ctx));
     // Even after a failure: the installs would have to finish on the next run anyway.
     let tools = tools.finish();
     native?;
