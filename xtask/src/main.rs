@@ -23,7 +23,7 @@ type Result<T = ()> = std::result::Result<T, String>;
 struct Ctx {
     root: PathBuf,
     cache: PathBuf,
-    /// Where commands' output goes instead of the terminal ([`ToolsInBackground`]).
+    /// Where commands' output goes instead of the terminal ([`Background`]).
     log: Option<std::sync::Arc<std::fs::File>>,
 }
 
@@ -52,6 +52,22 @@ impl Ctx {
         env::var_os("CARGO_TARGET_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(|| self.cache.join("target"))
+    }
+
+    /// The wasm builds' own target directory (trunk's and the browser tests'), beside the native
+    /// one: cargo locks a target directory for the whole of a build, so with one directory the
+    /// wasm builds could not run while the native tests build ([`prebuild_wasm`]).
+    fn wasm_target_dir(&self) -> PathBuf {
+        let mut name = self.target_dir().into_os_string();
+        name.push("-wasm");
+        PathBuf::from(name)
+    }
+
+    /// [`Ctx::cmd`] with the wasm builds' target directory.
+    fn wasm_cmd(&self, program: &str) -> Command {
+        let mut c = self.cmd(program);
+        c.env("CARGO_TARGET_DIR", self.wasm_target_dir());
+        c
     }
 
     /// A command with the tools' PATH and the shared, persistent target directory.
@@ -96,7 +112,7 @@ fn run(command: &mut Command) -> Result {
 }
 
 fn output(command: &mut Command) -> Option<String> {
-    // Piped explicitly: a command from a context with a log (ToolsInBackground) would otherwise
+    // Piped explicitly: a command from a context with a log (Background) would otherwise
     // write into the log, and its answer would read as empty.
     let out = command
         .stdout(std::process::Stdio::piped())
@@ -342,43 +358,57 @@ fn setup_beside_cargo_tools(ctx: &Ctx, browser: bool) -> Result {
     Ok(())
 }
 
-/// [`ensure_cargo_tools`] on a thread of its own, its output in a log file under the cache:
-/// `cargo xtask test` lints and runs the native tests meanwhile, which need neither tool. On
-/// two cores one build alone leaves a core idle for much of its time (crates that wait on one
-/// another, links), so the two together take less than one after the other (README, "Build
-/// time").
-struct ToolsInBackground {
+/// A step of `cargo xtask test` on a thread of its own, its output in a log file under the cache,
+/// while the main thread lints and runs the native tests. On two cores one build alone leaves a
+/// core idle for much of its time (crates that wait on one another, build scripts, links), so
+/// builds side by side take less than one after the other (README, "Build time").
+struct Background {
+    what: &'static str,
     handle: std::thread::JoinHandle<Result>,
     log: PathBuf,
 }
 
-impl ToolsInBackground {
-    fn start(ctx: &Ctx) -> Result<Self> {
-        let log = ctx.cache.join("logs/cargo-tools.log");
+impl Background {
+    fn start(ctx: &Ctx, what: &'static str, log: &str, job: fn(&Ctx) -> Result) -> Result<Self> {
+        let log = ctx.cache.join("logs").join(log);
         std::fs::create_dir_all(log.parent().expect("under the cache"))
             .map_err(|e| e.to_string())?;
         let file = std::fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
+        say(&format!(
+            "{what}: beside the next steps ({})",
+            log.display()
+        ));
         let ctx = Ctx {
             log: Some(std::sync::Arc::new(file)),
             ..ctx.clone()
         };
-        let handle = std::thread::spawn(move || ensure_cargo_tools(&ctx));
-        Ok(Self { handle, log })
+        let handle = std::thread::spawn(move || job(&ctx));
+        Ok(Self { what, handle, log })
     }
 
-    /// Waits for the installs; on failure, the error and where their output is.
+    /// Waits for the job; on failure, the end of its log and the error.
     fn finish(self) -> Result {
         if !self.handle.is_finished() {
             say(&format!(
-                "waiting for the install of trunk and wasm-bindgen-cli ({})",
+                "waiting for {} ({})",
+                self.what,
                 self.log.display()
             ));
         }
         let result = self
             .handle
             .join()
-            .unwrap_or_else(|_| Err("the tools' install thread panicked".into()));
-        result.map_err(|e| format!("{e} (its output: {})", self.log.display()))
+            .unwrap_or_else(|_| Err(format!("the thread of {} panicked", self.what)));
+        result.map_err(|e| {
+            let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+            let lines: Vec<&str> = log.lines().collect();
+            let tail = lines[lines.len().saturating_sub(60)..].join("\n");
+            format!(
+                "{}: {e}\n--- the end of {} ---\n{tail}",
+                self.what,
+                self.log.display()
+            )
+        })
     }
 }
 
@@ -405,7 +435,7 @@ fn ensure_axe(ctx: &Ctx) -> Result {
 /// Builds the site into dist/. With `optimise`, the workers' wasm goes through wasm-opt -Oz
 /// (minutes on a cold cache; the result is cached by content).
 fn build_site(ctx: &Ctx, optimise: bool) -> Result {
-    run(ctx.cmd("trunk").args(["build", "--release"]))?;
+    run(ctx.wasm_cmd("trunk").args(["build", "--release"]))?;
     if optimise {
         optimise_workers(ctx, true)?;
     }
@@ -524,14 +554,22 @@ fn test(ctx: &Ctx) -> Result {
     // Fails at once, not after the native tests, when Trunk.toml and Cargo.lock disagree.
     pinned_wasm_bindgen(ctx)?;
     ensure_wasm_target(ctx)?;
-    let tools = ToolsInBackground::start(ctx)?;
+    let tools = Background::start(
+        ctx,
+        "the install of trunk and wasm-bindgen-cli",
+        "cargo-tools.log",
+        ensure_cargo_tools,
+    )?;
+    let wasm = Background::start(ctx, "the wasm builds", "wasm-builds.log", prebuild_wasm)?;
     let native = setup_beside_cargo_tools(ctx, true)
         .and_then(|()| ensure_nextest(ctx))
         .and_then(|()| native_checks(ctx));
-    // Even after a failure: the installs would have to finish on the next run anyway.
+    // Even after a failure: the next run would need both anyway.
     let tools = tools.finish();
+    let wasm = wasm.finish();
     native?;
     tools?;
+    wasm?;
     web_checks(ctx)
 }
 
@@ -597,20 +635,7 @@ fn web_checks(ctx: &Ctx) -> Result {
     // The WebGPU worker's crate and features, as trunk built them just now: cargo reuses that
     // build of burn instead of compiling it again (worker/Cargo.toml).
     say("browser tests (wasm-bindgen-test in headless Chromium, WebGPU and CPU)");
-    run(ctx
-        .cmd("cargo")
-        .args([
-            "test",
-            "--release",
-            "--target",
-            WASM_TARGET,
-            "-p",
-            "kindling-worker",
-            "--features",
-            "webgpu",
-            "--test",
-            "browser",
-        ])
+    run(browser_tests(ctx)
         .env(
             "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
             "wasm-bindgen-test-runner",
@@ -625,6 +650,55 @@ fn web_checks(ctx: &Ctx) -> Result {
         .env("KINDLING_AXE", axe_script(ctx)))?;
     say("all tests passed");
     Ok(())
+}
+
+/// `cargo test` of the browser tests, without its runner.
+fn browser_tests(ctx: &Ctx) -> Command {
+    let mut command = ctx.wasm_cmd("cargo");
+    command.args([
+        "test",
+        "--release",
+        "--target",
+        WASM_TARGET,
+        "-p",
+        "kindling-worker",
+        "--features",
+        "webgpu",
+        "--test",
+        "browser",
+    ]);
+    command
+}
+
+/// What `trunk build --release` and the browser tests compile, built ahead by plain cargo in the
+/// same target directory, profiles and features (index.html), so that trunk finds them fresh
+/// and only binds and copies. `cargo xtask test` runs this beside the native checks.
+fn prebuild_wasm(ctx: &Ctx) -> Result {
+    let worker = ctx.root.join("worker/Cargo.toml");
+    let worker_build = |bin: &str| {
+        let mut command = ctx.wasm_cmd("cargo");
+        command
+            .args(["build", "--release", "--target", WASM_TARGET, "--bin", bin])
+            .arg("--manifest-path")
+            .arg(&worker);
+        command
+    };
+    run(worker_build("worker").args(["--features", "webgpu"]))?;
+    run(browser_tests(ctx).arg("--no-run"))?;
+    run(&mut worker_build("worker_cpu"))?;
+    run(ctx.wasm_cmd("cargo").args([
+        "build",
+        "--profile",
+        "page",
+        "--target",
+        WASM_TARGET,
+        "--bin",
+        "app",
+    ]))?;
+    // Trunk.toml's post-build hook runs xtask with trunk's target directory.
+    run(ctx
+        .wasm_cmd("cargo")
+        .args(["build", "--quiet", "--package", "xtask"]))
 }
 
 /// `cargo xtask models`: the shipped models (static/models/) rebuilt from their recipes by the
