@@ -175,9 +175,12 @@ fn ensure_trunk(ctx: &Ctx) -> Result {
     say(&format!("installing trunk {TRUNK_VERSION} from crates.io"));
     // trunk's own release profile asks for fat LTO and one codegen unit, which make its build
     // mostly single-threaded; a build tool gains nothing from them here (README, "Build time").
+    // Its default features are TLS (rustls and ring) for downloading tools and checking for
+    // updates; it runs offline here (Trunk.toml) and serves plain HTTP, so they are left out.
     run(ctx
         .cmd("cargo")
         .args(["install", "--locked", "trunk", "--version", TRUNK_VERSION])
+        .arg("--no-default-features")
         .env("CARGO_PROFILE_RELEASE_LTO", "false")
         .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
         .env_remove("CARGO_TARGET_DIR"))
@@ -205,12 +208,15 @@ fn ensure_wasm_bindgen(ctx: &Ctx) -> Result {
     say(&format!(
         "installing wasm-bindgen-cli {wanted} (the Cargo.lock version) from crates.io"
     ));
-    // Not --locked: the CLI's own lock file pins a crate that is no longer published.
+    // Not --locked: the CLI's own lock file pins a crate that is no longer published. Its one
+    // default feature is TLS for its test runner's HTTP client, which only talks to
+    // chromedriver on the loopback here.
     run(ctx
         .cmd("cargo")
         .args([
             "install",
             "--force",
+            "--no-default-features",
             "wasm-bindgen-cli",
             "--version",
             &wanted,
