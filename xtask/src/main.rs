@@ -175,8 +175,8 @@ fn ensure_trunk(ctx: &Ctx) -> Result {
     say(&format!("installing trunk {TRUNK_VERSION} from crates.io"));
     // trunk's own release profile asks for fat LTO and one codegen unit, which make its build
     // mostly single-threaded; a build tool gains nothing from them here (README, "Build time").
-    // Its default features are TLS (rustls and ring) for downloading tools and checking for
-    // updates; it runs offline here (Trunk.toml) and serves plain HTTP, so they are left out.
+    // Its default features are TLS (rustls) for downloading tools, and the update check; it runs
+    // offline here (Trunk.toml) and serves plain HTTP, so they are left out.
     // Optimised at level 1 it compiles in 16 % less CPU time and builds the site as fast: the
     // heavy lifting is wasm-bindgen's and wasm-opt's, separate programs (README, "Build time").
     run(ctx
