@@ -570,44 +570,113 @@ fn test(ctx: &Ctx) -> Result {
         ensure_cargo_tools,
     )?;
     let wasm = Background::start(ctx, "the wasm builds", "wasm-builds.log", prebuild_wasm)?;
-    let native = setup_beside_cargo_tools(ctx, true)
+    let lints = setup_beside_cargo_tools(ctx, true)
         .and_then(|()| ensure_nextest(ctx))
-        .and_then(|()| native_checks(ctx));
+        .and_then(|()| Lints::find(ctx));
+    let native = match &lints {
+        Ok(lints) => native_checks(ctx, lints),
+        Err(e) => Err(e.clone()),
+    };
     // Even after a failure: the next run would need both anyway.
     let tools = tools.finish();
     let wasm = wasm.finish();
     native?;
     tools?;
     wasm?;
-    web_checks(ctx)
+    web_checks(ctx, &lints?)
 }
 
 /// fmt, clippy and every native test: what needs neither trunk nor wasm-bindgen.
-fn native_checks(ctx: &Ctx) -> Result {
-    say("formatting (rustfmt) and lints (clippy, native: the worker compiles natively too)");
+fn native_checks(ctx: &Ctx, lints: &Lints) -> Result {
+    say("formatting (rustfmt)");
     run(ctx.cmd("cargo").args(["fmt", "--all", "--check"]))?;
-    // Release, like every other native build here, so clippy shares the dependencies' build
-    // scripts and proc-macros with the tests.
-    run(ctx.cmd("cargo").args([
-        "clippy",
-        "--release",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
     // One cargo invocation: burn-train turns on burn features (its data loaders, rayon in the
-    // CPU backend) that would otherwise build burn a second time for the engine alone.
-    say("native tests (engine, xtask, i18n files, the native program and the shipped models)");
-    run(nextest(ctx).args(["-p", "kindling-engine", "-p", "xtask", "-p", "kindling-cli"]))?;
-    models(ctx, true)?;
+    // CPU backend) that would otherwise build burn a second time for the engine alone. The
+    // worker has no native tests; it is here so that clippy reads it, with the same features.
+    say(
+        "native tests, linted by clippy as they build (engine, worker, xtask, i18n files, the native program)",
+    );
+    let engine = [
+        "-p",
+        "kindling-engine",
+        "-p",
+        "kindling-worker",
+        "-p",
+        "xtask",
+        "-p",
+        "kindling-cli",
+    ];
+    run(lints.on(nextest(ctx)).args(engine))?;
+    check_models(ctx, lints, &engine)?;
     say("native tests of the page's pure logic (URL state, lesson inputs, reducer)");
-    run(nextest(ctx).args(["-p", "kindling", "--bin", "app"]))?;
+    run(lints
+        .on(nextest(ctx))
+        .args(["-p", "kindling", "--bin", "app"]))?;
+    // The tests above compile the page in test mode only; clippy reads its ordinary build too.
+    run(lints
+        .on(ctx.cmd("cargo"))
+        .args(["build", "--release", "-p", "kindling", "--bin", "app"]))?;
     say(
         "property tests of the parsers (proptest; its own build, so burn's features stay as they are)",
     );
-    run(nextest(ctx).args(["-p", "kindling-parsers"]))
+    run(lints.on(nextest(ctx)).args(["-p", "kindling-parsers"]))?;
+    // Built (and linted) now, run once the site is built.
+    run(lints
+        .on(nextest(ctx))
+        .args(["-p", "kindling-e2e", "--no-run"]))
+}
+
+/// clippy as the workspace's compiler wrapper, as `cargo clippy` sets it for `cargo check`, but
+/// here for the builds the tests need anyway: the dependencies compile once, not a second time
+/// in check mode (about 270 CPU-seconds cold, README "Build time"). Every native cargo command of
+/// `cargo xtask test` goes through [`Lints::on`], so that they all share one build of each
+/// workspace crate.
+struct Lints {
+    driver: PathBuf,
+}
+
+impl Lints {
+    fn find(ctx: &Ctx) -> Result<Self> {
+        let sysroot = output(ctx.cmd("rustc").args(["--print", "sysroot"]))
+            .ok_or("`rustc --print sysroot` failed")?;
+        let driver = Path::new(sysroot.trim()).join("bin/clippy-driver");
+        if !driver.is_file() {
+            return Err(format!(
+                "{} is missing: `rustup component add clippy`",
+                driver.display()
+            ));
+        }
+        Ok(Self { driver })
+    }
+
+    /// `command` with clippy reading each workspace crate it compiles, warnings denied.
+    fn on(&self, mut command: Command) -> Command {
+        command
+            .env("RUSTC_WORKSPACE_WRAPPER", &self.driver)
+            // cargo-clippy's own encoding of the arguments after `--`.
+            .env(
+                "CLIPPY_ARGS",
+                "-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__",
+            );
+        command
+    }
+}
+
+/// The shipped models checked against their cards by the native program the tests above
+/// built: `cargo run -p kindling-cli` alone would build the engine and the program again, with
+/// fewer features unified.
+fn check_models(ctx: &Ctx, lints: &Lints, packages: &[&str]) -> Result {
+    ensure_data(ctx)?;
+    say("checking the shipped models against their cards (kindling pretrain all --check)");
+    // Up to date already; it puts the program at target/release/kindling.
+    run(lints
+        .on(ctx.cmd("cargo"))
+        .args(["build", "--release", "--tests"])
+        .args(packages))?;
+    let program = ctx.target_dir().join("release/kindling");
+    run(ctx
+        .cmd(&program.to_string_lossy())
+        .args(["pretrain", "all", "--check"]))
 }
 
 /// `cargo nextest run --release`: unlike `cargo test`, which runs one test binary after
@@ -638,7 +707,7 @@ fn ensure_nextest(ctx: &Ctx) -> Result {
 }
 
 /// The site built, then the browser tests and the end-to-end tests against it.
-fn web_checks(ctx: &Ctx) -> Result {
+fn web_checks(ctx: &Ctx, lints: &Lints) -> Result {
     say("building the site");
     build_site(ctx, false)?;
     // The WebGPU worker's crate and features, as trunk built them just now: cargo reuses that
@@ -653,7 +722,8 @@ fn web_checks(ctx: &Ctx) -> Result {
         .env("WASM_BINDGEN_TEST_TIMEOUT", "600")
         .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", webdriver_json(ctx)?))?;
     say("end-to-end tests against dist/ in headless Chromium");
-    run(nextest(ctx)
+    run(lints
+        .on(nextest(ctx))
         .args(["-p", "kindling-e2e"])
         .env("KINDLING_DIST", ctx.root.join("dist"))
         .env("KINDLING_AXE", axe_script(ctx)))?;
