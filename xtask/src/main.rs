@@ -612,10 +612,6 @@ fn native_checks(ctx: &Ctx, lints: &Lints) -> Result {
     run(lints
         .on(nextest(ctx))
         .args(["-p", "kindling", "--bin", "app"]))?;
-    // The tests above compile the page in test mode only; clippy reads its ordinary build too.
-    run(lints
-        .on(ctx.cmd("cargo"))
-        .args(["build", "--release", "-p", "kindling", "--bin", "app"]))?;
     say(
         "property tests of the parsers (proptest; its own build, so burn's features stay as they are)",
     );
@@ -628,9 +624,10 @@ fn native_checks(ctx: &Ctx, lints: &Lints) -> Result {
 
 /// clippy as the workspace's compiler wrapper, as `cargo clippy` sets it for `cargo check`, but
 /// here for the builds the tests need anyway: the dependencies compile once, not a second time
-/// in check mode (about 270 CPU-seconds cold, README "Build time"). Every native cargo command of
-/// `cargo xtask test` goes through [`Lints::on`], so that they all share one build of each
-/// workspace crate.
+/// in check mode (README, "Build time"). Every native cargo command of `cargo xtask test` goes
+/// through [`Lints::on`], so that they all share one build of each workspace crate. It reads
+/// what the tests compile: each crate's test build, and the libraries, programs and examples
+/// they need; the page's native code is read in its test build only (the page ships as wasm).
 struct Lints {
     driver: PathBuf,
 }
