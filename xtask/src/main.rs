@@ -14,6 +14,8 @@ const NEXTEST_VERSION: &str = "0.9.143";
 /// axe-core, the accessibility audit the end-to-end tests inject into every page.
 const AXE_PACKAGE: &str = "axe-core@4.10.2";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// Cargo.toml's profile for the native builds of `cargo xtask test`.
+const NATIVE_TESTS: &str = "native-tests";
 /// The two worker builds' wasm in dist/ (WebGPU, CPU-only), which `dist` optimises.
 const WORKER_WASM: [&str; 2] = ["worker_bg.wasm", "worker_cpu_bg.wasm"];
 
@@ -665,23 +667,23 @@ impl Lints {
 fn check_models(ctx: &Ctx, lints: &Lints, packages: &[&str]) -> Result {
     ensure_data(ctx)?;
     say("checking the shipped models against their cards (kindling pretrain all --check)");
-    // Up to date already; it puts the program at target/release/kindling.
+    // Up to date already; it puts the program at target/native-tests/kindling.
     run(lints
         .on(ctx.cmd("cargo"))
-        .args(["build", "--release", "--tests"])
+        .args(["build", "--profile", NATIVE_TESTS, "--tests"])
         .args(packages))?;
-    let program = ctx.target_dir().join("release/kindling");
+    let program = ctx.target_dir().join(NATIVE_TESTS).join("kindling");
     run(ctx
         .cmd(&program.to_string_lossy())
         .args(["pretrain", "all", "--check"]))
 }
 
-/// `cargo nextest run --release`: unlike `cargo test`, which runs one test binary after
+/// `cargo nextest run` with the native-tests profile: unlike `cargo test`, which runs one test binary after
 /// another, it keeps both cores busy across binaries (README, "Build time"; the slowest
 /// end-to-end tests start first, .config/nextest.toml). It runs no doc tests; there are none.
 fn nextest(ctx: &Ctx) -> Command {
     let mut command = ctx.cmd("cargo");
-    command.args(["nextest", "run", "--release"]);
+    command.args(["nextest", "run", "--cargo-profile", NATIVE_TESTS]);
     command
 }
 
