@@ -678,9 +678,10 @@ fn check_models(ctx: &Ctx, lints: &Lints, packages: &[&str]) -> Result {
         .args(["pretrain", "all", "--check"]))
 }
 
-/// `cargo nextest run` with the native-tests profile: unlike `cargo test`, which runs one test binary after
-/// another, it keeps both cores busy across binaries (README, "Build time"; the slowest
-/// end-to-end tests start first, .config/nextest.toml). It runs no doc tests; there are none.
+/// `cargo nextest run` with the native-tests profile: unlike `cargo test`, which runs one test
+/// binary after another, it keeps both cores busy across binaries (README, "Build time"; the
+/// slowest end-to-end tests start first, .config/nextest.toml). It runs no doc tests; there are
+/// none.
 fn nextest(ctx: &Ctx) -> Command {
     let mut command = ctx.cmd("cargo");
     command.args(["nextest", "run", "--cargo-profile", NATIVE_TESTS]);
