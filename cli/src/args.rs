@@ -49,6 +49,17 @@ pub enum Command {
         <name>.json card lies next to <name>.safetensors, it is checked against the file too."
     )]
     Info(InfoArgs),
+    /// Time the benchmark's workloads on a backend (milliseconds a step).
+    #[command(
+        long_about = "Time the benchmark's workloads on a native backend: A (a small CNN's \
+        training step, cnn-small), the CNN lesson's default network (cnn-default), B (a GAN \
+        iteration, gan), C (the small CNN's inference at batch 1, inference) and D (transfer: \
+        frozen convolutions, a new head). The same code, seeds and data as the browser's #/bench \
+        page and `cargo xtask bench`. Each step is waited for by reading its result back; the \
+        first step (with shader compilation on a GPU) is reported apart, then the median of \
+        --steps after --warmup untimed ones."
+    )]
+    Bench(BenchArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -223,6 +234,32 @@ pub struct EvalArgs {
     /// The burn backend.
     #[arg(long, value_enum, default_value_t = Backend::Cpu)]
     pub backend: Backend,
+}
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// The burn backend.
+    #[arg(long, value_enum, default_value_t = Backend::Cpu)]
+    pub backend: Backend,
+    /// Which workloads, comma-separated (default: all): cnn-small, cnn-default, gan, inference,
+    /// transfer.
+    #[arg(long, default_value = "")]
+    pub workloads: String,
+    /// Untimed steps after the first.
+    #[arg(long, default_value_t = 5)]
+    pub warmup: u32,
+    /// Timed steps.
+    #[arg(long, default_value_t = 30)]
+    pub steps: u32,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Also run each workload this many steps from the same weights and data on the CPU and on
+    /// --backend, and report how far the values read back (losses, or a logit) differ.
+    #[arg(long, default_value_t = 0)]
+    pub agree: u32,
+    /// Also write the results (every step's time) to this JSON file.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

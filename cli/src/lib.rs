@@ -2,6 +2,7 @@
 //! line into [`args::Cli`] and runs one of these modules; the tests call them directly.
 
 pub mod args;
+pub mod bench;
 pub mod data;
 pub mod detector;
 pub mod eval;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use kindling_cli::args::{Cli, Command, TrainCommand};
-use kindling_cli::{eval, info, pretrain, train};
+use kindling_cli::{bench, eval, info, pretrain, train};
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Command::Pretrain(args) => pretrain::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Info(args) => info::run(args),
+        Command::Bench(args) => bench::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -43,7 +43,19 @@ pub async fn init_webgpu(on_lost: impl Fn(String) + Send + 'static) -> Result<We
         .device
         .set_device_lost_callback(move |reason, message| on_lost(format!("{reason:?}: {message}")));
     let gpu = setup.device.clone();
-    let info = setup.adapter.get_info();
+    Ok(WebGpu {
+        destroy: Box::new(move || gpu.destroy()),
+        device: device.autodiff(),
+        adapter: describe_adapter(&setup.adapter.get_info()),
+    })
+}
+
+/// The adapter's name, driver and driver details, or its graphics API when it names none.
+#[cfg(any(
+    all(target_arch = "wasm32", feature = "webgpu"),
+    feature = "native-wgpu"
+))]
+fn describe_adapter(info: &burn::tensor::wgpu::wgpu::AdapterInfo) -> String {
     let adapter = [
         info.name.as_str(),
         info.driver.as_str(),
@@ -54,15 +66,11 @@ pub async fn init_webgpu(on_lost: impl Fn(String) + Send + 'static) -> Result<We
     .copied()
     .collect::<Vec<_>>()
     .join(" ");
-    Ok(WebGpu {
-        destroy: Box::new(move || gpu.destroy()),
-        device: device.autodiff(),
-        adapter: if adapter.is_empty() {
-            format!("{:?}", info.backend)
-        } else {
-            adapter
-        },
-    })
+    if adapter.is_empty() {
+        format!("{:?}", info.backend)
+    } else {
+        adapter
+    }
 }
 
 /// Without WebGPU in the build (the CPU worker, or natively, where the worker is only compiled for
@@ -134,6 +142,34 @@ pub fn native_devices(backend: NativeBackend, count: usize) -> Result<Vec<Device
     Ok((0..count)
         .map(|index| native_device(backend, index, count))
         .collect())
+}
+
+/// One training device (with autodiff) of `backend` and a description of what it runs on, for
+/// `kindling bench`: wgpu's default adapter (its name, driver and graphics API), CUDA's GPU 0, or
+/// the CPU.
+pub fn native_device_described(backend: NativeBackend) -> Result<(Device, String), String> {
+    match backend {
+        #[cfg(feature = "native-wgpu")]
+        NativeBackend::Wgpu => {
+            let (device, setup) = Device::wgpu_options()
+                .init_with_setup()
+                .map_err(|e| format!("wgpu: {e}"))?;
+            let info = setup.adapter.get_info();
+            let what = format!("{} on {:?}", describe_adapter(&info), info.backend);
+            Ok((device.autodiff(), what))
+        }
+        _ => {
+            let device = native_devices(backend, 1)?.remove(0);
+            let what = match backend {
+                NativeBackend::Cpu => format!(
+                    "the CPU (burn-flex), {} hardware threads",
+                    std::thread::available_parallelism().map_or(1, |n| n.get())
+                ),
+                _ => "CUDA GPU 0".to_string(),
+            };
+            Ok((device, what))
+        }
+    }
 }
 
 fn native_device(backend: NativeBackend, index: usize, count: usize) -> Device {

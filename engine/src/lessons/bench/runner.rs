@@ -1,7 +1,7 @@
 //! Runs one workload step by step on a device and times each step, waiting for the device by
 //! reading the step's result back.
 
-use burn::module::Module;
+use burn::module::{Module, ModuleMapper, Param};
 use burn::nn::Initializer;
 use burn::nn::loss::{CrossEntropyLoss, CrossEntropyLossConfig};
 use burn::tensor::{Device, Int, Tensor, TensorData};
@@ -18,6 +18,23 @@ use crate::lessons::cnn::model::{Cnn, CnnConfig};
 use crate::rng::Rng;
 
 const CLASSES: usize = 10;
+
+/// Moves a module's weights to a device as they are. `Module::to_device` would only retarget a
+/// parameter that burn has not initialised yet (it initialises lazily), which would then draw
+/// its weights on the new device, from that backend's generator.
+struct MoveAsIs<'a>(&'a Device);
+
+impl ModuleMapper for MoveAsIs<'_> {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        // Detached: the moved weight is a leaf of the new device's graph, not a step away from
+        // the old one (whose tape the first backward pass would consume).
+        param.map(|tensor| {
+            let trained = tensor.is_require_grad();
+            let moved = tensor.to_device(self.0).detach();
+            if trained { moved.require_grad() } else { moved }
+        })
+    }
+}
 
 /// Seeded synthetic inputs: standard normal pixels, uniform labels.
 fn normal(rng: &mut Rng, count: usize) -> Vec<f32> {
@@ -84,6 +101,63 @@ impl BenchRun {
     pub fn new(workload: Workload, device: &Device, seed: u64) -> Self {
         device.seed(seed);
         Self::build(workload, device, seed, None)
+    }
+
+    /// The run `new` makes on the CPU backend (so the weights and data of a CPU run with this
+    /// seed), moved to `device` before its first step: a backend's steps compared with the CPU's
+    /// from the same starting point.
+    pub fn from_cpu(workload: Workload, device: &Device, seed: u64) -> Self {
+        Self::new(workload, &crate::backend::cpu(), seed).moved_to(device)
+    }
+
+    fn moved_to(self, device: &Device) -> Self {
+        let state = match self.state {
+            State::Small { model, optimizer } => State::Small {
+                model: model.map(&mut MoveAsIs(device)),
+                optimizer,
+            },
+            State::Transfer { model, optimizer } => State::Transfer {
+                model: model.map(&mut MoveAsIs(device)),
+                optimizer,
+            },
+            State::Default {
+                model,
+                optimizer,
+                learning_rate,
+            } => State::Default {
+                model: model.map(&mut MoveAsIs(device)),
+                optimizer,
+                learning_rate,
+            },
+            State::Inference { model } => State::Inference {
+                model: model.map(&mut MoveAsIs(device)),
+            },
+            State::Gan(gan) => {
+                let Gan {
+                    generator,
+                    discriminator,
+                    g_optimizer,
+                    d_optimizer,
+                    real,
+                    noise,
+                } = *gan;
+                State::Gan(Box::new(Gan {
+                    generator: generator.map(&mut MoveAsIs(device)),
+                    discriminator: discriminator.map(&mut MoveAsIs(device)),
+                    g_optimizer,
+                    d_optimizer,
+                    real: real.to_device(device),
+                    noise: noise.to_device(device),
+                }))
+            }
+        };
+        Self {
+            workload: self.workload,
+            state,
+            x: self.x.to_device(device),
+            y: self.y.to_device(device),
+            loss: CrossEntropyLossConfig::new().init(device),
+        }
     }
 
     /// Workload A for timing alone, on a device that lessons share: its weights are constant
@@ -251,4 +325,35 @@ pub fn gpu_memory(device: &Device) -> Option<GpuMemory> {
         in_use: usage.bytes_in_use,
         reserved: usage.bytes_reserved,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend;
+    use burn::tensor::Distribution;
+
+    fn values(mut run: BenchRun, steps: usize) -> Vec<f32> {
+        (0..steps)
+            .map(|_| pollster::block_on(run.timed_step()).1)
+            .collect()
+    }
+
+    #[test]
+    fn a_run_moved_from_the_cpu_steps_as_the_cpu_run_does() {
+        let cpu = backend::cpu();
+        for &workload in Workload::ALL {
+            let moved = BenchRun::from_cpu(workload, &cpu, 7);
+            // Another backend's generator is another stream: weights still to be drawn after
+            // the move would come out different.
+            let _ = Tensor::<1>::random([8], Distribution::Default, &cpu);
+            let moved = values(moved, 3);
+            let direct = values(BenchRun::new(workload, &cpu, 7), 3);
+            assert_eq!(moved, direct, "{workload:?}");
+            assert!(moved.iter().all(|v| v.is_finite()), "{moved:?}");
+            if workload != Workload::Inference {
+                assert_ne!(moved[0], moved[2], "{workload:?} did not train");
+            }
+        }
+    }
 }
