@@ -51,6 +51,19 @@ pub fn serve_site() -> String {
     format!("http://127.0.0.1:{port}")
 }
 
+/// How Chromium's WebGPU (Dawn) prepares shaders.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dawn {
+    /// Without Dawn's robustness transform (bounds checks in every shader) and its zeroing of
+    /// workgroup memory: SwiftShader compiles and runs each kernel faster, and the WebGPU tests
+    /// take a third less time (README, "Build time, measured"). The kernels are the shipped
+    /// ones, and the browser tests (worker/tests/browser.rs) check them against the CPU with
+    /// Dawn's defaults.
+    Fast,
+    /// As a learner's browser runs them.
+    Defaults,
+}
+
 /// A chromedriver process, a fresh headless Chromium profile and the WebDriver session on it.
 ///
 /// Every method blocks on a current-thread tokio runtime owned by the browser, so callers stay
@@ -216,11 +229,22 @@ impl Browser {
 
     /// Starts chromedriver and a fresh headless Chromium with its own profile. A chromedriver
     /// that does not take the session (it lost its port to another test's, say) is tried again
-    /// on another port, twice at most.
+    /// on another port, twice at most. Its WebGPU skips Dawn's bounds checks and workgroup
+    /// zeroing, for speed (see `Dawn::Fast`).
     pub fn start() -> Self {
+        Self::start_with(Dawn::Fast)
+    }
+
+    /// [`Browser::start`] with WebGPU as a learner's browser has it (Dawn's defaults), for
+    /// measuring: the benchmark.
+    pub fn start_as_shipped() -> Self {
+        Self::start_with(Dawn::Defaults)
+    }
+
+    fn start_with(dawn: Dawn) -> Self {
         const ATTEMPTS: usize = 3;
         for attempt in 1..=ATTEMPTS {
-            match Self::try_start() {
+            match Self::try_start(dawn) {
                 Ok(browser) => return browser,
                 Err(e) if attempt < ATTEMPTS => {
                     eprintln!("a browser session, attempt {attempt}: {e}; trying again");
@@ -231,7 +255,7 @@ impl Browser {
         unreachable!("the last attempt returns or panics")
     }
 
-    fn try_start() -> Result<Self> {
+    fn try_start(dawn: Dawn) -> Result<Self> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -252,12 +276,9 @@ impl Browser {
             std::env::temp_dir().join(format!("kindling-e2e-{}-{port}", std::process::id()));
         let mut args: Vec<String> = xtask::CHROME_ARGS.iter().map(|s| s.to_string()).collect();
         args.push("--window-size=1280,1000".into());
-        // Without Dawn's robustness transform (bounds checks in every shader) and its zeroing of
-        // workgroup memory, SwiftShader compiles and runs each kernel faster: the WebGPU tests
-        // take a third less time. The kernels are the shipped ones, and the browser tests
-        // (worker/tests/browser.rs) check them against the CPU with Dawn's defaults, as a
-        // learner's browser runs them.
-        args.push("--enable-dawn-features=disable_robustness,disable_workgroup_init".into());
+        if dawn == Dawn::Fast {
+            args.push("--enable-dawn-features=disable_robustness,disable_workgroup_init".into());
+        }
         // Loopback addresses (the site) bypass the proxy; everything else reaches `Outside`.
         let outside = Outside::start();
         args.push(format!("--proxy-server=http://127.0.0.1:{}", outside.port));

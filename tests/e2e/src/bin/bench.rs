@@ -292,7 +292,7 @@ fn run_page(id: &str, site: &str, tfjs: &str, settings: &Settings) -> PageRun {
     );
     let started = Instant::now();
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        let browser = Browser::start();
+        let browser = Browser::start_as_shipped();
         match engine(id) {
             Engine::Kindling(backend) => {
                 browser.goto(&format!(
@@ -847,7 +847,7 @@ fn playground(site: &str) {
         "backend", "steps", "steps/s", "wall s", "interactive ms", "long tasks", "longest ms"
     );
     for backend in ["cpu", "webgpu"] {
-        let browser = Browser::start();
+        let browser = Browser::start_as_shipped();
         browser.goto(&format!("{site}/?lang=en&backend={backend}#/playground"));
         let already = watch_interactive(&browser, "#train-loss");
         let (interactive, exact) = interactive_ms(&browser, already);
@@ -879,7 +879,7 @@ fn playground(site: &str) {
 }
 
 fn open_cnn(site: &str, backend: &str, query: &str) -> (Browser, String) {
-    let browser = Browser::start();
+    let browser = Browser::start_as_shipped();
     browser.goto(&format!("{site}/?lang=en&backend={backend}#/cnn{query}"));
     let badge = badge(&browser);
     browser.wait_for("MNIST", 300, |b| {
@@ -967,7 +967,7 @@ fn first_steps(site: &str) {
         (
             "playground (default)",
             |site| {
-                let browser = Browser::start();
+                let browser = Browser::start_as_shipped();
                 browser.goto(&format!("{site}/?lang=en&backend=webgpu#/playground"));
                 browser.wait_for("the first loss", 300, |b| count(b, "#train-loss"));
                 browser
@@ -1009,7 +1009,7 @@ fn first_steps(site: &str) {
 
 /// The GAN lesson's digits section with a fresh `model` run and its first sample grid.
 fn open_digits(site: &str, model: &str) -> Browser {
-    let browser = Browser::start();
+    let browser = Browser::start_as_shipped();
     browser.goto(&format!(
         "{site}/?lang=en&backend=webgpu#/gan?dmodel={model}&dbatch=64"
     ));
@@ -1129,7 +1129,7 @@ fn memory(site: &str, args: &[String]) -> Result<bool, String> {
         if let Some(steps) = memsteps {
             query.push_str(&format!("&memsteps={steps}"));
         }
-        let browser = Browser::start();
+        let browser = Browser::start_as_shipped();
         browser.goto(&format!("{site}/?lang=en&backend={backend}#/bench?{query}"));
         let badge = badge(&browser);
         println!("memory on {badge} …");
