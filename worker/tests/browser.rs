@@ -1,5 +1,6 @@
 //! In headless Chromium, inside a dedicated worker as in production: a WebGPU adapter is found
-//! and a tiny model trains on WebGPU and on the CPU backend with falling loss; the CNN and the toy
+//! and a tiny model trains on WebGPU and on the CPU backend with falling loss; Adam's GPU kernel
+//! moves weights as the CPU's tensor operations do; the CNN and the toy
 //! GAN give the same losses on both backends from the same weights; the shipped classifier gives
 //! its native logits on both; the transfer lesson's four arms train from the shipped backbone on
 //! both, whose features agree between them; the detection lesson's two detectors give the same
@@ -208,7 +209,66 @@ async fn webgpu_adapter_found_tiny_model_trains_and_worked_examples_agree() {
     assert!(before.is_finite() && after.is_finite());
     assert!(after < before, "WebGPU loss {before} → {after}");
     worked_examples_agree(&device, "WebGPU").await;
+    adam_kernel_agrees(device.clone()).await;
     cnn_backends_agree(device).await;
+}
+
+/// Adam's GPU kernel (engine/src/common/adam_kernel.rs), from given parameters, gradients and
+/// moments, against the same update worked out in f64 here; and the CPU backend keeps burn's
+/// tensor operations. (The GAN and CNN tests above compare whole Adam runs on both backends.)
+async fn adam_kernel_agrees(gpu: Device) {
+    use kindling_engine::burn::tensor::{Tensor, TensorData};
+    use kindling_engine::common::adam_kernel::{self, AdamScalars};
+    use kindling_engine::common::read::read_floats;
+    let gpu = gpu.inner();
+    let n = 700;
+    let wave =
+        |k: f32, shift: f32| -> Vec<f32> { (0..n).map(|i| (i as f32 * k + shift).sin()).collect() };
+    let (values, grad, moment_1) = (wave(0.37, 0.0), wave(1.3, 0.5), wave(0.11, 1.0));
+    let moment_2: Vec<f32> = wave(0.23, 2.0).iter().map(|x| x * x * 0.01).collect();
+    let s = AdamScalars {
+        beta_1: 0.9,
+        beta_2: 0.999,
+        factor: 0.3,
+        epsilon: 1e-4,
+        rate: 0.02,
+    };
+    let tensor = |v: &Vec<f32>| Tensor::<1>::from_data(TensorData::new(v.clone(), [n]), &gpu);
+    assert!(adam_kernel::applies(&tensor(&values)));
+    assert!(!adam_kernel::applies(&Tensor::<1>::zeros(
+        [3],
+        &backend::cpu().inner()
+    )));
+    let (v, m1, m2) = adam_kernel::update(
+        tensor(&values),
+        tensor(&grad),
+        tensor(&moment_1),
+        tensor(&moment_2),
+        s,
+    );
+    let (v, m1, m2) = (
+        read_floats(v).await,
+        read_floats(m1).await,
+        read_floats(m2).await,
+    );
+    let f = |x: f32| x as f64;
+    for i in 0..n {
+        let g = f(grad[i]);
+        let want_1 = f(moment_1[i]) * f(s.beta_1) + g * (1.0 - f(s.beta_1));
+        let want_2 = f(moment_2[i]) * f(s.beta_2) + g * g * (1.0 - f(s.beta_2));
+        let direction = want_1 * f(s.factor) / (want_2.sqrt() + f(s.epsilon));
+        let want_v = f(values[i]) - direction * f(s.rate);
+        for (name, got, want) in [
+            ("m1", m1[i], want_1),
+            ("m2", m2[i], want_2),
+            ("v", v[i], want_v),
+        ] {
+            assert!(
+                (f(got) - want).abs() <= 1e-6 * (1.0 + want.abs()),
+                "{name}[{i}]: WebGPU {got} vs {want}"
+            );
+        }
+    }
 }
 
 #[wasm_bindgen_test]

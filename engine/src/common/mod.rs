@@ -1,6 +1,8 @@
 //! Vocabulary and machinery that more than one lesson uses.
 
 pub mod activation;
+#[cfg(feature = "compute")]
+pub mod adam_kernel;
 pub mod device_error;
 pub mod input;
 pub mod model_card;

@@ -15,6 +15,7 @@ use burn::optim::GradientsParams;
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
+use super::adam_kernel::{self, AdamScalars};
 use super::model_file::parameters;
 use super::optimizer::OptimizerKind;
 use super::read::read_floats;
@@ -112,6 +113,55 @@ impl Rule {
                 (direction, Some(slot))
             }
         }
+    }
+
+    /// Adam's step as one GPU kernel ([`adam_kernel`]): the parameter after it and its new state,
+    /// from the same scalars as [`Self::direction`]. `None` for other rules, or where the kernel
+    /// does not run (the CPU backend keeps the tensor operations).
+    fn fused_step(
+        &self,
+        values: &Tensor<1>,
+        grad: &Tensor<1>,
+        state: &mut Option<Slot>,
+        rate: f64,
+    ) -> Option<(Tensor<1>, Slot)> {
+        let Rule::Adam {
+            beta_1,
+            beta_2,
+            epsilon,
+        } = *self
+        else {
+            return None;
+        };
+        if !adam_kernel::applies(values) {
+            return None;
+        }
+        let (time, moment_1, moment_2) = match state.take() {
+            Some(Slot { time, mut tensors }) if tensors.len() == 2 => {
+                let moment_2 = tensors.pop().expect("two moments");
+                let moment_1 = tensors.pop().expect("two moments");
+                (time + 1, moment_1, moment_2)
+            }
+            // From zero moments, the first step's moments are (1 − β)·g and (1 − β)·g², as
+            // the tensor version starts them.
+            _ => (1, grad.zeros_like(), grad.zeros_like()),
+        };
+        let t = time as i32;
+        let correction_2 = (1.0 - beta_2.powi(t)).sqrt();
+        let scalars = AdamScalars {
+            beta_1,
+            beta_2,
+            factor: correction_2 / (1.0 - beta_1.powi(t)),
+            epsilon: epsilon * correction_2,
+            rate: rate as f32,
+        };
+        let (updated, moment_1, moment_2) =
+            adam_kernel::update(values.clone(), grad.clone(), moment_1, moment_2, scalars);
+        let slot = Slot {
+            time,
+            tensors: vec![moment_1, moment_2],
+        };
+        Some((updated, slot))
     }
 
     /// How many tensors a parameter's state holds.
@@ -305,15 +355,27 @@ impl ModuleMapper for StepMapper<'_> {
         let shape = tensor.shape();
         let values = tensor.inner().reshape([shape.num_elements()]);
         let grad = grad.reshape([shape.num_elements()]);
-        let state = self.stepper.slots.remove(&place);
-        let (direction, state) = self.stepper.rule.direction(grad, state);
-        if let Some(state) = state {
-            self.stepper.slots.insert(place, state);
-        }
+        let mut state = self.stepper.slots.remove(&place);
         let rate = self
             .rates
             .lr_from_param(id, Some(self.path.join(".").as_str()));
-        let updated = values - direction.mul_scalar(rate);
+        let fused = self
+            .stepper
+            .rule
+            .fused_step(&values, &grad, &mut state, rate);
+        let updated = match fused {
+            Some((updated, state)) => {
+                self.stepper.slots.insert(place, state);
+                updated
+            }
+            None => {
+                let (direction, state) = self.stepper.rule.direction(grad, state);
+                if let Some(state) = state {
+                    self.stepper.slots.insert(place, state);
+                }
+                values - direction.mul_scalar(rate)
+            }
+        };
         let mut updated = Tensor::from_inner(updated.reshape(shape));
         if require_grad {
             updated = updated.require_grad();
