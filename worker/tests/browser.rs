@@ -215,12 +215,13 @@ async fn webgpu_adapter_found_tiny_model_trains_and_worked_examples_agree() {
 
 /// Adam's GPU kernel (engine/src/common/adam_kernel.rs), from given parameters, gradients and
 /// moments, against the same update worked out in f64 here; and the CPU backend keeps burn's
-/// tensor operations. (The GAN and CNN tests above compare whole Adam runs on both backends.)
-async fn adam_kernel_agrees(gpu: Device) {
+/// tensor operations. The moments are made on the training device, with autodiff, as a restored
+/// checkpoint's are. (The GAN and CNN tests compare whole Adam runs on both backends.)
+async fn adam_kernel_agrees(training: Device) {
     use kindling_engine::burn::tensor::{Tensor, TensorData};
     use kindling_engine::common::adam_kernel::{self, AdamScalars};
     use kindling_engine::common::read::read_floats;
-    let gpu = gpu.inner();
+    let gpu = training.clone().inner();
     let n = 700;
     let wave =
         |k: f32, shift: f32| -> Vec<f32> { (0..n).map(|i| (i as f32 * k + shift).sin()).collect() };
@@ -239,11 +240,13 @@ async fn adam_kernel_agrees(gpu: Device) {
         [3],
         &backend::cpu().inner()
     )));
+    let restored =
+        |v: &Vec<f32>| Tensor::<1>::from_data(TensorData::new(v.clone(), [n]), &training);
     let (v, m1, m2) = adam_kernel::update(
         tensor(&values),
         tensor(&grad),
-        tensor(&moment_1),
-        tensor(&moment_2),
+        restored(&moment_1),
+        restored(&moment_2),
         s,
     );
     let (v, m1, m2) = (

@@ -27,7 +27,9 @@ pub fn applies(values: &Tensor<1>) -> bool {
 }
 
 /// The parameter after one step, and its new first and second moments, all flattened. Only
-/// where [`applies`] says so.
+/// where [`applies`] says so. Inputs on an autodiff device are taken without it (moments a
+/// checkpoint restored are made on the training device, which has autodiff); the outputs have
+/// none.
 pub fn update(
     values: Tensor<1>,
     grad: Tensor<1>,
@@ -35,7 +37,13 @@ pub fn update(
     moment_2: Tensor<1>,
     scalars: AdamScalars,
 ) -> (Tensor<1>, Tensor<1>, Tensor<1>) {
-    gpu::update(values, grad, moment_1, moment_2, scalars)
+    gpu::update(
+        values.inner(),
+        grad.inner(),
+        moment_1.inner(),
+        moment_2.inner(),
+        scalars,
+    )
 }
 
 #[cfg(all(feature = "gpu-kernels", not(feature = "native-fusion")))]
@@ -54,7 +62,10 @@ mod gpu {
     pub const ENABLED: bool = true;
 
     pub fn on_cube(values: &BurnTensor<1>) -> bool {
-        matches!(values.device().as_dispatch(), DispatchDevice::Cube(_))
+        matches!(
+            values.device().inner().as_dispatch(),
+            DispatchDevice::Cube(_)
+        )
     }
 
     #[backend_extension(Cube)]
