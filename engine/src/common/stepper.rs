@@ -79,33 +79,27 @@ impl Rule {
                 beta_2,
                 epsilon,
             } => {
-                let (time, moment_1, moment_2) = match state {
-                    Some(Slot { time, mut tensors }) if tensors.len() == 2 => {
-                        let moment_2 = tensors.pop().expect("two moments");
-                        let moment_1 = tensors.pop().expect("two moments");
-                        (
-                            time + 1,
-                            moment_1
-                                .mul_scalar(beta_1)
-                                .add(grad.clone().mul_scalar(1.0 - beta_1)),
-                            moment_2
-                                .mul_scalar(beta_2)
-                                .add(grad.square().mul_scalar(1.0 - beta_2)),
-                        )
-                    }
-                    _ => (
+                let (time, moment_1, moment_2) = match Slot::moments(state) {
+                    Some((time, moment_1, moment_2)) => (
+                        time + 1,
+                        moment_1
+                            .mul_scalar(beta_1)
+                            .add(grad.clone().mul_scalar(1.0 - beta_1)),
+                        moment_2
+                            .mul_scalar(beta_2)
+                            .add(grad.square().mul_scalar(1.0 - beta_2)),
+                    ),
+                    None => (
                         1,
                         grad.clone().mul_scalar(1.0 - beta_1),
                         grad.square().mul_scalar(1.0 - beta_2),
                     ),
                 };
-                let t = time as i32;
-                let correction_2 = (1.0 - beta_2.powi(t)).sqrt();
-                let factor = correction_2 / (1.0 - beta_1.powi(t));
+                let (factor, epsilon) = adam_corrections(beta_1, beta_2, epsilon, time);
                 let direction = moment_1
                     .clone()
                     .mul_scalar(factor)
-                    .div(moment_2.clone().sqrt().add_scalar(epsilon * correction_2));
+                    .div(moment_2.clone().sqrt().add_scalar(epsilon));
                 let slot = Slot {
                     time,
                     tensors: vec![moment_1, moment_2],
@@ -136,23 +130,18 @@ impl Rule {
         if !adam_kernel::applies(values) {
             return None;
         }
-        let (time, moment_1, moment_2) = match state.take() {
-            Some(Slot { time, mut tensors }) if tensors.len() == 2 => {
-                let moment_2 = tensors.pop().expect("two moments");
-                let moment_1 = tensors.pop().expect("two moments");
-                (time + 1, moment_1, moment_2)
-            }
+        let (time, moment_1, moment_2) = match Slot::moments(state.take()) {
+            Some((time, moment_1, moment_2)) => (time + 1, moment_1, moment_2),
             // From zero moments, the first step's moments are (1 − β)·g and (1 − β)·g², as
             // the tensor version starts them.
-            _ => (1, grad.zeros_like(), grad.zeros_like()),
+            None => (1, grad.zeros_like(), grad.zeros_like()),
         };
-        let t = time as i32;
-        let correction_2 = (1.0 - beta_2.powi(t)).sqrt();
+        let (factor, epsilon) = adam_corrections(beta_1, beta_2, epsilon, time);
         let scalars = AdamScalars {
             beta_1,
             beta_2,
-            factor: correction_2 / (1.0 - beta_1.powi(t)),
-            epsilon: epsilon * correction_2,
+            factor,
+            epsilon,
             rate: rate as f32,
         };
         let (updated, moment_1, moment_2) =
@@ -179,6 +168,27 @@ impl Rule {
 struct Slot {
     time: u32,
     tensors: Vec<Tensor<1>>,
+}
+
+impl Slot {
+    /// Adam's step count and first and second moments, if `state` holds them.
+    fn moments(state: Option<Slot>) -> Option<(u32, Tensor<1>, Tensor<1>)> {
+        let Slot { time, mut tensors } = state.filter(|slot| slot.tensors.len() == 2)?;
+        let moment_2 = tensors.pop()?;
+        let moment_1 = tensors.pop()?;
+        Some((time, moment_1, moment_2))
+    }
+}
+
+/// Adam's bias corrections at step `time` (from 1): the first moment's factor
+/// √(1 − β₂ᵗ) / (1 − β₁ᵗ) and the term added to the second moment's square root, ε · √(1 − β₂ᵗ).
+fn adam_corrections(beta_1: f32, beta_2: f32, epsilon: f32, time: u32) -> (f32, f32) {
+    let t = time as i32;
+    let correction_2 = (1.0 - beta_2.powi(t)).sqrt();
+    (
+        correction_2 / (1.0 - beta_1.powi(t)),
+        epsilon * correction_2,
+    )
 }
 
 /// An optimiser: a rule and the state of each parameter it has stepped.
