@@ -1,6 +1,6 @@
 //! In headless Chromium, inside a dedicated worker as in production: a WebGPU adapter is found
 //! and a tiny model trains on WebGPU and on the CPU backend with falling loss; Adam's GPU kernel
-//! moves weights as the CPU's tensor operations do; the CNN and the toy
+//! computes the update as worked out in f64; the CNN and the toy
 //! GAN give the same losses on both backends from the same weights; the shipped classifier gives
 //! its native logits on both; the transfer lesson's four arms train from the shipped backbone on
 //! both, whose features agree between them; the detection lesson's two detectors give the same

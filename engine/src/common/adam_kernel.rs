@@ -70,17 +70,12 @@ mod gpu {
     #[backend_extension(Cube)]
     pub trait AdamUpdate: Backend {
         /// [n] parameter, gradient and moments → [n] parameter and moments after one step.
-        #[allow(clippy::too_many_arguments)]
         fn adam_update(
             values: FloatTensor<Self>,
             grad: FloatTensor<Self>,
             moment_1: FloatTensor<Self>,
             moment_2: FloatTensor<Self>,
-            beta_1: f32,
-            beta_2: f32,
-            factor: f32,
-            epsilon: f32,
-            rate: f32,
+            scalars: AdamScalars,
         ) -> (FloatTensor<Self>, FloatTensor<Self>, FloatTensor<Self>);
     }
 
@@ -124,11 +119,7 @@ mod gpu {
             grad: FloatTensor<Self>,
             moment_1: FloatTensor<Self>,
             moment_2: FloatTensor<Self>,
-            beta_1: f32,
-            beta_2: f32,
-            factor: f32,
-            epsilon: f32,
-            rate: f32,
+            s: AdamScalars,
         ) -> (FloatTensor<Self>, FloatTensor<Self>, FloatTensor<Self>) {
             let [values, grad, moment_1, moment_2] =
                 [values, grad, moment_1, moment_2].map(into_contiguous);
@@ -156,13 +147,13 @@ mod gpu {
                 values_out.clone().into_tensor_arg(),
                 moment_1_out.clone().into_tensor_arg(),
                 moment_2_out.clone().into_tensor_arg(),
-                beta_1,
-                1.0 - beta_1,
-                beta_2,
-                1.0 - beta_2,
-                factor,
-                epsilon,
-                rate,
+                s.beta_1,
+                1.0 - s.beta_1,
+                s.beta_2,
+                1.0 - s.beta_2,
+                s.factor,
+                s.epsilon,
+                s.rate,
             );
             (values_out, moment_1_out, moment_2_out)
         }
@@ -180,11 +171,7 @@ mod gpu {
             grad.into_dispatch(),
             moment_1.into_dispatch(),
             moment_2.into_dispatch(),
-            s.beta_1,
-            s.beta_2,
-            s.factor,
-            s.epsilon,
-            s.rate,
+            s,
         );
         (
             BurnTensor::from_dispatch(values),
