@@ -1,6 +1,7 @@
 //! In headless Chromium, inside a dedicated worker as in production: a WebGPU adapter is found
 //! and a tiny model trains on WebGPU and on the CPU backend with falling loss; Adam's GPU kernel
-//! computes the update as worked out in f64; the CNN and the toy
+//! computes the update as worked out in f64, and the dense layers' matrix-product kernel its
+//! product and gradients; the CNN and the toy
 //! GAN give the same losses on both backends from the same weights; the shipped classifier gives
 //! its native logits on both; the transfer lesson's four arms train from the shipped backbone on
 //! both, whose features agree between them; the detection lesson's two detectors give the same
@@ -210,6 +211,7 @@ async fn webgpu_adapter_found_tiny_model_trains_and_worked_examples_agree() {
     assert!(after < before, "WebGPU loss {before} → {after}");
     worked_examples_agree(&device, "WebGPU").await;
     adam_kernel_agrees(device.clone()).await;
+    matmul_kernel_agrees(device.clone()).await;
     cnn_backends_agree(device).await;
 }
 
@@ -270,6 +272,86 @@ async fn adam_kernel_agrees(training: Device) {
                 (f(got) - want).abs() <= 1e-6 * (1.0 + want.abs()),
                 "{name}[{i}]: WebGPU {got} vs {want}"
             );
+        }
+    }
+}
+
+/// The dense layers' GPU matrix product (engine/src/common/matmul_kernel.rs) and its two
+/// gradients against the same sums in f64, on shapes that are not multiples of its 4 × 4 blocks,
+/// with a transposed (strided) operand as the backward pass gives it; and a layer with its bias.
+async fn matmul_kernel_agrees(training: Device) {
+    use kindling_engine::burn::nn::LinearConfig;
+    use kindling_engine::burn::tensor::{Tensor, TensorData};
+    use kindling_engine::common::matmul_kernel;
+    use kindling_engine::common::read::read_floats;
+    let (m, k, n) = (7, 37, 13);
+    let wave = |count: usize, step: f32, shift: f32| -> Vec<f32> {
+        (0..count)
+            .map(|i| (i as f32 * step + shift).sin())
+            .collect()
+    };
+    let (a, b, weights) = (
+        wave(m * k, 0.37, 0.0),
+        wave(k * n, 1.3, 0.5),
+        wave(m * n, 0.11, 1.0),
+    );
+    // The left operand is stored as its transpose [k, m] and used through a transposed view.
+    let a_stored: Vec<f32> = (0..k * m).map(|i| a[(i % m) * k + i / m]).collect();
+    let lhs = Tensor::<2>::from_data(TensorData::new(a_stored, [k, m]), &training).require_grad();
+    let rhs = Tensor::<2>::from_data(TensorData::new(b.clone(), [k, n]), &training).require_grad();
+    let mix = Tensor::<2>::from_data(TensorData::new(weights.clone(), [m, n]), &training);
+    assert!(matmul_kernel::applies(&lhs));
+    assert!(!matmul_kernel::applies(&Tensor::<2>::zeros(
+        [2, 2],
+        &backend::cpu()
+    )));
+    let product = matmul_kernel::matmul(lhs.clone().transpose(), rhs.clone());
+    let grads = (product.clone() * mix).sum().backward();
+    let got = read_floats(product).await;
+    let got_lhs = read_floats(lhs.grad(&grads).expect("lhs has a gradient")).await;
+    let got_rhs = read_floats(rhs.grad(&grads).expect("rhs has a gradient")).await;
+    let f = |x: f32| x as f64;
+    let close = |name: &str, i: usize, got: f32, want: f64| {
+        assert!(
+            (f(got) - want).abs() <= 1e-5 * (1.0 + want.abs()),
+            "{name}[{i}]: WebGPU {got} vs {want}"
+        );
+    };
+    for i in 0..m {
+        for j in 0..n {
+            let want: f64 = (0..k).map(|t| f(a[i * k + t]) * f(b[t * n + j])).sum();
+            close("product", i * n + j, got[i * n + j], want);
+        }
+    }
+    // d(Σ mix ⊙ A·B)/dA = mix · Bᵀ, kept in A's stored [k, m] layout; d/dB = Aᵀ · mix.
+    for t in 0..k {
+        for i in 0..m {
+            let want: f64 = (0..n)
+                .map(|j| f(weights[i * n + j]) * f(b[t * n + j]))
+                .sum();
+            close("d lhs", t * m + i, got_lhs[t * m + i], want);
+        }
+        for j in 0..n {
+            let want: f64 = (0..m)
+                .map(|i| f(a[i * k + t]) * f(weights[i * n + j]))
+                .sum();
+            close("d rhs", t * n + j, got_rhs[t * n + j], want);
+        }
+    }
+    let layer = LinearConfig::new(k, n).init(&training);
+    let x = Tensor::<2>::from_data(TensorData::new(a.clone(), [m, k]), &training);
+    let (w, bias) = (
+        read_floats(layer.weight.val()).await,
+        read_floats(layer.bias.as_ref().expect("a bias").val()).await,
+    );
+    let out = read_floats(matmul_kernel::linear(&layer, x)).await;
+    for i in 0..m {
+        for j in 0..n {
+            let want = f(bias[j])
+                + (0..k)
+                    .map(|t| f(a[i * k + t]) * f(w[t * n + j]))
+                    .sum::<f64>();
+            close("linear", i * n + j, out[i * n + j], want);
         }
     }
 }

@@ -4,6 +4,8 @@ use burn::config::Config;
 use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{Initializer, Linear, LinearConfig};
+
+use crate::common::matmul_kernel::linear;
 use burn::tensor::{Device, Tensor, activation};
 
 use crate::common::pool::max_pool;
@@ -72,7 +74,7 @@ impl SmallConvs {
 impl SmallCnn {
     /// [n, 1, 28, 28] → [n, classes] logits.
     pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
-        self.head.forward(self.convs.forward(x))
+        linear(&self.head, self.convs.forward(x))
     }
 }
 
@@ -107,14 +109,14 @@ pub const PIXELS: usize = 28 * 28;
 impl Mlp {
     /// The generator: [n, 64] noise → [n, 784] pixels in (-1, 1).
     pub fn generate(&self, z: Tensor<2>) -> Tensor<2> {
-        let h = activation::relu(self.hidden.forward(z));
-        self.output.forward(h).tanh()
+        let h = activation::relu(linear(&self.hidden, z));
+        linear(&self.output, h).tanh()
     }
 
     /// The discriminator: [n, 784] pixels → [n, 1] logits.
     pub fn discriminate(&self, x: Tensor<2>) -> Tensor<2> {
-        let h = activation::leaky_relu(self.hidden.forward(x), 0.2);
-        self.output.forward(h)
+        let h = activation::leaky_relu(linear(&self.hidden, x), 0.2);
+        linear(&self.output, h)
     }
 }
 

@@ -10,6 +10,7 @@ use burn::tensor::{Device, Tensor};
 use super::config::{CLASSES, CnnSettings, ConvBlock, Pool};
 use crate::common::activation::Activation;
 use crate::common::activation::apply;
+use crate::common::matmul_kernel::linear;
 
 #[derive(Config, Debug)]
 pub struct CnnConfig {
@@ -136,9 +137,9 @@ impl Cnn {
         // [batch, channels, h, w] maps → [batch, channels·h·w] features.
         let mut x: Tensor<2> = maps.flatten(1, 3);
         if let Some(dense) = &self.dense {
-            x = apply(self.activation, dense.forward(x));
+            x = apply(self.activation, linear(dense, x));
         }
-        self.output.forward(self.dropout.forward(x))
+        linear(&self.output, self.dropout.forward(x))
     }
 
     /// The output of every convolution (after the activation) and of every pooling layer, in

@@ -23,6 +23,7 @@ use burn::tensor::activation::{relu, sigmoid, softmax};
 use burn::tensor::{Device, Tensor, TensorData};
 
 use super::config::{DetectSettings, HeadKind};
+use crate::common::matmul_kernel::linear;
 use crate::models::resnet::model::Resnet;
 
 #[derive(Config, Debug)]
@@ -94,8 +95,8 @@ impl Detector {
         let Some(heat) = &self.heat else {
             let pooled = flat.mean_dim(2).reshape([batch, hidden]);
             return Output {
-                logits: self.class.forward(pooled.clone()),
-                boxes: sigmoid(self.place.forward(pooled)),
+                logits: linear(&self.class, pooled.clone()),
+                boxes: sigmoid(linear(&self.place, pooled)),
                 heat: None,
             };
         };
@@ -112,9 +113,9 @@ impl Detector {
             .reshape([batch, hidden]);
         // [B, h·w] · [h·w, 2] cell centres (x, y) → [B, 2] expected centre.
         let centre = weights.clone().matmul(cell_centres(rows, cols, &device));
-        let size = sigmoid(self.place.forward(attended.clone()));
+        let size = sigmoid(linear(&self.place, attended.clone()));
         Output {
-            logits: self.class.forward(attended),
+            logits: linear(&self.class, attended),
             boxes: Tensor::cat(vec![centre, size], 1),
             heat: Some(weights),
         }

@@ -12,6 +12,7 @@ use burn::tensor::activation::{leaky_relu, relu};
 use burn::tensor::{Device, Tensor};
 
 use super::digits::{CLASSES, DigitModel, SIDE};
+use crate::common::matmul_kernel::linear;
 
 const SLOPE: f64 = 0.2;
 
@@ -142,7 +143,7 @@ impl DigitGenerator {
         match self {
             DigitGenerator::Dcgan(g) => {
                 // [n, input] → [n, 64·7·7] → [n, 64, 7, 7].
-                let x = g.project.forward(z).reshape([n, WIDE, 7, 7]);
+                let x = linear(&g.project, z).reshape([n, WIDE, 7, 7]);
                 let x = relu(g.norm.forward(x));
                 // → [n, 32, 14, 14] → [n, 16, 28, 28] → [n, 1, 28, 28].
                 let x = relu(g.norm1.forward(g.up1.forward(x)));
@@ -150,10 +151,10 @@ impl DigitGenerator {
                 g.refine.forward(x).tanh()
             }
             DigitGenerator::Mlp(g) => {
-                let x = relu(g.hidden.forward(z));
-                let x = relu(g.hidden2.forward(x));
+                let x = relu(linear(&g.hidden, z));
+                let x = relu(linear(&g.hidden2, x));
                 // [n, 784] → [n, 1, 28, 28].
-                g.output.forward(x).tanh().reshape([n, 1, SIDE, SIDE])
+                linear(&g.output, x).tanh().reshape([n, 1, SIDE, SIDE])
             }
         }
     }
@@ -179,7 +180,7 @@ impl DigitDiscriminator {
                 let x = leaky_relu(d.down1.forward(x), SLOPE);
                 let x = leaky_relu(d.down2.forward(x), SLOPE);
                 let x = leaky_relu(d.down3.forward(x), SLOPE);
-                d.head.forward(x.reshape([n, DEEP * 4 * 4]))
+                linear(&d.head, x.reshape([n, DEEP * 4 * 4]))
             }
             DigitDiscriminator::Mlp(d) => {
                 // [n, 1, 28, 28] → [n, 784], with the labels appended.
@@ -188,9 +189,9 @@ impl DigitDiscriminator {
                     Some(labels) => Tensor::cat(vec![x, labels], 1),
                     None => x,
                 };
-                let x = leaky_relu(d.hidden.forward(x), SLOPE);
-                let x = leaky_relu(d.hidden2.forward(x), SLOPE);
-                d.output.forward(x)
+                let x = leaky_relu(linear(&d.hidden, x), SLOPE);
+                let x = leaky_relu(linear(&d.hidden2, x), SLOPE);
+                linear(&d.output, x)
             }
         }
     }

@@ -7,6 +7,7 @@ use burn::nn::{Linear, LinearConfig};
 use burn::tensor::{Device, Tensor};
 
 use crate::common::activation::{Activation, apply};
+use crate::common::matmul_kernel::linear;
 
 #[derive(Config, Debug)]
 pub struct MlpConfig {
@@ -47,7 +48,7 @@ impl Mlp {
     pub fn forward(&self, input: Tensor<2>) -> Tensor<2> {
         let last = self.layers.len() - 1;
         self.layers.iter().enumerate().fold(input, |x, (i, layer)| {
-            let x = layer.forward(x);
+            let x = linear(layer, x);
             if i == last {
                 x
             } else {

@@ -18,6 +18,7 @@ use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor};
 
 use super::config::{ResnetSettings, Stage};
+use crate::common::matmul_kernel::linear;
 
 #[derive(Config, Debug)]
 pub struct ResnetConfig {
@@ -117,7 +118,7 @@ impl BasicBlock {
 impl Resnet {
     /// [B, 1, rows, cols] normalised images → [B, classes] logits.
     pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
-        self.head.forward(self.features(images))
+        linear(&self.head, self.features(images))
     }
 
     /// The pooled backbone output, [B, C] (C = the last stage's channels): what a new head for
