@@ -5,6 +5,7 @@ pub mod activation;
 pub mod adam_kernel;
 pub mod device_error;
 pub mod input;
+#[cfg(feature = "compute")]
 pub mod matmul_kernel;
 pub mod model_card;
 #[cfg(feature = "compute")]
