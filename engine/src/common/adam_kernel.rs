@@ -60,6 +60,9 @@ mod gpu {
 
     pub const ENABLED: bool = true;
 
+    /// Threads per workgroup.
+    const WORKGROUP: u32 = 64;
+
     pub fn on_cube(values: &BurnTensor<1>) -> bool {
         matches!(
             values.device().inner().as_dispatch(),
@@ -133,7 +136,10 @@ mod gpu {
             };
             let (values_out, moment_1_out, moment_2_out) = (output(), output(), output());
             let count = values.meta.shape().num_elements();
-            let cube_dim = CubeDim::new(&values.client, count);
+            // One workgroup size for every parameter, so one shader: cubecl's size for `count`
+            // differs between small and large parameters, and each size is another shader to
+            // compile on a first step.
+            let cube_dim = CubeDim::new_1d(WORKGROUP);
             let cube_count = calculate_cube_count_elemwise(&values.client, count, cube_dim);
             let client = values.client.clone();
             adam_kernel::launch(
