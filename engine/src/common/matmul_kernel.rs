@@ -12,7 +12,9 @@ use burn::tensor::{DType, Tensor};
 /// `layer` applied to `x` ([n, in] → [n, out]): through this kernel where it runs (a cubecl GPU
 /// runtime, f32), otherwise burn's `Linear::forward`.
 pub fn linear(layer: &Linear, x: Tensor<2>) -> Tensor<2> {
-    if !applies(&x) {
+    let [rows, _] = x.dims();
+    let [_, columns] = layer.weight.dims();
+    if !applies(&x) || !gpu::fits(rows, columns) {
         return layer.forward(x);
     }
     let product = matmul(x, layer.weight.val());
@@ -27,7 +29,8 @@ pub fn applies(x: &Tensor<2>) -> bool {
     gpu::ENABLED && x.dtype() == DType::F32 && gpu::on_cube(x)
 }
 
-/// `lhs` [m, k] times `rhs` [k, n], differentiable. Only where [`applies`] says so.
+/// `lhs` [m, k] times `rhs` [k, n], differentiable. Only where [`applies`] says so, and for
+/// products [`linear`] would launch (see `fits`).
 pub fn matmul(lhs: Tensor<2>, rhs: Tensor<2>) -> Tensor<2> {
     gpu::matmul(lhs, rhs)
 }
@@ -57,6 +60,17 @@ mod gpu {
 
     pub fn on_cube(x: &BurnTensor<2>) -> bool {
         matches!(x.device().inner().as_dispatch(), DispatchDevice::Cube(_))
+    }
+
+    /// Workgroups for an [m, n] product.
+    fn workgroups(m: usize, n: usize) -> usize {
+        (m.div_ceil(TILE.0) * n.div_ceil(TILE.1)).div_ceil(WORKGROUP as usize)
+    }
+
+    /// Whether an [m, n] product launches as this kernel does: at least one row and column, and
+    /// no more workgroups than WebGPU allows along one dimension (65,535).
+    pub fn fits(m: usize, n: usize) -> bool {
+        m > 0 && n > 0 && workgroups(m, n) <= 65_535
     }
 
     #[backend_extension(Cube, Autodiff)]
@@ -148,9 +162,8 @@ mod gpu {
                 lhs.dtype,
             );
             let (tm, tn) = TILE;
-            let blocks = m.div_ceil(tm) * n.div_ceil(tn);
             let cube_dim = CubeDim::new_1d(WORKGROUP);
-            let cube_count = CubeCount::new_1d(blocks.div_ceil(WORKGROUP as usize) as u32);
+            let cube_count = CubeCount::new_1d(workgroups(m, n) as u32);
             let client = lhs.client.clone();
             matmul_kernel::launch(
                 &client,
@@ -233,6 +246,10 @@ mod gpu {
     pub const ENABLED: bool = false;
 
     pub fn on_cube(_x: &Tensor<2>) -> bool {
+        false
+    }
+
+    pub fn fits(_m: usize, _n: usize) -> bool {
         false
     }
 
