@@ -4,10 +4,9 @@ use burn::config::Config;
 use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{Initializer, Linear, LinearConfig};
-
-use crate::common::matmul_kernel::linear;
 use burn::tensor::{Device, Tensor, activation};
 
+use crate::common::matmul_kernel::linear;
 use crate::common::pool::max_pool;
 
 /// Workload A's convolutional feature extractor: [n, 1, 28, 28] → [n, 256].
