@@ -1,7 +1,7 @@
 //! In headless Chromium, inside a dedicated worker as in production: a WebGPU adapter is found
 //! and a tiny model trains on WebGPU and on the CPU backend with falling loss; Adam's GPU kernel
-//! computes the update as worked out in f64, and the dense layers' matrix-product kernel its
-//! product and gradients; the CNN and the toy
+//! computes the update as worked out in f64, the dense layers' matrix-product kernel its
+//! product and gradients, and the fused dense layer and binary cross-entropy theirs; the CNN and the toy
 //! GAN give the same losses on both backends from the same weights; the shipped classifier gives
 //! its native logits on both; the transfer lesson's four arms train from the shipped backbone on
 //! both, whose features agree between them; the detection lesson's two detectors give the same
@@ -212,6 +212,7 @@ async fn webgpu_adapter_found_tiny_model_trains_and_worked_examples_agree() {
     worked_examples_agree(&device, "WebGPU").await;
     adam_kernel_agrees(device.clone()).await;
     matmul_kernel_agrees(device.clone()).await;
+    fused_kernels_agree(device.clone()).await;
     cnn_backends_agree(device).await;
 }
 
@@ -352,6 +353,132 @@ async fn matmul_kernel_agrees(training: Device) {
                     .map(|t| f(a[i * k + t]) * f(w[t * n + j]))
                     .sum::<f64>();
             close("linear", i * n + j, out[i * n + j], want);
+        }
+    }
+}
+
+/// The fused dense layer (product, bias and activation in one kernel; each gradient one more,
+/// reading the activation's derivative from the output) and the fused binary cross-entropy,
+/// against the same worked out in f64 from the same weights.
+async fn fused_kernels_agree(training: Device) {
+    use kindling_engine::burn::module::Param;
+    use kindling_engine::burn::nn::LinearConfig;
+    use kindling_engine::burn::tensor::{Tensor, TensorData};
+    use kindling_engine::common::bce_kernel::bce_with_logits_mean;
+    use kindling_engine::common::matmul_kernel::{self, Act};
+    use kindling_engine::common::read::read_floats;
+    let (m, k, n) = (9, 21, 11);
+    let wave = |count: usize, step: f32, shift: f32| -> Vec<f32> {
+        (0..count)
+            .map(|i| (i as f32 * step + shift).sin())
+            .collect()
+    };
+    let (x, mix) = (wave(m * k, 0.61, 0.2), wave(m * n, 0.23, 1.0));
+    let f = |x: f32| x as f64;
+    let close = |what: &str, i: usize, got: f32, want: f64| {
+        assert!(
+            (f(got) - want).abs() <= 2e-5 * (1.0 + want.abs()),
+            "{what}[{i}]: WebGPU {got} vs {want}"
+        );
+    };
+    let acts: [(Act, fn(f64) -> f64, fn(f64) -> f64); 5] = [
+        (Act::Identity, |z| z, |_| 1.0),
+        (
+            Act::Relu,
+            |z| z.max(0.0),
+            |z| if z > 0.0 { 1.0 } else { 0.0 },
+        ),
+        (
+            Act::LeakyRelu(0.2),
+            |z| if z < 0.0 { 0.2 * z } else { z },
+            |z| if z < 0.0 { 0.2 } else { 1.0 },
+        ),
+        (Act::Tanh, f64::tanh, |z| 1.0 - z.tanh().powi(2)),
+        (
+            Act::Sigmoid,
+            |z| 1.0 / (1.0 + (-z).exp()),
+            |z| {
+                let s = 1.0 / (1.0 + (-z).exp());
+                s * (1.0 - s)
+            },
+        ),
+    ];
+    for (act, value, slope) in acts {
+        let mut layer = LinearConfig::new(k, n).init(&training);
+        // Weights large enough that every activation bends: some sums far below zero.
+        let w = wave(k * n, 0.9, 0.4)
+            .iter()
+            .map(|v| v * 0.8)
+            .collect::<Vec<_>>();
+        let b = wave(n, 1.7, 0.0);
+        layer.weight = Param::from_tensor(
+            Tensor::<2>::from_data(TensorData::new(w.clone(), [k, n]), &training).require_grad(),
+        );
+        layer.bias = Some(Param::from_tensor(
+            Tensor::<1>::from_data(TensorData::new(b.clone(), [n]), &training).require_grad(),
+        ));
+        let input =
+            Tensor::<2>::from_data(TensorData::new(x.clone(), [m, k]), &training).require_grad();
+        let weights = Tensor::<2>::from_data(TensorData::new(mix.clone(), [m, n]), &training);
+        assert!(matmul_kernel::applies(&input));
+        let y = matmul_kernel::dense(&layer, input.clone(), act);
+        let grads = (y.clone() * weights).sum().backward();
+        let got_y = read_floats(y).await;
+        let got_x = read_floats(input.grad(&grads).expect("x has a gradient")).await;
+        let got_w = read_floats(layer.weight.val().grad(&grads).expect("w has one")).await;
+        let bias = layer.bias.as_ref().expect("a bias").val();
+        let got_b = read_floats(bias.grad(&grads).expect("b has one")).await;
+        let what = format!("{act:?}");
+        let z: Vec<f64> = (0..m * n)
+            .map(|at| {
+                let (i, j) = (at / n, at % n);
+                f(b[j])
+                    + (0..k)
+                        .map(|t| f(x[i * k + t]) * f(w[t * n + j]))
+                        .sum::<f64>()
+            })
+            .collect();
+        let dz: Vec<f64> = (0..m * n).map(|at| f(mix[at]) * slope(z[at])).collect();
+        for at in 0..m * n {
+            close(&format!("{what} y"), at, got_y[at], value(z[at]));
+        }
+        for i in 0..m {
+            for t in 0..k {
+                let want: f64 = (0..n).map(|j| dz[i * n + j] * f(w[t * n + j])).sum();
+                close(&format!("{what} dx"), i * k + t, got_x[i * k + t], want);
+            }
+        }
+        for t in 0..k {
+            for j in 0..n {
+                let want: f64 = (0..m).map(|i| f(x[i * k + t]) * dz[i * n + j]).sum();
+                close(&format!("{what} dw"), t * n + j, got_w[t * n + j], want);
+            }
+        }
+        for j in 0..n {
+            let want: f64 = (0..m).map(|i| dz[i * n + j]).sum();
+            close(&format!("{what} db"), j, got_b[j], want);
+        }
+    }
+    // Logits past softplus's threshold (±20) as well as ordinary ones.
+    let logits: Vec<f32> = vec![-30.0, -3.0, -0.5, 0.0, 0.7, 2.5, 25.0];
+    for real in [true, false] {
+        let l = Tensor::<2>::from_data(
+            TensorData::new(logits.clone(), [logits.len(), 1]),
+            &training,
+        )
+        .require_grad();
+        let loss = bce_with_logits_mean(l.clone(), real);
+        let grads = (loss.clone() * 3.0).backward();
+        let got = read_floats(loss).await[0];
+        let got_grad = read_floats(l.grad(&grads).expect("logits have a gradient")).await;
+        let sign = if real { -1.0 } else { 1.0 };
+        let count = logits.len() as f64;
+        let softplus = |v: f64| if v > 20.0 { v } else { v.exp().ln_1p() };
+        let want: f64 = logits.iter().map(|&v| softplus(sign * f(v))).sum::<f64>() / count;
+        close(&format!("bce real={real}"), 0, got, want);
+        for (i, &v) in logits.iter().enumerate() {
+            let want = 3.0 * sign / (1.0 + (-sign * f(v)).exp()) / count;
+            close(&format!("bce grad real={real}"), i, got_grad[i], want);
         }
     }
 }

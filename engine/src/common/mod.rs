@@ -3,6 +3,8 @@
 pub mod activation;
 #[cfg(feature = "compute")]
 pub mod adam_kernel;
+#[cfg(feature = "compute")]
+pub mod bce_kernel;
 pub mod device_error;
 pub mod input;
 #[cfg(feature = "compute")]

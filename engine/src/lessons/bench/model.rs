@@ -6,7 +6,8 @@ use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{Initializer, Linear, LinearConfig};
 use burn::tensor::{Device, Tensor, activation};
 
-use crate::common::matmul_kernel::linear;
+use crate::common::bce_kernel;
+use crate::common::matmul_kernel::{Act, dense, linear};
 use crate::common::pool::max_pool;
 
 /// Workload A's convolutional feature extractor: [n, 1, 28, 28] → [n, 256].
@@ -108,13 +109,13 @@ pub const PIXELS: usize = 28 * 28;
 impl Mlp {
     /// The generator: [n, 64] noise → [n, 784] pixels in (-1, 1).
     pub fn generate(&self, z: Tensor<2>) -> Tensor<2> {
-        let h = activation::relu(linear(&self.hidden, z));
-        linear(&self.output, h).tanh()
+        let h = dense(&self.hidden, z, Act::Relu);
+        dense(&self.output, h, Act::Tanh)
     }
 
     /// The discriminator: [n, 784] pixels → [n, 1] logits.
     pub fn discriminate(&self, x: Tensor<2>) -> Tensor<2> {
-        let h = activation::leaky_relu(linear(&self.hidden, x), 0.2);
+        let h = dense(&self.hidden, x, Act::LeakyRelu(0.2));
         linear(&self.output, h)
     }
 }
@@ -132,6 +133,5 @@ pub fn discriminator(device: &Device) -> Mlp {
 /// Mean binary cross-entropy of `logits` [n, 1] against one label for all: softplus(-l) for real
 /// (1), softplus(l) for fake (0).
 pub fn bce_with_logits(logits: Tensor<2>, real: bool) -> Tensor<1> {
-    let signed = if real { logits.neg() } else { logits };
-    activation::softplus(signed, 1.0).mean()
+    bce_kernel::bce_with_logits_mean(logits, real)
 }

@@ -274,9 +274,11 @@ impl BenchRun {
                 let d_loss = model::bce_with_logits(discriminator.discriminate(real.clone()), true)
                     + model::bce_with_logits(discriminator.discriminate(fake), false);
                 *discriminator = d_optimizer.step(GAN_RATE, discriminator.clone(), &d_loss);
-                // Generator (non-saturating): its fakes towards 1 through the updated D.
+                // Generator (non-saturating): its fakes towards 1 through the updated D, whose
+                // weights need no gradients in this step.
+                let judge = discriminator.clone().no_grad();
                 let g_loss = model::bce_with_logits(
-                    discriminator.discriminate(generator.generate(noise.clone())),
+                    judge.discriminate(generator.generate(noise.clone())),
                     true,
                 );
                 *generator = g_optimizer.step(GAN_RATE, generator.clone(), &g_loss);

@@ -1,0 +1,189 @@
+//! Binary cross-entropy from logits, averaged over a batch, as one GPU kernel and its gradient
+//! as one more. Written as tensor operations it is a dozen kernels forward (a sign, burn's
+//! softplus with its overflow guard, a mean) and as many back, and on a software adapter each
+//! launch costs milliseconds whatever its size (README, "Fewer, fused kernels"). The CPU
+//! backend keeps the tensor operations, so its floats are as before, bit for bit.
+
+use burn::tensor::Tensor;
+use burn::tensor::activation;
+
+use super::matmul_kernel;
+
+/// The mean over the batch of −log σ(l) for real samples (label 1) or −log(1 − σ(l)) for fakes
+/// (label 0), from `logits` [n, 1]: softplus(−l) or softplus(l).
+pub fn bce_with_logits_mean(logits: Tensor<2>, real: bool) -> Tensor<1> {
+    if !matmul_kernel::applies(&logits) || logits.dims()[1] != 1 {
+        let signed = if real { logits.neg() } else { logits };
+        return activation::softplus(signed, 1.0).mean();
+    }
+    gpu::bce(logits, if real { -1.0 } else { 1.0 })
+}
+
+#[cfg(all(feature = "gpu-kernels", not(feature = "native-fusion")))]
+mod gpu {
+    use burn::backend::autodiff::NodeId;
+    use burn::backend::autodiff::checkpoint::base::Checkpointer;
+    use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
+    use burn::backend::autodiff::grads::Gradients;
+    use burn::backend::autodiff::ops::{Backward, Ops, OpsKind, unary};
+    use burn::backend::tensor::FloatTensor;
+    use burn::backend::{Autodiff, Backend, backend_extension};
+    use burn::tensor::Tensor as BurnTensor;
+    use burn_cubecl::CubeBackend;
+    use burn_cubecl::ops::numeric::empty_device_dtype;
+    use cubecl::prelude::*;
+
+    /// burn's softplus returns its input above this (its default threshold), where
+    /// log(1 + eˣ) rounds to x.
+    const THRESHOLD: f32 = 20.0;
+    const WORKGROUP: u32 = 64;
+
+    #[backend_extension(Cube, Autodiff)]
+    pub trait LogitLoss: Backend {
+        /// The mean of softplus(`sign` · l) over `logits` [n, 1] → [1].
+        fn bce_logits_mean(logits: FloatTensor<Self>, sign: f32) -> FloatTensor<Self>;
+    }
+
+    pub trait LogitLossGrad: Backend {
+        /// d mean / d logits, times `grad` ([1]): `sign` · σ(`sign` · l) / n → [n, 1].
+        fn bce_logits_grad(
+            logits: FloatTensor<Self>,
+            grad: FloatTensor<Self>,
+            sign: f32,
+        ) -> FloatTensor<Self>;
+    }
+
+    /// One thread sums the batch (a few hundred logits at most in any lesson).
+    #[cube(launch)]
+    fn bce_kernel(logits: &Tensor<f32>, out: &mut Tensor<f32>, sign: f32) {
+        if ABSOLUTE_POS > 0 {
+            terminate!();
+        }
+        let n = logits.shape(0);
+        let mut sum = 0.0;
+        for i in 0..n {
+            let x = sign * logits[i * logits.stride(0)];
+            let smooth = f32::log1p(f32::exp(min(x, THRESHOLD)));
+            sum += select(x > THRESHOLD, x, smooth);
+        }
+        out[0] = sum / f32::cast_from(n);
+    }
+
+    #[cube(launch)]
+    fn bce_grad_kernel(logits: &Tensor<f32>, grad: &Tensor<f32>, out: &mut Tensor<f32>, sign: f32) {
+        let i = ABSOLUTE_POS;
+        let n = out.shape(0);
+        if i >= n {
+            terminate!();
+        }
+        let x = sign * logits[i * logits.stride(0)];
+        let slope = 1.0 / (1.0 + f32::exp(-x));
+        out[i] = grad[0] * sign * slope / f32::cast_from(n);
+    }
+
+    impl LogitLoss for CubeBackend {
+        fn bce_logits_mean(logits: FloatTensor<Self>, sign: f32) -> FloatTensor<Self> {
+            let out = empty_device_dtype(
+                logits.client.clone(),
+                logits.device.clone(),
+                [1].into(),
+                logits.dtype,
+            );
+            let client = logits.client.clone();
+            bce_kernel::launch(
+                &client,
+                CubeCount::new_1d(1),
+                CubeDim::new_1d(1),
+                logits.into_tensor_arg(),
+                out.clone().into_tensor_arg(),
+                sign,
+            );
+            out
+        }
+    }
+
+    impl LogitLossGrad for CubeBackend {
+        fn bce_logits_grad(
+            logits: FloatTensor<Self>,
+            grad: FloatTensor<Self>,
+            sign: f32,
+        ) -> FloatTensor<Self> {
+            let n = logits.meta.shape()[0];
+            let out = empty_device_dtype(
+                logits.client.clone(),
+                logits.device.clone(),
+                [n, 1].into(),
+                logits.dtype,
+            );
+            let client = logits.client.clone();
+            bce_grad_kernel::launch(
+                &client,
+                CubeCount::new_1d(n.div_ceil(WORKGROUP as usize) as u32),
+                CubeDim::new_1d(WORKGROUP),
+                logits.into_tensor_arg(),
+                grad.into_tensor_arg(),
+                out.clone().into_tensor_arg(),
+                sign,
+            );
+            out
+        }
+    }
+
+    #[derive(Debug)]
+    struct BceBackward;
+
+    impl<B: Backend + LogitLossGrad> Backward<B, 1> for BceBackward {
+        type State = (NodeId, f32);
+
+        fn backward(
+            self,
+            ops: Ops<Self::State, 1>,
+            grads: &mut Gradients,
+            checkpointer: &mut Checkpointer,
+        ) {
+            let (logits, sign) = ops.state;
+            let logits = checkpointer.retrieve_node_output::<FloatTensor<B>>(logits);
+            unary::<B, _>(ops.parents, ops.node, grads, |grad| {
+                B::bce_logits_grad(logits, grad, sign)
+            });
+        }
+    }
+
+    impl<B: Backend + LogitLoss + LogitLossGrad, C: CheckpointStrategy> LogitLoss for Autodiff<B, C> {
+        fn bce_logits_mean(logits: FloatTensor<Self>, sign: f32) -> FloatTensor<Self> {
+            match BceBackward
+                .prepare::<C>([logits.node()])
+                .compute_bound()
+                .stateful()
+            {
+                OpsKind::Tracked(mut prep) => {
+                    let state = prep.checkpoint(&logits);
+                    prep.finish(
+                        (state, sign),
+                        B::bce_logits_mean(logits.into_primitive(), sign),
+                    )
+                }
+                OpsKind::UnTracked(prep) => {
+                    prep.finish(B::bce_logits_mean(logits.into_primitive(), sign))
+                }
+            }
+        }
+    }
+
+    pub fn bce(logits: BurnTensor<2>, sign: f32) -> BurnTensor<1> {
+        BurnTensor::from_dispatch(<burn::backend::Dispatch as LogitLoss>::bce_logits_mean(
+            logits.into_dispatch(),
+            sign,
+        ))
+    }
+}
+
+/// Builds without a cubecl GPU runtime: never called (`matmul_kernel::applies` is false).
+#[cfg(not(all(feature = "gpu-kernels", not(feature = "native-fusion"))))]
+mod gpu {
+    use burn::tensor::Tensor;
+
+    pub fn bce(_logits: Tensor<2>, _sign: f32) -> Tensor<1> {
+        unreachable!("matmul_kernel::applies is false in this build")
+    }
+}
