@@ -23,6 +23,18 @@ pub enum Act {
     Sigmoid,
 }
 
+impl From<super::activation::Activation> for Act {
+    fn from(kind: super::activation::Activation) -> Self {
+        use super::activation::Activation;
+        match kind {
+            Activation::Relu => Act::Relu,
+            Activation::Tanh => Act::Tanh,
+            Activation::Sigmoid => Act::Sigmoid,
+            Activation::Linear => Act::Identity,
+        }
+    }
+}
+
 impl Act {
     /// burn's own operations: where the kernel does not run, the floats are as they always were.
     pub fn apply(self, x: Tensor<2>) -> Tensor<2> {

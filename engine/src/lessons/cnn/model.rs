@@ -10,7 +10,7 @@ use burn::tensor::{Device, Tensor};
 use super::config::{CLASSES, CnnSettings, ConvBlock, Pool};
 use crate::common::activation::Activation;
 use crate::common::activation::apply;
-use crate::common::matmul_kernel::linear;
+use crate::common::matmul_kernel::{self, Act, linear};
 
 #[derive(Config, Debug)]
 pub struct CnnConfig {
@@ -137,7 +137,7 @@ impl Cnn {
         // [batch, channels, h, w] maps → [batch, channels·h·w] features.
         let mut x: Tensor<2> = maps.flatten(1, 3);
         if let Some(dense) = &self.dense {
-            x = apply(self.activation, linear(dense, x));
+            x = matmul_kernel::dense(dense, x, Act::from(self.activation));
         }
         linear(&self.output, self.dropout.forward(x))
     }

@@ -12,7 +12,7 @@ use burn::tensor::activation::{leaky_relu, relu};
 use burn::tensor::{Device, Tensor};
 
 use super::digits::{CLASSES, DigitModel, SIDE};
-use crate::common::matmul_kernel::linear;
+use crate::common::matmul_kernel::{Act, dense, linear};
 
 const SLOPE: f64 = 0.2;
 
@@ -151,10 +151,10 @@ impl DigitGenerator {
                 g.refine.forward(x).tanh()
             }
             DigitGenerator::Mlp(g) => {
-                let x = relu(linear(&g.hidden, z));
-                let x = relu(linear(&g.hidden2, x));
+                let x = dense(&g.hidden, z, Act::Relu);
+                let x = dense(&g.hidden2, x, Act::Relu);
                 // [n, 784] → [n, 1, 28, 28].
-                linear(&g.output, x).tanh().reshape([n, 1, SIDE, SIDE])
+                dense(&g.output, x, Act::Tanh).reshape([n, 1, SIDE, SIDE])
             }
         }
     }
@@ -189,8 +189,8 @@ impl DigitDiscriminator {
                     Some(labels) => Tensor::cat(vec![x, labels], 1),
                     None => x,
                 };
-                let x = leaky_relu(linear(&d.hidden, x), SLOPE);
-                let x = leaky_relu(linear(&d.hidden2, x), SLOPE);
+                let x = dense(&d.hidden, x, Act::LeakyRelu(SLOPE));
+                let x = dense(&d.hidden2, x, Act::LeakyRelu(SLOPE));
                 linear(&d.output, x)
             }
         }

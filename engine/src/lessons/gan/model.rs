@@ -6,8 +6,8 @@ use burn::module::Module;
 use burn::nn::{Linear, LinearConfig};
 use burn::tensor::{Device, Tensor};
 
-use crate::common::activation::{Activation, apply};
-use crate::common::matmul_kernel::linear;
+use crate::common::activation::Activation;
+use crate::common::matmul_kernel::{Act, dense};
 
 #[derive(Config, Debug)]
 pub struct MlpConfig {
@@ -48,12 +48,12 @@ impl Mlp {
     pub fn forward(&self, input: Tensor<2>) -> Tensor<2> {
         let last = self.layers.len() - 1;
         self.layers.iter().enumerate().fold(input, |x, (i, layer)| {
-            let x = linear(layer, x);
-            if i == last {
-                x
+            let act = if i == last {
+                Act::Identity
             } else {
-                apply(self.activation, x)
-            }
+                Act::from(self.activation)
+            };
+            dense(layer, x, act)
         })
     }
 }
