@@ -176,13 +176,13 @@ mod gpu {
             weight: FloatTensor<Self>,
             act: Act,
         ) -> FloatTensor<Self>;
-        /// xᵀ · dz.
+        /// xᵀ · dz, and the column sums of dz (the bias's gradient) from the same kernel.
         fn dense_grad_weight(
             x: FloatTensor<Self>,
             dy: FloatTensor<Self>,
             y: FloatTensor<Self>,
             act: Act,
-        ) -> FloatTensor<Self>;
+        ) -> (FloatTensor<Self>, FloatTensor<Self>);
         /// The column sums of dz.
         fn dense_grad_bias(
             dy: FloatTensor<Self>,
@@ -215,6 +215,7 @@ mod gpu {
         gate: &Tensor<f32>,
         bias: &Tensor<f32>,
         out: &mut Tensor<f32>,
+        column_sums: &mut Tensor<f32>,
         has_bias: u32,
         act: u32,
         slope: f32,
@@ -261,6 +262,13 @@ mod gpu {
         }
         let mut a = Array::<f32>::new(tm);
         let mut b = Array::<f32>::new(tn);
+        // With a gated rhs (dz, for the weight's gradient), the sums of its columns too: the
+        // bias's gradient, written by the threads whose block holds row 0.
+        let mut sums = Array::<f32>::new(tn);
+        #[unroll]
+        for j in 0..tn {
+            sums[j] = 0.0;
+        }
         for step in 0..k {
             let (at_lhs, at_rhs) = (step * lhs_k, step * rhs_k);
             #[unroll]
@@ -293,6 +301,7 @@ mod gpu {
                         *d.index(4),
                         *d.index(5),
                     );
+                    sums[j] += b[j];
                 }
             }
             #[unroll]
@@ -324,6 +333,16 @@ mod gpu {
                         }
                     }
                     out[(row + i) * n + col + j * w] = v;
+                }
+            }
+        }
+        if comptime!(gated == GATE_RHS) {
+            if row == 0 {
+                #[unroll]
+                for j in 0..tn {
+                    if col + j * w < n {
+                        column_sums[col + j * w] = sums[j];
+                    }
                 }
             }
         }
@@ -377,15 +396,18 @@ mod gpu {
     }
 
     /// `lhs` [m, k] × `rhs` [k, n], with a gate on one operand or a bias and activation after.
+    /// With the rhs gated, also the column sums of the gated rhs ([n]), else a placeholder.
     fn launch(
         lhs: CubeTensor,
         rhs: CubeTensor,
         gate: Option<(u32, CubeTensor)>,
         bias: Option<CubeTensor>,
         act: Act,
-    ) -> CubeTensor {
+    ) -> (CubeTensor, CubeTensor) {
         let (m, n) = (lhs.meta.shape()[0], rhs.meta.shape()[1]);
         let out = empty(&lhs, &[m, n]);
+        let gated_rhs = matches!(gate, Some((GATE_RHS, _)));
+        let column_sums = empty(&lhs, &[if gated_rhs { n } else { 1 }]);
         // Unused operands still need a binding; a one-element tensor of their own, so that no
         // buffer is bound twice.
         let placeholder = || empty(&lhs, &[1, 1]);
@@ -404,6 +426,7 @@ mod gpu {
             gate.into_tensor_arg(),
             bias.into_tensor_arg(),
             out.clone().into_tensor_arg(),
+            column_sums.clone().into_tensor_arg(),
             u32::from(has_bias),
             args.code,
             args.slope,
@@ -412,7 +435,7 @@ mod gpu {
             tn,
             gated,
         );
-        out
+        (out, column_sums)
     }
 
     impl SmallMatmul for CubeBackend {
@@ -423,7 +446,7 @@ mod gpu {
             if !fits(m, n) {
                 return Self::float_matmul(lhs, rhs);
             }
-            launch(lhs, rhs, None, None, Act::Identity)
+            launch(lhs, rhs, None, None, Act::Identity).0
         }
 
         fn fused_dense(
@@ -432,7 +455,7 @@ mod gpu {
             bias: FloatTensor<Self>,
             act: Act,
         ) -> FloatTensor<Self> {
-            launch(x, weight, None, Some(bias), act)
+            launch(x, weight, None, Some(bias), act).0
         }
     }
 
@@ -444,7 +467,7 @@ mod gpu {
             act: Act,
         ) -> FloatTensor<Self> {
             let weight_t = Self::float_transpose(weight);
-            launch(dy, weight_t, Some((GATE_LHS, y)), None, act)
+            launch(dy, weight_t, Some((GATE_LHS, y)), None, act).0
         }
 
         fn dense_grad_weight(
@@ -452,7 +475,7 @@ mod gpu {
             dy: FloatTensor<Self>,
             y: FloatTensor<Self>,
             act: Act,
-        ) -> FloatTensor<Self> {
+        ) -> (FloatTensor<Self>, FloatTensor<Self>) {
             launch(Self::float_transpose(x), dy, Some((GATE_RHS, y)), None, act)
         }
 
@@ -529,13 +552,18 @@ mod gpu {
                 let grad = B::dense_grad_x(dy.clone(), y.clone(), weight, act);
                 grads.register::<B>(node.id, grad);
             }
-            if let Some(node) = node_weight {
-                let x = checkpointer.retrieve_node_output::<FloatTensor<B>>(x.expect("x kept"));
-                let grad = B::dense_grad_weight(x, dy.clone(), y.clone(), act);
-                grads.register::<B>(node.id, grad);
-            }
-            if let Some(node) = node_bias {
-                grads.register::<B>(node.id, B::dense_grad_bias(dy, y, act));
+            match (node_weight, node_bias) {
+                // One kernel for both.
+                (Some(weight), bias) => {
+                    let x = checkpointer.retrieve_node_output::<FloatTensor<B>>(x.expect("x kept"));
+                    let (grad, sums) = B::dense_grad_weight(x, dy, y, act);
+                    grads.register::<B>(weight.id, grad);
+                    if let Some(bias) = bias {
+                        grads.register::<B>(bias.id, sums);
+                    }
+                }
+                (None, Some(bias)) => grads.register::<B>(bias.id, B::dense_grad_bias(dy, y, act)),
+                (None, None) => {}
             }
         }
     }

@@ -395,8 +395,11 @@ impl DigitTrainer {
     /// One generator step through the discriminator; only G's gradients are applied.
     pub fn g_step(&mut self) -> Tensor<1> {
         let (z, labels) = self.noise_batch();
+        // D's weights need no gradients here (G's are the same either way).
         let logits = self
             .discriminator
+            .clone()
+            .no_grad()
             .forward(self.generator.forward(z), self.codes(&labels));
         let d_fake = sigmoid(logits.clone()).mean().detach();
         let loss = generator_loss(LossKind::NonSaturating, logits);

@@ -376,7 +376,9 @@ impl ToyTrainer {
     pub fn g_step(&mut self) -> Tensor<1> {
         let noise = self.noise_batch();
         let fake = self.generator.forward(noise);
-        let loss = generator_loss(self.settings.loss, self.discriminator.forward(fake));
+        // D's weights need no gradients here (G's are the same either way).
+        let judge = self.discriminator.clone().no_grad();
+        let loss = generator_loss(self.settings.loss, judge.forward(fake));
         let grads = GradientsParams::from_grads(loss.backward(), &self.generator);
         self.generator = self.g_optimizer.step_grads(
             self.settings.g_learning_rate,
