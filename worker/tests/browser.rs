@@ -364,7 +364,7 @@ async fn fused_kernels_agree(training: Device) {
     use kindling_engine::burn::module::Param;
     use kindling_engine::burn::nn::LinearConfig;
     use kindling_engine::burn::tensor::{Tensor, TensorData};
-    use kindling_engine::common::bce_kernel::bce_with_logits_mean;
+    use kindling_engine::common::bce_kernel::{bce_with_logits_mean, discriminator_bce};
     use kindling_engine::common::matmul_kernel::{self, Act};
     use kindling_engine::common::read::read_floats;
     let (m, k, n) = (9, 21, 11);
@@ -479,6 +479,38 @@ async fn fused_kernels_agree(training: Device) {
         for (i, &v) in logits.iter().enumerate() {
             let want = 3.0 * sign / (1.0 + (-sign * f(v)).exp()) / count;
             close(&format!("bce grad real={real}"), i, got_grad[i], want);
+        }
+    }
+    // A discriminator's loss on a real and a (shorter) generated batch, one kernel each way.
+    let fakes: Vec<f32> = vec![22.0, 1.5, -0.3, -4.0, 0.0];
+    let column = |v: &[f32]| {
+        Tensor::<2>::from_data(TensorData::new(v.to_vec(), [v.len(), 1]), &training).require_grad()
+    };
+    let (real, fake) = (column(&logits), column(&fakes));
+    let loss = discriminator_bce(real.clone(), fake.clone());
+    let grads = (loss.clone() * 2.0).backward();
+    let got = read_floats(loss).await[0];
+    let got_real = read_floats(real.grad(&grads).expect("real logits have a gradient")).await;
+    let got_fake = read_floats(fake.grad(&grads).expect("fake logits have a gradient")).await;
+    let softplus = |v: f64| if v > 20.0 { v } else { v.exp().ln_1p() };
+    let mean = |v: &[f32], sign: f64| {
+        v.iter().map(|&l| softplus(sign * f(l))).sum::<f64>() / v.len() as f64
+    };
+    close(
+        "discriminator bce",
+        0,
+        got,
+        mean(&logits, -1.0) + mean(&fakes, 1.0),
+    );
+    for (values, got, sign) in [(&logits, &got_real, -1.0), (&fakes, &got_fake, 1.0)] {
+        for (i, &v) in values.iter().enumerate() {
+            let want = 2.0 * sign / (1.0 + (-sign * f(v)).exp()) / values.len() as f64;
+            close(
+                &format!("discriminator bce grad sign={sign}"),
+                i,
+                got[i],
+                want,
+            );
         }
     }
 }

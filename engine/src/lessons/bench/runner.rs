@@ -10,6 +10,7 @@ use web_time::Instant;
 use super::memory::GpuMemory;
 use super::model::{self, Mlp, NOISE, PIXELS, SmallCnn, SmallCnnConfig};
 use super::workload::{BenchResult, Workload};
+use crate::common::bce_kernel;
 use crate::common::optimizer::OptimizerKind;
 use crate::common::read::read_scalar;
 use crate::common::stepper::{Rule, Stepper};
@@ -271,8 +272,10 @@ impl BenchRun {
                 } = gan.as_mut();
                 // Discriminator: real towards 1, detached fakes towards 0.
                 let fake = generator.generate(noise.clone()).detach();
-                let d_loss = model::bce_with_logits(discriminator.discriminate(real.clone()), true)
-                    + model::bce_with_logits(discriminator.discriminate(fake), false);
+                let d_loss = bce_kernel::discriminator_bce(
+                    discriminator.discriminate(real.clone()),
+                    discriminator.discriminate(fake),
+                );
                 *discriminator = d_optimizer.step(GAN_RATE, discriminator.clone(), &d_loss);
                 // Generator (non-saturating): its fakes towards 1 through the updated D, whose
                 // weights need no gradients in this step.

@@ -6,7 +6,7 @@ use burn::tensor::Tensor;
 use burn::tensor::activation::{log_sigmoid, sigmoid};
 
 use super::settings::LossKind;
-use crate::common::bce_kernel::bce_with_logits_mean;
+use crate::common::bce_kernel::{bce_with_logits_mean, discriminator_bce};
 use crate::common::matmul_kernel;
 
 /// The discriminator's loss for each pair of a real and a generated sample: [n, 1] logits each
@@ -42,7 +42,7 @@ pub fn generator_terms(kind: LossKind, fake: Tensor<2>) -> Tensor<2> {
 /// softplus(l)): one kernel each way instead of a dozen. The CPU keeps the terms above.
 pub fn discriminator_loss(kind: LossKind, real: Tensor<2>, fake: Tensor<2>) -> Tensor<1> {
     if kind != LossKind::LeastSquares && fused(&real) {
-        return bce_with_logits_mean(real, true) + bce_with_logits_mean(fake, false);
+        return discriminator_bce(real, fake);
     }
     discriminator_terms(kind, real, fake).mean()
 }
