@@ -458,6 +458,18 @@ async fn fused_kernels_agree(training: Device) {
             let want: f64 = (0..m).map(|i| dz[i * n + j]).sum();
             close(&format!("{what} db"), j, got_b[j], want);
         }
+        // A frozen weight and a trained bias: the bias's gradient from a kernel of its own.
+        layer.weight = layer.weight.clone().set_require_grad(false);
+        let y = matmul_kernel::dense(&layer, input.clone(), act);
+        let mix_again = Tensor::<2>::from_data(TensorData::new(mix.clone(), [m, n]), &training);
+        let grads = (y * mix_again).sum().backward();
+        assert!(layer.weight.val().grad(&grads).is_none());
+        let bias = layer.bias.as_ref().expect("a bias").val();
+        let got_b = read_floats(bias.grad(&grads).expect("b has one")).await;
+        for j in 0..n {
+            let want: f64 = (0..m).map(|i| dz[i * n + j]).sum();
+            close(&format!("{what} db, weight frozen"), j, got_b[j], want);
+        }
     }
     // Logits past softplus's threshold (±20) as well as ordinary ones.
     let logits: Vec<f32> = vec![-30.0, -3.0, -0.5, 0.0, 0.7, 2.5, 25.0];
