@@ -336,6 +336,8 @@ mod gpu {
                 }
             }
         }
+        // Apart: the outer condition is decided when the shader is written, the inner as it runs.
+        #[allow(clippy::collapsible_if)]
         if comptime!(gated == GATE_RHS) {
             if row == 0 {
                 #[unroll]
