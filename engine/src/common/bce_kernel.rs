@@ -140,12 +140,7 @@ mod gpu {
 
     impl LogitLoss for CubeBackend {
         fn bce_logits_mean(logits: FloatTensor<Self>, sign: f32) -> FloatTensor<Self> {
-            let out = empty_device_dtype(
-                logits.client.clone(),
-                logits.device.clone(),
-                [1].into(),
-                logits.dtype,
-            );
+            let out = empty(&logits, &[1]);
             let client = logits.client.clone();
             bce_kernel::launch(
                 &client,
@@ -159,7 +154,7 @@ mod gpu {
         }
 
         fn bce_pair_mean(real: FloatTensor<Self>, fake: FloatTensor<Self>) -> FloatTensor<Self> {
-            let out = column(&real, 1);
+            let out = empty(&real, &[1]);
             let client = real.client.clone();
             bce_pair_kernel::launch(
                 &client,
@@ -173,13 +168,12 @@ mod gpu {
         }
     }
 
-    /// An empty [n] (n = 1) or [n, 1] tensor on `like`'s device.
-    fn column(like: &CubeTensor, n: usize) -> CubeTensor {
-        let shape: Vec<usize> = if n == 1 { vec![1] } else { vec![n, 1] };
+    /// An empty tensor of `shape` on `like`'s device.
+    fn empty(like: &CubeTensor, shape: &[usize]) -> CubeTensor {
         empty_device_dtype(
             like.client.clone(),
             like.device.clone(),
-            shape.into(),
+            shape.to_vec().into(),
             like.dtype,
         )
     }
@@ -191,12 +185,7 @@ mod gpu {
             sign: f32,
         ) -> FloatTensor<Self> {
             let n = logits.meta.shape()[0];
-            let out = empty_device_dtype(
-                logits.client.clone(),
-                logits.device.clone(),
-                [n, 1].into(),
-                logits.dtype,
-            );
+            let out = empty(&logits, &[n, 1]);
             let client = logits.client.clone();
             bce_grad_kernel::launch(
                 &client,
@@ -216,20 +205,7 @@ mod gpu {
             grad: FloatTensor<Self>,
         ) -> (FloatTensor<Self>, FloatTensor<Self>) {
             let (n, m) = (real.meta.shape()[0], fake.meta.shape()[0]);
-            let (d_real, d_fake) = (
-                empty_device_dtype(
-                    real.client.clone(),
-                    real.device.clone(),
-                    [n, 1].into(),
-                    real.dtype,
-                ),
-                empty_device_dtype(
-                    real.client.clone(),
-                    real.device.clone(),
-                    [m, 1].into(),
-                    real.dtype,
-                ),
-            );
+            let (d_real, d_fake) = (empty(&real, &[n, 1]), empty(&real, &[m, 1]));
             let client = real.client.clone();
             bce_pair_grad_kernel::launch(
                 &client,

@@ -6,7 +6,6 @@ use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{Initializer, Linear, LinearConfig};
 use burn::tensor::{Device, Tensor, activation};
 
-use crate::common::bce_kernel;
 use crate::common::matmul_kernel::{Act, dense, linear};
 use crate::common::pool::max_pool;
 
@@ -128,10 +127,4 @@ pub fn generator(device: &Device) -> Mlp {
 /// The discriminator of workload B.
 pub fn discriminator(device: &Device) -> Mlp {
     MlpConfig::new(PIXELS, 128, 1).init(device)
-}
-
-/// Mean binary cross-entropy of `logits` [n, 1] against one label for all: softplus(-l) for real
-/// (1), softplus(l) for fake (0).
-pub fn bce_with_logits(logits: Tensor<2>, real: bool) -> Tensor<1> {
-    bce_kernel::bce_with_logits_mean(logits, real)
 }

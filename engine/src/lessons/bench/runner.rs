@@ -280,7 +280,7 @@ impl BenchRun {
                 // Generator (non-saturating): its fakes towards 1 through the updated D, whose
                 // weights need no gradients in this step.
                 let judge = discriminator.clone().no_grad();
-                let g_loss = model::bce_with_logits(
+                let g_loss = bce_kernel::bce_with_logits_mean(
                     judge.discriminate(generator.generate(noise.clone())),
                     true,
                 );
